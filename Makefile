@@ -1,0 +1,51 @@
+# `make run` and `make test` are all a fresh clone needs; every other target is a step of theirs.
+SHELL := /bin/bash
+PY := .venv/bin/python
+FLASK := .venv/bin/flask --app app
+PYTEST_ARGS ?=
+
+.PHONY: run dev test setup assets translations messages db lint bench clean
+
+run: setup db
+	.venv/bin/honcho start -f Procfile
+
+dev: setup db
+	$(FLASK) run --debug --port $${PORT:-5000}
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: .venv/.installed assets translations
+
+.venv/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+assets: static/vendor/.installed
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
+	touch $@
+
+translations: .venv/.installed
+	.venv/bin/pybabel compile --use-fuzzy -q -d translations
+
+# Re-extract translatable strings after changing templates or code, then translate the .po files.
+messages: .venv/.installed
+	.venv/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output .
+	.venv/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+clean:
+	rm -rf .venv node_modules static/vendor

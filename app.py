@@ -1,0 +1,69 @@
+"""The app factory: `flask --app app run`, `gunicorn 'app:create_app()'`."""
+
+from flask import Flask, render_template
+
+import config
+import i18n
+from blueprints import register_blueprints
+from commands import register_commands
+from extensions import babel, csrf, htmx, limiter, login_manager
+from models import User
+from models.db import init_app as init_database
+
+
+def create_app(**overrides) -> Flask:
+    """Build the app from environment settings, with `overrides` applied last (tests)."""
+    app = Flask(__name__, instance_path=str(config.INSTANCE_DIR))
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+    )
+    app.config.update(config.from_environment())
+    app.config.update(overrides)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["SHOP_TIMEZONE"]
+    app.config["RATELIMIT_HEADERS_ENABLED"] = False
+
+    init_database(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    register_blueprints(app)
+    register_commands(app)
+    _register_error_pages(app)
+
+    @app.context_processor
+    def shop():
+        return {"shop_name": app.config["SHOP_NAME"]}
+
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return User.get_or_none(User.id == int(user_id), User.active == True)  # noqa: E712
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Friendly pages for refusals; a response a view prepared for the error (e.g. the
+    throttled login form) is kept."""
+
+    def error_page(error):
+        if error.response is not None:
+            return error.response
+        return render_template(f"errors/{error.code}.html", error=error), error.code
+
+    for code in (403, 404, 429):
+        app.register_error_handler(code, error_page)

@@ -1,0 +1,51 @@
+"""Settings from environment variables, with defaults that work on a fresh clone."""
+
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Use SECRET_KEY, or a key generated once and kept in instance/ (never committed)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
+    """Build the Flask config mapping from the process environment."""
+    env = os.environ.get
+    return {
+        "SECRET_KEY": _secret_key(instance_dir),
+        "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{instance_dir / 'jielong.db'}"),
+        "HUEY_URL": env("HUEY_URL", f"sqlite:///{instance_dir / 'huey.db'}"),
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        "SHOP_NAME": env("SHOP_NAME", "Jielong"),
+        "SHOP_TIMEZONE": env("SHOP_TIMEZONE", "Asia/Shanghai"),
+        "SHOP_CURRENCY": env("SHOP_CURRENCY", "CNY"),
+        "SHOP_PHONE_REGION": env("SHOP_PHONE_REGION", "CN"),
+        "DEFAULT_LOCALE": env("DEFAULT_LOCALE", "zh_CN"),
+        "MAIL_SERVER": env("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(env("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        "MAIL_FROM": env("MAIL_FROM", "jielong@localhost"),
+        "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_SECURE": _flag("SECURE_COOKIES", False),
+        "LOGIN_ATTEMPTS": env("LOGIN_ATTEMPTS", "5 per 15 minutes"),
+    }

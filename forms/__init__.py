@@ -1,0 +1,1 @@
+"""WTForms classes. Every form validates on the server; errors render next to their field."""

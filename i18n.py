@@ -1,0 +1,42 @@
+"""Language choice, money and time formatting for templates."""
+
+from decimal import Decimal
+
+from babel.numbers import format_currency
+from flask import current_app, has_request_context, request
+from flask_babel import format_datetime, get_locale
+
+LOCALES = ("zh_CN", "en")
+LOCALE_COOKIE = "locale"
+
+
+def select_locale() -> str:
+    """The cookie set by the language switch, else the browser's preference."""
+    if not has_request_context():
+        return current_app.config["DEFAULT_LOCALE"]
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+    if best is None:
+        return current_app.config["DEFAULT_LOCALE"]
+    return "zh_CN" if best.startswith("zh") else "en"
+
+
+def format_money(fen: int | None, currency: str | None = None) -> str:
+    """Integer minor units (fen) as the shop's currency: 1250 -> ¥12.50."""
+    amount = Decimal(fen or 0).scaleb(-2)
+    currency = currency or current_app.config["SHOP_CURRENCY"]
+    return format_currency(amount, currency, locale=str(get_locale()))
+
+
+def format_time(value, format: str = "short") -> str:
+    """A stored UTC datetime in the shop's time zone, in the page's language."""
+    return format_datetime(value, format) if value else ""
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["datetime"] = format_time
+    app.jinja_env.globals["LOCALES"] = {"zh_CN": "中文", "en": "English"}
+    app.jinja_env.globals["get_locale"] = get_locale

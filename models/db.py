@@ -1,0 +1,60 @@
+"""The one database of the app: a proxy bound at startup from DATABASE_URL.
+
+SQLite runs in WAL mode with a busy timeout, and every `db.atomic()` opens
+`BEGIN IMMEDIATE`, so two writers queue instead of failing on lock upgrade.
+PostgreSQL goes through a connection pool (`postgresql+pool://`).
+"""
+
+from urllib.parse import urlparse
+
+from peewee import DatabaseProxy
+from playhouse.db_url import connect
+
+db = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "cache_size": -16_000,
+}
+
+
+def open_database(url: str):
+    """Build a peewee Database for a URL (sqlite:///path or postgresql://...)."""
+    scheme = urlparse(url).scheme
+    if scheme.startswith("sqlite"):
+        return connect(url, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
+    if scheme in {"postgres", "postgresql"}:
+        url = url.replace(f"{scheme}://", "postgresql+pool://", 1)
+    if scheme.startswith("postgres"):
+        return connect(url, max_connections=32, stale_timeout=300, timeout=10)
+    raise ValueError(f"Unsupported DATABASE_URL scheme: {scheme!r}")
+
+
+def bind_database(url: str):
+    """Point the proxy at the database for `url`, closing any previous one."""
+    if db.obj is not None:
+        db.obj.close_all() if hasattr(db.obj, "close_all") else db.obj.close()
+    database = open_database(url)
+    db.initialize(database)
+    return database
+
+
+def is_postgres() -> bool:
+    return db.obj is not None and "Postgres" in type(db.obj).__name__
+
+
+def init_app(app):
+    """Open the database from config and give every request its own connection."""
+    bind_database(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.is_closed():
+            db.close()

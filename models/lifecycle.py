@@ -1,0 +1,154 @@
+"""The order state machine: which status changes exist and who may make each.
+
+    pending -> confirmed -> processing -> ready -> completed
+       \\__________\\____________\\-> cancelled
+
+Every change runs in one transaction with its stock effect and its OrderEvent,
+and only applies if the order is still at the version the caller saw.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from models import stock
+from models.base import utcnow
+from models.customer import Customer
+from models.db import db
+from models.errors import StaleOrder, TransitionNotAllowed
+from models.order import Order, OrderEvent
+from models.user import User
+
+STAFF = frozenset({"staff", "admin"})
+AUTOMATION = frozenset({"rule", "system"})
+
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("pending", "confirmed"): STAFF | AUTOMATION,
+    ("confirmed", "processing"): STAFF | AUTOMATION,
+    ("processing", "ready"): STAFF | AUTOMATION,
+    ("ready", "completed"): STAFF | AUTOMATION,
+    ("pending", "cancelled"): STAFF | AUTOMATION | {"customer"},
+    ("confirmed", "cancelled"): STAFF | AUTOMATION,
+    ("processing", "cancelled"): STAFF | AUTOMATION,
+}
+
+STATUS_LABELS = {
+    "pending": _l("Pending"),
+    "confirmed": _l("Confirmed"),
+    "processing": _l("Processing"),
+    "ready": _l("Ready"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a staff member or admin, the customer, a rule, or the system."""
+
+    kind: str
+    user: User | None = None
+    customer: Customer | None = None
+    label: str = ""
+
+    @classmethod
+    def of_user(cls, user: User) -> "Actor":
+        return cls(kind=user.role, user=user, label=user.name)
+
+    @classmethod
+    def of_customer(cls, customer: Customer) -> "Actor":
+        return cls(kind="customer", customer=customer, label=customer.name)
+
+    @classmethod
+    def rule(cls, name: str) -> "Actor":
+        return cls(kind="rule", label=name)
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls(kind="system")
+
+
+def may_transition(order: Order, to_status: str, actor: Actor) -> bool:
+    if actor.kind not in TRANSITIONS.get((order.status, to_status), ()):
+        return False
+    return actor.kind != "customer" or actor.customer.id == order.customer_id
+
+
+def allowed_transitions(order: Order, actor: Actor) -> list[str]:
+    """The statuses `actor` may move `order` to now, in lifecycle order."""
+    return [
+        to for (frm, to) in TRANSITIONS if frm == order.status and may_transition(order, to, actor)
+    ]
+
+
+def transition_order(
+    order: Order,
+    to_status: str,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Order:
+    """Move `order` to `to_status` as `actor`; return the order as stored afterwards.
+
+    Raises StaleOrder if the order changed since the caller loaded it (version
+    `expected_version`, by default `order.version`), and TransitionNotAllowed if
+    the lifecycle does not let this actor make this change.
+    """
+    expected = order.version if expected_version is None else expected_version
+    with db.atomic():
+        current = Order.get_by_id(order.id)
+        if current.version != expected:
+            raise StaleOrder()
+        if not may_transition(current, to_status, actor):
+            raise TransitionNotAllowed(
+                _l(
+                    "Order #%(number)s cannot go from %(from)s to %(to)s.",
+                    number=current.number,
+                    **{
+                        "from": STATUS_LABELS[current.status],
+                        "to": STATUS_LABELS.get(to_status, to_status),
+                    },
+                )
+            )
+        bump_version(current, expected, status=to_status)
+        _apply_stock_effect(current, to_status)
+        record_event(
+            current,
+            actor,
+            kind="status",
+            from_status=current.status,
+            to_status=to_status,
+            note=note,
+        )
+    return Order.get_by_id(order.id)
+
+
+def bump_version(order: Order, expected_version: int, **changes) -> None:
+    """Write `changes` only if the order is still at `expected_version`, else StaleOrder."""
+    updated = (
+        Order.update(version=Order.version + 1, updated_at=utcnow(), **changes)
+        .where(Order.id == order.id, Order.version == expected_version)
+        .execute()
+    )
+    if updated != 1:
+        raise StaleOrder()
+
+
+def record_event(order: Order, actor: Actor, **fields) -> OrderEvent:
+    return OrderEvent.create(
+        order=order.id,
+        actor_kind=actor.kind,
+        actor_user=actor.user,
+        actor_label=actor.label,
+        **fields,
+    )
+
+
+def _apply_stock_effect(order: Order, to_status: str) -> None:
+    effect = {"cancelled": stock.release, "completed": stock.consume}.get(to_status)
+    if effect is None:
+        return
+    for line in order.lines:
+        if line.holds_stock:
+            effect(line.product_id, line.warehouse_id, line.quantity)

@@ -1,0 +1,138 @@
+"""Orders, their lines, their audit trail and staff notes."""
+
+import secrets
+
+from peewee import (
+    SQL,
+    CharField,
+    Check,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    JSONField,
+    TextField,
+)
+
+from models.base import BaseModel, utcnow
+from models.catalog import Product, Warehouse
+from models.customer import Customer
+from models.form_template import FormTemplate, FormTemplateVersion
+from models.pickup import PickupPoint
+from models.user import User
+
+STATUSES = ("pending", "confirmed", "processing", "ready", "completed", "cancelled")
+OPEN_STATUSES = ("pending", "confirmed", "processing", "ready")
+PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Counter(BaseModel):
+    """Named counters for human numbers, bumped with a single conditional UPDATE."""
+
+    name = CharField(primary_key=True)
+    value = IntegerField(default=0)
+
+    @classmethod
+    def next(cls, name: str, start: int = 10000) -> int:
+        """The next value of `name`; call inside the transaction that uses it."""
+        cls.insert(name=name, value=start).on_conflict_ignore().execute()
+        return (
+            cls.update(value=cls.value + 1)
+            .where(cls.name == name)
+            .returning(cls.value)
+            .execute()[0]
+            .value
+        )
+
+
+class Order(BaseModel):
+    number = IntegerField(unique=True)
+    tracking_token = CharField(unique=True, default=new_tracking_token)
+    submission_key = CharField(unique=True)
+    template = ForeignKeyField(FormTemplate, backref="orders")
+    template_version = ForeignKeyField(FormTemplateVersion, backref="orders")
+    customer = ForeignKeyField(Customer, backref="orders")
+    status = CharField(default="pending")
+    payment_status = CharField(default="unpaid", index=True)
+    subtotal = IntegerField(default=0)  # fen
+    delivery_fee = IntegerField(default=0)  # fen
+    total = IntegerField(default=0, constraints=[Check("total >= 0")])  # fen
+    answers = JSONField(default=dict)
+    pickup_point = ForeignKeyField(PickupPoint, null=True, backref="orders")
+    address = TextField(default="")
+    assignee = ForeignKeyField(User, null=True, backref="assigned_orders")
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow, index=True)
+    updated_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = (
+            (("status", "created_at"), False),
+            (("template", "created_at"), False),
+            (("customer", "created_at"), False),
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @classmethod
+    def by_token(cls, token: str):
+        return cls.get_or_none(cls.tracking_token == token)
+
+
+class OrderLine(BaseModel):
+    order = ForeignKeyField(Order, backref="lines", on_delete="CASCADE")
+    product = ForeignKeyField(Product, null=True, backref="order_lines")
+    warehouse = ForeignKeyField(Warehouse, null=True)
+    name = CharField()  # as sold, so renaming a product never rewrites old orders
+    unit_price = IntegerField(constraints=[Check("unit_price >= 0")])  # fen
+    quantity = IntegerField(constraints=[Check("quantity > 0")])
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def holds_stock(self) -> bool:
+        return self.warehouse_id is not None
+
+
+ACTOR_KINDS = ("customer", "staff", "admin", "rule", "system")
+
+
+class OrderEvent(BaseModel):
+    """One entry of an order's timeline: who did what, when."""
+
+    order = ForeignKeyField(Order, backref="events", on_delete="CASCADE")
+    kind = CharField()  # created, status, edited, assigned, noted
+    from_status = CharField(null=True)
+    to_status = CharField(null=True)
+    actor_kind = CharField()
+    actor_user = ForeignKeyField(User, null=True)
+    actor_label = CharField(default="")  # a rule's name, the customer's name
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("order", "created_at"), False),)
+        constraints = [SQL("CHECK (actor_kind IN ('customer','staff','admin','rule','system'))")]
+
+
+NOTE_KINDS = ("note", "call", "chat", "email", "in_person")
+
+
+class Note(BaseModel):
+    """A staff note or a record of talking to the customer."""
+
+    order = ForeignKeyField(Order, backref="notes", on_delete="CASCADE")
+    author = ForeignKeyField(User)
+    kind = CharField(default="note")
+    body = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("order", "created_at"), False),)

@@ -1,0 +1,108 @@
+"""Placing an order: one transaction that reserves stock all-or-nothing."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+from models import stock
+from models.catalog import Product, Warehouse
+from models.customer import Customer
+from models.db import db
+from models.errors import DomainError, OutOfStock
+from models.form_template import FormTemplateVersion
+from models.lifecycle import Actor, record_event
+from models.order import Counter, Order, OrderLine
+from models.pickup import PickupPoint
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product: Product
+    quantity: int
+
+
+class EmptyOrder(DomainError):
+    message = _l("Choose at least one item.")
+
+
+def place_order(
+    *,
+    version: FormTemplateVersion,
+    customer_name: str,
+    customer_phone: str,
+    lines: list[LineRequest],
+    submission_key: str,
+    answers: dict | None = None,
+    pickup_point: PickupPoint | None = None,
+    address: str = "",
+    delivery_fee: int = 0,
+) -> tuple[Order, bool]:
+    """Create the order, or return the one this submission already created.
+
+    Returns (order, created). Raises OutOfStock (with `details["short"]`, a
+    mapping of product id to what is still available) and reserves nothing if
+    any line cannot be filled.
+    """
+    existing = Order.get_or_none(Order.submission_key == submission_key)
+    if existing:
+        return existing, False
+    lines = [line for line in lines if line.quantity > 0]
+    if not lines and version.template.kind == "goods":
+        raise EmptyOrder()
+    try:
+        with db.atomic():
+            order = _create(
+                version,
+                customer_name,
+                customer_phone,
+                lines,
+                submission_key,
+                answers or {},
+                pickup_point,
+                address,
+                delivery_fee,
+            )
+    except IntegrityError:
+        existing = Order.get_or_none(Order.submission_key == submission_key)
+        if existing is None:
+            raise
+        return existing, False
+    return order, True
+
+
+def _create(version, name, phone, lines, key, answers, pickup_point, address, delivery_fee):
+    customer = Customer.find_or_create(name, phone)
+    warehouse = Warehouse.default()
+    subtotal = sum(line.product.price * line.quantity for line in lines)
+    order = Order.create(
+        number=Counter.next("order"),
+        submission_key=key,
+        template=version.template_id,
+        template_version=version,
+        customer=customer,
+        subtotal=subtotal,
+        delivery_fee=delivery_fee,
+        total=subtotal + delivery_fee,
+        answers=answers,
+        pickup_point=pickup_point,
+        address=address,
+    )
+    short = {}
+    for line in lines:
+        holds = line.product.tracks_stock
+        if holds and not stock.try_reserve(line.product.id, warehouse.id, line.quantity):
+            short[line.product.id] = stock.available(line.product.id, warehouse.id)
+            continue
+        OrderLine.create(
+            order=order,
+            product=line.product,
+            warehouse=warehouse if holds else None,
+            name=line.product.name,
+            unit_price=line.product.price,
+            quantity=line.quantity,
+        )
+    if short:
+        raise OutOfStock(short=short)
+    record_event(order, Actor.of_customer(customer), kind="created", to_status="pending")
+    return order

@@ -1,0 +1,71 @@
+"""Stock movements, each one conditional UPDATE that the database checks.
+
+Never read-then-write: `reserve` succeeds only if the row still has enough
+available in the same statement, so two buyers of the last unit cannot both win.
+Call these inside the transaction of the order change they belong to.
+"""
+
+from models.catalog import Stock
+
+
+class StockInvariantBroken(RuntimeError):
+    """Releasing or consuming more than is reserved: a bug, never a user error."""
+
+
+def _stock(product_id: int, warehouse_id: int):
+    return (Stock.product == product_id) & (Stock.warehouse == warehouse_id)
+
+
+def available(product_id: int, warehouse_id: int) -> int:
+    stock = Stock.get_or_none(_stock(product_id, warehouse_id))
+    return stock.available if stock else 0
+
+
+def try_reserve(product_id: int, warehouse_id: int, quantity: int) -> bool:
+    """Hold `quantity` units for an order; False when fewer are available."""
+    updated = (
+        Stock.update(reserved=Stock.reserved + quantity)
+        .where(_stock(product_id, warehouse_id), Stock.on_hand - Stock.reserved >= quantity)
+        .execute()
+    )
+    return updated == 1
+
+
+def release(product_id: int, warehouse_id: int, quantity: int) -> None:
+    """Give held units back (order cancelled or quantity lowered)."""
+    _apply(
+        product_id,
+        warehouse_id,
+        quantity,
+        {Stock.reserved: Stock.reserved - quantity},
+    )
+
+
+def consume(product_id: int, warehouse_id: int, quantity: int) -> None:
+    """Held units leave the shelf (order completed): on hand and reserved both drop."""
+    _apply(
+        product_id,
+        warehouse_id,
+        quantity,
+        {Stock.reserved: Stock.reserved - quantity, Stock.on_hand: Stock.on_hand - quantity},
+    )
+
+
+def receive(product_id: int, warehouse_id: int, quantity: int) -> None:
+    """Goods arrive: on hand grows by `quantity`."""
+    Stock.insert(
+        product=product_id, warehouse=warehouse_id, on_hand=0
+    ).on_conflict_ignore().execute()
+    Stock.update(on_hand=Stock.on_hand + quantity).where(_stock(product_id, warehouse_id)).execute()
+
+
+def _apply(product_id, warehouse_id, quantity, changes) -> None:
+    updated = (
+        Stock.update(changes)
+        .where(_stock(product_id, warehouse_id), Stock.reserved >= quantity)
+        .execute()
+    )
+    if updated != 1:
+        raise StockInvariantBroken(
+            f"product {product_id} in warehouse {warehouse_id} holds fewer than {quantity}"
+        )

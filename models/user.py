@@ -1,0 +1,63 @@
+"""Staff and admin accounts."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from peewee import BooleanField, CharField, DateTimeField
+
+from models.base import BaseModel, utcnow
+
+ROLES = ("admin", "staff")
+_hasher = PasswordHasher()
+
+
+class User(UserMixin, BaseModel):
+    email = CharField(unique=True)
+    name = CharField()
+    role = CharField(default="staff")
+    password_hash = CharField()
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+    def has_role(self, role: str) -> bool:
+        """Admins may do everything staff may do."""
+        return self.role == role or self.role == "admin"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if _hasher.check_needs_rehash(self.password_hash):
+            self.set_password(password)
+            self.save(only=[User.password_hash])
+        return True
+
+    @classmethod
+    def by_email(cls, email: str):
+        return cls.get_or_none(cls.email == normalize_email(email))
+
+    @classmethod
+    def register(cls, email: str, name: str, password: str, role: str = "staff") -> "User":
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        user = cls(email=normalize_email(email), name=name, role=role)
+        user.set_password(password)
+        user.save()
+        return user
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()

@@ -1,0 +1,23 @@
+"""The Huey instance: SQLite storage by default, Redis when HUEY_URL=redis://…
+
+Run the consumer with `huey_consumer tasks.huey` (`make run` starts it).
+"""
+
+import os
+
+from huey import RedisHuey, SqliteHuey
+
+from config import INSTANCE_DIR
+
+
+def make_huey(url: str, immediate: bool = False):
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("jielong", url=url, immediate=immediate)
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        return SqliteHuey("jielong", filename=path, immediate=immediate)
+    raise ValueError(f"Unsupported HUEY_URL: {url!r}")
+
+
+huey = make_huey(os.environ.get("HUEY_URL") or f"sqlite:///{INSTANCE_DIR / 'huey.db'}")

@@ -1,0 +1,242 @@
+"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL via TEST_DATABASE_URL),
+accounts, a CSRF-aware form poster, a live server and Playwright pages (phone and desktop).
+
+Under CI=true a missing Chromium or an unreachable TEST_DATABASE_URL fails the run.
+"""
+
+import os
+import shutil
+import threading
+import uuid
+
+import pytest
+from werkzeug.serving import make_server
+
+import tasks
+from app import create_app
+from models import ALL_MODELS, User, db
+from models.db import bind_database
+from models.schema import upgrade
+from tests.helpers import PASSWORD, csrf_token_from, make_user
+
+IN_CI = os.environ.get("CI") == "true"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+tasks.huey.immediate = True
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database for this test run; yields a function giving a clean URL per test."""
+    if TEST_DATABASE_URL:
+        yield from _postgres_template()
+    else:
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        bind_database(f"sqlite:///{path}")
+        upgrade()
+        db.close()
+        counter = iter(range(1_000_000))
+
+        def fresh_sqlite():
+            copy = path.with_name(f"test-{next(counter)}.db")
+            shutil.copyfile(path, copy)
+            return f"sqlite:///{copy}"
+
+        yield fresh_sqlite
+
+
+def _postgres_template():
+    schema = f"jl_{_worker()}_{uuid.uuid4().hex[:8]}"
+    base = TEST_DATABASE_URL
+    url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    try:
+        admin_db = bind_database(base)
+        admin_db.execute_sql(f'CREATE SCHEMA "{schema}"')
+        admin_db.close()
+    except Exception as error:
+        if IN_CI:
+            pytest.fail(f"TEST_DATABASE_URL is unreachable under CI: {error}")
+        pytest.skip(f"PostgreSQL unavailable: {error}")
+    bind_database(url)
+    upgrade()
+    tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
+
+    def clean_postgres():
+        bind_database(url)
+        db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        db.close()
+        return url
+
+    yield clean_postgres
+    bind_database(base).execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    db.close()
+
+
+@pytest.fixture
+def database_url(database_template):
+    return database_template()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        TESTING=True,
+        DATABASE_URL=database_url,
+        SECRET_KEY="test-secret",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+    with app.app_context():
+        yield app
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def admin(app):
+    return make_user("admin", "admin@example.com")
+
+
+@pytest.fixture
+def staff(app):
+    return make_user("staff", "staff@example.com")
+
+
+@pytest.fixture
+def post_form(client):
+    """POST `data` to `url` with the CSRF token taken from `page` (default: `url`)."""
+
+    def post(url, data, page=None, **kwargs):
+        token = csrf_token_from(client, page or url)
+        return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+    return post
+
+
+@pytest.fixture
+def login(post_form):
+    def sign_in(user: User, password: str = PASSWORD):
+        response = post_form("/login", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return sign_in
+
+
+class LiveServer:
+    def __init__(self, app):
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    """The real app on a free loopback port, served by threads."""
+    with LiveServer(app) as server:
+        yield server
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+def _page(browser, live_server, device, locale="en-US", **options):
+    context = browser.new_context(base_url=live_server.url, locale=locale, **device, **options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context, page = _page(browser, live_server, PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_server):
+    context, page = _page(browser, live_server, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open more browser contexts in one test: new_page(device="phone", javascript=False)."""
+    contexts = []
+
+    def open_page(device="phone", locale="en-US", javascript=True):
+        context, page = _page(
+            browser,
+            live_server,
+            PHONE if device == "phone" else DESKTOP,
+            locale=locale,
+            java_script_enabled=javascript,
+        )
+        contexts.append(context)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
