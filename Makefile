@@ -32,7 +32,7 @@ static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 translations: .venv/.installed
-	.venv/bin/pybabel compile --use-fuzzy -q -d translations
+	.venv/bin/pybabel compile -d translations
 
 # Re-extract translatable strings after changing templates or code, then translate the .po files.
 messages: .venv/.installed

@@ -45,7 +45,7 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
         "MAIL_FROM": env("MAIL_FROM", "jielong@localhost"),
-        "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", False),
-        "REMEMBER_COOKIE_SECURE": _flag("SECURE_COOKIES", False),
+        "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
+        "REMEMBER_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         "LOGIN_ATTEMPTS": env("LOGIN_ATTEMPTS", "5 per 15 minutes"),
     }

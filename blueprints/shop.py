@@ -1,6 +1,6 @@
 """Public pages that belong to no customer: the landing page, the language switch, health."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.access import safe_next
@@ -24,7 +24,14 @@ def switch_locale(code: str):
     """Remember the chosen language in a cookie and go back to the page the user was on."""
     response = redirect(safe_next(request.args.get("next"), url_for("shop.index")))
     if code in LOCALES:
-        response.set_cookie(LOCALE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+        response.set_cookie(
+            LOCALE_COOKIE,
+            code,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
     return response
 
 

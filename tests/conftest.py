@@ -89,10 +89,18 @@ def app(database_url, tmp_path):
         SECRET_KEY="test-secret",
         RATELIMIT_STORAGE_URI="memory://",
     )
-    with app.app_context():
-        yield app
+    # No app context stays pushed: each test-client request must get its own, as in
+    # production, or `g` (and the signed-in user cached there) would leak between requests.
+    yield app
     if not db.is_closed():
         db.close()
+
+
+@pytest.fixture
+def app_context(app):
+    """For tests that call code needing `current_app` outside a request."""
+    with app.app_context():
+        yield app
 
 
 @pytest.fixture
