@@ -36,7 +36,7 @@ translations: .venv/.installed
 
 # Re-extract translatable strings after changing templates or code, then translate the .po files.
 messages: .venv/.installed
-	.venv/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output .
+	.venv/bin/pybabel extract -F babel.cfg -k _l --project=Jielong --version=1 -o translations/messages.pot --no-location --sort-output .
 	.venv/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 db: setup
@@ -49,3 +49,6 @@ lint: setup
 
 clean:
 	rm -rf .venv node_modules static/vendor
+
+bench: setup
+	bench/run.sh

@@ -65,5 +65,5 @@ def _register_error_pages(app: Flask) -> None:
             return error.response
         return render_template(f"errors/{error.code}.html", error=error), error.code
 
-    for code in (403, 404, 429):
+    for code in (400, 403, 404, 429):
         app.register_error_handler(code, error_page)

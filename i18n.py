@@ -1,4 +1,10 @@
-"""Language choice, money and time formatting for templates."""
+"""Language choice, money and time formatting for templates.
+
+Language codes are the ones users see and the cookie stores: "zh_CN" and "en". Babel
+expands "zh_CN" to the CLDR name "zh_Hans_CN", and Flask-Babel looks the catalog up by
+that name, so the Chinese catalog lives in translations/zh_Hans_CN/ (`make messages`
+updates it, `make translations` compiles it).
+"""
 
 from decimal import Decimal
 
@@ -24,7 +30,8 @@ def select_locale() -> str:
 
 
 def format_money(fen: int | None, currency: str | None = None) -> str:
-    """Integer minor units (fen) as the shop's currency: 1250 -> ¥12.50."""
+    """Integer minor units (fen) as the shop's currency, in the page's language:
+    1250 -> ¥12.50 in Chinese, CN¥12.50 in English (Babel's CLDR symbols)."""
     amount = Decimal(fen or 0).scaleb(-2)
     currency = currency or current_app.config["SHOP_CURRENCY"]
     return format_currency(amount, currency, locale=str(get_locale()))

@@ -7,7 +7,7 @@ from tests.helpers import PASSWORD
 def test_staff_signs_in_and_reaches_the_board(client, staff, login):
     response = login(staff)
     assert response.headers["Location"] == "/board/"
-    page = client.get("/board/")
+    page = client.get("/board/", headers={"Accept-Language": "en"})
     assert page.status_code == 200
     assert "Sign out" in page.get_data(as_text=True)
 

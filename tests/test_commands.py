@@ -46,7 +46,8 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
         browser = app.test_client()
         token = csrf_token_from(browser, "/login")
         response = browser.post(
-            "/login", data={"csrf_token": token, "email": f"{role}@example.com", "password": password}
+            "/login",
+            data={"csrf_token": token, "email": f"{role}@example.com", "password": password},
         )
         assert response.status_code == 302
 
@@ -59,7 +60,9 @@ def test_demo_if_empty_leaves_an_existing_shop_alone(runner):
 
 
 def test_user_create_makes_an_account_that_signs_in(runner, post_form):
-    result = runner.invoke(args=["user", "create", "Boss@Shop.cn", "--role", "admin", "--password", "s3cret-pass"])
+    result = runner.invoke(
+        args=["user", "create", "Boss@Shop.cn", "--role", "admin", "--password", "s3cret-pass"]
+    )
     assert result.exit_code == 0, result.output
     user = User.by_email("boss@shop.cn")
     assert user.role == "admin"
