@@ -1,0 +1,204 @@
+"""The real pages in Chromium: signing in on a phone, with and without JavaScript, the admin
+pages on a desktop, the language switch. Screenshots go to docs/screenshots/."""
+
+import random
+from pathlib import Path
+
+import pytest
+
+from models.demo_shop import build_catalog, build_templates, place_demo_orders
+from models.lifecycle import STATUS_LABELS
+from models.order import STATUSES, Order
+from tests.helpers import PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+MIN_TAP = 44  # CSS pixels, WCAG 2.5.5 / Apple HIG
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_orders(app, admin, staff):
+    """A small, repeatable shop: the demo catalog and activities with ~40 orders."""
+    with app.app_context():
+        templates = build_templates(build_catalog(), admin)
+        created = place_demo_orders(templates, [admin, staff], 40, random.Random(20240601))
+    assert created >= 35
+    return created
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def sign_in(page, user, password: str = PASSWORD) -> None:
+    page.fill("#email", user.email)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def assert_fits_the_screen(page) -> None:
+    """Nothing wider than the viewport: only .table-wrap may scroll sideways, inside itself."""
+    overflow = page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll('body *')]
+            .filter(el => !el.closest('.table-wrap') && el.getBoundingClientRect().right > width + 1)
+            .map(el => el.tagName + (el.id ? '#' + el.id : '') + '.' + el.className);
+          return {scroll: document.documentElement.scrollWidth, width, wide};
+        }"""
+    )
+    assert overflow["scroll"] <= overflow["width"], overflow
+    assert not overflow["wide"], overflow
+
+
+def assert_tap_targets_are_big_enough(page) -> None:
+    small = page.evaluate(
+        f"""() => [...document.querySelectorAll('a[href], button, input, select, textarea, label.check')]
+          .filter(el => el.offsetParent !== null && !el.closest('.skip-link'))
+          .filter(el => !(el.type === 'checkbox' && el.closest('label.check')))
+          .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
+          .filter(([, r]) => r.height < {MIN_TAP} || r.width < {MIN_TAP})
+          .map(([html, r]) => `${{html}} ${{Math.round(r.width)}}x${{Math.round(r.height)}}`)"""
+    )
+    assert not small, small
+
+
+# --- (a) phone: staff sign in and land on the board ---------------------------------------------
+
+
+def test_staff_signs_in_on_a_phone_and_sees_the_board(app, phone_page, staff, demo_orders):
+    page = phone_page
+    page.goto("/login")
+    assert page.get_by_role("heading", name="Staff sign in").is_visible()
+    assert_fits_the_screen(page)
+    assert_tap_targets_are_big_enough(page)
+    page.fill("#email", staff.email)
+    screenshot(page, "login-phone.png")
+
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/board/")
+
+    assert page.get_by_role("heading", name="Orders", level=1).is_visible()
+    counts = page.locator(".status-counts li")
+    assert counts.count() == len(STATUSES)
+    shown = {
+        counts.nth(i).locator("span").inner_text(): int(
+            counts.nth(i).locator("strong").inner_text()
+        )
+        for i in range(counts.count())
+    }
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        expected = {
+            str(STATUS_LABELS[s]): Order.select().where(Order.status == s).count() for s in STATUSES
+        }
+    assert shown == expected
+    assert sum(shown.values()) == demo_orders
+    assert page.locator("table.orders tbody tr").count() == demo_orders
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert_fits_the_screen(page)
+    assert_tap_targets_are_big_enough(page)
+    screenshot(page, "board-phone.png")
+
+
+# --- (b) phone: a wrong password is answered inline, without a reload ---------------------------
+
+
+def test_wrong_password_shows_the_error_in_place(phone_page, staff):
+    page = phone_page
+    page.goto("/login")
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.evaluate("() => { window.__marker = 1 }")
+    url = page.url
+
+    with page.expect_response(lambda r: r.url.startswith(url) and r.request.method == "POST") as r:
+        sign_in(page, staff, "not the password")
+    assert r.value.status == 422
+    assert r.value.request.headers.get("hx-request") == "true"
+    assert r.value.text().lstrip().startswith("<form"), "expected the form fragment, not a page"
+
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "do not match an active account" in alert.inner_text()
+    assert page.input_value("#email") == staff.email
+    assert page.input_value("#password") == ""
+    assert page.url == url
+    assert page.evaluate("() => window.__marker") == 1, "the page was reloaded"
+    assert page.locator("#login-form").count() == 1, "the form was nested instead of replaced"
+    assert_fits_the_screen(page)
+
+    # The swapped-in form still works.
+    sign_in(page, staff)
+    page.wait_for_url("**/board/")
+
+
+# --- (c) without JavaScript the form is a plain HTML form ---------------------------------------
+
+
+def test_sign_in_works_without_javascript(new_page, staff):
+    page = new_page(device="phone", javascript=False)
+    page.goto("/login")
+    with page.expect_response(lambda r: r.request.method == "POST") as r:
+        sign_in(page, staff, "not the password")
+    assert r.value.status == 422
+    assert "hx-request" not in r.value.request.headers
+    assert "<html" in r.value.text(), "without JavaScript the whole page comes back"
+    page.wait_for_load_state()
+    assert "do not match an active account" in page.get_by_role("alert").inner_text()
+    assert page.input_value("#email") == staff.email
+
+    sign_in(page, staff)
+    page.wait_for_url("**/board/")
+    assert page.get_by_role("heading", name="Orders", level=1).is_visible()
+
+
+# --- (d) desktop: an admin reaches the user list ------------------------------------------------
+
+
+def test_admin_reaches_the_user_list_on_a_desktop(desktop_page, admin, staff, demo_orders):
+    page = desktop_page
+    page.goto("/admin/users")
+    page.wait_for_url("**/login?next=*")
+    sign_in(page, admin)
+    page.wait_for_url("**/admin/users")
+    page.get_by_role("link", name="Orders").click()
+    page.wait_for_url("**/board/")
+    assert page.locator("table.orders tbody tr").count() == demo_orders
+    screenshot(page, "board-desktop.png")
+
+    page.get_by_role("link", name="Users").click()
+    page.wait_for_url("**/admin/users")
+    assert page.get_by_role("heading", name="Users", level=1).is_visible()
+    rows = page.locator("tbody tr")
+    assert rows.count() == 2
+    table = page.locator("table").inner_text()
+    assert admin.email in table and staff.email in table
+    assert_fits_the_screen(page)
+    screenshot(page, "users-desktop.png")
+
+
+# --- (e) the language switch --------------------------------------------------------------------
+
+
+def test_the_language_switch_changes_the_page_to_chinese(phone_page):
+    page = phone_page
+    page.goto("/login")
+    assert page.get_attribute("html", "lang") == "en"
+    english_heading = page.get_by_role("heading", level=1).inner_text()
+
+    page.locator(".locale-switch a[lang=zh-CN]").click()
+    page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
+    assert page.url.endswith("/login")
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert cookies.get("locale") == "zh_CN"
+    assert page.locator(".locale-switch a[aria-current]").get_attribute("lang") == "zh-CN"
+    assert_fits_the_screen(page)
+    assert_tap_targets_are_big_enough(page)
+
+    # Babel reads zh_CN as zh_Hans_CN, so the catalog may live under either name (or zh/).
+    if any(TRANSLATIONS.glob("zh*/LC_MESSAGES/messages.mo")):
+        assert page.get_by_role("heading", level=1).inner_text() != english_heading
+        assert page.locator("#login-form button[type=submit]").inner_text() == "登录"
