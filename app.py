@@ -1,6 +1,7 @@
 """The app factory: `flask --app app run`, `gunicorn 'app:create_app()'`."""
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 
 import config
 import i18n
@@ -56,6 +57,23 @@ def _init_login(app: Flask) -> None:
         return User.get_or_none(User.id == int(user_id), User.active == True)  # noqa: E712
 
 
+ERROR_PAGES = {
+    400: (
+        _l("Please try again"),
+        _l(
+            "The page was open too long or the request was incomplete. "
+            "Go back, reload the page and send it again."
+        ),
+    ),
+    403: (
+        _l("Not allowed"),
+        _l("Your account cannot open this page. Ask an admin if you need it."),
+    ),
+    404: (_l("Not found"), _l("This page does not exist, or the link is no longer valid.")),
+    429: (_l("Slow down"), _l("Too many requests in a short time. Wait a moment and try again.")),
+}
+
+
 def _register_error_pages(app: Flask) -> None:
     """Friendly pages for refusals; a response a view prepared for the error (e.g. the
     throttled login form) is kept."""
@@ -63,7 +81,8 @@ def _register_error_pages(app: Flask) -> None:
     def error_page(error):
         if error.response is not None:
             return error.response
-        return render_template(f"errors/{error.code}.html", error=error), error.code
+        title, message = ERROR_PAGES[error.code]
+        return render_template("errors/page.html", title=title, message=message), error.code
 
-    for code in (400, 403, 404, 429):
+    for code in ERROR_PAGES:
         app.register_error_handler(code, error_page)
