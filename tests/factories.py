@@ -1,0 +1,92 @@
+"""Small factories for domain tests: products with stock, published templates, orders.
+
+They go through the real domain functions (stock.receive, FormTemplate.publish,
+place_order) so what they build is what the app itself would build.
+"""
+
+import itertools
+import uuid
+
+from models import stock
+from models.catalog import Product, Stock, Warehouse
+from models.form_template import FormTemplate, FormTemplateVersion
+from models.order import Order
+from models.ordering import LineRequest, place_order
+
+_phones = itertools.count(1)
+
+
+def unique(prefix: str = "") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def cn_mobile(n: int | None = None) -> str:
+    """A valid mainland mobile number in E.164, different for every call without `n`."""
+    return f"+86138{(next(_phones) if n is None else n) % 100_000_000:08d}"
+
+
+def make_product(
+    on_hand: int | None = 10,
+    *,
+    price: int = 1000,
+    name: str | None = None,
+    sku: str | None = None,
+) -> Product:
+    """A product with `on_hand` units in the default warehouse; on_hand=None: a service."""
+    sku = sku or unique("SKU-")
+    product = Product.create(
+        name=name or f"Product {sku}", sku=sku, price=price, tracks_stock=on_hand is not None
+    )
+    if on_hand is not None:
+        stock.receive(product.id, Warehouse.default().id, on_hand)
+    return product
+
+
+def stock_of(product: Product) -> Stock:
+    """The product's stock row in the default warehouse, as stored now."""
+    return Stock.get(Stock.product == product.id, Stock.warehouse == Warehouse.default().id)
+
+
+def make_template(
+    *, kind: str = "goods", fields: list | None = None, settings: dict | None = None, **extra
+) -> FormTemplate:
+    slug = extra.pop("slug", None) or unique("tpl-")
+    return FormTemplate.create(
+        slug=slug,
+        title=extra.pop("title", f"Template {slug}"),
+        kind=kind,
+        draft={
+            "fields": fields if fields is not None else [{"name": "name", "type": "short_text"}],
+            "settings": settings or {},
+        },
+        **extra,
+    )
+
+
+def published_version(template: FormTemplate | None = None, **template_options):
+    """Publish `template` (a new goods template by default) and return the new version."""
+    template = template or make_template(**template_options)
+    return template.publish()
+
+
+def order_for(
+    version: FormTemplateVersion,
+    items: list[tuple[Product, int]],
+    *,
+    name: str = "Alice",
+    phone: str | None = None,
+    key: str | None = None,
+    delivery_fee: int = 0,
+    **options,
+) -> Order:
+    """Place an order for `items` [(product, quantity), ...] and return it (raises as place_order)."""
+    order, _ = place_order(
+        version=version,
+        customer_name=name,
+        customer_phone=phone or cn_mobile(),
+        lines=[LineRequest(product, quantity) for product, quantity in items],
+        submission_key=key or unique("key-"),
+        delivery_fee=delivery_fee,
+        **options,
+    )
+    return order
