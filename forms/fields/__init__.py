@@ -1,0 +1,1 @@
+"""Reusable WTForms fields and validators."""
