@@ -39,11 +39,6 @@ class Product(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
 
-    def stock_in(self, warehouse: Warehouse | None = None) -> "Stock":
-        warehouse = warehouse or Warehouse.default()
-        stock, _ = Stock.get_or_create(product=self, warehouse=warehouse)
-        return stock
-
 
 class Stock(BaseModel):
     """On hand minus reserved is what can still be sold; the database refuses negatives."""

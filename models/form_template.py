@@ -18,14 +18,12 @@ from peewee import (
 from models.base import BaseModel, utcnow
 from models.user import User
 
-KINDS = ("goods", "service")
-
 
 class FormTemplate(BaseModel):
     slug = CharField(unique=True)
     title = CharField()
     description = TextField(default="")
-    kind = CharField(default="goods")
+    kind = CharField(default="goods")  # goods, service
     status = CharField(default="draft", index=True)  # draft, published, archived
     draft = JSONField(default=dict)  # {"fields": [...], "settings": {...}}
     opens_at = DateTimeField(null=True)

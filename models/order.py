@@ -22,7 +22,6 @@ from models.user import User
 
 STATUSES = ("pending", "confirmed", "processing", "ready", "completed", "cancelled")
 OPEN_STATUSES = ("pending", "confirmed", "processing", "ready")
-PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
 
 
 def new_tracking_token() -> str:
@@ -56,7 +55,7 @@ class Order(BaseModel):
     template_version = ForeignKeyField(FormTemplateVersion, backref="orders")
     customer = ForeignKeyField(Customer, backref="orders")
     status = CharField(default="pending")
-    payment_status = CharField(default="unpaid", index=True)
+    payment_status = CharField(default="unpaid", index=True)  # unpaid, paid, refunded
     subtotal = IntegerField(default=0)  # fen
     delivery_fee = IntegerField(default=0)  # fen
     total = IntegerField(default=0, constraints=[Check("total >= 0")])  # fen
@@ -74,10 +73,6 @@ class Order(BaseModel):
             (("template", "created_at"), False),
             (("customer", "created_at"), False),
         )
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
     @classmethod
     def by_token(cls, token: str):
@@ -119,10 +114,7 @@ class OrderEvent(BaseModel):
 
     class Meta:
         indexes = ((("order", "created_at"), False),)
-        constraints = [SQL("CHECK (actor_kind IN ('customer','staff','admin','rule','system'))")]
-
-
-NOTE_KINDS = ("note", "call", "chat", "email", "in_person")
+        constraints = [SQL(f"CHECK (actor_kind IN ({', '.join(repr(k) for k in ACTOR_KINDS)}))")]
 
 
 class Note(BaseModel):
@@ -130,7 +122,7 @@ class Note(BaseModel):
 
     order = ForeignKeyField(Order, backref="notes", on_delete="CASCADE")
     author = ForeignKeyField(User)
-    kind = CharField(default="note")
+    kind = CharField(default="note")  # note, call, chat, email, in_person
     body = TextField()
     created_at = DateTimeField(default=utcnow)
 
