@@ -165,15 +165,23 @@ class Presence:
             raise StopValidation()
 
 
+def bounds_message(min, max, *, between, at_least, at_most):
+    """The message that names the bounds that are set (lazy strings, so unused ones cost nothing)."""
+    if min is not None and max is not None:
+        return between
+    return at_least if min is not None else at_most
+
+
 class TextLength:
     def __init__(self, min=None, max=None):
         self.min, self.max = min, max
-        if min is not None and max is not None:
-            self.message = _l("Enter between %(min)s and %(max)s characters.", min=min, max=max)
-        elif min is not None:
-            self.message = _l("Enter at least %(min)s characters.", min=min)
-        else:
-            self.message = _l("Enter at most %(max)s characters.", max=max)
+        self.message = bounds_message(
+            min,
+            max,
+            between=_l("Enter between %(min)s and %(max)s characters.", min=min, max=max),
+            at_least=_l("Enter at least %(min)s characters.", min=min),
+            at_most=_l("Enter at most %(max)s characters.", max=max),
+        )
 
     def __call__(self, form, field):
         size = len(field.data or "")
@@ -213,12 +221,13 @@ class Range:
     def __init__(self, min=None, max=None):
         self.min, self.max = min, max
         low, high = plain(min), plain(max)
-        if min is not None and max is not None:
-            self.message = _l("Enter a number between %(min)s and %(max)s.", min=low, max=high)
-        elif min is not None:
-            self.message = _l("Enter a number of at least %(min)s.", min=low)
-        else:
-            self.message = _l("Enter a number no greater than %(max)s.", max=high)
+        self.message = bounds_message(
+            min,
+            max,
+            between=_l("Enter a number between %(min)s and %(max)s.", min=low, max=high),
+            at_least=_l("Enter a number of at least %(min)s.", min=low),
+            at_most=_l("Enter a number no greater than %(max)s.", max=high),
+        )
 
     def __call__(self, form, field):
         value = field.data
