@@ -72,6 +72,7 @@ def test_repeated_failures_are_throttled_with_a_clear_message(app, client, staff
     )
     assert blocked.status_code == 429
     assert "Too many failed sign-in attempts" in blocked.get_data(as_text=True)
+    assert f'value="{staff.email}"' in blocked.get_data(as_text=True), "the typed email is kept"
     assert client.get("/board/").status_code == 302
 
 
