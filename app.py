@@ -5,11 +5,12 @@ from flask_babel import lazy_gettext as _l
 
 import config
 import i18n
-from blueprints import register_blueprints
+from blueprints import register_blueprints, rendering
 from commands import register_commands
 from extensions import babel, csrf, htmx, limiter, login_manager
 from models import User
 from models.db import init_app as init_database
+from tasks import notifications
 
 
 def create_app(**overrides) -> Flask:
@@ -31,12 +32,14 @@ def create_app(**overrides) -> Flask:
     init_database(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    rendering.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
     _init_login(app)
     register_blueprints(app)
     register_commands(app)
+    notifications.init_app(app)  # queue the outbox rows a request wrote, after it
     _register_error_pages(app)
 
     @app.context_processor

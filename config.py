@@ -45,6 +45,22 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
         "MAIL_FROM": env("MAIL_FROM", "jielong@localhost"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL", False),
+        "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),  # links in messages
+        # The outbox and its deliveries (docs/notifications.md); the pause is for tests only.
+        "OUTBOX_MAX_ATTEMPTS": int(env("OUTBOX_MAX_ATTEMPTS", "6")),
+        "OUTBOX_RETRY_SECONDS": float(env("OUTBOX_RETRY_SECONDS", "60")),
+        "OUTBOX_LEASE_SECONDS": float(env("OUTBOX_LEASE_SECONDS", "300")),
+        "OUTBOX_SWEEP_SECONDS": float(env("OUTBOX_SWEEP_SECONDS", "0")),
+        "DELIVERY_TEST_PAUSE_SECONDS": float(env("DELIVERY_TEST_PAUSE_SECONDS", "0")),
+        "SMS_BACKEND": env("SMS_BACKEND", "log"),
+        "SMS_WEBHOOK_URL": env("SMS_WEBHOOK_URL", ""),
+        "SMS_WEBHOOK_TOKEN": env("SMS_WEBHOOK_TOKEN", ""),
+        "SMS_LOG_PATH": env("SMS_LOG_PATH", str(instance_dir / "dev-sms.jsonl")),
+        # /dev/sms shows every logged text, login codes included: on for a fresh clone and
+        # the demo, off by default once SECRET_KEY is set, as production requires.
+        "DEV_PAGES": _flag("DEV_PAGES", not env("SECRET_KEY")),
+        "MY_ORDERS_LIMIT": env("MY_ORDERS_LIMIT", "10 per 10 minutes"),
         "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         "LOGIN_ATTEMPTS": env("LOGIN_ATTEMPTS", "5 per 15 minutes"),

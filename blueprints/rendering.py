@@ -1,7 +1,10 @@
 """One template per page; htmx requests get only the part they swap."""
 
+import re
+
 from flask import render_template
 from htmx_flask import request
+from markupsafe import Markup, escape
 
 
 def render(page: str, partial: str, status: int = 200, **context):
@@ -11,3 +14,29 @@ def render(page: str, partial: str, status: int = 200, **context):
     """
     wants_fragment = request.htmx and not request.htmx.boosted
     return render_template(partial if wants_fragment else page, **context), status
+
+
+LINK = re.compile(r"https?://[^\s<>\"']+")
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text an admin typed, safe for a page: paragraphs, line breaks, clickable links."""
+    blocks = [block for block in re.split(r"\n\s*\n", (text or "").strip()) if block.strip()]
+
+    def linked(line: str) -> Markup:
+        parts, last = [], 0
+        for match in LINK.finditer(line):
+            url = match.group(0).rstrip(".,;:!?)。，")
+            parts += [escape(line[last : match.start()])]
+            parts += [Markup('<a href="{0}" rel="nofollow noopener">{0}</a>').format(url)]
+            last = match.start() + len(url)
+        return Markup("").join([*parts, escape(line[last:])])
+
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(linked(line) for line in block.splitlines()))
+        for block in blocks
+    )
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["paragraphs"] = paragraphs

@@ -6,6 +6,7 @@ from flask_login import current_user
 from blueprints.access import safe_next
 from i18n import LOCALE_COOKIE, LOCALES
 from models import db
+from models.activity import current_activities
 
 bp = Blueprint("shop", __name__)
 
@@ -16,7 +17,7 @@ ONE_YEAR = 365 * 24 * 3600
 def index():
     if current_user.is_authenticated:
         return redirect(url_for("board.index"))
-    return render_template("shop/index.html")
+    return render_template("shop/index.html", activities=current_activities())
 
 
 @bp.get("/locale/<code>")

@@ -7,7 +7,13 @@ import click
 from flask.cli import with_appcontext
 
 from models import Order, User, db
-from models.demo_shop import build_catalog, build_templates, place_demo_orders
+from models.demo_shop import (
+    build_catalog,
+    build_rules,
+    build_templates,
+    place_demo_orders,
+    settle_seeded_work,
+)
 
 
 @click.command("demo")
@@ -33,7 +39,9 @@ def cli(if_empty, orders, seed):
             )
             products = build_catalog()
             templates = build_templates(products, admin)
+            build_rules(templates, [admin, staff])
         created = place_demo_orders(templates, [admin, staff], orders, random.Random(seed))
+        settle_seeded_work()  # the invented orders' messages and rule runs are not sent
     click.echo(
         f"demo shop ready: {len(products)} products, {len(templates)} activities, {created} orders"
     )

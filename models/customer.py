@@ -3,7 +3,7 @@
 import phonenumbers
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from peewee import CharField, DateTimeField
+from peewee import CharField, DateTimeField, JSONField
 
 from models.base import BaseModel, utcnow
 from models.errors import DomainError
@@ -46,6 +46,7 @@ class Customer(BaseModel):
     name = CharField()
     phone = CharField(unique=True)
     phone_last4 = CharField(max_length=4, index=True)
+    tags = JSONField(default=list)  # labels rules give the customer (models/rule_actions.py)
     created_at = DateTimeField(default=utcnow)
 
     @classmethod

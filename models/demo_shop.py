@@ -16,8 +16,10 @@ from models.errors import OutOfStock
 from models.form_template import FormTemplate
 from models.lifecycle import Actor, transition_order
 from models.order import Order, OrderEvent
-from models.ordering import LineRequest, place_order
+from models.ordering import LineRequest, SlotFull, place_order
+from models.outbox import Outbox
 from models.pickup import PickupPoint
+from models.rules import save_rule
 from models.user import User
 
 # name, sku, price in fen, unit, on hand (None: a service, no stock)
@@ -192,12 +194,52 @@ def build_templates(products: list[Product], admin: User) -> list[FormTemplate]:
                 ),
                 _field("requests", "long_text", "特别要求 / Requests", max_length=300),
             ],
-            "settings": {"show_chain_list": False},
+            "settings": {"show_chain_list": False, "pickup_reminder_minutes": 120},
         },
     )
     for template in (fruit, cleaning):
         template.publish(by=admin)
     return [fruit, cleaning]
+
+
+def build_rules(templates: list[FormTemplate], staff: list[User]) -> None:
+    """The rules the demo shop ships switched on; they act on orders placed after seeding."""
+    fruit = templates[0]
+    admin, clerk = staff
+    first, second = fruit.latest_version().settings["pickup_point_ids"]
+    save_rule(
+        None,
+        admin,
+        name="小额水果团自动确认 / Auto-confirm fruit orders up to ¥300",
+        trigger="order_created",
+        enabled=True,
+        conditions=[
+            {"kind": "template", "value": fruit.id},
+            {"kind": "total_at_most", "value": 30000},
+        ],
+        actions=[{"kind": "confirm"}],
+    )
+    save_rule(
+        None,
+        admin,
+        name="按自提点分配 / Assign by pickup point",
+        trigger="order_created",
+        enabled=True,
+        conditions=[],
+        actions=[
+            {"kind": "assign_pickup_point", "points": {str(first): clerk.id, str(second): admin.id}}
+        ],
+    )
+
+
+def settle_seeded_work() -> int:
+    """Mark the outbox work seeding left (messages, rule runs for the invented orders) done,
+    so a fresh demo shop does not flood inboxes; return how many rows."""
+    return (
+        Outbox.update(status=Outbox.DONE, done_at=utcnow())
+        .where(Outbox.status == Outbox.OPEN)
+        .execute()
+    )
 
 
 def _target_status(age_days: float, rng: random.Random) -> str:
@@ -266,11 +308,10 @@ def _answers(template: FormTemplate, name: str, phone: str, rng: random.Random) 
     return answers
 
 
-def _place_with_retries(
-    template, version, name, phone, answers, goods, services, points, rng, tries=5
-):
-    """Place one order, choosing other items when the first choice has sold out."""
+def _place_with_retries(template, version, name, phone, goods, services, points, rng, tries=5):
+    """Place one order, choosing other items or another time slot when the first is taken."""
     for _ in range(tries):
+        answers = _answers(template, name, phone, rng)
         try:
             order, _ = place_order(
                 version=version,
@@ -283,7 +324,7 @@ def _place_with_retries(
                 address=answers.get("address", ""),
             )
             return order
-        except OutOfStock:
+        except (OutOfStock, SlotFull):
             continue
     return None
 
@@ -307,9 +348,8 @@ def place_demo_orders(
     for placed_at in placed_times:
         template = fruit if rng.random() < 0.8 else cleaning
         name, phone = rng.choice(people)
-        answers = _answers(template, name, phone, rng)
         order = _place_with_retries(
-            template, versions[template.id], name, phone, answers, goods, services, points, rng
+            template, versions[template.id], name, phone, goods, services, points, rng
         )
         if order is None:
             continue

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from models import stock
+from models import allotment, stock
 from models.base import utcnow
 from models.customer import Customer
 from models.db import db
@@ -136,16 +136,25 @@ def bump_version(order: Order, expected_version: int, **changes) -> None:
 
 
 def record_event(order: Order, actor: Actor, **fields) -> OrderEvent:
-    return OrderEvent.create(
+    from models.notifications import plan_notifications  # (it imports this module)
+    from models.rules import plan_rules
+
+    event = OrderEvent.create(
         order=order.id,
         actor_kind=actor.kind,
         actor_user=actor.user,
         actor_label=actor.label,
         **fields,
     )
+    plan_notifications(event)  # its outbox rows commit or roll back with this change
+    plan_rules(event)  # so do the rule evaluations it triggers (docs/automation.md)
+    return event
 
 
 def _apply_stock_effect(order: Order, to_status: str) -> None:
+    if to_status == "cancelled":
+        allotment.give_back(order.template_id, order.holds)
+        Order.update(holds=[]).where(Order.id == order.id).execute()
     effect = {"cancelled": stock.release, "completed": stock.consume}.get(to_status)
     if effect is None:
         return

@@ -63,6 +63,8 @@ class Order(BaseModel):
     pickup_point = ForeignKeyField(PickupPoint, null=True, backref="orders")
     address = TextField(default="")
     assignee = ForeignKeyField(User, null=True, backref="assigned_orders")
+    holds = JSONField(default=list)  # keys of the allotments (places) this order holds
+    locale = CharField(default="zh_CN")  # the customer's language when ordering
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow, index=True)
     updated_at = DateTimeField(default=utcnow, index=True)
@@ -72,6 +74,22 @@ class Order(BaseModel):
             (("status", "created_at"), False),
             (("template", "created_at"), False),
             (("customer", "created_at"), False),
+            # The staff board (migration 0005): pages by pickup point or assignee, and one index
+            # that answers the counts per status of any filter without reading the table.
+            (("pickup_point", "created_at"), False),
+            (("assignee", "created_at"), False),
+            (
+                (
+                    "status",
+                    "created_at",
+                    "template",
+                    "pickup_point",
+                    "assignee",
+                    "payment_status",
+                    "total",
+                ),
+                False,
+            ),
         )
 
     @classmethod

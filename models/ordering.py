@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from models import stock
+from models import allotment, stock
 from models.catalog import Product, Warehouse
 from models.customer import Customer
 from models.db import db
@@ -26,6 +26,20 @@ class EmptyOrder(DomainError):
     message = _l("Choose at least one item.")
 
 
+class ActivityFull(DomainError):
+    message = _l("This activity has reached its order limit.")
+
+
+class CustomerLimitReached(DomainError):
+    message = _l("This phone number has already placed the most orders this activity allows.")
+
+
+class SlotFull(DomainError):
+    """details["field"]: the time-slot field whose chosen slot is fully booked."""
+
+    message = _l("This time slot has just been fully booked. Please choose another.")
+
+
 def place_order(
     *,
     version: FormTemplateVersion,
@@ -37,12 +51,14 @@ def place_order(
     pickup_point: PickupPoint | None = None,
     address: str = "",
     delivery_fee: int = 0,
+    locale: str = "zh_CN",
 ) -> tuple[Order, bool]:
     """Create the order, or return the one this submission already created.
 
     Returns (order, created). Raises OutOfStock (with `details["short"]`, a
     mapping of product id to what is still available) and reserves nothing if
-    any line cannot be filled.
+    any line cannot be filled; likewise ActivityFull, CustomerLimitReached and
+    SlotFull when the activity's places (models/allotment.py) are taken.
     """
     existing = Order.get_or_none(Order.submission_key == submission_key)
     if existing:
@@ -62,6 +78,7 @@ def place_order(
                 pickup_point,
                 address,
                 delivery_fee,
+                locale,
             )
     except IntegrityError:
         existing = Order.get_or_none(Order.submission_key == submission_key)
@@ -71,8 +88,9 @@ def place_order(
     return order, True
 
 
-def _create(version, name, phone, lines, key, answers, pickup_point, address, delivery_fee):
+def _create(version, name, phone, lines, key, answers, pickup_point, address, delivery_fee, locale):
     customer = Customer.find_or_create(name, phone)
+    holds = _take_places(version, customer, answers)
     warehouse = Warehouse.default()
     subtotal = sum(line.product.price * line.quantity for line in lines)
     order = Order.create(
@@ -87,6 +105,8 @@ def _create(version, name, phone, lines, key, answers, pickup_point, address, de
         answers=answers,
         pickup_point=pickup_point,
         address=address,
+        holds=holds,
+        locale=locale,
     )
     short = {}
     for line in lines:
@@ -106,3 +126,24 @@ def _create(version, name, phone, lines, key, answers, pickup_point, address, de
         raise OutOfStock(short=short)
     record_event(order, Actor.of_customer(customer), kind="created", to_status="pending")
     return order
+
+
+def _take_places(version, customer, answers) -> list[str]:
+    """Take the order's places (activity, customer, chosen time slots); raise when one is full."""
+    settings, template_id = version.settings or {}, version.template_id
+    if not allotment.try_take(template_id, allotment.ORDERS, settings.get("order_cap")):
+        raise ActivityFull()
+    mine = allotment.customer_key(customer.id)
+    if not allotment.try_take(template_id, mine, settings.get("per_customer_limit")):
+        raise CustomerLimitReached()
+    holds = [allotment.ORDERS, mine]
+    for spec in version.fields:
+        chosen = answers.get(spec["name"]) if spec["type"] == "time_slot" else None
+        slot = next((s for s in spec.get("slots") or [] if str(s["id"]) == chosen), None)
+        if slot is None:
+            continue
+        key = allotment.slot_key(spec["name"], chosen)
+        if not allotment.try_take(template_id, key, slot.get("capacity")):
+            raise SlotFull(field=spec["name"])
+        holds.append(key)
+    return holds

@@ -88,6 +88,7 @@ def app(database_url, tmp_path):
         DATABASE_URL=database_url,
         SECRET_KEY="test-secret",
         RATELIMIT_STORAGE_URI="memory://",
+        DEFAULT_LOCALE="en",  # messages to people without a language, and requests without one
     )
     # No app context stays pushed: each test-client request must get its own, as in
     # production, or `g` (and the signed-in user cached there) would leak between requests.

@@ -90,3 +90,38 @@ def order_for(
         **options,
     )
     return order
+
+
+def contact_fields() -> list[dict]:
+    return [
+        {"name": "name", "type": "short_text", "label": "Name", "required": True},
+        {"name": "phone", "type": "phone", "label": "Phone", "required": True},
+    ]
+
+
+def make_activity(
+    products: list[Product],
+    *,
+    limit: int = 10,
+    extra_fields: list | None = None,
+    settings: dict | None = None,
+    kind: str = "goods",
+    **template_options,
+) -> FormTemplateVersion:
+    """A published activity like a shop's: contact fields, one products field, then extras."""
+    fields = contact_fields()
+    if products:
+        fields.append(
+            {
+                "name": "items",
+                "type": "products",
+                "label": "Items",
+                "required": True,
+                "products": [{"product_id": p.id, "limit": limit} for p in products],
+            }
+        )
+    fields += extra_fields or []
+    template = make_template(
+        kind=kind, fields=fields, settings=settings, status="draft", **template_options
+    )
+    return template.publish()

@@ -1,9 +1,11 @@
 """Small helpers the tests share."""
 
 import re
+import threading
 import uuid
 
 from models import User
+from models.db import db
 
 PASSWORD = "correct horse battery staple"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -21,3 +23,48 @@ def csrf_token_from(client, page_url: str) -> str:
     match = CSRF_INPUT.search(html)
     assert match, f"no CSRF token on {page_url}"
     return match.group(1)
+
+
+HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+NAME_ATTR = re.compile(r'name="([^"]+)"')
+VALUE_ATTR = re.compile(r'value="([^"]*)"')
+
+
+def hidden_inputs(html: str) -> dict[str, str]:
+    """The hidden inputs of a page (CSRF token, submission key), as a browser would send them."""
+    found = {}
+    for tag in HIDDEN_INPUT.findall(html):
+        name, value = NAME_ATTR.search(tag), VALUE_ATTR.search(tag)
+        if name:
+            found[name.group(1)] = value.group(1) if value else ""
+    return found
+
+
+JOIN_TIMEOUT = 60
+
+
+def race(app, count: int, work) -> list[tuple[str, object]]:
+    """Run work(i) in `count` threads released together; return (outcome, value) per thread.
+
+    outcome is "ok" with the return value, or the exception's class name with the exception.
+    """
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(i: int) -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=JOIN_TIMEOUT)
+                results[i] = ("ok", work(i))
+        except Exception as error:
+            results[i] = (type(error).__name__, error)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(JOIN_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a worker thread hung"
+    return results

@@ -30,6 +30,20 @@ PUBLIC_ENDPOINTS = frozenset(
         "shop.health",
         "auth.login",
         "auth.logout",
+        "my_orders.index",
+        "my_orders.send_code",
+        "my_orders.verify",
+        "my_orders.sign_out",
+        "dev.sms_log",
+        "ordering.form_page",
+        "ordering.submit",
+        "ordering.live",
+        "ordering.check_field",
+        "ordering.chain_page",
+        "tracking.order_page",
+        "tracking.poll",
+        "tracking.cancel",
+        "tracking.change",
     }
 )
 ROLES = ("staff", "admin")

@@ -4,7 +4,6 @@ Every worker gets its own peewee connection (connections are per thread), starts
 at a Barrier so the calls really overlap, and closes its connection when done.
 """
 
-import threading
 from collections import Counter as Tally
 
 import pytest
@@ -16,35 +15,7 @@ from models.lifecycle import Actor, transition_order
 from models.order import Order, OrderEvent, OrderLine
 from models.ordering import LineRequest, place_order
 from tests.factories import cn_mobile, make_product, order_for, published_version, stock_of
-
-JOIN_TIMEOUT = 60
-
-
-def race(app, count: int, work) -> list[tuple[str, object]]:
-    """Run work(i) in `count` threads released together; return (outcome, value) per thread.
-
-    outcome is "ok" with the return value, or the exception's class name with the exception.
-    """
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            with app.app_context():
-                barrier.wait(timeout=JOIN_TIMEOUT)
-                results[i] = ("ok", work(i))
-        except Exception as error:
-            results[i] = (type(error).__name__, error)
-        finally:
-            db.close()
-
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a worker thread hung"
-    return results
+from tests.helpers import race
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_an_english_browser_gets_english_pages(client):
 
 @pytest.mark.parametrize("headers", [{}, {"Accept-Language": "fr-FR,fr;q=0.9"}])
 def test_without_a_supported_language_the_default_locale_is_used(app, client, headers):
-    assert app.config["DEFAULT_LOCALE"] == "zh_CN"
+    app.config["DEFAULT_LOCALE"] = "zh_CN"  # the shipped default (config.py)
     _assert_chinese_login(_login_page(client, headers=headers))
     app.config["DEFAULT_LOCALE"] = "en"
     _assert_english_login(_login_page(client, headers=headers))
@@ -150,7 +150,7 @@ def test_the_order_board_shows_status_names_in_the_page_language(client, staff, 
     login(staff)
     html = client.get("/board/", headers=ZH).get_data(as_text=True)
     assert _text(html, "h1") == "订单"
-    assert "暂无订单。" in html
+    assert "还没有订单。" in html
     assert "退出登录" in html
     for label in STATUS_LABELS_ZH:
         assert f"<span>{label}</span>" in html
@@ -303,3 +303,10 @@ def test_the_compiled_catalog_is_up_to_date(code):
             assert compiled.gettext(message.id) == (message.string or message.id), (
                 f"{mo.relative_to(ROOT)} is older than its .po; run `make translations`"
             )
+
+
+def test_the_shop_speaks_chinese_unless_told_otherwise(monkeypatch, tmp_path):
+    import config
+
+    monkeypatch.delenv("DEFAULT_LOCALE", raising=False)
+    assert config.from_environment(tmp_path)["DEFAULT_LOCALE"] == "zh_CN"

@@ -169,7 +169,8 @@ def test_data_from_0001_survives_the_upgrade_and_phone_last4_is_backfilled(empty
     assert "0002_customer_phone_last4" in pending()
     ids = write_rows_at_0001()
 
-    assert upgrade() == ["0002_customer_phone_last4"]
+    applied = upgrade()
+    assert applied[:2] == ["0002_customer_phone_last4", "0003_allotments"]
     assert pending() == []
     assert upgrade() == []  # nothing left to apply, and running again is harmless
 
@@ -188,6 +189,7 @@ def test_data_from_0001_survives_the_upgrade_and_phone_last4_is_backfilled(empty
 
     order = Order.get_by_id(ids["order"])
     assert (order.number, order.status, order.version) == (10001, "pending", 1)
+    assert (order.holds, order.locale) == ([], "zh_CN")
     assert (order.subtotal, order.delivery_fee, order.total) == (7980, 500, 8480)
     assert order.answers == {"remark": "大一点的"}
     assert order.customer.phone == "+8613800138000"

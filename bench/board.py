@@ -1,0 +1,222 @@
+"""Board benchmark (issue 4): server time of the staff board with 100,000 orders.
+
+    .venv/bin/python bench/board.py            # SQLite, in a scratch file
+    BENCH_DATABASE_URL=postgresql://… .venv/bin/python bench/board.py   # and PostgreSQL
+
+Builds the demo shop and `BENCH_ORDERS` (100,000) generated orders in a scratch SQLite file (and,
+with BENCH_DATABASE_URL, in a throwaway schema of that PostgreSQL database), signs in as staff
+and times each request through the Flask test client: rendering included, no network. Prints
+p50/p95/max per page in milliseconds and marks each against its budget (board pages p95 < 100 ms,
+an unchanged poll p95 < 5 ms). `BENCH_RUNS` (default 40) sets the runs per page.
+"""
+
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from html import unescape
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app import create_app
+from models import Order, User, db
+from models.db import bind_database, is_postgres
+from models.demo_shop import build_catalog, build_templates
+from models.order_filters import shop_today
+from models.order_generator import generate_orders
+from models.queries import Cursor
+from models.schema import upgrade
+
+ORDERS = int(os.environ.get("BENCH_ORDERS", 100_000))
+RUNS = int(os.environ.get("BENCH_RUNS", 40))
+PASSWORD = "bench-password-1"
+PAGE_BUDGET, POLL_BUDGET = 100.0, 5.0
+
+
+def build_shop(app) -> None:
+    with app.app_context():
+        upgrade()
+        admin = User.register("admin@example.com", "店长 Admin", PASSWORD, role="admin")
+        User.register("staff@example.com", "店员 Staff", PASSWORD, role="staff")
+        build_templates(build_catalog(), admin)
+        started = time.perf_counter()
+        generate_orders(ORDERS, random.Random(1))
+        print(f"  generated {ORDERS} orders in {time.perf_counter() - started:.0f} s", flush=True)
+        # What PostgreSQL's autovacuum does after a load like this; SQLite keeps its statistics.
+        db.execute_sql("VACUUM ANALYZE" if is_postgres() else "ANALYZE")
+        db.close()
+
+
+def signed_in(app):
+    client = app.test_client()
+    client.set_cookie("locale", "zh_CN")
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": "staff@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 302, "staff sign-in failed"
+    return client
+
+
+def cases(app) -> list[tuple[str, str]]:
+    """(label, URL) of the board pages measured, built from the generated data."""
+    with app.app_context():
+        phone = Order.select().order_by(Order.id).first().customer.phone
+        name = Order.select().order_by(Order.id.desc()).first().customer.name
+        number = Order.select(Order.number).order_by(Order.id).offset(ORDERS // 2).scalar()
+        deep = (
+            Order.select()
+            .order_by(Order.created_at.desc(), Order.id.desc())
+            .offset(ORDERS * 9 // 10)
+            .first()
+        )
+        address = Order.select().where(Order.address != "").order_by(Order.id).first().address
+        week_ago = (shop_today() - timedelta(days=7)).isoformat()
+        db.close()
+    cursor = str(Cursor.of(deep))
+    return [
+        ("default: today's open orders", "/board/"),
+        ("all orders, first page", "/board/?created=all"),
+        ("all orders, page at 90% depth (keyset)", f"/board/?created=all&after={cursor}"),
+        ("status pending, all dates", "/board/?status=pending"),
+        ("status completed + cancelled", "/board/?status=completed&status=cancelled"),
+        ("activity + last 7 days", f"/board/?template=1&from={week_ago}"),
+        ("pickup point + status ready", "/board/?pickup=1&status=ready"),
+        ("unassigned, all dates", "/board/?assignee=none&created=all"),
+        (
+            "mine + open statuses",
+            "/board/?assignee=mine&status=pending&status=confirmed&status=processing&status=ready",
+        ),
+        ("unpaid, total 50–200 yuan", "/board/?payment=unpaid&min=50&max=200"),
+        ("search: phone last 4", f"/board/?q={phone[-4:]}&created=all"),
+        (
+            "search: phone as typed",
+            f"/board/?q={phone[3:6]}+{phone[6:10]}+{phone[10:]}&created=all",
+        ),
+        ("search: customer name", f"/board/?q={name}&created=all"),
+        ("search: answer text, one address", f"/board/?q={quote(address)}&created=all"),
+        ("search: answer text in 1 of 6 orders", "/board/?q=bigger+ones&created=all"),
+        ("search: order number", f"/board/?q={number}&created=all"),
+        (
+            "everything combined",
+            f"/board/?status=ready&status=completed&template=1&pickup=1&payment=paid&min=10&from={week_ago}&q=afternoon",
+        ),
+        ("columns view, default", "/board/?view=columns"),
+        ("columns view, all orders", "/board/?view=columns&created=all"),
+        ("load more (htmx), 90% depth", f"/board/?created=all&after={cursor}#htmx"),
+    ]
+
+
+def timed(call, runs: int = RUNS) -> list[float]:
+    for _ in range(3):
+        call()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = call()
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code in (200, 204), response.status_code
+    return times
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20)[-1]
+
+
+def measure(app) -> list[tuple[str, list[float], float]]:
+    client = signed_in(app)
+    results = []
+    for label, url in cases(app):
+        headers = {"HX-Request": "true"} if url.endswith("#htmx") else {}
+        url = url.removesuffix("#htmx")
+        results.append(
+            (label, timed(lambda u=url, h=headers: client.get(u, headers=h)), PAGE_BUDGET)
+        )
+    page = client.get("/board/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    poll = unescape(re.search(r'id="board-poll"[^>]*hx-post="([^"]+)"', page).group(1))
+    shown = re.findall(r'name="shown" value="([^"]+)"', page)
+    headers = {"HX-Request": "true", "X-CSRFToken": token}
+    results.append(
+        (
+            "unchanged poll (204)",
+            timed(lambda: client.post(poll, data={"shown": shown}, headers=headers), RUNS * 5),
+            POLL_BUDGET,
+        )
+    )
+    return results
+
+
+def report(title: str, results) -> None:
+    print(f"\n### {title}\n")
+    print("| page | p50 ms | p95 ms | max ms | budget |")
+    print("|---|---:|---:|---:|---|")
+    for label, times, budget in results:
+        mark = "✓" if p95(times) < budget else "✗"
+        print(
+            f"| {label} | {statistics.median(times):.1f} | {p95(times):.1f} | {max(times):.1f} "
+            f"| {mark} < {budget:.0f} |"
+        )
+
+
+def machine() -> str:
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
+    memory = ""
+    if Path("/proc/meminfo").exists():
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 2**20:.0f} GiB"
+    return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.machine()}, Python {platform.python_version()}"
+
+
+def run(url: str, title: str) -> None:
+    print(f"{title}: building the shop…", flush=True)
+    app = create_app(DATABASE_URL=url, SECRET_KEY="bench", RATELIMIT_ENABLED=False)
+    build_shop(app)
+    with app.app_context():
+        version = db.execute_sql(
+            "SELECT version()" if is_postgres() else "SELECT sqlite_version()"
+        ).fetchone()[0]
+        db.close()
+    report(f"{title} ({version.split(' on ')[0]}), {ORDERS:,} orders, {RUNS} runs", measure(app))
+
+
+def main() -> None:
+    print(f"# Board benchmark · {machine()} · load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as scratch:
+        run(f"sqlite:///{scratch}/board.db", "SQLite")
+    base = os.environ.get("BENCH_DATABASE_URL")
+    if base:
+        schema = f"bench_board_{uuid.uuid4().hex[:8]}"
+        bind_database(base).execute_sql(f'CREATE SCHEMA "{schema}"')
+        db.close()
+        try:
+            run(
+                f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}", "PostgreSQL"
+            )
+        finally:
+            bind_database(base).execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            db.close()
+
+
+if __name__ == "__main__":
+    main()

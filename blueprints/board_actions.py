@@ -1,0 +1,178 @@
+"""Actions from the board on one order or a selection: change status, assign, add a note.
+
+Each view reads the form and calls one function of models/bulk_actions.py. htmx gets the fresh
+rows as out-of-band swaps with a message; without JavaScript the board is shown again with the
+outcome flashed. A single order that could not change (someone else changed it meanwhile, or
+the move is no longer allowed) answers 409 with its fresh row and the reason.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.access import role_required
+from blueprints.board_context import board_context, board_request, board_url, render_changes
+from models.board_live import Changes, Shown, parse_shown
+from models.bulk_actions import (
+    MAX_ORDERS,
+    Report,
+    Target,
+    assign_orders,
+    change_statuses,
+    note_orders,
+)
+from models.lifecycle import STATUS_LABELS
+from models.notes import MAX_NOTE_LENGTH
+from models.order import STATUSES, Order
+from models.queries import board_rows, matching_ids
+from models.user import User
+
+bp = Blueprint("actions", __name__)
+
+
+@bp.post("/rows/<int:number>/status")
+@role_required("staff")
+def change_status(number: int):
+    order = _order_or_404(number)
+    to_status = request.form.get("to", "")
+    if to_status not in STATUSES:
+        abort(400)
+    report = change_statuses([Target(order.id, _version())], to_status, current_user)
+    done = _(
+        "Order #%(number)s is now %(status)s.",
+        number=order.number,
+        status=STATUS_LABELS[to_status],
+    )
+    return _answer(report, {order.id: Shown(order.version, order.status)}, done, single=True)
+
+
+@bp.post("/rows/<int:number>/assignee")
+@role_required("staff")
+def assign(number: int):
+    order = _order_or_404(number)
+    assignee = _assignee()
+    report = assign_orders([Target(order.id, _version())], assignee, current_user)
+    if assignee:
+        done = _(
+            "Order #%(number)s is now assigned to %(name)s.",
+            number=order.number,
+            name=assignee.name,
+        )
+    else:
+        done = _("Order #%(number)s is now unassigned.", number=order.number)
+    return _answer(report, {order.id: Shown(order.version, order.status)}, done, single=True)
+
+
+@bp.post("/rows/<int:number>/notes")
+@role_required("staff")
+def note(number: int):
+    order = _order_or_404(number)
+    body = _note_body()
+    if body is None:
+        return _invalid(_("Write the note first."))
+    report = note_orders([Target(order.id)], body, current_user)
+    done = _("Note added to order #%(number)s.", number=order.number)
+    return _answer(report, {}, done, single=True, notes_added=[order] if report.done else [])
+
+
+@bp.post("/bulk")
+@role_required("staff")
+def bulk():
+    shown = parse_shown(request.form.getlist("shown"))
+    ids = list(dict.fromkeys(int(i) for i in request.form.getlist("ids") if i.isdigit()))
+    if not ids:
+        return _invalid(_("Select orders first."))
+    if len(ids) > MAX_ORDERS:
+        return _invalid(_("Select at most %(max)s orders at a time.", max=MAX_ORDERS))
+    targets = [Target(i, shown[i].version if i in shown else None) for i in ids]
+    action = request.form.get("action")
+    if action == "status":
+        to_status = request.form.get("to", "")
+        if to_status not in STATUSES:
+            return _invalid(_("Choose the status to move the orders to."))
+        report = change_statuses(targets, to_status, current_user)
+    elif action == "assign":
+        report = assign_orders(targets, _assignee(), current_user)
+    elif action == "note":
+        body = _note_body()
+        if body is None:
+            return _invalid(_("Write the note first."))
+        report = note_orders(targets, body, current_user)
+    else:
+        abort(400)
+    summary = _(
+        "Changed: %(done)s · Not changed: %(failed)s",
+        done=len(report.done),
+        failed=len(report.failed),
+    )
+    return _answer(report, shown, summary, bulk_done=True)
+
+
+def _order_or_404(number: int) -> Order:
+    order = Order.get_or_none(Order.number == number)
+    if order is None:
+        abort(404)
+    return order
+
+
+def _version() -> int:
+    version = request.form.get("version", type=int)
+    if version is None:
+        abort(400)
+    return version
+
+
+def _assignee() -> User | None:
+    chosen = request.form.get("assignee", type=int)
+    if not chosen:
+        return None
+    user = User.get_or_none(User.id == chosen, User.active == True)  # noqa: E712
+    if user is None:
+        abort(400)
+    return user
+
+
+def _note_body() -> str | None:
+    body = (request.form.get("body") or "").strip()
+    return body if 0 < len(body) <= MAX_NOTE_LENGTH else None
+
+
+def _invalid(message: str):
+    order_filter, view = board_request()
+    if not request.htmx:
+        flash(message, "error")
+        return redirect(board_url(order_filter, view), code=303)
+    context = board_context(order_filter, view, message=message, message_kind="error")
+    return render_template("board/_message.html", oob=True, **context), 422
+
+
+def _answer(report: Report, shown: dict, done: str, *, single=False, **extra):
+    """The board after an action: the fresh rows of the orders touched, and what happened."""
+    order_filter, view = board_request()
+    if not request.htmx:
+        if report.done:
+            flash(done)
+        for failure in report.failed:
+            flash(
+                f"#{failure.number}: {failure.reason}" if failure.number else failure.reason,
+                "error",
+            )
+        return redirect(board_url(order_filter, view), code=303)
+    touched = [] if "notes_added" in extra else report.touched
+    keeps = matching_ids(order_filter, touched)
+    rows = board_rows(touched)
+    changes = Changes(rows, [], {r.id for r in rows if r.id not in keeps}, None)
+    failed = single and report.failed
+    return render_changes(
+        order_filter,
+        view,
+        changes,
+        shown,
+        preserve=single,
+        status=409 if failed else 200,
+        message=report.failed[0].reason if failed else done,
+        message_kind="error" if failed else "done",
+        failures=[] if single else report.failed,
+        conflicts={f.order_id for f in report.failed},
+        **extra,
+    )

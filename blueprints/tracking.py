@@ -1,0 +1,103 @@
+"""The customer's order page: status, timeline and what was ordered, live; while the order is
+pending the customer may change quantities or cancel. Whoever holds the link (an
+unguessable token) is the customer."""
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import gettext as _
+
+from blueprints.qr import qr_svg
+from blueprints.rendering import render
+from forms.quantity_change import build_quantity_form
+from models.activity import offered_products
+from models.errors import DomainError, OutOfStock
+from models.lifecycle import STATUS_LABELS
+from models.notifications import customer_messages
+from models.order import Order
+from models.tracking import (
+    cancel_by_customer,
+    change_by_customer,
+    customer_may_change,
+    customer_timeline,
+    poll_stamp,
+)
+
+bp = Blueprint("tracking", __name__, url_prefix="/o")
+
+PAGE, LIVE = "tracking/page.html", "tracking/_live.html"
+
+
+def _order(token: str) -> Order:
+    order = Order.by_token(token)
+    if order is None:
+        abort(404)
+    return order
+
+
+def _page(order: Order, status: int = 200, error: str = "", change_form=None):
+    url = url_for(".order_page", token=order.tracking_token, _external=True)
+    may_change = customer_may_change(order)
+    if may_change and change_form is None:
+        change_form = build_quantity_form(order, offered_products(order.template_version))
+    return render(
+        PAGE,
+        LIVE,
+        status=status,
+        order=order,
+        lines=list(order.lines),
+        timeline=customer_timeline(order),
+        messages=customer_messages(order),
+        stamp=poll_stamp(order.tracking_token),
+        labels=STATUS_LABELS,
+        may_change=may_change,
+        change_form=change_form,
+        error=error,
+        qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
+        page_url=url,
+    )
+
+
+@bp.get("/<token>")
+def order_page(token):
+    return _page(_order(token))
+
+
+@bp.get("/<token>/poll")
+def poll(token):
+    """204 while the order is as the page shows it (one query); else the fresh live part."""
+    stamp = poll_stamp(token)
+    if stamp is None:
+        abort(404)
+    if request.args.get("v") == stamp:
+        return "", 204
+    return _page(_order(token))
+
+
+@bp.post("/<token>/cancel")
+def cancel(token):
+    order = _order(token)
+    try:
+        cancel_by_customer(order, request.form.get("version", type=int))
+    except DomainError as error:
+        return _page(Order.get_by_id(order.id), status=422, error=str(error))
+    if request.htmx:
+        return _page(Order.get_by_id(order.id))
+    return redirect(url_for(".order_page", token=token), code=303)
+
+
+@bp.post("/<token>/change")
+def change(token):
+    order = _order(token)
+    form = build_quantity_form(order, offered_products(order.template_version), request.form)
+    if not form.validate():
+        return _page(order, status=422, change_form=form)
+    try:
+        change_by_customer(order, request.form.get("version", type=int), form.quantities())
+    except OutOfStock as error:
+        for product_id, left in error.details.get("short", {}).items():
+            form[f"qty-{product_id}"].errors = [_("Only %(count)s left.", count=left)]
+        return _page(Order.get_by_id(order.id), status=422, error=str(error), change_form=form)
+    except DomainError as error:
+        return _page(Order.get_by_id(order.id), status=422, error=str(error), change_form=form)
+    if request.htmx:
+        return _page(Order.get_by_id(order.id))
+    return redirect(url_for(".order_page", token=token), code=303)

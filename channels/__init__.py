@@ -1,0 +1,1 @@
+"""Delivery channels to the outside world: text messages today (channels/sms.py)."""

@@ -1,0 +1,190 @@
+"""Forms of the template designer: new template, settings, adding a field, pickup points.
+
+Money is typed in yuan ("12.50") and kept as integer fen; times are typed on the shop's
+clock and converted to UTC by `TemplateSettingsForm.to_settings`.
+"""
+
+import re
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+
+from forms.fields.order_fields import ParsedTextField
+from models.draft_fields import FIELD_TYPE_LABELS
+from models.form_design import BadSlug, TemplateSettings, check_slug
+from models.shop_time import as_utc, shop_zone, to_utc
+
+YUAN = re.compile(r"\d{1,7}(\.\d{1,2})?")
+WHOLE = re.compile(r"\d{1,9}")
+LOCAL_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def fen_to_yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+class MoneyField(ParsedTextField):
+    """Yuan as typed ("12.5", "¥12.50") -> integer fen; blank is None."""
+
+    def parse(self, text):
+        text = text.lstrip("¥￥").replace(",", "").strip()
+        if not YUAN.fullmatch(text):
+            raise ValueError(_l("Enter an amount in yuan, like 12.50."))
+        return int(Decimal(text) * 100)
+
+    def format(self, value) -> str:
+        return fen_to_yuan(value)
+
+
+class CountField(ParsedTextField):
+    """A whole number of at least 1; blank is None (no limit)."""
+
+    widget = NumberInput(min=1, step=1)
+
+    def parse(self, text):
+        if not WHOLE.fullmatch(text) or int(text) < 1:
+            raise ValueError(_l("Enter a whole number of at least 1, or leave it empty."))
+        return int(text)
+
+
+def _slug_rule(form, field):
+    try:
+        field.data = check_slug(field.data)
+    except BadSlug as error:
+        raise ValidationError(str(error)) from error
+
+
+KIND_CHOICES = [SelectChoice("goods", _l("Goods")), SelectChoice("service", _l("Service"))]
+
+
+class CreateTemplateForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        [DataRequired(_l("Enter a title.")), Length(max=200)],
+        filters=[strip],
+    )
+    kind = RadioField(_l("Kind"), choices=KIND_CHOICES, default="goods")
+    slug = StringField(
+        _l("Link name (optional)"),
+        [Optional(), _slug_rule],
+        filters=[strip],
+        description=_l("Part of the shared link; left empty, one is made up."),
+    )
+
+
+class TemplateSettingsForm(FlaskForm):
+    title = CreateTemplateForm.title
+    kind = RadioField(_l("Kind"), choices=KIND_CHOICES)
+    slug = StringField(
+        _l("Link name"),
+        [DataRequired(_l("Enter a link name.")), _slug_rule],
+        filters=[strip],
+        description=_l("3 to 40 lowercase letters, digits and hyphens."),
+    )
+    description = TextAreaField(
+        _l("Description"),
+        [Length(max=5000)],
+        filters=[strip],
+        description=_l("Plain text; line breaks and links are kept."),
+        render_kw={"rows": 5},
+    )
+    opens_at = DateTimeLocalField(
+        _l("Opens at"), [Optional()], format=LOCAL_TIME_FORMATS, tz=lambda: shop_zone()
+    )
+    closes_at = DateTimeLocalField(
+        _l("Deadline"), [Optional()], format=LOCAL_TIME_FORMATS, tz=lambda: shop_zone()
+    )
+    order_cap = CountField(_l("Total order cap"), description=_l("Empty: no cap."))
+    per_customer_limit = CountField(_l("Orders per customer"), description=_l("Empty: no limit."))
+    show_chain_list = BooleanField(_l("Show the public 接龙 list of who joined"))
+    pickup_point_ids = SelectMultipleField(
+        _l("Pickup points"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    delivery_enabled = BooleanField(_l("Offer delivery to an address"))
+    delivery_fee = MoneyField(_l("Delivery fee (yuan)"), render_kw={"inputmode": "decimal"})
+    free_above = MoneyField(
+        _l("Free delivery from (yuan)"),
+        description=_l("Empty: delivery always costs the fee."),
+        render_kw={"inputmode": "decimal"},
+    )
+    min_order_amount = MoneyField(
+        _l("Minimum order amount (yuan)"),
+        description=_l("Empty: no minimum."),
+        render_kw={"inputmode": "decimal"},
+    )
+
+    def __init__(self, *args, pickup_points=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pickup_point_ids.choices = [SelectChoice(p.id, p.name) for p in pickup_points]
+
+    @classmethod
+    def of(cls, settings: TemplateSettings, pickup_points) -> "TemplateSettingsForm":
+        data = vars(settings) | {
+            "opens_at": as_utc(settings.opens_at),
+            "closes_at": as_utc(settings.closes_at),
+        }
+        return cls(data=data, pickup_points=pickup_points)
+
+    def validate_closes_at(self, field):
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The deadline must be after the opening time."))
+
+    def to_settings(self) -> TemplateSettings:
+        return TemplateSettings(
+            title=self.title.data,
+            slug=self.slug.data,
+            kind=self.kind.data,
+            description=self.description.data,
+            opens_at=to_utc(self.opens_at.data),
+            closes_at=to_utc(self.closes_at.data),
+            order_cap=self.order_cap.data,
+            per_customer_limit=self.per_customer_limit.data,
+            show_chain_list=self.show_chain_list.data,
+            pickup_point_ids=list(self.pickup_point_ids.data or []),
+            delivery_enabled=self.delivery_enabled.data,
+            delivery_fee=self.delivery_fee.data or 0,
+            free_above=self.free_above.data,
+            min_order_amount=self.min_order_amount.data,
+        )
+
+
+class AddFieldForm(FlaskForm):
+    kind = SelectField(
+        _l("Field type"),
+        choices=[SelectChoice(kind, label) for kind, label in FIELD_TYPE_LABELS.items()],
+    )
+
+
+class PickupPointForm(FlaskForm):
+    name = StringField(
+        _l("Name"), [DataRequired(_l("Enter a name.")), Length(max=100)], filters=[strip]
+    )
+    address = TextAreaField(
+        _l("Address"), [Length(max=500)], filters=[strip], render_kw={"rows": 2}
+    )
+    window = StringField(
+        _l("Pickup window"),
+        [Length(max=100)],
+        filters=[strip],
+        description=_l("Shown as typed, e.g. Sat 10:00–12:00."),
+    )

@@ -1,0 +1,76 @@
+"""Read-side queries of the order detail page: the order, its timeline, its customer's history."""
+
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from models.customer import Customer
+from models.form_template import FormTemplate, FormTemplateVersion
+from models.order import Order, OrderEvent, OrderLine
+from models.pickup import PickupPoint
+from models.user import User
+
+
+def order_by_number(number: int) -> Order | None:
+    """The order with its customer, activity, version, pickup point and assignee, in one query."""
+    return (
+        Order.select(Order, Customer, FormTemplate, FormTemplateVersion, PickupPoint, User)
+        .join(Customer)
+        .switch(Order)
+        .join(FormTemplate)
+        .switch(Order)
+        .join(FormTemplateVersion)
+        .switch(Order)
+        .join(PickupPoint, JOIN.LEFT_OUTER)
+        .switch(Order)
+        .join(User, JOIN.LEFT_OUTER, on=(Order.assignee == User.id))
+        .where(Order.number == number)
+        .first()
+    )
+
+
+def lines_of(order: Order) -> list[OrderLine]:
+    return list(order.lines.order_by(OrderLine.id))
+
+
+def timeline_of(order: Order) -> list[OrderEvent]:
+    """Every event of the order with the staff member who made it, newest first."""
+    return list(
+        OrderEvent.select(OrderEvent, User)
+        .join(User, JOIN.LEFT_OUTER)
+        .where(OrderEvent.order == order.id)
+        .order_by(OrderEvent.created_at.desc(), OrderEvent.id.desc())
+    )
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    order_count: int
+    total_spent: int  # fen, cancelled orders left out
+    recent: list[Order]
+
+
+def customer_history(customer: Customer, recent: int = 5) -> CustomerHistory:
+    mine = Order.customer == customer.id
+    spent = (
+        Order.select(fn.COALESCE(fn.SUM(Order.total), 0))
+        .where(mine, Order.status != "cancelled")
+        .scalar()
+    )
+    latest = (
+        Order.select(Order, FormTemplate)
+        .join(FormTemplate)
+        .where(mine)
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(recent)
+    )
+    return CustomerHistory(
+        order_count=Order.select().where(mine).count(),
+        total_spent=int(spent or 0),
+        recent=list(latest),
+    )
+
+
+def staff_members() -> list[User]:
+    """Who an order can be assigned to: active staff and admins, by name."""
+    return list(User.select().where(User.active == True).order_by(User.name))  # noqa: E712

@@ -1,0 +1,273 @@
+"""Which orders the staff board (and its lists and exports) show: one filter, kept in the URL.
+
+URL arguments, all optional; the plural ones repeat (`status=pending&status=ready`):
+
+    status=pending            any of these statuses
+    template=3                any of these activities
+    from=2026-05-01           created on or after this day (shop time zone)
+    to=2026-05-31             created on or before this day (shop time zone)
+    created=all               no date limit (written when neither from nor to is given)
+    pickup=2                  any of these pickup points
+    assignee=none|mine|7      unassigned, the viewer's own, or one staff member's
+    payment=paid              any of these payment statuses
+    min=10  max=99.50         order total in yuan, inclusive
+    q=...                     search (below)
+
+With none of these keys the filter is the default: today's open orders. As soon as one is
+present, only what is given limits the orders, so `?created=all` is every order ever and
+`?status=pending` is every pending order. Values that make no sense are ignored.
+
+Search `q` matches, any of:
+  - the order number (`10023` or `#10023`);
+  - the customer's name, containing the text;
+  - the customer's phone: the text read as a phone number (E.164 or as typed, in the shop's
+    region), and, when the text is only digits and separators, exactly 4 digits match the
+    phone's last 4, 5 or more digits match anywhere in it;
+  - any text answer of the order form (at any depth of the answers), containing the text.
+Text matching ignores the case of Latin letters.
+"""
+
+import contextlib
+import re
+import string
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import reduce
+from operator import and_, or_
+
+from peewee import SQL, NodeList, Value
+
+from models.answer_text import OrderAnswerText
+from models.customer import Customer, InvalidPhone, normalize_phone
+from models.db import is_postgres
+from models.order import OPEN_STATUSES, STATUSES, Order
+from models.shop_time import shop_zone, to_utc
+
+PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
+FILTER_KEYS = frozenset(
+    {"status", "template", "from", "to", "created", "pickup", "assignee", "payment", "min", "max"}
+    | {"q"}
+)
+MAX_SEARCH = 100
+MAX_FEN = 10**11
+PHONE_LIKE = re.compile(r"^[\d\s+\-().]+$")
+ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def shop_today() -> date:
+    return datetime.now(shop_zone()).date()
+
+
+def shop_midnight_utc(day: date) -> datetime:
+    """The start of `day` in the shop's time zone, as the naive UTC datetime the database holds."""
+    return to_utc(datetime.combine(day, time.min))
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    statuses: tuple[str, ...] = ()
+    template_ids: tuple[int, ...] = ()
+    created_from: date | None = None
+    created_to: date | None = None
+    pickup_point_ids: tuple[int, ...] = ()
+    assignee: str | int | None = None  # None: anyone; "none": unassigned; "mine"; a user id
+    payment_statuses: tuple[str, ...] = ()
+    amount_min: int | None = None  # fen
+    amount_max: int | None = None  # fen
+    search: str = ""
+    viewer_id: int | None = None  # who "mine" means
+
+    @classmethod
+    def default(cls, viewer_id: int | None = None) -> "OrderFilter":
+        today = shop_today()
+        return cls(
+            statuses=OPEN_STATUSES, created_from=today, created_to=today, viewer_id=viewer_id
+        )
+
+    @classmethod
+    def from_args(cls, args, user=None) -> "OrderFilter":
+        """Read a request's query arguments (a MultiDict); `user` is who "mine" means."""
+        viewer_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+        if not FILTER_KEYS.intersection(k for k, v in args.items(multi=True)):
+            return cls.default(viewer_id)
+        created_from, created_to = _day(args.get("from")), _day(args.get("to"))
+        if created_from and created_to and created_from > created_to:
+            created_from, created_to = created_to, created_from
+        amount_min, amount_max = _fen(args.get("min")), _fen(args.get("max"))
+        if amount_min is not None and amount_max is not None and amount_min > amount_max:
+            amount_min, amount_max = amount_max, amount_min
+        return cls(
+            statuses=_choices(args.getlist("status"), STATUSES),
+            template_ids=_ids(args.getlist("template")),
+            created_from=created_from,
+            created_to=created_to,
+            pickup_point_ids=_ids(args.getlist("pickup")),
+            assignee=_assignee(args.get("assignee"), viewer_id),
+            payment_statuses=_choices(args.getlist("payment"), PAYMENT_STATUSES),
+            amount_min=amount_min,
+            amount_max=amount_max,
+            search=" ".join((args.get("q") or "").split())[:MAX_SEARCH],
+            viewer_id=viewer_id,
+        )
+
+    @property
+    def is_default(self) -> bool:
+        return replace(self, viewer_id=None) == OrderFilter.default()
+
+    def to_args(self) -> list[tuple[str, str]]:
+        """The URL arguments that give this filter back; [] for the default."""
+        if self.is_default:
+            return []
+        args = [("status", s) for s in self.statuses]
+        args += [("template", str(i)) for i in self.template_ids]
+        if self.created_from:
+            args.append(("from", self.created_from.isoformat()))
+        if self.created_to:
+            args.append(("to", self.created_to.isoformat()))
+        if not (self.created_from or self.created_to):
+            args.append(("created", "all"))
+        args += [("pickup", str(i)) for i in self.pickup_point_ids]
+        if self.assignee is not None:
+            args.append(("assignee", str(self.assignee)))
+        args += [("payment", s) for s in self.payment_statuses]
+        if self.amount_min is not None:
+            args.append(("min", _yuan(self.amount_min)))
+        if self.amount_max is not None:
+            args.append(("max", _yuan(self.amount_max)))
+        if self.search:
+            args.append(("q", self.search))
+        return args
+
+    def without_statuses(self) -> "OrderFilter":
+        """The same filter for every status: what the per-status counts count."""
+        return replace(self, statuses=())
+
+    def query(self):
+        """The matching orders: a Select of Order, not ordered, joined to nothing."""
+        conditions = self.conditions()
+        query = Order.select()
+        return query.where(reduce(and_, conditions)) if conditions else query
+
+    def conditions(self) -> list:
+        """The WHERE terms on Order, for callers that build their own select."""
+        terms = []
+        if self.statuses:
+            terms.append(Order.status.in_(self.statuses))
+        if self.template_ids:
+            terms.append(Order.template.in_(self.template_ids))
+        if self.created_from:
+            terms.append(Order.created_at >= shop_midnight_utc(self.created_from))
+        if self.created_to:
+            terms.append(Order.created_at < shop_midnight_utc(self.created_to + timedelta(days=1)))
+        if self.pickup_point_ids:
+            terms.append(Order.pickup_point.in_(self.pickup_point_ids))
+        if self.assignee == "none":
+            terms.append(Order.assignee.is_null())
+        elif self.assignee == "mine":
+            terms.append(Order.assignee == self.viewer_id if self.viewer_id else SQL("1 = 0"))
+        elif isinstance(self.assignee, int):
+            terms.append(Order.assignee == self.assignee)
+        if self.payment_statuses:
+            terms.append(Order.payment_status.in_(self.payment_statuses))
+        if self.amount_min is not None:
+            terms.append(Order.total >= self.amount_min)
+        if self.amount_max is not None:
+            terms.append(Order.total <= self.amount_max)
+        if self.search:
+            terms.append(_search(self.search, dated=bool(self.created_from or self.created_to)))
+        return terms
+
+
+# --- reading arguments ------------------------------------------------------------------------
+
+
+def _choices(values, allowed) -> tuple[str, ...]:
+    chosen = set(values)
+    return tuple(v for v in allowed if v in chosen)
+
+
+def _ids(values) -> tuple[int, ...]:
+    return tuple(sorted({int(v) for v in values if v.isdigit() and 0 < int(v) < 2**31}))
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _fen(value) -> int | None:
+    try:
+        amount = Decimal((value or "").replace("¥", "").replace(",", "").strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0:
+        return None
+    fen = int((amount * 100).to_integral_value())
+    return fen if fen < MAX_FEN else None
+
+
+def _yuan(fen: int) -> str:
+    return f"{Decimal(fen).scaleb(-2):.2f}"
+
+
+def _assignee(value, viewer_id):
+    if value == "none":
+        return "none"
+    if value == "mine":
+        return "mine" if viewer_id else None
+    if value and value.isdigit() and 0 < int(value) < 2**31:
+        return int(value)
+    return None
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere; pair it with ESCAPE '\\'."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _contains(node, text: str):
+    """`node` contains `text`, exactly (answer text is stored with Latin letters folded)."""
+    return NodeList((node, SQL("LIKE"), Value(_like(text)), SQL("ESCAPE '\\'")))
+
+
+def _ilike(node, text: str):
+    """`node` contains `text`, ignoring the case of Latin letters, on SQLite and PostgreSQL."""
+    operator = "ILIKE" if is_postgres() else "LIKE"
+    return NodeList((node, SQL(operator), Value(_like(text)), SQL("ESCAPE '\\'")))
+
+
+def _search(term: str, *, dated: bool):
+    """The orders `term` finds, as one `id IN (… UNION …)`: each part runs on its own index
+    or narrow table, where ORs across the order table would read all of it.
+
+    Within a date range the range is the better index to start from; "+id" keeps SQLite
+    (which takes an IN list for a few ids) from reading every match by id first.
+    """
+    customers = Customer.select(Customer.id).where(reduce(or_, _customer_matches(term)))
+    found = OrderAnswerText.select(OrderAnswerText.order).where(
+        _contains(OrderAnswerText.text, term.translate(ASCII_LOWER))
+    ) | Order.select(Order.id).where(Order.customer.in_(customers))
+    number = term.removeprefix("#")
+    if number.isdigit() and len(number) <= 18:
+        found |= Order.select(Order.id).where(Order.number == int(number))
+    order_id = NodeList((SQL("+"), Order.id), glue="") if dated else Order.id
+    return order_id.in_(found)
+
+
+def _customer_matches(term: str) -> list:
+    matches = [_ilike(Customer.name, term)]
+    with contextlib.suppress(InvalidPhone):
+        matches.append(Customer.phone == normalize_phone(term))
+    digits = re.sub(r"\D", "", term)
+    if PHONE_LIKE.match(term) and len(digits) == 4:
+        matches.append(Customer.phone_last4 == digits)
+    elif PHONE_LIKE.match(term) and len(digits) >= 5:
+        matches.append(_ilike(Customer.phone, digits))
+    return matches

@@ -1,0 +1,24 @@
+"""The shop's wall clock: times are entered and shown in SHOP_TIMEZONE, stored as naive UTC."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def shop_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["SHOP_TIMEZONE"])
+
+
+def to_utc(moment: datetime | None) -> datetime | None:
+    """An aware datetime, or a naive one on the shop's clock, as naive UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=shop_zone())
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def as_utc(stored: datetime | None) -> datetime | None:
+    """A stored naive UTC datetime made aware, for inputs that convert to the shop's zone."""
+    return stored.replace(tzinfo=UTC) if stored else None

@@ -1,0 +1,18 @@
+"""The minute task of time-based automation (models/automation.py): auto-cancel, reminders,
+deadlines, the daily summary and schedule rules. Its steps are idempotent; a lock keeps two
+consumers (or a slow minute and the next) from running it at once.
+"""
+
+from huey import crontab
+
+from models.automation import run_automation
+from tasks import huey
+from tasks.notifications import _working, kick
+
+
+@huey.periodic_task(crontab(minute="*"))
+@huey.lock_task("automation")
+def tick() -> None:
+    with _working():
+        run_automation()
+        kick()  # the outbox rows and deliveries it planned

@@ -1,0 +1,31 @@
+"""Huey tasks that build spreadsheet exports (models/export_job.py). They take ids.
+
+While another export runs, a task tries again a little later; its job waits as "queued".
+"""
+
+from huey import crontab
+from huey.exceptions import RetryTask
+
+from models.export_job import ExportBusy, run_export, sweep_exports
+from tasks import huey
+from tasks.notifications import _working
+
+BUSY_RETRY_SECONDS = 10
+
+
+@huey.task()
+def build_export(job_id: int) -> None:
+    with _working():
+        try:
+            run_export(job_id)
+        except ExportBusy:
+            raise RetryTask(delay=BUSY_RETRY_SECONDS) from None
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def sweep() -> None:
+    """Takes no lock: it is quick, and two at once would only repeat idempotent steps."""
+    with _working():
+        lost = sweep_exports()
+    for job_id in lost:
+        build_export(job_id)

@@ -1,0 +1,138 @@
+"""Huey tasks that deliver notifications. They take ids and only call domain functions.
+
+After a commit, `kick()` queues one task per outbox row or delivery the change wrote (the app
+calls it after every request). A periodic sweeper claims whatever is due anyway: work whose
+task was lost (queue down, consumer killed), retries whose pause is over. Claims are
+conditional UPDATEs, so tasks, sweepers and several consumers never do the same row twice.
+"""
+
+import logging
+import os
+import socket
+import threading
+import time
+from contextlib import contextmanager
+
+from flask import current_app, has_app_context
+from huey import crontab
+
+from models import outbox
+from models.admin_notices import announce
+from models.db import db
+from models.deliveries import Delivery, send_delivery
+from models.notifications import fan_out
+from models.outbox import Outbox, collect_kicks, take_kicks
+from models.rules import run_rules
+from tasks import huey
+
+log = logging.getLogger(__name__)
+
+WORK = {"notify": fan_out, "rules": run_rules, "announce": announce}  # outbox kind -> work
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:255]
+
+
+@huey.task()
+def process_outbox(outbox_id: int) -> None:
+    with _working():
+        outbox.run(outbox_id, worker_name(), WORK)
+        kick()
+
+
+@huey.task()
+def deliver(delivery_id: int) -> None:
+    with _working():
+        send_delivery(delivery_id, worker_name())
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep() -> None:
+    with _working():
+        sweep_due()
+
+
+def sweep_due() -> None:
+    """Do every due outbox row, then send every due delivery (those just planned included)."""
+    worker = worker_name()
+    for outbox_id in Outbox.due_ids():
+        outbox.run(outbox_id, worker, WORK)
+    for delivery_id in Delivery.due_ids():
+        send_delivery(delivery_id, worker)
+
+
+def kick() -> None:
+    """Queue a task for each row this context wrote; call after its transaction committed.
+    A failed enqueue is only logged: the sweeper delivers the row later."""
+    for kind, row_id in take_kicks():
+        task = process_outbox if kind == "outbox" else deliver
+        try:
+            task(row_id)
+        except Exception:  # the queue is down; the change itself is committed and safe
+            log.exception("could not queue %s %s; the sweeper will pick it up", kind, row_id)
+
+
+def init_app(app) -> None:
+    app.before_request(collect_kicks)
+
+    @app.after_request
+    def kick_after_request(response):
+        kick()
+        return response
+
+
+_sweeper_lock = threading.Lock()
+_sweeper_started = threading.Event()
+
+
+@huey.on_startup()
+def start_fast_sweeper() -> None:
+    """With OUTBOX_SWEEP_SECONDS set, also sweep that often in a thread of this consumer
+    process (tests, or shops that want retries sooner than the minute sweep)."""
+    seconds = _consumer_app().config["OUTBOX_SWEEP_SECONDS"]
+    with _sweeper_lock:
+        if seconds <= 0 or _sweeper_started.is_set():
+            return
+        _sweeper_started.set()
+    threading.Thread(target=_sweep_every, args=(seconds,), daemon=True).start()
+
+
+def _sweep_every(seconds: float) -> None:
+    while True:
+        try:
+            with _working():
+                sweep_due()
+        except Exception:  # keep sweeping; the next round retries
+            log.exception("outbox sweep failed")
+        time.sleep(seconds)
+
+
+@contextmanager
+def _working():
+    """An app context (the current app in tests, else the consumer's) and a connection."""
+    app = current_app._get_current_object() if has_app_context() else _consumer_app()
+    with app.app_context():
+        collect_kicks()
+        opened = db.is_closed()
+        if opened:
+            db.connect()
+        try:
+            yield
+        finally:
+            if opened:
+                db.close()
+
+
+_app_lock = threading.Lock()
+_apps = []
+
+
+def _consumer_app():
+    """The consumer's one Flask app, built from the environment on first use."""
+    with _app_lock:
+        if not _apps:
+            from app import create_app  # the app imports this module; build it lazily
+
+            _apps.append(create_app())
+    return _apps[0]

@@ -1,0 +1,564 @@
+"""The designer at /admin/forms over HTTP (htmx and plain forms) and in Chromium."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from models.form_design import create_template
+from models.form_template import FormTemplate, FormTemplateVersion
+from models.order import Order
+from models.pickup import PickupPoint
+from tests.factories import make_product, order_for
+from tests.helpers import PASSWORD, csrf_token_from
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def signed_in(client, admin, login):
+    client.set_cookie("locale", "en")
+    login(admin)
+    return client
+
+
+@pytest.fixture
+def post(signed_in):
+    """POST as the signed-in admin with a CSRF token, like a browser form would."""
+    token = csrf_token_from(signed_in, "/admin/forms/")
+
+    def send(url, data=None, htmx=False):
+        headers = {"X-CSRFToken": token, **(HTMX if htmx else {})}
+        return signed_in.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
+
+    return send
+
+
+def new_template(post, title="Friday fruit", kind="goods", **extra) -> FormTemplate:
+    response = post("/admin/forms/", {"title": title, "kind": kind, **extra})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return FormTemplate.get_by_id(int(response.headers["Location"].rsplit("/", 1)[1]))
+
+
+def fields_of(template) -> list[dict]:
+    return FormTemplate.get_by_id(template.id).draft["fields"]
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def page(client, template, **params):
+    response = client.get(f"/admin/forms/{template.id}", query_string=params)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+# Access --------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_sign_in_and_staff_are_refused(client, staff, login):
+    assert client.get("/admin/forms/").headers["Location"].startswith("/login?next=")
+    login(staff)
+    assert client.get("/admin/forms/").status_code == 403
+    token = csrf_token_from(client, "/board/")
+    refused = client.post("/admin/forms/", data={"csrf_token": token, "title": "X"})
+    assert refused.status_code == 403
+    assert FormTemplate.select().count() == 0
+
+
+def test_admins_find_the_designer_in_the_menu(signed_in):
+    html = signed_in.get("/board/").get_data(as_text=True)
+    assert re.search(r'<a href="/admin/forms/"[^>]*>Forms</a>', html)
+
+
+# Templates -----------------------------------------------------------------------------
+
+
+def test_a_new_template_opens_with_its_contact_fields(signed_in, post):
+    template = new_template(post, slug="friday-fruit")
+
+    html = page(signed_in, template)
+    assert template.slug == "friday-fruit"
+    assert 'id="row-name"' in html and 'id="row-phone"' in html
+    assert "Not published yet." in html
+    listing = text(signed_in.get("/admin/forms/"))
+    assert "Friday fruit" in listing and "Draft" in listing
+
+
+def test_a_bad_link_name_comes_back_inline_with_the_typed_values(post):
+    new_template(post, slug="taken")
+    response = post("/admin/forms/", {"title": "Weekend", "slug": "taken"}, htmx=True)
+    bad = post("/admin/forms/", {"title": "Weekend", "slug": "Not OK!"})
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith("<form")  # the fragment only
+    assert "Another form already uses this link name." in html and 'value="Weekend"' in html
+    assert bad.status_code == 422 and "lowercase letters" in text(bad)
+    assert 'value="Not OK!"' in bad.get_data(as_text=True)
+    assert FormTemplate.select().count() == 1
+
+
+# Fields --------------------------------------------------------------------------------
+
+
+def test_adding_a_field_with_htmx_returns_the_list_with_its_editor_and_a_change_event(
+    signed_in, post
+):
+    template = new_template(post)
+
+    response = post(f"/admin/forms/{template.id}/fields", {"kind": "choice"}, htmx=True)
+
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "draft-changed"
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="field-list"')
+    assert "<html" not in html
+    assert 'class="field-editor"' in html and "Option 1\nOption 2" in html
+    assert 'id="publish-panel" class="publish-panel"' in html and 'hx-swap-oob="true"' in html
+    assert [f["type"] for f in fields_of(template)] == ["short_text", "phone", "choice"]
+
+
+def test_without_javascript_adding_a_field_redirects_to_its_editor(signed_in, post):
+    template = new_template(post)
+
+    response = post(f"/admin/forms/{template.id}/fields", {"kind": "number"})
+
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("?edit=number_1#row-number_1")
+    html = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'action="/admin/forms/{template.id}/fields/number_1"' in html
+
+
+def test_editing_a_field_saves_its_spec(signed_in, post):
+    template = new_template(post)
+    post(f"/admin/forms/{template.id}/fields", {"kind": "choice"})
+    post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
+
+    choice = post(
+        f"/admin/forms/{template.id}/fields/choice_1",
+        {
+            "label": "Size",
+            "help": "Pick one",
+            "required": "y",
+            "options": "S\r\nM\r\n\r\nL",
+            "widget": "select",
+            "default": "M",
+        },
+        htmx=True,
+    )
+    text_field = post(
+        f"/admin/forms/{template.id}/fields/short_text_1",
+        {
+            "label": "Room",
+            "min_length": "3",
+            "max_length": "5",
+            "pattern": r"\d+",
+            "pattern_message": "Digits only",
+            "show_when_field": "choice_1",
+            "show_when_value": "L",
+        },
+    )
+
+    assert choice.status_code == 200 and choice.headers["HX-Trigger"] == "draft-changed"
+    assert text_field.status_code == 303
+    assert fields_of(template)[2:] == [
+        {
+            "name": "choice_1",
+            "type": "choice",
+            "label": "Size",
+            "help": "Pick one",
+            "required": True,
+            "options": ["S", "M", "L"],
+            "widget": "select",
+            "default": "M",
+        },
+        {
+            "name": "short_text_1",
+            "type": "short_text",
+            "label": "Room",
+            "required": False,
+            "show_when": {"field": "choice_1", "equals": "L"},
+            "min_length": 3,
+            "max_length": 5,
+            "pattern": r"\d+",
+            "pattern_message": "Digits only",
+        },
+    ]
+
+
+def test_an_invalid_field_edit_is_refused_inline_with_what_was_typed(post):
+    template = new_template(post)
+    post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
+
+    response = post(
+        f"/admin/forms/{template.id}/fields/short_text_1",
+        {"label": "Room", "min_length": "5", "max_length": "abc", "pattern": "(\\d"},
+        htmx=True,
+    )
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="field-list"')
+    assert "Enter a whole number." in html and "This pattern is not valid" in html
+    assert 'value="abc"' in html and 'value="(\\d"' in html and 'value="Room"' in html
+    assert "HX-Trigger" not in response.headers
+    assert fields_of(template)[2]["label"] == "Short text"
+
+
+def test_time_slots_and_product_lines_are_typed_in_friendly_form(post):
+    apples = make_product(10, price=1250, name="Apples")
+    pears = make_product(10, price=800, name="Pears")
+    template = new_template(post)
+    post(f"/admin/forms/{template.id}/fields", {"kind": "time_slot"})
+    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+
+    slots = post(
+        f"/admin/forms/{template.id}/fields/time_slot_1",
+        {"label": "When", "slots": "Sat 9-11 | 5\nsun-am | Sun 9-11 | 2"},
+    )
+    bad_slots = post(
+        f"/admin/forms/{template.id}/fields/time_slot_1",
+        {"label": "When", "slots": "Sat 9-11 | lots"},
+        htmx=True,
+    )
+    products = post(
+        f"/admin/forms/{template.id}/fields/products_1",
+        {
+            "label": "Fruit",
+            "required": "y",
+            f"offer_{pears.id}": "y",
+            f"limit_{pears.id}": "4",
+            f"offer_{apples.id}": "y",
+        },
+    )
+
+    assert slots.status_code == 303 and products.status_code == 303
+    assert bad_slots.status_code == 422 and "Line 1: write" in text(bad_slots)
+    assert fields_of(template)[2]["slots"] == [
+        {"id": "Sat 9-11", "label": "Sat 9-11", "capacity": 5},
+        {"id": "sun-am", "label": "Sun 9-11", "capacity": 2},
+    ]
+    assert fields_of(template)[3]["products"] == [
+        {"product_id": apples.id},
+        {"product_id": pears.id, "limit": 4},
+    ]
+
+
+def test_moving_removing_and_undoing_through_htmx(post):
+    template = new_template(post)
+    for kind in ("email", "date"):
+        post(f"/admin/forms/{template.id}/fields", {"kind": kind})
+
+    post(f"/admin/forms/{template.id}/fields/date_1/move", {"direction": "up"}, htmx=True)
+    assert [f["name"] for f in fields_of(template)] == ["name", "phone", "date_1", "email_1"]
+
+    removed = post(f"/admin/forms/{template.id}/fields/date_1/remove", htmx=True)
+    assert [f["name"] for f in fields_of(template)] == ["name", "phone", "email_1"]
+    assert "Removed “Date”." in text(removed) and ">Undo</button>" in removed.get_data(as_text=True)
+
+    undone = post(f"/admin/forms/{template.id}/fields/undo", htmx=True)
+    assert undone.status_code == 200 and undone.headers["HX-Trigger"] == "draft-changed"
+    assert [f["name"] for f in fields_of(template)] == ["name", "phone", "date_1", "email_1"]
+    assert "Undo" not in text(undone)
+
+
+def test_the_contact_fields_cannot_be_removed(signed_in, post):
+    template = new_template(post)
+    assert "/fields/phone/remove" not in page(signed_in, template)
+
+    response = post(f"/admin/forms/{template.id}/fields/phone/remove", htmx=True)
+
+    assert response.status_code == 422
+    assert "The name and phone fields are needed" in text(response)
+    assert [f["name"] for f in fields_of(template)] == ["name", "phone"]
+
+
+# Preview -------------------------------------------------------------------------------
+
+
+def test_the_preview_renders_the_draft_with_hidden_conditional_fields(signed_in, post):
+    apples = make_product(10, price=1250, name="Apples")
+    template = new_template(post)
+    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    post(
+        f"/admin/forms/{template.id}/fields/products_1",
+        {"label": "Fruit", f"offer_{apples.id}": "y"},
+    )
+    post(f"/admin/forms/{template.id}/fields", {"kind": "consent"})
+    post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
+    post(
+        f"/admin/forms/{template.id}/fields/short_text_1",
+        {"label": "Gift note", "required": "y", "show_when_field": "consent_1"},
+    )
+
+    response = signed_in.get(f"/admin/forms/{template.id}/preview", headers=HTMX)
+
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="preview"')
+    assert 'hx-trigger="draft-changed from:body"' in html
+    assert "Apples" in html and "CN¥12.50" in html
+    wrapper = re.search(r'<div [^>]*id="field-preview-short_text_1"[^>]*>', html).group(0)
+    assert re.search(r"\shidden[\s>]", wrapper)
+    assert 'data-show-field="preview-consent_1" data-show-value="True"' in wrapper
+    gift = re.search(r'<input[^>]*name="preview-short_text_1"[^>]*>', html).group(0)
+    assert "required" not in gift
+    name = re.search(r'<input[^>]*name="preview-name"[^>]*>', html).group(0)
+    assert "required" in name
+
+
+# Publishing ----------------------------------------------------------------------------
+
+
+def test_publishing_with_problems_is_refused_and_lists_them(signed_in, post):
+    template = new_template(post, kind="goods")
+    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+
+    htmx = post(f"/admin/forms/{template.id}/publish", htmx=True)
+    plain = post(f"/admin/forms/{template.id}/publish")
+
+    assert htmx.status_code == 422
+    assert htmx.get_data(as_text=True).lstrip().startswith('<section id="publish-panel"')
+    assert "“Product lines” offers no products yet." in text(htmx)
+    assert plain.status_code == 422 and "Not published. Fix these first:" in text(plain)
+    assert FormTemplateVersion.select().count() == 0
+
+
+def test_publishing_makes_version_after_version_and_old_orders_keep_theirs(signed_in, post):
+    apples = make_product(10, price=1250, name="Apples")
+    template = new_template(post)
+    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    post(
+        f"/admin/forms/{template.id}/fields/products_1",
+        {"label": "Fruit", f"offer_{apples.id}": "y"},
+    )
+
+    first = post(f"/admin/forms/{template.id}/publish", htmx=True)
+    assert first.status_code == 200 and "Published as version 1." in text(first)
+    assert 'id="share"' in first.get_data(as_text=True)  # the share panel, out of band
+    version = FormTemplate.get_by_id(template.id).latest_version()
+    order = order_for(version, [(apples, 2)])
+    assert "Unpublished changes" not in page(signed_in, template)
+
+    post(
+        f"/admin/forms/{template.id}/fields/products_1",
+        {"label": "Choose fruit", f"offer_{apples.id}": "y"},
+    )
+    assert "Unpublished changes" in page(signed_in, template)
+    second = post(f"/admin/forms/{template.id}/publish")
+
+    assert second.status_code == 303
+    assert "Published as version 2." in text(signed_in.get(second.headers["Location"]))
+    assert [v.number for v in FormTemplate.get_by_id(template.id).versions] == [1, 2]
+    assert FormTemplateVersion.get_by_id(version.id).field("products_1")["label"] == "Fruit"
+    assert Order.get_by_id(order.id).template_version_id == version.id
+    assert [(line.name, line.quantity) for line in Order.get_by_id(order.id).lines] == [
+        ("Apples", 2)
+    ]
+
+
+# Settings, duplicate, archive ------------------------------------------------------------
+
+
+def settings_data(**changes):
+    return {
+        "title": "Friday fruit",
+        "kind": "goods",
+        "slug": "friday-fruit",
+        "description": "Fresh\nfrom the farm",
+        "opens_at": "",
+        "closes_at": "2030-01-04T20:00",
+        "order_cap": "200",
+        "per_customer_limit": "",
+        "show_chain_list": "y",
+        "delivery_enabled": "y",
+        "delivery_fee": "8",
+        "free_above": "¥99.50",
+        "min_order_amount": "12.50",
+        **changes,
+    }
+
+
+def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(signed_in, post):
+    point = PickupPoint.create(name="East gate", address="88 River Rd", window="Sat 10-12")
+    template = new_template(post)
+
+    response = post(
+        f"/admin/forms/{template.id}/settings", settings_data(pickup_point_ids=str(point.id))
+    )
+
+    assert response.status_code == 303
+    saved = FormTemplate.get_by_id(template.id)
+    assert saved.closes_at.isoformat() == "2030-01-04T12:00:00"  # 20:00 in Shanghai
+    assert saved.slug == "friday-fruit" and saved.description == "Fresh\nfrom the farm"
+    assert saved.draft["settings"] == {
+        "order_cap": 200,
+        "per_customer_limit": None,
+        "show_chain_list": True,
+        "pickup_point_ids": [point.id],
+        "delivery": {"enabled": True, "fee": 800, "free_above": 9950},
+        "min_order_amount": 1250,
+    }
+    form = signed_in.get(f"/admin/forms/{template.id}/settings").get_data(as_text=True)
+    assert (
+        'value="2030-01-04T20:00"' in form and 'value="12.50"' in form and 'value="99.50"' in form
+    )
+
+
+def test_invalid_settings_come_back_inline_with_what_was_typed(post):
+    new_template(post, slug="taken")
+    template = new_template(post)
+
+    response = post(
+        f"/admin/forms/{template.id}/settings",
+        settings_data(
+            slug="taken", min_order_amount="12.345", order_cap="0", opens_at="2030-01-05T09:00"
+        ),
+        htmx=True,
+    )
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<form id="settings-form"')
+    assert "Enter an amount in yuan, like 12.50." in html
+    assert "Enter a whole number of at least 1" in html
+    assert "The deadline must be after the opening time." in html
+    assert 'value="12.345"' in html and 'value="0"' in html
+    assert FormTemplate.get_by_id(template.id).draft["settings"] == {"show_chain_list": True}
+
+
+def test_a_duplicate_opens_as_a_new_draft_and_archiving_hides_a_form(signed_in, post):
+    template = new_template(post, slug="fruit")
+    post(f"/admin/forms/{template.id}/fields", {"kind": "email"})
+
+    copied = post(f"/admin/forms/{template.id}/duplicate")
+    copy = FormTemplate.get_by_id(int(copied.headers["Location"].rsplit("/", 1)[1]))
+    archived = post(f"/admin/forms/{template.id}/archive")
+
+    assert copy.slug == "fruit-copy" and copy.status == "draft"
+    assert [f["name"] for f in copy.draft["fields"]] == ["name", "phone", "email_1"]
+    assert archived.headers["Location"] == "/admin/forms/"
+    assert FormTemplate.get_by_id(template.id).status == "archived"
+    listing = signed_in.get("/admin/forms/").get_data(as_text=True)
+    assert "Archived forms (1)" in listing
+    post(f"/admin/forms/{template.id}/archive", {"restore": "1"})
+    assert FormTemplate.get_by_id(template.id).status == "draft"
+
+
+# Share -----------------------------------------------------------------------------------
+
+
+def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(signed_in, post):
+    apples = make_product(
+        10,
+        price=1250,
+        name="Apples",
+    )
+    point = PickupPoint.create(name="East gate", address="88 River Rd", window="Sat 10-12")
+    template = new_template(post, title="Friday fruit", slug="friday-fruit")
+    post(f"/admin/forms/{template.id}/settings", settings_data(pickup_point_ids=str(point.id)))
+    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    post(
+        f"/admin/forms/{template.id}/fields/products_1",
+        {"label": "Fruit", f"offer_{apples.id}": "y"},
+    )
+    post(f"/admin/forms/{template.id}/publish")
+
+    html = page(signed_in, template)
+
+    assert 'value="http://localhost/f/friday-fruit"' in html
+    qr = re.search(r'<figure class="qr"[^>]*>\s*(<svg.*?</svg>)', html, re.S)
+    assert qr and "<path" in qr.group(1)
+    chat = re.search(r'<textarea id="chat-text" readonly[^>]*>(.*?)</textarea>', html, re.S).group(
+        1
+    )
+    assert chat.startswith("Friday fruit\n\nFresh\nfrom the farm")
+    assert "- Apples: CN¥12.50" in chat
+    assert "- East gate, 88 River Rd (Sat 10-12)" in chat
+    assert "Delivery: CN¥8.00, free for orders from CN¥99.50" in chat
+    assert "Orders close: 1/4/30, 8:00\u202fPM" in chat
+    assert chat.rstrip().endswith("Order here: http://localhost/f/friday-fruit")
+
+
+def test_the_chat_text_is_in_the_admins_language(signed_in, post):
+    apples = make_product(10, price=1250, name="苹果")
+    template = new_template(post, title="周五水果团")
+    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    post(
+        f"/admin/forms/{template.id}/fields/products_1",
+        {"label": "水果", f"offer_{apples.id}": "y"},
+    )
+
+    def chat():
+        html = page(signed_in, template)
+        return re.search(r'<textarea id="chat-text"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+
+    assert "- 苹果: CN¥12.50" in chat()
+    signed_in.set_cookie("locale", "zh_CN")
+    assert "- 苹果: ¥12.50" in chat()  # Chinese money format
+    assert chat().startswith("周五水果团")
+
+
+# Pickup points ---------------------------------------------------------------------------
+
+
+def test_pickup_points_are_added_edited_and_taken_out_of_use(signed_in, post):
+    added = post(
+        "/admin/forms/pickup-points",
+        {"name": "East gate", "address": "88 River Rd", "window": "Sat"},
+    )
+    missing = post("/admin/forms/pickup-points", {"name": " ", "address": "Somewhere"})
+    point = PickupPoint.get()
+    edited = post(
+        f"/admin/forms/pickup-points/{point.id}", {"name": "East gate 2", "window": "Sun"}
+    )
+    stopped = post(f"/admin/forms/pickup-points/{point.id}/active", {"active": "0"})
+
+    assert added.status_code == edited.status_code == stopped.status_code == 303
+    assert missing.status_code == 422 and "Enter a name." in text(missing)
+    assert 'value="Somewhere"' in missing.get_data(
+        as_text=True
+    ) or "Somewhere</textarea>" in missing.get_data(as_text=True)
+    point = PickupPoint.get_by_id(point.id)
+    assert (point.name, point.address, point.window, point.active) == (
+        "East gate 2",
+        "",
+        "Sun",
+        False,
+    )
+    assert "Not in use" in text(signed_in.get("/admin/forms/pickup-points"))
+
+
+# In the browser --------------------------------------------------------------------------
+
+
+def test_an_admin_adds_a_field_sees_it_in_the_preview_and_publishes(desktop_page, admin, app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        template = create_template("Cleaning visit", "service", slug="cleaning")
+    page = desktop_page
+    page.goto("/login")
+    page.fill("#email", admin.email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/board/")
+    page.goto(f"/admin/forms/{template.id}")
+    page.evaluate("window.stillTheSamePage = true")
+
+    page.select_option("#kind", "short_text")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.fill("#label", "Favourite fruit")
+    page.get_by_role("button", name="Save field").click()
+
+    preview = page.locator("#preview")
+    preview.get_by_text("Favourite fruit").wait_for()
+    assert preview.get_by_label("Favourite fruit").is_visible()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Published as version 1.").wait_for()
+    assert page.evaluate("window.stillTheSamePage") is True  # no reload on the way
+    assert FormTemplate.get_by_id(template.id).latest_version().field("short_text_1")["label"] == (
+        "Favourite fruit"
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "designer-desktop.png"), full_page=True)

@@ -1,0 +1,291 @@
+"""Notifications with Huey in immediate mode: what each order change plans, the texts (template
+switches, admin texts, the sandbox), and the emails a real SMTP server on loopback receives."""
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale
+from jinja2 import TemplateError
+
+from channels.sms import recent_messages
+from models.assignment import assign_order
+from models.db import db
+from models.deliveries import Delivery, InboxMessage
+from models.lifecycle import Actor, transition_order
+from models.notification_texts import render_text, template_variables
+from models.notifications import NOTICES, customer_messages
+from models.order import Order
+from models.outbox import Outbox, collect_kicks
+from tasks.notifications import kick
+from tests.factories import make_activity, make_product, order_for
+from tests.helpers import hidden_inputs
+from tests.mailbox import Mailbox
+
+ROOT = Path(__file__).resolve().parent.parent
+EN = {"Accept-Language": "en"}
+EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
+
+
+@pytest.fixture
+def mailbox(app, tmp_path):
+    with Mailbox() as box:
+        app.config.update(
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=box.port,
+            MAIL_FROM="shop@jielong.test",
+            SHOP_NAME="Fruit Corner",
+            PUBLIC_URL="https://shop.example",
+            SMS_LOG_PATH=str(tmp_path / "sms.jsonl"),
+        )
+        yield box
+
+
+@pytest.fixture
+def apples(app_context):
+    return make_product(50, price=1250, name="Apples")
+
+
+def activity(apples, notifications: dict | None = None):
+    settings = {"notifications": notifications} if notifications is not None else None
+    return make_activity([apples], extra_fields=[EMAIL_FIELD], settings=settings)
+
+
+@contextmanager
+def web_request(app):
+    """Like a view: the domain call commits (or not) inside, then the request's end kicks the
+    queue with whatever the call planned."""
+    with app.test_request_context():
+        collect_kicks()
+        try:
+            yield
+        finally:
+            kick()
+
+
+def place(app, version, apples, *, email="alice@example.com", locale="en", **options) -> Order:
+    with web_request(app):
+        return order_for(version, [(apples, 2)], answers={"email": email}, locale=locale, **options)
+
+
+def text_of(mail) -> str:
+    return mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+def planned(order: Order) -> set[tuple]:
+    rows = Delivery.select().where(Delivery.order == order.id)
+    return {(d.notice, d.audience, d.channel, d.recipient) for d in rows}
+
+
+def test_an_order_placed_on_the_web_emails_the_customer_once_and_tells_the_staff(
+    app, client, mailbox, apples, staff, admin
+):
+    version = activity(apples)
+    html = client.get(f"/f/{version.template.slug}", headers=EN).get_data(as_text=True)
+    data = {
+        **hidden_inputs(html),
+        "name": "Alice",
+        "phone": "138 0013 8000",
+        f"items-{apples.id}": "2",
+        "email": "alice@example.com",
+    }
+
+    response = client.post(f"/f/{version.template.slug}", data=data, headers=EN)
+    client.post(f"/f/{version.template.slug}", data=data, headers=EN)  # a double tap
+
+    assert response.status_code == 303
+    order = Order.get()
+    [mail] = mailbox.wait_for(1)
+    assert mail["To"] == "alice@example.com"
+    assert mail["From"] == "Fruit Corner <shop@jielong.test>"
+    assert mail["Subject"] == f"We received your order #{order.number}"
+    key = f"notify.{order.events[0].id}.order_received.email.customer"
+    assert mail["Message-ID"] == f"<{key}@jielong.test>"
+    text = text_of(mail)
+    assert "Hello Alice" in text and "CN¥25.00" in text and "Apples × 2" in text
+    assert f"https://shop.example/o/{order.tracking_token}" in text
+    html_part = mail.get_body(("html",)).get_content()
+    assert f'href="https://shop.example/o/{order.tracking_token}"' in html_part
+    assert [m.title for m in customer_messages(order)] == [mail["Subject"]]
+    for account in (staff, admin):
+        [note] = InboxMessage.select().where(InboxMessage.user == account.id)
+        assert note.title == f"New order #{order.number} from Alice"
+        assert note.link == f"/board/orders/{order.number}"
+    assert len(mailbox.wait_for(2, timeout=0.5)) == 1
+
+
+def test_each_order_change_plans_its_own_deliveries(app, mailbox, apples, staff, admin):
+    version = activity(apples)
+    order = place(app, version, apples)
+    received = planned(order)
+    assert received == {
+        ("order_received", "customer", "email", "alice@example.com"),
+        ("order_received", "customer", "inapp", "Alice"),
+        ("order_received_staff", "staff", "inapp", "Staff"),
+        ("order_received_staff", "staff", "inapp", "Admin"),
+    }
+
+    with web_request(app):
+        order = transition_order(order, "confirmed", Actor.of_user(staff))
+    assert planned(order) - received == {
+        ("status_changed", "customer", "email", "alice@example.com"),
+        ("status_changed", "customer", "inapp", "Alice"),
+    }
+
+    before = planned(order)
+    with web_request(app):
+        order = assign_order(order, staff, Actor.of_user(admin))
+        assign_order(order, admin, Actor.of_user(admin))  # to oneself: nobody to tell
+    assert planned(order) - before == {
+        ("assigned", "staff", "inapp", "Staff"),
+        ("assigned", "staff", "email", staff.email),
+    }
+    assert Delivery.select().where(Delivery.status != "sent").count() == 0
+    subjects = [m["Subject"] for m in mailbox.wait_for(3)]
+    number = order.number
+    assert subjects == [
+        f"We received your order #{number}",
+        f"Order #{number}: Confirmed",
+        f"Order #{number} is now yours",
+    ]
+
+
+def test_a_rolled_back_order_change_plans_and_sends_nothing(app, mailbox, apples, staff):
+    version = activity(apples)
+    with pytest.raises(RuntimeError), web_request(app), db.atomic():
+        order_for(version, [(apples, 1)], answers={"email": "bob@example.com"})
+        assert Outbox.select().count() == 2  # planned inside the transaction...
+        raise RuntimeError("the rest of the change failed")
+    assert Order.select().count() == 0
+    assert Outbox.select().count() == 0  # ...and gone with it
+
+    order = place(app, version, apples)
+    with pytest.raises(RuntimeError), web_request(app), db.atomic():
+        transition_order(order, "confirmed", Actor.of_user(staff))
+        raise RuntimeError("the rest of the change failed")
+
+    assert [row.payload["notice"] for row in Outbox.select()] == [
+        "order_received",
+        "order_received_staff",
+    ]
+    assert [m["To"] for m in mailbox.wait_for(2, timeout=0.5)] == ["alice@example.com"]
+
+
+def test_a_chinese_customer_gets_the_email_in_chinese(app, mailbox, apples, staff):
+    order = place(app, activity(apples), apples, locale="zh_CN")
+    with web_request(app):
+        transition_order(order, "confirmed", Actor.of_user(staff))
+
+    received, confirmed = mailbox.wait_for(2)
+    assert confirmed["Subject"].endswith("已确认")  # the status label in the customer's language
+    assert 'lang="zh-CN"' in confirmed.get_body(("html",)).get_content()
+    text = text_of(received)
+    assert "¥25.00" in text and "CN¥" not in text
+
+
+def test_template_switches_turn_notices_and_channels_on_and_off(app, mailbox, apples, staff):
+    version = activity(
+        apples,
+        {
+            "order_received": {"enabled": True, "channels": ["sms"]},
+            "order_received_staff": {"channels": ["inapp", "email"]},
+            "status_changed": {"statuses": ["ready"]},
+            "assigned": {"enabled": False},
+        },
+    )
+    order = place(app, version, apples, phone="+8613800138000")
+    assert planned(order) == {
+        ("order_received", "customer", "sms", "+8613800138000"),
+        ("order_received_staff", "staff", "inapp", "Staff"),
+        ("order_received_staff", "staff", "email", staff.email),
+    }
+    [text] = recent_messages(Path(app.config["SMS_LOG_PATH"]))
+    assert text["phone"] == "+8613800138000"
+    assert text["text"].startswith(f"Fruit Corner: order #{order.number} received, total CN¥25.00")
+    assert text["key"] == f"notify.{order.events[0].id}.order_received.sms.customer"
+
+    actor = Actor.of_user(staff)
+    with web_request(app):
+        for status in ("confirmed", "processing", "ready"):
+            order = transition_order(order, status, actor)
+        assign_order(order, staff, Actor.system())
+    customer = Delivery.select().where(Delivery.audience == "customer").order_by(Delivery.id)
+    notices = [d.notice for d in customer]
+    assert notices == ["order_received", "status_changed", "status_changed"]  # ready: email, inapp
+    assert [m["To"] for m in mailbox.wait_for(2)] == [staff.email, "alice@example.com"]
+
+
+def test_an_admins_texts_are_rendered_with_the_documented_variables(app, mailbox, apples):
+    version = activity(
+        apples,
+        {
+            "order_received": {
+                "subject": "{{ shop_name }}: #{{ order_number }} for {{ customer_name }}",
+                "body": {
+                    "en": "{% for item in items %}{{ item.name }} x{{ item.quantity }} "
+                    "= {{ item.amount }}\n{% endfor %}Total {{ total }}, {{ status|lower }}.",
+                    "zh_CN": "共 {{ total }}",
+                },
+            }
+        },
+    )
+    english = place(app, version, apples)
+    place(app, version, apples, email="wang@example.com", locale="zh_CN")
+
+    mails = {m["To"]: m for m in mailbox.wait_for(2)}
+    mail = mails["alice@example.com"]
+    assert mail["Subject"] == f"Fruit Corner: #{english.number} for Alice"
+    text = text_of(mail)
+    assert "Apples x2 = CN¥25.00\nTotal CN¥25.00, pending." in text
+    assert text_of(mails["wang@example.com"]).startswith("共 ¥25.00")
+
+
+UNSAFE = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ items.__class__.__init__.__globals__ }}",
+    "{{ config }}",
+    "{{ range(10) }}",
+    "{{ 'x' * 100000000 }}",
+    "{{ 9 ** 99999999 }}",
+    "{{ '%99999999s' % 'x' }}",
+    "{{ 'x'|center(99999999) }}",
+    "{% for %}",
+]
+
+
+@pytest.mark.parametrize("source", UNSAFE)
+def test_the_sandbox_refuses_unsafe_or_broken_texts(app_context, source):
+    with pytest.raises(TemplateError):
+        render_text(source, {"items": [], "order_number": 1})
+
+
+def test_a_refused_admin_text_falls_back_to_the_default_and_says_why(app, mailbox, apples):
+    version = activity(apples, {"order_received": {"body": UNSAFE[0]}})
+    order = place(app, version, apples)
+
+    [mail] = mailbox.wait_for(1)
+    assert text_of(mail).startswith("Hello Alice,")
+    delivery = Delivery.get(Delivery.order == order.id, Delivery.channel == "email")
+    assert delivery.status == "sent"
+    assert "body text could not be used" in delivery.last_error
+
+
+def test_default_texts_render_in_every_language(app, mailbox, apples, staff):
+    order = place(app, activity(apples), apples)
+    event = order.events[0]
+    for notice in NOTICES.values():
+        for locale in ("en", "zh_CN"):
+            with force_locale(locale):
+                variables = template_variables(order, event)
+                for default in notice.texts.values():
+                    assert render_text(str(default), variables).strip()
+
+
+def test_the_documented_variables_are_exactly_the_ones_texts_get(app, mailbox, apples):
+    order = place(app, activity(apples), apples)
+    docs = (ROOT / "docs" / "notifications.md").read_text(encoding="utf-8")
+    section = docs.split("## Template variables", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `(\w+)` \|", section, re.M))
+    with force_locale("en"):
+        assert documented == set(template_variables(order, order.events[0]))
