@@ -52,4 +52,5 @@ clean:
 
 bench: setup
 	bench/run.sh
+	$(PY) bench/ordering.py
 	$(PY) bench/board.py
