@@ -8,11 +8,14 @@ from markupsafe import Markup, escape
 
 
 def render(page: str, partial: str, status: int = 200, **context):
-    """Render `partial` for an htmx request (not a boosted navigation), else the full `page`.
+    """Render `partial` for an htmx request, else the full `page`. A boosted navigation and a
+    history restore (the back button after htmx pushed a URL) need the whole page too.
 
     `page` includes `partial`, so both come from the same template file.
     """
-    wants_fragment = request.htmx and not request.htmx.boosted
+    wants_fragment = (
+        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
     return render_template(partial if wants_fragment else page, **context), status
 
 

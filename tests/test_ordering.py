@@ -332,3 +332,11 @@ def test_the_landing_page_lists_the_activities_taking_orders(client, app_context
 
     assert "Weekend fruit" in page and "Last week's fruit" not in page
     assert f'href="/f/{slug_of(open_one)}"' in client.get("/", headers=EN).get_data(as_text=True)
+
+
+def test_the_back_button_after_htmx_gets_the_whole_page(client, shop):
+    headers = {**HTMX, "HX-History-Restore-Request": "true"}
+
+    html = client.get(f"/f/{slug_of(shop['version'])}", headers=headers).get_data(as_text=True)
+
+    assert html.lstrip().startswith("<!doctype html>")
