@@ -18,8 +18,8 @@ from blueprints.board_context import (
     board_url,
     filter_choices,
     render_changes,
-    wants_fragment,
 )
+from blueprints.rendering import wants_fragment
 from models.board_live import Watch, changes_since, parse_shown, watch_now
 from models.order import STATUSES
 from models.order_filters import OrderFilter

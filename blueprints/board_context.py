@@ -35,13 +35,6 @@ def board_view(args) -> str:
     return view if view in VIEWS else "table"
 
 
-def wants_fragment() -> bool:
-    """An htmx request that swaps part of the board (a history restore needs the whole page)."""
-    return bool(
-        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    )
-
-
 def board_args(order_filter: OrderFilter, view: str) -> list[tuple[str, str]]:
     """The URL arguments of this board: its filter, and the view when it is not the table."""
     return order_filter.to_args() + ([("view", view)] if view != "table" else [])

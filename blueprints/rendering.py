@@ -7,16 +7,20 @@ from htmx_flask import request
 from markupsafe import Markup, escape
 
 
+def wants_fragment() -> bool:
+    """An htmx request that swaps part of a page. A boosted navigation and a history restore
+    (the back button after htmx pushed a URL) need the whole page."""
+    return bool(
+        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
+
+
 def render(page: str, partial: str, status: int = 200, **context):
-    """Render `partial` for an htmx request, else the full `page`. A boosted navigation and a
-    history restore (the back button after htmx pushed a URL) need the whole page too.
+    """Render `partial` for a fragment request, else the full `page`.
 
     `page` includes `partial`, so both come from the same template file.
     """
-    wants_fragment = (
-        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    )
-    return render_template(partial if wants_fragment else page, **context), status
+    return render_template(partial if wants_fragment() else page, **context), status
 
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
