@@ -52,6 +52,8 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "OUTBOX_RETRY_SECONDS": float(env("OUTBOX_RETRY_SECONDS", "60")),
         "OUTBOX_LEASE_SECONDS": float(env("OUTBOX_LEASE_SECONDS", "300")),
         "OUTBOX_SWEEP_SECONDS": float(env("OUTBOX_SWEEP_SECONDS", "0")),
+        "WORK_LOG_KEEP_DAYS": int(env("WORK_LOG_KEEP_DAYS", "90")),
+        "DAILY_SUMMARY_HOUR": int(env("DAILY_SUMMARY_HOUR", "21")),
         "DELIVERY_TEST_PAUSE_SECONDS": float(env("DELIVERY_TEST_PAUSE_SECONDS", "0")),
         "SMS_BACKEND": env("SMS_BACKEND", "log"),
         "SMS_WEBHOOK_URL": env("SMS_WEBHOOK_URL", ""),

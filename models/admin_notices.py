@@ -5,7 +5,7 @@ per active admin and channel, in DEFAULT_LOCALE, like the order notifications' f
 
     deadline_approaching  in-app and email, `deadline_reminder_minutes` (default 60; 0: off)
                           before the activity's closes_at (setting of its latest version)
-    daily_summary         email, once a shop day from DAILY_SUMMARY_HOUR (default 21) on
+    daily_summary         email, once a shop day from DAILY_SUMMARY_HOUR (config.py, default 21) on
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,7 +27,6 @@ from models.user import User
 
 ANNOUNCE = "announce"
 DEADLINE_MINUTES = 60
-SUMMARY_HOUR = 21
 CHANNELS = {"deadline_approaching": ("inapp", "email"), "daily_summary": ("email",)}
 
 
@@ -66,7 +65,7 @@ def plan_deadline_reminders(now: datetime) -> int:
 
 def plan_daily_summary(now: datetime) -> int:
     local = now.replace(tzinfo=UTC).astimezone(shop_zone())
-    if local.hour < current_app.config.get("DAILY_SUMMARY_HOUR", SUMMARY_HOUR):
+    if local.hour < current_app.config["DAILY_SUMMARY_HOUR"]:
         return 0
     day = local.date().isoformat()
     return _plan_once(f"summary:{day}", {"notice": "daily_summary", "date": day})

@@ -7,12 +7,13 @@ from huey import crontab
 
 from models.automation import run_automation
 from tasks import huey
-from tasks.notifications import _working, kick
+from tasks.context import working
+from tasks.notifications import kick
 
 
 @huey.periodic_task(crontab(minute="*"))
 @huey.lock_task("automation")
 def tick() -> None:
-    with _working():
+    with working():
         run_automation()
         kick()  # the outbox rows and deliveries it planned

@@ -8,14 +8,14 @@ from huey.exceptions import RetryTask
 
 from models.export_job import ExportBusy, run_export, sweep_exports
 from tasks import huey
-from tasks.notifications import _working
+from tasks.context import working
 
 BUSY_RETRY_SECONDS = 10
 
 
 @huey.task()
 def build_export(job_id: int) -> None:
-    with _working():
+    with working():
         try:
             run_export(job_id)
         except ExportBusy:
@@ -25,7 +25,7 @@ def build_export(job_id: int) -> None:
 @huey.periodic_task(crontab(minute="*/10"))
 def sweep() -> None:
     """Takes no lock: it is quick, and two at once would only repeat idempotent steps."""
-    with _working():
+    with working():
         lost = sweep_exports()
     for job_id in lost:
         build_export(job_id)

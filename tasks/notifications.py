@@ -11,19 +11,17 @@ import os
 import socket
 import threading
 import time
-from contextlib import contextmanager
 
-from flask import current_app, has_app_context
 from huey import crontab
 
 from models import outbox
 from models.admin_notices import announce
-from models.db import db
 from models.deliveries import Delivery, send_delivery
 from models.notifications import fan_out
 from models.outbox import Outbox, collect_kicks, take_kicks
 from models.rules import run_rules
 from tasks import huey
+from tasks.context import consumer_app, working
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +34,20 @@ def worker_name() -> str:
 
 @huey.task()
 def process_outbox(outbox_id: int) -> None:
-    with _working():
+    with working():
         outbox.run(outbox_id, worker_name(), WORK)
         kick()
 
 
 @huey.task()
 def deliver(delivery_id: int) -> None:
-    with _working():
+    with working():
         send_delivery(delivery_id, worker_name())
 
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep() -> None:
-    with _working():
+    with working():
         sweep_due()
 
 
@@ -90,7 +88,7 @@ _sweeper_started = threading.Event()
 def start_fast_sweeper() -> None:
     """With OUTBOX_SWEEP_SECONDS set, also sweep that often in a thread of this consumer
     process (tests, or shops that want retries sooner than the minute sweep)."""
-    seconds = _consumer_app().config["OUTBOX_SWEEP_SECONDS"]
+    seconds = consumer_app().config["OUTBOX_SWEEP_SECONDS"]
     with _sweeper_lock:
         if seconds <= 0 or _sweeper_started.is_set():
             return
@@ -101,38 +99,8 @@ def start_fast_sweeper() -> None:
 def _sweep_every(seconds: float) -> None:
     while True:
         try:
-            with _working():
+            with working():
                 sweep_due()
         except Exception:  # keep sweeping; the next round retries
             log.exception("outbox sweep failed")
         time.sleep(seconds)
-
-
-@contextmanager
-def _working():
-    """An app context (the current app in tests, else the consumer's) and a connection."""
-    app = current_app._get_current_object() if has_app_context() else _consumer_app()
-    with app.app_context():
-        collect_kicks()
-        opened = db.is_closed()
-        if opened:
-            db.connect()
-        try:
-            yield
-        finally:
-            if opened:
-                db.close()
-
-
-_app_lock = threading.Lock()
-_apps = []
-
-
-def _consumer_app():
-    """The consumer's one Flask app, built from the environment on first use."""
-    with _app_lock:
-        if not _apps:
-            from app import create_app  # the app imports this module; build it lazily
-
-            _apps.append(create_app())
-    return _apps[0]
