@@ -92,6 +92,12 @@ def remaining_slots(version: FormTemplateVersion) -> dict[str, dict[str, int | N
     }
 
 
+def has_closed(template: FormTemplate, now: datetime | None = None) -> bool:
+    """Archived, or past its deadline: it takes no orders, and orders taken stay as they are."""
+    now = now or utcnow()
+    return template.status == "archived" or bool(template.closes_at and now >= template.closes_at)
+
+
 def activity_state(
     template: FormTemplate,
     version: FormTemplateVersion,
@@ -102,7 +108,7 @@ def activity_state(
     now = now or utcnow()
     if template.opens_at and now < template.opens_at:
         return NOT_OPEN
-    if template.status == "archived" or (template.closes_at and now >= template.closes_at):
+    if has_closed(template, now):
         return CLOSED
     cap = (version.settings or {}).get("order_cap")
     if (

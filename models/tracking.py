@@ -6,7 +6,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from models.activity import OPEN, load_activity
+from models.activity import has_closed
 from models.deliveries import InboxMessage
 from models.errors import DomainError
 from models.lifecycle import Actor, transition_order
@@ -75,11 +75,9 @@ def poll_stamp(token: str) -> str | None:
 
 
 def customer_may_change(order: Order) -> bool:
-    """Customers change or cancel only pending orders of an activity still taking orders."""
-    if order.status != "pending":
-        return False
-    activity = load_activity(order.template.slug)
-    return activity is not None and activity.state == OPEN
+    """Customers change or cancel only pending orders of an activity that has not closed (a
+    full or sold-out activity still lets them give back what they took)."""
+    return order.status == "pending" and not has_closed(order.template)
 
 
 def cancel_by_customer(order: Order, expected_version: int | None) -> Order:

@@ -155,6 +155,26 @@ def test_after_the_deadline_the_customer_cannot_cancel_online(client, placed):
     assert "Cancel my order" not in page and "Pending" in page
 
 
+def test_a_sold_out_activity_still_lets_the_customer_cancel_and_give_the_stock_back(
+    client, placed
+):
+    order, apples = placed["order"], placed["apples"]
+    order_for(placed["version"], [(apples, 5)], name="Li Lei")  # the last 5 of 8
+    assert client.get(f"/f/{order.template.slug}", headers=EN).status_code == 200
+    assert "Sold out" in text_of(client.get(f"/f/{order.template.slug}", headers=EN))
+    token = csrf_token_from(client, f"/o/{order.tracking_token}")
+
+    response = client.post(
+        f"/o/{order.tracking_token}/cancel",
+        data={"csrf_token": token, "version": order.version},
+        headers=HTMX,
+    )
+
+    assert "You cancelled the order." in text_of(response)
+    assert stock_of(apples).reserved == 5
+    assert "Sold out" not in text_of(client.get(f"/f/{order.template.slug}", headers=EN))
+
+
 def test_cancelling_needs_the_csrf_token(client, placed):
     order = placed["order"]
 
