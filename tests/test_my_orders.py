@@ -129,6 +129,19 @@ def test_a_phone_without_orders_gets_the_same_pages(client, post_form, texts, or
     assert orders["alice_new"].tracking_token not in page
 
 
+def test_every_customer_page_links_to_my_orders_but_staff_see_their_own_menu(
+    app, client, staff, login, orders
+):
+    link = '<a href="/my"'
+    order = orders["alice_old"]
+    with app.app_context():
+        form = f"/f/{order.template.slug}"
+    for path in ("/", form, f"/o/{order.tracking_token}", "/my"):
+        assert link in client.get(path, headers=EN).get_data(as_text=True), path
+    login(staff)
+    assert link not in client.get("/board/", headers=EN).get_data(as_text=True)
+
+
 def test_htmx_gets_the_next_step_as_a_fragment(post_form, texts):
     response = ask_for_code(post_form, headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
