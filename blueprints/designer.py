@@ -3,7 +3,8 @@
 The template page has four parts: the field list (`designer/_fields.html`, what every field
 action returns to htmx), the phone-width preview (refetched on the `draft-changed` event),
 the publish panel (swapped out of band after a change) and the share panel. Without
-JavaScript every action is a plain POST that redirects back to the page.
+JavaScript every action is a plain POST that redirects back to the page. A template's
+notifications page is in blueprints/designer_notifications.py.
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from htmx_flask import make_response
 
+from blueprints import designer_notifications
 from blueprints.access import role_required
 from blueprints.designer_context import (
     editor_context,
@@ -47,6 +49,7 @@ from models.pickup_points import (
 )
 
 bp = Blueprint("designer", __name__, url_prefix="/admin/forms")
+bp.register_blueprint(designer_notifications.bp)  # /<id>/notifications
 
 PAGE, FIELDS = "designer/template.html", "designer/_fields.html"
 

@@ -1,5 +1,7 @@
 """What the designer's pages show, gathered for the templates (reads only, no writes)."""
 
+from types import SimpleNamespace
+
 from flask import request, url_for
 from flask_babel import gettext as _
 from peewee import fn
@@ -10,11 +12,13 @@ from forms.designer import AddFieldForm
 from forms.field_editor import editor_for
 from forms.order_form import FormSpecError
 from i18n import format_money, format_time
+from models.base import utcnow
 from models.catalog import Product
 from models.draft_fields import FIELD_TYPE_LABELS, removed_field
 from models.form_design import has_unpublished_changes
 from models.form_template import FormTemplate, FormTemplateVersion
-from models.order import Order
+from models.notification_texts import template_variables
+from models.order import Order, OrderEvent
 from models.pickup import PickupPoint
 from models.pickup_points import active_pickup_points
 from models.publish_checks import CONTACT_TYPES, preview_form
@@ -187,3 +191,47 @@ def pickup_choices(template) -> list[PickupPoint]:
     if missing:
         points += list(PickupPoint.select().where(PickupPoint.id.in_(missing)))
     return points
+
+
+def notice_sample(template, actor_name: str) -> tuple[dict, Order | None]:
+    """The variables the notifications page previews and checks texts with, in the current
+    language: those of the template's latest order, or of a made-up order built from the
+    draft (its products, first pickup point) when it has none yet. Returns (variables, the
+    order or None)."""
+    order = Order.select().where(Order.template == template.id).order_by(Order.id.desc()).first()
+    if order is not None:
+        event = order.events.order_by(OrderEvent.id.desc()).first()
+        return template_variables(order, event), order
+    return template_variables(*_sample_order(template, actor_name)), None
+
+
+def _sample_order(template, actor_name: str):
+    draft = template.draft or {}
+    settings = draft.get("settings") or {}
+    products = list(_products_in(draft.get("fields") or []).values())[:2]
+    lines = [
+        SimpleNamespace(name=p.name, quantity=n, line_total=p.price * n)
+        for p, n in zip(products, (2, 1), strict=False)
+    ] or [SimpleNamespace(name=_("Apples"), quantity=2, line_total=2500)]
+    point_ids = settings.get("pickup_point_ids") or []
+    point = PickupPoint.get_or_none(PickupPoint.id.in_(point_ids)) if point_ids else None
+    order = SimpleNamespace(
+        number=1024,
+        tracking_token="sample",
+        template_version=SimpleNamespace(title=template.title),
+        customer=SimpleNamespace(name=_("Wang Fang")),
+        status="confirmed",
+        total=sum(line.line_total for line in lines),
+        created_at=utcnow(),
+        pickup_point=point,
+        address="" if point else _("18 Riverside Road, Building 3"),
+        lines=lines,
+        assignee_id=None,
+    )
+    event = SimpleNamespace(
+        to_status="confirmed",
+        from_status="pending",
+        actor_label=actor_name,
+        note=_("Your order is packed and waiting for you."),
+    )
+    return order, event

@@ -64,6 +64,28 @@ class CountField(ParsedTextField):
         return int(text)
 
 
+class MinutesField(CountField):
+    """A number of minutes from 1 to `maximum`; blank is None (off)."""
+
+    def __init__(self, label=None, validators=None, *, maximum: int, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.maximum = maximum
+        self.widget = NumberInput(min=1, max=maximum, step=1)
+
+    def parse(self, text):
+        if not WHOLE.fullmatch(text) or not 1 <= int(text) <= self.maximum:
+            raise ValueError(
+                _l(
+                    "Enter a whole number of minutes from 1 to %(most)s, or leave it empty.",
+                    most=self.maximum,
+                )
+            )
+        return int(text)
+
+
+DAY, WEEK, MONTH = 24 * 60, 7 * 24 * 60, 30 * 24 * 60
+
+
 def _slug_rule(form, field):
     try:
         field.data = check_slug(field.data)
@@ -133,6 +155,55 @@ class TemplateSettingsForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
 
+    auto_cancel_minutes = MinutesField(
+        _l("Cancel orders automatically after (minutes)"),
+        maximum=MONTH,
+        description=_l(
+            "Counted from when the order was placed; the stock and places come back and the "
+            "customer is told. Empty: never."
+        ),
+    )
+    auto_cancel_unpaid = RadioField(
+        _l("Which orders are cancelled then"),
+        choices=[
+            SelectChoice("unconfirmed", _l("Orders still waiting for confirmation")),
+            SelectChoice(
+                "unpaid",
+                _l(
+                    "Orders not marked paid, even when confirmed or in progress "
+                    "(not those ready for pickup)"
+                ),
+            ),
+        ],
+        default=False,
+        coerce=lambda value: value in (True, "unpaid"),  # kept as auto_cancel_unpaid
+    )
+    pending_reminder_minutes = MinutesField(
+        _l("Remind staff of unconfirmed orders after (minutes)"),
+        maximum=WEEK,
+        description=_l(
+            "Every staff member hears once about an order still waiting for confirmation "
+            "this long after it was placed. Empty: no reminder."
+        ),
+    )
+    pickup_reminder_minutes = MinutesField(
+        _l("Remind customers before their time slot (minutes)"),
+        maximum=WEEK,
+        description=_l(
+            "Sent this long before the start of the time slot the customer chose (set the "
+            "start times in the time slot field; pickup points get no reminder). "
+            "Empty: no reminder."
+        ),
+    )
+    deadline_reminder_minutes = MinutesField(
+        _l("Warn admins before the deadline (minutes)"),
+        maximum=DAY,
+        description=_l(
+            "Admins are told this long before the deadline how many orders came in. "
+            "At most 1440 (a day). Empty: no warning."
+        ),
+    )
+
     def __init__(self, *args, pickup_points=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.pickup_point_ids.choices = [SelectChoice(p.id, p.name) for p in pickup_points]
@@ -165,6 +236,11 @@ class TemplateSettingsForm(FlaskForm):
             delivery_fee=self.delivery_fee.data or 0,
             free_above=self.free_above.data,
             min_order_amount=self.min_order_amount.data,
+            auto_cancel_minutes=self.auto_cancel_minutes.data,
+            auto_cancel_unpaid=bool(self.auto_cancel_unpaid.data),
+            pending_reminder_minutes=self.pending_reminder_minutes.data,
+            pickup_reminder_minutes=self.pickup_reminder_minutes.data,
+            deadline_reminder_minutes=self.deadline_reminder_minutes.data,
         )
 
 

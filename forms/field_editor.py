@@ -2,18 +2,30 @@
 
 Each form starts from the field's spec (`initial`) and gives back the new spec values
 (`values()`) in the shape of docs/order-form-fields.md: numbers as int or exact decimal
-text (never float), options and time slots typed one per line.
+text (never float), options typed one per line, time slots one row each.
 """
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional, ValidationError
 
-from forms.designer import strip
+from forms.designer import LOCAL_TIME_FORMATS, strip
 from forms.field_editor_base import (
     DecimalField,
     FieldEditor,
@@ -181,64 +193,101 @@ def _iso_date(text) -> date | None:
         return None
 
 
-SLOT_LINE = re.compile(r"^(?:(?P<id>[^|]+)\|)?(?P<label>[^|]+)\|\s*(?P<capacity>\d{1,6})\s*$")
+class SlotRow(Form):
+    """One time slot in the slot editor; its id is kept hidden, so renaming keeps answers.
+    The start time is typed on the shop's clock and kept as "YYYY-MM-DDTHH:MM" in shop time,
+    as models/automation.py reads it for pickup reminders."""
+
+    slot_id = HiddenField()
+    label = StringField(_l("Label"), [Length(max=200)], filters=[strip])
+    capacity = WholeField(_l("Places"))
+    starts_at = DateTimeLocalField(_l("Starts at"), [Optional()], format=LOCAL_TIME_FORMATS)
+    remove = BooleanField(_l("Remove"))
+
+    def blank(self) -> bool:
+        """A spare row left empty: it adds no slot."""
+        typed = [f.raw_data and f.raw_data[0].strip() for f in (self.capacity, self.starts_at)]
+        return not any([self.slot_id.data, self.label.data, *typed])
+
+    def validate(self, extra_validators=None):
+        super().validate(extra_validators)
+        if self.remove.data or self.blank():
+            for field in self:
+                field.errors = []
+            return True
+        if not self.label.data:
+            self.label.errors.append(_l("Enter a label."))
+        if self.capacity.data is None and not self.capacity.errors:
+            self.capacity.errors.append(_l("Enter how many places it has."))
+        elif self.capacity.data == 0:
+            self.capacity.errors.append(_l("Give it at least 1 place."))
+        return not any(field.errors for field in self)
 
 
-def slots_text(slots: list[dict]) -> str:
-    lines = []
-    for slot in slots:
-        label = slot.get("label") or slot.get("id")
-        prefix = "" if str(slot.get("id")) == label else f"{slot.get('id')} | "
-        lines.append(f"{prefix}{label} | {slot.get('capacity')}")
-    return "\n".join(lines)
+SLOT_TIME = "%Y-%m-%dT%H:%M"
 
 
-def parse_slots(text: str) -> list[dict]:
-    """ "label | capacity" or "id | label | capacity", one slot per line."""
-    slots = []
-    for number, line in enumerate(lines_of(text), start=1):
-        match = SLOT_LINE.match(line)
-        if not match:
-            raise ValueError(
-                _l(
-                    "Line %(line)s: write “label | capacity”, e.g. “Sat 9–11 | 5”.",
-                    line=number,
-                )
-            )
-        label = match["label"].strip()
-        slot_id = (match["id"] or label).strip()
-        capacity = int(match["capacity"])
-        if capacity < 1:
-            raise ValueError(_l("Line %(line)s: the capacity must be at least 1.", line=number))
-        slots.append({"id": slot_id, "label": label, "capacity": capacity})
-    if not slots:
-        raise ValueError(_l("Enter at least one time slot."))
-    if len({slot["id"] for slot in slots}) < len(slots):
-        raise ValueError(_l("Two time slots have the same id; give each its own."))
-    return slots
+def _slot_time(text) -> datetime | None:
+    try:
+        return datetime.strptime(str(text), SLOT_TIME) if text else None
+    except ValueError:
+        return None
+
+
+def _new_slot_id(label: str, taken: set[str]) -> str:
+    candidate, number = label, 2
+    while candidate in taken:
+        candidate, number = f"{label}-{number}", number + 1
+    return candidate
 
 
 class TimeSlotEditor(FieldEditor):
-    slots = TextAreaField(
-        _l("Time slots"),
-        description=_l(
-            "One per line: “label | capacity”, or “id | label | capacity” to keep an id "
-            "when you rename a slot."
-        ),
-        render_kw={"rows": 5},
-    )
+    slots = FieldList(FormField(SlotRow), _l("Time slots"))
+
+    SPARE_ROWS = 3
 
     def initial(self, spec):
-        return super().initial(spec) | {"slots": slots_text(spec.get("slots") or [])}
+        rows = [
+            {
+                "slot_id": str(slot.get("id")),
+                "label": slot.get("label") or str(slot.get("id")),
+                "capacity": slot.get("capacity"),
+                "starts_at": _slot_time(slot.get("starts_at")),
+            }
+            for slot in spec.get("slots") or []
+        ]
+        return super().initial(spec) | {"slots": rows + [{}] * self.SPARE_ROWS}
+
+    def kept(self) -> list[SlotRow]:
+        return [row.form for row in self.slots if not (row.remove.data or row.form.blank())]
 
     def validate_slots(self, field):
-        try:
-            parse_slots(field.data)
-        except ValueError as error:
-            raise ValidationError(str(error.args[0])) from error
+        rows = self.kept()
+        if not rows:
+            raise ValidationError(_l("Enter at least one time slot."))
+        seen = set()
+        for row in rows:
+            if row.label.data in seen:
+                row.label.errors.append(_l("Another time slot has this label."))
+            seen.add(row.label.data)
+        if any(row.label.errors for row in rows):
+            raise ValidationError(_l("Give each time slot its own label."))
 
     def own_values(self):
-        return {"slots": parse_slots(self.slots.data)}
+        old = {str(slot.get("id")): slot for slot in self.spec.get("slots") or []}
+        taken, slots = set(old), []
+        for row in self.kept():
+            slot_id = row.slot_id.data
+            if slot_id not in old or any(s["id"] == slot_id for s in slots):
+                slot_id = _new_slot_id(row.label.data, taken)
+            taken.add(slot_id)
+            slot = {**old.get(slot_id, {}), "id": slot_id, "label": row.label.data}
+            slot["capacity"] = row.capacity.data
+            slot.pop("starts_at", None)
+            if row.starts_at.data:
+                slot["starts_at"] = row.starts_at.data.strftime(SLOT_TIME)
+            slots.append(slot)
+        return {"slots": slots}
 
 
 class HeadingEditor(FieldEditor):

@@ -1,4 +1,5 @@
-"""Designing order-form templates: create, settings, duplicate, archive, publish.
+"""Designing order-form templates: create, settings (automation included), notice settings,
+duplicate, archive, publish.
 
 Every write to a template's draft goes through `change_draft`: inside one transaction the
 row is locked (BEGIN IMMEDIATE on SQLite, SELECT … FOR UPDATE on PostgreSQL), the change is
@@ -17,14 +18,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
+from models.admin_notices import DEADLINE_MINUTES
 from models.base import utcnow
 from models.db import db, is_postgres
 from models.errors import DomainError
 from models.form_template import FormTemplate, FormTemplateVersion
+from models.notifications import AUDIENCE_CHANNELS, NOTICES
 from models.publish_checks import draft_problems
 from models.user import User
 
 KINDS = ("goods", "service")
+AUTOMATION_KEYS = (  # models/automation.py and models/admin_notices.py read them
+    "auto_cancel_minutes",
+    "auto_cancel_unpaid",
+    "pending_reminder_minutes",
+    "pickup_reminder_minutes",
+    "deadline_reminder_minutes",
+)
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,38}[a-z0-9]")
 SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -132,6 +142,11 @@ class TemplateSettings:
     delivery_fee: int = 0
     free_above: int | None = None
     min_order_amount: int | None = None
+    auto_cancel_minutes: int | None = None
+    auto_cancel_unpaid: bool = False
+    pending_reminder_minutes: int | None = None
+    pickup_reminder_minutes: int | None = None
+    deadline_reminder_minutes: int | None = DEADLINE_MINUTES
 
     def draft_settings(self) -> dict:
         """The keys of `draft["settings"]` (docs/order-form-fields.md)."""
@@ -146,6 +161,7 @@ class TemplateSettings:
                 "free_above": self.free_above,
             },
             "min_order_amount": self.min_order_amount,
+            **{key: getattr(self, key) for key in AUTOMATION_KEYS},
         }
 
     @classmethod
@@ -167,6 +183,11 @@ class TemplateSettings:
             delivery_fee=delivery.get("fee") or 0,
             free_above=delivery.get("free_above"),
             min_order_amount=settings.get("min_order_amount"),
+            auto_cancel_minutes=settings.get("auto_cancel_minutes"),
+            auto_cancel_unpaid=bool(settings.get("auto_cancel_unpaid")),
+            pending_reminder_minutes=settings.get("pending_reminder_minutes"),
+            pickup_reminder_minutes=settings.get("pickup_reminder_minutes"),
+            deadline_reminder_minutes=settings.get("deadline_reminder_minutes", DEADLINE_MINUTES),
         )
 
 
@@ -265,3 +286,44 @@ def publish_template(template: FormTemplate, by: User | None) -> FormTemplateVer
         if problems:
             raise PublishRefused(problems)
         return current.publish(by)
+
+
+def update_notice_settings(
+    template: FormTemplate, name: str, chosen: dict, texts: dict[str, str], locale: str
+) -> dict:
+    """Save the switch, channels (and for status_changed the statuses) of notice `name` and
+    its texts into `draft["settings"]["notifications"]`; an empty text means the default.
+
+    `chosen`: {"enabled": bool, "channels": [...], "statuses": [...] or None (all)}. A text
+    stored per language ({locale: text}, docs/notifications.md) keeps its other languages;
+    only `locale`'s is replaced. Returns the notice's new settings.
+    """
+    notice = NOTICES.get(name)
+    if notice is None:
+        raise DesignError()
+    allowed = AUDIENCE_CHANNELS[notice.audience]
+    new = {
+        "enabled": bool(chosen.get("enabled")),
+        "channels": [c for c in allowed if c in (chosen.get("channels") or ())],
+    }
+    if name == "status_changed" and chosen.get("statuses") is not None:
+        new["statuses"] = list(chosen["statuses"])
+
+    def change(draft):
+        notices = draft["settings"].setdefault("notifications", {})
+        old = notices.get(name) or {}
+        for part in notice.texts:
+            text = _merged_text(old.get(part), (texts.get(part) or "").strip(), locale)
+            if text:
+                new[part] = text
+        notices[name] = new
+        return new
+
+    return change_draft(template, change)
+
+
+def _merged_text(old, text: str, locale: str):
+    if isinstance(old, dict):
+        kept = {lang: value for lang, value in old.items() if lang != locale and value}
+        return {**kept, locale: text} if text else kept or None
+    return text or None

@@ -208,22 +208,12 @@ def test_an_invalid_field_edit_is_refused_inline_with_what_was_typed(post):
     assert fields_of(template)[2]["label"] == "Short text"
 
 
-def test_time_slots_and_product_lines_are_typed_in_friendly_form(post):
+def test_product_lines_are_ticked_with_a_limit_each(post):
     apples = make_product(10, price=1250, name="Apples")
     pears = make_product(10, price=800, name="Pears")
     template = new_template(post)
-    post(f"/admin/forms/{template.id}/fields", {"kind": "time_slot"})
     post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
 
-    slots = post(
-        f"/admin/forms/{template.id}/fields/time_slot_1",
-        {"label": "When", "slots": "Sat 9-11 | 5\nsun-am | Sun 9-11 | 2"},
-    )
-    bad_slots = post(
-        f"/admin/forms/{template.id}/fields/time_slot_1",
-        {"label": "When", "slots": "Sat 9-11 | lots"},
-        htmx=True,
-    )
     products = post(
         f"/admin/forms/{template.id}/fields/products_1",
         {
@@ -235,16 +225,113 @@ def test_time_slots_and_product_lines_are_typed_in_friendly_form(post):
         },
     )
 
-    assert slots.status_code == 303 and products.status_code == 303
-    assert bad_slots.status_code == 422 and "Line 1: write" in text(bad_slots)
-    assert fields_of(template)[2]["slots"] == [
-        {"id": "Sat 9-11", "label": "Sat 9-11", "capacity": 5},
-        {"id": "sun-am", "label": "Sun 9-11", "capacity": 2},
-    ]
-    assert fields_of(template)[3]["products"] == [
+    assert products.status_code == 303
+    assert fields_of(template)[2]["products"] == [
         {"product_id": apples.id},
         {"product_id": pears.id, "limit": 4},
     ]
+
+
+INPUT = re.compile(r"<input\b[^>]*>")
+
+
+def editor_inputs(html: str) -> dict[str, str]:
+    """What the field editor in `html` sends when saved untouched: its text inputs, hidden
+    inputs and ticked boxes."""
+    editor = re.search(r'<form class="field-editor".*?</form>', html, re.S).group(0)
+    sent = {}
+    for tag in INPUT.findall(editor):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or ('type="checkbox"' in tag and " checked" not in tag):
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        sent[name.group(1)] = value.group(1) if value else ""
+    return sent
+
+
+def test_time_slots_are_edited_row_by_row_with_their_start_times(signed_in, post):
+    template = new_template(post)
+    post(f"/admin/forms/{template.id}/fields", {"kind": "time_slot"})
+    url = f"/admin/forms/{template.id}/fields/time_slot_1"
+
+    saved = post(
+        url,
+        {
+            "label": "When",
+            "slots-0-slot_id": "slot-1",
+            "slots-0-label": "Sat 9–11",
+            "slots-0-capacity": "5",
+            "slots-0-starts_at": "2030-06-01T09:00",
+            "slots-1-label": "Sun 9–11",
+            "slots-1-capacity": "2",
+            "slots-2-label": "",
+            "slots-2-capacity": "",
+            "slots-2-starts_at": "",
+        },
+    )
+
+    assert saved.status_code == 303
+    assert fields_of(template)[2]["slots"] == [
+        {"id": "slot-1", "label": "Sat 9–11", "capacity": 5, "starts_at": "2030-06-01T09:00"},
+        {"id": "Sun 9–11", "label": "Sun 9–11", "capacity": 2},
+    ]
+    html = page(signed_in, template, edit="time_slot_1")
+    assert 'type="datetime-local" value="2030-06-01T09:00"' in html
+    assert "Asia/Shanghai" in text(signed_in.get(f"/admin/forms/{template.id}?edit=time_slot_1"))
+
+    # Saved again as shown, with a new label only: the ids and the start time stay.
+    untouched = editor_inputs(html) | {"label": "Pickup time", "slots-1-label": "Sunday 9–11"}
+    assert post(url, untouched).status_code == 303
+    slots = fields_of(template)[2]["slots"]
+    assert fields_of(template)[2]["label"] == "Pickup time"
+    assert slots[0]["starts_at"] == "2030-06-01T09:00"
+    assert [(s["id"], s["label"]) for s in slots] == [
+        ("slot-1", "Sat 9–11"),
+        ("Sun 9–11", "Sunday 9–11"),
+    ]
+
+    moved = editor_inputs(page(signed_in, template, edit="time_slot_1"))
+    moved |= {"slots-0-starts_at": "2030-06-02T10:30", "slots-1-starts_at": "2030-06-03T08:00"}
+    assert post(url, moved).status_code == 303
+    cleared = editor_inputs(page(signed_in, template, edit="time_slot_1"))
+    cleared |= {"slots-0-starts_at": "", "slots-1-remove": "y"}
+    assert post(url, cleared).status_code == 303
+
+    assert fields_of(template)[2]["slots"] == [{"id": "slot-1", "label": "Sat 9–11", "capacity": 5}]
+
+
+def test_bad_time_slots_are_refused_row_by_row_with_what_was_typed(post):
+    template = new_template(post)
+    post(f"/admin/forms/{template.id}/fields", {"kind": "time_slot"})
+
+    response = post(
+        f"/admin/forms/{template.id}/fields/time_slot_1",
+        {
+            "label": "When",
+            "slots-0-slot_id": "slot-1",
+            "slots-0-label": "Sat",
+            "slots-0-capacity": "lots",
+            "slots-0-starts_at": "next Saturday",
+            "slots-1-label": "Sat",
+            "slots-1-capacity": "3",
+            "slots-2-capacity": "4",
+        },
+        htmx=True,
+    )
+    none_left = post(
+        f"/admin/forms/{template.id}/fields/time_slot_1",
+        {"label": "When", "slots-0-slot_id": "slot-1", "slots-0-remove": "y"},
+        htmx=True,
+    )
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Enter a whole number." in html and 'value="lots"' in html
+    assert "Not a valid datetime value." in html and 'value="next Saturday"' in html
+    assert "Another time slot has this label." in html
+    assert "Enter a label." in html  # the third row has places but no label
+    assert none_left.status_code == 422 and "Enter at least one time slot." in text(none_left)
+    assert fields_of(template)[2]["slots"] == [{"id": "slot-1", "label": "Slot 1", "capacity": 10}]
 
 
 def test_moving_removing_and_undoing_through_htmx(post):
@@ -400,6 +487,11 @@ def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(signed_in, post)
         "pickup_point_ids": [point.id],
         "delivery": {"enabled": True, "fee": 800, "free_above": 9950},
         "min_order_amount": 1250,
+        "auto_cancel_minutes": None,
+        "auto_cancel_unpaid": False,
+        "pending_reminder_minutes": None,
+        "pickup_reminder_minutes": None,
+        "deadline_reminder_minutes": None,
     }
     form = signed_in.get(f"/admin/forms/{template.id}/settings").get_data(as_text=True)
     assert (

@@ -24,6 +24,7 @@ from models.form_design import (
     has_unpublished_changes,
     publish_template,
     unarchive_template,
+    update_notice_settings,
     update_settings,
 )
 from models.form_template import FormTemplate
@@ -138,6 +139,9 @@ def test_settings_keep_money_in_fen_and_the_draft_fields_untouched(ctx):
             delivery_fee=800,
             free_above=10000,
             min_order_amount=2500,
+            auto_cancel_minutes=45,
+            auto_cancel_unpaid=True,
+            pickup_reminder_minutes=120,
         ),
     )
 
@@ -154,8 +158,42 @@ def test_settings_keep_money_in_fen_and_the_draft_fields_untouched(ctx):
         "pickup_point_ids": [point.id],
         "delivery": {"enabled": True, "fee": 800, "free_above": 10000},
         "min_order_amount": 2500,
+        "auto_cancel_minutes": 45,
+        "auto_cancel_unpaid": True,
+        "pending_reminder_minutes": None,
+        "pickup_reminder_minutes": 120,
+        "deadline_reminder_minutes": 60,  # the default admin_notices uses without the key
     }
     assert [f["name"] for f in saved.draft["fields"]] == ["name", "phone"]
+    assert TemplateSettings.of(template).deadline_reminder_minutes == 60
+
+
+def test_notice_settings_go_into_the_draft_and_keep_other_languages(ctx):
+    template = create_template("T")
+    template.draft["settings"]["notifications"] = {
+        "order_received": {"body": {"en": "Hello", "zh_CN": "你好"}, "sms": "Old"}
+    }
+    FormTemplate.update(draft=template.draft).where(FormTemplate.id == template.id).execute()
+    chosen = {"enabled": True, "channels": ["sms", "email", "fax"], "statuses": ["ready"]}
+
+    saved = update_notice_settings(
+        template, "order_received", chosen, {"body": " Hi there ", "sms": ""}, "en"
+    )
+    update_notice_settings(
+        template, "status_changed", {"enabled": False, "statuses": ["ready"]}, {}, "en"
+    )
+
+    assert saved == {
+        "enabled": True,
+        "channels": ["email", "sms"],  # in the audience's order; unknown ones dropped
+        "body": {"zh_CN": "你好", "en": "Hi there"},  # an empty sms: the default again
+    }
+    notices = FormTemplate.get_by_id(template.id).draft["settings"]["notifications"]
+    assert notices["status_changed"] == {"enabled": False, "channels": [], "statuses": ["ready"]}
+    assert notices["order_received"] == saved
+    assert not FormTemplate.get_by_id(template.id).latest_version()  # the draft only
+    with pytest.raises(DesignError):
+        update_notice_settings(template, "no_such_notice", chosen, {}, "en")
 
 
 def problems_of(fields, settings=None, kind="service"):
