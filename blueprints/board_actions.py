@@ -1,4 +1,5 @@
-"""Actions from the board on one order or a selection: change status, assign, add a note.
+"""Actions from the board on one order or a selection: change status, assign, add a note; and
+on a selection, mark paid (a payment of what each order still owes).
 
 Each view reads the form and calls one function of models/bulk_actions.py. htmx gets the fresh
 rows as out-of-band swaps with a message; without JavaScript the board is shown again with the
@@ -19,11 +20,13 @@ from models.bulk_actions import (
     Target,
     assign_orders,
     change_statuses,
+    mark_paid,
     note_orders,
 )
 from models.lifecycle import STATUS_LABELS
 from models.notes import MAX_NOTE_LENGTH
 from models.order import STATUSES, Order
+from models.payments import METHODS
 from models.queries import board_rows, matching_ids
 from models.user import User
 
@@ -98,6 +101,11 @@ def bulk():
         if body is None:
             return _invalid(_("Write the note first."))
         report = note_orders(targets, body, current_user)
+    elif action == "paid":
+        method = request.form.get("method", "")
+        if method not in METHODS:
+            return _invalid(_("Choose how the orders were paid."))
+        report = mark_paid(targets, method, current_user)
     else:
         abort(400)
     summary = _(

@@ -17,6 +17,7 @@ from models.lifecycle import STATUS_LABELS, Actor, allowed_transitions
 from models.order import Order
 from models.order_filters import PAYMENT_STATUSES, OrderFilter
 from models.order_text import PAYMENT_LABELS
+from models.payments import METHODS as PAYMENT_METHODS
 from models.pickup import PickupPoint
 from models.queries import shown_statuses, status_counts
 from models.user import User
@@ -97,6 +98,7 @@ def board_context(order_filter: OrderFilter, view: str, **extra) -> dict:
         "statuses": shown_statuses(order_filter),
         "labels": {status: str(label) for status, label in STATUS_LABELS.items()},
         "payment_labels": {key: str(label) for key, label in PAYMENT_LABELS.items()},
+        "payment_methods": PAYMENT_METHODS,
         "words": words(),
         "moves": moves,
         "staff": staff_members(),

@@ -1,7 +1,9 @@
-"""One order for staff: answers, lines, customer, timeline, notes; status, assignee and edits.
+"""One order for staff: answers, lines, payments, customer and tags, timeline, notes; status,
+assignee, payments and edits.
 
-Every change posts the version the page showed; when someone else changed the order since,
-the answer is 409 with the fresh order and a conflict message, never a silent overwrite.
+Every change to the order posts the version the page showed; when someone else changed the
+order since, the answer is 409 with the fresh order and a conflict message, never a silent
+overwrite. Notes and tags do not change the order, so they never conflict.
 """
 
 from flask import Blueprint, abort, redirect, request, url_for
@@ -12,10 +14,13 @@ from htmx_flask import make_response
 
 from blueprints.access import role_required
 from blueprints.rendering import render
+from forms.customer_tag import TagForm
 from forms.order_actions import NoteForm
 from forms.order_edit import VERSION_FIELD, edited_quantities, order_edit_form
 from forms.order_form import cleaned_answers
+from forms.payment import PaymentForm
 from models.assignment import assign_order
+from models.customer_tags import tag_customer, untag_customer
 from models.errors import DomainError, OutOfStock, StaleOrder
 from models.lifecycle import STATUS_LABELS, Actor, allowed_transitions, transition_order
 from models.notes import NOTE_KINDS, add_note, notes_of
@@ -30,14 +35,24 @@ from models.order_detail import (
 from models.order_editing import edit_order
 from models.order_text import PAYMENT_LABELS, answer_rows, display_phone, product_names
 from models.ordering import SlotFull
+from models.payments import (
+    METHODS,
+    InvalidAmount,
+    may_refund,
+    payment_words,
+    payments_of,
+    record_payment,
+    refund_order,
+)
 from models.user import User
 
 bp = Blueprint("order_detail", __name__, url_prefix="/board/orders")
 
-PAGE, ORDER, NOTES = (
+PAGE, ORDER, NOTES, CUSTOMER = (
     "order_detail/page.html",
     "order_detail/_order.html",
     "order_detail/_notes.html",
+    "order_detail/_customer.html",
 )
 EDIT_PAGE, EDIT_FORM = "order_detail/edit.html", "order_detail/_edit_form.html"
 
@@ -65,34 +80,53 @@ def _actor() -> Actor:
 def _order_context(order, message=None) -> dict:
     lines = lines_of(order)
     version = order.template_version
+    payments = payments_of(order)
     return {
         "order": order,
         "lines": lines,
         "answers": answer_rows(version, order.answers, product_names([version], lines)),
-        "history": customer_history(order.customer),
-        "timeline": timeline_of(order),
         "transitions": allowed_transitions(order, _actor()),
         "staff_members": staff_members(),
         "editable": order.status in OPEN_STATUSES,
-        "labels": STATUS_LABELS,
         "transition_labels": TRANSITION_LABELS,
         "payment_labels": PAYMENT_LABELS,
+        "payments": payments,
+        "payment_methods": METHODS,
+        "may_refund": may_refund(order, payments.paid),
+        "payment_form": PaymentForm(formdata=None, amount=payments.outstanding or None),
+        "payment_version": order.version,
         "note_kinds": NOTE_KINDS,
-        "display_phone": display_phone,
         "message": message,
+        **_customer_context(order),
     }
 
 
-def _page(order, note_form=None, status=200, message=None):
+def _timeline_context(order, oob_timeline=False) -> dict:
+    """What the timeline reads (`oob_timeline`: it is swapped in beside another part)."""
+    timeline = timeline_of(order)
+    return {
+        "order": order,
+        "timeline": timeline,
+        "oob_timeline": timeline if oob_timeline else None,
+        "payment_words": payment_words,
+        "labels": STATUS_LABELS,
+    }
+
+
+def _customer_context(order, oob_timeline=False) -> dict:
+    """What the customer card reads, and the timeline."""
+    return _timeline_context(order, oob_timeline) | {
+        "history": customer_history(order.customer),
+        "tag_form": TagForm(formdata=None),
+        "display_phone": display_phone,
+    }
+
+
+def _page(order, status=200, message=None, **forms):
+    """The whole order; `forms` replace the empty note, payment and tag forms (kept input)."""
     context = _order_context(order, message)
-    return render(
-        PAGE,
-        ORDER,
-        status,
-        note_form=note_form or NoteForm(formdata=None),
-        notes=notes_of(order),
-        **context,
-    )
+    context |= {"note_form": NoteForm(formdata=None), "notes": notes_of(order)}
+    return render(PAGE, ORDER, status, **(context | forms))
 
 
 @bp.get("/<int:number>")
@@ -111,6 +145,10 @@ def _changed(number: int, change):
         change(order, expected)
     except DomainError as error:
         return _page(_order_or_404(number), status=409, message=str(error))
+    return _changed_answer(number)
+
+
+def _changed_answer(number: int):
     if not request.htmx:
         return redirect(url_for(".show", number=number), code=303)
     return _page(_order_or_404(number))
@@ -153,10 +191,10 @@ def add(number: int):
     )
     if not request.htmx:
         return redirect(url_for(".show", number=number), code=303)
-    return _notes(order, NoteForm(formdata=None), 200, oob_timeline=timeline_of(order))
+    return _notes(order, NoteForm(formdata=None), 200, oob_timeline=True)
 
 
-def _notes(order, form, status, oob_timeline=None):
+def _notes(order, form, status, oob_timeline=False):
     """The notes panel; after a new note also the timeline, swapped out of band."""
     if not request.htmx:
         return _page(order, note_form=form, status=status)
@@ -164,13 +202,74 @@ def _notes(order, form, status, oob_timeline=None):
         NOTES,
         NOTES,
         status,
-        order=order,
         notes=notes_of(order),
         note_form=form,
         note_kinds=NOTE_KINDS,
-        oob_timeline=oob_timeline,
-        labels=STATUS_LABELS,
+        **_timeline_context(order, oob_timeline),
     )
+
+
+@bp.post("/<int:number>/payments")
+@role_required("staff")
+def record(number: int):
+    order = _order_or_404(number)
+    expected = request.form.get("version", type=int)
+    if expected is None:
+        abort(400)
+    form = PaymentForm()
+    if form.validate_on_submit():
+        try:
+            record_payment(
+                order, form.amount.data, form.method.data, _actor(), expected, form.note.data
+            )
+        except InvalidAmount as error:
+            form.amount.errors = [str(error)]
+        except DomainError as error:  # changed meanwhile, or takes no payment now
+            return _page(_order_or_404(number), status=409, message=str(error))
+        else:
+            return _changed_answer(number)
+    return _page(order, status=422, payment_form=form, payment_version=expected)
+
+
+@bp.post("/<int:number>/refund")
+@role_required("staff")
+def refund(number: int):
+    return _changed(
+        number, lambda order, expected: refund_order(order, _actor(), expected_version=expected)
+    )
+
+
+@bp.post("/<int:number>/tags")
+@role_required("staff")
+def add_tag(number: int):
+    order = _order_or_404(number)
+    form = TagForm()
+    if form.validate_on_submit():
+        try:
+            tag_customer(order, form.tag.data, _actor())
+        except DomainError as error:
+            form.tag.errors = [str(error)]
+        else:
+            return _customer(number, TagForm(formdata=None), 200)
+    return _customer(number, form, 422)
+
+
+@bp.post("/<int:number>/tags/remove")
+@role_required("staff")
+def remove_tag(number: int):
+    untag_customer(_order_or_404(number), request.form.get("tag", ""), _actor())
+    return _customer(number, TagForm(formdata=None), 200)
+
+
+def _customer(number: int, form, status: int):
+    """The customer card after a tag change (and the timeline, out of band)."""
+    order = _order_or_404(number)  # with the customer's tags as they are now
+    if not request.htmx:
+        if status == 200:
+            return redirect(url_for(".show", number=number), code=303)
+        return _page(order, status=status, tag_form=form)
+    context = _customer_context(order, oob_timeline=status == 200) | {"tag_form": form}
+    return render(CUSTOMER, CUSTOMER, status, **context)
 
 
 @bp.route("/<int:number>/edit", methods=["GET", "POST"])

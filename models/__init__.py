@@ -11,6 +11,7 @@ from models.form_template import FormTemplate, FormTemplateVersion
 from models.login_code import LoginCode
 from models.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.outbox import Outbox
+from models.payments import Payment
 from models.pickup import PickupPoint
 from models.rules import Rule
 from models.saved_view import SavedView
@@ -39,6 +40,7 @@ ALL_MODELS = [
     InboxMessage,
     ExportJob,
     Rule,
+    Payment,
 ]
 
 __all__ = [

@@ -1,8 +1,8 @@
 """Changing one or many orders from the board, with a report of what happened to each.
 
-Each order changes in its own transaction (through the lifecycle, assignment and notes
-functions), so one order that cannot move never holds back the others; the report says which
-orders could not change and why, in the words of the domain error.
+Each order changes in its own transaction (through the lifecycle, assignment, notes and
+payments functions), so one order that cannot move never holds back the others; the report
+says which orders could not change and why, in the words of the domain error.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +14,7 @@ from models.errors import DomainError
 from models.lifecycle import Actor, transition_order
 from models.notes import add_note
 from models.order import Order
+from models.payments import record_payment
 from models.user import User
 
 MAX_ORDERS = 500  # orders one bulk action may change (each is its own transaction)
@@ -70,6 +71,14 @@ def assign_orders(targets: list[Target], assignee: User | None, user: User) -> R
 def note_orders(targets: list[Target], body: str, user: User) -> Report:
     """Add the same note to every target (notes never conflict, so versions are not checked)."""
     return _each(targets, lambda order, _version: add_note(order, author=user, body=body))
+
+
+def mark_paid(targets: list[Target], method: str, user: User) -> Report:
+    """Record for every target a payment by `method` of all it still owes, so it is paid."""
+    actor = Actor.of_user(user)
+    return _each(
+        targets, lambda order, version: record_payment(order, None, method, actor, version)
+    )
 
 
 def _each(targets: list[Target], change) -> Report:

@@ -20,8 +20,8 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from models.assignment import assign_order
-from models.customer import Customer
-from models.db import db, is_postgres
+from models.customer_tags import DuplicateTag, InvalidTag, tag_customer
+from models.db import db
 from models.errors import StaleOrder, TransitionNotAllowed
 from models.lifecycle import STATUS_LABELS, TRANSITIONS, Actor, record_event, transition_order
 from models.notifications import NOTICES, notice_settings
@@ -182,8 +182,7 @@ def apply(step: Step, s: OrderSnapshot, rule) -> None:
     elif step.kind == "assign":
         assign_order(order, step.user, actor, expected_version=s.version)
     elif step.kind == "tag":
-        add_customer_tag(order.customer_id, step.tag)
-        record_event(order, actor, kind="tagged", note=step.tag)
+        tag_customer(order, step.tag, actor)
     elif step.kind == "notify":
         event = record_event(order, actor, kind="notified", note=step.message)
         notice = NOTICES[MESSAGE_NOTICES[step.to]]
@@ -191,14 +190,6 @@ def apply(step: Step, s: OrderSnapshot, rule) -> None:
         if settings["enabled"] and settings["channels"]:
             payload = {"event": event.id, "notice": notice.name}
             add_work("notify", f"notify.{event.id}.{notice.name}", payload)
-
-
-def add_customer_tag(customer_id: int, tag: str) -> None:
-    """Add `tag` to the customer's tags (once); call inside a transaction."""
-    query = Customer.select(Customer.tags).where(Customer.id == customer_id)
-    tags = (query.for_update() if is_postgres() else query).get().tags or []
-    if fold(tag) not in {fold(t) for t in tags}:
-        Customer.update(tags=[*tags, tag]).where(Customer.id == customer_id).execute()
 
 
 def run_actions(rule, snapshot: OrderSnapshot, context: Context) -> None:
@@ -210,7 +201,7 @@ def run_actions(rule, snapshot: OrderSnapshot, context: Context) -> None:
                 step = decide(action, snapshot, rule, context)
                 if step.kind != "skip":
                     apply(step, snapshot, rule)
-        except (StaleOrder, TransitionNotAllowed) as error:
+        except (StaleOrder, TransitionNotAllowed, InvalidTag, DuplicateTag) as error:
             log.info(
                 "rule %r skipped %s on order %s: %s", rule.name, action, snapshot.order_id, error
             )

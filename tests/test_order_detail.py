@@ -162,6 +162,10 @@ def test_a_missing_order_is_404(client, staff, login):
         ("POST", "/board/orders/{n}/status"),
         ("POST", "/board/orders/{n}/assignee"),
         ("POST", "/board/orders/{n}/notes"),
+        ("POST", "/board/orders/{n}/payments"),
+        ("POST", "/board/orders/{n}/refund"),
+        ("POST", "/board/orders/{n}/tags"),
+        ("POST", "/board/orders/{n}/tags/remove"),
     ],
 )
 def test_anonymous_visitors_are_sent_to_sign_in(client, shop, method, path):

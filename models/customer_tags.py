@@ -1,0 +1,71 @@
+"""Tags on a customer (`Customer.tags`), added and removed by staff from an order's page or
+added by a rule's `add_tag` action (models/rule_actions.py). Tags compare without case or
+surrounding spaces, so "VIP" and " vip" are one tag; the first spelling is kept.
+
+Each change writes a timeline event on the order it was made from: "tagged" or "untagged",
+with the tag as its note. A tag is not part of the order, so it never bumps the order's version
+and never conflicts with an edit.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from models.customer import Customer
+from models.db import db, is_postgres
+from models.errors import DomainError
+from models.lifecycle import Actor, record_event
+from models.order import Order
+from models.rule_conditions import fold
+
+MAX_TAG_LENGTH = 40
+
+
+class InvalidTag(DomainError):
+    message = _l("Enter a tag of at most 40 characters.")
+
+
+class DuplicateTag(DomainError):
+    message = _l("The customer already has this tag.")
+
+
+def _tags_for_change(customer_id: int) -> list[str]:
+    """The customer's tags, read under a row lock on PostgreSQL (SQLite's BEGIN IMMEDIATE
+    already serialises writers); call inside a transaction."""
+    query = Customer.select(Customer.tags).where(Customer.id == customer_id)
+    return list((query.for_update() if is_postgres() else query).get().tags or [])
+
+
+def add_customer_tag(customer_id: int, tag: str) -> bool:
+    """Add `tag` to the customer's tags unless it has it; True if added. Call inside a
+    transaction."""
+    tags = _tags_for_change(customer_id)
+    if fold(tag) in {fold(t) for t in tags}:
+        return False
+    Customer.update(tags=[*tags, tag]).where(Customer.id == customer_id).execute()
+    return True
+
+
+def tag_customer(order: Order, tag: str, actor: Actor) -> str:
+    """Give the customer of `order` the tag; return it as stored. Raises InvalidTag (blank or
+    too long) and DuplicateTag."""
+    tag = (tag or "").strip()
+    if not tag or len(tag) > MAX_TAG_LENGTH:
+        raise InvalidTag()
+    with db.atomic():
+        if not add_customer_tag(order.customer_id, tag):
+            raise DuplicateTag()
+        record_event(order, actor, kind="tagged", note=tag)
+    return tag
+
+
+def untag_customer(order: Order, tag: str, actor: Actor) -> bool:
+    """Take the tag off the customer of `order`; False when it did not have it (someone
+    removed it a moment ago), which changes nothing."""
+    with db.atomic():
+        tags = _tags_for_change(order.customer_id)
+        kept = [t for t in tags if fold(t) != fold(tag)]
+        if len(kept) == len(tags):
+            return False
+        Customer.update(tags=kept).where(Customer.id == order.customer_id).execute()
+        removed = next(t for t in tags if fold(t) == fold(tag))
+        record_event(order, actor, kind="untagged", note=removed)
+    return True

@@ -1,0 +1,198 @@
+"""Payments an order received, and refunds.
+
+`record_payment` adds one payment in one transaction with the order's version bump and a
+"payment" timeline event; the event plans the `payment_recorded` rules (models/rules.py) like
+any order change. An order is paid once its payments cover its total; a part payment leaves it
+unpaid, with the rest outstanding. `refund_order` marks an order's payments refunded.
+
+A "payment" event's note is "<amount in fen> <method>", a "refunded" event's note the amount
+refunded in fen ("" when the order was paid without recorded payments); `from_status` and
+`to_status` hold the payment status before and after.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from peewee import (
+    JOIN,
+    CharField,
+    Check,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    fn,
+)
+
+from i18n import format_money
+from models.base import BaseModel, utcnow
+from models.db import db
+from models.errors import DomainError, StaleOrder
+from models.lifecycle import Actor, bump_version, record_event
+from models.order import Order
+from models.user import User
+
+METHODS = {
+    "cash": _l("Cash"),
+    "wechat": _l("WeChat Pay"),
+    "alipay": _l("Alipay"),
+    "bank_transfer": _l("Bank transfer"),
+    "other": _l("Other"),
+}
+MAX_NOTE_LENGTH = 200
+
+
+class Payment(BaseModel):
+    order = ForeignKeyField(Order, backref="payments", on_delete="CASCADE")
+    amount = IntegerField(constraints=[Check("amount > 0")])  # fen
+    method = CharField(max_length=16)  # METHODS
+    note = TextField(default="")
+    recorded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("order", "created_at"), False),)
+
+
+class InvalidAmount(DomainError):
+    message = _l("Enter an amount greater than 0.")
+
+
+class NotPayable(DomainError):
+    message = _l("This order takes no payment now.")
+
+
+class NothingToRefund(DomainError):
+    message = _l("This order has no payment to refund.")
+
+
+@dataclass(frozen=True)
+class PaymentSummary:
+    payments: list[Payment]  # newest first, with who recorded them
+    paid: int  # fen, all payments together
+    outstanding: int  # fen still to pay; 0 once paid, refunded or cancelled
+
+
+def paid_so_far(order: Order) -> int:
+    return int(
+        Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
+        .where(Payment.order == order.id)
+        .scalar()
+        or 0
+    )
+
+
+def outstanding(order: Order, paid: int) -> int:
+    """What is left to pay on `order` after `paid` fen."""
+    if order.payment_status != "unpaid" or order.status == "cancelled":
+        return 0
+    return max(order.total - paid, 0)
+
+
+def payments_of(order: Order) -> PaymentSummary:
+    payments = list(
+        Payment.select(Payment, User)
+        .join(User, JOIN.LEFT_OUTER, on=(Payment.recorded_by == User.id))
+        .where(Payment.order == order.id)
+        .order_by(Payment.created_at.desc(), Payment.id.desc())
+    )
+    paid = sum(payment.amount for payment in payments)
+    return PaymentSummary(payments, paid, outstanding(order, paid))
+
+
+def may_refund(order: Order, paid: int) -> bool:
+    """A paid order, or one with part of it paid, can be refunded (once)."""
+    return order.payment_status == "paid" or (order.payment_status == "unpaid" and paid > 0)
+
+
+def record_payment(
+    order: Order,
+    amount: int | None,
+    method: str,
+    actor: Actor,
+    expected_version: int | None,
+    note: str = "",
+) -> Payment:
+    """Record that `order` received `amount` fen (None: all that is outstanding) by `method`.
+
+    Raises StaleOrder if the order changed since version `expected_version` (None: as
+    loaded), NotPayable when it is paid, refunded, cancelled or has nothing to pay, and
+    InvalidAmount for an amount of 0 or more than is outstanding.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown payment method {method!r}")
+    expected = order.version if expected_version is None else expected_version
+    with db.atomic():
+        current = Order.get_by_id(order.id)
+        if current.version != expected:
+            raise StaleOrder()
+        paid = paid_so_far(current)
+        left = outstanding(current, paid)
+        if left == 0:
+            raise NotPayable(_not_payable(current))
+        amount = left if amount is None else amount
+        if amount <= 0:
+            raise InvalidAmount()
+        if amount > left:
+            raise InvalidAmount(_l("Only %(amount)s is outstanding.", amount=format_money(left)))
+        payment = Payment.create(
+            order=current.id,
+            amount=amount,
+            method=method,
+            note=(note or "").strip(),
+            recorded_by=actor.user,
+        )
+        status = "paid" if paid + amount >= current.total else "unpaid"
+        bump_version(current, expected, payment_status=status)
+        record_event(
+            current,
+            actor,
+            kind="payment",
+            note=f"{amount} {method}",
+            from_status=current.payment_status,
+            to_status=status,
+        )
+    return payment
+
+
+def _not_payable(order: Order):
+    number = order.number
+    if order.payment_status == "paid":
+        return _l("Order #%(number)s is already paid.", number=number)
+    if order.payment_status == "refunded":
+        return _l("Order #%(number)s was refunded.", number=number)
+    if order.status == "cancelled":
+        return _l("Order #%(number)s is cancelled; it takes no payment.", number=number)
+    return _l("Order #%(number)s has nothing to pay.", number=number)
+
+
+def refund_order(order: Order, actor: Actor, expected_version: int) -> Order:
+    """Mark the payments of `order` refunded (all of them); StaleOrder if it changed since
+    `expected_version`, NothingToRefund when nothing was paid or it is refunded already."""
+    with db.atomic():
+        current = Order.get_by_id(order.id)
+        if current.version != expected_version:
+            raise StaleOrder()
+        paid = paid_so_far(current)
+        if not may_refund(current, paid):
+            raise NothingToRefund()
+        bump_version(current, expected_version, payment_status="refunded")
+        record_event(
+            current,
+            actor,
+            kind="refunded",
+            note=str(paid) if paid else "",
+            from_status=current.payment_status,
+            to_status="refunded",
+        )
+    return Order.get_by_id(order.id)
+
+
+def payment_words(event) -> dict:
+    """The amount (fen, 0 when not known) and the method's name of a "payment" or "refunded"
+    event, for the timeline."""
+    amount, _, method = (event.note or "").partition(" ")
+    return {
+        "amount": int(amount) if amount.isdigit() else 0,
+        "method": METHODS.get(method, method),
+    }
