@@ -1,6 +1,6 @@
 """Changing a placed order's lines and answers, by staff (detail page) or the customer
 (tracking page): one transaction that moves stock by the difference, keeps time-slot places
-true, recomputes the totals, bumps the order's version and says in the timeline what changed.
+true, recomputes the totals (and whether recorded payments still cover them), bumps the order's version and says in the timeline what changed.
 """
 
 import json
@@ -15,6 +15,7 @@ from models.lifecycle import Actor, bump_version, record_event
 from models.order import OPEN_STATUSES, Order, OrderLine
 from models.order_text import answer_text, offered_product_ids, product_names
 from models.ordering import EmptyOrder, SlotFull
+from models.payments import follow_total
 
 
 class OrderNotEditable(DomainError):
@@ -100,6 +101,7 @@ def _set_quantities(order, version, quantities) -> list[str]:
     Order.update(subtotal=subtotal, total=subtotal + order.delivery_fee).where(
         Order.id == order.id
     ).execute()
+    follow_total(order.id, subtotal + order.delivery_fee)
     return changes
 
 

@@ -89,6 +89,19 @@ def outstanding(order: Order, paid: int) -> int:
     return max(order.total - paid, 0)
 
 
+def follow_total(order_id: int, total: int) -> None:
+    """After an edit changed the order's total to `total`: paid or unpaid again by what its
+    recorded payments cover. Call inside the edit's transaction; orders refunded, or marked
+    paid without recorded payments, keep their status."""
+    order = Order.get_by_id(order_id)
+    if order.payment_status not in ("paid", "unpaid"):
+        return
+    paid = paid_so_far(order)
+    if paid:
+        status = "paid" if paid >= total else "unpaid"
+        Order.update(payment_status=status).where(Order.id == order_id).execute()
+
+
 def payments_of(order: Order) -> PaymentSummary:
     payments = list(
         Payment.select(Payment, User)

@@ -9,6 +9,7 @@ import pytest
 from models.errors import StaleOrder
 from models.lifecycle import Actor, transition_order
 from models.order import Order, OrderEvent
+from models.order_editing import edit_order
 from models.payments import NotPayable, Payment, record_payment
 from models.rules import save_rule
 from tests.factories import make_activity, make_product, order_for
@@ -259,3 +260,31 @@ def test_mark_paid_records_what_each_order_owes_and_reports_the_rest(client, sta
         (part.id, 4000, "bank_transfer"),
     }
     assert bulk(client, {"action": "paid", "method": "gold", "ids": [fresh.id]}).status_code == 422
+
+
+def test_raising_a_paid_orders_quantities_leaves_the_difference_to_pay(
+    client, staff, login, post_form, shop
+):
+    order = place(shop)  # 2 × ¥12.50, paid in full
+    record_payment(order, None, "cash", Actor.of_user(staff), expected_version=1)
+    paid = Order.get_by_id(order.id)
+    edit_order(
+        paid,
+        actor=Actor.of_user(staff),
+        expected_version=paid.version,
+        quantities={shop["apples"].id: 3},
+    )
+    login(staff)
+
+    page = client.get(f"/board/orders/{order.number}", headers=EN).get_data(as_text=True)
+
+    assert Order.get_by_id(order.id).payment_status == "unpaid"
+    assert re.search(r'name="amount"[^>]*value="12.50"', page)  # what is left to pay
+    lowered = Order.get_by_id(order.id)
+    edit_order(
+        lowered,
+        actor=Actor.of_user(staff),
+        expected_version=lowered.version,
+        quantities={shop["apples"].id: 1},
+    )
+    assert Order.get_by_id(order.id).payment_status == "paid"
