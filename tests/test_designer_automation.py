@@ -441,3 +441,10 @@ def test_an_admin_previews_fixes_and_saves_a_text_without_leaving_the_page(
     page.locator("#notice-order_received_staff").get_by_text("Texts").wait_for()
     assert not page.locator("#notice-order_received_staff textarea").first.is_visible()
     screenshot(page, "designer-notifications.png")
+
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.locator("#publish-panel").get_by_role("button", name="Publish").click()
+    page.get_by_text("Published as version 1.").wait_for()
+    assert page.locator("#share").get_by_role("heading", name="Share").is_visible()
+    assert errors == []
