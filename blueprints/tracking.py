@@ -13,6 +13,7 @@ from models.errors import DomainError, OutOfStock
 from models.lifecycle import STATUS_LABELS
 from models.notifications import customer_messages
 from models.order import Order
+from models.order_text import PAYMENT_LABELS
 from models.tracking import (
     cancel_by_customer,
     change_by_customer,
@@ -48,6 +49,7 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None):
         messages=customer_messages(order),
         stamp=poll_stamp(order.tracking_token),
         labels=STATUS_LABELS,
+        payment_labels=PAYMENT_LABELS,
         may_change=may_change,
         change_form=change_form,
         error=error,

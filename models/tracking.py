@@ -45,6 +45,14 @@ def _words(event: OrderEvent) -> str | None:
         )
     if event.kind == "status":
         return STATUS_WORDS.get(event.to_status)
+    if event.kind == "payment":
+        return (
+            _l("The shop received your payment.")
+            if event.to_status == "paid"
+            else _l("The shop received part of your payment.")
+        )
+    if event.kind == "refunded":
+        return _l("The shop refunded your payment.")
     return None  # assignments and staff notes are the shop's own business
 
 

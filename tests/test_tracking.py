@@ -11,6 +11,7 @@ from models.base import utcnow
 from models.form_template import FormTemplate
 from models.lifecycle import Actor, transition_order
 from models.order import Note, Order
+from models.payments import record_payment
 from models.pickup import PickupPoint
 from models.tracking import poll_stamp
 from tasks.notifications import sweep_due
@@ -155,9 +156,7 @@ def test_after_the_deadline_the_customer_cannot_cancel_online(client, placed):
     assert "Cancel my order" not in page and "Pending" in page
 
 
-def test_a_sold_out_activity_still_lets_the_customer_cancel_and_give_the_stock_back(
-    client, placed
-):
+def test_a_sold_out_activity_still_lets_the_customer_cancel_and_give_the_stock_back(client, placed):
     order, apples = placed["order"], placed["apples"]
     order_for(placed["version"], [(apples, 5)], name="Li Lei")  # the last 5 of 8
     assert client.get(f"/f/{order.template.slug}", headers=EN).status_code == 200
@@ -245,3 +244,19 @@ def test_the_shops_messages_appear_on_the_page(client, placed):
 
     assert "Messages from the shop" in text_of(page)
     assert f"#{order.number}" in text_of(page).split("Messages from the shop")[1]
+
+
+def test_the_customer_sees_when_the_shop_received_their_payment(client, placed):
+    order, staff = placed["order"], make_user("staff")
+    page = text_of(client.get(f"/o/{order.tracking_token}", headers=EN))
+    assert "Payment: Unpaid" in page
+    record_payment(order, 1000, "cash", Actor.of_user(staff), expected_version=order.version)
+    record_payment(order, None, "wechat", Actor.of_user(staff), expected_version=order.version + 1)
+
+    page = text_of(client.get(f"/o/{order.tracking_token}", headers=EN))
+
+    assert "Payment: Paid" in page
+    assert page.index("The shop received your payment.") < page.index(
+        "The shop received part of your payment."
+    )
+    assert "WeChat" not in page and staff.name not in page
