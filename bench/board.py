@@ -197,7 +197,10 @@ def run(url: str, title: str) -> None:
             "SELECT version()" if is_postgres() else "SELECT sqlite_version()"
         ).fetchone()[0]
         db.close()
-    report(f"{title} ({version.split(' on ')[0]}), {ORDERS:,} orders, {RUNS} runs", measure(app))
+    load = os.getloadavg()[0]
+    results = measure(app)
+    title = f"{title} ({version.split(' on ')[0]}), {ORDERS:,} orders, {RUNS} runs"
+    report(f"{title}, load average {load:.1f} → {os.getloadavg()[0]:.1f}", results)
 
 
 def main() -> None:

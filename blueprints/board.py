@@ -20,7 +20,7 @@ from blueprints.board_context import (
     render_changes,
 )
 from blueprints.rendering import wants_fragment
-from models.board_live import Watch, changes_since, parse_shown, watch_now
+from models.board_live import Watch, changes_since, parse_shown, unchanged, watch_now
 from models.order import STATUSES
 from models.order_filters import OrderFilter
 from models.queries import (
@@ -97,17 +97,18 @@ def poll():
     """204 when nothing changed since the page's watch; else the changed rows, out of band.
 
     A POST because the page sends which orders it shows, which can be more than a URL holds.
+    Most polls find nothing: they read only the watch and run one query before answering.
     """
-    order_filter, view = board_request()
     watch = Watch.from_args(request.args)
     if watch is None:
         abort(400)
+    if unchanged(watch):
+        return "", 204
+    order_filter, view = board_request()
     shown = parse_shown(request.form.getlist("shown"))
     changes = changes_since(
         order_filter, watch, shown, _loaded_to(request.form), by_status=view == "columns"
     )
-    if changes is None:
-        return "", 204
     return render_changes(order_filter, view, changes, shown, preserve=True)
 
 

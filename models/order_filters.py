@@ -34,11 +34,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_, or_
 
-from peewee import SQL, NodeList, Value
+from peewee import SQL, NodeList, Table, Value, fn
 
-from models.answer_text import OrderAnswerText
+from models.answer_text import SEARCH_TABLE, OrderAnswerText
 from models.customer import Customer, InvalidPhone, normalize_phone
 from models.db import is_postgres
 from models.order import OPEN_STATUSES, STATUSES, Order
@@ -143,23 +143,22 @@ class OrderFilter:
         """The same filter for every status: what the per-status counts count."""
         return replace(self, statuses=())
 
-    def query(self):
-        """The matching orders: a Select of Order, not ordered, joined to nothing."""
-        conditions = self.conditions()
+    def query(self, *, newest_first: bool = False):
+        """The matching orders: a Select of Order, not ordered, joined to nothing.
+
+        `newest_first`: the caller reads them newest first and stops after a page (see
+        `_searched()`).
+        """
+        conditions = self.conditions(newest_first=newest_first)
         query = Order.select()
         return query.where(reduce(and_, conditions)) if conditions else query
 
-    def conditions(self) -> list:
+    def conditions(self, *, newest_first: bool = False) -> list:
         """The WHERE terms on Order, for callers that build their own select."""
-        terms = []
-        if self.statuses:
-            terms.append(Order.status.in_(self.statuses))
+        terms = [Order.status.in_(self.statuses)] if self.statuses else []
         if self.template_ids:
             terms.append(Order.template.in_(self.template_ids))
-        if self.created_from:
-            terms.append(Order.created_at >= shop_midnight_utc(self.created_from))
-        if self.created_to:
-            terms.append(Order.created_at < shop_midnight_utc(self.created_to + timedelta(days=1)))
+        terms += self._created(Order.created_at)
         if self.pickup_point_ids:
             terms.append(Order.pickup_point.in_(self.pickup_point_ids))
         if self.assignee == "none":
@@ -175,8 +174,65 @@ class OrderFilter:
         if self.amount_max is not None:
             terms.append(Order.total <= self.amount_max)
         if self.search:
-            terms.append(_search(self.search, dated=bool(self.created_from or self.created_to)))
+            terms.append(self._searched(newest_first=newest_first))
         return terms
+
+    def found(self):
+        """(id, status, created_at) of the orders the filter keeps: a Select to count and rank.
+
+        Where a search is limited by nothing but statuses and dates, the orders its text finds
+        come with the copies of their status and created_at in order_answer_text (one UNION
+        with the found customers' orders and the order number), not from the order table: a
+        common word finds thousands of orders, and reading each would cost more than finding it.
+        """
+        columns = (Order.id, Order.status, Order.created_at)
+        if not self.search or self._beyond_dates():
+            return self.query().select(*columns)
+        term = self.search
+        parts = [
+            _answer_rows(term.translate(ASCII_LOWER)).where(
+                *self._statuses_and_dates(OrderAnswerText)
+            ),
+            Order.select(*columns).where(_theirs(term), *self._statuses_and_dates(Order)),
+        ]
+        number = _number(term)
+        if number is not None:
+            by_number = Order.number == number
+            parts.append(Order.select(*columns).where(by_number, *self._statuses_and_dates(Order)))
+        return reduce(or_, parts)
+
+    def _beyond_dates(self) -> bool:
+        """Whether the filter limits anything but status, dates and search (read from orders)."""
+        amounts = (self.amount_min, self.amount_max)
+        limits = (self.template_ids, self.pickup_point_ids, self.payment_statuses)
+        return any(limits) or self.assignee is not None or amounts != (None, None)
+
+    def _statuses_and_dates(self, model) -> list:
+        statuses = [model.status.in_(self.statuses)] if self.statuses else []
+        return statuses + self._created(model.created_at)
+
+    def _created(self, created_at) -> list:
+        terms = []
+        if self.created_from:
+            terms.append(created_at >= shop_midnight_utc(self.created_from))
+        if self.created_to:
+            terms.append(created_at < shop_midnight_utc(self.created_to + timedelta(days=1)))
+        return terms
+
+    def _searched(self, *, newest_first: bool):
+        """`id IN (the orders the search finds)`.
+
+        SQLite picks its plan by rules, not statistics: given `id IN (…)` it reads each found
+        order by id. That suits a few, but a page of the newest 50 of 17,000 found is cheaper
+        read down the created_at index, testing each order against the found set and stopping
+        after 50; and within a date range the range is the better start. There "+id" keeps the
+        id out of SQLite's choice. PostgreSQL weighs both from its statistics.
+        """
+        dated = bool(self.created_from or self.created_to)
+        order_id = Order.id
+        if (newest_first or dated) and not is_postgres():
+            order_id = NodeList((SQL("+"), Order.id), glue="")
+        return order_id.in_(_found(self.search))
 
 
 # --- reading arguments ------------------------------------------------------------------------
@@ -243,22 +299,69 @@ def _ilike(node, text: str):
     return NodeList((node, SQL(operator), Value(_like(text)), SQL("ESCAPE '\\'")))
 
 
-def _search(term: str, *, dated: bool):
-    """The orders `term` finds, as one `id IN (… UNION …)`: each part runs on its own index
-    or narrow table, where ORs across the order table would read all of it.
+def _found(term: str):
+    """The ids of the orders `term` finds, as one union: each part runs on its own index or
+    narrow table, where ORs across the order table would read all of it.
 
-    Within a date range the range is the better index to start from; "+id" keeps SQLite
-    (which takes an IN list for a few ids) from reading every match by id first.
+    SQLite takes them as UNION ALL, as the `IN` that reads them ignores doubles anyway.
+    PostgreSQL gets a UNION, whose size it estimates.
     """
+    text = term.translate(ASCII_LOWER)
+    if _by_trigrams(text):
+        search, match = _trigram_search(text)
+        answers = search.select(search.rowid).where(match)
+    else:
+        answers = OrderAnswerText.select(OrderAnswerText.order).where(
+            _contains(OrderAnswerText.text, text)
+        )
+    parts = [answers, Order.select(Order.id).where(_theirs(term))]
+    number = _number(term)
+    if number is not None:
+        parts.append(Order.select(Order.id).where(Order.number == number))
+    return reduce(or_ if is_postgres() else add, parts)
+
+
+def _answer_rows(text: str):
+    """(order id, status, created_at) of order_answer_text rows whose text contains `text`."""
+    answers = OrderAnswerText
+    rows = answers.select(answers.order, answers.status, answers.created_at)
+    if not _by_trigrams(text):
+        return rows.where(_contains(OrderAnswerText.text, text))
+    search, match = _trigram_search(text)
+    return rows.join(search, on=search.rowid == answers.order).where(match)
+
+
+def _by_trigrams(text: str) -> bool:
+    """Whether SQLite's FTS5 table finds `text` (Latin letters in lower case), else LIKE.
+
+    Trigram indexes (models/answer_text.py) find text from three characters on: PostgreSQL's
+    planner uses its index for LIKE itself; SQLite's FTS5 table is asked for the phrase, whose
+    trigrams must follow each other, which is a substring match. Shorter text is a LIKE scan.
+    """
+    return not is_postgres() and len(text) >= 3
+
+
+def _trigram_search(text: str):
+    """SQLite's FTS5 table (its rowid is the order id) and the phrase query finding `text`."""
+    search = Table(SEARCH_TABLE, ("rowid", SEARCH_TABLE))  # FTS5 names a hidden column after it
+    phrase = '"' + text.replace('"', '""') + '"'
+    return search, NodeList((getattr(search, SEARCH_TABLE), SQL("MATCH"), Value(phrase)))
+
+
+def _theirs(term: str):
+    """The order is one of the customers `term` finds. PostgreSQL is told to read their orders
+    from the customer_id index by `= ANY(ARRAY(…))`: from `IN (…)` it would guess thousands of
+    orders and read every order."""
     customers = Customer.select(Customer.id).where(reduce(or_, _customer_matches(term)))
-    found = OrderAnswerText.select(OrderAnswerText.order).where(
-        _contains(OrderAnswerText.text, term.translate(ASCII_LOWER))
-    ) | Order.select(Order.id).where(Order.customer.in_(customers))
+    if is_postgres():
+        return Order.customer == fn.ANY(fn.ARRAY(customers))
+    return Order.customer.in_(customers)
+
+
+def _number(term: str) -> int | None:
+    """The order number `term` names (`10023` or `#10023`), if it is one."""
     number = term.removeprefix("#")
-    if number.isdigit() and len(number) <= 18:
-        found |= Order.select(Order.id).where(Order.number == int(number))
-    order_id = NodeList((SQL("+"), Order.id), glue="") if dated else Order.id
-    return order_id.in_(found)
+    return int(number) if number.isdecimal() and len(number) <= 18 else None
 
 
 def _customer_matches(term: str) -> list:

@@ -6,6 +6,7 @@ created_at index where the previous page stopped, so page 2,000 costs what page 
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import reduce
 
 from peewee import JOIN, SQL, NodeList, Select, fn
 
@@ -94,7 +95,7 @@ def newest_first(query):
 
 def board_page(order_filter: OrderFilter, after: Cursor | None = None, size: int = PAGE_SIZE):
     """One page of the filtered orders, newest first, starting after `after`."""
-    query = order_filter.query()
+    query = order_filter.query(newest_first=True)
     if after is not None:
         # The first term bounds the index range; the second breaks ties on created_at.
         query = query.where(
@@ -106,30 +107,25 @@ def board_page(order_filter: OrderFilter, after: Cursor | None = None, size: int
     return Page(rows[:size], Cursor.of(rows[size - 1]) if more else None)
 
 
-def column_pages(order_filter: OrderFilter, size: int = COLUMN_SIZE) -> dict[str, Page]:
-    """The first page of each shown status, for the column view."""
-    return {
-        status: board_page(replace(order_filter, statuses=(status,)), size=size)
-        for status in shown_statuses(order_filter)
-    }
-
-
 def shown_statuses(order_filter: OrderFilter) -> tuple[str, ...]:
     return order_filter.statuses or STATUSES
 
 
 def status_counts(order_filter: OrderFilter) -> dict[str, int]:
     """How many orders of each status the filter keeps, ignoring its own status choice."""
-    counts = dict.fromkeys(STATUSES, 0)
+    return _firsts(order_filter, {}, 0)[0]
+
+
+def _counting(order_filter: OrderFilter, *columns):
+    """SELECT status, COUNT(*), *columns of the orders the filter (no search) keeps, any status."""
     query = order_filter.without_statuses().query()
     # COUNT(*), not COUNT(id): PostgreSQL then counts from an index alone, too
-    query = query.select(Order.status, fn.COUNT(SQL("*"))).group_by(Order.status)
-    if not order_filter.search and not is_postgres():
+    query = query.select(Order.status, fn.COUNT(SQL("*")), *columns).group_by(Order.status)
+    if not is_postgres():
         # Without ANALYZE statistics SQLite would count through a one-column index and read
         # every matching row; this index holds every filtered column, so it reads no row.
         query = query.from_(NodeList((Order, SQL(f'INDEXED BY "{_counts_index()}"'))))
-    counts.update(dict(query.tuples()))
-    return counts
+    return query
 
 
 COUNTS_INDEX = ["status", "created_at", "template_id", "pickup_point_id", "assignee_id"]
@@ -147,56 +143,71 @@ def _counts_index() -> str:
 
 def first_page(order_filter: OrderFilter) -> tuple[dict[str, int], Page]:
     """The table's first page and the counts per status."""
-    if order_filter.search:
-        counts, firsts = _search_firsts(order_filter, PAGE_SIZE)
-        keys = [key for status in shown_statuses(order_filter) for key in firsts.get(status, [])]
-        return counts, _page_of(keys, PAGE_SIZE)
-    return status_counts(order_filter), board_page(order_filter)
+    counts, firsts = _firsts(order_filter, {None: order_filter}, PAGE_SIZE)
+    return counts, _pages(firsts, PAGE_SIZE)[None]
 
 
 def first_columns(order_filter: OrderFilter) -> tuple[dict[str, int], dict[str, Page]]:
     """Each shown status's first page for the column view, and the counts per status."""
-    if order_filter.search:
-        counts, firsts = _search_firsts(order_filter, COLUMN_SIZE)
-        statuses = shown_statuses(order_filter)
-        return counts, {s: _page_of(firsts.get(s, []), COLUMN_SIZE) for s in statuses}
-    return status_counts(order_filter), column_pages(order_filter)
+    statuses = shown_statuses(order_filter)
+    lists = {status: replace(order_filter, statuses=(status,)) for status in statuses}
+    counts, firsts = _firsts(order_filter, lists, COLUMN_SIZE)
+    return counts, _pages(firsts, COLUMN_SIZE)
 
 
-def _search_firsts(order_filter: OrderFilter, size: int):
-    """Counts per status and each status's newest `size + 1` (created_at, id), in one pass.
+def _firsts(order_filter: OrderFilter, lists: dict, size: int):
+    """Counts per status and the newest `size + 1` (created_at, id) of each list, in one query.
 
-    A search reads every order of its date range (answers are free text); separate count and
-    page queries would read them twice, the column view seven times.
+    `lists` maps None (the table) or a status (its column) to that list's filter: one round
+    trip however many lists (the column view has six). Without a search the count reads one
+    covering index and each list walks an index newest first, stopping after `size + 1`. A
+    search puts the orders it finds (`OrderFilter.found()`, with their status and created_at)
+    into a CTE once, and the count and the lists read that.
     """
-    newest = [Order.created_at.desc(), Order.id.desc()]
-    ranked = (
-        order_filter.without_statuses()
-        .query()
-        .select(
-            Order.id,
-            Order.status,
-            Order.created_at,
-            fn.COUNT(Order.id).over(partition_by=[Order.status]).alias("hits"),
-            fn.ROW_NUMBER().over(partition_by=[Order.status], order_by=newest).alias("rank"),
+    nothing, found = SQL("NULL"), None
+    if order_filter.search:
+        columns = ("id", "status", "created_at")
+        found = order_filter.without_statuses().found()
+        found = found.cte("found", columns=columns, materialized=True)
+        count = Select([found], [found.c.status, fn.COUNT(SQL("*")), nothing, nothing])
+        parts = [count.group_by(found.c.status)]
+        for list_filter in lists.values():
+            keys = Select([found], [found.c.status, nothing, found.c.id, found.c.created_at])
+            if list_filter.statuses:
+                keys = keys.where(found.c.status.in_(list_filter.statuses))
+            newest = (found.c.created_at.desc(), found.c.id.desc())
+            parts.append(keys.order_by(*newest).limit(size + 1))
+    else:
+        parts = [_counting(order_filter, nothing, nothing)]
+        for list_filter in lists.values():
+            keys = list_filter.query(newest_first=True)
+            keys = keys.select(Order.status, nothing, Order.id, Order.created_at)
+            parts.append(newest_first(keys).limit(size + 1))
+    query = reduce(lambda union, part: union.union_all(part), parts)
+    if found is not None:
+        query = query.with_cte(found)
+    counts, firsts = dict.fromkeys(STATUSES, 0), {key: [] for key in lists}
+    for status, count, order_id, created_at in query.bind(db).tuples():
+        if order_id is None:
+            counts[status] = count
+        else:
+            key = status if status in lists else None
+            firsts[key].append((Order.created_at.python_value(created_at), order_id))
+    return counts, firsts
+
+
+def _pages(firsts: dict, size: int) -> dict:
+    """Each list's page of its newest `size` (created_at, id) keys, the rows read at once."""
+    firsts = {key: sorted(keys, reverse=True) for key, keys in firsts.items()}
+    rows = board_rows(order_id for keys in firsts.values() for _, order_id in keys[:size])
+    by_id = {row.id: row for row in rows}
+    return {
+        key: Page(
+            [by_id[order_id] for _, order_id in keys[:size]],
+            Cursor(*keys[size - 1]) if len(keys) > size else None,
         )
-        .alias("ranked")
-    )
-    firsts = Select([ranked], [ranked.c.id, ranked.c.status, ranked.c.created_at, ranked.c.hits])
-    counts, keys = dict.fromkeys(STATUSES, 0), {}
-    for order_id, status, created_at, hits in (
-        firsts.where(ranked.c.rank <= size + 1).bind(db).tuples()
-    ):
-        counts[status] = hits
-        keys.setdefault(status, []).append((Order.created_at.python_value(created_at), order_id))
-    return counts, keys
-
-
-def _page_of(keys: list[tuple[datetime, int]], size: int) -> Page:
-    """The page of the newest `size` of these (created_at, id) keys."""
-    keys = sorted(keys, reverse=True)
-    rows = board_rows(order_id for _, order_id in keys[:size])
-    return Page(rows, Cursor(*keys[size - 1]) if len(keys) > size else None)
+        for key, keys in firsts.items()
+    }
 
 
 def board_rows(order_ids) -> list[Order]:

@@ -38,7 +38,7 @@ def database_template(tmp_path_factory):
         path = tmp_path_factory.mktemp("db") / "template.db"
         bind_database(f"sqlite:///{path}")
         upgrade()
-        db.close()
+        db.close_all()  # closing the pool's connections writes the WAL into the file copied below
         counter = iter(range(1_000_000))
 
         def fresh_sqlite():

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from models.customer import Customer
 from models.db import db
 from models.lifecycle import Actor, transition_order
-from models.order import Note, Order, OrderEvent
+from models.order import STATUSES, Note, Order, OrderEvent
 from models.order_filters import OrderFilter
 from models.queries import (
     COLUMN_SIZE,
@@ -216,8 +216,10 @@ def test_keyset_pages_cover_every_order_once_newest_first(shop, stamps, size):
     assert seen == sorted(seen, reverse=True)
 
 
-def test_a_search_pages_and_counts_in_one_pass_as_the_plain_queries_do(shop):
-    """A search reads counts and first pages in one query; it must agree with the others."""
+def test_first_pages_and_counts_in_one_query_agree_with_the_plain_queries(shop):
+    """The first page (or each column's) and the counts come from one query, a search's from the
+    copies of status and created_at next to the answers' text; they must agree with the plain
+    page query and with counting the orders themselves, also after orders changed."""
     statuses = ["pending", "confirmed", "completed", "cancelled"]
     customer = Customer.find_or_create("Search", "+8613800000002")
     rows = [
@@ -234,17 +236,44 @@ def test_a_search_pages_and_counts_in_one_pass_as_the_plain_queries_do(shop):
         for i in range(130)
     ]
     Order.insert_many(rows).execute()
-    for search, chosen in [("noon", ()), ("noon", ("pending", "completed")), ("pick", ())]:
-        board = OrderFilter(statuses=chosen, search=search)
-        counts, page = first_page(board)
-        assert counts == status_counts(board)
-        plain = board_page(board)
-        assert ([o.id for o in page.rows], page.next) == ([o.id for o in plain.rows], plain.next)
-        _, columns = first_columns(board)
-        for status, column in columns.items():
-            alone = board_page(replace(board, statuses=(status,)), size=COLUMN_SIZE)
-            assert [o.id for o in column.rows] == [o.id for o in alone.rows]
-            assert column.next == alone.next
+    day = datetime(2026, 3, 1).date()
+    boards = [
+        OrderFilter(search="noon"),  # three letters and more: the trigram index
+        OrderFilter(statuses=("pending", "completed"), search="noon"),
+        OrderFilter(search="pi"),  # shorter: LIKE
+        OrderFilter(search="search"),  # the customer's name: every order
+        OrderFilter(search="60007"),  # an order number
+        OrderFilter(created_from=day, created_to=day, search="deliver at"),
+        OrderFilter(search="noon", template_ids=(shop["version"].template_id,)),
+        OrderFilter(),
+        OrderFilter(statuses=("confirmed", "cancelled")),
+        OrderFilter.default(),  # today: nothing
+    ]
+
+    def agree():
+        for board in boards:
+            kept = [o.status for o in board.without_statuses().query()]
+            counts, page = first_page(board)
+            assert counts == {status: kept.count(status) for status in STATUSES}, board
+            plain = board_page(board)
+            assert [o.id for o in page.rows] == [o.id for o in plain.rows], board
+            assert page.next == plain.next
+            column_counts, columns = first_columns(board)
+            assert column_counts == counts and status_counts(board) == counts
+            assert list(columns) == list(board.statuses or STATUSES)
+            for status, column in columns.items():
+                alone = board_page(replace(board, statuses=(status,)), size=COLUMN_SIZE)
+                assert [o.id for o in column.rows] == [o.id for o in alone.rows], (board, status)
+                assert column.next == alone.next
+
+    agree()
+    assert sum(first_page(OrderFilter(search="noon"))[0].values()) == 80
+    changed = Order.select(Order.id).where(Order.number.between(60_040, 60_070))
+    Order.update(status="ready").where(Order.id.in_(changed)).execute()
+    moved = Order.number.between(60_100, 60_110)
+    Order.update(created_at=datetime(2026, 3, 5)).where(moved).execute()
+    agree()
+    assert first_page(OrderFilter(search="noon"))[0]["ready"] == 21
 
 
 # --- live updates -------------------------------------------------------------------------------
