@@ -13,7 +13,7 @@ and other letters must match exactly, as with LIKE.
 
 The triggers of migration 0005 on "order" now also copy status and created_at.
 """
-from peewee import *
+from peewee import PostgresqlDatabase
 
 ADD_COLUMNS = (
     "ALTER TABLE order_answer_text ADD COLUMN status VARCHAR(255) NOT NULL DEFAULT ''",
