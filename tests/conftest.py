@@ -18,6 +18,7 @@ from models import ALL_MODELS, User, db
 from models.db import bind_database
 from models.schema import upgrade
 from tests.helpers import PASSWORD, csrf_token_from, make_user
+from tests.mailbox import Mailbox
 
 IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -143,6 +144,14 @@ def login(post_form):
         return response
 
     return sign_in
+
+
+@pytest.fixture
+def mailbox(app):
+    """A real SMTP server on loopback that the app sends its email to."""
+    with Mailbox() as box:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=box.port, MAIL_FROM="shop@x.test")
+        yield box
 
 
 class LiveServer:

@@ -13,16 +13,9 @@ from models.deliveries import Delivery, InboxMessage
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import csrf_token_from
-from tests.mailbox import Mailbox, free_port
+from tests.mailbox import free_port
 
 EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
-
-
-@pytest.fixture
-def mailbox(app):
-    with Mailbox() as box:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=box.port, MAIL_FROM="shop@x.test")
-        yield box
 
 
 @pytest.fixture

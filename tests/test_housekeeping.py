@@ -3,8 +3,6 @@ customer's messages and anything unfinished or recent stay, and nothing is sent 
 
 from datetime import timedelta
 
-import pytest
-
 from models.base import utcnow
 from models.catalog import Product
 from models.deliveries import Delivery, InboxMessage
@@ -12,16 +10,8 @@ from models.housekeeping import prune_finished_work
 from models.outbox import Outbox
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for
-from tests.mailbox import Mailbox
 
 EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
-
-
-@pytest.fixture
-def mailbox(app):
-    with Mailbox() as box:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=box.port, MAIL_FROM="shop@x.test")
-        yield box
 
 
 def delivered_order(version, email):
