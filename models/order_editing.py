@@ -101,7 +101,7 @@ def _set_quantities(order, version, quantities) -> list[str]:
     Order.update(subtotal=subtotal, total=subtotal + order.delivery_fee).where(
         Order.id == order.id
     ).execute()
-    follow_total(order.id, subtotal + order.delivery_fee)
+    follow_total(order.id, subtotal + order.delivery_fee, previous_total=order.total)
     return changes
 
 

@@ -4,7 +4,8 @@ Rows go in with batched insert_many, one transaction per batch, not through plac
 orders hold no stock (their lines name no warehouse, so cancelling or completing one later moves
 no stock either) and take no activity places. Otherwise they are ordinary orders: spread over
 the last `days` days, in every status (older ones mostly finished), totals equal to their lines
-plus delivery, and a timeline (created, assigned, each status step) that ends at updated_at.
+plus delivery (a free order is paid), and a timeline (created, assigned, each status step) that
+ends at updated_at.
 """
 
 import json
@@ -22,6 +23,7 @@ from models.db import db
 from models.demo_shop import NAMES, REMARKS
 from models.form_template import FormTemplate
 from models.order import Counter, Order, OrderEvent, OrderLine
+from models.payments import status_when_placed
 from models.pickup import PickupPoint
 from models.user import User
 
@@ -153,6 +155,9 @@ def _draft(number, placed, shop, customers, rng: random.Random, now: datetime) -
         previous = status
     subtotal = sum(p.price * quantity for p, quantity in lines)
     fee = DELIVERY_FEE if delivery and not service else 0
+    payment = _payment(previous, rng)  # drawn for every order: a seed gives the same orders
+    if subtotal + fee == 0:
+        payment = status_when_placed(0)  # nothing to pay, or to refund
     return {
         "order": {
             "number": number,
@@ -162,7 +167,7 @@ def _draft(number, placed, shop, customers, rng: random.Random, now: datetime) -
             "template_version": version.id,
             "customer": customer_id,
             "status": previous,
-            "payment_status": _payment(previous, rng),
+            "payment_status": payment,
             "subtotal": subtotal,
             "delivery_fee": fee,
             "total": subtotal + fee,

@@ -13,6 +13,7 @@ from models.errors import DomainError, OutOfStock
 from models.form_template import FormTemplateVersion
 from models.lifecycle import Actor, record_event
 from models.order import Counter, Order, OrderLine
+from models.payments import status_when_placed
 from models.pickup import PickupPoint
 
 
@@ -102,6 +103,7 @@ def _create(version, name, phone, lines, key, answers, pickup_point, address, de
         subtotal=subtotal,
         delivery_fee=delivery_fee,
         total=subtotal + delivery_fee,
+        payment_status=status_when_placed(subtotal + delivery_fee),
         answers=answers,
         pickup_point=pickup_point,
         address=address,

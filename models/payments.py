@@ -3,7 +3,9 @@
 `record_payment` adds one payment in one transaction with the order's version bump and a
 "payment" timeline event; the event plans the `payment_recorded` rules (models/rules.py) like
 any order change. An order is paid once its payments cover its total; a part payment leaves it
-unpaid, with the rest outstanding. `refund_order` marks an order's payments refunded.
+unpaid, with the rest outstanding. A free order (total 0) has nothing to pay: it is placed paid
+(`status_when_placed`) and edits keep that true (`follow_total`). `refund_order` marks an order's
+payments refunded.
 
 A "payment" event's note is "<amount in fen> <method>", a "refunded" event's note the amount
 refunded in fen ("" when the order was paid without recorded payments); `from_status` and
@@ -89,16 +91,30 @@ def outstanding(order: Order, paid: int) -> int:
     return max(order.total - paid, 0)
 
 
-def follow_total(order_id: int, total: int) -> None:
-    """After an edit changed the order's total to `total`: paid or unpaid again by what its
-    recorded payments cover. Call inside the edit's transaction; orders refunded, or marked
-    paid without recorded payments, keep their status."""
+def status_when_placed(total: int) -> str:
+    """The payment status of an order placed for `total` fen: a free order is paid already."""
+    return "paid" if total == 0 else "unpaid"
+
+
+def follow_total(order_id: int, total: int, previous_total: int) -> None:
+    """After an edit changed the order's total from `previous_total` to `total`: paid or unpaid
+    again by what its recorded payments cover. Without recorded payments, an order that became
+    free is paid, and one that was paid only because it was free (`previous_total` 0) is unpaid
+    again once it costs something. Call inside the edit's transaction; orders refunded, or
+    marked paid without recorded payments while they cost something, keep their status."""
     order = Order.get_by_id(order_id)
     if order.payment_status not in ("paid", "unpaid"):
         return
     paid = paid_so_far(order)
     if paid:
         status = "paid" if paid >= total else "unpaid"
+    elif total == 0:
+        status = "paid"
+    elif previous_total == 0:
+        status = "unpaid"
+    else:
+        return
+    if status != order.payment_status:
         Order.update(payment_status=status).where(Order.id == order_id).execute()
 
 
@@ -114,8 +130,11 @@ def payments_of(order: Order) -> PaymentSummary:
 
 
 def may_refund(order: Order, paid: int) -> bool:
-    """A paid order, or one with part of it paid, can be refunded (once)."""
-    return order.payment_status == "paid" or (order.payment_status == "unpaid" and paid > 0)
+    """A paid order, or one with part of it paid, can be refunded (once); a free order paid
+    without any payment has nothing to refund."""
+    if order.payment_status not in ("paid", "unpaid"):
+        return False
+    return paid > 0 or (order.payment_status == "paid" and order.total > 0)
 
 
 def record_payment(

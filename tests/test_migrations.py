@@ -212,6 +212,22 @@ def test_data_from_0001_survives_the_upgrade_and_phone_last4_is_backfilled(empty
     assert OrderEvent.select().where(OrderEvent.order == order.id).count() == 2
 
 
+def test_free_orders_placed_before_0011_become_paid(empty_database):
+    upgrade(target="0001_initial")
+    ids = write_rows_at_0001()
+    upgrade(target="0010_payments")
+    priced = Order.get_by_id(ids["order"])
+    copied = {field.name: getattr(priced, field.name) for field in Order._meta.sorted_fields}
+    del copied["id"]
+    copied |= {"number": 10002, "tracking_token": "tok-free", "submission_key": "key-2"}
+    free_id = Order.insert(copied | {"subtotal": 0, "delivery_fee": 0, "total": 0}).execute()
+
+    assert upgrade() == ["0011_free_orders_paid"]
+
+    assert Order.get_by_id(free_id).payment_status == "paid"
+    assert Order.get_by_id(ids["order"]).payment_status == "unpaid"  # it still costs ¥84.80
+
+
 def test_migrations_create_exactly_what_the_models_declare(empty_database):
     upgrade(target="0001_initial")
     behind = drift(ALL_MODELS)
