@@ -23,7 +23,7 @@ from blueprints.designer_context import (
     share_context,
     status_context,
 )
-from blueprints.rendering import render
+from blueprints.rendering import go, render
 from forms.designer import AddFieldForm, CreateTemplateForm, PickupPointForm, TemplateSettingsForm
 from forms.field_editor import editor_for
 from models.draft_fields import add_field, move_field, remove_field, replace_field, undo_remove
@@ -60,13 +60,6 @@ def _template(template_id: int) -> FormTemplate:
 
 def _fragment_wanted() -> bool:
     return bool(request.htmx) and not request.htmx.boosted
-
-
-def _go(target: str):
-    """After a change: htmx navigates with HX-Redirect, a plain form follows a 303."""
-    if _fragment_wanted():
-        return make_response("", 200, redirect=target)
-    return redirect(target, 303)
 
 
 def _fields(template, status=200, *, editing=None, editor=None, notice=None, changed=False):
@@ -109,7 +102,7 @@ def create():
         except DesignError as error:
             form.slug.errors.append(str(error))
         else:
-            return _go(url_for(".show", template_id=template.id))
+            return go(url_for(".show", template_id=template.id))
     return render("designer/index.html", "designer/_create_form.html", 422, form=form, **listing())
 
 
@@ -149,7 +142,7 @@ def settings(template_id):
             form.form_errors.append(str(error))
         else:
             flash(_("Settings saved."))
-            return _go(url_for(".show", template_id=template.id))
+            return go(url_for(".show", template_id=template.id))
     status = 422 if request.method == "POST" else 200
     return render(
         "designer/settings.html",
@@ -192,7 +185,7 @@ def publish(template_id):
 def duplicate(template_id):
     copy = duplicate_template(_template(template_id))
     flash(_("This is a copy. Set its dates and publish it when it is ready."))
-    return _go(url_for(".show", template_id=copy.id))
+    return go(url_for(".show", template_id=copy.id))
 
 
 @bp.post("/<int:template_id>/archive")
@@ -202,10 +195,10 @@ def archive(template_id):
     if request.form.get("restore"):
         unarchive_template(template)
         flash(_("“%(title)s” is back among the active forms.", title=template.title))
-        return _go(url_for(".show", template_id=template.id))
+        return go(url_for(".show", template_id=template.id))
     archive_template(template)
     flash(_("“%(title)s” is archived; its link no longer takes orders.", title=template.title))
-    return _go(url_for(".index"))
+    return go(url_for(".index"))
 
 
 # Fields ------------------------------------------------------------------------------
@@ -307,7 +300,7 @@ def create_point():
         return _points(form, status=422)
     create_pickup_point(form.name.data, form.address.data, form.window.data)
     flash(_("Pickup point “%(name)s” added.", name=form.name.data))
-    return _go(url_for(".pickup_points"))
+    return go(url_for(".pickup_points"))
 
 
 @bp.post("/pickup-points/<int:point_id>")
@@ -319,7 +312,7 @@ def update_point(point_id):
         return _points(form, editing=point, status=422)
     update_pickup_point(point, form.name.data, form.address.data, form.window.data)
     flash(_("Pickup point “%(name)s” saved.", name=form.name.data))
-    return _go(url_for(".pickup_points"))
+    return go(url_for(".pickup_points"))
 
 
 @bp.post("/pickup-points/<int:point_id>/active")
@@ -327,4 +320,4 @@ def update_point(point_id):
 def toggle_point(point_id):
     point = _point(point_id)
     set_pickup_point_active(point, request.form.get("active") == "1")
-    return _go(url_for(".pickup_points"))
+    return go(url_for(".pickup_points"))

@@ -2,8 +2,8 @@
 
 import re
 
-from flask import render_template
-from htmx_flask import request
+from flask import redirect, render_template
+from htmx_flask import make_response, request
 from markupsafe import Markup, escape
 
 
@@ -21,6 +21,13 @@ def render(page: str, partial: str, status: int = 200, **context):
     `page` includes `partial`, so both come from the same template file.
     """
     return render_template(partial if wants_fragment() else page, **context), status
+
+
+def go(target: str):
+    """After a change: htmx navigates with HX-Redirect, a plain form follows a 303."""
+    if wants_fragment():
+        return make_response("", 200, redirect=target)
+    return redirect(target, 303)
 
 
 LINK = re.compile(r"https?://[^\s<>\"']+")

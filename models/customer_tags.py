@@ -10,7 +10,7 @@ and never conflicts with an edit.
 from flask_babel import lazy_gettext as _l
 
 from models.customer import Customer
-from models.db import db, is_postgres
+from models.db import db, locked
 from models.errors import DomainError
 from models.lifecycle import Actor, record_event
 from models.order import Order
@@ -31,7 +31,7 @@ def _tags_for_change(customer_id: int) -> list[str]:
     """The customer's tags, read under a row lock on PostgreSQL (SQLite's BEGIN IMMEDIATE
     already serialises writers); call inside a transaction."""
     query = Customer.select(Customer.tags).where(Customer.id == customer_id)
-    return list((query.for_update() if is_postgres() else query).get().tags or [])
+    return list(locked(query).get().tags or [])
 
 
 def add_customer_tag(customer_id: int, tag: str) -> bool:

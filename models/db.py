@@ -49,6 +49,13 @@ def is_postgres() -> bool:
     return db.obj is not None and "Postgres" in type(db.obj).__name__
 
 
+def locked(query):
+    """`query` reading its rows for a change: locked until commit on PostgreSQL (FOR UPDATE), so
+    a concurrent change waits and then reads what this one wrote. SQLite needs no lock: its
+    write transactions (BEGIN IMMEDIATE) run one at a time. Call inside a transaction."""
+    return query.for_update() if is_postgres() else query
+
+
 def init_app(app):
     """Open the database from config and give every request its own connection."""
     bind_database(app.config["DATABASE_URL"])

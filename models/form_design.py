@@ -20,7 +20,7 @@ from peewee import IntegrityError
 
 from models.admin_notices import DEADLINE_MINUTES
 from models.base import utcnow
-from models.db import db, is_postgres
+from models.db import db, locked
 from models.errors import DomainError
 from models.form_template import FormTemplate, FormTemplateVersion
 from models.notifications import AUDIENCE_CHANNELS, NOTICES
@@ -69,7 +69,7 @@ def contact_fields() -> list[dict]:
 
 def _locked(template_id: int) -> FormTemplate:
     query = FormTemplate.select().where(FormTemplate.id == template_id)
-    return (query.for_update() if is_postgres() else query).get()
+    return locked(query).get()
 
 
 def change_draft(template: FormTemplate, change):
