@@ -53,7 +53,7 @@ def change_status(number: int):
 @role_required("staff")
 def assign(number: int):
     order = _order_or_404(number)
-    assignee = _assignee()
+    assignee = _assignee(keeping=order)
     report = assign_orders([Target(order.id, _version())], assignee, current_user)
     if assignee:
         done = _(
@@ -130,12 +130,14 @@ def _version() -> int:
     return version
 
 
-def _assignee() -> User | None:
+def _assignee(keeping: Order | None = None) -> User | None:
+    """The active staff member chosen, or None for nobody; a deactivated one only where it is
+    `keeping`'s assignee already (its row shows them until someone else is chosen)."""
     chosen = request.form.get("assignee", type=int)
     if not chosen:
         return None
-    user = User.get_or_none(User.id == chosen, User.active == True)  # noqa: E712
-    if user is None:
+    user = User.get_or_none(User.id == chosen)
+    if user is None or not (user.active or (keeping and keeping.assignee_id == user.id)):
         abort(400)
     return user
 

@@ -73,6 +73,7 @@ def words() -> dict:
         "note": _("Note"),
         "add_note": _("Add note"),
         "unassigned": _("Unassigned"),
+        "inactive": _("no longer active"),
         "left": _("No longer matches the filter"),
         "moves": {
             "confirmed": _("Confirm"),
@@ -102,6 +103,7 @@ def board_context(order_filter: OrderFilter, view: str, **extra) -> dict:
         "words": words(),
         "moves": moves,
         "staff": staff_members(),
+        "staff_ids": {person.id for person in staff_members()},
         "csrf": generate_csrf(),
         "here": url_for("board.index") + suffix,
         "here_query": suffix.removeprefix("?"),

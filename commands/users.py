@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 from peewee import IntegrityError
 
 from models import User, db
-from models.user import ROLES
+from models.user import MIN_PASSWORD_LENGTH, ROLES, WeakPassword
 
 cli = AppGroup("user", help="Staff and admin accounts.")
 
@@ -22,4 +22,8 @@ def create(email, role, name, password):
             user = User.register(email, name or email.split("@")[0], password, role=role)
     except IntegrityError as error:
         raise click.ClickException(f"an account for {email} already exists") from error
+    except WeakPassword as error:  # the rule of the Users page too (models/user.py)
+        raise click.ClickException(
+            f"the password needs at least {MIN_PASSWORD_LENGTH} characters"
+        ) from error
     click.echo(f"created {user.role} {user.email}")

@@ -4,13 +4,27 @@ from contextlib import suppress
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField
 
 from models.base import BaseModel, utcnow
+from models.errors import DomainError
 
 ROLES = ("admin", "staff")
+MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
+
+
+class WeakPassword(DomainError):
+    message = _l("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
+
+
+def check_new_password(password: str) -> None:
+    """The rule for every password an account gets, whether an admin types it in the browser
+    or `flask user create` is given it: WeakPassword if it is too short to set."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise WeakPassword()
 
 
 class User(UserMixin, BaseModel):
@@ -29,6 +43,10 @@ class User(UserMixin, BaseModel):
     @property
     def is_admin(self):
         return self.role == "admin"
+
+    @property
+    def is_active_admin(self) -> bool:
+        return self.role == "admin" and self.active
 
     def has_role(self, role: str) -> bool:
         """Admins may do everything staff may do."""
@@ -55,6 +73,7 @@ class User(UserMixin, BaseModel):
     def register(cls, email: str, name: str, password: str, role: str = "staff") -> "User":
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        check_new_password(password)
         user = cls(email=normalize_email(email), name=name, role=role)
         user.set_password(password)
         user.save()

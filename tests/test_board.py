@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
+from flask import g
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ from models.queries import (
     status_counts,
 )
 from models.saved_view import SavedView
+from models.user import User
 from tests.factories import make_product, order_for, published_version
 from tests.helpers import PASSWORD, csrf_token_from, make_user
 
@@ -483,6 +485,38 @@ def test_a_note_and_an_assignment_on_one_row(client, staff, login, shop):
         client, f"/board/rows/{order.number}/assignee", {"assignee": staff.id, "version": 1}
     )
     assert response.status_code == 200 and Order.get_by_id(order.id).assignee_id == staff.id
+
+
+def test_an_order_of_a_deactivated_staff_member_still_shows_them_as_its_assignee(
+    client, staff, login, shop
+):
+    leaver = User.register("old.li@example.com", "Old Li", PASSWORD, role="staff")
+    order = place(shop)
+    login(staff)
+    assigned = post(
+        client, f"/board/rows/{order.number}/assignee", {"assignee": leaver.id, "version": 1}
+    )
+    assert assigned.status_code == 200
+    User.update(active=False).where(User.id == leaver.id).execute()
+    g.pop("board_staff", None)  # read once per request; here the test's app context outlives it
+
+    html = client.get("/board/?created=all").get_data(as_text=True)
+    row = html[html.index(f'id="order-{order.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'<option value="{leaver.id}" selected>Old Li (no longer active)</option>' in row
+
+    # sending the row's form unchanged (the button without JavaScript) keeps them
+    post_assignee = post(
+        client, f"/board/rows/{order.number}/assignee", {"assignee": leaver.id, "version": 2}
+    )
+    assert post_assignee.status_code == 200
+    assert Order.get_by_id(order.id).assignee_id == leaver.id
+    # but nobody can give them a new order
+    other = place(shop)
+    refused = post(
+        client, f"/board/rows/{other.number}/assignee", {"assignee": leaver.id, "version": 1}
+    )
+    assert refused.status_code == 400 and Order.get_by_id(other.id).assignee_id is None
 
 
 # --- saved views --------------------------------------------------------------------------------

@@ -177,8 +177,40 @@ def test_admin_reaches_the_user_list_on_a_desktop(app, desktop_page, admin, staf
     assert rows.count() == 2
     table = page.locator("table").inner_text()
     assert admin.email in table and staff.email in table
+
+    # A helper for the busy season, added through the form: a typo first, then the account.
+    form = page.locator("#new-account")
+    form.get_by_label("Email").fill("Mei.Helper@example.com")
+    form.get_by_label("Name").fill("梅 Mei")
+    form.get_by_label("Staff", exact=True).check()
+    form.get_by_label("Password", exact=True).fill("busy season 2026")
+    form.get_by_label("Password again").fill("busy season 2025")
+    with page.expect_response(lambda r: r.request.method == "POST") as refused:
+        form.get_by_role("button", name="Add account").click()
+    assert refused.value.status == 422
+    assert page.locator("#confirm-error").inner_text() == "The two passwords differ."
+    assert form.get_by_label("Name").input_value() == "梅 Mei"
+    form.get_by_label("Password", exact=True).fill("busy season 2026")
+    form.get_by_label("Password again").fill("busy season 2026")
+    form.get_by_role("button", name="Add account").click()
+    page.get_by_text("梅 Mei can sign in now").wait_for()
+    assert rows.count() == 3
+    new_row = rows.filter(has_text="mei.helper@example.com")
+    assert "Staff" in new_row.inner_text() and "never" in new_row.inner_text()
+
+    # Someone who left: their account is switched off, and the list shows it.
+    page.get_by_role("link", name=f"Edit {staff.name}").click()
+    page.wait_for_url(f"**/admin/users/{staff.id}")
+    page.get_by_label("Active").uncheck()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/admin/users")
+    leaver = rows.filter(has_text=staff.email)
+    assert "Inactive" in leaver.inner_text() and "inactive" in leaver.get_attribute("class")
     assert_fits_the_screen(page)
     screenshot(page, "users-desktop.png")
+
+    page.set_viewport_size({"width": 390, "height": 844})  # the same page on a phone
+    assert_fits_the_screen(page)
 
 
 # --- (e) the language switch --------------------------------------------------------------------
