@@ -13,6 +13,7 @@ from blueprints import (
     my_orders,
     order_detail,
     ordering,
+    products,
     rules,
     shop,
     tracking,
@@ -35,6 +36,7 @@ def register_blueprints(app) -> None:
         inbox,
         deliveries,
         rules,
+        products,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

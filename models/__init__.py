@@ -13,6 +13,7 @@ from models.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.outbox import Outbox
 from models.payments import Payment
 from models.pickup import PickupPoint
+from models.product_admin import StockMovement
 from models.rules import Rule
 from models.saved_view import SavedView
 from models.user import User
@@ -41,6 +42,7 @@ ALL_MODELS = [
     ExportJob,
     Rule,
     Payment,
+    StockMovement,
 ]
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "PickupPoint",
     "Product",
     "Stock",
+    "StockMovement",
     "User",
     "Warehouse",
     "db",

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from models import stock
 from models.assignment import assign_order
 from models.base import utcnow
 from models.catalog import Product, Warehouse
@@ -19,6 +18,7 @@ from models.order import Order, OrderEvent
 from models.ordering import LineRequest, SlotFull, place_order
 from models.outbox import Outbox
 from models.pickup import PickupPoint
+from models.product_admin import INITIAL_STOCK, receive_stock
 from models.rules import save_rule
 from models.user import User
 
@@ -99,7 +99,7 @@ def build_catalog() -> list[Product]:
             name=name, sku=sku, price=price, unit=unit, tracks_stock=on_hand is not None
         )
         if on_hand is not None:
-            stock.receive(product.id, warehouse.id, on_hand)
+            receive_stock(product, warehouse, on_hand, reason=str(INITIAL_STOCK))
         products.append(product)
     return products
 

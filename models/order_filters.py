@@ -293,7 +293,7 @@ def _contains(node, text: str):
     return NodeList((node, SQL("LIKE"), Value(_like(text)), SQL("ESCAPE '\\'")))
 
 
-def _ilike(node, text: str):
+def ilike(node, text: str):
     """`node` contains `text`, ignoring the case of Latin letters, on SQLite and PostgreSQL."""
     operator = "ILIKE" if is_postgres() else "LIKE"
     return NodeList((node, SQL(operator), Value(_like(text)), SQL("ESCAPE '\\'")))
@@ -365,12 +365,12 @@ def _number(term: str) -> int | None:
 
 
 def _customer_matches(term: str) -> list:
-    matches = [_ilike(Customer.name, term)]
+    matches = [ilike(Customer.name, term)]
     with contextlib.suppress(InvalidPhone):
         matches.append(Customer.phone == normalize_phone(term))
     digits = re.sub(r"\D", "", term)
     if PHONE_LIKE.match(term) and len(digits) == 4:
         matches.append(Customer.phone_last4 == digits)
     elif PHONE_LIKE.match(term) and len(digits) >= 5:
-        matches.append(_ilike(Customer.phone, digits))
+        matches.append(ilike(Customer.phone, digits))
     return matches

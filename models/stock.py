@@ -59,6 +59,32 @@ def receive(product_id: int, warehouse_id: int, quantity: int) -> None:
     Stock.update(on_hand=Stock.on_hand + quantity).where(_stock(product_id, warehouse_id)).execute()
 
 
+def try_write_off(product_id: int, warehouse_id: int, quantity: int) -> bool:
+    """Take `quantity` units off the shelf (damaged, lost); False when fewer are free, as
+    units held by open orders stay on hand."""
+    updated = (
+        Stock.update(on_hand=Stock.on_hand - quantity)
+        .where(_stock(product_id, warehouse_id), Stock.on_hand - quantity >= Stock.reserved)
+        .execute()
+    )
+    return updated == 1
+
+
+def try_set_on_hand(product_id: int, warehouse_id: int, counted: int, seen: int) -> bool:
+    """A stock-take: on hand becomes `counted` if it is still `seen` (so the change recorded
+    is exact) and `counted` covers what orders hold; False otherwise."""
+    updated = (
+        Stock.update(on_hand=counted)
+        .where(
+            _stock(product_id, warehouse_id),
+            Stock.on_hand == seen,
+            Stock.reserved <= counted,
+        )
+        .execute()
+    )
+    return updated == 1
+
+
 def _apply(product_id, warehouse_id, quantity, changes) -> None:
     updated = (
         Stock.update(changes)

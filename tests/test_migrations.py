@@ -222,7 +222,7 @@ def test_free_orders_placed_before_0011_become_paid(empty_database):
     copied |= {"number": 10002, "tracking_token": "tok-free", "submission_key": "key-2"}
     free_id = Order.insert(copied | {"subtotal": 0, "delivery_fee": 0, "total": 0}).execute()
 
-    assert upgrade() == ["0011_free_orders_paid"]
+    assert upgrade(target="0011_free_orders_paid") == ["0011_free_orders_paid"]
 
     assert Order.get_by_id(free_id).payment_status == "paid"
     assert Order.get_by_id(ids["order"]).payment_status == "unpaid"  # it still costs ¥84.80

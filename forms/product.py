@@ -1,0 +1,153 @@
+"""Forms of the products pages: a product (price typed in yuan, kept in fen) and the three
+stock changes of a warehouse row (received, written off, counted)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+
+from forms.designer import MoneyField, strip
+from forms.field_editor_base import WholeField
+from models.product_admin import MAX_REASON_LENGTH, ProductDetails
+
+NAME_MAX, SKU_MAX, UNIT_MAX, DESCRIPTION_MAX = 100, 40, 20, 2000
+
+
+def _longest(most: int):
+    return Length(max=most, message=_l("At most %(max)s characters.", max=most))
+
+
+def _price_given(form, field):
+    if field.process_errors:  # not an amount at all: that error says enough
+        raise StopValidation()
+    if field.data is None:
+        raise StopValidation(_l("Enter the price."))
+
+
+def _units(least: int, missing):
+    def check(form, field):
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None:
+            raise StopValidation(missing)
+        if field.data < least:
+            raise StopValidation(_l("Enter a whole number of at least %(least)s.", least=least))
+
+    return check
+
+
+class ProductForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        [DataRequired(_l("Enter a name.")), _longest(NAME_MAX)],
+        filters=[strip],
+        render_kw={"maxlength": NAME_MAX},
+    )
+    sku = StringField(
+        _l("SKU"),
+        [DataRequired(_l("Enter a SKU.")), _longest(SKU_MAX)],
+        filters=[strip],
+        description=_l("Your own code for the product; no two products share one."),
+        render_kw={"maxlength": SKU_MAX, "autocomplete": "off"},
+    )
+    price = MoneyField(
+        _l("Price (yuan)"),
+        validators=[_price_given],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    unit = StringField(
+        _l("Unit (optional)"),
+        [_longest(UNIT_MAX)],
+        filters=[strip],
+        description=_l("What one item is, e.g. 500g, box, 2 hours."),
+        render_kw={"maxlength": UNIT_MAX},
+    )
+    description = TextAreaField(
+        _l("Description (optional)"),
+        [_longest(DESCRIPTION_MAX)],
+        filters=[strip],
+        render_kw={"rows": 3, "maxlength": DESCRIPTION_MAX},
+    )
+    tracks_stock = BooleanField(
+        _l("Tracks stock"),
+        default=True,
+        description=_l("Orders hold units and stop when none are left. Leave it off for services."),
+    )
+    active = BooleanField(
+        _l("For sale"),
+        default=True,
+        description=_l(
+            "Off: order forms stop offering it; orders already placed keep it as they are."
+        ),
+    )
+
+    def details(self) -> ProductDetails:
+        return ProductDetails(
+            name=self.name.data,
+            sku=self.sku.data,
+            price=self.price.data,
+            unit=self.unit.data or "",
+            description=self.description.data or "",
+            tracks_stock=self.tracks_stock.data,
+            active=self.active.data,
+        )
+
+    @classmethod
+    def of(cls, product) -> "ProductForm":
+        return cls(formdata=None, obj=product)
+
+
+def _only_when_tracked(form, field):
+    if field.data and not form.tracks_stock.data:
+        raise ValidationError(_l("A product that does not track stock has no stock to start with."))
+
+
+class NewProductForm(ProductForm):
+    initial_stock = WholeField(
+        _l("Initial stock"),
+        validators=[_only_when_tracked],
+        description=_l("Units on the shelf now, put into the main warehouse. Empty: none."),
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+def _reason_field(label, required=False, **render_kw):
+    checks = [_longest(MAX_REASON_LENGTH)]
+    if required:
+        checks.insert(0, DataRequired(_l("Say why, e.g. damaged.")))
+    return StringField(
+        label,
+        checks,
+        filters=[strip],
+        render_kw={"maxlength": MAX_REASON_LENGTH, "autocomplete": "off", **render_kw},
+    )
+
+
+class ReceivedForm(FlaskForm):
+    units = WholeField(
+        _l("Units received"), [_units(1, _l("Enter how many arrived."))], render_kw={"min": 1}
+    )
+    reason = _reason_field(_l("Note (optional)"))
+
+
+class WrittenOffForm(FlaskForm):
+    units = WholeField(
+        _l("Units to write off"),
+        [_units(1, _l("Enter how many to write off."))],
+        render_kw={"min": 1},
+    )
+    reason = _reason_field(_l("Reason"), required=True, list="write-off-reasons")
+
+
+class CountedForm(FlaskForm):
+    units = WholeField(_l("Units counted"), [_units(0, _l("Enter how many you counted."))])
+    reason = _reason_field(_l("Note (optional)"))
+
+
+STOCK_FORMS = {"received": ReceivedForm, "written_off": WrittenOffForm, "counted": CountedForm}
+
+
+def stock_form(kind: str, warehouse_id: int, formdata=None) -> FlaskForm:
+    """The form of one stock change of one warehouse row; the prefix keeps the ids of every
+    row's forms apart."""
+    return STOCK_FORMS[kind](formdata=formdata, prefix=f"{kind}-{warehouse_id}")
