@@ -1,11 +1,12 @@
 """The picking list (any board filter, printable) and the pickup list (phone first)."""
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.rendering import render
+from i18n import format_money
 from models.base import utcnow
 from models.errors import DomainError
 from models.filter_summary import filter_summary
@@ -21,6 +22,7 @@ from models.fulfilment import (
 from models.lifecycle import STATUS_LABELS, Actor
 from models.order_filters import OrderFilter
 from models.order_text import PAYMENT_LABELS, display_phone, lines_text
+from models.payments import METHODS
 from models.pickup import PickupPoint
 from models.pickup_points import active_pickup_points
 
@@ -73,6 +75,7 @@ def _row_context(point) -> dict:
         "point": point,
         "labels": STATUS_LABELS,
         "payment_labels": PAYMENT_LABELS,
+        "payment_methods": METHODS,
         "display_phone": display_phone,
         "lines_text": lines_text,
     }
@@ -102,15 +105,32 @@ def handed_over(point_id: int, number: int):
         abort(404)
     if expected is None:
         abort(400)
+    collected = None
+    if request.form.get("collected"):  # "Collected ¥X · handed over", with how it was paid
+        collected = request.form.get("method", "")
+        if collected not in METHODS:
+            return _row(point, number, 422, message=_("Choose how the customer paid."))
     actor = Actor.of_user(current_user._get_current_object())
     note = _("Handed over at %(place)s", place=point.name)
     try:
-        hand_over(order, actor, expected_version=expected, note=note)
+        done = hand_over(order, actor, expected_version=expected, note=note, collected=collected)
     except DomainError as error:
         return _row(point, number, 409, message=str(error))
+    said = _done_message(order.customer.name, done.collected)
     if not request.htmx:
+        flash(said)
         return redirect(url_for(".pickup", point_id=point_id, q=request.form.get("q") or None), 303)
-    return _row(point, number, 200, done=True)
+    return _row(point, number, 200, done=said)
+
+
+def _done_message(name: str, collected: int) -> str:
+    if collected:
+        return _(
+            "Collected %(amount)s and handed over to %(name)s.",
+            amount=format_money(collected),
+            name=name,
+        )
+    return _("Handed over to %(name)s.", name=name)
 
 
 def _row(point, number, status, **flags):

@@ -1,5 +1,6 @@
 """Getting goods to customers: the picking list (what to take off the shelves for a set of
-orders) and the pickup list (a pickup point's open orders, handed over one tap each)."""
+orders) and the pickup list (a pickup point's open orders, handed over one tap each, the
+money still owed collected in the same tap)."""
 
 import re
 from dataclasses import dataclass
@@ -9,10 +10,11 @@ from peewee import JOIN, Case, fn, prefetch
 
 from models.catalog import Product
 from models.customer import Customer
-from models.db import db
+from models.db import db, locked
 from models.errors import DomainError, StaleOrder
 from models.lifecycle import Actor, transition_order
 from models.order import OPEN_STATUSES, Order, OrderLine
+from models.payments import METHODS, outstanding, paid_on, paid_so_far, record_payment
 from models.pickup import PickupPoint
 
 # Handing over walks an order forward from any of these to `completed`, step by step.
@@ -93,16 +95,36 @@ def pickup_points_with_load() -> list[PickupPointLoad]:
     return [PickupPointLoad(row, int(row.open_orders), int(row.ready_orders)) for row in rows]
 
 
+def _pickup_query(point: PickupPoint):
+    """The point's orders with their customer and, as `paid`, the fen paid so far (a
+    correlated subquery, so a whole list costs one query however long it is)."""
+    return (
+        Order.select(Order, Customer, paid_on(Order.id).alias("paid"))
+        .join(Customer)
+        .where(Order.pickup_point == point.id)
+    )
+
+
+def _with_lines(query) -> list[Order]:
+    """Run `query` with the orders' lines prefetched; each open order gets `to_collect`, the
+    fen still owed on it (after any part payment; 0 when paid, and on closed orders)."""
+    orders = list(prefetch(query, OrderLine.select().order_by(OrderLine.id)))
+    for order in orders:
+        order.paid = int(order.paid or 0)
+        is_open = order.status in OPEN_STATUSES
+        order.to_collect = outstanding(order, order.paid) if is_open else 0
+    return orders
+
+
 def pickup_orders(point: PickupPoint, search: str = "") -> list[Order]:
-    """The point's open orders, ready ones first, with customer and lines.
+    """The point's open orders, ready ones first, with customer, lines and `to_collect`.
 
     `search` is the last 4 digits of the customer's phone or an order number ("#10023").
     """
     readiness = Case(Order.status, [("ready", 0), ("processing", 1), ("confirmed", 2)], 3)
     query = (
-        Order.select(Order, Customer)
-        .join(Customer)
-        .where(Order.pickup_point == point.id, Order.status.in_(OPEN_STATUSES))
+        _pickup_query(point)
+        .where(Order.status.in_(OPEN_STATUSES))
         .order_by(readiness, Order.number)
     )
     term = re.sub(r"[\s#]", "", search or "")
@@ -113,17 +135,12 @@ def pickup_orders(point: PickupPoint, search: str = "") -> list[Order]:
         if len(term) == 4:
             matches |= Customer.phone_last4 == term
         query = query.where(matches)
-    return list(prefetch(query, OrderLine.select().order_by(OrderLine.id)))
+    return _with_lines(query)
 
 
 def pickup_order(point: PickupPoint, number: int) -> Order | None:
-    """One order of the point (any status), with customer and lines, for its row."""
-    query = (
-        Order.select(Order, Customer)
-        .join(Customer)
-        .where(Order.pickup_point == point.id, Order.number == number)
-    )
-    found = prefetch(query, OrderLine.select().order_by(OrderLine.id))
+    """One order of the point (any status), with customer, lines and `to_collect`, for its row."""
+    found = _with_lines(_pickup_query(point).where(Order.number == number))
     return found[0] if found else None
 
 
@@ -131,20 +148,39 @@ class NotConfirmed(DomainError):
     message = _l("This order is still pending. Confirm it before handing it over.")
 
 
-def hand_over(order: Order, actor: Actor, *, expected_version: int, note: str = "") -> Order:
+def hand_over(
+    order: Order,
+    actor: Actor,
+    *,
+    expected_version: int,
+    note: str = "",
+    collected: str | None = None,
+) -> Order:
     """The customer collected `order`: it becomes `completed` (its stock leaves the shelf).
 
     A confirmed or processing order is walked forward through ready first, each step a
     lifecycle transition with its own timeline event, all in one transaction. A pending order
     is refused (NotConfirmed): the shop has not accepted it yet. StaleOrder when the order
     is no longer at `expected_version`; TransitionNotAllowed when it is closed.
+
+    `collected` is the payment method (a METHODS key) when the customer paid what was still
+    outstanding on handover: that payment is recorded first, in the same transaction, so a
+    refused handover records no payment. Nothing outstanding: `collected` is ignored. The
+    returned order's `collected` is the fen recorded (0 when none).
     """
+    if collected is not None and collected not in METHODS:
+        raise ValueError(f"unknown payment method {collected!r}")
+    amount = 0
     with db.atomic():
-        order = Order.get_by_id(order.id)
+        # A colleague's tap on the same order waits for this one, then finds a newer version.
+        order = locked(Order.select().where(Order.id == order.id)).get()
         if order.version != expected_version:
             raise StaleOrder()
         if order.status == "pending":
             raise NotConfirmed()
+        if collected is not None and outstanding(order, paid_so_far(order)) > 0:
+            amount = record_payment(order, None, collected, actor, expected_version).amount
+            order = Order.get_by_id(order.id)
         walk = order.status in HAND_OVER_PATH[:-1]
         steps = HAND_OVER_PATH[HAND_OVER_PATH.index(order.status) + 1 :] if walk else ("completed",)
         for step in steps:
@@ -155,4 +191,5 @@ def hand_over(order: Order, actor: Actor, *, expected_version: int, note: str = 
                 expected_version=order.version,
                 note=note if step == "completed" else "",
             )
+    order.collected = amount
     return order

@@ -1,20 +1,22 @@
 """The picking list (totals per product over any filter) and the pickup list (search by the
-phone's last 4 digits, one tap "Handed over")."""
+phone's last 4 digits, one tap "Handed over", collecting what is still owed in the same tap)."""
 
 import re
 from collections import Counter as Tally
 
 import pytest
+from peewee import Database
 from werkzeug.datastructures import MultiDict
 
-from models.errors import StaleOrder
+from models.errors import StaleOrder, TransitionNotAllowed
 from models.fulfilment import NotConfirmed, hand_over, picking_list
 from models.lifecycle import Actor, transition_order
 from models.order import Order, OrderEvent
 from models.order_filters import OrderFilter
+from models.payments import Payment, record_payment
 from models.pickup import PickupPoint
 from tests.factories import make_product, make_template, order_for, stock_of
-from tests.helpers import csrf_token_from
+from tests.helpers import csrf_token_from, make_user, race
 from tests.test_browser import (
     assert_fits_the_screen,
     assert_tap_targets_are_big_enough,
@@ -170,7 +172,9 @@ def test_the_pickup_list_shows_open_orders_ready_first_with_customers_and_items(
     row = row[: row.index("</li>\n</ul>") if "</li>\n</ul>" in row else len(row)]
     assert "Buyer 1234" in row and 'href="tel:+8613800001234"' in row and "138 0000 1234" in row
     assert "苹果 <strong>×2</strong>" in row and "梨 <strong>×1</strong>" in row
-    assert html.count(">Handed over</button>") == 3  # not the pending one
+    # all unpaid: each open order but the pending one offers to collect its total on handover
+    assert html.count(">Handed over, not paid</button>") == 3
+    assert ">Handed over</button>" not in html
 
 
 @pytest.mark.parametrize(
@@ -315,6 +319,274 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, shop, method, path):
     assert Order.get_by_id(ready.id).status == "ready"
 
 
+# --- collecting the money on handover ----------------------------------------------------------
+
+
+def payments_on(order) -> list[tuple[int, str]]:
+    """(amount in fen, method) of every payment of `order`, oldest first."""
+    query = Payment.select().where(Payment.order == order.id).order_by(Payment.id)
+    return [(payment.amount, payment.method) for payment in query]
+
+
+def row_of(html: str, order) -> str:
+    """The pickup row of `order` in a list page."""
+    start = html.index(f'id="pickup-order-{order.number}"')
+    end = html.find('<li id="pickup-order-', start)
+    return html[start : end if end != -1 else len(html)]
+
+
+def collect(post_form, point, order, method="wechat", headers=HTMX, **fields):
+    """Tap "Collected ¥X · handed over" on `order`'s row with `method` chosen."""
+    data = {"version": order.version, "collected": "1", "method": method, **fields}
+    return post_form(
+        hand_over_url(point, order), data, page=f"/board/pickup/{point.id}", headers=headers
+    )
+
+
+def test_the_pickup_list_shows_what_is_left_to_collect(client, staff, login, shop):
+    gate = shop["points"][0]
+    ready, processing, _, _, confirmed, _, pending = shop["orders"]
+    actor = Actor.of_user(staff)
+    record_payment(processing, None, "cash", actor, None)  # paid in full before pickup
+    record_payment(confirmed, 2000, "alipay", actor, None)  # ¥20 of ¥45 paid
+    login(staff)
+    html = client.get(f"/board/pickup/{gate.id}", headers=EN).get_data(as_text=True)
+
+    row = row_of(html, ready)
+    assert "To collect CN¥13.00" in row and "paid already" not in row
+    assert '<label for="paid-by-' in row and ">Paid by</label>" in row
+    assert '<option value="wechat" selected>WeChat Pay</option>' in row
+    assert '<option value="cash">Cash</option>' in row
+    assert 'name="collected" value="1" class="action big">Collected CN¥13.00 · handed over' in row
+    assert ">Handed over, not paid</button>" in row
+
+    row = row_of(html, confirmed)  # only the rest
+    assert "To collect CN¥25.00" in row and "CN¥20.00 paid already" in row
+    assert ">Collected CN¥25.00 · handed over</button>" in row
+
+    row = row_of(html, processing)  # nothing owed: the single button as before
+    assert "To collect" not in row and "Paid by" not in row and 'name="collected"' not in row
+    assert ">Handed over</button>" in row and ">Paid</span>" in row
+
+    row = row_of(html, pending)  # owed, but not to be handed over yet
+    assert "To collect CN¥5.00" in row and "<form" not in row
+
+
+def test_collected_and_handed_over_records_the_payment_and_completes_the_order(
+    client, staff, login, post_form, shop
+):
+    gate = shop["points"][0]
+    ready = shop["orders"][0]
+    login(staff)
+    response = collect(post_form, gate, ready, method="cash")
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith(f'<li id="pickup-order-{ready.number}"')
+    assert "Collected CN¥13.00 and handed over to Buyer 1234." in html
+    assert '<span class="status status-completed">Completed</span>' in html
+    assert ">Paid</span>" in html and "To collect" not in html and "<form" not in html
+    order = Order.get_by_id(ready.id)
+    assert (order.status, order.payment_status) == ("completed", "paid")
+    assert payments_on(order) == [(1300, "cash")]
+    assert Payment.get(Payment.order == order.id).recorded_by_id == staff.id
+    events = list(OrderEvent.select().where(OrderEvent.order == order.id).order_by(OrderEvent.id))
+    assert [(e.kind, e.from_status, e.to_status) for e in events[-3:]] == [
+        ("status", "processing", "ready"),  # from the fixture
+        ("payment", "unpaid", "paid"),
+        ("status", "ready", "completed"),
+    ]
+    assert events[-1].note == "Handed over at East gate"
+
+    page = client.get(f"/board/orders/{order.number}", headers=EN).get_data(as_text=True)
+    assert "Recorded a payment of CN¥13.00 (Cash)" in page
+    assert "Changed the status from Ready to Completed" in page
+
+
+def test_a_part_paid_order_collects_only_the_rest(app, staff, shop):
+    confirmed = shop["orders"][4]  # ¥45, not ready yet
+    actor = Actor.of_user(staff)
+    record_payment(confirmed, 2000, "cash", actor, None)
+    version = Order.get_by_id(confirmed.id).version
+
+    done = hand_over(confirmed, actor, expected_version=version, collected="alipay")
+
+    assert (done.status, done.payment_status, done.collected) == ("completed", "paid", 2500)
+    assert payments_on(confirmed) == [(2000, "cash"), (2500, "alipay")]
+    steps = [
+        (e.from_status, e.to_status)
+        for e in OrderEvent.select().where(OrderEvent.order == confirmed.id).order_by(OrderEvent.id)
+    ]
+    assert steps[-4:] == [
+        ("unpaid", "paid"),
+        ("confirmed", "processing"),
+        ("processing", "ready"),
+        ("ready", "completed"),
+    ]
+
+
+def test_handed_over_not_paid_leaves_the_order_unpaid(client, staff, login, post_form, shop):
+    gate = shop["points"][0]
+    ready = shop["orders"][0]
+    login(staff)
+    # the browser sends the select's value too; without "collected" it is not a payment
+    response = post_form(
+        hand_over_url(gate, ready),
+        {"version": ready.version, "method": "wechat"},
+        page=f"/board/pickup/{gate.id}",
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Handed over to Buyer 1234." in html and "Collected" not in html
+    assert ">Unpaid</span>" in html
+    order = Order.get_by_id(ready.id)
+    assert (order.status, order.payment_status) == ("completed", "unpaid")
+    assert payments_on(order) == []
+
+
+def test_a_paid_order_is_handed_over_without_a_second_payment(app, staff, shop):
+    processing = shop["orders"][1]
+    actor = Actor.of_user(staff)
+    record_payment(processing, None, "cash", actor, None)
+    version = Order.get_by_id(processing.id).version
+
+    done = hand_over(processing, actor, expected_version=version, collected="wechat")
+
+    assert (done.status, done.payment_status, done.collected) == ("completed", "paid", 0)
+    assert payments_on(processing) == [(1500, "cash")]
+
+
+def test_a_refused_handover_records_no_payment(client, staff, login, post_form, shop):
+    gate = shop["points"][0]
+    pending, completed = shop["orders"][6], shop["orders"][5]
+    actor = Actor.of_user(staff)
+    with pytest.raises(NotConfirmed):
+        hand_over(pending, actor, expected_version=pending.version, collected="cash")
+    # completed but unpaid: the payment would go through, the step to completed cannot
+    with pytest.raises(TransitionNotAllowed):
+        hand_over(completed, actor, expected_version=completed.version, collected="cash")
+    login(staff)
+    response = collect(post_form, gate, pending, method="cash")
+    assert response.status_code == 409
+    assert "still pending" in response.get_data(as_text=True)
+    for order in (pending, completed):
+        assert payments_on(order) == []
+        fresh = Order.get_by_id(order.id)
+        assert (fresh.status, fresh.payment_status, fresh.version) == (
+            order.status,
+            "unpaid",
+            order.version,
+        )
+
+
+def test_a_stale_collect_is_a_conflict_and_records_nothing(client, staff, login, post_form, shop):
+    gate = shop["points"][0]
+    ready = shop["orders"][0]
+    record_payment(ready, 500, "cash", Actor.of_user(staff), None)  # a colleague took ¥5
+    with pytest.raises(StaleOrder):
+        hand_over(ready, Actor.of_user(staff), expected_version=ready.version, collected="cash")
+    login(staff)
+    response = collect(post_form, gate, ready)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Someone else changed this order a moment ago" in html
+    assert "To collect CN¥8.00" in html and ">Collected CN¥8.00 · handed over</button>" in html
+    assert payments_on(ready) == [(500, "cash")]
+    assert Order.get_by_id(ready.id).status == "ready"
+
+
+def test_two_staff_collecting_the_same_order_at_once_collect_it_once(app, staff, shop):
+    ready = shop["orders"][0]
+    colleague = make_user("staff")
+    actors = [Actor.of_user(staff), Actor.of_user(colleague)]
+
+    results = race(
+        app,
+        2,
+        lambda i: (
+            hand_over(
+                ready, actors[i], expected_version=ready.version, collected=("cash", "wechat")[i]
+            ).collected
+        ),
+    )
+
+    assert Tally(outcome for outcome, _ in results) == {"ok": 1, "StaleOrder": 1}, results
+    assert [value for outcome, value in results if outcome == "ok"] == [1300]
+    assert len(payments_on(ready)) == 1 and payments_on(ready)[0][0] == 1300
+    order = Order.get_by_id(ready.id)
+    assert (order.status, order.payment_status) == ("completed", "paid")
+    events = OrderEvent.select().where(OrderEvent.order == ready.id)
+    assert events.where(OrderEvent.kind == "payment").count() == 1
+    assert events.where(OrderEvent.to_status == "completed").count() == 1
+
+
+def test_an_unknown_payment_method_is_refused(client, staff, login, post_form, shop):
+    gate = shop["points"][0]
+    ready = shop["orders"][0]
+    login(staff)
+    for method in ("bitcoin", ""):
+        response = collect(post_form, gate, ready, method=method)
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        assert "Choose how the customer paid." in html
+        assert ">Collected CN¥13.00 · handed over</button>" in html
+    with pytest.raises(ValueError):
+        hand_over(ready, Actor.of_user(staff), expected_version=ready.version, collected="IOU")
+    assert payments_on(ready) == []
+    assert Order.get_by_id(ready.id).version == ready.version
+
+
+def test_without_javascript_collecting_goes_back_to_the_list_and_says_so(
+    client, staff, login, post_form, shop
+):
+    gate = shop["points"][0]
+    ready = shop["orders"][0]
+    login(staff)
+    response = collect(post_form, gate, ready, method="alipay", headers=EN, q="1234")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/board/pickup/{gate.id}?q=1234"
+    assert payments_on(ready) == [(1300, "alipay")]
+    page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "Collected CN¥13.00 and handed over to Buyer 1234." in page
+    assert order_numbers(page) == [shop["orders"][1].number]  # the done one left the list
+
+
+def selects_while(client, url) -> list[str]:
+    """The SELECT statements that serving `url` runs."""
+    statements = []
+    original = Database.execute_sql
+
+    def counting(self, sql, params=None, *args, **kwargs):
+        statements.append(sql)
+        return original(self, sql, params, *args, **kwargs)
+
+    Database.execute_sql = counting
+    try:
+        assert client.get(url, headers=EN).status_code == 200
+    finally:
+        Database.execute_sql = original
+    return [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+
+
+def test_the_amounts_to_collect_cost_no_query_per_order(client, staff, login, shop):
+    gate = shop["points"][0]
+    apple = shop["products"][0]
+    fruit = shop["templates"][0].latest_version()
+    login(staff)
+    url = f"/board/pickup/{gate.id}"
+    few = selects_while(client, url)
+    for n in range(6):
+        order = walk(order_for(fruit, [(apple, 1 + n)], pickup_point=gate), "ready", staff)
+        if n % 2:
+            record_payment(order, 100, "cash", Actor.of_user(staff), None)
+    many = selects_while(client, url)
+    html = client.get(url, headers=EN).get_data(as_text=True)
+    assert len(order_numbers(html)) == 10
+    assert html.count("To collect CN¥") == 10 and html.count("CN¥1.00 paid already") == 3
+    assert len(many) == len(few), many
+
+
 # --- on a phone -------------------------------------------------------------------------------
 
 
@@ -337,13 +609,18 @@ def test_handing_over_on_a_phone(phone_page, staff, shop):
     page.wait_for_function("() => document.querySelectorAll('.pickup-order').length === 2")
     assert "q=1234" in page.url
     row = page.locator(f"#pickup-order-{ready.number}")
-    assert "Ready" in row.inner_text()
+    assert "Ready" in row.inner_text() and "To collect CN¥13.00" in row.inner_text()
+    assert row.get_by_label("Paid by").input_value() == "wechat"  # the usual way at a pickup
+    assert row.get_by_role("button", name="Handed over, not paid").is_visible()
 
-    row.get_by_role("button", name="Handed over").click()
+    row.get_by_role("button", name="Collected CN¥13.00 · handed over").click()
     row = page.locator(f"#pickup-order-{ready.number}")
     row.locator(".status-completed").wait_for()
-    assert "Handed over to Buyer 1234." in row.inner_text()
-    assert row.get_by_role("button", name="Handed over").count() == 0
-    assert Order.get_by_id(ready.id).status == "completed"
+    assert "Collected CN¥13.00 and handed over to Buyer 1234." in row.inner_text()
+    assert row.get_by_role("button").count() == 0 and "To collect" not in row.inner_text()
+    order = Order.get_by_id(ready.id)
+    assert (order.status, order.payment_status) == ("completed", "paid")
+    assert payments_on(order) == [(1300, "wechat")]
     assert_fits_the_screen(page)
+    assert_tap_targets_are_big_enough(page)  # the other 1234 order's collect form too
     screenshot(page, "pickup-phone.png")
