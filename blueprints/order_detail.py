@@ -1,5 +1,5 @@
 """One order for staff: answers, lines, payments, customer and tags, timeline, notes; status,
-assignee, payments and edits.
+assignee, payments (recorded, removed when recorded by mistake, refunded) and edits.
 
 Every change to the order posts the version the page showed; when someone else changed the
 order since, the answer is 409 with the fresh order and a conflict message, never a silent
@@ -19,6 +19,7 @@ from forms.order_actions import NoteForm
 from forms.order_edit import VERSION_FIELD, edited_quantities, order_edit_form
 from forms.order_form import cleaned_answers
 from forms.payment import PaymentForm
+from forms.payment_removal import PaymentRemovalForm
 from models.assignment import assign_order
 from models.customer_tags import tag_customer, untag_customer
 from models.errors import DomainError, OutOfStock, StaleOrder
@@ -38,12 +39,15 @@ from models.ordering import SlotFull
 from models.payments import (
     METHODS,
     InvalidAmount,
+    Payment,
     may_refund,
+    may_remove_payment,
     payment_words,
     payments_of,
     record_payment,
     refund_order,
 )
+from models.payments import remove_payment as remove_recorded_payment
 from models.user import User
 
 bp = Blueprint("order_detail", __name__, url_prefix="/board/orders")
@@ -81,11 +85,12 @@ def _order_context(order, message=None) -> dict:
     lines = lines_of(order)
     version = order.template_version
     payments = payments_of(order)
+    actor = _actor()
     return {
         "order": order,
         "lines": lines,
         "answers": answer_rows(version, order.answers, product_names([version], lines)),
-        "transitions": allowed_transitions(order, _actor()),
+        "transitions": allowed_transitions(order, actor),
         "staff_members": staff_members(),
         "editable": order.status in OPEN_STATUSES,
         "transition_labels": TRANSITION_LABELS,
@@ -95,6 +100,12 @@ def _order_context(order, message=None) -> dict:
         "may_refund": may_refund(order, payments.paid),
         "payment_form": PaymentForm(formdata=None, amount=payments.outstanding or None),
         "payment_version": order.version,
+        # Who may remove which payment, and the form for it (`removal_forms`: one kept input).
+        "may_remove": lambda payment: (
+            order.payment_status != "refunded" and may_remove_payment(payment, actor)
+        ),
+        "removal_form": PaymentRemovalForm(formdata=None),
+        "removal_forms": {},
         "note_kinds": NOTE_KINDS,
         "message": message,
         **_customer_context(order),
@@ -229,6 +240,31 @@ def record(number: int):
         else:
             return _changed_answer(number)
     return _page(order, status=422, payment_form=form, payment_version=expected)
+
+
+@bp.post("/<int:number>/payments/<int:payment_id>/remove")
+@role_required("staff")
+def remove_payment(number: int, payment_id: int):
+    """Remove a payment recorded by mistake, with a reason: admins, or whoever recorded it."""
+    order = _order_or_404(number)
+    expected = request.form.get("version", type=int)
+    if expected is None:
+        abort(400)
+    payment = Payment.get_or_none(Payment.id == payment_id, Payment.order == order.id)
+    if payment is None:  # removed meanwhile (the order changed), or never on this order
+        if expected != order.version:
+            return _page(order, status=409, message=str(StaleOrder()))
+        abort(404)
+    if not may_remove_payment(payment, _actor()):
+        abort(403)
+    form = PaymentRemovalForm()
+    if form.validate_on_submit():
+        try:
+            remove_recorded_payment(payment, _actor(), expected, form.reason.data)
+        except DomainError as error:  # changed meanwhile, or refunded
+            return _page(_order_or_404(number), status=409, message=str(error))
+        return _changed_answer(number)
+    return _page(order, status=422, removal_forms={payment.id: form}, payment_version=expected)
 
 
 @bp.post("/<int:number>/refund")

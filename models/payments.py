@@ -5,11 +5,16 @@
 any order change. An order is paid once its payments cover its total; a part payment leaves it
 unpaid, with the rest outstanding. A free order (total 0) has nothing to pay: it is placed paid
 (`status_when_placed`) and edits keep that true (`follow_total`). `refund_order` marks an order's
-payments refunded.
+payments refunded. `remove_payment` takes back a payment recorded by mistake (wrong order, wrong
+amount), with a reason: the order is paid or unpaid again by the payments left, and nothing
+fires the `payment_recorded` rules. Only an admin or whoever recorded the payment may remove
+it (`may_remove_payment`), and not once the order is refunded.
 
 A "payment" event's note is "<amount in fen> <method>", a "refunded" event's note the amount
-refunded in fen ("" when the order was paid without recorded payments); `from_status` and
-`to_status` hold the payment status before and after.
+refunded in fen ("" when the order was paid without recorded payments), a "payment_removed"
+event's note "<amount in fen> <method> <reason>" (the reason is free text, spaces and all, after
+the second space; `payment_words` reads all three); `from_status` and `to_status` hold the
+payment status before and after.
 """
 
 from dataclasses import dataclass
@@ -22,15 +27,16 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    Select,
     TextField,
     fn,
 )
 
 from i18n import format_money
 from models.base import BaseModel, utcnow
-from models.db import db
+from models.db import db, locked
 from models.errors import DomainError, StaleOrder
-from models.lifecycle import Actor, bump_version, record_event
+from models.lifecycle import STAFF, Actor, bump_version, record_event
 from models.order import Order
 from models.user import User
 
@@ -68,6 +74,14 @@ class NothingToRefund(DomainError):
     message = _l("This order has no payment to refund.")
 
 
+class PaymentNotRemovable(DomainError):
+    message = _l("This payment can no longer be removed.")
+
+
+class InvalidReason(DomainError):
+    message = _l("Say why the payment is removed.")
+
+
 @dataclass(frozen=True)
 class PaymentSummary:
     payments: list[Payment]  # newest first, with who recorded them
@@ -75,13 +89,14 @@ class PaymentSummary:
     outstanding: int  # fen still to pay; 0 once paid, refunded or cancelled
 
 
+def paid_on(order_id) -> Select:
+    """The fen paid on the order `order_id` (an id, or a column such as Order.id for a
+    correlated subquery) so far: a one-value Select."""
+    return Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0)).where(Payment.order == order_id)
+
+
 def paid_so_far(order: Order) -> int:
-    return int(
-        Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
-        .where(Payment.order == order.id)
-        .scalar()
-        or 0
-    )
+    return int(paid_on(order.id).scalar() or 0)
 
 
 def outstanding(order: Order, paid: int) -> int:
@@ -155,7 +170,7 @@ def record_payment(
         raise ValueError(f"unknown payment method {method!r}")
     expected = order.version if expected_version is None else expected_version
     with db.atomic():
-        current = Order.get_by_id(order.id)
+        current = locked(Order.select().where(Order.id == order.id)).get()
         if current.version != expected:
             raise StaleOrder()
         paid = paid_so_far(current)
@@ -202,7 +217,7 @@ def refund_order(order: Order, actor: Actor, expected_version: int) -> Order:
     """Mark the payments of `order` refunded (all of them); StaleOrder if it changed since
     `expected_version`, NothingToRefund when nothing was paid or it is refunded already."""
     with db.atomic():
-        current = Order.get_by_id(order.id)
+        current = locked(Order.select().where(Order.id == order.id)).get()
         if current.version != expected_version:
             raise StaleOrder()
         paid = paid_so_far(current)
@@ -220,11 +235,68 @@ def refund_order(order: Order, actor: Actor, expected_version: int) -> Order:
     return Order.get_by_id(order.id)
 
 
+def may_remove_payment(payment: Payment, actor: Actor) -> bool:
+    """Admins may remove any payment; staff only one they recorded themselves."""
+    if actor.kind == "admin":
+        return True
+    return (
+        actor.kind in STAFF and actor.user is not None and payment.recorded_by_id == actor.user.id
+    )
+
+
+def remove_payment(payment: Payment, actor: Actor, expected_version: int, reason: str) -> Order:
+    """Take back `payment`, recorded by mistake, because of `reason`; return the order after.
+
+    In one transaction: the payment row goes, the order is paid again if the payments left cover
+    its total (a free order stays paid) and unpaid otherwise, its version goes up and a
+    "payment_removed" event keeps the amount, method and reason. Raises InvalidReason for a
+    blank or over-long reason, PaymentNotRemovable when `actor` may not remove it or the order
+    was refunded, and StaleOrder if the order changed since `expected_version` (or the payment
+    is gone already).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidReason()
+    if len(reason) > MAX_NOTE_LENGTH:
+        raise InvalidReason(_l("Keep the reason under %(max)s characters.", max=MAX_NOTE_LENGTH))
+    if not may_remove_payment(payment, actor):
+        raise PaymentNotRemovable(_l("Only an admin or whoever recorded a payment may remove it."))
+    with db.atomic():
+        current = locked(Order.select().where(Order.id == payment.order_id)).get()
+        if current.version != expected_version:
+            raise StaleOrder()
+        if current.payment_status == "refunded":
+            raise PaymentNotRemovable(
+                _l(
+                    "Order #%(number)s was refunded; its payments can no longer be removed.",
+                    number=current.number,
+                )
+            )
+        removed = (
+            Payment.delete().where(Payment.id == payment.id, Payment.order == current.id).execute()
+        )
+        if removed != 1:
+            raise StaleOrder()
+        status = "paid" if paid_so_far(current) >= current.total else "unpaid"
+        bump_version(current, expected_version, payment_status=status)
+        record_event(
+            current,
+            actor,
+            kind="payment_removed",
+            note=f"{payment.amount} {payment.method} {reason}",
+            from_status=current.payment_status,
+            to_status=status,
+        )
+    return Order.get_by_id(current.id)
+
+
 def payment_words(event) -> dict:
-    """The amount (fen, 0 when not known) and the method's name of a "payment" or "refunded"
-    event, for the timeline."""
-    amount, _, method = (event.note or "").partition(" ")
+    """The amount (fen, 0 when not known), the method's name and the reason ("" but for a
+    removal) of a "payment", "refunded" or "payment_removed" event, for the timeline."""
+    amount, _, rest = (event.note or "").partition(" ")
+    method, _, reason = rest.partition(" ")
     return {
         "amount": int(amount) if amount.isdigit() else 0,
         "method": METHODS.get(method, method),
+        "reason": reason,
     }

@@ -53,6 +53,8 @@ def _words(event: OrderEvent) -> str | None:
         )
     if event.kind == "refunded":
         return _l("The shop refunded your payment.")
+    if event.kind == "payment_removed":  # the reason stays with the shop
+        return _l("The shop corrected its record of your payments.")
     return None  # assignments and staff notes are the shop's own business
 
 
