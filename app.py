@@ -74,12 +74,17 @@ ERROR_PAGES = {
     ),
     404: (_l("Not found"), _l("This page does not exist, or the link is no longer valid.")),
     429: (_l("Slow down"), _l("Too many requests in a short time. Wait a moment and try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("The shop could not finish this, and saved nothing halfway. Try again in a moment."),
+    ),
 }
 
 
 def _register_error_pages(app: Flask) -> None:
-    """Friendly pages for refusals; a response a view prepared for the error (e.g. the
-    throttled login form) is kept."""
+    """Friendly pages for refusals and crashes (Flask logs the crash before), in the visitor's
+    language; a response a view prepared for the error (e.g. the throttled login form) is
+    kept."""
 
     def error_page(error):
         if error.response is not None:
