@@ -8,6 +8,7 @@ from models.db import db
 from models.deliveries import Delivery, InboxMessage
 from models.export_job import ExportJob
 from models.form_template import FormTemplate, FormTemplateVersion
+from models.latest_order import LatestOrder
 from models.login_code import LoginCode
 from models.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.outbox import Outbox
@@ -43,6 +44,7 @@ ALL_MODELS = [
     Rule,
     Payment,
     StockMovement,
+    LatestOrder,
 ]
 
 __all__ = [

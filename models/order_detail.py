@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from models.customer import Customer
+from models.customer_directory import NO_ORDERS, CustomerTotals, customer_totals
 from models.form_template import FormTemplate, FormTemplateVersion
 from models.order import Order, OrderEvent, OrderLine
 from models.pickup import PickupPoint
@@ -45,30 +46,21 @@ def timeline_of(order: Order) -> list[OrderEvent]:
 
 @dataclass(frozen=True)
 class CustomerHistory:
-    order_count: int
-    total_spent: int  # fen, cancelled orders left out
+    totals: CustomerTotals  # order count and spend, as the customers directory shows them
     recent: list[Order]
 
 
 def customer_history(customer: Customer, recent: int = 5) -> CustomerHistory:
-    mine = Order.customer == customer.id
-    spent = (
-        Order.select(fn.COALESCE(fn.SUM(Order.total), 0))
-        .where(mine, Order.status != "cancelled")
-        .scalar()
-    )
+    """What the customer card shows: order count and spend, and the latest orders."""
+    totals = customer_totals([customer.id]).get(customer.id, NO_ORDERS)
     latest = (
         Order.select(Order, FormTemplate)
         .join(FormTemplate)
-        .where(mine)
+        .where(Order.customer == customer.id)
         .order_by(Order.created_at.desc(), Order.id.desc())
         .limit(recent)
     )
-    return CustomerHistory(
-        order_count=Order.select().where(mine).count(),
-        total_spent=int(spent or 0),
-        recent=list(latest),
-    )
+    return CustomerHistory(totals, list(latest))
 
 
 def staff_members() -> list[User]:

@@ -352,7 +352,7 @@ def _theirs(term: str):
     """The order is one of the customers `term` finds. PostgreSQL is told to read their orders
     from the customer_id index by `= ANY(ARRAY(…))`: from `IN (…)` it would guess thousands of
     orders and read every order."""
-    customers = Customer.select(Customer.id).where(reduce(or_, _customer_matches(term)))
+    customers = Customer.select(Customer.id).where(reduce(or_, customer_matches(term)))
     if is_postgres():
         return Order.customer == fn.ANY(fn.ARRAY(customers))
     return Order.customer.in_(customers)
@@ -364,7 +364,10 @@ def _number(term: str) -> int | None:
     return int(number) if number.isdecimal() and len(number) <= 18 else None
 
 
-def _customer_matches(term: str) -> list:
+def customer_matches(term: str) -> list:
+    """Terms on Customer, any of which finds a customer by `term`: the name containing it, the
+    phone as typed, its last 4 digits, or (5 digits or more) digits anywhere in the phone. The
+    board's search and the customers directory (models/customer_directory.py) share them."""
     matches = [ilike(Customer.name, term)]
     with contextlib.suppress(InvalidPhone):
         matches.append(Customer.phone == normalize_phone(term))
