@@ -18,7 +18,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 from html import unescape
 from pathlib import Path
@@ -26,9 +25,11 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import scratch_schema
+
 from app import create_app
 from models import Order, User, db
-from models.db import bind_database, is_postgres
+from models.db import is_postgres
 from models.demo_shop import build_catalog, build_templates
 from models.order_filters import shop_today
 from models.order_generator import generate_orders
@@ -209,16 +210,11 @@ def main() -> None:
         run(f"sqlite:///{scratch}/board.db", "SQLite")
     base = os.environ.get("BENCH_DATABASE_URL")
     if base:
-        schema = f"bench_board_{uuid.uuid4().hex[:8]}"
-        bind_database(base).execute_sql(f'CREATE SCHEMA "{schema}"')
-        db.close()
+        schema = scratch_schema.create(base, "bench_board")
         try:
-            run(
-                f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}", "PostgreSQL"
-            )
+            run(scratch_schema.url_in(base, schema), "PostgreSQL")
         finally:
-            bind_database(base).execute_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            db.close()
+            scratch_schema.drop(base, schema)
 
 
 if __name__ == "__main__":

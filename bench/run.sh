@@ -8,7 +8,18 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 SCRATCH=$(mktemp -d)
 PORT=${BENCH_PORT:-5099}
 DURATION=${BENCH_DURATION:-10s}
-export DATABASE_URL=${BENCH_DATABASE_URL:-sqlite:///$SCRATCH/bench.db}
+SCHEMA=""
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then  # a throwaway schema: a second run starts empty too
+  SCHEMA=$(.venv/bin/python bench/scratch_schema.py create "$BENCH_DATABASE_URL")
+  export DATABASE_URL=$(.venv/bin/python bench/scratch_schema.py url "$BENCH_DATABASE_URL" "$SCHEMA")
+else
+  export DATABASE_URL="sqlite:///$SCRATCH/bench.db"
+fi
+cleanup() {
+  [ -n "$SCHEMA" ] && .venv/bin/python bench/scratch_schema.py drop "$BENCH_DATABASE_URL" "$SCHEMA"
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
 export HUEY_URL="sqlite:///$SCRATCH/huey.db" SECURE_COOKIES=0 LOGIN_ATTEMPTS="10000 per minute"
 FLASK=".venv/bin/flask --app app"
 
@@ -18,7 +29,7 @@ STAFF_PASSWORD=$(sed -n 's/.*staff@example.com  password: //p' <<<"$CREDENTIALS"
 
 .venv/bin/gunicorn --workers 2 --bind "127.0.0.1:$PORT" 'app:create_app()' >"$SCRATCH/gunicorn.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; cleanup' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 JAR="$SCRATCH/cookies"
