@@ -3,6 +3,9 @@
 import re
 import threading
 import uuid
+from contextlib import contextmanager
+
+from peewee import Database
 
 from models import User
 from models.db import db
@@ -68,3 +71,31 @@ def race(app, count: int, work) -> list[tuple[str, object]]:
         thread.join(JOIN_TIMEOUT)
     assert not any(thread.is_alive() for thread in threads), "a worker thread hung"
     return results
+
+
+@contextmanager
+def sql_statements():
+    """Every SQL statement run inside the block, in order (the list fills as they run)."""
+    statements = []
+    original = Database.execute_sql
+
+    def counting(self, sql, params=None, *args, **kwargs):
+        statements.append(sql)
+        return original(self, sql, params, *args, **kwargs)
+
+    Database.execute_sql = counting
+    try:
+        yield statements
+    finally:
+        Database.execute_sql = original
+
+
+def selects(statements: list[str]) -> list[str]:
+    return [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+
+
+def selects_while(client, url: str, headers=None) -> list[str]:
+    """The SELECT statements that serving `url` (200) runs."""
+    with sql_statements() as statements:
+        assert client.get(url, headers=headers).status_code == 200
+    return selects(statements)

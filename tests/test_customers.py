@@ -8,7 +8,6 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from peewee import Database
 
 from models.customer import Customer
 from models.latest_order import LatestOrder
@@ -17,6 +16,7 @@ from models.notes import add_note
 from models.order import Order, OrderEvent
 from models.schema import upgrade
 from tests.factories import make_activity, make_product, order_for
+from tests.helpers import selects_while
 from tests.test_browser import (
     assert_fits_the_screen,
     assert_tap_targets_are_big_enough,
@@ -216,28 +216,12 @@ def test_the_list_reads_the_same_few_queries_for_3_or_60_customers(client, staff
     for n in range(3):
         place(shop, name=f"Few {n}", phone=f"+86137{n:08d}")
     login(staff)
-    few = selects_while(client, "/customers/")
+    few = selects_while(client, "/customers/", EN)
     for n in range(3, 60):
         place(shop, name=f"Many {n}", phone=f"+86137{n:08d}")
-    many = selects_while(client, "/customers/")
+    many = selects_while(client, "/customers/", EN)
     assert len(listed(get(client, "/customers/"))) == 50
     assert len(many) == len(few), many
-
-
-def selects_while(client, url) -> list[str]:
-    statements = []
-    original = Database.execute_sql
-
-    def counting(self, sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(self, sql, params, *args, **kwargs)
-
-    Database.execute_sql = counting
-    try:
-        assert client.get(url, headers=EN).status_code == 200
-    finally:
-        Database.execute_sql = original
-    return [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
 
 
 # --- one customer -----------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import re
 from collections import Counter as Tally
 
 import pytest
-from peewee import Database
 from werkzeug.datastructures import MultiDict
 
 from models.errors import StaleOrder, TransitionNotAllowed
@@ -16,7 +15,7 @@ from models.order_filters import OrderFilter
 from models.payments import Payment, record_payment
 from models.pickup import PickupPoint
 from tests.factories import make_product, make_template, order_for, stock_of
-from tests.helpers import csrf_token_from, make_user, race
+from tests.helpers import csrf_token_from, make_user, race, selects_while
 from tests.test_browser import (
     assert_fits_the_screen,
     assert_tap_targets_are_big_enough,
@@ -552,35 +551,18 @@ def test_without_javascript_collecting_goes_back_to_the_list_and_says_so(
     assert order_numbers(page) == [shop["orders"][1].number]  # the done one left the list
 
 
-def selects_while(client, url) -> list[str]:
-    """The SELECT statements that serving `url` runs."""
-    statements = []
-    original = Database.execute_sql
-
-    def counting(self, sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(self, sql, params, *args, **kwargs)
-
-    Database.execute_sql = counting
-    try:
-        assert client.get(url, headers=EN).status_code == 200
-    finally:
-        Database.execute_sql = original
-    return [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
-
-
 def test_the_amounts_to_collect_cost_no_query_per_order(client, staff, login, shop):
     gate = shop["points"][0]
     apple = shop["products"][0]
     fruit = shop["templates"][0].latest_version()
     login(staff)
     url = f"/board/pickup/{gate.id}"
-    few = selects_while(client, url)
+    few = selects_while(client, url, EN)
     for n in range(6):
         order = walk(order_for(fruit, [(apple, 1 + n)], pickup_point=gate), "ready", staff)
         if n % 2:
             record_payment(order, 100, "cash", Actor.of_user(staff), None)
-    many = selects_while(client, url)
+    many = selects_while(client, url, EN)
     html = client.get(url, headers=EN).get_data(as_text=True)
     assert len(order_numbers(html)) == 10
     assert html.count("To collect CN¥") == 10 and html.count("CN¥1.00 paid already") == 3

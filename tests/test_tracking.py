@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from peewee import Database
 
 from models.assignment import assign_order
 from models.base import utcnow
@@ -16,7 +15,7 @@ from models.pickup import PickupPoint
 from models.tracking import poll_stamp
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for, stock_of
-from tests.helpers import csrf_token_from, make_user
+from tests.helpers import csrf_token_from, make_user, selects, sql_statements
 
 EN = {"Accept-Language": "en"}
 HTMX = {"HX-Request": "true", **EN}
@@ -73,21 +72,14 @@ def test_an_unknown_link_is_not_found_and_links_are_unguessable(client, placed):
     assert len(placed["order"].tracking_token) >= 24
 
 
-def test_the_poll_answers_204_with_one_query_while_nothing_changed(client, placed, monkeypatch):
+def test_the_poll_answers_204_with_one_query_while_nothing_changed(client, placed):
     order = placed["order"]
     client.get(f"/o/{order.tracking_token}", headers=EN)  # the page load that starts polling
-    statements = []
-    original = Database.execute_sql
-
-    def counting(self, sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return original(self, sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(Database, "execute_sql", counting)
-    response = client.get(f"/o/{order.tracking_token}/poll?v={order.version}.0", headers=HTMX)
+    with sql_statements() as statements:
+        response = client.get(f"/o/{order.tracking_token}/poll?v={order.version}.0", headers=HTMX)
 
     assert response.status_code == 204 and response.data == b""
-    queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    queries = selects(statements)
     assert len(queries) == 1, statements
     assert '"tracking_token" = ' in queries[0]
 
