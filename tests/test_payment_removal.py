@@ -16,6 +16,7 @@ from models.payments import Payment, PaymentNotRemovable, record_payment, remove
 from models.rules import save_rule
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import make_user, race
+from tests.test_browser import sign_in
 
 EN = {"Accept-Language": "en"}
 HTMX = {"HX-Request": "true", **EN}
@@ -290,3 +291,35 @@ def test_two_people_removing_the_same_payment_at_once_remove_it_once(app, staff,
     assert (stored.payment_status, stored.version) == ("unpaid", 3)
     with pytest.raises(StaleOrder):
         remove_payment(payment, actors[0], 3, "again")
+
+
+# --- in the browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_staff_record_a_payment_and_take_it_back_in_the_browser(desktop_page, staff, shop):
+    order = place(shop)
+    page = desktop_page
+    page.on("dialog", lambda dialog: dialog.accept())  # the "Remove the payment…?" confirm
+    page.goto(f"/board/orders/{order.number}")
+    page.wait_for_url("**/login?next=*")
+    sign_in(page, staff)
+    page.wait_for_url(f"**/board/orders/{order.number}")
+
+    card = page.locator("#order-payments")
+    card.get_by_role("button", name="Record payment").click()
+    card.locator(".payment-list li", has_text="25.00").wait_for()
+    payment = Payment.get(Payment.order == order.id)
+    assert Order.get_by_id(order.id).payment_status == "paid"
+
+    card.locator("summary", has_text="Remove").click()
+    card.get_by_role("button", name="Remove payment").click()  # no reason yet
+    card.locator(".error", has_text="Say why the payment is removed.").wait_for()
+    assert Payment.select().count() == 1
+
+    page.fill(f"#reason-{payment.id}", "Paid for the neighbour's order")
+    card.get_by_role("button", name="Remove payment").click()
+    page.locator("#timeline", has_text="Paid for the neighbour's order").wait_for()
+    assert page.locator("#order-payments .payment").first.inner_text() == "Unpaid"
+    assert Payment.select().count() == 0
+    assert Order.get_by_id(order.id).payment_status == "unpaid"
