@@ -1,4 +1,4 @@
-"""Language choice, money and time formatting for templates.
+"""Language choice, money, time and phone formatting for templates.
 
 Language codes are the ones users see and the cookie stores: "zh_CN" and "en". Babel
 expands "zh_CN" to the CLDR name "zh_Hans_CN", and Flask-Babel looks the catalog up by
@@ -6,11 +6,15 @@ that name, so the Chinese catalog lives in translations/zh_Hans_CN/ (`make messa
 updates it, `make translations` compiles it).
 """
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
+import phonenumbers
+from babel import dates
 from babel.numbers import format_currency
-from flask import current_app, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask import current_app, has_app_context, has_request_context, request
+from flask_babel import format_datetime, get_locale, to_user_timezone
 
 LOCALES = ("zh_CN", "en")
 LOCALE_COOKIE = "locale"
@@ -38,12 +42,102 @@ def format_money(fen: int | None, currency: str | None = None) -> str:
 
 
 def format_time(value, format: str = "short") -> str:
-    """A stored UTC datetime in the shop's time zone, in the page's language."""
-    return format_datetime(value, format) if value else ""
+    """A stored UTC datetime in the shop's time zone, in the page's language.
+
+    "short": a medium date and a short time, never ambiguous: "Dec 6, 2026, 6:25 PM",
+    "2026年12月6日 18:25". "weekday": the same with the day of the week ("Sun, Dec 6, 2026,
+    6:25 PM", "2026年12月6日周日 18:25"). Any other format is Babel's (a CLDR width like
+    "medium" or a pattern like "yyyy-MM-dd HH:mm").
+    """
+    if not value:
+        return ""
+    if format not in ("short", "weekday"):
+        return format_datetime(value, format)
+    local, locale = to_user_timezone(value), get_locale()
+    return _date_and_time(
+        _day(local, locale, weekday=format == "weekday"),
+        dates.format_time(local, "short", locale=locale),
+        locale,
+    )
+
+
+def format_slot(slot, now: datetime | None = None) -> str:
+    """A booked time slot (models/slots.py BookedSlot) as customers and staff read it: its day
+    with the weekday, its hours, how far off it is, and the admin's label when it says more:
+    "Mon, Dec 7, 2026, 9:00 – 11:00 AM · in 2 days", "2026年12月7日周一 09:00–11:00 · 2天后".
+    A slot that says no time reads as its label."""
+    if slot.starts_at is None:
+        return slot.label
+    parts = [_slot_time(slot.starts_at, slot.ends_at), format_relative(slot.starts_at, now)]
+    return " · ".join(parts + ([slot.note] if slot.note else []))
+
+
+def _slot_time(starts_at: datetime, ends_at: datetime | None) -> str:
+    start, locale = to_user_timezone(starts_at), get_locale()
+    if ends_at is None:
+        return format_time(starts_at, "weekday")
+    end = to_user_timezone(ends_at)
+    if end.date() != start.date():
+        return dates.format_interval(start, end, _skeleton(locale, "yMMMEd"), locale=locale)
+    hours = dates.format_interval(start.time(), end.time(), _skeleton(locale), locale=locale)
+    return _date_and_time(_day(start, locale, weekday=True), hours, locale)
+
+
+def format_relative(moment: datetime, now: datetime | None = None) -> str:
+    """How far a stored UTC time is from now: in hours later today ("in 3 hours"), else in
+    days of the shop's calendar ("in 2 days", "2天后", "1 day ago"), in weeks or months from
+    two weeks on."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    days = (to_user_timezone(moment).date() - to_user_timezone(now).date()).days
+    if days == 0:
+        return dates.format_timedelta(moment - now, add_direction=True, locale=get_locale())
+    return dates.format_timedelta(
+        timedelta(days=days),
+        add_direction=True,
+        granularity="day",
+        threshold=1 if abs(days) >= 14 else float("inf"),  # below two weeks: days
+        locale=get_locale(),
+    )
+
+
+def _day(local: datetime, locale, weekday: bool) -> str:
+    if weekday:
+        return dates.format_skeleton("yMMMEd", local, locale=locale)
+    return dates.format_date(local, "medium", locale=locale)
+
+
+def _date_and_time(day: str, time: str, locale) -> str:
+    return dates.get_datetime_format("medium", locale=locale).replace("'", "").format(time, day)
+
+
+def _skeleton(locale, date_part: str = "") -> str:
+    """The locale's own clock: 12 hours with AM/PM in English, 24 hours in Chinese."""
+    clock = "hm" if "h" in dates.get_time_format("short", locale=locale).pattern else "Hm"
+    return date_part + clock
+
+
+def format_phone(e164: str | None) -> str:
+    """A stored E.164 number as people in the shop's region write it: 139 0001 7143 (a number
+    of another country keeps its +code). The one way pages show a phone number."""
+    region = current_app.config["SHOP_PHONE_REGION"] if has_app_context() else "CN"
+    return _phone_text(e164 or "", region)
+
+
+@lru_cache(maxsize=4096)  # an export shows the same few thousand numbers again and again
+def _phone_text(e164: str, region: str) -> str:
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    national = phonenumbers.region_code_for_number(number) == region
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
 
 
 def init_app(app) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["datetime"] = format_time
+    app.jinja_env.filters["slot"] = format_slot
+    app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.globals["LOCALES"] = {"zh_CN": "中文", "en": "English"}
     app.jinja_env.globals["get_locale"] = get_locale

@@ -26,7 +26,7 @@ from models.customer_tags import remove_tag as remove_customer_tag
 from models.errors import DomainError
 from models.lifecycle import STATUS_LABELS
 from models.notes import NOTE_KINDS
-from models.order_text import PAYMENT_LABELS, display_phone, lines_text
+from models.order_text import PAYMENT_LABELS, lines_text
 from models.queries import Cursor
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
@@ -52,7 +52,6 @@ def index():
         "after": after,
         "here": _url(customer_filter),
         "more_url": _url(customer_filter, after=page.next) if page.next else None,
-        "display_phone": display_phone,
     }
     if after and wants_fragment():  # "More" appends the next page's rows
         return render_template(MORE, **context)
@@ -78,7 +77,6 @@ def _card_context(customer: Customer, tag_form=None) -> dict:
         "customer": customer,
         "totals": customer_totals([customer.id]).get(customer.id, NO_ORDERS),
         "tag_form": tag_form or TagForm(formdata=None),
-        "display_phone": display_phone,
     }
 
 

@@ -215,10 +215,17 @@ def _sample_order(template, actor_name: str):
     ] or [SimpleNamespace(name=_("Apples"), quantity=2, line_total=2500)]
     point_ids = settings.get("pickup_point_ids") or []
     point = PickupPoint.get_or_none(PickupPoint.id.in_(point_ids)) if point_ids else None
+    fields = draft.get("fields") or []
+    answers = {  # the first slot of each time-slot field
+        spec["name"]: str(spec["slots"][0]["id"])
+        for spec in fields
+        if spec.get("type") == "time_slot" and spec.get("slots")
+    }
     order = SimpleNamespace(
         number=1024,
         tracking_token="sample",
-        template_version=SimpleNamespace(title=template.title),
+        template_version=SimpleNamespace(title=template.title, fields=fields),
+        answers=answers,
         customer=SimpleNamespace(name=_("Wang Fang")),
         status="confirmed",
         total=sum(line.line_total for line in lines),

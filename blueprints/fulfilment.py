@@ -21,7 +21,7 @@ from models.fulfilment import (
 )
 from models.lifecycle import STATUS_LABELS, Actor
 from models.order_filters import OrderFilter
-from models.order_text import PAYMENT_LABELS, display_phone, lines_text
+from models.order_text import PAYMENT_LABELS, lines_text
 from models.payments import METHODS
 from models.pickup import PickupPoint
 from models.pickup_points import active_pickup_points
@@ -76,7 +76,6 @@ def _row_context(point) -> dict:
         "labels": STATUS_LABELS,
         "payment_labels": PAYMENT_LABELS,
         "payment_methods": METHODS,
-        "display_phone": display_phone,
         "lines_text": lines_text,
     }
 

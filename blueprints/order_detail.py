@@ -34,7 +34,7 @@ from models.order_detail import (
     timeline_of,
 )
 from models.order_editing import edit_order
-from models.order_text import PAYMENT_LABELS, answer_rows, display_phone, product_names
+from models.order_text import PAYMENT_LABELS, answer_rows, product_names
 from models.ordering import SlotFull
 from models.payments import (
     METHODS,
@@ -129,7 +129,6 @@ def _customer_context(order, oob_timeline=False) -> dict:
     return _timeline_context(order, oob_timeline) | {
         "history": customer_history(order.customer),
         "tag_form": TagForm(formdata=None),
-        "display_phone": display_phone,
     }
 
 

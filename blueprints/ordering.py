@@ -12,11 +12,14 @@ from htmx_flask import make_response
 from blueprints.rendering import render
 from forms.checkout import build_checkout_form
 from forms.order_form import build_order_form, cleaned_answers, requested_lines
+from forms.steppers import STEP, quantity_limits, stepped
+from i18n import format_slot
 from models.activity import OPEN, STATE_TITLES, load_activity, quote
 from models.chain import chain_for, chain_stamp
 from models.checkout import submit_order
 from models.errors import DomainError, OutOfStock
 from models.ordering import SlotFull
+from models.slots import describe, next_free_slot
 
 bp = Blueprint("ordering", __name__, url_prefix="/f")
 
@@ -57,6 +60,21 @@ def _page(activity, form, checkout, status=200, **extra):
     )
 
 
+def point_at_next_slot(form, activity, name: str) -> None:
+    """After the chosen slot of field `name` filled up: untick it, and name and mark the
+    next free one."""
+    field, spec = form[name], activity.version.field(name)
+    full, field.data = field.data, None
+    free = next_free_slot(spec, activity.slots_left.get(name, {}), full)
+    field.suggested = free
+    message = _("This time slot has just been fully booked.")
+    if free is None:
+        field.errors = [message + " " + _("No other slot has a place left.")]
+        return
+    slot = describe(spec, free)
+    field.errors = [message + " " + _("The next free one is %(slot)s.", slot=format_slot(slot))]
+
+
 def mark_short_lines(form, version, short: dict[int, int]) -> None:
     """Put "only N left" on each product line that could not be filled."""
     for spec in version.fields:
@@ -93,6 +111,9 @@ def form_page(slug):
 def submit(slug):
     activity = _activity(slug)
     form, checkout = _forms(activity, request.form)
+    if STEP in request.form:  # a − or + button without JavaScript: show the form again
+        form, checkout = _forms(activity, stepped(request.form, quantity_limits(form)))
+        return _page(activity, form, checkout)
     valid = form.validate_on_submit()
     if not (checkout.validate() and valid):
         return _page(activity, form, checkout, status=422)
@@ -112,8 +133,9 @@ def submit(slug):
         mark_short_lines(form, activity.version, error.details.get("short", {}))
         return _page(load_activity(slug), form, checkout, status=422)
     except SlotFull as error:
-        form[error.details["field"]].errors = [str(error)]
-        return _page(load_activity(slug), form, checkout, status=422)
+        activity = load_activity(slug)
+        point_at_next_slot(form, activity, error.details["field"])
+        return _page(activity, form, checkout, status=422)
     except DomainError as error:
         form.form_errors.append(str(error))
         return _page(activity, form, checkout, status=422)

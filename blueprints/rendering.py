@@ -1,10 +1,15 @@
 """One template per page; htmx requests get only the part they swap."""
 
 import re
+from urllib.parse import urlsplit
 
-from flask import redirect, render_template
+from flask import g, redirect, render_template
 from htmx_flask import make_response, request
 from markupsafe import Markup, escape
+
+from models.form_template import FormTemplateVersion
+from models.order import Order
+from models.slots import BookedSlot, booked_slots, describe
 
 
 def wants_fragment() -> bool:
@@ -31,16 +36,21 @@ def go(target: str):
 
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
+URL_TAIL = ".,;:!?)。，"
+SENTENCE_END = re.compile(r".*[.!?。！？]")
 
 
-def paragraphs(text: str) -> Markup:
-    """Plain text an admin typed, safe for a page: paragraphs, line breaks, clickable links."""
+def paragraphs(text: str, omit: str = "") -> Markup:
+    """Plain text an admin typed, safe for a page: paragraphs, line breaks, clickable links.
+    A link to the path `omit` (the page the text is shown on, on any host) is left out with
+    the words that lead to it ("Follow your order: <link>")."""
+    text = _without_link(text or "", omit) if omit else text
     blocks = [block for block in re.split(r"\n\s*\n", (text or "").strip()) if block.strip()]
 
     def linked(line: str) -> Markup:
         parts, last = [], 0
         for match in LINK.finditer(line):
-            url = match.group(0).rstrip(".,;:!?)。，")
+            url = match.group(0).rstrip(URL_TAIL)
             parts += [escape(line[last : match.start()])]
             parts += [Markup('<a href="{0}" rel="nofollow noopener">{0}</a>').format(url)]
             last = match.start() + len(url)
@@ -52,5 +62,40 @@ def paragraphs(text: str) -> Markup:
     )
 
 
+def _without_link(text: str, path: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        for match in reversed(list(LINK.finditer(line))):
+            link = match.group(0).rstrip(URL_TAIL)
+            if urlsplit(link).path.rstrip("/") != path.rstrip("/"):
+                continue
+            before, after = line[: match.start()].rstrip(), line[match.start() + len(link) :]
+            if before.endswith((":", "：")):  # the label of the link goes with it
+                kept = SENTENCE_END.match(before[:-1])
+                before = kept.group(0) if kept else ""
+            after = after if after[:1] in tuple(URL_TAIL) else " " + after.lstrip()
+            line = (before + after).strip()
+        if line.strip() or not lines or lines[-1].strip():
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def order_slots(order: Order) -> list[BookedSlot]:
+    """The time slots `order` booked; each form version's fields are read once per request
+    (a board page shows many orders of the same few versions)."""
+    if "template_version" in order.__rel__:
+        return booked_slots(order.template_version.fields, order.answers)
+    cache = g.setdefault("version_fields", {})
+    if order.template_version_id not in cache:
+        cache[order.template_version_id] = (
+            FormTemplateVersion.select(FormTemplateVersion.fields)
+            .where(FormTemplateVersion.id == order.template_version_id)
+            .scalar()
+        )
+    return booked_slots(cache[order.template_version_id], order.answers)
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.globals["order_slots"] = order_slots
+    app.jinja_env.globals["describe_slot"] = describe

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.qr import qr_svg
-from blueprints.rendering import render
+from blueprints.rendering import order_slots, render
 from forms.quantity_change import build_quantity_form
+from forms.steppers import STEP, quantity_limits, stepped
 from models.activity import offered_products
 from models.errors import DomainError, OutOfStock
 from models.lifecycle import STATUS_LABELS
@@ -19,6 +20,7 @@ from models.tracking import (
     change_by_customer,
     customer_may_change,
     customer_timeline,
+    customer_view,
     poll_stamp,
 )
 
@@ -34,9 +36,13 @@ def _order(token: str) -> Order:
     return order
 
 
-def _page(order: Order, status: int = 200, error: str = "", change_form=None):
+def _page(order: Order, status: int = 200, error: str = "", change_form=None, polled=False):
+    """The page, or its live part for htmx. `polled`: a refresh the page asked for by itself,
+    which keeps a change the customer is typing (hx-preserve) while what it depends on
+    (customer_view) is unchanged."""
     url = url_for(".order_page", token=order.tracking_token, _external=True)
     may_change = customer_may_change(order)
+    editing = change_form is not None  # the customer's own numbers: keep the form open
     if may_change and change_form is None:
         change_form = build_quantity_form(order, offered_products(order.template_version))
     return render(
@@ -45,6 +51,7 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None):
         status=status,
         order=order,
         lines=list(order.lines),
+        slots=order_slots(order),
         timeline=customer_timeline(order),
         messages=customer_messages(order),
         stamp=poll_stamp(order.tracking_token),
@@ -52,6 +59,9 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None):
         payment_labels=PAYMENT_LABELS,
         may_change=may_change,
         change_form=change_form,
+        seen=customer_view(order),
+        keep_edit=polled,
+        editing=editing,
         error=error,
         qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
         page_url=url,
@@ -71,35 +81,43 @@ def poll(token):
         abort(404)
     if request.args.get("v") == stamp:
         return "", 204
-    return _page(_order(token))
+    return _page(_order(token), polled=True)
+
+
+def _after_change(order: Order, token: str):
+    if request.htmx:
+        return _page(Order.get_by_id(order.id))
+    return redirect(url_for(".order_page", token=token), code=303)
 
 
 @bp.post("/<token>/cancel")
 def cancel(token):
     order = _order(token)
     try:
-        cancel_by_customer(order, request.form.get("version", type=int))
+        cancel_by_customer(order, request.form.get("version", type=int), request.form.get("seen"))
     except DomainError as error:
         return _page(Order.get_by_id(order.id), status=422, error=str(error))
-    if request.htmx:
-        return _page(Order.get_by_id(order.id))
-    return redirect(url_for(".order_page", token=token), code=303)
+    return _after_change(order, token)
 
 
 @bp.post("/<token>/change")
 def change(token):
     order = _order(token)
-    form = build_quantity_form(order, offered_products(order.template_version), request.form)
+    products = offered_products(order.template_version)
+    form = build_quantity_form(order, products, request.form)
+    if STEP in request.form:  # a − or + button without JavaScript: show the form again
+        form = build_quantity_form(order, products, stepped(request.form, quantity_limits(form)))
+        return _page(order, change_form=form)
     if not form.validate():
         return _page(order, status=422, change_form=form)
     try:
-        change_by_customer(order, request.form.get("version", type=int), form.quantities())
+        change_by_customer(
+            order, request.form.get("version", type=int), form.quantities(), form.seen.data
+        )
     except OutOfStock as error:
         for product_id, left in error.details.get("short", {}).items():
             form[f"qty-{product_id}"].errors = [_("Only %(count)s left.", count=left)]
         return _page(Order.get_by_id(order.id), status=422, error=str(error), change_form=form)
     except DomainError as error:
         return _page(Order.get_by_id(order.id), status=422, error=str(error), change_form=form)
-    if request.htmx:
-        return _page(Order.get_by_id(order.id))
-    return redirect(url_for(".order_page", token=token), code=303)
+    return _after_change(order, token)

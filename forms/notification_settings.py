@@ -78,6 +78,7 @@ VARIABLES = {  # docs/notifications.md; a test keeps this list in step with the 
     "pickup_address": _l("the pickup point's address"),
     "pickup_window": _l("the pickup point's pickup time"),
     "address": _l("the delivery address"),
+    "time_slot": _l("the booked time slot: its day, hours and how far off it is"),
     "items": _l("the lines: each with name, quantity and amount"),
     "items_text": _l("the lines as text, one “name × quantity” per line"),
     "assignee": _l("who the order is given to"),

@@ -12,7 +12,6 @@ not sent.
 """
 
 import logging
-import re
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -30,7 +29,7 @@ from models.notifications import NOTICES, notice_settings
 from models.order import OPEN_STATUSES, Order, OrderEvent
 from models.outbox import Outbox, add_work
 from models.rules import plan_scheduled_rules
-from models.shop_time import to_utc
+from models.slots import slot_start
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,6 @@ CANCELLABLE = tuple(
     frm for (frm, to), who in TRANSITIONS.items() if to == "cancelled" and "system" in who
 )
 LATEST = timedelta(days=1)  # a reminder later than this is dropped
-SLOT_START = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
 
 
 def run_automation(now: datetime | None = None) -> dict[str, int]:
@@ -139,19 +137,6 @@ def plan_pickup_reminders(now: datetime) -> int:
         ]
         planned += plan_order_notices("pickup_reminder", ids, version)
     return planned
-
-
-def slot_start(slot: dict) -> datetime | None:
-    """When a time slot starts (naive UTC): its `starts_at` ("YYYY-MM-DDTHH:MM", shop time),
-    else an id that begins with a date and time (like the demo's "2024-06-01 09:00–11:00")."""
-    for text in (slot.get("starts_at"), str(slot.get("id", ""))):
-        match = SLOT_START.match(text or "")
-        if match:
-            try:
-                return to_utc(datetime.strptime(f"{match[1]} {match[2]}", "%Y-%m-%d %H:%M"))
-            except ValueError:
-                continue
-    return None
 
 
 def plan_order_notices(name: str, order_ids: list[int], version: FormTemplateVersion) -> int:

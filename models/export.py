@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from peewee import fn
 
+from i18n import format_phone
 from models.customer import Customer
 from models.form_template import FormTemplate, FormTemplateVersion
 from models.lifecycle import STATUS_LABELS
@@ -34,7 +35,6 @@ from models.order_text import (
     PAYMENT_LABELS,
     SILENT_TYPES,
     answer_text,
-    display_phone,
     lines_text,
     product_names,
 )
@@ -192,7 +192,7 @@ def order_row(order, customer, lines, lookups: _Lookups) -> list:
         shop_time(order.created_at, lookups.zone),
         shop_time(order.updated_at, lookups.zone),
         customer.name,
-        display_phone(customer.phone),
+        format_phone(customer.phone),
         lookups.points.get(order.pickup_point_id, ""),
         order.address,
         lines_text((line.name, line.quantity) for line in lines),

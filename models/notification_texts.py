@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from i18n import format_money, format_time
+from i18n import format_money, format_slot, format_time
 from models.lifecycle import STATUS_LABELS
 from models.order import Order, OrderEvent
+from models.slots import booked_slots
 
 MAX_LENGTH = 5000
 SAFE_FILTERS = (
@@ -76,6 +77,9 @@ def template_variables(order: Order, event: OrderEvent) -> dict:
         "pickup_address": point.address if point else "",
         "pickup_window": point.window if point else "",
         "address": order.address,
+        "time_slot": "; ".join(
+            format_slot(slot) for slot in booked_slots(order.template_version.fields, order.answers)
+        ),
         "items": [
             {"name": line.name, "quantity": line.quantity, "amount": format_money(line.line_total)}
             for line in lines

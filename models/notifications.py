@@ -44,7 +44,8 @@ NOTICES = {
                 "subject": _l("We received your order #{{ order_number }}"),
                 "body": _l(
                     "Hello {{ customer_name }},\n\nthank you for your order #{{ order_number }} "
-                    "({{ activity }}), total {{ total }}:\n{{ items_text }}\n\n"
+                    "({{ activity }}), total {{ total }}:\n{{ items_text }}\n"
+                    "{% if time_slot %}Booked for: {{ time_slot }}\n{% endif %}\n"
                     "We will tell you when its status changes. "
                     "Follow your order: {{ tracking_url }}"
                 ),

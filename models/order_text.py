@@ -8,36 +8,18 @@ bool, or {product_id: quantity} with string keys.
 """
 
 from datetime import date
-from functools import lru_cache
 
-import phonenumbers
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from i18n import format_phone
 from models.catalog import Product
-from models.customer import default_region
 from models.form_template import FormTemplateVersion
 
 SILENT_TYPES = ("heading",)  # section titles hold no answer
 
 PAYMENT_LABELS = {"unpaid": _l("Unpaid"), "paid": _l("Paid"), "refunded": _l("Refunded")}
-
-
-def display_phone(e164: str) -> str:
-    """+8613800138000 -> 138 0013 8000 in the shop's region, +1 212-555-0100 elsewhere."""
-    return _phone_text(e164 or "", default_region())
-
-
-@lru_cache(maxsize=4096)  # an export shows the same few thousand numbers again and again
-def _phone_text(e164: str, region: str) -> str:
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    national = phonenumbers.region_code_for_number(number) == region
-    style = phonenumbers.PhoneNumberFormat
-    return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
 
 
 def offered_product_ids(version: FormTemplateVersion) -> list[int]:
@@ -69,7 +51,7 @@ def answer_text(spec: dict, value, names: dict[int, str], *, iso_dates: bool = F
     if kind == "consent":
         return _("Yes") if value else _("No")
     if kind == "phone":
-        return display_phone(str(value))
+        return format_phone(str(value))
     if kind == "date":
         return str(value) if iso_dates else format_date(date.fromisoformat(value), "medium")
     if kind == "time_slot":

@@ -34,6 +34,8 @@ ROW_COLUMNS = (
     Order.template,
     Order.pickup_point,
     Order.assignee,
+    Order.template_version,  # with the answers: the booked time slot (blueprints/rendering.py)
+    Order.answers,
     Customer.id,
     Customer.name,
     Customer.phone,

@@ -1,5 +1,16 @@
-"""What the customer's tracking page says: the order's timeline in the customer's words."""
+"""What the customer's tracking page says (the order's timeline in the customer's words), and
+what the customer may do there: change quantities or cancel while the order is pending.
 
+A customer's change is checked against what they saw, not against the order's version: the
+shop's own bookkeeping (a rule assigning the order a second after it was placed, a tag, a
+reminder, a note) changes the version but nothing the customer sees, so it must not turn
+their change down. The page carries `customer_view(order)`, a digest of what it shows that a
+change depends on (status, payment, lines, total); a change is refused as stale only when
+that differs on the stored order.
+"""
+
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -7,15 +18,23 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from models.activity import has_closed
+from models.db import db, locked
 from models.deliveries import InboxMessage
-from models.errors import DomainError
+from models.errors import DomainError, StaleOrder
 from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderEvent
+from models.order import Order, OrderEvent, OrderLine
 from models.order_editing import edit_order
 
 
 class ChangeClosed(DomainError):
     message = _l("This order can no longer be changed online. Please contact the shop.")
+
+
+class ChangedByShop(StaleOrder):
+    message = _l(
+        "The shop changed this order a moment ago; it is shown as it is now. "
+        "Check it and make your change again."
+    )
 
 
 STATUS_WORDS = {
@@ -90,23 +109,50 @@ def customer_may_change(order: Order) -> bool:
     return order.status == "pending" and not has_closed(order.template)
 
 
-def cancel_by_customer(order: Order, expected_version: int | None) -> Order:
-    """Cancel as the customer (stock and places are given back); StaleOrder if it changed."""
-    if not customer_may_change(order):
-        raise ChangeClosed()
-    return transition_order(
-        order, "cancelled", Actor.of_customer(order.customer), expected_version=expected_version
+def customer_view(order: Order) -> str:
+    """A digest of what the tracking page shows that a customer's change depends on: the
+    status, the payment, the lines and the totals (not who handles the order, its tags or
+    its notes)."""
+    lines = sorted(
+        OrderLine.select(OrderLine.product, OrderLine.quantity, OrderLine.unit_price)
+        .where(OrderLine.order == order.id)
+        .tuples()
     )
+    seen = [order.status, order.payment_status, order.total, order.delivery_fee, lines]
+    return hashlib.sha256(json.dumps(seen, default=str).encode()).hexdigest()[:16]
 
 
-def change_by_customer(order: Order, expected_version: int, quantities: dict[int, int]) -> Order:
+def _as_seen(order: Order, expected_version: int | None, seen: str | None) -> Order:
+    """The order as stored, locked for the customer's change, if the customer may still
+    change it and it still looks as it did on their page (at `expected_version`, or with
+    `seen` as its customer_view). Call inside a transaction."""
+    current = locked(Order.select().where(Order.id == order.id)).get()
+    if not customer_may_change(current):
+        raise ChangeClosed()
+    if current.version != expected_version and (not seen or seen != customer_view(current)):
+        raise ChangedByShop()
+    return current
+
+
+def cancel_by_customer(order: Order, expected_version: int | None, seen: str | None = None):
+    """Cancel as the customer (stock and places are given back). Raises ChangeClosed, or
+    ChangedByShop when the order no longer looks as the customer saw it."""
+    with db.atomic():
+        current = _as_seen(order, expected_version, seen)
+        return transition_order(current, "cancelled", Actor.of_customer(current.customer))
+
+
+def change_by_customer(
+    order: Order, expected_version: int | None, quantities: dict[int, int], seen: str | None = None
+) -> Order:
     """Set the order's quantities as the customer; stock moves by the difference in the same
-    transaction. Raises ChangeClosed, StaleOrder, OutOfStock or EmptyOrder (see edit_order)."""
-    if not customer_may_change(order):
-        raise ChangeClosed()
-    return edit_order(
-        order,
-        actor=Actor.of_customer(order.customer),
-        expected_version=expected_version,
-        quantities=quantities,
-    )
+    transaction. Raises ChangeClosed, ChangedByShop, OutOfStock or EmptyOrder (see
+    edit_order)."""
+    with db.atomic():
+        current = _as_seen(order, expected_version, seen)
+        return edit_order(
+            current,
+            actor=Actor.of_customer(current.customer),
+            expected_version=current.version,
+            quantities=quantities,
+        )

@@ -570,7 +570,7 @@ def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(signed_in, post)
     assert "- Apples: CN¥12.50" in chat
     assert "- East gate, 88 River Rd (Sat 10-12)" in chat
     assert "Delivery: CN¥8.00, free for orders from CN¥99.50" in chat
-    assert "Orders close: 1/4/30, 8:00\u202fPM" in chat
+    assert "Orders close: Jan 4, 2030, 8:00\u202fPM" in chat
     assert chat.rstrip().endswith("Order here: http://localhost/f/friday-fruit")
 
 

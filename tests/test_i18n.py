@@ -190,11 +190,13 @@ NAIVE_UTC = datetime(2026, 1, 1, 16, 30)
 def test_times_are_shown_in_the_shop_time_zone(app, stored):
     assert app.config["SHOP_TIMEZONE"] == "Asia/Shanghai"
     with app.test_request_context(headers=ZH):
-        assert i18n.format_time(stored) == "2026/1/2 00:30"
+        assert i18n.format_time(stored) == "2026年1月2日 00:30"
+        assert i18n.format_time(stored, "weekday") == "2026年1月2日周五 00:30"
         assert i18n.format_time(stored, "medium") == "2026年1月2日 00:30:00"
         assert i18n.format_time(stored, "yyyy-MM-dd HH:mm") == "2026-01-02 00:30"
     with app.test_request_context(headers=EN):
-        assert i18n.format_time(stored) == "1/2/26, 12:30\u202fAM"
+        assert i18n.format_time(stored) == "Jan 2, 2026, 12:30\u202fAM"
+        assert i18n.format_time(stored, "weekday") == "Fri, Jan 2, 2026, 12:30\u202fAM"
         assert i18n.format_time(stored, "medium") == "Jan 2, 2026, 12:30:00\u202fAM"
 
 
@@ -206,11 +208,13 @@ def test_a_missing_time_is_blank(app):
 def test_templates_format_with_the_money_and_datetime_filters(app):
     source = "{{ total|money }} {{ at|datetime }}"
     with app.test_request_context(headers=ZH):
-        assert render_template_string(source, total=1250, at=NAIVE_UTC) == "¥12.50 2026/1/2 00:30"
+        assert (
+            render_template_string(source, total=1250, at=NAIVE_UTC) == "¥12.50 2026年1月2日 00:30"
+        )
     with app.test_request_context(headers=EN):
         assert (
             render_template_string(source, total=1250, at=NAIVE_UTC)
-            == "CN¥12.50 1/2/26, 12:30\u202fAM"
+            == "CN¥12.50 Jan 2, 2026, 12:30\u202fAM"
         )
 
 
@@ -310,3 +314,19 @@ def test_the_shop_speaks_chinese_unless_told_otherwise(monkeypatch, tmp_path):
 
     monkeypatch.delenv("DEFAULT_LOCALE", raising=False)
     assert config.from_environment(tmp_path)["DEFAULT_LOCALE"] == "zh_CN"
+
+
+@pytest.mark.parametrize(
+    ("region", "e164", "shown"),
+    [
+        ("CN", "+8613900017143", "139 0001 7143"),
+        ("CN", "+12125550100", "+1 212-555-0100"),  # another country keeps its code
+        ("US", "+12125550100", "(212) 555-0100"),
+        ("US", "+8613900017143", "+86 139 0001 7143"),
+        ("CN", "not a number", "not a number"),
+    ],
+)
+def test_phones_read_as_people_in_the_shops_region_write_them(app, region, e164, shown):
+    app.config["SHOP_PHONE_REGION"] = region
+    with app.test_request_context(headers=EN):
+        assert render_template_string("{{ phone|phone }}", phone=e164) == shown

@@ -340,3 +340,97 @@ def test_the_back_button_after_htmx_gets_the_whole_page(client, shop):
     html = client.get(f"/f/{slug_of(shop['version'])}", headers=headers).get_data(as_text=True)
 
     assert html.lstrip().startswith("<!doctype html>")
+
+
+# --- steppers, blank quantities, one-or-none tick boxes, the next free slot (issue 12) ------------
+
+
+def test_quantity_boxes_start_blank_between_minus_and_plus_buttons(client, shop):
+    html, _ = open_form(client, shop["version"])
+    apples = shop["apples"].id
+
+    box = re.search(rf'<input[^>]*name="items-{apples}"[^>]*>', html).group(0)
+    assert 'value=""' in box and 'placeholder="0"' in box
+    for step in ("-1", "+1"):
+        assert re.search(rf'<button type="submit" name="step" value="items-{apples}:\{step}"', html)
+
+
+@pytest.mark.parametrize(
+    ("typed", "step", "shown"),
+    [
+        ("2", "+1", "3"),
+        ("", "+1", "1"),
+        ("1", "-1", ""),
+        ("", "-1", ""),
+        ("5", "+1", "5"),
+        ("lots", "+1", "1"),
+    ],
+)
+def test_a_step_shows_the_form_again_with_the_quantity_changed_and_places_nothing(
+    client, shop, typed, step, shown
+):
+    _, hidden = open_form(client, shop["version"])
+    apples = shop["apples"].id
+    data = filled(hidden, shop, **{f"items-{apples}": typed, "step": f"items-{apples}:{step}"})
+
+    response = client.post(f"/f/{slug_of(shop['version'])}", data=data, headers=EN)
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert re.search(rf'name="items-{apples}"[^>]*value="{shown}"', html)  # within 0 and 5
+    assert 'value="王小明"' in html and "ring twice" in html  # what was typed is kept
+    assert 'class="alert"' not in html
+    assert Order.select().count() == 0 and stock_of(shop["apples"]).reserved == 0
+
+
+def test_a_step_for_an_input_not_on_the_form_changes_nothing(client, shop):
+    _, hidden = open_form(client, shop["version"])
+    data = filled(hidden, shop, step="csrf_token:+1")
+    response = client.post(f"/f/{slug_of(shop['version'])}", data=data, headers=EN)
+    assert response.status_code == 200 and Order.select().count() == 0
+
+
+def test_a_product_taken_once_or_not_at_all_is_a_tick_box(client, app_context):
+    cleaning = make_product(None, price=12000, name="Cleaning")
+    windows = make_product(None, price=6000, name="Windows")
+    version = make_activity([cleaning, windows], limit=1, kind="service")
+    html, hidden = open_form(client, version)
+    box = re.search(rf'<input[^>]*name="items-{cleaning.id}"[^>]*>', html).group(0)
+    assert 'type="checkbox"' in box and 'value="1"' in box and "checked" not in box
+    assert f'value="items-{cleaning.id}:+1"' not in html  # no steppers for one or none
+    data = {**hidden, "name": "Zhao", "phone": "13800138002", f"items-{cleaning.id}": "1"}
+
+    response = client.post(f"/f/{slug_of(version)}", data=data, headers=EN)
+
+    assert response.status_code == 303
+    [line] = Order.get().lines
+    assert (line.name, line.quantity) == ("Cleaning", 1)
+    nothing = client.post(f"/f/{slug_of(version)}", data={**data, f"items-{cleaning.id}": ""})
+    assert nothing.status_code == 422 and "Choose at least one item." in text_of(nothing)
+
+
+def test_a_slot_that_just_filled_up_is_unticked_and_the_next_free_one_named(client, app_context):
+    cleaning = make_product(None, price=12000, name="Cleaning")
+    later = utcnow() + timedelta(days=3)
+    slots = [
+        {"id": "a", "label": "First", "capacity": 1, "starts_at": f"{later:%Y-%m-%d}T09:00"},
+        {"id": "b", "label": "Second", "capacity": 1, "starts_at": f"{later:%Y-%m-%d}T11:00"},
+        {"id": "c", "label": "Third", "capacity": 5, "starts_at": f"{later:%Y-%m-%d}T14:00"},
+    ]
+    field = {"name": "slot", "type": "time_slot", "label": "When", "required": True, "slots": slots}
+    version = make_activity([cleaning], kind="service", extra_fields=[field])
+    _, hidden = open_form(client, version)
+    order_for(version, [(cleaning, 1)], answers={"slot": "b"})
+    order_for(version, [(cleaning, 1)], answers={"slot": "a"})  # while the customer typed
+    data = {**hidden, "name": "Zhao", "phone": "13800138002", f"items-{cleaning.id}": "1"}
+
+    response = client.post(f"/f/{slug_of(version)}", data={**data, "slot": "a"}, headers=EN)
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "This time slot has just been fully booked. The next free one is " in text_of(response)
+    assert re.search(r"The next free one is \w{3}, \w{3} \d+, \d{4}, 2:00", text_of(response))
+    assert not re.search(r'<input[^>]*checked[^>]*value="a"', html)
+    assert re.search(r'<input disabled[^>]*value="a"', html)
+    assert re.search(r'<label class="option suggested"><input[^>]*value="c"', html)
+    assert 'value="Zhao"' in html

@@ -67,7 +67,6 @@ def test_a_customer_orders_on_a_phone_and_follows_the_order_live(new_page, activ
     assert customer.get_by_text("Pending").is_visible()
     assert customer.locator(".lines").get_by_text("Total").is_visible()
     number = re.search(r"Order #(\d+)", customer.content()).group(1)
-    customer.screenshot(path=SCREENSHOTS / "tracking-phone.png", full_page=True)
 
     staff = new_page("desktop")
     sign_in_as_staff(staff)

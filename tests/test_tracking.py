@@ -7,15 +7,24 @@ import pytest
 
 from models.assignment import assign_order
 from models.base import utcnow
+from models.customer_tags import tag_customer
 from models.form_template import FormTemplate
 from models.lifecycle import Actor, transition_order
 from models.order import Note, Order
+from models.order_editing import edit_order
 from models.payments import record_payment
 from models.pickup import PickupPoint
-from models.tracking import poll_stamp
+from models.tracking import change_by_customer, customer_view, poll_stamp
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for, stock_of
-from tests.helpers import csrf_token_from, make_user, selects, sql_statements
+from tests.helpers import (
+    csrf_token_from,
+    hidden_inputs,
+    make_user,
+    race,
+    selects,
+    sql_statements,
+)
 
 EN = {"Accept-Language": "en"}
 HTMX = {"HX-Request": "true", **EN}
@@ -252,3 +261,182 @@ def test_the_customer_sees_when_the_shop_received_their_payment(client, placed):
         "The shop received part of your payment."
     )
     assert "WeChat" not in page and staff.name not in page
+
+
+# --- the shop's own bookkeeping does not refuse a customer's change (issue 12) -------------------
+
+
+def page_inputs(client, order) -> dict:
+    """What the change form on the customer's page sends: CSRF token, version, seen."""
+    return hidden_inputs(
+        client.get(f"/o/{order.tracking_token}", headers=EN).get_data(as_text=True)
+    )
+
+
+def post_change(client, order, inputs: dict, quantities: dict, headers=HTMX):
+    data = {k: inputs[k] for k in ("csrf_token", "version", "seen")}
+    data |= {f"qty-{pid}": str(qty) for pid, qty in quantities.items()}
+    return client.post(f"/o/{order.tracking_token}/change", data=data, headers=headers)
+
+
+def test_a_change_after_the_shops_rule_assigned_the_order_is_applied(client, placed):
+    order, apples = placed["order"], placed["apples"]
+    inputs = page_inputs(client, order)
+    assigned = assign_order(order, make_user("staff"), Actor.rule("Assign by pickup point"))
+    tag_customer(assigned, "regular", Actor.rule("Tag regulars"))
+    Note.create(order=order, author=make_user("staff"), body="Called, all fine")
+
+    response = post_change(client, order, inputs, {apples.id: 5})
+
+    assert response.status_code == 200, text_of(response)
+    assert "You changed the order." in text_of(response)
+    stored = Order.get_by_id(order.id)
+    assert (stored.total, stored.assignee_id) == (6250, assigned.assignee_id)
+    assert stock_of(apples).reserved == 5
+
+
+def test_cancelling_after_the_shops_rule_assigned_the_order_works(client, placed):
+    order = placed["order"]
+    inputs = page_inputs(client, order)
+    assign_order(order, make_user("staff"), Actor.rule("Assign by pickup point"))
+
+    data = {k: inputs[k] for k in ("csrf_token", "version", "seen")}
+    response = client.post(f"/o/{order.tracking_token}/cancel", data=data, headers=HTMX)
+
+    assert response.status_code == 200, text_of(response)
+    assert Order.get_by_id(order.id).status == "cancelled"
+    assert stock_of(placed["apples"]).reserved == 0
+
+
+@pytest.mark.parametrize("what", ["lines", "payment"])
+def test_a_change_is_refused_when_something_the_customer_sees_changed(client, placed, what):
+    order, apples, staff = placed["order"], placed["apples"], make_user("staff")
+    inputs = page_inputs(client, order)
+    if what == "lines":
+        edit_order(
+            order,
+            actor=Actor.of_user(staff),
+            expected_version=order.version,
+            quantities={apples.id: 4},
+        )
+    else:
+        record_payment(order, None, "cash", Actor.of_user(staff), expected_version=order.version)
+    before = Order.get_by_id(order.id)
+
+    response = post_change(client, order, inputs, {apples.id: 1})
+
+    assert response.status_code == 422
+    assert "The shop changed this order a moment ago" in text_of(response)
+    after = Order.get_by_id(order.id)
+    assert (after.version, after.total) == (before.version, before.total)
+
+
+def test_a_step_without_javascript_shows_the_form_again_and_changes_nothing(client, placed):
+    order, apples = placed["order"], placed["apples"]
+    inputs = page_inputs(client, order)
+    data = {k: inputs[k] for k in ("csrf_token", "version", "seen")}
+    data |= {f"qty-{apples.id}": "3", "step": f"qty-{apples.id}:+1"}
+
+    response = client.post(f"/o/{order.tracking_token}/change", data=data, headers=EN)
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert re.search(rf'name="qty-{apples.id}"[^>]*value="4"', html)
+    assert re.search(r'<details class="change" id="change-\w+" open', html)
+    assert Order.get_by_id(order.id).version == order.version
+
+
+def test_the_poll_keeps_a_change_in_progress_unless_what_it_depends_on_changed(client, placed):
+    order, apples = placed["order"], placed["apples"]
+    page = client.get(f"/o/{order.tracking_token}", headers=EN).get_data(as_text=True)
+    form_id = re.search(r'<details class="change" id="(change-\w+)"', page).group(1)
+    assert "hx-preserve" not in page
+
+    assign_order(order, make_user("staff"), Actor.rule("Assign by pickup point"))
+    polled = client.get(f"/o/{order.tracking_token}/poll?v=x", headers=HTMX)
+    assert f'id="{form_id}" hx-preserve' in polled.get_data(as_text=True)
+
+    current = Order.get_by_id(order.id)
+    edit_order(
+        current,
+        actor=Actor.of_user(make_user("staff")),
+        expected_version=current.version,
+        quantities={apples.id: 4},
+    )
+    polled = client.get(f"/o/{order.tracking_token}/poll?v=x", headers=HTMX)
+    assert form_id not in polled.get_data(as_text=True)  # a fresh form with the shop's numbers
+
+
+def test_shop_messages_link_their_links_but_not_the_page_itself(client, placed):
+    order = placed["order"]
+    transition_order(order, "confirmed", Actor.of_user(make_user("staff")))
+    sweep_due()
+
+    html = client.get(f"/o/{order.tracking_token}", headers=EN).get_data(as_text=True)
+    messages = html[html.index('class="card messages"') : html.index("What happened")]
+    assert "查看订单" not in messages and f"/o/{order.tracking_token}" not in messages
+    assert "已确认" in messages  # the order's language
+
+
+# --- races: threads on the real database --------------------------------------------------------
+
+
+def test_a_customers_change_racing_the_shops_rule_always_applies(app, app_context):
+    apples = make_product(100, price=1250, name="Apples")
+    version = make_activity([apples])
+    orders = [order_for(version, [(apples, 1)], name=f"Racer {n}") for n in range(4)]
+    staff = make_user("staff")
+    seen = {o.id: customer_view(o) for o in orders}
+
+    for order in orders:
+
+        def work(i, order=order):
+            if i == 0:
+                return change_by_customer(order, order.version, {apples.id: 2}, seen[order.id])
+            return assign_order(order, staff, Actor.rule("Assign"), expected_version=order.version)
+
+        results = race(app, 2, work)
+
+        customer, rule = results
+        assert customer[0] == "ok", customer  # never refused for the rule's change
+        stored = Order.get_by_id(order.id)
+        assert [line.quantity for line in stored.lines] == [2]
+        if rule[0] == "ok":
+            assert stored.assignee_id == staff.id and stored.version == order.version + 2
+    assert stock_of(apples).reserved == 2 * len(orders)
+
+
+@pytest.mark.parametrize("shop_move", ["confirm", "edit"])
+def test_a_customers_change_racing_a_visible_shop_change_never_both_apply(
+    app, app_context, shop_move
+):
+    apples, staff = make_product(100, price=1250, name="Apples"), make_user("staff")
+    version = make_activity([apples])
+    orders = [order_for(version, [(apples, 1)], name=f"Racer {n}") for n in range(4)]
+
+    for order in orders:
+        seen = customer_view(order)
+
+        def work(i, order=order, seen=seen):
+            if i == 0:
+                return change_by_customer(order, order.version, {apples.id: 2}, seen)
+            if shop_move == "confirm":
+                return transition_order(order, "confirmed", Actor.of_user(staff))
+            return edit_order(
+                order,
+                actor=Actor.of_user(staff),
+                expected_version=order.version,
+                quantities={apples.id: 3},
+            )
+
+        customer, shop = race(app, 2, work)
+
+        outcomes = {customer[0], shop[0]}
+        assert "ok" in outcomes and outcomes != {"ok"}, (customer, shop)  # exactly one
+        assert customer[0] in ("ok", "ChangeClosed", "ChangedByShop")
+        assert shop[0] in ("ok", "StaleOrder")
+        stored = Order.get_by_id(order.id)
+        expected = 2 if customer[0] == "ok" else (3 if shop_move == "edit" else 1)
+        assert [line.quantity for line in stored.lines] == [expected]
+    reserved = sum(line.quantity for o in Order.select() for line in o.lines)
+    assert stock_of(apples).reserved == reserved

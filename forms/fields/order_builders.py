@@ -173,14 +173,7 @@ def _products(spec, products):
         product = products.get(int(entry["product_id"]))
         if product is None or not product.active:
             continue
-        limit = entry.get("limit")
-        limit = QUANTITY_CAP if limit is None else int(limit)
-        entries[str(product.id)] = of.QuantityField(
-            label=product.name,
-            default=0,
-            validators=[of.Presence(False), of.Range(0, limit)],
-            render_kw={"min": 0, "max": limit, "step": 1, "inputmode": "numeric"},
-        )
+        entries[str(product.id)] = quantity_field(product.name, entry.get("limit"))
     quantities = type(
         f"ProductQuantities_{spec['name']}",
         (of.ProductQuantities,),
@@ -189,6 +182,21 @@ def _products(spec, products):
     common = _common(spec)
     common.pop("default")
     return FormField(quantities, separator="-", **common)
+
+
+def quantity_field(label: str, limit=None, default: int = 0) -> of.QuantityField:
+    """How many of one product may be ordered, up to `limit` (None: QUANTITY_CAP): a number
+    box (with − / + buttons, templates/order_form/_fields.html), or a tick box when the
+    limit is 1 (one or none, like a cleaning service)."""
+    limit = QUANTITY_CAP if limit is None else int(limit)
+    field_class = of.OneOrNoneField if limit == 1 else of.QuantityField
+    render = {"min": 0, "max": limit, "step": 1, "inputmode": "numeric", "placeholder": "0"}
+    return field_class(
+        label=label,
+        default=default,
+        validators=[of.Presence(False), of.Range(0, limit)],
+        render_kw={} if limit == 1 else render,
+    )
 
 
 def _heading(spec, products):

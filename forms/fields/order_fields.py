@@ -14,7 +14,7 @@ from markupsafe import Markup
 from wtforms import Field, Form
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import DateInput, NumberInput, TextInput
+from wtforms.widgets import CheckboxInput, DateInput, NumberInput, TextInput
 
 from models.customer import InvalidPhone, normalize_phone
 
@@ -79,15 +79,31 @@ class NumberField(ParsedTextField):
 
 
 class QuantityField(ParsedTextField):
-    """How many of one product; blank means 0."""
+    """How many of one product; blank means 0, and 0 shows as a blank box."""
 
     widget = NumberInput(min=0, step=1)
     blank = 0
+
+    def format(self, value) -> str:
+        return str(value) if value else ""
 
     def parse(self, text):
         if not WHOLE.fullmatch(text):
             raise ValueError(_l("Enter a whole number."))
         return int(text)
+
+
+class OneOrNoneField(QuantityField):
+    """A product taken once or not at all (a per-order limit of 1): a tick box, 1 when
+    ticked; a submitted form without it means 0."""
+
+    widget = CheckboxInput()
+
+    def _value(self) -> str:
+        return "1"
+
+    def process_formdata(self, valuelist):
+        self.data = 1 if valuelist and (valuelist[0] or "").strip() not in ("", "0") else 0
 
 
 class IsoDateField(ParsedTextField):
