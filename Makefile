@@ -25,8 +25,12 @@ setup: .venv/.installed assets translations
 
 assets: static/vendor/.installed
 
-static/vendor/.installed: package.json package-lock.json
+# node_modules: what pages load (copied into static/vendor/) and what the tests use (axe-core).
+node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/.installed: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	touch $@
