@@ -40,7 +40,7 @@ translations: .venv/.installed
 
 # Re-extract translatable strings after changing templates or code, then translate the .po files.
 messages: .venv/.installed
-	.venv/bin/pybabel extract -F babel.cfg -k _l --project=Jielong --version=1 -o translations/messages.pot --no-location --sort-output .
+	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 --project=Jielong --version=1 -o translations/messages.pot --no-location --sort-output .
 	.venv/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 db: setup
