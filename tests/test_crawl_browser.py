@@ -12,7 +12,11 @@ URL). Each page's polls run once on a fast clock before it is checked. axe-core,
 check, runs on the first page of each kind in each walk (/board/orders/<n> once, /board/ and
 /board/?view=… each once): the pages of a kind share their template. Downloads are fetched,
 not opened; links that change something (the language switch) are not followed. Problems are
-collected for the whole walk and reported together."""
+collected for the whole walk and reported together.
+
+What keeps four walks per person in time: PER_KIND numbered pages of a kind (3, was 6), axe
+once per kind of page in each walk and not in a staff member's walks (the admin's cover the
+same templates), and the two screens walking at the same time (every_walk)."""
 
 import json
 import random
