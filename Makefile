@@ -25,8 +25,12 @@ setup: .venv/.installed assets translations
 
 assets: static/vendor/.installed
 
-static/vendor/.installed: package.json package-lock.json
+# node_modules: what pages load (copied into static/vendor/) and what the tests use (axe-core).
+node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/.installed: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	touch $@
@@ -36,7 +40,7 @@ translations: .venv/.installed
 
 # Re-extract translatable strings after changing templates or code, then translate the .po files.
 messages: .venv/.installed
-	.venv/bin/pybabel extract -F babel.cfg -k _l --project=Jielong --version=1 -o translations/messages.pot --no-location --sort-output .
+	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 --project=Jielong --version=1 -o translations/messages.pot --no-location --sort-output .
 	.venv/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 db: setup

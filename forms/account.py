@@ -5,6 +5,7 @@ A password follows the rule of models/user.py (`check_new_password`), the same o
 """
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -32,8 +33,8 @@ def _new_password(form, field):
 
 def _name():
     return StringField(
-        _l("Name"),
-        [DataRequired(_l("Enter a name.")), Length(max=100)],
+        lazy_pgettext("person", "Name"),
+        [DataRequired(lazy_pgettext("person", "Enter a name.")), Length(max=100)],
         filters=[strip],
         description=_l("Shown on the board, in order timelines and to customers in messages."),
     )

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -253,7 +254,9 @@ class AddFieldForm(FlaskForm):
 
 class PickupPointForm(FlaskForm):
     name = StringField(
-        _l("Name"), [DataRequired(_l("Enter a name.")), Length(max=100)], filters=[strip]
+        lazy_pgettext("thing", "Name"),
+        [DataRequired(lazy_pgettext("thing", "Enter a name.")), Length(max=100)],
+        filters=[strip],
     )
     address = TextAreaField(
         _l("Address"), [Length(max=500)], filters=[strip], render_kw={"rows": 2}

@@ -2,6 +2,7 @@
 stock changes of a warehouse row (received, written off, counted)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
@@ -38,8 +39,8 @@ def _units(least: int, missing):
 
 class ProductForm(FlaskForm):
     name = StringField(
-        _l("Name"),
-        [DataRequired(_l("Enter a name.")), _longest(NAME_MAX)],
+        lazy_pgettext("thing", "Name"),
+        [DataRequired(lazy_pgettext("thing", "Enter a name.")), _longest(NAME_MAX)],
         filters=[strip],
         render_kw={"maxlength": NAME_MAX},
     )

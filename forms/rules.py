@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -91,7 +92,7 @@ class ActionForm(Form):
 
 class RuleForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        lazy_pgettext("thing", "Name"),
         [DataRequired(_l("Give the rule a name.")), Length(max=80)],
         filters=[strip],
         description=_l("The order's timeline shows it as “rule: name”."),

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from peewee import IntegrityError
 
 from models.admin_notices import DEADLINE_MINUTES
@@ -62,7 +63,12 @@ class PublishRefused(DesignError):
 def contact_fields() -> list[dict]:
     """The fields every template starts with; the customer is found by the phone number."""
     return [
-        {"name": "name", "type": "short_text", "label": _("Name"), "required": True},
+        {
+            "name": "name",
+            "type": "short_text",
+            "label": pgettext("person", "Name"),
+            "required": True,
+        },
         {"name": "phone", "type": "phone", "label": _("Phone"), "required": True},
     ]
 

@@ -1,22 +1,33 @@
 """Every page a signed-in admin, a staff member and an anonymous customer can reach, walked in
-Chromium on a phone and a desktop, in English and in Chinese. A page fails on what a user would
-notice: an error status, a JavaScript error, a page wider than the phone, no heading, or English
-words left on a Chinese page.
+Chromium on a phone (390 px) and a desktop (1280 px), each in English and in Chinese: four walks
+per person. A page fails on what a user would notice (tests/page_checks.py): an error status, a
+JavaScript error, a console error or warning (htmx's own complaints included), a
+Content-Security-Policy violation, sideways scrolling, a button whose text wraps, no heading,
+English words left on a Chinese page, or a serious or critical axe-core violation.
 
 The crawl starts where each person starts (/board/ after signing in; the order form, tracking
 page, 接龙 list, /my and /login for a customer), follows the same-origin links of every page
 breadth-first and opens each distinct page once (query values ignored, a few pages per kind of
-URL). Downloads are fetched, not opened; links that change something (the language switch) are
-not followed. Problems are collected for the whole walk and reported together."""
+URL). Each page's polls run once on a fast clock before it is checked. axe-core, the slow
+check, runs on the first page of each kind in each walk (/board/orders/<n> once, /board/ and
+/board/?view=… each once): the pages of a kind share their template. Downloads are fetched,
+not opened; links that change something (the language switch) are not followed. Problems are
+collected for the whole walk and reported together.
+
+What keeps four walks per person in time: PER_KIND numbered pages of a kind (3, was 6), axe
+once per kind of page in each walk and not in a staff member's walks (the admin's cover the
+same templates), and the two screens walking at the same time (every_walk)."""
 
 import json
 import random
 import re
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from playhouse.shortcuts import model_to_dict
+from playwright.sync_api import sync_playwright
 from werkzeug.datastructures import MultiDict
 
 from models.catalog import Product
@@ -39,20 +50,21 @@ from models.product_admin import StockMovement
 from models.rules import Rule
 from models.saved_view import SavedView, save_view
 from models.user import User
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 from tests.factories import order_for
-from tests.test_browser import sign_in
+from tests.helpers import PASSWORD
+from tests.page_checks import Visitor
 
 pytestmark = pytest.mark.browser
 
-MAX_PAGES = 60  # per person and screen
-PER_KIND = 6  # pages per kind of numbered URL: /board/orders/<n>, /admin/rules/<n>, …
+MAX_PAGES = 60  # per walk
+PER_KIND = 3  # pages per kind of numbered URL: /board/orders/<n>, /admin/rules/<n>, …
 VARIANTS = 2  # pages per path with other query arguments: /board/picking?status=…, …
-PHONE_WIDTH = 390
+SCREEN_OPTIONS = {"desktop": DESKTOP, "phone": PHONE}  # 1280 and 390 px wide
+SCREENS = tuple(SCREEN_OPTIONS)
+LANGUAGES = {"en": "en-US", "zh": "zh-CN"}  # the browser's language
 NOT_FOLLOWED = ("/logout", "/locale/", "/static/", "/my/sign-out")
 DOWNLOADS = re.compile(r"(\.csv|\.xlsx|/download)$")
-# Latin text a Chinese page may show besides what the shop typed in (names, products, …).
-LATIN_ALLOWED = {"CN¥", "WeChat", "WeChat Pay", "Alipay", "SKU", "CSV", "XLSX", "QR", "SMS"}
-ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[ \u00a0][A-Za-z][A-Za-z'’]*){2,}")
 
 # Pages each person must be able to reach by following links.
 STAFF_PAGES = {
@@ -164,84 +176,6 @@ def shop_text() -> str:
     return json.dumps(rows, ensure_ascii=False, default=str).lower()
 
 
-# --- one page -------------------------------------------------------------------------------
-
-
-class Visitor:
-    """Opens pages in one browser tab and says what is wrong with each."""
-
-    def __init__(self, page, phone: bool, latin: str | None = None):
-        self.page, self.phone, self.latin = page, phone, latin
-        self.errors: list[str] = []
-        page.on("pageerror", lambda error: self.errors.append(f"JavaScript: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error"
-                and self.errors.append(f"console: {message.text} ({message.location.get('url')})")
-            ),
-        )
-
-    def visit(self, url: str) -> list[str]:
-        self.errors.clear()
-        page = self.page
-        response = page.goto(url)
-        problems = []
-        if response is None or response.status >= 400:
-            problems.append(f"status {response.status if response else 'none'}")
-        page.wait_for_function("() => !document.querySelector('.htmx-request')")
-        if page.locator("h1").count() == 0:
-            problems.append("no <h1>")
-        if self.phone:
-            width = page.evaluate(WIDTH)
-            if width["scroll"] > PHONE_WIDTH:
-                problems.append(f"{width['scroll']}px wide on a phone: {width['wide'][:4]}")
-        if self.latin is not None:
-            english = self.english_left(page.evaluate(VISIBLE_TEXT))
-            if english:
-                problems.append(f"English on the Chinese page: {english}")
-        return problems + self.errors
-
-    def english_left(self, text: str) -> list[str]:
-        """Runs of 3+ English words that are not in what the shop typed in."""
-        return sorted(
-            {
-                run
-                for line in text.splitlines()
-                for run in ENGLISH_RUN.findall(line)
-                if run not in LATIN_ALLOWED and run.lower() not in self.latin
-            }
-        )
-
-    def links(self) -> list[str]:
-        return self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-
-
-# What overflows the page: the innermost elements past the right edge, outside a scroller.
-WIDTH = """() => ({
-  scroll: document.documentElement.scrollWidth,
-  wide: [...document.querySelectorAll('body *')]
-    .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-    .filter(el => !el.parentElement.closest('.table-wrap')
-                  || getComputedStyle(el).position === 'absolute')
-    .map(el => el.tagName + (el.id ? '#' + el.id : '') + '.' + el.className)
-    .reverse()
-})"""
-
-# The page's text as a user reads it (code samples aside), and the words of its placeholders,
-# tooltips and labels for screen readers.
-VISIBLE_TEXT = """() => {
-  let text = document.body.innerText;
-  for (const code of document.querySelectorAll('code, pre, kbd, samp')) {
-    text = text.replace(code.innerText, ' ');
-  }
-  const attributes = [...document.querySelectorAll('[placeholder], [title], [aria-label], img[alt]')]
-    .flatMap(el => ['placeholder', 'title', 'aria-label', 'alt'].map(name => el.getAttribute(name)))
-    .filter(Boolean);
-  return [text, ...attributes].join('\\n');
-}"""
-
-
 # --- the walk -------------------------------------------------------------------------------
 
 
@@ -255,9 +189,11 @@ def crawl(visitor, origin: str, start: list[str]) -> tuple[list[str], dict[str, 
 
     A page is its path and the names of its query arguments (their values are ignored). Kinds
     of page not seen yet go first; at most PER_KIND numbered pages of a kind and VARIANTS of a
-    path are opened, MAX_PAGES in all."""
+    path are opened, MAX_PAGES in all. The first page of each kind and set of query names is
+    audited with axe-core."""
     new_kinds, more = deque(start), deque()  # links to kinds of page not opened yet, the rest
     seen: set[tuple[str, frozenset]] = set()
+    audited: set[tuple[str, frozenset]] = set()
     kinds: dict[str, int] = {}
     visited: list[str] = []
     failures: dict[str, list[str]] = {}
@@ -281,7 +217,9 @@ def crawl(visitor, origin: str, start: list[str]) -> tuple[list[str], dict[str, 
                 if response.status != 200:
                     failures[local] = [f"download answered {response.status}"]
                 continue
-        problems = visitor.visit(url)
+        audit_key = (kind, page_key[1])
+        problems = visitor.visit(url, audit=audit_key not in audited)
+        audited.add(audit_key)
         visited.append(local)
         if problems:
             failures[local] = problems
@@ -303,50 +241,78 @@ def report(failures: dict[str, list[str]]) -> str:
 # --- the people -----------------------------------------------------------------------------
 
 
-def again_in_chinese(page, origin: str, latin: str, visited: list[str]) -> dict[str, list[str]]:
-    """Every page once more with the language cookie set to Chinese, on the phone."""
-    page.context.add_cookies([{"name": "locale", "value": "zh_CN", "url": origin}])
-    chinese = Visitor(page, phone=True, latin=latin)
-    found = {f"zh {url}": chinese.visit(f"{origin}{url}") for url in visited}
-    return {url: problems for url, problems in found.items() if problems}
+def every_walk(origin: str, shop, walk, audit: bool = True) -> dict[str, list[str]]:
+    """`walk(name, page, visitor)` on each screen in each language; what failed in all of them.
+
+    The two screens walk at the same time, each in a thread with a Chromium of its own
+    (Playwright's sync API is one instance per thread): the server renders one walk's pages
+    while the browser checks the other's."""
+
+    def on(screen: str) -> dict[str, list[str]]:
+        failures = {}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for language, browser_language in LANGUAGES.items():
+                context = browser.new_context(
+                    base_url=origin, locale=browser_language, **SCREEN_OPTIONS[screen]
+                )
+                page = context.new_page()
+                page.set_default_timeout(10_000)
+                latin = shop["latin"] if language == "zh" else None
+                visitor = Visitor(page, latin=latin, audit=audit)
+                failures |= walk(f"{screen} {language}", page, visitor)
+                context.close()
+            browser.close()
+        return failures
+
+    with ThreadPoolExecutor(len(SCREENS)) as pool:
+        return {url: problems for found in pool.map(on, SCREENS) for url, problems in found.items()}
 
 
 @pytest.mark.parametrize("role", ["admin", "staff"])
-def test_every_page_a_signed_in_user_reaches(request, new_page, live_server, shop, role):
-    """From the board, on a desktop and on a phone, then the phone's pages in Chinese."""
+def test_every_page_a_signed_in_user_reaches(request, browser, live_server, shop, role):
+    """From the board, on a desktop and on a phone, in English and in Chinese. axe-core runs
+    in the admin's walks only: a staff member's pages are the same kinds, with fewer links."""
     user = request.getfixturevalue(role)
     origin = live_server.url
     # The column view is chosen in a select; the board opens on open orders, so a completed and
     # a cancelled one (linked from the column view) are opened from the start too.
     start = [f"{origin}/board/", f"{origin}/board/?view=columns&created=all"]
     start += [f"{origin}/board/orders/{number}" for number in shop["finished"]]
-    failures = {}
-    for device in ("desktop", "phone"):  # the phone last: its tab goes on in Chinese
-        page = new_page(device)
-        page.goto("/login")
-        sign_in(page, user)
-        page.wait_for_url("**/board/")
-        visited, found = crawl(Visitor(page, phone=device == "phone"), origin, start)
-        failures |= {f"{device} {url}": problems for url, problems in found.items()}
-        unreached = (ADMIN_PAGES if role == "admin" else STAFF_PAGES) - {
-            kind_of(urlsplit(url).path) for url in visited
-        }
-        if unreached:
-            failures[f"{device}: no link leads to"] = sorted(unreached)
+    expected = ADMIN_PAGES if role == "admin" else STAFF_PAGES
 
-    failures |= again_in_chinese(page, origin, shop["latin"], visited)
+    def walk(name, page, visitor):
+        page.goto("/login")  # in either language
+        page.fill("#email", user.email)
+        page.fill("#password", PASSWORD)
+        page.press("#password", "Enter")
+        page.wait_for_url("**/board/")
+        visited, found = crawl(visitor, origin, start)
+        failures = {f"{name} {url}": problems for url, problems in found.items()}
+        unreached = expected - {kind_of(urlsplit(url).path) for url in visited}
+        if unreached:
+            failures[f"{name}: no link leads to"] = sorted(unreached)
+        return failures
+
+    failures = every_walk(origin, shop, walk, audit=role == "admin")
     assert not failures, "\n" + report(failures)
 
 
-def test_every_page_a_customer_reaches_on_a_phone(new_page, live_server, shop):
-    """The order forms, the 接龙 list, a tracking page, /my and sign-in, then in Chinese."""
+def test_every_page_a_customer_reaches(browser, live_server, shop):
+    """The order forms, the 接龙 list, a tracking page, /my and sign-in, on a phone and on a
+    desktop, in English and in Chinese."""
     origin = live_server.url
     start = [f"{origin}/f/{slug}" for slug in shop["slugs"]]
     start += [f"{origin}/f/{shop['slugs'][0]}/list"]  # the fruit group-buy shows its list
     start += [f"{origin}{path}" for path in (f"/o/{shop['token']}", "/my", "/login", "/")]
-    page = new_page("phone")
-    visited, failures = crawl(Visitor(page, phone=True), origin, start)
-    assert {urlsplit(url).path for url in start} <= set(visited), visited
 
-    failures |= again_in_chinese(page, origin, shop["latin"], visited)
+    def walk(name, _page, visitor):
+        visited, found = crawl(visitor, origin, start)
+        failures = {f"{name} {url}": problems for url, problems in found.items()}
+        unopened = {urlsplit(url).path for url in start} - set(visited)
+        if unopened:
+            failures[f"{name}: not opened"] = sorted(unopened)
+        return failures
+
+    failures = every_walk(origin, shop, walk)
     assert not failures, "\n" + report(failures)

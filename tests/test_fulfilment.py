@@ -335,7 +335,7 @@ def row_of(html: str, order) -> str:
 
 
 def collect(post_form, point, order, method="wechat", headers=HTMX, **fields):
-    """Tap "Collected ¥X · handed over" on `order`'s row with `method` chosen."""
+    """Tap "Handed over, ¥X paid" on `order`'s row with `method` chosen."""
     data = {"version": order.version, "collected": "1", "method": method, **fields}
     return post_form(
         hand_over_url(point, order), data, page=f"/board/pickup/{point.id}", headers=headers
@@ -356,12 +356,12 @@ def test_the_pickup_list_shows_what_is_left_to_collect(client, staff, login, sho
     assert '<label for="paid-by-' in row and ">Paid by</label>" in row
     assert '<option value="wechat" selected>WeChat Pay</option>' in row
     assert '<option value="cash">Cash</option>' in row
-    assert 'name="collected" value="1" class="action big">Collected CN¥13.00 · handed over' in row
+    assert 'name="collected" value="1" class="action big">Handed over, CN¥13.00 paid' in row
     assert ">Handed over, not paid</button>" in row
 
     row = row_of(html, confirmed)  # only the rest
     assert "To collect CN¥25.00" in row and "CN¥20.00 paid already" in row
-    assert ">Collected CN¥25.00 · handed over</button>" in row
+    assert ">Handed over, CN¥25.00 paid</button>" in row
 
     row = row_of(html, processing)  # nothing owed: the single button as before
     assert "To collect" not in row and "Paid by" not in row and 'name="collected"' not in row
@@ -490,7 +490,7 @@ def test_a_stale_collect_is_a_conflict_and_records_nothing(client, staff, login,
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Someone else changed this order a moment ago" in html
-    assert "To collect CN¥8.00" in html and ">Collected CN¥8.00 · handed over</button>" in html
+    assert "To collect CN¥8.00" in html and ">Handed over, CN¥8.00 paid</button>" in html
     assert payments_on(ready) == [(500, "cash")]
     assert Order.get_by_id(ready.id).status == "ready"
 
@@ -529,7 +529,7 @@ def test_an_unknown_payment_method_is_refused(client, staff, login, post_form, s
         assert response.status_code == 422
         html = response.get_data(as_text=True)
         assert "Choose how the customer paid." in html
-        assert ">Collected CN¥13.00 · handed over</button>" in html
+        assert ">Handed over, CN¥13.00 paid</button>" in html
     with pytest.raises(ValueError):
         hand_over(ready, Actor.of_user(staff), expected_version=ready.version, collected="IOU")
     assert payments_on(ready) == []
@@ -595,7 +595,7 @@ def test_handing_over_on_a_phone(phone_page, staff, shop):
     assert row.get_by_label("Paid by").input_value() == "wechat"  # the usual way at a pickup
     assert row.get_by_role("button", name="Handed over, not paid").is_visible()
 
-    row.get_by_role("button", name="Collected CN¥13.00 · handed over").click()
+    row.get_by_role("button", name="Handed over, CN¥13.00 paid").click()
     row = page.locator(f"#pickup-order-{ready.number}")
     row.locator(".status-completed").wait_for()
     assert "Collected CN¥13.00 and handed over to Buyer 1234." in row.inner_text()
