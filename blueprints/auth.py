@@ -6,7 +6,7 @@ in every browser (models/user.py). Failed sign-ins are throttled per account and
 across every worker (models/sign_in_throttle.py).
 """
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from htmx_flask import make_response
@@ -48,7 +48,7 @@ def login():
     if user is None:
         form.form_errors.append(_("That email and password do not match an active account."))
         return render(PAGE, FORM, status=422, form=form)
-    session.clear()  # a new session: nothing planted in the anonymous one carries over
+    _new_session()
     login_user(user, remember=form.remember.data)
     target = safe_next(request.args.get("next"), url_for("board.index"))
     if request.htmx:
@@ -60,10 +60,17 @@ def login():
 def logout():
     if current_user.is_authenticated:
         end_sessions(current_user)
-    session.clear()
+    _new_session()
     logout_user()  # also deletes this browser's remember cookie
     flash(_("You are signed out, on this device and on every other."))
     return redirect(url_for("auth.login"))
+
+
+def _new_session() -> None:
+    """Nothing of the session so far carries over (a value planted in it, its CSRF token); nor
+    the CSRF token Flask-WTF keeps for the rest of the app context."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def stay_signed_in(user: User) -> None:
