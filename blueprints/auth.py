@@ -6,6 +6,8 @@ in every browser (models/user.py). Failed sign-ins are throttled per account and
 across every worker (models/sign_in_throttle.py).
 """
 
+import math
+
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -17,6 +19,7 @@ from forms.account import OwnPasswordForm
 from forms.auth import LoginForm
 from models.accounts import WrongPassword, change_own_password
 from models.auth import authenticate
+from models.base import utcnow
 from models.sign_in_throttle import Limit, SignInThrottled
 from models.user import User, WeakPassword, end_sessions
 
@@ -44,7 +47,9 @@ def login():
         )
     except SignInThrottled as error:
         form.form_errors.append(str(error))
-        return render(PAGE, FORM, 429, form=form)
+        page, status = render(PAGE, FORM, 429, form=form)
+        wait = max(1, math.ceil((error.until - utcnow()).total_seconds()))
+        return page, status, {"Retry-After": str(wait)}
     if user is None:
         form.form_errors.append(_("That email and password do not match an active account."))
         return render(PAGE, FORM, status=422, form=form)

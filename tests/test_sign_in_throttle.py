@@ -74,6 +74,7 @@ def test_failures_count_per_account_from_every_address(app, staff):
         f"You can try again in 15 minutes, at {until}." in html
     )
     assert f'value="{staff.email}"' in html, "the typed email is kept"
+    assert 14 * 60 < int(refused.headers["Retry-After"]) <= 15 * 60
 
 
 def test_failures_count_per_address_for_every_email(app, staff):
