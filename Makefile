@@ -6,11 +6,12 @@ PYTEST_ARGS ?=
 
 .PHONY: run dev test setup assets translations messages db lint bench clean
 
+# The demo shows its development pages (/dev/sms, for admins); DEV_PAGES=0 make run hides them.
 run: setup db
-	.venv/bin/honcho start -f Procfile
+	DEV_PAGES=$${DEV_PAGES:-1} .venv/bin/honcho start -f Procfile
 
 dev: setup db
-	$(FLASK) run --debug --port $${PORT:-5000}
+	DEV_PAGES=$${DEV_PAGES:-1} $(FLASK) run --debug --port $${PORT:-5000}
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

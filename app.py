@@ -2,6 +2,7 @@
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 import i18n
@@ -28,6 +29,9 @@ def create_app(**overrides) -> Flask:
     app.config.update(overrides)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["SHOP_TIMEZONE"]
     app.config["RATELIMIT_HEADERS_ENABLED"] = False
+    if app.config.get("TRUSTED_PROXIES"):  # the address and scheme the proxies saw
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     init_database(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -53,11 +57,11 @@ def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return User.get_or_none(User.id == int(user_id), User.active == True)  # noqa: E712
+    # "basic": a session used from another address stays valid (phones change networks), and
+    # a session restored from the remember cookie lasts (with "strong", Flask-Login 0.6.3
+    # drops it on the next request). Sessions end by their token instead (models/user.py).
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(User.for_session)
 
 
 ERROR_PAGES = {

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
@@ -59,11 +60,15 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "SMS_WEBHOOK_URL": env("SMS_WEBHOOK_URL", ""),
         "SMS_WEBHOOK_TOKEN": env("SMS_WEBHOOK_TOKEN", ""),
         "SMS_LOG_PATH": env("SMS_LOG_PATH", str(instance_dir / "dev-sms.jsonl")),
-        # /dev/sms shows every logged text, login codes included: on for a fresh clone and
-        # the demo, off by default once SECRET_KEY is set, as production requires.
-        "DEV_PAGES": _flag("DEV_PAGES", not env("SECRET_KEY")),
+        # /dev/… shows every logged text, login codes included: only for admins, and only when
+        # DEV_PAGES=1 (`make run`'s demo sets it).
+        "DEV_PAGES": _flag("DEV_PAGES", False),
         "MY_ORDERS_LIMIT": env("MY_ORDERS_LIMIT", "10 per 10 minutes"),
         "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
+        # Sessions, remember me, sign-in throttling, proxies: docs/security.md.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(env("REMEMBER_DAYS", "30"))),
         "LOGIN_ATTEMPTS": env("LOGIN_ATTEMPTS", "5 per 15 minutes"),
+        "LOGIN_ADDRESS_ATTEMPTS": env("LOGIN_ADDRESS_ATTEMPTS", "20 per 15 minutes"),
+        "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
     }

@@ -33,7 +33,7 @@ trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; cleanup' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 JAR="$SCRATCH/cookies"
-AGENT="jielong-bench"  # sessions are bound to the client's address and user agent
+AGENT="jielong-bench"  # one browser: every request sends the same user agent
 TOKEN=$(curl -s -A "$AGENT" -c "$JAR" "http://127.0.0.1:$PORT/login" | sed -n 's/.*name="csrf_token"[^>]*value="\([^"]*\)".*/\1/p' | head -n1)
 curl -s -A "$AGENT" -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "csrf_token=$TOKEN" \
   --data-urlencode "email=staff@example.com" --data-urlencode "password=$STAFF_PASSWORD" "http://127.0.0.1:$PORT/login"

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
+from blueprints.auth import stay_signed_in
 from blueprints.rendering import go, render
 from forms.account import AccountForm, NewAccountForm, PasswordResetForm
 from models import User
@@ -111,14 +112,16 @@ def reset_user_password(user_id: int):
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            reset_password(user, form.password.data)
+            saved = reset_password(user, form.password.data)
         except WeakPassword as error:
             form.password.errors.append(str(error))
         else:
+            if saved.id == current_user.id:  # their own: this browser stays signed in
+                stay_signed_in(saved)
             flash(
                 _(
-                    "New password set for %(name)s; the old one no longer works. "
-                    "Tell them the new one yourself.",
+                    "New password set for %(name)s; the old one no longer works and they "
+                    "are signed out on every device. Tell them the new one yourself.",
                     name=user.name,
                 )
             )

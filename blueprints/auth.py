@@ -1,53 +1,59 @@
-"""Sign in and sign out for staff and admins."""
+"""Sign in and sign out for staff and admins, and a signed-in person's own password.
 
-from flask import Blueprint, current_app, redirect, request, url_for
+Signing in starts a new session (nothing of the anonymous one carries over). Signing out, a
+new password and deactivation end every session and "keep me signed in" cookie of the account,
+in every browser (models/user.py). Failed sign-ins are throttled per account and per address
+across every worker (models/sign_in_throttle.py).
+"""
+
+import math
+
+from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from htmx_flask import make_response
 
-from blueprints.access import safe_next
-from blueprints.rendering import render
-from extensions import limiter
+from blueprints.access import role_required, safe_next
+from blueprints.rendering import go, render
+from forms.account import OwnPasswordForm
 from forms.auth import LoginForm
+from models.accounts import WrongPassword, change_own_password
 from models.auth import authenticate
+from models.base import utcnow
+from models.sign_in_throttle import Limit, SignInThrottled
+from models.user import User, WeakPassword, end_sessions
 
 bp = Blueprint("auth", __name__)
 
 PAGE, FORM = "auth/login.html", "auth/_login_form.html"
+PASSWORD_PAGE, PASSWORD_FORM = "auth/password.html", "auth/_password_form.html"
 
 
-def _attempt_key() -> str:
-    """Throttle per browser address and account, so one attacker cannot lock others out."""
-    email = (request.form.get("email") or "").strip().lower()
-    return f"{request.remote_addr}|{email}"
-
-
-def _too_many_attempts(limit):
-    form = LoginForm()
-    form.form_errors.append(
-        _("Too many failed sign-in attempts. Wait a few minutes and try again.")
-    )
-    return make_response(*render(PAGE, FORM, status=429, form=form))
+def _limits() -> tuple[Limit, Limit]:
+    config = current_app.config
+    return Limit.parse(config["LOGIN_ATTEMPTS"]), Limit.parse(config["LOGIN_ADDRESS_ATTEMPTS"])
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS"],
-    key_func=_attempt_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 422,
-    on_breach=_too_many_attempts,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("board.index")))
     form = LoginForm()
     if not form.validate_on_submit():
         return render(PAGE, FORM, status=422 if request.method == "POST" else 200, form=form)
-    user = authenticate(form.email.data, form.password.data)
+    try:
+        user = authenticate(
+            form.email.data, form.password.data, request.remote_addr or "", *_limits()
+        )
+    except SignInThrottled as error:
+        form.form_errors.append(str(error))
+        page, status = render(PAGE, FORM, 429, form=form)
+        wait = max(1, math.ceil((error.until - utcnow()).total_seconds()))
+        return page, status, {"Retry-After": str(wait)}
     if user is None:
         form.form_errors.append(_("That email and password do not match an active account."))
         return render(PAGE, FORM, status=422, form=form)
+    _new_session()
     login_user(user, remember=form.remember.data)
     target = safe_next(request.args.get("next"), url_for("board.index"))
     if request.htmx:
@@ -57,5 +63,44 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+    _new_session()
+    logout_user()  # also deletes this browser's remember cookie
+    flash(_("You are signed out, on this device and on every other."))
     return redirect(url_for("auth.login"))
+
+
+def _new_session() -> None:
+    """Nothing of the session so far carries over (a value planted in it, its CSRF token); nor
+    the CSRF token Flask-WTF keeps for the rest of the app context."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def stay_signed_in(user: User) -> None:
+    """After the account's sessions ended by its own hand (a new password): sign this browser
+    in again, keeping "keep me signed in" if it had it; every other browser stays signed out."""
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=remember_cookie in request.cookies)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@role_required("staff")
+def password():
+    form = OwnPasswordForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render(PASSWORD_PAGE, PASSWORD_FORM, status, form=form)
+    try:
+        me = current_user._get_current_object()
+        user = change_own_password(me, form.current.data, form.password.data)
+    except WrongPassword as error:
+        form.current.errors.append(str(error))
+    except WeakPassword as error:
+        form.password.errors.append(str(error))
+    else:
+        stay_signed_in(user)
+        flash(_("Your password is changed. Every other device you used is signed out."))
+        return go(url_for("board.index"))
+    return render(PASSWORD_PAGE, PASSWORD_FORM, 422, form=form)

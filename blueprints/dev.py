@@ -1,19 +1,22 @@
 """Development pages: what the log SMS backend would have texted (login codes included).
 
-Registered only while texts go to the log and the app runs in debug mode, under test, or
-with DEV_PAGES on (the default until SECRET_KEY is set); see `register`.
+Only when DEV_PAGES is on (it is off unless set; `make run`'s demo sets it), and then only for
+signed-in admins: every view of this blueprint is behind `blueprint_requires_role`. See
+`register`.
 """
 
 from flask import Blueprint, current_app
 
+from blueprints.access import blueprint_requires_role
 from blueprints.rendering import render
 from channels.sms import recent_messages
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
+blueprint_requires_role(bp, "admin")
 
 
 def register(app) -> None:
-    if app.config["SMS_BACKEND"] == "log" and (app.debug or app.testing or app.config["DEV_PAGES"]):
+    if app.config["DEV_PAGES"] and app.config["SMS_BACKEND"] == "log":
         app.register_blueprint(bp)
 
 

@@ -5,6 +5,7 @@ import secrets
 
 import click
 from flask.cli import with_appcontext
+from peewee import IntegrityError
 
 from models import Order, User, db
 from models.demo_shop import (
@@ -26,20 +27,24 @@ from models.demo_shop import (
 def cli(if_empty, orders, seed):
     """Create products, pickup points, two published activities, two accounts and orders."""
     with db.connection_context():
-        if if_empty and (User.select().exists() or Order.select().exists()):
-            click.echo("database already has data; demo skipped")
+        if User.select().exists() or Order.select().exists():
+            _already_a_shop(if_empty)
             return
         passwords = {"admin": secrets.token_urlsafe(9), "staff": secrets.token_urlsafe(9)}
-        with db.atomic():
-            admin = User.register(
-                "admin@example.com", "店长 Admin", passwords["admin"], role="admin"
-            )
-            staff = User.register(
-                "staff@example.com", "店员 Staff", passwords["staff"], role="staff"
-            )
-            products = build_catalog()
-            templates = build_templates(products, admin)
-            build_rules(templates, [admin, staff])
+        try:
+            with db.atomic():
+                admin = User.register(
+                    "admin@example.com", "店长 Admin", passwords["admin"], role="admin"
+                )
+                staff = User.register(
+                    "staff@example.com", "店员 Staff", passwords["staff"], role="staff"
+                )
+                products = build_catalog()
+                templates = build_templates(products, admin)
+                build_rules(templates, [admin, staff])
+        except IntegrityError:  # another `demo` made the shop a moment ago
+            _already_a_shop(if_empty)
+            return
         created = place_demo_orders(templates, [admin, staff], orders, random.Random(seed))
         settle_seeded_work()  # the invented orders' messages and rule runs are not sent
     click.echo(
@@ -48,3 +53,19 @@ def cli(if_empty, orders, seed):
     click.echo("sign in at /login with:")
     for role in ("admin", "staff"):
         click.echo(f"  {role:5}  {role}@example.com  password: {passwords[role]}")
+
+
+def _already_a_shop(if_empty: bool) -> None:
+    """Say that the database has a shop, which accounts can sign in, and how to set a password
+    (passwords are stored hashed, so the first run's cannot be shown again)."""
+    admins = User.select(User.email).where(User.role == "admin", User.active == True)  # noqa: E712
+    lines = [
+        "this database already has a shop: demo skipped, nothing changed",
+        f"admins: {', '.join(a.email for a in admins.order_by(User.email)) or 'none'}",
+        "to sign in without the password, set a new one:",
+        "  .venv/bin/flask --app app user password EMAIL",
+    ]
+    if if_empty:
+        click.echo("\n".join(lines))
+        return
+    raise click.ClickException("\n".join(lines))

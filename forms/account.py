@@ -1,4 +1,5 @@
-"""Forms of the Users page: add an account, edit one, set a new password for one.
+"""Forms of the Users page: add an account, edit one, set a new password for one; and the
+form where a signed-in person changes their own password.
 
 A password follows the rule of models/user.py (`check_new_password`), the same one
 `flask user create` applies. Password inputs are never filled back in after an error.
@@ -91,3 +92,18 @@ class AccountForm(FlaskForm):
 
 class PasswordResetForm(NewPasswordMixin, FlaskForm):
     pass
+
+
+class OwnPasswordForm(NewPasswordMixin, FlaskForm):
+    """A signed-in person replaces their own password (/account/password)."""
+
+    current = PasswordField(
+        _l("Current password"),
+        [DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.password.label.text = _l("New password")
+        self.confirm.label.text = _l("New password again")

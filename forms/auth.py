@@ -1,5 +1,7 @@
 """Sign-in form."""
 
+from flask import current_app
+from flask_babel import format_timedelta, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
@@ -17,4 +19,12 @@ class LoginForm(FlaskForm):
         validators=[DataRequired(_l("Enter your password."))],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField(_l("Keep me signed in on this device"))
+    remember = BooleanField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        duration = current_app.config["REMEMBER_COOKIE_DURATION"]  # e.g. "30 days", "30天"
+        self.remember.label.text = gettext(
+            "Keep me signed in on this device for %(duration)s",
+            duration=format_timedelta(duration, granularity="day", threshold=5),
+        )

@@ -17,6 +17,7 @@ from models.pickup import PickupPoint
 from models.product_admin import StockMovement
 from models.rules import Rule
 from models.saved_view import SavedView
+from models.sign_in_throttle import SignInAttempt
 from models.user import User
 
 ALL_MODELS = [
@@ -45,6 +46,7 @@ ALL_MODELS = [
     Payment,
     StockMovement,
     LatestOrder,
+    SignInAttempt,
 ]
 
 __all__ = [

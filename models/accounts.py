@@ -2,9 +2,10 @@
 active, set a new password for it.
 
 Accounts are never deleted, because orders, timeline events and notes name their people. A
-leaver is deactivated instead: they can no longer sign in (models/auth.py), a session they
-still have ends on its next request (app.py loads only active accounts), and the board stops
-offering them as an assignee, while the orders they had keep their name.
+leaver is deactivated instead: they can no longer sign in (models/auth.py), every session and
+remember cookie they still have ends on its next request (a new session token, models/user.py),
+and the board stops offering them as an assignee, while the orders they had keep their name.
+A new password ends every session of the account too.
 
 The shop always keeps an active admin. No admin can demote or deactivate their own account,
 and nobody can demote or deactivate the last active admin. `update_account` checks this in the
@@ -18,11 +19,15 @@ from peewee import IntegrityError
 
 from models.db import db, locked
 from models.errors import DomainError
-from models.user import ROLES, User, check_new_password
+from models.user import ROLES, User, check_new_password, new_session_token
 
 
 class EmailTaken(DomainError):
     message = _l("An account with this email already exists.")
+
+
+class WrongPassword(DomainError):
+    message = _l("That is not your current password.")
 
 
 class AccountChangeRefused(DomainError):
@@ -53,7 +58,7 @@ def create_account(email: str, name: str, role: str, password: str) -> User:
 
 
 def update_account(user: User, actor: User | None, *, name: str, role: str, active: bool) -> User:
-    """Set the account's name, role and whether it may sign in.
+    """Set the account's name, role and whether it may sign in; deactivating it ends its sessions.
 
     AccountChangeRefused when `actor` would demote or deactivate their own account, or when
     the change would leave no active admin.
@@ -65,7 +70,10 @@ def update_account(user: User, actor: User | None, *, name: str, role: str, acti
         current = rows[user.id]
         if current.is_active_admin and not (role == "admin" and active):
             _refuse_losing_an_admin(current, actor, rows, demoted=role != "admin")
-        User.update(name=name, role=role, active=active).where(User.id == user.id).execute()
+        changes = {User.name: name, User.role: role, User.active: active}
+        if not active:
+            changes[User.session_token] = new_session_token()
+        User.update(changes).where(User.id == user.id).execute()
     return User.get_by_id(user.id)
 
 
@@ -101,11 +109,25 @@ def _refuse_losing_an_admin(current: User, actor: User | None, rows: dict, *, de
         )
 
 
-def reset_password(user: User, password: str) -> None:
-    """Give the account a new password (the admin tells its owner); the old one stops working.
+def reset_password(user: User, password: str) -> User:
+    """Give the account a new password (an admin or `flask user password` sets it for its owner);
+    the old one stops working and every session and remember cookie of the account ends.
 
-    WeakPassword if it breaks the rule of models/user.py.
+    WeakPassword if it breaks the rule of models/user.py. Returns the account as saved.
     """
     check_new_password(password)
     user.set_password(password)
-    User.update(password_hash=user.password_hash).where(User.id == user.id).execute()
+    User.update(password_hash=user.password_hash, session_token=new_session_token()).where(
+        User.id == user.id
+    ).execute()
+    return User.get_by_id(user.id)
+
+
+def change_own_password(user: User, current: str, password: str) -> User:
+    """The account's owner replaces their password, proving they know the current one.
+
+    WrongPassword or WeakPassword; otherwise like `reset_password` (every session ends).
+    """
+    if not user.check_password(current):
+        raise WrongPassword()
+    return reset_password(user, password)

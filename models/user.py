@@ -1,5 +1,12 @@
-"""Staff and admin accounts."""
+"""Staff and admin accounts.
 
+A session and a "keep me signed in" cookie name the account by `get_id()`: its id and its
+session token. A new token (`end_sessions`, a new password, deactivation) ends every session
+and remember cookie of the account, in every browser, on their next request.
+"""
+
+import re
+import secrets
 from contextlib import suppress
 
 from argon2 import PasswordHasher
@@ -27,6 +34,13 @@ def check_new_password(password: str) -> None:
         raise WeakPassword()
 
 
+_SESSION_ID = re.compile(r"(?P<id>[0-9]{1,18}):(?P<token>[A-Za-z0-9_-]{16,64})")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class User(UserMixin, BaseModel):
     email = CharField(unique=True)
     name = CharField()
@@ -35,10 +49,27 @@ class User(UserMixin, BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
+    session_token = CharField(default=new_session_token)
 
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self) -> str:
+        """What sessions and remember cookies store: stops matching once the token changes."""
+        return f"{self.id}:{self.session_token}"
+
+    @classmethod
+    def for_session(cls, session_id: str) -> "User | None":
+        """The active account a session or remember cookie names, unless its sessions ended."""
+        match = _SESSION_ID.fullmatch(session_id or "")
+        if match is None:  # e.g. a session from before session tokens: it ends
+            return None
+        return cls.get_or_none(
+            cls.id == int(match["id"]),
+            cls.session_token == match["token"],
+            cls.active == True,  # noqa: E712
+        )
 
     @property
     def is_admin(self):
@@ -78,6 +109,11 @@ class User(UserMixin, BaseModel):
         user.set_password(password)
         user.save()
         return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session and remember cookie it has ends."""
+    User.update(session_token=new_session_token()).where(User.id == user.id).execute()
 
 
 _UNUSED_HASH = _hasher.hash("no account has this password")

@@ -1,13 +1,15 @@
 """Every staff and admin page is guarded, found by walking the app's URL map.
 
-A new route must either be wrapped in `role_required("staff" | "admin")` or be added to
-PUBLIC_ENDPOINTS below; otherwise `test_every_route_is_public_or_role_guarded` fails.
+A new route must either be wrapped in `role_required("staff" | "admin")`, belong to a blueprint
+guarded by `blueprint_requires_role` (the development pages), or be added to PUBLIC_ENDPOINTS
+below; otherwise `test_every_route_is_public_or_role_guarded` fails. The walk runs with the
+development pages on (tests/conftest.py), so they are walked too.
 """
 
 import uuid
 
 import pytest
-from flask import Flask
+from flask import Blueprint, Flask
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import (
     AnyConverter,
@@ -18,7 +20,7 @@ from werkzeug.routing.converters import (
 
 import config
 from app import create_app
-from blueprints.access import role_required
+from blueprints.access import blueprint_requires_role, role_required
 from tests.helpers import PASSWORD, csrf_token_from
 
 # Pages anyone may open. Keep this list short and deliberate.
@@ -34,7 +36,6 @@ PUBLIC_ENDPOINTS = frozenset(
         "my_orders.send_code",
         "my_orders.verify",
         "my_orders.sign_out",
-        "dev.sms_log",
         "ordering.form_page",
         "ordering.submit",
         "ordering.live",
@@ -52,11 +53,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def _url_map_app() -> Flask:
     """An app built only to read its URL map at collection time (it never opens the database)."""
-    return create_app(TESTING=True, SECRET_KEY="url-map", DATABASE_URL="sqlite://")
+    return create_app(TESTING=True, SECRET_KEY="url-map", DATABASE_URL="sqlite://", DEV_PAGES=True)
 
 
 def required_role(app: Flask, endpoint: str) -> str | None:
-    return getattr(app.view_functions[endpoint], "required_role", None)
+    """The role the view requires, or its whole blueprint."""
+    blueprint = app.blueprints.get(endpoint.rpartition(".")[0])
+    return getattr(app.view_functions[endpoint], "required_role", None) or getattr(
+        blueprint, "required_role", None
+    )
 
 
 def guarded_rules(app: Flask, role: str) -> list[Rule]:
@@ -153,8 +158,8 @@ def test_the_public_list_names_only_real_public_endpoints(app):
 
 
 def test_the_walk_sees_the_known_staff_and_admin_pages():
-    assert "board.index" in {r.endpoint for r in STAFF_RULES}
-    assert "admin.users" in {r.endpoint for r in ADMIN_RULES}
+    assert {"board.index", "auth.password"} <= {r.endpoint for r in STAFF_RULES}
+    assert {"admin.users", "dev.sms_log"} <= {r.endpoint for r in ADMIN_RULES}
 
 
 def test_the_check_fails_for_a_new_unguarded_route(app):
@@ -168,6 +173,23 @@ def test_the_check_fails_for_a_new_unguarded_route(app):
         return "gone"
 
     assert unguarded_endpoints(app) == ["export", "purge"]
+
+
+def test_a_guarded_blueprint_guards_a_view_added_to_it_later(app, client, staff, login):
+    """Like the development pages: a page added to such a blueprint needs no decorator."""
+    tools = Blueprint("tools", __name__, url_prefix="/tools")
+    blueprint_requires_role(tools, "admin")
+
+    @tools.get("/mail")
+    def mail():
+        return "every email the shop would have sent"
+
+    app.register_blueprint(tools)
+    assert required_role(app, "tools.mail") == "admin"
+    assert "tools.mail" not in unguarded_endpoints(app)
+    assert _sent_to_login(client.get("/tools/mail"))
+    login(staff)
+    assert client.get("/tools/mail").status_code == 403
 
 
 def test_an_anonymous_post_to_a_guarded_route_never_reaches_the_view(app, client):

@@ -213,6 +213,7 @@ def test_a_deactivated_member_cannot_sign_in_and_their_open_session_ends(
     boss.set_cookie("locale", "en")
     token = csrf_token_from(boss, "/login")
     boss.post("/login", data={"csrf_token": token, "email": admin.email, "password": PASSWORD})
+    token = csrf_token_from(boss, "/admin/users")  # signing in started a new session
     response = boss.post(
         f"/admin/users/{staff.id}",
         data={"csrf_token": token, "name": staff.name, "role": "staff"},  # Active unticked

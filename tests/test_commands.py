@@ -6,7 +6,7 @@ from peewee import fn
 
 from models import FormTemplate, Order, OrderEvent, OrderLine, PickupPoint, Product, Stock, User
 from models.order import OPEN_STATUSES, STATUSES
-from tests.helpers import csrf_token_from
+from tests.helpers import PASSWORD, csrf_token_from
 
 
 def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner):
@@ -80,3 +80,88 @@ def test_db_upgrade_and_status_on_an_up_to_date_database(runner):
     assert "up to date" in runner.invoke(args=["db", "upgrade"]).output
     status = runner.invoke(args=["db", "status"])
     assert status.exit_code == 0 and "up to date" in status.output
+
+
+# --- a shop that exists; a forgotten password -------------------------------------------------
+
+
+def signs_in(app, email: str, password: str, remember: bool = False):
+    """A fresh browser signed in with these credentials, or None."""
+    browser = app.test_client()
+    data = {"csrf_token": csrf_token_from(browser, "/login"), "email": email}
+    data |= {"password": password} | ({"remember": "y"} if remember else {})
+    return browser if browser.post("/login", data=data).status_code == 302 else None
+
+
+def test_demo_on_an_existing_shop_says_so_and_how_to_set_a_password(runner):
+    assert runner.invoke(args=["demo", "--orders", "3"]).exit_code == 0
+    orders = Order.select().count()
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 1
+    assert again.exception is None or isinstance(again.exception, SystemExit), again.exception
+    assert "already has a shop" in again.output and "nothing changed" in again.output
+    assert "admins: admin@example.com" in again.output
+    assert "flask --app app user password EMAIL" in again.output
+    assert "IntegrityError" not in again.output
+    assert User.select().count() == 2 and Order.select().count() == orders
+
+
+def test_demo_on_a_shop_made_by_hand_names_its_admins(runner):
+    runner.invoke(args=["user", "create", "boss@shop.cn", "--role", "admin", "--password", "x" * 8])
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0
+    assert "admins: boss@shop.cn" in again.output and "user password EMAIL" in again.output
+    assert Order.select().count() == 0
+
+
+def test_user_password_asks_twice_hides_it_and_ends_every_session(app, runner, staff):
+    kept_signed_in = signs_in(app, staff.email, PASSWORD, remember=True)
+    cookie = kept_signed_in.get_cookie("remember_token").value
+    result = runner.invoke(
+        args=["user", "password", staff.email.upper()],
+        input="a brand new one\na brand new one\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Password:" in result.output and "Repeat for confirmation:" in result.output
+    assert "a brand new one" not in result.output, "the typed password is not echoed"
+    assert "every session of this account has ended" in result.output
+
+    assert signs_in(app, staff.email, "a brand new one")
+    assert not signs_in(app, staff.email, PASSWORD)
+    assert kept_signed_in.get("/board/").status_code == 302
+    elsewhere = app.test_client()
+    elsewhere.set_cookie("remember_token", cookie)
+    assert elsewhere.get("/board/").status_code == 302
+
+
+def test_user_password_asks_again_when_the_two_differ(app, runner, staff):
+    result = runner.invoke(
+        args=["user", "password", staff.email],
+        input="first try 123\nsecond try 12\nthird time ok\nthird time ok\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "do not match" in result.output
+    assert signs_in(app, staff.email, "third time ok")
+
+
+def test_user_password_refuses_a_short_one_like_the_users_page(app, runner, staff):
+    signed_in = signs_in(app, staff.email, PASSWORD)
+    result = runner.invoke(args=["user", "password", staff.email], input="short\nshort\n")
+    assert result.exit_code != 0
+    assert "at least 8 characters" in result.output
+    assert signs_in(app, staff.email, PASSWORD)
+    assert signed_in.get("/board/").status_code == 200, "nothing changed, nobody signed out"
+
+
+def test_user_password_for_an_unknown_email_says_so(runner):
+    result = runner.invoke(args=["user", "password", "nobody@example.com", "--password", "x" * 9])
+    assert result.exit_code != 0
+    assert "no account has the email nobody@example.com" in result.output
+
+
+def test_user_password_on_an_inactive_account_says_it_stays_inactive(app, runner, staff):
+    User.update(active=False).where(User.id == staff.id).execute()
+    result = runner.invoke(args=["user", "password", staff.email, "--password", "x" * 9])
+    assert result.exit_code == 0
+    assert "inactive" in result.output
+    assert not signs_in(app, staff.email, "x" * 9)

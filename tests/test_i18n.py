@@ -254,7 +254,7 @@ def test_extraction_scans_only_the_project_code_and_templates(extraction):
         "Too many requests in a short time. Wait a moment and try again.",
     } <= msgids
     assert {"That email and password do not match an active account."} <= msgids
-    assert {"Keep me signed in on this device", "Pending", "Not enough stock left."} <= msgids
+    assert {"Enter your password.", "Pending", "Not enough stock left."} <= msgids
 
 
 @pytest.mark.parametrize("code", ["zh_CN", "en"])
