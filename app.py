@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 import config
 import i18n
-from blueprints import register_blueprints, rendering
+from blueprints import params, register_blueprints, rendering
 from commands import register_commands
 from extensions import babel, csrf, htmx, limiter, login_manager
 from models import User
@@ -37,6 +37,7 @@ def create_app(**overrides) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
     _init_login(app)
+    params.init_app(app)  # the `id` URL converter, before the blueprints' routes use it
     register_blueprints(app)
     register_commands(app)
     notifications.init_app(app)  # queue the outbox rows a request wrote, after it

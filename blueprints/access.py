@@ -24,7 +24,10 @@ def role_required(role: str):
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """`target` if it is a path on this site, else `fallback`; never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """`target` if it is a path on this site, else `fallback`; never an open redirect, and
+    never a control character (a newline cannot go into the Location header)."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return fallback
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return fallback

@@ -142,7 +142,7 @@ def save():
     return _views_answer(order_filter, view, error=error, name=name if error else "")
 
 
-@bp.post("/views/<int:view_id>/delete")
+@bp.post("/views/<id:view_id>/delete")
 @role_required("staff")
 def delete(view_id: int):
     order_filter, view = board_request()

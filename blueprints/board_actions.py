@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.board_context import board_context, board_request, board_url, render_changes
+from blueprints.params import form_id, form_ids, form_version
 from models.board_live import Changes, Shown, parse_shown
 from models.bulk_actions import (
     MAX_ORDERS,
@@ -33,14 +34,14 @@ from models.user import User
 bp = Blueprint("actions", __name__)
 
 
-@bp.post("/rows/<int:number>/status")
+@bp.post("/rows/<id:number>/status")
 @role_required("staff")
 def change_status(number: int):
     order = _order_or_404(number)
     to_status = request.form.get("to", "")
     if to_status not in STATUSES:
         abort(400)
-    report = change_statuses([Target(order.id, _version())], to_status, current_user)
+    report = change_statuses([Target(order.id, form_version())], to_status, current_user)
     done = _(
         "Order #%(number)s is now %(status)s.",
         number=order.number,
@@ -49,12 +50,12 @@ def change_status(number: int):
     return _answer(report, {order.id: Shown(order.version, order.status)}, done, single=True)
 
 
-@bp.post("/rows/<int:number>/assignee")
+@bp.post("/rows/<id:number>/assignee")
 @role_required("staff")
 def assign(number: int):
     order = _order_or_404(number)
     assignee = _assignee(keeping=order)
-    report = assign_orders([Target(order.id, _version())], assignee, current_user)
+    report = assign_orders([Target(order.id, form_version())], assignee, current_user)
     if assignee:
         done = _(
             "Order #%(number)s is now assigned to %(name)s.",
@@ -66,7 +67,7 @@ def assign(number: int):
     return _answer(report, {order.id: Shown(order.version, order.status)}, done, single=True)
 
 
-@bp.post("/rows/<int:number>/notes")
+@bp.post("/rows/<id:number>/notes")
 @role_required("staff")
 def note(number: int):
     order = _order_or_404(number)
@@ -82,7 +83,7 @@ def note(number: int):
 @role_required("staff")
 def bulk():
     shown = parse_shown(request.form.getlist("shown"))
-    ids = list(dict.fromkeys(int(i) for i in request.form.getlist("ids") if i.isdigit()))
+    ids = form_ids("ids")
     if not ids:
         return _invalid(_("Select orders first."))
     if len(ids) > MAX_ORDERS:
@@ -123,17 +124,10 @@ def _order_or_404(number: int) -> Order:
     return order
 
 
-def _version() -> int:
-    version = request.form.get("version", type=int)
-    if version is None:
-        abort(400)
-    return version
-
-
 def _assignee(keeping: Order | None = None) -> User | None:
     """The active staff member chosen, or None for nobody; a deactivated one only where it is
     `keeping`'s assignee already (its row shows them until someone else is chosen)."""
-    chosen = request.form.get("assignee", type=int)
+    chosen = form_id("assignee")
     if not chosen:
         return None
     user = User.get_or_none(User.id == chosen)

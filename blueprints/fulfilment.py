@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
+from blueprints.params import form_version
 from blueprints.rendering import render
 from i18n import format_money
 from models.base import utcnow
@@ -81,7 +82,7 @@ def _row_context(point) -> dict:
     }
 
 
-@bp.get("/pickup/<int:point_id>")
+@bp.get("/pickup/<id:point_id>")
 @role_required("staff")
 def pickup(point_id: int):
     point = _point_or_404(point_id)
@@ -95,16 +96,14 @@ def pickup(point_id: int):
     )
 
 
-@bp.post("/pickup/<int:point_id>/orders/<int:number>/handed-over")
+@bp.post("/pickup/<id:point_id>/orders/<id:number>/handed-over")
 @role_required("staff")
 def handed_over(point_id: int, number: int):
     point = _point_or_404(point_id)
     order = pickup_order(point, number)
-    expected = request.form.get("version", type=int)
     if order is None:
         abort(404)
-    if expected is None:
-        abort(400)
+    expected = form_version()
     collected = None
     if request.form.get("collected"):  # "Collected ¥X · handed over", with how it was paid
         collected = request.form.get("method", "")

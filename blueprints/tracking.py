@@ -5,6 +5,7 @@ unguessable token) is the customer."""
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
+from blueprints.params import optional_version
 from blueprints.qr import qr_svg
 from blueprints.rendering import render
 from forms.quantity_change import build_quantity_form
@@ -78,7 +79,7 @@ def poll(token):
 def cancel(token):
     order = _order(token)
     try:
-        cancel_by_customer(order, request.form.get("version", type=int))
+        cancel_by_customer(order, optional_version())
     except DomainError as error:
         return _page(Order.get_by_id(order.id), status=422, error=str(error))
     if request.htmx:
@@ -93,7 +94,7 @@ def change(token):
     if not form.validate():
         return _page(order, status=422, change_form=form)
     try:
-        change_by_customer(order, request.form.get("version", type=int), form.quantities())
+        change_by_customer(order, optional_version(), form.quantities())
     except OutOfStock as error:
         for product_id, left in error.details.get("short", {}).items():
             form[f"qty-{product_id}"].errors = [_("Only %(count)s left.", count=left)]

@@ -3,10 +3,10 @@ order's version offers, within that version's per-order limit."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from forms.fields.order_builders import QUANTITY_CAP
+from forms.fields.order_fields import QuantityField
 from models.order import Order
 
 PREFIX = "qty-"
@@ -30,7 +30,7 @@ def build_quantity_form(order: Order, products: dict, formdata=None) -> Quantity
             if product is None:
                 continue
             limit = QUANTITY_CAP if entry.get("limit") is None else int(entry["limit"])
-            attrs[f"{PREFIX}{product.id}"] = IntegerField(
+            attrs[f"{PREFIX}{product.id}"] = QuantityField(
                 product.name,
                 default=current.get(product.id, 0),
                 validators=[
