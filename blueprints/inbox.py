@@ -1,6 +1,6 @@
 """The staff inbox: in-app messages for the signed-in account, and the unread badge."""
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, g, redirect, url_for
 from flask_login import current_user
 
 from blueprints.access import role_required
@@ -18,7 +18,9 @@ def unread_badge():
     """`inbox_unread()` for the staff navigation; a query only where the badge is drawn."""
 
     def inbox_unread() -> int:
-        return unread_count(current_user) if current_user.is_authenticated else 0
+        if g.get("database_busy") or not current_user.is_authenticated:
+            return 0  # (the busy page waits on the database no more)
+        return unread_count(current_user)
 
     return {"inbox_unread": inbox_unread}
 
