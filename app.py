@@ -6,7 +6,7 @@ from peewee import OperationalError
 
 import config
 import i18n
-from blueprints import params, register_blueprints, rendering
+from blueprints import params, register_blueprints, rendering, security_headers
 from commands import register_commands
 from extensions import babel, csrf, htmx, limiter, login_manager
 from models import User
@@ -35,6 +35,7 @@ def create_app(**overrides) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     rendering.init_app(app)
+    security_headers.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
