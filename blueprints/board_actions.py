@@ -27,6 +27,7 @@ from models.bulk_actions import (
 from models.lifecycle import STATUS_LABELS
 from models.notes import MAX_NOTE_LENGTH
 from models.order import STATUSES, Order
+from models.params import choice
 from models.payments import METHODS
 from models.queries import board_rows, matching_ids
 from models.user import User
@@ -38,9 +39,7 @@ bp = Blueprint("actions", __name__)
 @role_required("staff")
 def change_status(number: int):
     order = _order_or_404(number)
-    to_status = request.form.get("to", "")
-    if to_status not in STATUSES:
-        abort(400)
+    to_status = choice(request.form.get("to"), STATUSES) or abort(400)
     report = change_statuses([Target(order.id, form_version())], to_status, current_user)
     done = _(
         "Order #%(number)s is now %(status)s.",
@@ -91,8 +90,8 @@ def bulk():
     targets = [Target(i, shown[i].version if i in shown else None) for i in ids]
     action = request.form.get("action")
     if action == "status":
-        to_status = request.form.get("to", "")
-        if to_status not in STATUSES:
+        to_status = choice(request.form.get("to"), STATUSES)
+        if to_status is None:
             return _invalid(_("Choose the status to move the orders to."))
         report = change_statuses(targets, to_status, current_user)
     elif action == "assign":
@@ -103,8 +102,8 @@ def bulk():
             return _invalid(_("Write the note first."))
         report = note_orders(targets, body, current_user)
     elif action == "paid":
-        method = request.form.get("method", "")
-        if method not in METHODS:
+        method = choice(request.form.get("method"), METHODS)
+        if method is None:
             return _invalid(_("Choose how the orders were paid."))
         report = mark_paid(targets, method, current_user)
     else:

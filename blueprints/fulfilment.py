@@ -23,6 +23,7 @@ from models.fulfilment import (
 from models.lifecycle import STATUS_LABELS, Actor
 from models.order_filters import OrderFilter
 from models.order_text import PAYMENT_LABELS, display_phone, lines_text
+from models.params import choice
 from models.payments import METHODS
 from models.pickup import PickupPoint
 from models.pickup_points import active_pickup_points
@@ -106,8 +107,8 @@ def handed_over(point_id: int, number: int):
     expected = form_version()
     collected = None
     if request.form.get("collected"):  # "Collected ¥X · handed over", with how it was paid
-        collected = request.form.get("method", "")
-        if collected not in METHODS:
+        collected = choice(request.form.get("method"), METHODS)
+        if collected is None:
             return _row(point, number, 422, message=_("Choose how the customer paid."))
     actor = Actor.of_user(current_user._get_current_object())
     note = _("Handed over at %(place)s", place=point.name)
