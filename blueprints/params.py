@@ -60,8 +60,9 @@ def form_version(name: str = "version") -> int:
 
 
 def optional_version(name: str = "version") -> int | None:
-    """As `form_version`, but None when the field is missing (the domain then takes the
-    order's version as it is now)."""
+    """As `form_version`, but None when the field is missing, as the customer's operations
+    take it (models/tracking.py): a cancel then acts on the order as it is, a change is
+    refused as stale."""
     return form_version(name) if name in request.form else None
 
 
