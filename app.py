@@ -1,16 +1,18 @@
 """The app factory: `flask --app app run`, `gunicorn 'app:create_app()'`."""
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
+from peewee import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 import i18n
-from blueprints import register_blueprints, rendering
+from blueprints import params, register_blueprints, rendering, security_headers
 from commands import register_commands
 from extensions import babel, csrf, htmx, limiter, login_manager
 from models import User
 from models.db import init_app as init_database
+from models.db import is_busy
 from tasks import notifications
 
 
@@ -37,10 +39,12 @@ def create_app(**overrides) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     rendering.init_app(app)
+    security_headers.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
     _init_login(app)
+    params.init_app(app)  # the `id` URL converter, before the blueprints' routes use it
     register_blueprints(app)
     register_commands(app)
     notifications.init_app(app)  # queue the outbox rows a request wrote, after it
@@ -82,7 +86,15 @@ ERROR_PAGES = {
         _l("Something went wrong"),
         _l("The shop could not finish this, and saved nothing halfway. Try again in a moment."),
     ),
+    503: (
+        _l("The shop is busy"),
+        _l(
+            "The shop could not finish this in time, and saved nothing halfway. "
+            "Try again in a few seconds."
+        ),
+    ),
 }
+RETRY_AFTER_SECONDS = 5  # what a 503 tells browsers and clients to wait
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -98,3 +110,17 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in ERROR_PAGES:
         app.register_error_handler(code, error_page)
+
+    def busy_page(error):
+        """A statement gave up waiting on the database (models/db.is_busy): 503, to try again
+        shortly. Any other database error is a crash (500)."""
+        if not is_busy(error):
+            raise error
+        g.database_busy = True  # the page asks the database nothing more (inbox badge)
+        if "_login_user" not in g:  # reading the user is what waited: show no account
+            g._login_user = login_manager.anonymous_user()
+        title, message = ERROR_PAGES[503]
+        page = render_template("errors/page.html", title=title, message=message)
+        return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+    app.register_error_handler(OperationalError, busy_page)

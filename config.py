@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from models.db import BUSY_TIMEOUT_MS, LOCK_TIMEOUT_MS, STATEMENT_TIMEOUT_MS
+
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
 
 
@@ -34,6 +36,11 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "SECRET_KEY": _secret_key(instance_dir),
         "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{instance_dir / 'jielong.db'}"),
         "HUEY_URL": env("HUEY_URL", f"sqlite:///{instance_dir / 'huey.db'}"),
+        # How long a statement waits on a lock, or runs, before the page answers 503
+        # (docs/security.md, "Timeouts"); the defaults are in models/db.py.
+        "DB_LOCK_TIMEOUT_MS": int(env("DB_LOCK_TIMEOUT_MS", str(LOCK_TIMEOUT_MS))),
+        "DB_STATEMENT_TIMEOUT_MS": int(env("DB_STATEMENT_TIMEOUT_MS", str(STATEMENT_TIMEOUT_MS))),
+        "DB_BUSY_TIMEOUT_MS": int(env("DB_BUSY_TIMEOUT_MS", str(BUSY_TIMEOUT_MS))),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "SHOP_NAME": env("SHOP_NAME", "Jielong"),
         "SHOP_TIMEZONE": env("SHOP_TIMEZONE", "Asia/Shanghai"),

@@ -15,9 +15,17 @@ from babel import dates
 from babel.numbers import format_currency
 from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import format_datetime, get_locale, to_user_timezone
+from flask_babel.speaklater import LazyString
 
 LOCALES = ("zh_CN", "en")
 LOCALE_COOKIE = "locale"
+
+# flask-babel's lazy strings (`_l`) say they are safe HTML (`__html__`), so Jinja and markupsafe
+# print them unescaped, with whatever text was formatted into them: a rule's message put into
+# `_l("Message to %(to)s: %(message)s", …)` ran as script on its Try page. Our translations hold
+# no markup; a lazy string is text, escaped like any other.
+if hasattr(LazyString, "__html__"):
+    del LazyString.__html__
 
 
 def select_locale() -> str:

@@ -82,7 +82,7 @@ def _account_page(user: User, partial: str, status: int = 200, **forms):
     return render(EDIT_PAGE, partial, status, user=user, **forms)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @role_required("admin")
 def edit_user(user_id: int):
     user = _user(user_id)
@@ -105,7 +105,7 @@ def edit_user(user_id: int):
     return go(url_for(".users"))
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 @role_required("admin")
 def reset_user_password(user_id: int):
     user = _user(user_id)

@@ -23,6 +23,7 @@ from blueprints.rendering import wants_fragment
 from models.board_live import Watch, changes_since, parse_shown, unchanged, watch_now
 from models.order import STATUSES
 from models.order_filters import OrderFilter
+from models.params import choice
 from models.queries import (
     COLUMN_SIZE,
     Cursor,
@@ -80,10 +81,8 @@ def _orders(order_filter: OrderFilter, view: str, after: Cursor | None) -> tuple
 
 def _more(order_filter: OrderFilter, view: str, after: Cursor):
     """The next page of the table, or of one status column."""
-    column = request.args.get("column")
     if view == "columns":
-        if column not in shown_statuses(order_filter):
-            abort(404)
+        column = choice(request.args.get("column"), shown_statuses(order_filter)) or abort(404)
         page = board_page(replace(order_filter, statuses=(column,)), after, COLUMN_SIZE)
         context = board_context(order_filter, view, page=page, status=column)
         return render_template("board/_more_cards.html", **context)
@@ -142,7 +141,7 @@ def save():
     return _views_answer(order_filter, view, error=error, name=name if error else "")
 
 
-@bp.post("/views/<int:view_id>/delete")
+@bp.post("/views/<id:view_id>/delete")
 @role_required("staff")
 def delete(view_id: int):
     order_filter, view = board_request()

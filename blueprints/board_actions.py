@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.board_context import board_context, board_request, board_url, render_changes
+from blueprints.params import form_id, form_ids, form_version
 from models.board_live import Changes, Shown, parse_shown
 from models.bulk_actions import (
     MAX_ORDERS,
@@ -26,6 +27,7 @@ from models.bulk_actions import (
 from models.lifecycle import STATUS_LABELS
 from models.notes import MAX_NOTE_LENGTH
 from models.order import STATUSES, Order
+from models.params import choice
 from models.payments import METHODS
 from models.queries import board_rows, matching_ids
 from models.user import User
@@ -33,14 +35,12 @@ from models.user import User
 bp = Blueprint("actions", __name__)
 
 
-@bp.post("/rows/<int:number>/status")
+@bp.post("/rows/<id:number>/status")
 @role_required("staff")
 def change_status(number: int):
     order = _order_or_404(number)
-    to_status = request.form.get("to", "")
-    if to_status not in STATUSES:
-        abort(400)
-    report = change_statuses([Target(order.id, _version())], to_status, current_user)
+    to_status = choice(request.form.get("to"), STATUSES) or abort(400)
+    report = change_statuses([Target(order.id, form_version())], to_status, current_user)
     done = _(
         "Order #%(number)s is now %(status)s.",
         number=order.number,
@@ -49,12 +49,12 @@ def change_status(number: int):
     return _answer(report, {order.id: Shown(order.version, order.status)}, done, single=True)
 
 
-@bp.post("/rows/<int:number>/assignee")
+@bp.post("/rows/<id:number>/assignee")
 @role_required("staff")
 def assign(number: int):
     order = _order_or_404(number)
     assignee = _assignee(keeping=order)
-    report = assign_orders([Target(order.id, _version())], assignee, current_user)
+    report = assign_orders([Target(order.id, form_version())], assignee, current_user)
     if assignee:
         done = _(
             "Order #%(number)s is now assigned to %(name)s.",
@@ -66,7 +66,7 @@ def assign(number: int):
     return _answer(report, {order.id: Shown(order.version, order.status)}, done, single=True)
 
 
-@bp.post("/rows/<int:number>/notes")
+@bp.post("/rows/<id:number>/notes")
 @role_required("staff")
 def note(number: int):
     order = _order_or_404(number)
@@ -82,7 +82,7 @@ def note(number: int):
 @role_required("staff")
 def bulk():
     shown = parse_shown(request.form.getlist("shown"))
-    ids = list(dict.fromkeys(int(i) for i in request.form.getlist("ids") if i.isdigit()))
+    ids = form_ids("ids")
     if not ids:
         return _invalid(_("Select orders first."))
     if len(ids) > MAX_ORDERS:
@@ -90,8 +90,8 @@ def bulk():
     targets = [Target(i, shown[i].version if i in shown else None) for i in ids]
     action = request.form.get("action")
     if action == "status":
-        to_status = request.form.get("to", "")
-        if to_status not in STATUSES:
+        to_status = choice(request.form.get("to"), STATUSES)
+        if to_status is None:
             return _invalid(_("Choose the status to move the orders to."))
         report = change_statuses(targets, to_status, current_user)
     elif action == "assign":
@@ -102,8 +102,8 @@ def bulk():
             return _invalid(_("Write the note first."))
         report = note_orders(targets, body, current_user)
     elif action == "paid":
-        method = request.form.get("method", "")
-        if method not in METHODS:
+        method = choice(request.form.get("method"), METHODS)
+        if method is None:
             return _invalid(_("Choose how the orders were paid."))
         report = mark_paid(targets, method, current_user)
     else:
@@ -123,17 +123,10 @@ def _order_or_404(number: int) -> Order:
     return order
 
 
-def _version() -> int:
-    version = request.form.get("version", type=int)
-    if version is None:
-        abort(400)
-    return version
-
-
 def _assignee(keeping: Order | None = None) -> User | None:
     """The active staff member chosen, or None for nobody; a deactivated one only where it is
     `keeping`'s assignee already (its row shows them until someone else is chosen)."""
-    chosen = request.form.get("assignee", type=int)
+    chosen = form_id("assignee")
     if not chosen:
         return None
     user = User.get_or_none(User.id == chosen)

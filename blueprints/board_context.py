@@ -17,6 +17,7 @@ from models.lifecycle import STATUS_LABELS, Actor, allowed_transitions
 from models.order import Order
 from models.order_filters import PAYMENT_STATUSES, OrderFilter
 from models.order_text import PAYMENT_LABELS
+from models.params import choice
 from models.payments import METHODS as PAYMENT_METHODS
 from models.pickup import PickupPoint
 from models.queries import shown_statuses, status_counts
@@ -32,8 +33,7 @@ def board_request() -> tuple[OrderFilter, str]:
 
 
 def board_view(args) -> str:
-    view = args.get("view")
-    return view if view in VIEWS else "table"
+    return choice(args.get("view"), VIEWS) or "table"
 
 
 def board_args(order_filter: OrderFilter, view: str) -> list[tuple[str, str]]:

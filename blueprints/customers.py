@@ -96,13 +96,13 @@ def _page(customer: Customer, status: int = 200, tag_form=None):
     )
 
 
-@bp.get("/<int:customer_id>")
+@bp.get("/<id:customer_id>")
 @role_required("staff")
 def show(customer_id: int):
     return _page(_customer_or_404(customer_id))
 
 
-@bp.post("/<int:customer_id>/tags")
+@bp.post("/<id:customer_id>/tags")
 @role_required("staff")
 def add_tag(customer_id: int):
     customer = _customer_or_404(customer_id)
@@ -117,7 +117,7 @@ def add_tag(customer_id: int):
     return _card(customer_id, form, 422)
 
 
-@bp.post("/<int:customer_id>/tags/remove")
+@bp.post("/<id:customer_id>/tags/remove")
 @role_required("staff")
 def remove_tag(customer_id: int):
     customer = _customer_or_404(customer_id)

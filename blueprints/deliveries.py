@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.access import role_required
+from blueprints.params import arg_number
 from blueprints.rendering import render
 from models.deliveries import (
     CHANNEL_LABELS,
@@ -13,18 +14,20 @@ from models.deliveries import (
     retry_delivery,
 )
 from models.errors import DomainError
+from models.params import choice
 
 bp = Blueprint("deliveries", __name__, url_prefix="/admin/deliveries")
 
 PAGE, TABLE, ROW = "deliveries/index.html", "deliveries/_table.html", "deliveries/_row.html"
 PER_PAGE = 50
+MAX_PAGE = 10**9  # far beyond any log; its offset still fits the database's integers
 
 
 @bp.get("")
 @role_required("admin")
 def index():
-    shown = request.args.get("status") if request.args.get("status") in STATUS_LABELS else None
-    number = max(request.args.get("page", 1, type=int), 1)
+    shown = choice(request.args.get("status"), STATUS_LABELS)
+    number = arg_number("page", 1, low=1, high=MAX_PAGE)
     rows = list(delivery_log(shown).paginate(number, PER_PAGE + 1))
     return render(
         PAGE,
@@ -38,7 +41,7 @@ def index():
     )
 
 
-@bp.post("/<int:delivery_id>/retry")
+@bp.post("/<id:delivery_id>/retry")
 @role_required("admin")
 def retry(delivery_id: int):
     delivery = Delivery.get_or_none(Delivery.id == delivery_id)

@@ -23,6 +23,7 @@ from blueprints.designer_context import (
     share_context,
     status_context,
 )
+from blueprints.params import arg_id
 from blueprints.rendering import go, render
 from forms.designer import AddFieldForm, CreateTemplateForm, PickupPointForm, TemplateSettingsForm
 from forms.field_editor import editor_for
@@ -106,13 +107,13 @@ def create():
     return render("designer/index.html", "designer/_create_form.html", 422, form=form, **listing())
 
 
-@bp.get("/<int:template_id>")
+@bp.get("/<id:template_id>")
 @role_required("admin")
 def show(template_id):
     return _fields(_template(template_id), editing=request.args.get("edit"))
 
 
-@bp.get("/<int:template_id>/preview")
+@bp.get("/<id:template_id>/preview")
 @role_required("admin")
 def preview(template_id):
     template = _template(template_id)
@@ -124,7 +125,7 @@ def preview(template_id):
     )
 
 
-@bp.route("/<int:template_id>/settings", methods=["GET", "POST"])
+@bp.route("/<id:template_id>/settings", methods=["GET", "POST"])
 @role_required("admin")
 def settings(template_id):
     template = _template(template_id)
@@ -153,7 +154,7 @@ def settings(template_id):
     )
 
 
-@bp.post("/<int:template_id>/publish")
+@bp.post("/<id:template_id>/publish")
 @role_required("admin")
 def publish(template_id):
     template = _template(template_id)
@@ -180,7 +181,7 @@ def publish(template_id):
     return render_template(PAGE, **context), 422
 
 
-@bp.post("/<int:template_id>/duplicate")
+@bp.post("/<id:template_id>/duplicate")
 @role_required("admin")
 def duplicate(template_id):
     copy = duplicate_template(_template(template_id))
@@ -188,7 +189,7 @@ def duplicate(template_id):
     return go(url_for(".show", template_id=copy.id))
 
 
-@bp.post("/<int:template_id>/archive")
+@bp.post("/<id:template_id>/archive")
 @role_required("admin")
 def archive(template_id):
     template = _template(template_id)
@@ -204,7 +205,7 @@ def archive(template_id):
 # Fields ------------------------------------------------------------------------------
 
 
-@bp.post("/<int:template_id>/fields")
+@bp.post("/<id:template_id>/fields")
 @role_required("admin")
 def add(template_id):
     template = _template(template_id)
@@ -220,7 +221,7 @@ def _spec(template, name):
     return next((f for f in fields if f.get("name") == name), None), fields
 
 
-@bp.post("/<int:template_id>/fields/<name>")
+@bp.post("/<id:template_id>/fields/<name>")
 @role_required("admin")
 def save_field(template_id, name):
     template = _template(template_id)
@@ -237,7 +238,7 @@ def save_field(template_id, name):
     return _changed(template, anchor=name)
 
 
-@bp.post("/<int:template_id>/fields/<name>/move")
+@bp.post("/<id:template_id>/fields/<name>/move")
 @role_required("admin")
 def move(template_id, name):
     template = _template(template_id)
@@ -248,7 +249,7 @@ def move(template_id, name):
     return _changed(template, anchor=name)
 
 
-@bp.post("/<int:template_id>/fields/<name>/remove")
+@bp.post("/<id:template_id>/fields/<name>/remove")
 @role_required("admin")
 def remove(template_id, name):
     template = _template(template_id)
@@ -259,7 +260,7 @@ def remove(template_id, name):
     return _changed(template, anchor="list")
 
 
-@bp.post("/<int:template_id>/fields/undo")
+@bp.post("/<id:template_id>/fields/undo")
 @role_required("admin")
 def undo(template_id):
     template = _template(template_id)
@@ -288,7 +289,7 @@ def _point(point_id) -> PickupPoint:
 @bp.get("/pickup-points")
 @role_required("admin")
 def pickup_points():
-    edit = request.args.get("edit", type=int)
+    edit = arg_id("edit")
     return _points(editing=_point(edit) if edit else None)
 
 
@@ -303,7 +304,7 @@ def create_point():
     return go(url_for(".pickup_points"))
 
 
-@bp.post("/pickup-points/<int:point_id>")
+@bp.post("/pickup-points/<id:point_id>")
 @role_required("admin")
 def update_point(point_id):
     point = _point(point_id)
@@ -315,7 +316,7 @@ def update_point(point_id):
     return go(url_for(".pickup_points"))
 
 
-@bp.post("/pickup-points/<int:point_id>/active")
+@bp.post("/pickup-points/<id:point_id>/active")
 @role_required("admin")
 def toggle_point(point_id):
     point = _point(point_id)

@@ -19,6 +19,7 @@ from models.form_design import has_unpublished_changes
 from models.form_template import FormTemplate, FormTemplateVersion
 from models.notification_texts import template_variables
 from models.order import Order, OrderEvent
+from models.params import positive_id
 from models.pickup import PickupPoint
 from models.pickup_points import active_pickup_points
 from models.publish_checks import CONTACT_TYPES, preview_form
@@ -75,11 +76,11 @@ def status_context(template, problems=None, notice=None) -> dict:
 
 def _products_in(fields: list[dict]) -> dict[int, Product]:
     ids = [
-        int(entry["product_id"])
+        product_id
         for spec in fields
         if spec.get("type") == "products"
         for entry in spec.get("products") or []
-        if str(entry.get("product_id", "")).isdigit()
+        if (product_id := positive_id(str(entry.get("product_id", ""))))
     ]
     found = {p.id: p for p in Product.select().where(Product.id.in_(ids))} if ids else {}
     return {i: found[i] for i in dict.fromkeys(ids) if i in found}

@@ -69,7 +69,7 @@ def _page(template, variables, sample_order, posted=None, status=200):
     return render_template(PAGE, **context), status
 
 
-@bp.get("/<int:template_id>/notifications")
+@bp.get("/<id:template_id>/notifications")
 @role_required("admin")
 def page(template_id):
     template = _template(template_id)
@@ -77,7 +77,7 @@ def page(template_id):
     return _page(template, variables, order)
 
 
-@bp.post("/<int:template_id>/notifications/<name>")
+@bp.post("/<id:template_id>/notifications/<name>")
 @role_required("admin")
 def save(template_id, name):
     template = _template(template_id)

@@ -71,7 +71,7 @@ def _job_or_404(job_id: int):
     return job
 
 
-@bp.get("/exports/<int:job_id>")
+@bp.get("/exports/<id:job_id>")
 @role_required("staff")
 def job(job_id):
     """The job's status. Its htmx poll sends the state it shows: 204 while that is current."""
@@ -89,7 +89,7 @@ def job(job_id):
     )
 
 
-@bp.get("/exports/<int:job_id>/download")
+@bp.get("/exports/<id:job_id>/download")
 @role_required("staff")
 def download(job_id):
     job = _job_or_404(job_id)

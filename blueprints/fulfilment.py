@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
+from blueprints.params import form_version
 from blueprints.rendering import render
 from i18n import format_money
 from models.base import utcnow
@@ -22,6 +23,7 @@ from models.fulfilment import (
 from models.lifecycle import STATUS_LABELS, Actor
 from models.order_filters import OrderFilter
 from models.order_text import PAYMENT_LABELS, lines_text
+from models.params import choice
 from models.payments import METHODS
 from models.pickup import PickupPoint
 from models.pickup_points import active_pickup_points
@@ -80,7 +82,7 @@ def _row_context(point) -> dict:
     }
 
 
-@bp.get("/pickup/<int:point_id>")
+@bp.get("/pickup/<id:point_id>")
 @role_required("staff")
 def pickup(point_id: int):
     point = _point_or_404(point_id)
@@ -94,20 +96,18 @@ def pickup(point_id: int):
     )
 
 
-@bp.post("/pickup/<int:point_id>/orders/<int:number>/handed-over")
+@bp.post("/pickup/<id:point_id>/orders/<id:number>/handed-over")
 @role_required("staff")
 def handed_over(point_id: int, number: int):
     point = _point_or_404(point_id)
     order = pickup_order(point, number)
-    expected = request.form.get("version", type=int)
     if order is None:
         abort(404)
-    if expected is None:
-        abort(400)
+    expected = form_version()
     collected = None
     if request.form.get("collected"):  # "Collected ¥X · handed over", with how it was paid
-        collected = request.form.get("method", "")
-        if collected not in METHODS:
+        collected = choice(request.form.get("method"), METHODS)
+        if collected is None:
             return _row(point, number, 422, message=_("Choose how the customer paid."))
     actor = Actor.of_user(current_user._get_current_object())
     note = _("Handed over at %(place)s", place=point.name)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from htmx_flask import make_response
 
 from blueprints.access import role_required
+from blueprints.params import form_id, form_version
 from blueprints.rendering import render
 from forms.customer_tag import TagForm
 from forms.order_actions import NoteForm
@@ -139,7 +140,7 @@ def _page(order, status=200, message=None, **forms):
     return render(PAGE, ORDER, status, **(context | forms))
 
 
-@bp.get("/<int:number>")
+@bp.get("/<id:number>")
 @role_required("staff")
 def show(number: int):
     return _page(_order_or_404(number))
@@ -148,9 +149,7 @@ def show(number: int):
 def _changed(number: int, change):
     """Run `change(order, expected_version)`; answer with the fresh order, 409 on a conflict."""
     order = _order_or_404(number)
-    expected = request.form.get("version", type=int)
-    if expected is None:
-        abort(400)
+    expected = form_version()
     try:
         change(order, expected)
     except DomainError as error:
@@ -164,7 +163,7 @@ def _changed_answer(number: int):
     return _page(_order_or_404(number))
 
 
-@bp.post("/<int:number>/status")
+@bp.post("/<id:number>/status")
 @role_required("staff")
 def change_status(number: int):
     to_status = request.form.get("to_status", "")
@@ -176,10 +175,10 @@ def change_status(number: int):
     )
 
 
-@bp.post("/<int:number>/assignee")
+@bp.post("/<id:number>/assignee")
 @role_required("staff")
 def assign(number: int):
-    chosen = request.form.get("assignee", type=int)
+    chosen = form_id("assignee")
     assignee = User.get_or_none(User.id == chosen, User.active == True) if chosen else None  # noqa: E712
     if chosen and assignee is None:
         abort(400)
@@ -189,7 +188,7 @@ def assign(number: int):
     )
 
 
-@bp.post("/<int:number>/notes")
+@bp.post("/<id:number>/notes")
 @role_required("staff")
 def add(number: int):
     order = _order_or_404(number)
@@ -219,13 +218,11 @@ def _notes(order, form, status, oob_timeline=False):
     )
 
 
-@bp.post("/<int:number>/payments")
+@bp.post("/<id:number>/payments")
 @role_required("staff")
 def record(number: int):
     order = _order_or_404(number)
-    expected = request.form.get("version", type=int)
-    if expected is None:
-        abort(400)
+    expected = form_version()
     form = PaymentForm()
     if form.validate_on_submit():
         try:
@@ -241,14 +238,12 @@ def record(number: int):
     return _page(order, status=422, payment_form=form, payment_version=expected)
 
 
-@bp.post("/<int:number>/payments/<int:payment_id>/remove")
+@bp.post("/<id:number>/payments/<id:payment_id>/remove")
 @role_required("staff")
 def remove_payment(number: int, payment_id: int):
     """Remove a payment recorded by mistake, with a reason: admins, or whoever recorded it."""
     order = _order_or_404(number)
-    expected = request.form.get("version", type=int)
-    if expected is None:
-        abort(400)
+    expected = form_version()
     payment = Payment.get_or_none(Payment.id == payment_id, Payment.order == order.id)
     if payment is None:  # removed meanwhile (the order changed), or never on this order
         if expected != order.version:
@@ -266,7 +261,7 @@ def remove_payment(number: int, payment_id: int):
     return _page(order, status=422, removal_forms={payment.id: form}, payment_version=expected)
 
 
-@bp.post("/<int:number>/refund")
+@bp.post("/<id:number>/refund")
 @role_required("staff")
 def refund(number: int):
     return _changed(
@@ -274,7 +269,7 @@ def refund(number: int):
     )
 
 
-@bp.post("/<int:number>/tags")
+@bp.post("/<id:number>/tags")
 @role_required("staff")
 def add_tag(number: int):
     order = _order_or_404(number)
@@ -289,7 +284,7 @@ def add_tag(number: int):
     return _customer(number, form, 422)
 
 
-@bp.post("/<int:number>/tags/remove")
+@bp.post("/<id:number>/tags/remove")
 @role_required("staff")
 def remove_tag(number: int):
     untag_customer(_order_or_404(number), request.form.get("tag", ""), _actor())
@@ -307,7 +302,7 @@ def _customer(number: int, form, status: int):
     return render(CUSTOMER, CUSTOMER, status, **context)
 
 
-@bp.route("/<int:number>/edit", methods=["GET", "POST"])
+@bp.route("/<id:number>/edit", methods=["GET", "POST"])
 @role_required("staff")
 def edit(number: int):
     order = _order_or_404(number)
@@ -315,9 +310,7 @@ def edit(number: int):
         return _edit_page(order)
     version = order.template_version
     form = order_edit_form(order, request.form)
-    expected = request.form.get(VERSION_FIELD, type=int)
-    if expected is None:
-        abort(400)
+    expected = form_version(VERSION_FIELD)
     if not form.validate():
         return _edit_page(order, form, expected, 422)
     try:

@@ -89,7 +89,7 @@ def _stock_context(product: Product, notice=None, failed=None) -> dict:
     }
 
 
-@bp.route("/<int:product_id>", methods=["GET", "POST"])
+@bp.route("/<id:product_id>", methods=["GET", "POST"])
 @role_required("admin")
 def show(product_id: int):
     product = _product(product_id)
@@ -115,7 +115,7 @@ DONE = {
 }
 
 
-@bp.post('/<int:product_id>/stock/<int:warehouse_id>/<any(receive, "write-off", count):action>')
+@bp.post('/<id:product_id>/stock/<id:warehouse_id>/<any(receive, "write-off", count):action>')
 @role_required("admin")
 def change(product_id: int, warehouse_id: int, action: str):
     product = _product(product_id)

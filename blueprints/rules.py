@@ -83,7 +83,7 @@ def new():
     return _edit(None)
 
 
-@bp.route("/<int:rule_id>", methods=["GET", "POST"])
+@bp.route("/<id:rule_id>", methods=["GET", "POST"])
 @role_required("admin")
 def edit(rule_id: int):
     return _edit(_rule(rule_id))
@@ -110,28 +110,28 @@ def _edit(rule: Rule | None):
     return redirect(url_for(".index"), 303)
 
 
-@bp.post("/<int:rule_id>/enabled")
+@bp.post("/<id:rule_id>/enabled")
 @role_required("admin")
 def toggle(rule_id: int):
     set_rule_enabled(_rule(rule_id), request.form.get("enabled") == "1")
     return _back_to_list()
 
 
-@bp.post("/<int:rule_id>/move")
+@bp.post("/<id:rule_id>/move")
 @role_required("admin")
 def move(rule_id: int):
     move_rule(_rule(rule_id), -1 if request.form.get("direction") == "up" else 1)
     return _back_to_list()
 
 
-@bp.post("/<int:rule_id>/delete")
+@bp.post("/<id:rule_id>/delete")
 @role_required("admin")
 def delete(rule_id: int):
     delete_rule(_rule(rule_id))
     return _back_to_list()
 
 
-@bp.get("/<int:rule_id>/try")
+@bp.get("/<id:rule_id>/try")
 @role_required("admin")
 def try_it(rule_id: int):
     rule = _rule(rule_id)

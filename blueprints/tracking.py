@@ -5,6 +5,7 @@ unguessable token) is the customer."""
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
+from blueprints.params import optional_version
 from blueprints.qr import qr_svg
 from blueprints.rendering import order_slots, render
 from forms.quantity_change import build_quantity_form
@@ -94,7 +95,7 @@ def _after_change(order: Order, token: str):
 def cancel(token):
     order = _order(token)
     try:
-        cancel_by_customer(order, request.form.get("version", type=int), request.form.get("seen"))
+        cancel_by_customer(order, optional_version(), request.form.get("seen"))
     except DomainError as error:
         return _page(Order.get_by_id(order.id), status=422, error=str(error))
     return _after_change(order, token)
@@ -111,9 +112,7 @@ def change(token):
     if not form.validate():
         return _page(order, status=422, change_form=form)
     try:
-        change_by_customer(
-            order, request.form.get("version", type=int), form.quantities(), form.seen.data
-        )
+        change_by_customer(order, optional_version(), form.quantities(), form.seen.data)
     except OutOfStock as error:
         for product_id, left in error.details.get("short", {}).items():
             form[f"qty-{product_id}"].errors = [_("Only %(count)s left.", count=left)]

@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, Length
 
 from forms.designer import YUAN, fen_to_yuan, strip
 from models.order import STATUSES
+from models.params import positive_id, positive_ids
 from models.rule_actions import ACTIONS, AUDIENCES
 from models.rule_conditions import CONDITIONS
 from models.rules import TRIGGERS, RuleChoices
@@ -52,7 +53,7 @@ class IdListField(Field):
         self.data = list(value or [])
 
     def process_formdata(self, valuelist):
-        self.data = [int(v) for v in valuelist if str(v).isdigit()]
+        self.data = list(positive_ids(str(v) for v in valuelist))
 
 
 class PointMapField(Field):
@@ -64,9 +65,10 @@ class PointMapField(Field):
         if formdata is not None:
             prefix, self.data = f"{self.name}-", {}
             for key in formdata:
-                point, value = key.removeprefix(prefix), formdata.get(key, "")
-                if key.startswith(prefix) and point.isdigit() and value.isdigit():
-                    self.data[point] = int(value)
+                point = positive_id(key.removeprefix(prefix)) if key.startswith(prefix) else None
+                user = positive_id(formdata.get(key, ""))
+                if point and user:
+                    self.data[str(point)] = user
 
 
 def _choices(labels: dict, blank: bool = True) -> list[SelectChoice]:
@@ -158,9 +160,10 @@ def _has_errors(rows) -> bool:
 
 
 def _choice(text: str, options: dict, field: str, message) -> int:
-    if not text.isdigit() or int(text) not in options:
+    chosen = positive_id(text)
+    if chosen not in options:
         raise RowError(field, message)
-    return int(text)
+    return chosen
 
 
 def parse_condition(row: ConditionForm, choices: RuleChoices) -> dict:

@@ -19,6 +19,7 @@ from peewee import fn
 from models.db import db
 from models.order import STATUSES, Order
 from models.order_filters import OrderFilter
+from models.params import positive_id, whole_number
 from models.queries import Cursor, board_rows, matching_ids
 
 LAG = timedelta(seconds=5)
@@ -90,8 +91,11 @@ def parse_shown(values) -> dict[int, Shown]:
     shown = {}
     for value in values:
         parts = value.split(".")
-        if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit() and parts[2] in STATUSES:
-            shown[int(parts[0])] = Shown(int(parts[1]), parts[2])
+        if len(parts) != 3:
+            continue
+        order_id, version = positive_id(parts[0]), whole_number(parts[1])
+        if order_id is not None and version is not None and parts[2] in STATUSES:
+            shown[order_id] = Shown(version, parts[2])
     return shown
 
 

@@ -3,44 +3,80 @@
 SQLite runs in WAL mode with a busy timeout, and every `db.atomic()` opens
 `BEGIN IMMEDIATE`, so two writers queue instead of failing on lock upgrade.
 Both go through a connection pool (`sqlite+pool://`, `postgresql+pool://`).
+
+No request waits on the database for ever (docs/security.md, "Timeouts"): PostgreSQL
+connections start with a `lock_timeout` and a `statement_timeout`, SQLite's with a busy
+timeout; when one runs out the statement fails and `is_busy` tells the error apart, which
+the app answers with 503 and Retry-After.
 """
 
 from urllib.parse import urlparse
 
-from peewee import DatabaseProxy
-from playhouse.db_url import connect
+from peewee import DatabaseProxy, OperationalError
+from playhouse.db_url import connect, parse
 
 db = DatabaseProxy()
+
+# Defaults of DB_LOCK_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS and DB_BUSY_TIMEOUT_MS (config.py).
+LOCK_TIMEOUT_MS = 10_000
+STATEMENT_TIMEOUT_MS = 25_000  # below gunicorn's 30 s, which would kill the worker
+BUSY_TIMEOUT_MS = 10_000
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": "normal",
     "foreign_keys": 1,
-    "busy_timeout": 10_000,
     "cache_size": -16_000,
 }
+# PostgreSQL's error codes for a statement stopped by lock_timeout and by statement_timeout.
+PG_TIMEOUTS = {"55P03", "57014"}
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
 
 
-def open_database(url: str):
+def open_database(
+    url: str,
+    *,
+    lock_timeout_ms: int = LOCK_TIMEOUT_MS,
+    statement_timeout_ms: int = STATEMENT_TIMEOUT_MS,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+):
     """Build a peewee Database for a URL (sqlite:///path or postgresql://...)."""
     scheme = urlparse(url).scheme
     if scheme == "sqlite":  # pooled: a new connection reads the whole schema again, ~3 ms
         url = url.replace("sqlite://", "sqlite+pool://", 1)
     if scheme.startswith("sqlite"):
         options = {"check_same_thread": False, "max_connections": 32, "stale_timeout": 300}
-        return connect(url, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE", **options)
+        pragmas = SQLITE_PRAGMAS | {"busy_timeout": busy_timeout_ms}
+        timeout = busy_timeout_ms / 1000
+        return connect(url, pragmas=pragmas, timeout=timeout, lock_type="IMMEDIATE", **options)
     if scheme in {"postgres", "postgresql"}:
         url = url.replace(f"{scheme}://", "postgresql+pool://", 1)
     if scheme.startswith("postgres"):
-        return connect(url, max_connections=32, stale_timeout=300, timeout=10)
+        # Set as the connection starts (libpq `options`): no extra round trip per request.
+        timeouts = f"-c lock_timeout={lock_timeout_ms} -c statement_timeout={statement_timeout_ms}"
+        options = f"{parse(url).get('options', '')} {timeouts}".strip()
+        return connect(url, max_connections=32, stale_timeout=300, timeout=10, options=options)
     raise ValueError(f"Unsupported DATABASE_URL scheme: {scheme!r}")
 
 
-def bind_database(url: str):
-    """Point the proxy at the database for `url`, closing any previous one."""
+def is_busy(error: Exception) -> bool:
+    """Whether `error` is a statement given up on after waiting too long: a lock held
+    elsewhere (SQLite's busy timeout, PostgreSQL's lock_timeout) or PostgreSQL's
+    statement_timeout. Worth trying again in a moment, unlike other database errors."""
+    if not isinstance(error, OperationalError):
+        return False
+    cause = getattr(error, "orig", error)  # the driver's exception, which peewee wraps
+    if getattr(cause, "pgcode", None) in PG_TIMEOUTS:
+        return True
+    return getattr(cause, "sqlite_errorcode", None) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def bind_database(url: str, **timeouts):
+    """Point the proxy at the database for `url`, closing any previous one. `timeouts`:
+    the keyword arguments of `open_database`."""
     if db.obj is not None:
         db.obj.close_all() if hasattr(db.obj, "close_all") else db.obj.close()
-    database = open_database(url)
+    database = open_database(url, **timeouts)
     db.initialize(database)
     return database
 
@@ -58,7 +94,12 @@ def locked(query):
 
 def init_app(app):
     """Open the database from config and give every request its own connection."""
-    bind_database(app.config["DATABASE_URL"])
+    bind_database(
+        app.config["DATABASE_URL"],
+        lock_timeout_ms=app.config["DB_LOCK_TIMEOUT_MS"],
+        statement_timeout_ms=app.config["DB_STATEMENT_TIMEOUT_MS"],
+        busy_timeout_ms=app.config["DB_BUSY_TIMEOUT_MS"],
+    )
 
     @app.before_request
     def _connect():

@@ -209,7 +209,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value) -> str:
-    """Text as typed, but never a formula: text starting like one gets a leading "'"."""
+    """Text as typed, but never a formula: text starting like one gets a leading "'". For the
+    header as for the rows: a field's label is typed by an admin, too."""
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, str) and value.startswith(FORMULA_START):
@@ -229,7 +230,7 @@ def csv_chunks(table: ExportTable):
         buffer.truncate()
         return text.encode("utf-8")
 
-    writer.writerow(table.header)
+    writer.writerow([csv_cell(value) for value in table.header])
     yield codecs.BOM_UTF8 + take()
     for count, row in enumerate(table.rows, start=1):
         writer.writerow([csv_cell(value) for value in row])
@@ -242,11 +243,12 @@ def csv_chunks(table: ExportTable):
 
 def write_xlsx(table: ExportTable, target) -> None:
     """The table as one XLSX sheet into `target` (a path or a binary file), written row by
-    row (openpyxl write-only mode). Text cells stay text even when they start with "="."""
+    row (openpyxl write-only mode). Text cells, the header's too, stay text even when they
+    start with "="."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Orders"))
     sheet.freeze_panes = "A2"
-    sheet.append(table.header)
+    sheet.append([_xlsx_cell(sheet, value) for value in table.header])
     for row in table.rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
     workbook.save(target)
@@ -255,7 +257,9 @@ def write_xlsx(table: ExportTable, target) -> None:
 def _xlsx_cell(sheet, value) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
-        cell.data_type = "s"
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     elif isinstance(value, Decimal):
         cell.number_format = MONEY_FORMAT
     elif isinstance(value, datetime):

@@ -14,6 +14,7 @@ from models.db import db, locked
 from models.errors import DomainError, StaleOrder
 from models.lifecycle import Actor, transition_order
 from models.order import OPEN_STATUSES, Order, OrderLine
+from models.params import positive_id
 from models.payments import METHODS, outstanding, paid_on, paid_so_far, record_payment
 from models.pickup import PickupPoint
 
@@ -129,9 +130,10 @@ def pickup_orders(point: PickupPoint, search: str = "") -> list[Order]:
     )
     term = re.sub(r"[\s#]", "", search or "")
     if term:
-        if not term.isdigit() or len(term) > 18:
+        number = positive_id(term)
+        if number is None:
             return []
-        matches = Order.number == int(term)
+        matches = Order.number == number
         if len(term) == 4:
             matches |= Customer.phone_last4 == term
         query = query.where(matches)

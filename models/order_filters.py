@@ -42,6 +42,7 @@ from models.answer_text import SEARCH_TABLE, OrderAnswerText
 from models.customer import Customer, InvalidPhone, normalize_phone
 from models.db import is_postgres
 from models.order import OPEN_STATUSES, STATUSES, Order
+from models.params import choices, positive_id, positive_ids
 from models.shop_time import shop_zone, to_utc
 
 PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
@@ -98,13 +99,13 @@ class OrderFilter:
         if amount_min is not None and amount_max is not None and amount_min > amount_max:
             amount_min, amount_max = amount_max, amount_min
         return cls(
-            statuses=_choices(args.getlist("status"), STATUSES),
-            template_ids=_ids(args.getlist("template")),
+            statuses=choices(args.getlist("status"), STATUSES),
+            template_ids=positive_ids(args.getlist("template")),
             created_from=created_from,
             created_to=created_to,
-            pickup_point_ids=_ids(args.getlist("pickup")),
+            pickup_point_ids=positive_ids(args.getlist("pickup")),
             assignee=_assignee(args.get("assignee"), viewer_id),
-            payment_statuses=_choices(args.getlist("payment"), PAYMENT_STATUSES),
+            payment_statuses=choices(args.getlist("payment"), PAYMENT_STATUSES),
             amount_min=amount_min,
             amount_max=amount_max,
             search=" ".join((args.get("q") or "").split())[:MAX_SEARCH],
@@ -238,15 +239,6 @@ class OrderFilter:
 # --- reading arguments ------------------------------------------------------------------------
 
 
-def _choices(values, allowed) -> tuple[str, ...]:
-    chosen = set(values)
-    return tuple(v for v in allowed if v in chosen)
-
-
-def _ids(values) -> tuple[int, ...]:
-    return tuple(sorted({int(v) for v in values if v.isdigit() and 0 < int(v) < 2**31}))
-
-
 def _day(value) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -274,9 +266,7 @@ def _assignee(value, viewer_id):
         return "none"
     if value == "mine":
         return "mine" if viewer_id else None
-    if value and value.isdigit() and 0 < int(value) < 2**31:
-        return int(value)
-    return None
+    return positive_id(value)
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -360,8 +350,7 @@ def _theirs(term: str):
 
 def _number(term: str) -> int | None:
     """The order number `term` names (`10023` or `#10023`), if it is one."""
-    number = term.removeprefix("#")
-    return int(number) if number.isdecimal() and len(number) <= 18 else None
+    return positive_id(term.removeprefix("#"))
 
 
 def customer_matches(term: str) -> list:

@@ -38,6 +38,7 @@ from models.db import db, locked
 from models.errors import DomainError, StaleOrder
 from models.lifecycle import STAFF, Actor, bump_version, record_event
 from models.order import Order
+from models.params import whole_number
 from models.user import User
 
 METHODS = {
@@ -296,7 +297,7 @@ def payment_words(event) -> dict:
     amount, _, rest = (event.note or "").partition(" ")
     method, _, reason = rest.partition(" ")
     return {
-        "amount": int(amount) if amount.isdigit() else 0,
+        "amount": whole_number(amount) or 0,
         "method": METHODS.get(method, method),
         "reason": reason,
     }

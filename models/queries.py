@@ -15,6 +15,7 @@ from models.db import db, is_postgres
 from models.form_template import FormTemplate
 from models.order import STATUSES, Order
 from models.order_filters import OrderFilter
+from models.params import positive_id
 from models.pickup import PickupPoint
 from models.user import User
 
@@ -61,8 +62,9 @@ class Cursor:
     @classmethod
     def parse(cls, text: str | None) -> "Cursor | None":
         stamp, _, ident = (text or "").rpartition("~")
+        order_id = positive_id(ident)
         try:
-            return cls(datetime.fromisoformat(stamp), int(ident))
+            return cls(datetime.fromisoformat(stamp), order_id) if order_id else None
         except ValueError:
             return None
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
 
-from models.db import db
+from models.db import db, is_postgres
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -15,9 +15,16 @@ def runner() -> Runner:
 
 
 def upgrade(target: str | None = None) -> list[str]:
-    """Apply pending migrations (up to `target`); return the names applied."""
+    """Apply pending migrations (up to `target`); return the names applied. A migration may
+    run longer than a page's statement_timeout (building an index on many orders)."""
     with db.connection_context():
-        return runner().up(target)
+        if not is_postgres():
+            return runner().up(target)
+        db.execute_sql("SET statement_timeout = 0")
+        try:
+            return runner().up(target)
+        finally:
+            db.execute_sql("RESET statement_timeout")
 
 
 def pending() -> list[str]:

