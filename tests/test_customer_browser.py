@@ -243,7 +243,7 @@ def groceries(app):
 
 def total_is(page, fen: int) -> None:
     page.wait_for_function(
-        f"document.querySelector('#order-total strong').dataset.total === '{fen}'"
+        f"() => document.querySelector('#order-total strong').dataset.total === '{fen}'"
     )
 
 

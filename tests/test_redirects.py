@@ -67,6 +67,9 @@ def lands_on_the_site(location: str) -> bool:
 @pytest.mark.parametrize("target", BYPASSES)
 def test_the_language_switch_never_leaves_the_site(client, target):
     response = client.get(f"/locale/en?next={quote(target, safe='')}")
+    if "\x00" in target:  # a NUL anywhere in a request is refused outright (tests/test_odd_input.py)
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert lands_on_the_site(response.headers["Location"])
@@ -79,6 +82,9 @@ def test_signing_in_never_leaves_the_site(client, staff, post_form, target):
         {"email": staff.email, "password": PASSWORD},
         page="/login",
     )
+    if "\x00" in target:
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/board/"
 
@@ -117,6 +123,9 @@ def test_a_path_on_the_site_is_followed(client, target):
 )
 def test_no_text_makes_the_language_switch_leave_the_site_or_fail(client, target):
     response = client.get("/locale/en", query_string={"next": target})
+    if "\x00" in target:
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert lands_on_the_site(response.headers["Location"])
 
