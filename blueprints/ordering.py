@@ -13,8 +13,10 @@ from blueprints.rendering import render
 from forms.checkout import build_checkout_form
 from forms.order_form import build_order_form, cleaned_answers, requested_lines
 from models.activity import OPEN, STATE_TITLES, load_activity, quote
-from models.chain import chain_for, chain_stamp
+from models.chain import chain_for
+from models.changes import activity_stamp
 from models.checkout import submit_order
+from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.ordering import SlotFull
 
@@ -38,6 +40,7 @@ def _forms(activity, formdata=None):
     return form, checkout
 
 
+@one_snapshot()  # stock, places and the list as of one moment
 def _page(activity, form, checkout, status=200, **extra):
     quantities = dict(requested_lines(form, activity.version))
     return render(
@@ -73,6 +76,7 @@ def mark_short_lines(form, version, short: dict[int, int]) -> None:
 
 
 @bp.get("/<slug>")
+@one_snapshot()
 def form_page(slug):
     activity = _activity(slug)
     if activity.state != OPEN:
@@ -124,6 +128,7 @@ def submit(slug):
 
 
 @bp.get("/<slug>/live")
+@one_snapshot()
 def live(slug):
     """Stock left and the total for the quantities on the page, as out-of-band swaps."""
     activity = _activity(slug)
@@ -159,11 +164,12 @@ def check_field(slug, name):
 
 
 @bp.get("/<slug>/list")
+@one_snapshot()
 def chain_page(slug):
     activity = _activity(slug)
     if not activity.settings.get("show_chain_list"):
         abort(404)
-    stamp = chain_stamp(activity.template.id)
+    stamp = activity_stamp(activity.template.id)
     if request.htmx and request.args.get("stamp") == stamp:
         return "", 204
     return render(

@@ -9,6 +9,7 @@ from blueprints.qr import qr_svg
 from blueprints.rendering import render
 from forms.quantity_change import build_quantity_form
 from models.activity import offered_products
+from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.lifecycle import STATUS_LABELS
 from models.notifications import customer_messages
@@ -20,6 +21,7 @@ from models.tracking import (
     customer_may_change,
     customer_timeline,
     poll_stamp,
+    stamp_of,
 )
 
 bp = Blueprint("tracking", __name__, url_prefix="/o")
@@ -34,11 +36,13 @@ def _order(token: str) -> Order:
     return order
 
 
+@one_snapshot()  # what the page shows, as of one moment
 def _page(order: Order, status: int = 200, error: str = "", change_form=None):
     url = url_for(".order_page", token=order.tracking_token, _external=True)
     may_change = customer_may_change(order)
     if may_change and change_form is None:
         change_form = build_quantity_form(order, offered_products(order.template_version))
+    messages = customer_messages(order)
     return render(
         PAGE,
         LIVE,
@@ -46,8 +50,8 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None):
         order=order,
         lines=list(order.lines),
         timeline=customer_timeline(order),
-        messages=customer_messages(order),
-        stamp=poll_stamp(order.tracking_token),
+        messages=messages,
+        stamp=stamp_of(order, messages),  # never newer than what the page shows
         labels=STATUS_LABELS,
         payment_labels=PAYMENT_LABELS,
         may_change=may_change,
@@ -59,11 +63,13 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None):
 
 
 @bp.get("/<token>")
+@one_snapshot()
 def order_page(token):
     return _page(_order(token))
 
 
 @bp.get("/<token>/poll")
+@one_snapshot()
 def poll(token):
     """204 while the order is as the page shows it (one query); else the fresh live part."""
     stamp = poll_stamp(token)

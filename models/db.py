@@ -5,6 +5,7 @@ SQLite runs in WAL mode with a busy timeout, and every `db.atomic()` opens
 Both go through a connection pool (`sqlite+pool://`, `postgresql+pool://`).
 """
 
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy
@@ -54,6 +55,19 @@ def locked(query):
     a concurrent change waits and then reads what this one wrote. SQLite needs no lock: its
     write transactions (BEGIN IMMEDIATE) run one at a time. Call inside a transaction."""
     return query.for_update() if is_postgres() else query
+
+
+@contextmanager
+def one_snapshot():
+    """Every read inside sees the database as of one moment, so rows committed meanwhile never
+    show up in one query and not in the next: a read transaction (SQLite: BEGIN DEFERRED, which
+    takes no write lock; PostgreSQL: REPEATABLE READ). Inside a transaction already, that one
+    decides. Not for writes: a change opens its own `db.atomic()`."""
+    if db.in_transaction():
+        yield
+        return
+    with db.atomic("REPEATABLE READ" if is_postgres() else "DEFERRED"):
+        yield
 
 
 def init_app(app):
