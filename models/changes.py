@@ -77,9 +77,9 @@ def unchanged(watch: Watch) -> bool:
 
 def written_since(watch: Watch):
     """The ids of the orders written since `watch` (and a few the page may have seen already),
-    most recently changed first."""
+    the latest transactions' first: backwards along the (change_tx, change_seq) index."""
     query = Order.select(Order.id).where(Order.change_tx >= watch.floor)
-    return query.order_by(Order.change_seq.desc())
+    return query.order_by(Order.change_tx.desc(), Order.change_seq.desc())
 
 
 def activity_stamp(template_id: int) -> str:
