@@ -31,7 +31,7 @@ class Shown:
 
 @dataclass(frozen=True)
 class Changes:
-    changed: list[Order]  # shown at an older version: replace in place
+    changed: list[Order]  # shown at another version or status: replace in place
     entering: list[Order]  # match the filter and are not shown: add at the top
     left: set[int]  # ids of changed orders the filter no longer keeps
     watch: Watch
