@@ -20,7 +20,8 @@ from blueprints.board_context import (
     render_changes,
 )
 from blueprints.rendering import wants_fragment
-from models.board_live import Watch, changes_since, parse_shown, unchanged, watch_now
+from models.board_live import changes_since, parse_shown
+from models.changes import Watch, unchanged, watch_now
 from models.order import STATUSES
 from models.order_filters import OrderFilter
 from models.params import choice

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from blueprints.rendering import render
 from extensions import limiter
 from forms.my_orders import CodeForm, PhoneForm
+from models.db import one_snapshot
 from models.errors import DomainError
 from models.lifecycle import STATUS_LABELS
 from models.login_code import TooManyCodes, request_code, verify_code
@@ -52,6 +53,7 @@ def _too_many_requests(form, fragment: str):
 
 
 @bp.get("/my")
+@one_snapshot()
 def index():
     phone = verified_phone()
     if phone is None:

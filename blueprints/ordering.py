@@ -15,8 +15,10 @@ from forms.order_form import build_order_form, cleaned_answers, requested_lines
 from forms.steppers import STEP, quantity_limits, stepped
 from i18n import format_slot
 from models.activity import OPEN, STATE_TITLES, load_activity, quote
-from models.chain import chain_for, chain_stamp
+from models.chain import chain_for
+from models.changes import activity_stamp
 from models.checkout import submit_order
+from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.ordering import SlotFull
 from models.slots import describe, next_free_slot
@@ -41,6 +43,7 @@ def _forms(activity, formdata=None):
     return form, checkout
 
 
+@one_snapshot()  # stock, places and the list as of one moment
 def _page(activity, form, checkout, status=200, **extra):
     quantities = dict(requested_lines(form, activity.version))
     return render(
@@ -91,6 +94,7 @@ def mark_short_lines(form, version, short: dict[int, int]) -> None:
 
 
 @bp.get("/<slug>")
+@one_snapshot()
 def form_page(slug):
     activity = _activity(slug)
     if activity.state != OPEN:
@@ -146,6 +150,7 @@ def submit(slug):
 
 
 @bp.get("/<slug>/live")
+@one_snapshot()
 def live(slug):
     """Stock left and the total for the quantities on the page, as out-of-band swaps."""
     activity = _activity(slug)
@@ -181,11 +186,12 @@ def check_field(slug, name):
 
 
 @bp.get("/<slug>/list")
+@one_snapshot()
 def chain_page(slug):
     activity = _activity(slug)
     if not activity.settings.get("show_chain_list"):
         abort(404)
-    stamp = chain_stamp(activity.template.id)
+    stamp = activity_stamp(activity.template.id)
     if request.htmx and request.args.get("stamp") == stamp:
         return "", 204
     return render(

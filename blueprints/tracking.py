@@ -11,6 +11,7 @@ from blueprints.rendering import order_slots, render
 from forms.quantity_change import build_quantity_form
 from forms.steppers import STEP, quantity_limits, stepped
 from models.activity import offered_products
+from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.lifecycle import STATUS_LABELS
 from models.notifications import customer_messages
@@ -23,6 +24,7 @@ from models.tracking import (
     customer_timeline,
     customer_view,
     poll_stamp,
+    stamp_of,
 )
 
 bp = Blueprint("tracking", __name__, url_prefix="/o")
@@ -37,6 +39,7 @@ def _order(token: str) -> Order:
     return order
 
 
+@one_snapshot()  # what the page shows, as of one moment
 def _page(order: Order, status: int = 200, error: str = "", change_form=None, polled=False):
     """The page, or its live part for htmx. `polled`: a refresh the page asked for by itself,
     which keeps a change the customer is typing (hx-preserve) while what it depends on
@@ -46,6 +49,7 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None, po
     editing = change_form is not None  # the customer's own numbers: keep the form open
     if may_change and change_form is None:
         change_form = build_quantity_form(order, offered_products(order.template_version))
+    messages = customer_messages(order)
     return render(
         PAGE,
         LIVE,
@@ -54,8 +58,8 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None, po
         lines=list(order.lines),
         slots=order_slots(order),
         timeline=customer_timeline(order),
-        messages=customer_messages(order),
-        stamp=poll_stamp(order.tracking_token),
+        messages=messages,
+        stamp=stamp_of(order, messages),  # never newer than what the page shows
         labels=STATUS_LABELS,
         payment_labels=PAYMENT_LABELS,
         may_change=may_change,
@@ -70,11 +74,13 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None, po
 
 
 @bp.get("/<token>")
+@one_snapshot()
 def order_page(token):
     return _page(_order(token))
 
 
 @bp.get("/<token>/poll")
+@one_snapshot()
 def poll(token):
     """204 while the order is as the page shows it (one query); else the fresh live part."""
     stamp = poll_stamp(token)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import JOIN
 
 from models.customer import Customer, mask_name
 from models.order import Order, OrderLine
@@ -17,52 +17,38 @@ class ChainEntry:
 
 @dataclass(frozen=True)
 class Chain:
-    entries: list[ChainEntry]
+    entries: list[ChainEntry]  # one per order
     totals: list[tuple[str, int]]  # per item, in order of first appearance
+    people: int  # distinct customers: one person ordering twice is one person
 
     @property
-    def participants(self) -> int:
+    def orders(self) -> int:
         return len(self.entries)
 
 
-def _joined(template_id: int):
-    return (Order.template == template_id) & (Order.status != "cancelled")
-
-
-def chain_stamp(template_id: int) -> str:
-    """Changes whenever the list would: an order placed, edited or cancelled. One query."""
-    count, last = (
-        Order.select(fn.COUNT(Order.id), fn.MAX(Order.updated_at))
-        .where(Order.template == template_id)
-        .tuples()
-        .get()
-    )
-    return f"{count}-{last:%Y%m%d%H%M%S%f}" if last else "0"
-
-
 def chain_for(template_id: int) -> Chain:
-    """Every order still standing, in order of joining; two queries."""
-    orders = list(
-        Order.select(Order.id, Customer.name)
+    """Every order still standing, in order of joining, with its lines: one statement, so an
+    order committing meanwhile is either wholly in the list or not at all."""
+    rows = (
+        Order.select(Order.id, Order.customer, Customer.name, OrderLine.name, OrderLine.quantity)
         .join(Customer)
-        .where(_joined(template_id))
-        .order_by(Order.created_at, Order.id)
+        .switch(Order)
+        .join(OrderLine, JOIN.LEFT_OUTER)
+        .where((Order.template == template_id) & (Order.status != "cancelled"))
+        .order_by(Order.created_at, Order.id, OrderLine.id)
         .tuples()
     )
-    items: dict[int, list[tuple[str, int]]] = {order_id: [] for order_id, _ in orders}
+    orders: dict[int, tuple[str, list[tuple[str, int]]]] = {}
+    customers: set[int] = set()
     totals: dict[str, int] = {}
-    lines = (
-        OrderLine.select(OrderLine.order, OrderLine.name, OrderLine.quantity)
-        .join(Order)
-        .where(_joined(template_id))
-        .order_by(OrderLine.id)
-        .tuples()
-    )
-    for order_id, name, quantity in lines:
-        items[order_id].append((name, quantity))
-        totals[name] = totals.get(name, 0) + quantity
+    for order_id, customer_id, customer_name, line_name, quantity in rows:
+        _, items = orders.setdefault(order_id, (customer_name, []))
+        customers.add(customer_id)
+        if line_name is not None:
+            items.append((line_name, quantity))
+            totals[line_name] = totals.get(line_name, 0) + quantity
     entries = [
-        ChainEntry(position, mask_name(name), items[order_id])
-        for position, (order_id, name) in enumerate(orders, start=1)
+        ChainEntry(position, mask_name(name), items)
+        for position, (name, items) in enumerate(orders.values(), start=1)
     ]
-    return Chain(entries=entries, totals=list(totals.items()))
+    return Chain(entries=entries, totals=list(totals.items()), people=len(customers))

@@ -37,9 +37,9 @@ def mask_phone(e164: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """张三丰 -> 张**, Alice -> A****."""
-    name = (name or "").strip()
-    return f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else "*"
+    """张三丰 -> 张**, Alice -> A**: the first character and a fixed mask, which tells
+    nothing of the name's length."""
+    return f"{(name or '').strip()[:1]}**"
 
 
 class Customer(BaseModel):

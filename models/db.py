@@ -10,6 +10,7 @@ timeout; when one runs out the statement fails and `is_busy` tells the error apa
 the app answers with 503 and Retry-After.
 """
 
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy, OperationalError
@@ -90,6 +91,19 @@ def locked(query):
     a concurrent change waits and then reads what this one wrote. SQLite needs no lock: its
     write transactions (BEGIN IMMEDIATE) run one at a time. Call inside a transaction."""
     return query.for_update() if is_postgres() else query
+
+
+@contextmanager
+def one_snapshot():
+    """Every read inside sees the database as of one moment, so rows committed meanwhile never
+    show up in one query and not in the next: a read transaction (SQLite: BEGIN DEFERRED, which
+    takes no write lock; PostgreSQL: REPEATABLE READ). Inside a transaction already, that one
+    decides. Not for writes: a change opens its own `db.atomic()`."""
+    if db.in_transaction():
+        yield
+        return
+    with db.atomic("REPEATABLE READ" if is_postgres() else "DEFERRED"):
+        yield
 
 
 def init_app(app):

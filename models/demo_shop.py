@@ -11,6 +11,7 @@ from models.assignment import assign_order
 from models.base import utcnow
 from models.catalog import Product, Warehouse
 from models.db import db
+from models.demo_timeline import fit_before
 from models.errors import OutOfStock
 from models.form_template import FormTemplate
 from models.lifecycle import Actor, transition_order
@@ -40,6 +41,12 @@ CATALOG = [
     ("深度保洁 4 小时 Deep cleaning, 4 hours", "SV-CLEAN4", 26000, "次", None),
     ("擦窗加购 Window add-on", "SV-WINDOW", 6000, "次", None),
 ]
+
+# Home cleaning takes bookings for the coming two weeks, with room left after the demo's own
+# bookings (about one in five demo orders) for anyone trying the shop.
+SLOT_DAYS = 14
+SLOT_HOURS = ("09:00–11:00", "14:00–16:00", "18:00–20:00")
+SLOT_CAPACITY = 4
 
 NAMES = [
     "王芳",
@@ -162,10 +169,10 @@ def build_templates(products: list[Product], admin: User) -> list[FormTemplate]:
         {
             "id": f"{(today + timedelta(days=d)):%Y-%m-%d} {hour}",
             "label": f"{(today + timedelta(days=d)):%m-%d} {hour}",
-            "capacity": 3,
+            "capacity": SLOT_CAPACITY,
         }
-        for d in range(1, 8)
-        for hour in ("09:00–11:00", "14:00–16:00")
+        for d in range(1, SLOT_DAYS + 1)
+        for hour in SLOT_HOURS
     ]
     cleaning = FormTemplate.create(
         slug="home-cleaning",
@@ -276,13 +283,17 @@ def _walk(order: Order, target: str, staff: list[User], rng: random.Random) -> O
 
 
 def _backdate(order: Order, placed_at: datetime, rng: random.Random) -> None:
-    """Spread an order's events over the hours after `placed_at`, as if it happened then."""
-    moment = placed_at
+    """Spread an order's events over the hours after `placed_at`, as if it happened then, but
+    never later than now."""
+    events = list(order.events.order_by(OrderEvent.id))
+    gaps = [rng.randint(20, 600) for _ in events[1:]]
+    moments = fit_before(placed_at, utcnow(), gaps)
     with db.atomic():
-        for event in order.events.order_by(OrderEvent.id):
+        for event, moment in zip(events, moments, strict=True):
             OrderEvent.update(created_at=moment).where(OrderEvent.id == event.id).execute()
-            last, moment = moment, moment + timedelta(minutes=rng.randint(20, 600))
-        Order.update(created_at=placed_at, updated_at=last).where(Order.id == order.id).execute()
+        Order.update(created_at=placed_at, updated_at=moments[-1]).where(
+            Order.id == order.id
+        ).execute()
 
 
 def _lines_for(

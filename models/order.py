@@ -4,6 +4,7 @@ import secrets
 
 from peewee import (
     SQL,
+    BigIntegerField,
     CharField,
     Check,
     DateTimeField,
@@ -67,10 +68,15 @@ class Order(BaseModel):
     locale = CharField(default="zh_CN")  # the customer's language when ordering
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow, index=True)
-    updated_at = DateTimeField(default=utcnow, index=True)
+    updated_at = DateTimeField(default=utcnow)  # shown to people; change detection uses:
+    # set by database triggers on every write of the row, whoever makes it (models/changes.py)
+    change_seq = BigIntegerField(default=0)
+    change_tx = BigIntegerField(default=0)
 
     class Meta:
         indexes = (
+            (("change_tx", "change_seq"), False),  # what changed since a page looked
+            (("template", "change_seq"), False),  # the same, for one activity's 接龙 list
             (("status", "created_at"), False),
             (("template", "created_at"), False),
             (("customer", "created_at"), False),

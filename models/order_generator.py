@@ -21,6 +21,7 @@ from models.catalog import Product
 from models.customer import Customer
 from models.db import db
 from models.demo_shop import NAMES, REMARKS
+from models.demo_timeline import fit_before
 from models.form_template import FormTemplate
 from models.order import Counter, Order, OrderEvent, OrderLine
 from models.payments import status_when_placed
@@ -186,14 +187,7 @@ def _draft(number, placed, shop, customers, rng: random.Random, now: datetime) -
 
 def _moments(placed: datetime, now: datetime, count: int, rng: random.Random) -> list[datetime]:
     """`count` increasing times from `placed`, minutes to hours apart, all before `now`."""
-    gaps = [rng.uniform(10, 600) for _ in range(count - 1)]
-    room = (now - placed).total_seconds() / 60
-    scale = min(1.0, 0.99 * room / sum(gaps)) if gaps else 1.0  # a young order moved quickly
-    moments, moment = [placed], placed
-    for gap in gaps:
-        moment += timedelta(minutes=gap * scale)
-        moments.append(moment)
-    return moments
+    return fit_before(placed, now, [rng.uniform(10, 600) for _ in range(count - 1)])
 
 
 def _payment(status: str, rng: random.Random) -> str:

@@ -89,18 +89,28 @@ def customer_timeline(order: Order) -> list[Moment]:
 
 
 def poll_stamp(token: str) -> str | None:
-    """What the tracking page shows changes with it: the order's version and the number of
-    shop messages. One statement on the unique token index (None: no such order)."""
+    """What the tracking page shows changes with it: the order's change number (every write of
+    the order raises it, models/changes.py) and the number of shop messages. One statement on
+    the unique token index (None: no such order)."""
     messages = InboxMessage.select(fn.COUNT(InboxMessage.id)).where(
         InboxMessage.order == Order.id, InboxMessage.user.is_null()
     )
     row = (
-        Order.select(Order.version, messages.alias("messages"))
+        Order.select(Order.change_seq, messages.alias("messages"))
         .where(Order.tracking_token == token)
         .tuples()
         .first()
     )
-    return f"{row[0]}.{row[1]}" if row else None
+    return _stamp(*row) if row else None
+
+
+def stamp_of(order: Order, messages: list[InboxMessage]) -> str:
+    """The poll stamp of a page showing `order` as loaded and its shop `messages`."""
+    return _stamp(order.change_seq, len(messages))
+
+
+def _stamp(change_seq: int, messages: int) -> str:
+    return f"{change_seq}.{messages}"
 
 
 def customer_may_change(order: Order) -> bool:

@@ -298,7 +298,7 @@ def test_an_unchanged_poll_is_204_after_one_query_on_orders(
     )
     assert response.status_code == 204 and response.data == b""
     on_orders = [sql for sql in statements if '"order"' in sql]
-    assert len(on_orders) == 1 and "updated_at" in on_orders[0], statements
+    assert len(on_orders) == 1 and "change_tx" in on_orders[0], statements
     assert len(statements) <= 2  # and the signed-in user
 
 

@@ -1,11 +1,27 @@
 """The `flask --app app …` commands: demo shop, accounts, schema."""
 
 import re
+from collections import Counter as Tally
+from datetime import timedelta
 
-from peewee import fn
+from peewee import DateTimeField, fn
 
-from models import FormTemplate, Order, OrderEvent, OrderLine, PickupPoint, Product, Stock, User
+from models import (
+    ALL_MODELS,
+    FormTemplate,
+    Order,
+    OrderEvent,
+    OrderLine,
+    PickupPoint,
+    Product,
+    Stock,
+    User,
+)
+from models.activity import remaining_slots
+from models.base import utcnow
+from models.demo_shop import SLOT_CAPACITY, SLOT_HOURS
 from models.order import OPEN_STATUSES, STATUSES
+from models.order_filters import shop_today
 from tests.helpers import PASSWORD, csrf_token_from
 
 
@@ -50,6 +66,37 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
             data={"csrf_token": token, "email": f"{role}@example.com", "password": password},
         )
         assert response.status_code == 302
+
+
+AHEAD = {"opens_at", "closes_at", "expires_at", "available_at", "locked_until"}  # meant to be
+
+
+def test_demo_puts_nothing_in_the_future_and_leaves_room_to_book_for_two_weeks(app, runner):
+    """What a newcomer finds in a fresh demo shop (with generated orders on top): no order,
+    event or message dated after now, and home cleaning bookable on each coming day."""
+    assert runner.invoke(args=["demo", "--seed", "7"]).exit_code == 0
+    assert runner.invoke(args=["bulk-orders", "300", "--seed", "5"]).exit_code == 0
+    now = utcnow()
+
+    ahead = {
+        f"{model.__name__}.{field.name}": model.select().where(field > now).count()
+        for model in ALL_MODELS
+        for field in model._meta.sorted_fields
+        if isinstance(field, DateTimeField) and field.name not in AHEAD
+    }
+    assert {where: count for where, count in ahead.items() if count} == {}
+    assert Order.select().where(Order.updated_at < Order.created_at).count() == 0
+
+    cleaning = FormTemplate.get(FormTemplate.slug == "home-cleaning").latest_version()
+    left = Tally()
+    for slot_id, places in remaining_slots(cleaning)["slot"].items():
+        left[slot_id[:10]] += places
+    with app.app_context():
+        days = [(shop_today() + timedelta(days=d)).isoformat() for d in range(1, 15)]
+    assert sorted(left) == days
+    full = len(SLOT_HOURS) * SLOT_CAPACITY
+    assert all(left[day] >= SLOT_CAPACITY for day in days), left  # a slot's worth, each day
+    assert sum(left.values()) >= 0.75 * full * len(days), left
 
 
 def test_demo_if_empty_leaves_an_existing_shop_alone(runner):

@@ -83,15 +83,16 @@ def test_mask_phone_hides_the_middle_digits(e164, shown):
     ("name", "shown"),
     [
         ("张三丰", "张**"),
-        ("王芳", "王*"),
-        ("李", "李*"),
-        ("Alice", "A****"),
+        ("王芳", "王**"),
+        ("李", "李**"),
+        ("Alice", "A**"),
+        ("Grace Wang", "G**"),
         ("  Bob  ", "B**"),
-        ("", "*"),
-        (None, "*"),
+        ("", "**"),
+        (None, "**"),
     ],
 )
-def test_mask_name_keeps_only_the_first_character(name, shown):
+def test_mask_name_keeps_only_the_first_character_and_hides_the_length(name, shown):
     assert mask_name(name) == shown
 
 

@@ -8,7 +8,7 @@ from collections import Counter as Tally
 
 from models.catalog import Stock
 from models.order import Order
-from tests.factories import make_activity, make_product, stock_of
+from tests.factories import make_activity, make_product, order_for, stock_of
 from tests.helpers import hidden_inputs, race
 
 EN = {"Accept-Language": "en"}
@@ -116,3 +116,45 @@ def test_ten_identical_submissions_of_one_form_make_one_order(app):
     with app.app_context():
         assert Order.select().count() == 1
         assert stock_of(product).reserved == 2
+
+
+PLACERS, LOADERS, LOADS = 3, 6, 20
+
+
+def test_the_list_and_the_form_never_fail_while_orders_are_placed(app):
+    """Customers load the 接龙 list and the form (which shows the list) while others order as
+    fast as they can: every page is whole (an order committing between two reads of one page
+    used to be a 500)."""
+    with app.app_context():
+        product = make_product(100_000, price=990, name="Apples")
+        version = make_activity([product], settings={"show_chain_list": True})
+        slug = version.template.slug
+    loaded = []  # one entry per customer done loading
+
+    def place_orders(i):
+        placed = 0
+        while len(loaded) < LOADERS or placed == 0:
+            order_for(version, [(product, 1)], name=f"Buyer {i}")
+            placed += 1
+        return placed
+
+    def load_pages(_):
+        client = app.test_client()
+        try:
+            return [
+                client.get(url, headers=EN).status_code
+                for _ in range(LOADS // 2)
+                for url in (f"/f/{slug}/list", f"/f/{slug}")
+            ]
+        finally:
+            loaded.append(True)
+
+    results = race(
+        app, PLACERS + LOADERS, lambda i: (place_orders if i < PLACERS else load_pages)(i)
+    )
+
+    failed = [value for outcome, value in results if outcome != "ok"]
+    assert failed == []
+    assert [s for _, statuses in results[PLACERS:] for s in statuses] == [200] * LOADERS * LOADS
+    with app.app_context():
+        assert Order.select().count() == sum(placed for _, placed in results[:PLACERS])
