@@ -24,7 +24,7 @@ def test_a_newcomer_books_home_cleaning_two_weeks_ahead(app, runner, phone_page)
     page.goto("/f/home-cleaning")
     page.locator("input[name=name]").fill("New Customer")
     page.locator("input[name=phone]").fill("139 1234 5678")
-    page.locator(f"input[name='service-{cleaning.id}']").fill("1")
+    page.locator(f"input[name='service-{cleaning.id}']").check()  # one or none: a tick box
     page.locator(f"input[name=slot][value='{slot}']").check()
     page.locator("[name=address]").fill("幸福小区 3 栋 101 室")
     page.get_by_role("button", name="Place order").click()

@@ -247,7 +247,8 @@ def test_the_page_has_a_card_per_notice_with_its_defaults_and_the_variables(admi
     assert 'name="order_received-channels" type="checkbox" value="sms"' in html
     assert 'name="assigned-channels" type="checkbox" value="sms"' not in html  # staff: no SMS
     assert 'name="status_changed-statuses"' in html
-    assert "{{ tracking_url }}</code>" in html and "the customer's page of the order" in html
+    # Text in a page is escaped: the apostrophe reads &#39; in the HTML.
+    assert "{{ tracking_url }}</code>" in html and "the customer&#39;s page of the order" in html
     designer = admin_client.get(f"/admin/forms/{template.id}").get_data(as_text=True)
     assert f'href="/admin/forms/{template.id}/notifications"' in designer
 
