@@ -57,17 +57,19 @@ def render_text(source: str, variables: dict) -> str:
     return SANDBOX.from_string(source).render(variables)[:MAX_LENGTH]
 
 
-def template_variables(order: Order, event: OrderEvent) -> dict:
-    """What a text may use, in the current locale (call under the recipient's force_locale)."""
+def template_variables(order: Order, event: OrderEvent, from_status: str | None = None) -> dict:
+    """What a text may use, in the current locale (call under the recipient's force_locale);
+    `from_status` overrides the event's as `previous_status` (a change of several steps)."""
     point = order.pickup_point
     lines = list(order.lines)
     status = event.to_status or order.status
+    previous = from_status or event.from_status
     return {
         "shop_name": current_app.config["SHOP_NAME"],
         "activity": order.template_version.title,
         "order_number": order.number,
         "status": str(STATUS_LABELS.get(status, status)),
-        "previous_status": str(STATUS_LABELS.get(event.from_status, event.from_status or "")),
+        "previous_status": str(STATUS_LABELS.get(previous, previous or "")),
         "total": format_money(order.total),
         "customer_name": order.customer.name,
         "placed_at": format_time(order.created_at),

@@ -16,8 +16,9 @@ from models.deliveries import Delivery, InboxMessage
 from models.lifecycle import Actor, transition_order
 from models.notification_texts import render_text, template_variables
 from models.notifications import NOTICES, customer_messages
-from models.order import Order
+from models.order import Order, OrderEvent
 from models.outbox import Outbox, collect_kicks
+from models.pickup import PickupPoint
 from tasks.notifications import kick
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import hidden_inputs
@@ -214,6 +215,43 @@ def test_template_switches_turn_notices_and_channels_on_and_off(app, mailbox, ap
     notices = [d.notice for d in customer]
     assert notices == ["order_received", "status_changed", "status_changed"]  # ready: email, inapp
     assert [m["To"] for m in mailbox.wait_for(2)] == [staff.email, "alice@example.com"]
+
+
+def test_handing_over_an_order_not_yet_ready_tells_the_customer_once_that_it_is_done(
+    app, client, login, post_form, mailbox, apples, staff
+):
+    subject = "#{{ order_number }}: {{ previous_status }} → {{ status }}"
+    version = activity(apples, {"status_changed": {"subject": subject}})
+    gate = PickupPoint.create(name="East gate")
+    order = place(app, version, apples, pickup_point=gate)
+    with web_request(app):  # one staff action, one message
+        order = transition_order(order, "confirmed", Actor.of_user(staff))
+    assert len(mailbox.wait_for(2)) == 2
+    login(staff)
+
+    response = post_form(
+        f"/board/pickup/{gate.id}/orders/{order.number}/handed-over",
+        {"version": order.version},
+        page=f"/board/pickup/{gate.id}",
+        headers=EN,
+    )
+
+    assert response.status_code in (200, 303)
+    assert Order.get_by_id(order.id).status == "completed"
+    steps = [e.to_status for e in order.events.where(OrderEvent.kind == "status")]
+    assert steps == ["confirmed", "processing", "ready", "completed"]  # the timeline keeps each
+    mails = mailbox.wait_for(4, timeout=1)  # waits a second in vain for a fourth
+    assert [m["Subject"] for m in mails[2:]] == [f"#{order.number}: Confirmed → Completed"]
+    assert "is now: Completed." in text_of(mails[2])
+    titles = [m.title for m in customer_messages(order)]
+    assert titles == [
+        f"We received your order #{order.number}",
+        f"#{order.number}: Pending → Confirmed",
+        f"#{order.number}: Confirmed → Completed",
+    ]
+    page = client.get(f"/o/{order.tracking_token}", headers=EN).get_data(as_text=True)
+    shown = re.findall(r'<article class="message">\s*<h3>(.*?)</h3>', page)
+    assert shown == titles[::-1]  # newest first
 
 
 def test_an_admins_texts_are_rendered_with_the_documented_variables(app, mailbox, apples):
