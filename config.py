@@ -62,6 +62,10 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "OUTBOX_SWEEP_SECONDS": float(env("OUTBOX_SWEEP_SECONDS", "0")),
         "WORK_LOG_KEEP_DAYS": int(env("WORK_LOG_KEEP_DAYS", "90")),
         "DAILY_SUMMARY_HOUR": int(env("DAILY_SUMMARY_HOUR", "21")),
+        # An admin's notification text may write at most this much and take at most this long
+        # (docs/notifications.md, "Limits of a text").
+        "NOTICE_TEXT_MAX_CHARS": int(env("NOTICE_TEXT_MAX_CHARS", "10000")),
+        "NOTICE_TEXT_MAX_MS": int(env("NOTICE_TEXT_MAX_MS", "500")),
         "DELIVERY_TEST_PAUSE_SECONDS": float(env("DELIVERY_TEST_PAUSE_SECONDS", "0")),
         "SMS_BACKEND": env("SMS_BACKEND", "log"),
         "SMS_WEBHOOK_URL": env("SMS_WEBHOOK_URL", ""),

@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.designer import strip
 from models.lifecycle import STATUS_LABELS
-from models.notification_texts import render_text
+from models.notification_texts import render_default, render_text
 from models.notifications import AUDIENCE_CHANNELS, Notice, notice_settings
 
 NOTICE_LABELS = {  # name -> (title, when it is sent)
@@ -96,15 +96,11 @@ def checkboxes(label):
     )
 
 
-def text_problem(source: str, variables: dict) -> str | None:
-    """Why `source` cannot be rendered with `variables` (None: it can)."""
-    try:
-        render_text(source, variables)
-    except TemplateSyntaxError as error:
+def text_problem(error: TemplateError) -> str:
+    """Why a text could not be rendered, for the admin."""
+    if isinstance(error, TemplateSyntaxError):
         return _("line %(line)s: %(error)s", line=error.lineno, error=error.message)
-    except TemplateError as error:
-        return error.message or type(error).__name__
-    return None
+    return error.message or type(error).__name__
 
 
 def text_in(stored, locale: str) -> str:
@@ -128,6 +124,7 @@ class NoticeForm(FlaskForm):
 
     def __init__(self, notice: Notice, variables: dict, **kwargs):
         self.notice, self.variables = notice, variables
+        self.trial = {}  # part -> the typed text as rendered by validate
         super().__init__(prefix=notice.name, **kwargs)
         self.channels.choices = [
             SelectChoice(c, CHANNEL_LABELS.get(c) or INAPP_LABELS[notice.audience])
@@ -172,10 +169,17 @@ class NoticeForm(FlaskForm):
             raise ValidationError(_l("Tick at least one status, or switch it off."))
 
     def validate(self, extra_validators=None):
+        """The fields' checks, then each typed text rendered once with the preview's variables
+        (kept for `rendered`): one the sandbox refuses or that goes over the limits is an
+        error of its field."""
         ok = super().validate(extra_validators)
         for field in self.parts():
-            problem = field.data and not field.errors and text_problem(field.data, self.variables)
-            if problem:
+            if not field.data or field.errors:
+                continue
+            try:
+                self.trial[field.short_name] = render_text(field.data, self.variables)
+            except TemplateError as error:
+                problem = text_problem(error)
                 field.errors.append(_("This text cannot be used: %(error)s", error=problem))
                 ok = False
         return ok
@@ -192,11 +196,13 @@ class NoticeForm(FlaskForm):
         return {field.short_name: field.data or "" for field in self.parts()}
 
     def rendered(self) -> list[tuple[str, str]]:
-        """(part label, text) as the message would read: the typed text, else the default."""
+        """(part label, text) as the message would read: the typed text (as `validate`
+        rendered it), else the default."""
         shown = []
         for field in self.parts():
-            source = field.data or str(self.notice.texts[field.short_name])
-            text = render_text(source, self.variables)
+            text = self.trial.get(field.short_name)
+            if text is None:
+                text = render_default(self.notice.texts[field.short_name], self.variables)
             if field.short_name == "subject":  # as models/notification_texts.py sends it
                 text = " ".join(text.split())[:255]
             shown.append((field.label.text, text))

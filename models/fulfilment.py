@@ -12,7 +12,7 @@ from models.catalog import Product
 from models.customer import Customer
 from models.db import db, locked
 from models.errors import DomainError, StaleOrder
-from models.lifecycle import Actor, transition_order
+from models.lifecycle import Actor, walk_order
 from models.order import OPEN_STATUSES, Order, OrderLine
 from models.params import positive_id
 from models.payments import METHODS, outstanding, paid_on, paid_so_far, record_payment
@@ -161,7 +161,8 @@ def hand_over(
     """The customer collected `order`: it becomes `completed` (its stock leaves the shelf).
 
     A confirmed or processing order is walked forward through ready first, each step a
-    lifecycle transition with its own timeline event, all in one transaction. A pending order
+    lifecycle transition with its own timeline event, all in one transaction; the customer is
+    told once, that it is completed (models/lifecycle.py `walk_order`). A pending order
     is refused (NotConfirmed): the shop has not accepted it yet. StaleOrder when the order
     is no longer at `expected_version`; TransitionNotAllowed when it is closed.
 
@@ -185,13 +186,6 @@ def hand_over(
             order = Order.get_by_id(order.id)
         walk = order.status in HAND_OVER_PATH[:-1]
         steps = HAND_OVER_PATH[HAND_OVER_PATH.index(order.status) + 1 :] if walk else ("completed",)
-        for step in steps:
-            order = transition_order(
-                order,
-                step,
-                actor,
-                expected_version=order.version,
-                note=note if step == "completed" else "",
-            )
+        order = walk_order(order, steps, actor, expected_version=order.version, note=note)
     order.collected = amount
     return order

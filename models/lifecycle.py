@@ -95,33 +95,62 @@ def transition_order(
     `expected_version`, by default `order.version`), and TransitionNotAllowed if
     the lifecycle does not let this actor make this change.
     """
+    return walk_order(order, (to_status,), actor, expected_version=expected_version, note=note)
+
+
+def walk_order(
+    order: Order,
+    steps: tuple[str, ...],
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Order:
+    """Move `order` through the statuses `steps` as one change of `actor`'s (a handover walks
+    a confirmed order through processing and ready to completed); return the order as stored.
+
+    Each step is a transition of its own, checked like `transition_order` and with its own
+    timeline event (and rules), all in one transaction; `note` goes with the last step. The
+    change notifies once, as any change does: the last step's status, `previous_status` being
+    the status the walk started from.
+    """
     expected = order.version if expected_version is None else expected_version
     with db.atomic():
         current = Order.get_by_id(order.id)
         if current.version != expected:
             raise StaleOrder()
-        if not may_transition(current, to_status, actor):
-            raise TransitionNotAllowed(
-                _l(
-                    "Order #%(number)s cannot go from %(from)s to %(to)s.",
-                    number=current.number,
-                    **{
-                        "from": STATUS_LABELS[current.status],
-                        "to": STATUS_LABELS.get(to_status, to_status),
-                    },
-                )
+        started_from, last = current.status, None
+        for n, to_status in enumerate(steps, start=1):
+            _check_transition(current, to_status, actor)
+            bump_version(current, current.version, status=to_status)
+            _apply_stock_effect(current, to_status)
+            last = record_event(
+                current,
+                actor,
+                notify=False,
+                kind="status",
+                from_status=current.status,
+                to_status=to_status,
+                note=note if n == len(steps) else "",
             )
-        bump_version(current, expected, status=to_status)
-        _apply_stock_effect(current, to_status)
-        record_event(
-            current,
-            actor,
-            kind="status",
-            from_status=current.status,
-            to_status=to_status,
-            note=note,
+            current = Order.get_by_id(order.id)
+        if last is not None:
+            _plan_notifications(last, from_status=started_from)
+    return current
+
+
+def _check_transition(order: Order, to_status: str, actor: Actor) -> None:
+    if not may_transition(order, to_status, actor):
+        raise TransitionNotAllowed(
+            _l(
+                "Order #%(number)s cannot go from %(from)s to %(to)s.",
+                number=order.number,
+                **{
+                    "from": STATUS_LABELS[order.status],
+                    "to": STATUS_LABELS.get(to_status, to_status),
+                },
+            )
         )
-    return Order.get_by_id(order.id)
 
 
 def bump_version(order: Order, expected_version: int, **changes) -> None:
@@ -135,8 +164,9 @@ def bump_version(order: Order, expected_version: int, **changes) -> None:
         raise StaleOrder()
 
 
-def record_event(order: Order, actor: Actor, **fields) -> OrderEvent:
-    from models.notifications import plan_notifications  # (it imports this module)
+def record_event(order: Order, actor: Actor, *, notify: bool = True, **fields) -> OrderEvent:
+    """Write the timeline event of a change and plan the rules it triggers and, unless
+    `notify` is False (a step of a walk, which notifies once at its end), its notifications."""
     from models.rules import plan_rules
 
     event = OrderEvent.create(
@@ -146,9 +176,16 @@ def record_event(order: Order, actor: Actor, **fields) -> OrderEvent:
         actor_label=actor.label,
         **fields,
     )
-    plan_notifications(event)  # its outbox rows commit or roll back with this change
+    if notify:
+        _plan_notifications(event)  # its outbox rows commit or roll back with this change
     plan_rules(event)  # so do the rule evaluations it triggers (docs/automation.md)
     return event
+
+
+def _plan_notifications(event: OrderEvent, from_status: str | None = None) -> None:
+    from models.notifications import plan_notifications  # (it imports this module)
+
+    plan_notifications(event, from_status=from_status)
 
 
 def _apply_stock_effect(order: Order, to_status: str) -> None:

@@ -1,73 +1,56 @@
 """Notification texts: an admin's Jinja text (or the default) rendered in a sandbox.
 
 Texts see only the plain values `template_variables` builds (text, numbers, a list of
-dicts), a short list of harmless filters and no globals. The sandbox refuses attribute tricks
-(`''.__class__`), and large repetitions, powers and %-formatting are refused too, so a text
-can neither reach the app nor exhaust the worker. The variables are listed in
-docs/notifications.md; a test keeps that list and this module in step.
+dicts), a short list of harmless filters and no globals, in the sandbox of
+models/text_sandbox.py: it refuses attribute tricks (`''.__class__`), and an admin's text may
+neither write more than NOTICE_TEXT_MAX_CHARS characters nor take longer than
+NOTICE_TEXT_MAX_MS, so it can neither reach the app nor exhaust the worker. The variables are
+listed in docs/notifications.md; a test keeps that list and this module in step.
 """
+
+import logging
 
 from flask import current_app
 from flask_babel import gettext as _
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2 import TemplateError
 
 from i18n import format_money, format_slot, format_time
 from models.lifecycle import STATUS_LABELS
 from models.order import Order, OrderEvent
 from models.slots import booked_slots
+from models.text_sandbox import Limits, render
 
-MAX_LENGTH = 5000
-SAFE_FILTERS = (
-    *("capitalize", "default", "first", "join", "last", "length", "lower"),
-    *("replace", "round", "title", "trim", "truncate", "upper"),
-)
-
-
-class TextSandbox(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "%"})
-
-    def __init__(self):
-        super().__init__(undefined=StrictUndefined, autoescape=False)
-        self.filters = {name: self.filters[name] for name in SAFE_FILTERS}
-        self.globals = {}
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "%":
-            raise SecurityError("%-formatting is not available; use {{ value }}")
-        if operator == "**" and abs(right) > 64:
-            raise SecurityError("power too large")
-        if operator == "*" and _size(left) * _size(right) > MAX_LENGTH:
-            raise SecurityError("repetition too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def _size(value) -> int:
-    if isinstance(value, (str, list, tuple)):
-        return len(value)
-    return abs(value) if isinstance(value, int) else 1
-
-
-SANDBOX = TextSandbox()
+log = logging.getLogger(__name__)
 
 
 def render_text(source: str, variables: dict) -> str:
-    """Render `source` with `variables`; raise TemplateError (SecurityError included) when the
-    text is broken, uses an unknown variable or tries something the sandbox refuses."""
-    return SANDBOX.from_string(source).render(variables)[:MAX_LENGTH]
+    """Render an admin's `source` with `variables`; raise TemplateError when the text is
+    broken, uses an unknown variable, tries something the sandbox refuses or goes over the
+    limits (TextTooCostly)."""
+    config = current_app.config
+    limits = Limits(config["NOTICE_TEXT_MAX_CHARS"], config["NOTICE_TEXT_MAX_MS"])
+    return render(source, variables, limits)
 
 
-def template_variables(order: Order, event: OrderEvent) -> dict:
-    """What a text may use, in the current locale (call under the recipient's force_locale)."""
+def render_default(text, variables: dict) -> str:
+    """Render one of our default texts: no limits (it is ours), but cut at
+    NOTICE_TEXT_MAX_CHARS, so a customer always gets a message."""
+    return render(str(text), variables, None)[: current_app.config["NOTICE_TEXT_MAX_CHARS"]]
+
+
+def template_variables(order: Order, event: OrderEvent, from_status: str | None = None) -> dict:
+    """What a text may use, in the current locale (call under the recipient's force_locale);
+    `from_status` overrides the event's as `previous_status` (a change of several steps)."""
     point = order.pickup_point
     lines = list(order.lines)
     status = event.to_status or order.status
+    previous = from_status or event.from_status
     return {
         "shop_name": current_app.config["SHOP_NAME"],
         "activity": order.template_version.title,
         "order_number": order.number,
         "status": str(STATUS_LABELS.get(status, status)),
-        "previous_status": str(STATUS_LABELS.get(event.from_status, event.from_status or "")),
+        "previous_status": str(STATUS_LABELS.get(previous, previous or "")),
         "total": format_money(order.total),
         "customer_name": order.customer.name,
         "placed_at": format_time(order.created_at),
@@ -117,6 +100,8 @@ def render_texts(defaults: dict, custom: dict, variables: dict, locale: str) -> 
                 texts[part] = render_text(source, variables)
                 continue
             except TemplateError as error:
+                number = variables.get("order_number")
+                log.warning("order #%s: the admin's %s text was not used: %s", number, part, error)
                 problems.append(
                     _(
                         "The template's %(part)s text could not be used (%(error)s); "
@@ -125,7 +110,7 @@ def render_texts(defaults: dict, custom: dict, variables: dict, locale: str) -> 
                         error=error.message or type(error).__name__,
                     )
                 )
-        texts[part] = render_text(str(default), variables)
+        texts[part] = render_default(default, variables)
     texts["subject"] = " ".join(texts["subject"].split())[:255]
     return texts, " ".join(problems)
 

@@ -181,8 +181,11 @@ def notice_settings(version_settings: dict | None, notice: Notice) -> dict:
     }
 
 
-def plan_notifications(event: OrderEvent) -> None:
-    """Write the outbox rows `event` calls for; call inside the transaction that made it."""
+def plan_notifications(event: OrderEvent, from_status: str | None = None) -> None:
+    """Write the outbox rows `event` calls for; call inside the transaction that made it.
+
+    `from_status`: where a change of several steps started (models/lifecycle.py `walk_order`
+    notifies once, with its last event), the texts' `previous_status`."""
     notices = [n for n in NOTICES.values() if n.event == event.kind]
     if not notices:
         return
@@ -197,6 +200,8 @@ def plan_notifications(event: OrderEvent) -> None:
         if not _wanted(notice, settings, event, order):
             continue
         payload = {"event": event.id, "notice": notice.name}
+        if from_status not in (None, event.from_status):
+            payload["from_status"] = from_status
         if notice.audience == "assignee":
             payload["user"] = order.assignee_id
         add_work("notify", f"notify.{event.id}.{notice.name}", payload)
@@ -241,7 +246,7 @@ def fan_out(item: Outbox) -> None:
             continue
         if recipient.locale not in rendered:
             with force_locale(recipient.locale):
-                variables = template_variables(order, event)
+                variables = template_variables(order, event, item.payload.get("from_status"))
                 texts, problem = render_texts(
                     notice.texts, settings["texts"], variables, recipient.locale
                 )

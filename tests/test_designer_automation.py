@@ -2,6 +2,7 @@
 and publishes is what models/automation.py and the notification fan-out then do."""
 
 import re
+import time
 from datetime import UTC, timedelta
 
 import pytest
@@ -316,14 +317,22 @@ BROKEN = [
     ("Hello {% if %}", "Expected an expression"),
     ("Hello {{ custmer_name }}", "&#39;custmer_name&#39; is undefined"),
     ("{{ ''.__class__.__mro__ }}", "unsafe"),
-    ("{{ 'x' * 100000 }}", "repetition too large"),
+    ("{{ 'x' * 100000 }}", "it would write more than 10000 characters"),
+    ("{{ 'x'" + "|replace('x', 'xxxxxxxxxxxxxxxx')" * 7 + " }}", "write more than 10000"),
+    (
+        "{% set s = 'x' * 10000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+        "it takes longer than 500 ms to render",
+    ),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "call themselves more than 20 deep"),
 ]
 
 
 @pytest.mark.parametrize(("source", "reason"), BROKEN)
 def test_a_text_that_cannot_render_is_refused_inline_and_not_saved(send, template, source, reason):
+    started = time.monotonic()
     response = send(notice_url(template), notice_data(body=source), htmx=True)
 
+    assert time.monotonic() - started < 5  # generous: a text may take 500 ms
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<form id="notice-order_received"')

@@ -606,3 +606,36 @@ def test_handing_over_on_a_phone(phone_page, staff, shop):
     assert_fits_the_screen(page)
     assert_tap_targets_are_big_enough(page)  # the other 1234 order's collect form too
     screenshot(page, "pickup-phone.png")
+
+
+@pytest.mark.browser
+def test_the_customer_sees_one_new_message_when_an_order_not_yet_ready_is_handed_over(
+    phone_page, new_page, staff, shop
+):
+    gate = shop["points"][0]
+    confirmed = shop["orders"][4]
+    customer = new_page(device="phone")
+    customer.goto(f"/o/{confirmed.tracking_token}")
+    assert customer.locator(".message").count() == 0
+    page = phone_page
+    page.goto("/login")
+    sign_in(page, staff)
+    page.wait_for_url("**/board/**")
+    page.goto(f"/board/pickup/{gate.id}")
+
+    row = page.locator(f"#pickup-order-{confirmed.number}")
+    assert "Confirmed" in row.inner_text()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    row.get_by_role("button", name="Handed over, CN¥45.00 paid").click()
+    page.locator(f"#pickup-order-{confirmed.number} .status-completed").wait_for()
+    assert asked == [f"Order #{confirmed.number} is not marked ready yet. Hand it over anyway?"]
+
+    customer.locator(".message").first.wait_for()  # the page polls every 2 s
+    customer.wait_for_timeout(2500)  # one more poll: nothing else arrives
+    messages = customer.locator(".message")
+    assert messages.count() == 1
+    assert f"订单 #{confirmed.number}：已完成" in messages.inner_text()  # placed in Chinese
+    assert_fits_the_screen(customer)
+    customer.reload()
+    assert customer.locator(".message").count() == 1

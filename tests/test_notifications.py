@@ -2,6 +2,7 @@
 switches, admin texts, the sandbox), and the emails a real SMTP server on loopback receives."""
 
 import re
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from models.deliveries import Delivery, InboxMessage
 from models.lifecycle import Actor, transition_order
 from models.notification_texts import render_text, template_variables
 from models.notifications import NOTICES, customer_messages
-from models.order import Order
+from models.order import Order, OrderEvent
 from models.outbox import Outbox, collect_kicks
+from models.pickup import PickupPoint
 from tasks.notifications import kick
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import hidden_inputs
@@ -216,6 +218,43 @@ def test_template_switches_turn_notices_and_channels_on_and_off(app, mailbox, ap
     assert [m["To"] for m in mailbox.wait_for(2)] == [staff.email, "alice@example.com"]
 
 
+def test_handing_over_an_order_not_yet_ready_tells_the_customer_once_that_it_is_done(
+    app, client, login, post_form, mailbox, apples, staff
+):
+    subject = "#{{ order_number }}: {{ previous_status }} → {{ status }}"
+    version = activity(apples, {"status_changed": {"subject": subject}})
+    gate = PickupPoint.create(name="East gate")
+    order = place(app, version, apples, pickup_point=gate)
+    with web_request(app):  # one staff action, one message
+        order = transition_order(order, "confirmed", Actor.of_user(staff))
+    assert len(mailbox.wait_for(2)) == 2
+    login(staff)
+
+    response = post_form(
+        f"/board/pickup/{gate.id}/orders/{order.number}/handed-over",
+        {"version": order.version},
+        page=f"/board/pickup/{gate.id}",
+        headers=EN,
+    )
+
+    assert response.status_code in (200, 303)
+    assert Order.get_by_id(order.id).status == "completed"
+    steps = [e.to_status for e in order.events.where(OrderEvent.kind == "status")]
+    assert steps == ["confirmed", "processing", "ready", "completed"]  # the timeline keeps each
+    mails = mailbox.wait_for(4, timeout=1)  # waits a second in vain for a fourth
+    assert [m["Subject"] for m in mails[2:]] == [f"#{order.number}: Confirmed → Completed"]
+    assert "is now: Completed." in text_of(mails[2])
+    titles = [m.title for m in customer_messages(order)]
+    assert titles == [
+        f"We received your order #{order.number}",
+        f"#{order.number}: Pending → Confirmed",
+        f"#{order.number}: Confirmed → Completed",
+    ]
+    page = client.get(f"/o/{order.tracking_token}", headers=EN).get_data(as_text=True)
+    shown = re.findall(r'<article class="message">\s*<h3>(.*?)</h3>', page)
+    assert shown == titles[::-1]  # newest first
+
+
 def test_an_admins_texts_are_rendered_with_the_documented_variables(app, mailbox, apples):
     version = activity(
         apples,
@@ -258,6 +297,99 @@ UNSAFE = [
 def test_the_sandbox_refuses_unsafe_or_broken_texts(app_context, source):
     with pytest.raises(TemplateError):
         render_text(source, {"items": [], "order_number": 1})
+
+
+TEN_THOUSAND = "{% set s = 'x' * 10000 %}"
+COSTLY = [  # (text, why it is refused): each stopped before it costs much
+    ("{{ 'x'" + "|replace('x', 'xxxxxxxxxxxxxxxx')" * 7 + " }}", "write more than 10000"),  # 256 MB
+    ("{{ 'x' * 100000000 }}", "write more than 10000 characters"),
+    ("{{ ['x' * 5000] * 10000 }}", "write more than 10000 characters"),
+    (TEN_THOUSAND + "{{ ['a', 'b', 'c']|join(s) }}", "write more than 10000 characters"),
+    (TEN_THOUSAND + "{{ s ~ s ~ s }}", "write more than 10000 characters"),
+    (TEN_THOUSAND + "{% for a in s %}{{ a }}{{ s }}{% endfor %}", "write more than 10000"),
+    (TEN_THOUSAND + "{% set t %}{% for a in s %}aaaa{% endfor %}{% endset %}", "write more than"),
+    (TEN_THOUSAND + "{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}", "longer than 500"),
+    ("{% for a in range(10**6) %}{% for b in range(10**6) %}{% endfor %}{% endfor %}", "'range'"),
+    ("{% for i in range(10**12) %}.{% endfor %}", "'range' is undefined"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "call themselves more than 20 deep"),
+    ("{% for x in 'ab' recursive %}{{ loop('ab') }}{% endfor %}", "more than 20 deep"),
+    (
+        "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(19) }}",
+        "takes longer than 500 ms to render",
+    ),
+    ("{{ customer_name.center(10**9) }}", "only macros can be called here"),
+    ("{{ (9 ** 64) ** 64 }}", "a number too large"),
+    ("{{ 10|round(-10**7) }}", "a number too large"),
+    ("{% include 'secrets' %}", "cannot be included"),
+    ("{{ 1 / 0 }}", "it fails when rendered: division by zero"),
+]
+
+
+@pytest.mark.parametrize(("source", "reason"), COSTLY)
+def test_a_costly_text_is_stopped_quickly_and_says_why(app_context, source, reason):
+    started = time.monotonic()
+    with force_locale("en"), pytest.raises(TemplateError) as refused:
+        render_text(source, {"customer_name": "Alice", "items": []})
+    assert reason in refused.value.message
+    assert time.monotonic() - started < 5  # generous: the limit is 500 ms
+
+
+def test_texts_with_loops_macros_and_filters_within_the_limits_render(app_context):
+    source = (
+        "{% macro line(item) %}{{ item.name|upper }} × {{ item.quantity }}{% endmacro %}"
+        "{% for item in items %}{{ loop.index }}. {{ line(item) }}{{ ', ' if not loop.last }}"
+        "{% endfor %} ({{ items|length }}) {{ (customer_name ~ '!')|replace('!', '?') }} "
+        "{{ '-' * 3 }} {{ 2 ** 10 }} {{ items|join(' / ', attribute='name') }}"
+    )
+    items = [{"name": "Apples", "quantity": 2}, {"name": "Pears", "quantity": 1}]
+    text = render_text(source, {"customer_name": "Alice", "items": items})
+    assert text == "1. APPLES × 2, 2. PEARS × 1 (2) Alice? --- 1024 Apples / Pears"
+
+
+def test_the_limits_are_settings(app_context):
+    app_context.config.update(NOTICE_TEXT_MAX_CHARS=40)
+    assert render_text("{{ name * 4 }}", {"name": "0123456789"}) == "0123456789" * 4
+    with force_locale("en"), pytest.raises(TemplateError, match="more than 40 characters"):
+        render_text("{{ name * 4 }}!", {"name": "0123456789"})
+
+    app_context.config.update(NOTICE_TEXT_MAX_CHARS=10000, NOTICE_TEXT_MAX_MS=5000)
+    slow = TEN_THOUSAND + "{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"
+    with force_locale("en"), pytest.raises(TemplateError, match="longer than 5000 ms"):
+        render_text(slow, {})
+
+
+def test_a_costly_admin_text_at_send_time_falls_back_to_the_default(
+    app, mailbox, apples, staff, caplog
+):
+    slow = TEN_THOUSAND + "{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"
+    chain = COSTLY[0][0]
+    version = activity(apples, {"status_changed": {"subject": chain, "body": slow}})
+    order = place(app, version, apples)
+
+    started = time.monotonic()
+    with web_request(app):
+        transition_order(order, "confirmed", Actor.of_user(staff))
+
+    assert time.monotonic() - started < 5
+    mails = mailbox.wait_for(2)
+    assert mails[1]["Subject"] == f"Order #{order.number}: Confirmed"  # the defaults
+    assert text_of(mails[1]).startswith("Hello Alice,")
+    delivery = Delivery.get(Delivery.notice == "status_changed", Delivery.channel == "email")
+    assert delivery.status == "sent"
+    assert "subject text could not be used (it would write more than" in delivery.last_error
+    assert "body text could not be used (it takes longer than 500 ms" in delivery.last_error
+    logged = [r.getMessage() for r in caplog.records if "text was not used" in r.getMessage()]
+    assert len(logged) == 2 and all(f"order #{order.number}" in line for line in logged)
+
+
+def test_a_default_text_is_not_refused_but_cut_at_the_limit(app, mailbox, apples):
+    app.config.update(NOTICE_TEXT_MAX_CHARS=60)
+    order = place(app, activity(apples), apples)
+
+    [mail] = mailbox.wait_for(1)
+    delivery = Delivery.get(Delivery.order == order.id, Delivery.channel == "email")
+    assert (delivery.status, delivery.last_error) == ("sent", "")
+    assert len(delivery.body) == 60 and text_of(mail).startswith("Hello Alice,")
 
 
 def test_a_refused_admin_text_falls_back_to_the_default_and_says_why(app, mailbox, apples):
