@@ -156,6 +156,7 @@ def test_settings_keep_money_in_fen_and_the_draft_fields_untouched(ctx):
         "per_customer_limit": None,
         "show_chain_list": True,
         "pickup_point_ids": [point.id],
+        "pickup_window": None,
         "delivery": {"enabled": True, "fee": 800, "free_above": 10000},
         "min_order_amount": 2500,
         "auto_cancel_minutes": 45,
