@@ -254,9 +254,11 @@ def _copy_slug(slug: str) -> str:
 
 
 def duplicate_template(template: FormTemplate) -> FormTemplate:
-    """A new draft with the same fields and settings, a new link, and no dates."""
+    """A new draft with the same fields and settings, a new link, and no dates (no opening
+    time, deadline or pickup day)."""
     draft = copy.deepcopy(template.draft or {})
     draft.pop("removed", None)
+    (draft.get("settings") or {}).pop("pickup_window", None)
     for attempt in range(3):
         slug = _copy_slug(template.slug) if attempt == 0 else new_slug()
         try:

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from models.base import utcnow
 from models.errors import DomainError
 from models.pickup import PickupPoint, PickupWindow
 from models.shop_time import shop_zone, to_utc
@@ -126,6 +127,13 @@ def window_for(
             return None
         opens, closes = hours
     return _window(day, opens, closes)
+
+
+def pickup_day_passed(settings: dict | None, now: datetime | None = None) -> bool:
+    """Whether the activity's pickup day is before today on the shop's clock."""
+    chosen = pickup_day(settings)
+    today = (now or utcnow()).replace(tzinfo=UTC).astimezone(shop_zone()).date()
+    return chosen is not None and chosen[0] < today
 
 
 def closed_on_pickup_day(settings: dict | None, points: list[PickupPoint]) -> list[PickupPoint]:

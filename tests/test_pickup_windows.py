@@ -100,7 +100,11 @@ def test_an_activitys_pickup_day_overrides_or_uses_each_points_hours(gate, metro
         "hours in the settings." in draft_problems(draft, kind="service")
     )
     draft["settings"] |= with_hours
-    assert not [p for p in draft_problems(draft, kind="service") if "East gate" in p]
+    assert not [p for p in draft_problems(draft, kind="service") if "pickup" in p]
+    draft["settings"]["pickup_window"]["date"] = "2020-01-04"  # a copy of an old activity
+    assert "The pickup day has passed; choose another one in the settings." in draft_problems(
+        draft, kind="service"
+    )
 
 
 def test_an_order_keeps_the_window_it_was_placed_with(gate):
