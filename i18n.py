@@ -17,6 +17,8 @@ from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_babel.speaklater import LazyString
 
+from models.pickup_windows import opening_hours
+
 LOCALES = ("zh_CN", "en")
 LOCALE_COOKIE = "locale"
 
@@ -124,6 +126,36 @@ def _skeleton(locale, date_part: str = "") -> str:
     return date_part + clock
 
 
+def format_window(window, now: datetime | None = None, relative: bool = True) -> str:
+    """A pickup window (models/pickup.py PickupWindow) read like a slot: "Sat, Dec 12, 2026,
+    10:00 AM – 12:00 PM · in 2 days", "2026年12月12日周六 10:00–12:00 · 2天后"."""
+    text = _slot_time(window.starts_at, window.ends_at)
+    return f"{text} · {format_relative(window.starts_at, now)}" if relative else text
+
+
+def format_opening_hours(point) -> str:
+    """A pickup point's opening hours, days in a row with the same hours together:
+    "Mon – Fri 9:00 AM – 6:00 PM, Sat 10:00 AM – 12:00 PM", "周一至周五 09:00–18:00，周六
+    10:00–12:00"; "" without any."""
+    locale = get_locale()
+    chinese = locale.language == "zh"
+    names = dates.get_day_names("abbreviated", locale=locale)
+    runs: list[list] = []  # [first day, last day, (opens, closes)]
+    for day, hours in sorted(opening_hours(point).items()):
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == hours:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, hours])
+    through = "至" if chinese else " – "
+    texts = [
+        (names[first] if first == last else f"{names[first]}{through}{names[last]}")
+        + " "
+        + dates.format_interval(opens, closes, _skeleton(locale), locale=locale)
+        for first, last, (opens, closes) in runs
+    ]
+    return ("，" if chinese else ", ").join(texts)
+
+
 def format_phone(e164: str | None) -> str:
     """A stored E.164 number as people in the shop's region write it: 139 0001 7143 (a number
     of another country keeps its +code). The one way pages show a phone number."""
@@ -146,6 +178,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["datetime"] = format_time
     app.jinja_env.filters["slot"] = format_slot
+    app.jinja_env.filters["window"] = format_window
+    app.jinja_env.filters["opening_hours"] = format_opening_hours
     app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.globals["LOCALES"] = {"zh_CN": "中文", "en": "English"}
     app.jinja_env.globals["get_locale"] = get_locale

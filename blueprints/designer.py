@@ -278,7 +278,7 @@ POINTS_PAGE, POINTS = "designer/pickup_points.html", "designer/_pickup_points.ht
 
 def _points(form=None, editing=None, status=200):
     points = PickupPoint.select().order_by(PickupPoint.active.desc(), PickupPoint.id)
-    form = form or (PickupPointForm(obj=editing) if editing else PickupPointForm())
+    form = form or (PickupPointForm.of(editing) if editing else PickupPointForm())
     return render(POINTS_PAGE, POINTS, status, points=points, form=form, editing=editing)
 
 
@@ -299,7 +299,7 @@ def create_point():
     form = PickupPointForm()
     if not form.validate_on_submit():
         return _points(form, status=422)
-    create_pickup_point(form.name.data, form.address.data, form.window.data)
+    create_pickup_point(form.name.data, form.address.data, form.opening_hours())
     flash(_("Pickup point “%(name)s” added.", name=form.name.data))
     return go(url_for(".pickup_points"))
 
@@ -311,7 +311,7 @@ def update_point(point_id):
     form = PickupPointForm()
     if not form.validate_on_submit():
         return _points(form, editing=point, status=422)
-    update_pickup_point(point, form.name.data, form.address.data, form.window.data)
+    update_pickup_point(point, form.name.data, form.address.data, form.opening_hours())
     flash(_("Pickup point “%(name)s” saved.", name=form.name.data))
     return go(url_for(".pickup_points"))
 

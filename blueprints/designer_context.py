@@ -11,7 +11,7 @@ from blueprints.qr import qr_svg
 from forms.designer import AddFieldForm
 from forms.field_editor import editor_for
 from forms.order_form import FormSpecError
-from i18n import format_money, format_time
+from i18n import format_money, format_time, format_window
 from models.base import utcnow
 from models.catalog import Product
 from models.draft_fields import FIELD_TYPE_LABELS, removed_field
@@ -22,6 +22,7 @@ from models.order import Order, OrderEvent
 from models.params import positive_id
 from models.pickup import PickupPoint
 from models.pickup_points import active_pickup_points
+from models.pickup_windows import window_for
 from models.publish_checks import CONTACT_TYPES, preview_form
 
 
@@ -108,7 +109,8 @@ def public_link(slug: str) -> str:
 
 def chat_text(template, products, points, delivery: dict, min_order, link: str) -> str:
     """The announcement for a group chat, in the admin's language: title, description,
-    items with prices, pickup points, delivery, minimum, deadline, link."""
+    items with prices, pickup points (with their pickup window), delivery, minimum, deadline,
+    link. `points`: [(PickupPoint, its PickupWindow or None)]."""
     blocks = [template.title]
     if template.description:
         blocks.append(template.description.strip())
@@ -122,8 +124,8 @@ def chat_text(template, products, points, delivery: dict, min_order, link: str) 
         places = [
             f"- {p.name}"
             + (f", {p.address}" if p.address else "")
-            + (f" ({p.window})" if p.window else "")
-            for p in points
+            + (f" ({format_window(window, relative=False)})" if window else "")
+            for p, window in points
         ]
         blocks.append("\n".join([_("Pickup:"), *places]))
     facts = []
@@ -157,10 +159,11 @@ def share_context(template) -> dict:
     link = public_link(template.slug)
     point_ids = settings.get("pickup_point_ids") or []
     points = PickupPoint.select().where(PickupPoint.id.in_(point_ids), PickupPoint.active == True)  # noqa: E712
+    now = utcnow()
     text = chat_text(
         template,
         products=[p for p in _products_in(fields).values() if p.active],
-        points=list(points),
+        points=[(p, window_for(settings, template.closes_at, p, now)) for p in points],
         delivery=settings.get("delivery") or {},
         min_order=settings.get("min_order_amount"),
         link=link,
@@ -232,6 +235,7 @@ def _sample_order(template, actor_name: str):
         total=sum(line.line_total for line in lines),
         created_at=utcnow(),
         pickup_point=point,
+        pickup_window=point and window_for(settings, template.closes_at, point, utcnow()),
         address="" if point else _("18 Riverside Road, Building 3"),
         lines=lines,
         assignee_id=None,

@@ -5,14 +5,20 @@ clock and converted to UTC by `TemplateSettingsForm.to_settings`.
 """
 
 import re
+from datetime import time
 from decimal import Decimal
 
+from babel.dates import get_day_names
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -21,14 +27,22 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput, TimeInput
 
 from forms.fields.order_fields import ParsedTextField
 from models.draft_fields import FIELD_TYPE_LABELS
 from models.form_design import BadSlug, TemplateSettings, check_slug
+from models.pickup import PickupPoint
+from models.pickup_windows import (
+    WEEKDAYS,
+    BadPickupTimes,
+    opening_hours,
+    pickup_window_setting,
+)
 from models.shop_time import as_utc, shop_zone, to_utc
 
 YUAN = re.compile(r"\d{1,7}(\.\d{1,2})?")
+CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?")
 WHOLE = re.compile(r"\d{1,9}")
 LOCAL_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -87,6 +101,21 @@ class MinutesField(CountField):
 DAY, WEEK, MONTH = 24 * 60, 7 * 24 * 60, 30 * 24 * 60
 
 
+class ClockField(ParsedTextField):
+    """A time of day as typed ("9:30", "09:30", "9：30"); blank is None."""
+
+    widget = TimeInput()
+
+    def parse(self, text):
+        match = CLOCK.fullmatch(text)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(_l("Enter a time like 10:00."))
+        return time(int(match[1]), int(match[2]))
+
+    def format(self, value) -> str:
+        return value.strftime("%H:%M")
+
+
 def _slug_rule(form, field):
     try:
         field.data = check_slug(field.data)
@@ -143,6 +172,19 @@ class TemplateSettingsForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+    pickup_day = DateField(
+        _l("Pickup day"),
+        [Optional()],
+        description=_l(
+            "Customers collect their orders at the chosen point that day. Empty: at the "
+            "point's next opening after the order (and after the deadline)."
+        ),
+    )
+    pickup_from = ClockField(_l("Pickup from"))
+    pickup_until = ClockField(
+        _l("Pickup until"),
+        description=_l("Empty: each pickup point's opening hours on the pickup day."),
+    )
     delivery_enabled = BooleanField(_l("Offer delivery to an address"))
     delivery_fee = MoneyField(_l("Delivery fee (yuan)"), render_kw={"inputmode": "decimal"})
     free_above = MoneyField(
@@ -188,12 +230,12 @@ class TemplateSettingsForm(FlaskForm):
         ),
     )
     pickup_reminder_minutes = MinutesField(
-        _l("Remind customers before their time slot (minutes)"),
+        _l("Remind customers before their time slot or pickup (minutes)"),
         maximum=WEEK,
         description=_l(
-            "Sent this long before the start of the time slot the customer chose (set the "
-            "start times in the time slot field; pickup points get no reminder). "
-            "Empty: no reminder."
+            "Sent once, this long before the time slot the customer chose starts (set the "
+            "start times in the time slot field) or their pickup window opens; not for "
+            "orders already collected or cancelled. Empty: no reminder."
         ),
     )
     deadline_reminder_minutes = MinutesField(
@@ -221,6 +263,18 @@ class TemplateSettingsForm(FlaskForm):
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The deadline must be after the opening time."))
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        times = (self.pickup_day, self.pickup_from, self.pickup_until, self.closes_at)
+        if any(field.errors for field in times):
+            return False
+        try:
+            pickup_window_setting(*(field.data for field in times[:3]), to_utc(self.closes_at.data))
+        except BadPickupTimes as error:
+            getattr(self, f"pickup_{error.details['field']}").errors.append(str(error))
+            return False
+        return valid
+
     def to_settings(self) -> TemplateSettings:
         return TemplateSettings(
             title=self.title.data,
@@ -233,6 +287,9 @@ class TemplateSettingsForm(FlaskForm):
             per_customer_limit=self.per_customer_limit.data,
             show_chain_list=self.show_chain_list.data,
             pickup_point_ids=list(self.pickup_point_ids.data or []),
+            pickup_day=self.pickup_day.data,
+            pickup_from=self.pickup_from.data,
+            pickup_until=self.pickup_until.data,
             delivery_enabled=self.delivery_enabled.data,
             delivery_fee=self.delivery_fee.data or 0,
             free_above=self.free_above.data,
@@ -252,6 +309,24 @@ class AddFieldForm(FlaskForm):
     )
 
 
+class DayHoursForm(Form):
+    """One weekday of a pickup point's opening hours: both times, or neither (closed)."""
+
+    opens = ClockField(_l("Opens"))
+    closes = ClockField(_l("Closes"))
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        opens, closes = self.opens.data, self.closes.data
+        if bool(opens) != bool(closes):
+            missing = self.closes if opens else self.opens
+            missing.errors.append(_l("Give both times, or neither when closed that day."))
+        elif opens and closes <= opens:
+            self.closes.errors.append(_l("It must close after it opens."))
+        return not (self.opens.errors or self.closes.errors)
+
+
 class PickupPointForm(FlaskForm):
     name = StringField(
         lazy_pgettext("thing", "Name"),
@@ -261,9 +336,24 @@ class PickupPointForm(FlaskForm):
     address = TextAreaField(
         _l("Address"), [Length(max=500)], filters=[strip], render_kw={"rows": 2}
     )
-    window = StringField(
-        _l("Pickup window"),
-        [Length(max=100)],
-        filters=[strip],
-        description=_l("Shown as typed, e.g. Sat 10:00–12:00."),
-    )
+    hours = FieldList(FormField(DayHoursForm), min_entries=7, max_entries=7)
+
+    @classmethod
+    def of(cls, point: PickupPoint) -> "PickupPointForm":
+        hours = opening_hours(point)
+        rows = [
+            dict(zip(("opens", "closes"), hours.get(day, ()), strict=False)) for day in WEEKDAYS
+        ]
+        return cls(data={"name": point.name, "address": point.address, "hours": rows})
+
+    def days(self) -> list[tuple[str, "DayHoursForm"]]:
+        """(weekday name, its row) from Monday, in the page's language."""
+        names = get_day_names("wide", locale=get_locale())
+        return [(names[day], entry.form) for day, entry in zip(WEEKDAYS, self.hours, strict=True)]
+
+    def opening_hours(self) -> dict[int, tuple[time, time]]:
+        return {
+            day: (entry.form.opens.data, entry.form.closes.data)
+            for day, entry in zip(WEEKDAYS, self.hours, strict=True)
+            if entry.form.opens.data
+        }

@@ -76,7 +76,7 @@ VARIABLES = {  # docs/notifications.md; a test keeps this list in step with the 
     "order_url": _l("the order's page for the staff"),
     "pickup_point": _l("the pickup point's name (empty for delivery)"),
     "pickup_address": _l("the pickup point's address"),
-    "pickup_window": _l("the pickup point's pickup time"),
+    "pickup_window": _l("when the order is to be collected: its day, hours and how far off it is"),
     "address": _l("the delivery address"),
     "time_slot": _l("the booked time slot: its day, hours and how far off it is"),
     "items": _l("the lines: each with name, quantity and amount"),

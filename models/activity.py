@@ -10,7 +10,8 @@ from models import allotment
 from models.base import utcnow
 from models.catalog import Product, Stock, Warehouse
 from models.form_template import FormTemplate, FormTemplateVersion
-from models.pickup import PickupPoint
+from models.pickup import PickupPoint, PickupWindow
+from models.pickup_windows import window_for
 
 OPEN, NOT_OPEN, CLOSED, FULL, SOLD_OUT = "open", "not_open", "closed", "full", "sold_out"
 
@@ -181,6 +182,16 @@ class Activity:
     @cached_property
     def pickup_points(self) -> list[PickupPoint]:
         return pickup_points(self.version)
+
+    @cached_property
+    def pickup_windows(self) -> dict[int, PickupWindow]:
+        """{point id: the window an order placed now there gets}, for points that have one."""
+        now = utcnow()
+        windows = {
+            point.id: window_for(self.settings, self.template.closes_at, point, now)
+            for point in self.pickup_points
+        }
+        return {point_id: window for point_id, window in windows.items() if window}
 
     @cached_property
     def delivery(self) -> dict:

@@ -6,7 +6,8 @@ Per published version (`version.settings`, docs/order-form-fields.md):
     auto_cancel_minutes       cancel orders still pending this long after they were placed
     auto_cancel_unpaid        with it: cancel every unpaid order (pending, confirmed, processing)
     pending_reminder_minutes  remind staff of orders still pending this long
-    pickup_reminder_minutes   remind customers this long before their time slot starts
+    pickup_reminder_minutes   remind customers this long before their time slot starts or
+                              their pickup window opens
 A reminder more than a day late (the setting was turned on later, the worker was down) is
 not sent.
 """
@@ -114,29 +115,38 @@ def plan_pending_reminders(now: datetime) -> int:
 
 
 def plan_pickup_reminders(now: datetime) -> int:
-    """Remind the customers of open orders whose time slot starts within the version's
-    `pickup_reminder_minutes`."""
+    """Remind the customers of open orders whose time slot starts, or whose pickup window
+    opens, within the version's `pickup_reminder_minutes` (once an order, whichever first)."""
     planned = 0
     for version, minutes in _versions("pickup_reminder_minutes"):
-        soon = {
-            (spec["name"], str(slot["id"]))
-            for spec in version.fields
-            if spec.get("type") == "time_slot"
-            for slot in spec.get("slots") or []
-            if (start := slot_start(slot)) and start - timedelta(minutes=minutes) <= now < start
-        }
-        if not soon:
-            continue
-        orders = Order.select(Order.id, Order.answers).where(
+        lead = timedelta(minutes=minutes)
+        open_orders = Order.select(Order.id).where(
             Order.template_version == version.id, Order.status.in_(OPEN_STATUSES)
         )
-        ids = [
-            order.id
-            for order in orders
-            if any(str((order.answers or {}).get(name)) == slot for name, slot in soon)
-        ]
-        planned += plan_order_notices("pickup_reminder", ids, version)
+        at_points = open_orders.where(
+            Order.pickup_starts_at > now, Order.pickup_starts_at <= now + lead
+        )
+        ids = {order.id for order in at_points} | _slot_orders(version, open_orders, lead, now)
+        planned += plan_order_notices("pickup_reminder", sorted(ids), version)
     return planned
+
+
+def _slot_orders(version: FormTemplateVersion, open_orders, lead: timedelta, now) -> set[int]:
+    """The ids of `open_orders` whose time slot starts within `lead` from `now`."""
+    soon = {
+        (spec["name"], str(slot["id"]))
+        for spec in version.fields
+        if spec.get("type") == "time_slot"
+        for slot in spec.get("slots") or []
+        if (start := slot_start(slot)) and start - lead <= now < start
+    }
+    if not soon:
+        return set()
+    return {
+        order.id
+        for order in open_orders.select(Order.id, Order.answers)
+        if any(str((order.answers or {}).get(name)) == slot for name, slot in soon)
+    }
 
 
 def plan_order_notices(name: str, order_ids: list[int], version: FormTemplateVersion) -> int:

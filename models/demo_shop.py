@@ -2,7 +2,7 @@
 
 import random
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -19,6 +19,8 @@ from models.order import Order, OrderEvent
 from models.ordering import LineRequest, SlotFull, place_order
 from models.outbox import Outbox
 from models.pickup import PickupPoint
+from models.pickup_points import create_pickup_point
+from models.pickup_windows import next_opening
 from models.product_admin import INITIAL_STOCK, receive_stock
 from models.rules import save_rule
 from models.user import User
@@ -47,6 +49,7 @@ CATALOG = [
 SLOT_DAYS = 14
 SLOT_HOURS = ("09:00–11:00", "14:00–16:00", "18:00–20:00")
 SLOT_CAPACITY = 4
+SATURDAY, SUNDAY = 5, 6
 
 NAMES = [
     "王芳",
@@ -124,16 +127,16 @@ def _field(name, kind, label, **extra):
 def build_templates(products: list[Product], admin: User) -> list[FormTemplate]:
     goods = [p for p in products if p.tracks_stock]
     services = [p for p in products if not p.tracks_stock]
-    points = [
-        PickupPoint.create(
-            name="滨江花园东门 Binjiang Garden east gate",
-            address="滨江路 88 号",
-            window="周六 10:00–12:00",
+    points = [  # open on Saturdays, the day after the fruit group-buy closes
+        create_pickup_point(
+            "滨江花园东门 Binjiang Garden east gate",
+            "滨江路 88 号",
+            {SATURDAY: (time(10), time(12)), SUNDAY: (time(10), time(12))},
         ),
-        PickupPoint.create(
-            name="地铁 2 号线 B 口 Metro line 2, exit B",
-            address="人民路地铁站",
-            window="周六 17:00–19:00",
+        create_pickup_point(
+            "地铁 2 号线 B 口 Metro line 2, exit B",
+            "人民路地铁站",
+            {SATURDAY: (time(17), time(19))},
         ),
     ]
     today = _shop_now().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -162,6 +165,7 @@ def build_templates(products: list[Product], admin: User) -> list[FormTemplate]:
                 "pickup_point_ids": [p.id for p in points],
                 "show_chain_list": True,
                 "order_cap": 500,
+                "pickup_reminder_minutes": 120,
             },
         },
     )
@@ -284,16 +288,20 @@ def _walk(order: Order, target: str, staff: list[User], rng: random.Random) -> O
 
 def _backdate(order: Order, placed_at: datetime, rng: random.Random) -> None:
     """Spread an order's events over the hours after `placed_at`, as if it happened then, but
-    never later than now."""
+    never later than now; its pickup window is the point's first opening after that."""
     events = list(order.events.order_by(OrderEvent.id))
     gaps = [rng.randint(20, 600) for _ in events[1:]]
     moments = fit_before(placed_at, utcnow(), gaps)
     with db.atomic():
         for event, moment in zip(events, moments, strict=True):
             OrderEvent.update(created_at=moment).where(OrderEvent.id == event.id).execute()
-        Order.update(created_at=placed_at, updated_at=moments[-1]).where(
-            Order.id == order.id
-        ).execute()
+        window = order.pickup_point_id and next_opening(order.pickup_point, placed_at)
+        Order.update(
+            created_at=placed_at,
+            updated_at=moments[-1],
+            pickup_starts_at=window.starts_at if window else None,
+            pickup_ends_at=window.ends_at if window else None,
+        ).where(Order.id == order.id).execute()
 
 
 def _lines_for(

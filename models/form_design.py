@@ -12,7 +12,7 @@ import copy
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from models.db import db, locked
 from models.errors import DomainError
 from models.form_template import FormTemplate, FormTemplateVersion
 from models.notifications import AUDIENCE_CHANNELS, NOTICES
+from models.pickup_windows import BadPickupTimes, pickup_day, pickup_window_setting
 from models.publish_checks import draft_problems
 from models.user import User
 
@@ -144,6 +145,9 @@ class TemplateSettings:
     per_customer_limit: int | None = None
     show_chain_list: bool = False
     pickup_point_ids: list[int] = field(default_factory=list)
+    pickup_day: date | None = None  # the shop's calendar
+    pickup_from: time | None = None  # the shop's clock; both or neither
+    pickup_until: time | None = None
     delivery_enabled: bool = False
     delivery_fee: int = 0
     free_above: int | None = None
@@ -161,6 +165,7 @@ class TemplateSettings:
             "per_customer_limit": self.per_customer_limit,
             "show_chain_list": self.show_chain_list,
             "pickup_point_ids": list(self.pickup_point_ids),
+            "pickup_window": self.pickup_window(),
             "delivery": {
                 "enabled": self.delivery_enabled,
                 "fee": self.delivery_fee,
@@ -170,10 +175,17 @@ class TemplateSettings:
             **{key: getattr(self, key) for key in AUTOMATION_KEYS},
         }
 
+    def pickup_window(self) -> dict | None:
+        """The `pickup_window` setting (models/pickup_windows.py); raises BadPickupTimes."""
+        return pickup_window_setting(
+            self.pickup_day, self.pickup_from, self.pickup_until, self.closes_at
+        )
+
     @classmethod
     def of(cls, template: FormTemplate) -> "TemplateSettings":
         settings = (template.draft or {}).get("settings") or {}
         delivery = settings.get("delivery") or {}
+        day, opens, closes = pickup_day(settings) or (None, None, None)
         return cls(
             title=template.title,
             slug=template.slug,
@@ -185,6 +197,9 @@ class TemplateSettings:
             per_customer_limit=settings.get("per_customer_limit"),
             show_chain_list=bool(settings.get("show_chain_list")),
             pickup_point_ids=list(settings.get("pickup_point_ids") or []),
+            pickup_day=day,
+            pickup_from=opens,
+            pickup_until=closes,
             delivery_enabled=bool(delivery.get("enabled")),
             delivery_fee=delivery.get("fee") or 0,
             free_above=delivery.get("free_above"),
@@ -204,6 +219,10 @@ def update_settings(template: FormTemplate, new: TemplateSettings) -> FormTempla
         raise DesignError()
     if new.opens_at and new.closes_at and new.closes_at <= new.opens_at:
         raise DesignError(_l("The deadline must be after the opening time."))
+    try:
+        new.pickup_window()
+    except BadPickupTimes as error:
+        raise DesignError(str(error)) from error
     try:
         with db.atomic():
             current = _locked(template.id)
@@ -235,9 +254,11 @@ def _copy_slug(slug: str) -> str:
 
 
 def duplicate_template(template: FormTemplate) -> FormTemplate:
-    """A new draft with the same fields and settings, a new link, and no dates."""
+    """A new draft with the same fields and settings, a new link, and no dates (no opening
+    time, deadline or pickup day)."""
     draft = copy.deepcopy(template.draft or {})
     draft.pop("removed", None)
+    (draft.get("settings") or {}).pop("pickup_window", None)
     for attempt in range(3):
         slug = _copy_slug(template.slug) if attempt == 0 else new_slug()
         try:

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from jinja2 import TemplateError
 
-from i18n import format_money, format_slot, format_time
+from i18n import format_money, format_slot, format_time, format_window
 from models.lifecycle import STATUS_LABELS
 from models.order import Order, OrderEvent
 from models.slots import booked_slots
@@ -58,7 +58,7 @@ def template_variables(order: Order, event: OrderEvent, from_status: str | None 
         "order_url": page_url("order_detail.show", number=order.number),
         "pickup_point": point.name if point else "",
         "pickup_address": point.address if point else "",
-        "pickup_window": point.window if point else "",
+        "pickup_window": format_window(order.pickup_window) if order.pickup_window else "",
         "address": order.address,
         "time_slot": "; ".join(
             format_slot(slot) for slot in booked_slots(order.template_version.fields, order.answers)

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from models.deliveries import Delivery, InboxMessage
 from models.form_template import FormTemplateVersion
 from models.notification_texts import page_url, render_texts, template_variables
-from models.order import Order, OrderEvent
+from models.order import OPEN_STATUSES, Order, OrderEvent
 from models.outbox import Outbox, add_work, remember_for_kick
 from models.user import ROLES, User
 
@@ -30,6 +30,7 @@ class Notice:
     audience: str  # customer, staff (every active account), assignee
     channels: tuple[str, ...]  # on by default
     texts: dict = field(default_factory=dict)  # part -> default text (Jinja)
+    while_open: bool = False  # not sent once the order is completed or cancelled
 
 
 NOTICES = {
@@ -45,7 +46,9 @@ NOTICES = {
                 "body": _l(
                     "Hello {{ customer_name }},\n\nthank you for your order #{{ order_number }} "
                     "({{ activity }}), total {{ total }}:\n{{ items_text }}\n"
-                    "{% if time_slot %}Booked for: {{ time_slot }}\n{% endif %}\n"
+                    "{% if time_slot %}Booked for: {{ time_slot }}\n{% endif %}"
+                    "{% if pickup_point %}Pickup point: {{ pickup_point }}\n{% endif %}"
+                    "{% if pickup_window %}Pickup time: {{ pickup_window }}\n{% endif %}\n"
                     "We will tell you when its status changes. "
                     "Follow your order: {{ tracking_url }}"
                 ),
@@ -124,14 +127,19 @@ NOTICES = {
                 "body": _l(
                     "Hello {{ customer_name }},\n\nthis is a reminder of your order "
                     "#{{ order_number }} ({{ activity }}):\n{{ items_text }}\n"
-                    "{% if pickup_point %}Pickup: {{ pickup_point }}, {{ pickup_address }} "
-                    "{{ pickup_window }}\n{% endif %}\nYour order: {{ tracking_url }}"
+                    "{% if time_slot %}Booked for: {{ time_slot }}\n{% endif %}"
+                    "{% if pickup_point %}Pickup point: {{ pickup_point }}"
+                    "{% if pickup_address %}, {{ pickup_address }}{% endif %}\n{% endif %}"
+                    "{% if pickup_window %}Pickup time: {{ pickup_window }}\n{% endif %}"
+                    "\nYour order: {{ tracking_url }}"
                 ),
                 "sms": _l(
-                    "{{ shop_name }}: reminder of your order #{{ order_number }}. "
-                    "{{ tracking_url }}"
+                    "{{ shop_name }}: reminder of your order #{{ order_number }}"
+                    "{% if pickup_window %}, pickup {{ pickup_window }} at {{ pickup_point }}"
+                    "{% endif %}. {{ tracking_url }}"
                 ),
             },
+            while_open=True,
         ),
         Notice(
             "rule_message",
@@ -238,6 +246,8 @@ def fan_out(item: Outbox) -> None:
         return  # the order is gone
     notice = NOTICES[item.payload["notice"]]
     order = event.order
+    if notice.while_open and order.status not in OPEN_STATUSES:
+        return  # cancelled or collected while the reminder waited for a worker
     settings = notice_settings(order.template_version.settings, notice)
     rendered = {}  # locale -> (variables, texts, problem): staff share one language
     for recipient in _recipients(notice, order, item.payload):

@@ -18,7 +18,7 @@ from models.base import BaseModel, utcnow
 from models.catalog import Product, Warehouse
 from models.customer import Customer
 from models.form_template import FormTemplate, FormTemplateVersion
-from models.pickup import PickupPoint
+from models.pickup import PickupPoint, PickupWindow
 from models.user import User
 
 STATUSES = ("pending", "confirmed", "processing", "ready", "completed", "cancelled")
@@ -62,6 +62,9 @@ class Order(BaseModel):
     total = IntegerField(default=0, constraints=[Check("total >= 0")])  # fen
     answers = JSONField(default=dict)
     pickup_point = ForeignKeyField(PickupPoint, null=True, backref="orders")
+    # when a pickup-point order is to be collected (models/pickup_windows.py); None: no window
+    pickup_starts_at = DateTimeField(null=True, index=True)
+    pickup_ends_at = DateTimeField(null=True)
     address = TextField(default="")
     assignee = ForeignKeyField(User, null=True, backref="assigned_orders")
     holds = JSONField(default=list)  # keys of the allotments (places) this order holds
@@ -101,6 +104,12 @@ class Order(BaseModel):
     @classmethod
     def by_token(cls, token: str):
         return cls.get_or_none(cls.tracking_token == token)
+
+    @property
+    def pickup_window(self) -> PickupWindow | None:
+        if self.pickup_starts_at is None or self.pickup_ends_at is None:
+            return None
+        return PickupWindow(self.pickup_starts_at, self.pickup_ends_at)
 
 
 class OrderLine(BaseModel):

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from models import allotment, stock
+from models.base import utcnow
 from models.catalog import Product, Warehouse
 from models.customer import Customer
 from models.db import db
@@ -15,6 +16,7 @@ from models.lifecycle import Actor, record_event
 from models.order import Counter, Order, OrderLine
 from models.payments import status_when_placed
 from models.pickup import PickupPoint
+from models.pickup_windows import window_for
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,9 @@ def _create(version, name, phone, lines, key, answers, pickup_point, address, de
     holds = _take_places(version, customer, answers)
     warehouse = Warehouse.default()
     subtotal = sum(line.product.price * line.quantity for line in lines)
+    window = pickup_point and window_for(
+        version.settings, version.template.closes_at, pickup_point, utcnow()
+    )
     order = Order.create(
         number=Counter.next("order"),
         submission_key=key,
@@ -106,6 +111,8 @@ def _create(version, name, phone, lines, key, answers, pickup_point, address, de
         payment_status=status_when_placed(subtotal + delivery_fee),
         answers=answers,
         pickup_point=pickup_point,
+        pickup_starts_at=window.starts_at if window else None,
+        pickup_ends_at=window.ends_at if window else None,
         address=address,
         holds=holds,
         locale=locale,

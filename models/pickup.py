@@ -1,6 +1,9 @@
-"""Places where customers collect their goods."""
+"""Places where customers collect their goods, and when."""
 
-from peewee import BooleanField, CharField, TextField
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import BooleanField, CharField, JSONField, TextField
 
 from models.base import BaseModel
 
@@ -8,5 +11,15 @@ from models.base import BaseModel
 class PickupPoint(BaseModel):
     name = CharField()
     address = TextField(default="")
-    window = CharField(default="")  # e.g. "Sat 10:00–12:00", shown as typed
+    # Opening hours on the shop's clock, one range per weekday (Monday 0), in day order:
+    # [{"day": 5, "from": "10:00", "until": "12:00"}] (models/pickup_windows.py)
+    hours = JSONField(default=list)
     active = BooleanField(default=True)
+
+
+@dataclass(frozen=True)
+class PickupWindow:
+    """When an order is to be collected: naive UTC, the end after the start."""
+
+    starts_at: datetime
+    ends_at: datetime

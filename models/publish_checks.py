@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from forms.order_form import FormSpecError, build_order_form
 from models.catalog import Product
 from models.pickup import PickupPoint
+from models.pickup_windows import closed_on_pickup_day, pickup_day_passed
 
 CONTACT_TYPES = {"name": "short_text", "phone": "phone"}
 CHOICE_TYPES = ("choice", "multi_choice")
@@ -159,6 +160,16 @@ def _settings_problems(settings: dict) -> list:
             problems.append(
                 _l("The pickup point “%(point)s” is no longer in use.", point=point.name)
             )
+    if pickup_day_passed(settings):
+        problems.append(_l("The pickup day has passed; choose another one in the settings."))
+    for point in closed_on_pickup_day(settings, list(points.values())):
+        problems.append(
+            _l(
+                "The pickup point “%(point)s” has no opening hours on the pickup day; "
+                "give the pickup hours in the settings.",
+                point=point.name,
+            )
+        )
     return problems
 
 

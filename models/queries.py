@@ -34,6 +34,8 @@ ROW_COLUMNS = (
     Order.customer,
     Order.template,
     Order.pickup_point,
+    Order.pickup_starts_at,
+    Order.pickup_ends_at,
     Order.assignee,
     Order.template_version,  # with the answers: the booked time slot (blueprints/rendering.py)
     Order.answers,

@@ -35,6 +35,11 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
     cleaning = FormTemplate.get(FormTemplate.slug == "home-cleaning")
     assert fruit.kind == "goods" and fruit.closes_at is not None
     assert fruit.latest_version().settings["pickup_point_ids"]
+    assert all(point.hours for point in PickupPoint.select())  # open on Saturdays
+    at_points = Order.select().where(Order.pickup_point.is_null(False))
+    assert at_points.count() and all(  # each collected at the first opening after ordering
+        o.created_at < o.pickup_starts_at <= o.created_at + timedelta(days=7) for o in at_points
+    )
     assert cleaning.kind == "service" and cleaning.latest_version().field("slot")["slots"]
 
     orders = Order.select()
@@ -68,7 +73,10 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
         assert response.status_code == 302
 
 
-AHEAD = {"opens_at", "closes_at", "expires_at", "available_at", "locked_until"}  # meant to be
+AHEAD = {  # meant to be in the future
+    *("opens_at", "closes_at", "expires_at", "available_at", "locked_until"),
+    *("pickup_starts_at", "pickup_ends_at"),
+}
 
 
 def test_demo_puts_nothing_in_the_future_and_leaves_room_to_book_for_two_weeks(app, runner):

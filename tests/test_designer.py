@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape as html_escape
 
 from models.form_design import create_template
 from models.form_template import FormTemplate, FormTemplateVersion
@@ -469,11 +470,21 @@ def settings_data(**changes):
 
 
 def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(signed_in, post):
-    point = PickupPoint.create(name="East gate", address="88 River Rd", window="Sat 10-12")
+    point = PickupPoint.create(
+        name="East gate",
+        address="88 River Rd",
+        hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
+    )
     template = new_template(post)
 
     response = post(
-        f"/admin/forms/{template.id}/settings", settings_data(pickup_point_ids=str(point.id))
+        f"/admin/forms/{template.id}/settings",
+        settings_data(
+            pickup_point_ids=str(point.id),
+            pickup_day="2030-01-05",
+            pickup_from="9:30",
+            pickup_until="11:00",
+        ),
     )
 
     assert response.status_code == 303
@@ -485,6 +496,7 @@ def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(signed_in, post)
         "per_customer_limit": None,
         "show_chain_list": True,
         "pickup_point_ids": [point.id],
+        "pickup_window": {"date": "2030-01-05", "from": "09:30", "until": "11:00"},  # shop clock
         "delivery": {"enabled": True, "fee": 800, "free_above": 9950},
         "min_order_amount": 1250,
         "auto_cancel_minutes": None,
@@ -497,6 +509,7 @@ def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(signed_in, post)
     assert (
         'value="2030-01-04T20:00"' in form and 'value="12.50"' in form and 'value="99.50"' in form
     )
+    assert 'value="2030-01-05"' in form and 'value="09:30"' in form and 'value="11:00"' in form
 
 
 def test_invalid_settings_come_back_inline_with_what_was_typed(post):
@@ -548,7 +561,11 @@ def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(signed_in, post)
         price=1250,
         name="Apples",
     )
-    point = PickupPoint.create(name="East gate", address="88 River Rd", window="Sat 10-12")
+    point = PickupPoint.create(
+        name="East gate",
+        address="88 River Rd",
+        hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
+    )
     template = new_template(post, title="Friday fruit", slug="friday-fruit")
     post(f"/admin/forms/{template.id}/settings", settings_data(pickup_point_ids=str(point.id)))
     post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
@@ -568,7 +585,11 @@ def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(signed_in, post)
     )
     assert chat.startswith("Friday fruit\n\nFresh\nfrom the farm")
     assert "- Apples: CN¥12.50" in chat
-    assert "- East gate, 88 River Rd (Sat 10-12)" in chat
+    # the first Saturday opening after the deadline (Friday, Jan 4, 2030), on the shop's clock
+    assert (
+        "- East gate, 88 River Rd (Sat, Jan 5, 2030, 10:00\u202fAM\u2009–\u200912:00\u202fPM)"
+        in chat
+    )
     assert "Delivery: CN¥8.00, free for orders from CN¥99.50" in chat
     assert "Orders close: Jan 4, 2030, 8:00\u202fPM" in chat
     assert chat.rstrip().endswith("Order here: http://localhost/f/friday-fruit")
@@ -596,15 +617,26 @@ def test_the_chat_text_is_in_the_admins_language(signed_in, post):
 # Pickup points ---------------------------------------------------------------------------
 
 
+def hours_data(**days) -> dict:
+    """The opening-hours inputs of the pickup point form: day=(opens, closes), Monday 0."""
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    data = {}
+    for day, name in enumerate(names):
+        opens, closes = days.get(name, ("", ""))
+        data |= {f"hours-{day}-opens": opens, f"hours-{day}-closes": closes}
+    return data
+
+
 def test_pickup_points_are_added_edited_and_taken_out_of_use(signed_in, post):
     added = post(
         "/admin/forms/pickup-points",
-        {"name": "East gate", "address": "88 River Rd", "window": "Sat"},
+        {"name": "East gate", "address": "88 River Rd", **hours_data(sat=("10:00", "12:00"))},
     )
     missing = post("/admin/forms/pickup-points", {"name": " ", "address": "Somewhere"})
     point = PickupPoint.get()
     edited = post(
-        f"/admin/forms/pickup-points/{point.id}", {"name": "East gate 2", "window": "Sun"}
+        f"/admin/forms/pickup-points/{point.id}",
+        {"name": "East gate 2", **hours_data(sat=("9:30", "11:00"), sun=("14:00", "16:00"))},
     )
     stopped = post(f"/admin/forms/pickup-points/{point.id}/active", {"active": "0"})
 
@@ -614,13 +646,86 @@ def test_pickup_points_are_added_edited_and_taken_out_of_use(signed_in, post):
         as_text=True
     ) or "Somewhere</textarea>" in missing.get_data(as_text=True)
     point = PickupPoint.get_by_id(point.id)
-    assert (point.name, point.address, point.window, point.active) == (
-        "East gate 2",
-        "",
-        "Sun",
-        False,
+    assert (point.name, point.address, point.active) == ("East gate 2", "", False)
+    assert point.hours == [
+        {"day": 5, "from": "09:30", "until": "11:00"},
+        {"day": 6, "from": "14:00", "until": "16:00"},
+    ]
+    listing = text(signed_in.get("/admin/forms/pickup-points"))
+    assert "Not in use" in listing
+    assert (
+        "Sat 9:30 – 11:00 AM, Sun 2:00 – 4:00 PM" in listing  # text() makes every space " "
     )
-    assert "Not in use" in text(signed_in.get("/admin/forms/pickup-points"))
+    editing = signed_in.get(f"/admin/forms/pickup-points?edit={point.id}").get_data(as_text=True)
+    assert 'name="hours-5-opens" type="time" value="09:30"' in editing
+
+
+def test_bad_opening_hours_come_back_inline_with_what_was_typed(signed_in, post):
+    point = PickupPoint.create(
+        name="East gate", hours=[{"day": 5, "from": "10:00", "until": "12:00"}]
+    )
+    typed = hours_data(mon=("10:00", ""), tue=("25:00", "26:00"), sat=("12:00", "10:00"))
+
+    response = post(
+        f"/admin/forms/pickup-points/{point.id}", {"name": "East gate", **typed}, htmx=True
+    )
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="pickup-points"')  # the fragment, for htmx
+    errors = re.findall(r'<p class="error" id="hours-(\d)-(\w+)-error">([^<]*)</p>', html)
+    assert errors == [
+        ("0", "closes", "Give both times, or neither when closed that day."),
+        ("1", "opens", "Enter a time like 10:00."),
+        ("1", "closes", "Enter a time like 10:00."),
+        ("5", "closes", "It must close after it opens."),
+    ]
+    for name, value in typed.items():
+        assert f'name="{name}" type="time" value="{value}"' in html
+    assert 'aria-invalid="true"' in html
+    assert PickupPoint.get_by_id(point.id).hours == [{"day": 5, "from": "10:00", "until": "12:00"}]
+
+    signed_in.set_cookie("locale", "zh_CN")
+    chinese = post(f"/admin/forms/pickup-points/{point.id}", {"name": "East gate", **typed})
+    assert chinese.status_code == 422
+    assert "星期一" in text(chinese) and "请输入时间" in text(chinese)
+
+
+def test_a_pickup_day_that_makes_no_sense_comes_back_inline(signed_in, post):
+    template = new_template(post)
+    cases = {
+        # the day before the deadline (Friday, Jan 4, 2030, 20:00)
+        ("2030-01-03", "10:00", "12:00"): (
+            "pickup_day",
+            "The pickup must start after the deadline.",
+        ),
+        ("2030-01-04", "19:00", "21:00"): (
+            "pickup_day",
+            "The pickup must start after the deadline.",
+        ),
+        ("2030-01-05", "12:00", "10:00"): ("pickup_until", "The pickup must end after it starts."),
+        ("2030-01-05", "10:00", ""): (
+            "pickup_until",
+            "Give both times, or neither to use each point's opening hours.",
+        ),
+        ("", "10:00", "12:00"): ("pickup_day", "Choose the pickup day too."),
+        ("2030-02-30", "", ""): ("pickup_day", "Not a valid date value."),
+    }
+    for (day, opens, closes), (field, message) in cases.items():
+        response = post(
+            f"/admin/forms/{template.id}/settings",
+            settings_data(pickup_day=day, pickup_from=opens, pickup_until=closes),
+            htmx=True,
+        )
+
+        assert response.status_code == 422, (day, opens, closes)
+        html = response.get_data(as_text=True)
+        assert f'<p class="error" id="{field}-error">{html_escape(message)}</p>' in html
+        for name, value in (("pickup_day", day), ("pickup_from", opens), ("pickup_until", closes)):
+            assert re.search(
+                rf'name="{name}" type="(date|time)" value="{re.escape(value)}"', html
+            ), name
+    assert "pickup_window" not in (FormTemplate.get_by_id(template.id).draft.get("settings") or {})
 
 
 # In the browser --------------------------------------------------------------------------

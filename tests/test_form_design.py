@@ -1,6 +1,8 @@
 """Designer domain rules: new templates, field edits with undo, settings, publish checks,
 versions, duplicates, archiving, and concurrent draft edits."""
 
+from datetime import date
+
 import pytest
 
 from models.draft_fields import (
@@ -156,6 +158,7 @@ def test_settings_keep_money_in_fen_and_the_draft_fields_untouched(ctx):
         "per_customer_limit": None,
         "show_chain_list": True,
         "pickup_point_ids": [point.id],
+        "pickup_window": None,
         "delivery": {"enabled": True, "fee": 800, "free_above": 10000},
         "min_order_amount": 2500,
         "auto_cancel_minutes": 45,
@@ -315,6 +318,10 @@ def test_a_duplicate_is_a_new_draft_with_the_same_fields_and_its_own_link(ctx, a
     template = create_template("Fruit", "service", slug="fruit")
     add_field(template, "long_text")
     remove_field(template, add_field(template, "email")["name"])
+    update_settings(
+        FormTemplate.get_by_id(template.id),
+        TemplateSettings(title="Fruit", slug="fruit", kind="service", pickup_day=date(2030, 1, 5)),
+    )
     publish_template(FormTemplate.get_by_id(template.id), admin)
 
     copy = duplicate_template(FormTemplate.get_by_id(template.id))
@@ -325,6 +332,7 @@ def test_a_duplicate_is_a_new_draft_with_the_same_fields_and_its_own_link(ctx, a
     assert copy.title == "Fruit (copy)"
     assert copy.draft["fields"] == FormTemplate.get_by_id(template.id).draft["fields"]
     assert "removed" not in copy.draft
+    assert "pickup_window" not in copy.draft["settings"]  # last week's pickup day is no use
 
 
 def test_concurrent_edits_of_one_draft_all_land(app):

@@ -201,7 +201,11 @@ def test_auto_cancel_of_unpaid_orders_leaves_a_free_order_alone(app_context):
 def test_a_generated_free_order_is_paid(app_context):
     sample = make_product(None, price=0, name="Free consultation")
     make_activity([sample], kind="service")
-    PickupPoint.create(name="East gate", address="88 River Rd", window="Sat 10-12")
+    PickupPoint.create(
+        name="East gate",
+        address="88 River Rd",
+        hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
+    )
 
     generate_orders(40, random.Random(7), days=5)
 

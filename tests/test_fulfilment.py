@@ -39,14 +39,18 @@ def walk(order, status, user):
 
 
 @pytest.fixture
-def shop(app, staff):
+def shop(app_context, staff):
     """Two activities, three products, two pickup points and orders in every status."""
     apple = make_product(100, name="苹果", price=500, sku="APPLE")
     pear = make_product(100, name="梨", price=300, sku="PEAR")
     melon = make_product(100, name="哈密瓜", price=2000, sku="MELON")
     fruit = make_template(title="Fruit").publish()
     boxes = make_template(title="Boxes").publish()
-    gate = PickupPoint.create(name="East gate", address="88 River Rd", window="Sat 10–12")
+    gate = PickupPoint.create(
+        name="East gate",
+        address="88 River Rd",
+        hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
+    )
     metro = PickupPoint.create(name="Metro exit B")
     plan = [
         (fruit, [(apple, 2), (pear, 1)], gate, "ready", "+8613800001234"),

@@ -36,7 +36,11 @@ def activity(app):
     with app.app_context():
         strawberries = make_product(100, price=3990, name="Strawberries 500g")
         oranges = make_product(100, price=5900, name="Navel oranges 5kg")
-        point = PickupPoint.create(name="East gate", address="88 River Rd", window="Sat")
+        point = PickupPoint.create(
+            name="East gate",
+            address="88 River Rd",
+            hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
+        )
         version = make_activity(
             [strawberries, oranges], limit=5, settings={"pickup_point_ids": [point.id]}
         )

@@ -18,6 +18,7 @@ from models.db import bind_database, is_postgres
 from models.form_template import FormTemplateVersion
 from models.lifecycle import Actor, transition_order
 from models.order import Order, OrderEvent
+from models.pickup import PickupPoint
 from models.schema import drift, pending, upgrade
 from tests.factories import stock_of
 
@@ -77,7 +78,8 @@ def insert(table: str, **values) -> int:
 
 
 WHEN = "2024-05-01 10:00:00"
-ADDED_AFTER_0011 = {"change_seq", "change_tx"}  # order columns a database at 0010 lacks
+# order columns a database at 0010 lacks
+ADDED_AFTER_0011 = {"change_seq", "change_tx", "pickup_starts_at", "pickup_ends_at"}
 
 
 def write_rows_at_0001() -> dict:
@@ -249,3 +251,45 @@ def test_migrations_create_exactly_what_the_models_declare(empty_database):
 
     assert drift(ALL_MODELS) == ""
     assert is_postgres() == (empty_database == "postgresql")
+
+
+def test_a_pickup_points_window_text_becomes_opening_hours_and_nothing_typed_is_lost(
+    empty_database,
+):
+    upgrade(target="0015_sessions_and_sign_in_attempts")
+    with db.atomic():
+        plain = insert(
+            "pickup_point",
+            name="East gate",
+            address="88 River Rd",
+            window="周六、周日 10:00–12:00",
+            active=True,
+        )
+        more = insert(
+            "pickup_point",
+            name="Metro",
+            address="Exit B",
+            window="Sat 17:00-19:00, ring twice",
+            active=True,
+        )
+        unread = insert("pickup_point", name="Shop", address="", window="after 5 pm", active=True)
+
+    assert upgrade() == ["0016_pickup_windows"]
+
+    def point(point_id):
+        found = PickupPoint.get_by_id(point_id)
+        return found.address, found.hours
+
+    assert point(plain) == (
+        "88 River Rd",
+        [
+            {"day": 5, "from": "10:00", "until": "12:00"},
+            {"day": 6, "from": "10:00", "until": "12:00"},
+        ],
+    )
+    assert point(more) == (
+        "Exit B\nSat 17:00-19:00, ring twice",
+        [{"day": 5, "from": "17:00", "until": "19:00"}],
+    )
+    assert point(unread) == ("after 5 pm", [])
+    assert drift(ALL_MODELS) == ""

@@ -20,7 +20,11 @@ HTMX = {"HX-Request": "true", **EN}
 def shop(app_context):
     apples = make_product(3, price=1250, name="Apples")
     pears = make_product(20, price=800, name="Pears")
-    point = PickupPoint.create(name="East gate", address="88 River Rd", window="Sat 10-12")
+    point = PickupPoint.create(
+        name="East gate",
+        address="88 River Rd",
+        hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
+    )
     version = make_activity(
         [apples, pears],
         limit=5,

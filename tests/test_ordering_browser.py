@@ -19,7 +19,9 @@ def activity(app):
         strawberries = make_product(12, price=3990, name="Strawberries 500g")
         oranges = make_product(3, price=5900, name="Navel oranges 5kg")
         point = PickupPoint.create(
-            name="East gate", address="88 River Rd", window="Sat 10:00-12:00"
+            name="East gate",
+            address="88 River Rd",
+            hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
         )
         version = make_activity(
             [strawberries, oranges],

@@ -38,7 +38,11 @@ def text_of(response) -> str:
 @pytest.fixture
 def placed(app_context):
     apples = make_product(8, price=1250, name="Apples")
-    point = PickupPoint.create(name="East gate", address="88 River Rd", window="Sat 10-12")
+    point = PickupPoint.create(
+        name="East gate",
+        address="88 River Rd",
+        hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
+    )
     version = make_activity([apples], settings={"pickup_point_ids": [point.id]})
     order = order_for(version, [(apples, 3)], name="Wang Fang", pickup_point=point)
     return {"order": order, "apples": apples, "version": version}
@@ -53,7 +57,8 @@ def test_the_page_shows_the_order_its_pickup_point_and_a_qr_code_of_itself(clien
     assert response.status_code == 200
     assert f"Order #{order.number}" in page and "Pending" in page
     assert "Apples ×3 CN¥37.50" in page and "Total CN¥37.50" in page
-    assert "East gate" in page and "Sat 10-12" in page
+    assert "East gate" in page and "88 River Rd" in page
+    assert re.search(r"Pickup time: Sat, \w{3} \d{1,2}, \d{4}, 10:00 AM – 12:00 PM · in ", page)
     assert "You placed the order." in page
     html = response.get_data(as_text=True)
     assert re.search(r'<svg[^>]*viewBox="0 0 \d+ \d+"', html)

@@ -52,9 +52,7 @@ def shop(app, admin):
         clerk = make_user("staff")
         clerk.name = payload("XSTAFF")
         clerk.save()
-        point = PickupPoint.create(
-            name=payload("XPOINT"), address=payload("XADDRESS"), window=payload("XWINDOW")
-        )
+        point = PickupPoint.create(name=payload("XPOINT"), address=payload("XADDRESS"))
         apple = make_product(50, name=payload("XPRODUCT"), sku="X-SKU")
         Product.update(unit=payload("XUNIT"), description=payload("XPRODDESC")).where(
             Product.id == apple.id
@@ -175,7 +173,7 @@ def where_shown(shop) -> dict[str, list[str]]:
         f"{template}/preview": ["XLABEL", "XHELP", "XOPTION", "XSLOT", "XPRODUCT", "XHEADING"],
         f"{template}/settings": ["XTITLE", "XDESC", "XPOINT"],
         f"{template}/notifications": ["XTITLE", "XSUBJECT", "XBODY"],
-        "/admin/forms/pickup-points": ["XPOINT", "XADDRESS", "XWINDOW"],
+        "/admin/forms/pickup-points": ["XPOINT", "XADDRESS"],
         f"/admin/forms/pickup-points?edit={shop['point_id']}": ["XPOINT", "XADDRESS"],
         "/admin/products": ["XPRODUCT"],
         f"/admin/products/{shop['product_id']}": ["XPRODUCT", "XUNIT", "XPRODDESC", "XSTOCK"],
