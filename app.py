@@ -63,7 +63,7 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = None
     # "basic": a session used from another address stays valid (phones change networks), and
     # a session restored from the remember cookie lasts (with "strong", Flask-Login 0.6.3
-    # drops it on the next request). Sessions end by their token instead (models/user.py).
+    # drops it on the next request). Sessions end by their token instead (models/accounts/user.py).
     login_manager.session_protection = "basic"
     login_manager.user_loader(User.for_session)
 

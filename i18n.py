@@ -17,7 +17,7 @@ from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_babel.speaklater import LazyString
 
-from models.pickup_windows import opening_hours
+from models.activities.pickup import opening_hours
 
 LOCALES = ("zh_CN", "en")
 LOCALE_COOKIE = "locale"
@@ -72,7 +72,7 @@ def format_time(value, format: str = "short") -> str:
 
 
 def format_slot(slot, now: datetime | None = None) -> str:
-    """A booked time slot (models/slots.py BookedSlot) as customers and staff read it: its day
+    """A booked time slot (models/activities/slots.py BookedSlot) as customers and staff read it: its day
     with the weekday, its hours, how far off it is, and the admin's label when it says more:
     "Mon, Dec 7, 2026, 9:00 – 11:00 AM · in 2 days", "2026年12月7日周一 09:00–11:00 · 2天后".
     A slot that says no time reads as its label."""
@@ -127,7 +127,7 @@ def _skeleton(locale, date_part: str = "") -> str:
 
 
 def format_window(window, now: datetime | None = None, relative: bool = True) -> str:
-    """A pickup window (models/pickup.py PickupWindow) read like a slot: "Sat, Dec 12, 2026,
+    """A pickup window (models/activities/pickup.py PickupWindow) read like a slot: "Sat, Dec 12, 2026,
     10:00 AM – 12:00 PM · in 2 days", "2026年12月12日周六 10:00–12:00 · 2天后"."""
     text = _slot_time(window.starts_at, window.ends_at)
     return f"{text} · {format_relative(window.starts_at, now)}" if relative else text

@@ -33,13 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import scratch_schema
 
 from app import create_app
+from commands.demo.order_generator import generate_orders
+from commands.demo.shop import build_catalog, build_templates
 from models import Order, User, db
-from models.changes import unchanged, watch_now
+from models.board.filters import shop_today
+from models.board.queries import Cursor
 from models.db import is_postgres
-from models.demo_shop import build_catalog, build_templates
-from models.order_filters import shop_today
-from models.order_generator import generate_orders
-from models.queries import Cursor
+from models.orders.changes import unchanged, watch_now
 from models.schema import upgrade
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", 100_000))

@@ -1,24 +1,10 @@
 """HTTP layer: thin views that parse the request, call one domain function, and render."""
 
-from blueprints import (
-    admin,
-    auth,
-    board,
-    customers,
-    deliveries,
-    designer,
-    dev,
-    export,
-    fulfilment,
-    inbox,
-    my_orders,
-    order_detail,
-    ordering,
-    products,
-    rules,
-    shop,
-    tracking,
-)
+from blueprints import auth, dev, shop
+from blueprints.admin import accounts as admin
+from blueprints.admin import deliveries, designer, products, rules
+from blueprints.customer import my_orders, ordering, tracking
+from blueprints.staff import board, customers, export, fulfilment, inbox, order_detail
 
 
 def register_blueprints(app) -> None:

@@ -2,8 +2,8 @@
 
 Signing in starts a new session (nothing of the anonymous one carries over). Signing out, a
 new password and deactivation end every session and "keep me signed in" cookie of the account,
-in every browser (models/user.py). Failed sign-ins are throttled per account and per address
-across every worker (models/sign_in_throttle.py).
+in every browser (models/accounts/user.py). Failed sign-ins are throttled per account and per address
+across every worker (models/accounts/sign_in.py).
 """
 
 import math
@@ -17,11 +17,10 @@ from blueprints.access import role_required, safe_next
 from blueprints.rendering import go, render
 from forms.account import OwnPasswordForm
 from forms.auth import LoginForm
-from models.accounts import WrongPassword, change_own_password
-from models.auth import authenticate
+from models.accounts.admin import WrongPassword, change_own_password
+from models.accounts.sign_in import Limit, SignInThrottled, authenticate
+from models.accounts.user import User, WeakPassword, end_sessions
 from models.base import utcnow
-from models.sign_in_throttle import Limit, SignInThrottled
-from models.user import User, WeakPassword, end_sessions
 
 bp = Blueprint("auth", __name__)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app
 
 from blueprints.access import blueprint_requires_role
 from blueprints.rendering import render
-from channels.sms import recent_messages
+from models.messaging.channels.sms import recent_messages
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 blueprint_requires_role(bp, "admin")

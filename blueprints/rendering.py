@@ -7,9 +7,9 @@ from flask import g, redirect, render_template
 from htmx_flask import make_response, request
 from markupsafe import Markup, escape
 
-from models.form_template import FormTemplateVersion
-from models.order import Order
-from models.slots import BookedSlot, booked_slots, describe
+from models.activities.slots import BookedSlot, booked_slots, describe
+from models.activities.template import FormTemplateVersion
+from models.orders.order import Order
 
 
 def wants_fragment() -> bool:

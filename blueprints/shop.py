@@ -6,7 +6,7 @@ from flask_login import current_user
 from blueprints.access import safe_next
 from i18n import LOCALE_COOKIE, LOCALES
 from models import db
-from models.activity import current_activities
+from models.activities.activity import current_activities
 
 bp = Blueprint("shop", __name__)
 

@@ -1,6 +1,7 @@
 """`flask --app app …` commands."""
 
-from commands import bulk_orders, database, demo, users
+from commands import bulk_orders, database, users
+from commands.demo import cli as demo
 
 
 def register_commands(app) -> None:

@@ -6,8 +6,8 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from commands.demo.order_generator import NothingToOrder, generate_orders
 from models import db
-from models.order_generator import NothingToOrder, generate_orders
 
 
 @click.command("bulk-orders")

@@ -5,14 +5,14 @@ from flask.cli import AppGroup
 from peewee import IntegrityError
 
 from models import User, db
-from models.accounts import reset_password
-from models.user import MIN_PASSWORD_LENGTH, ROLES, WeakPassword
+from models.accounts.admin import reset_password
+from models.accounts.user import MIN_PASSWORD_LENGTH, ROLES, WeakPassword
 
 cli = AppGroup("user", help="Staff and admin accounts.")
 
 
 def _too_short() -> click.ClickException:
-    """The rule of the Users page too (models/user.py)."""
+    """The rule of the Users page too (models/accounts/user.py)."""
     return click.ClickException(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 

@@ -1,7 +1,7 @@
 """Forms of the Users page: add an account, edit one, set a new password for one; and the
 form where a signed-in person changes their own password.
 
-A password follows the rule of models/user.py (`check_new_password`), the same one
+A password follows the rule of models/accounts/user.py (`check_new_password`), the same one
 `flask user create` applies. Password inputs are never filled back in after an error.
 """
 
@@ -18,9 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
 
-from forms.designer import strip
-from forms.fields.order_fields import EmailAddress
-from models.user import MIN_PASSWORD_LENGTH, WeakPassword, check_new_password
+from forms.designer.template import strip
+from forms.ordering.fields import EmailAddress
+from models.accounts.user import MIN_PASSWORD_LENGTH, WeakPassword, check_new_password
 
 ROLE_CHOICES = [SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))]
 

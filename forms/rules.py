@@ -2,7 +2,7 @@
 
 A row has a `kind` and a few generic inputs whose meaning depends on it; the page shows only
 the inputs of the chosen kind (without JavaScript, "Update" redraws the rows after a kind was
-chosen). `RuleForm.validate` parses the rows into the JSON models/rules.py stores, against the
+chosen). `RuleForm.validate` parses the rows into the JSON models/automation/rules.py stores, against the
 `RuleChoices` of this shop; `rule_form_data(rule)` goes the other way.
 """
 
@@ -26,12 +26,12 @@ from wtforms import (
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length
 
-from forms.designer import YUAN, fen_to_yuan, strip
-from models.order import STATUSES
+from forms.designer.template import YUAN, fen_to_yuan, strip
+from models.automation.actions import ACTIONS, AUDIENCES
+from models.automation.conditions import CONDITIONS
+from models.automation.rules import TRIGGERS, RuleChoices
+from models.orders.order import STATUSES
 from models.params import positive_id, positive_ids
-from models.rule_actions import ACTIONS, AUDIENCES
-from models.rule_conditions import CONDITIONS
-from models.rules import TRIGGERS, RuleChoices
 
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
@@ -133,7 +133,7 @@ class RuleForm(FlaskForm):
         return parsed
 
     def rule_fields(self) -> dict:
-        """What models/rules.py save_rule takes; call after validate()."""
+        """What models/automation/rules.py save_rule takes; call after validate()."""
         return {
             "name": self.name.data,
             "trigger": self.trigger.data,

@@ -1,24 +1,24 @@
 """Data and domain rules. Views call the functions here; they never write rows themselves."""
 
-from models.allotment import Allotment
-from models.answer_text import OrderAnswerText
-from models.catalog import Product, Stock, Warehouse
-from models.customer import Customer
+from models.accounts.sign_in import SignInAttempt
+from models.accounts.user import User
+from models.activities.pickup import PickupPoint
+from models.activities.template import FormTemplate, FormTemplateVersion
+from models.automation.rules import Rule
+from models.board.answer_text import OrderAnswerText
+from models.board.saved_views import SavedView
+from models.catalog.admin import StockMovement
+from models.catalog.products import Product, Stock, Warehouse
+from models.customers.customer import Customer
+from models.customers.directory import LatestOrder
+from models.customers.login_code import LoginCode
 from models.db import db
-from models.deliveries import Delivery, InboxMessage
-from models.export_job import ExportJob
-from models.form_template import FormTemplate, FormTemplateVersion
-from models.latest_order import LatestOrder
-from models.login_code import LoginCode
-from models.order import Counter, Note, Order, OrderEvent, OrderLine
-from models.outbox import Outbox
-from models.payments import Payment
-from models.pickup import PickupPoint
-from models.product_admin import StockMovement
-from models.rules import Rule
-from models.saved_view import SavedView
-from models.sign_in_throttle import SignInAttempt
-from models.user import User
+from models.exports.jobs import ExportJob
+from models.messaging.deliveries import Delivery, InboxMessage
+from models.messaging.outbox import Outbox
+from models.orders.allotment import Allotment
+from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
+from models.orders.payments import Payment
 
 ALL_MODELS = [
     User,

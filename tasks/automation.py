@@ -1,11 +1,11 @@
-"""The minute task of time-based automation (models/automation.py): auto-cancel, reminders,
+"""The minute task of time-based automation (models/automation/timed.py): auto-cancel, reminders,
 deadlines, the daily summary and schedule rules. Its steps are idempotent; a lock keeps two
 consumers (or a slow minute and the next) from running it at once.
 """
 
 from huey import crontab
 
-from models.automation import run_automation
+from models.automation.timed import run_automation
 from tasks import huey
 from tasks.context import working
 from tasks.notifications import kick

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from flask import current_app, has_app_context
 
 from models.db import db
-from models.outbox import collect_kicks
+from models.messaging.outbox import collect_kicks
 
 
 @contextmanager

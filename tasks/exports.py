@@ -1,4 +1,4 @@
-"""Huey tasks that build spreadsheet exports (models/export_job.py). They take ids.
+"""Huey tasks that build spreadsheet exports (models/exports/jobs.py). They take ids.
 
 While another export runs, a task tries again a little later; its job waits as "queued".
 """
@@ -6,7 +6,7 @@ While another export runs, a task tries again a little later; its job waits as "
 from huey import crontab
 from huey.exceptions import RetryTask
 
-from models.export_job import ExportBusy, run_export, sweep_exports
+from models.exports.jobs import ExportBusy, run_export, sweep_exports
 from tasks import huey
 from tasks.context import working
 

@@ -1,11 +1,11 @@
-"""The nightly task that forgets finished background work (models/housekeeping.py)."""
+"""The nightly task that forgets finished background work (models/messaging/housekeeping.py)."""
 
 import logging
 
 from flask import current_app
 from huey import crontab
 
-from models.housekeeping import prune_finished_work
+from models.messaging.housekeeping import prune_finished_work
 from tasks import huey
 from tasks.context import working
 

@@ -14,12 +14,12 @@ import time
 
 from huey import crontab
 
-from models import outbox
-from models.admin_notices import announce
-from models.deliveries import Delivery, send_delivery
-from models.notifications import fan_out
-from models.outbox import Outbox, collect_kicks, take_kicks
-from models.rules import run_rules
+from models.automation.rules import run_rules
+from models.messaging import outbox
+from models.messaging.admin_notices import announce
+from models.messaging.deliveries import Delivery, send_delivery
+from models.messaging.notifications import fan_out
+from models.messaging.outbox import Outbox, collect_kicks, take_kicks
 from tasks import huey
 from tasks.context import consumer_app, working
 

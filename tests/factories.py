@@ -7,11 +7,11 @@ place_order) so what they build is what the app itself would build.
 import itertools
 import uuid
 
-from models import stock
-from models.catalog import Product, Stock, Warehouse
-from models.form_template import FormTemplate, FormTemplateVersion
-from models.order import Order
-from models.ordering import LineRequest, place_order
+from models.activities.template import FormTemplate, FormTemplateVersion
+from models.catalog import stock
+from models.catalog.products import Product, Stock, Warehouse
+from models.orders.order import Order
+from models.orders.placing import LineRequest, place_order
 
 _phones = itertools.count(1)
 

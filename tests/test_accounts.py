@@ -8,9 +8,8 @@ from html import unescape
 import pytest
 
 from models import User
-from models.accounts import AccountChangeRefused, create_account, update_account
-from models.assignment import assign_order
-from models.lifecycle import Actor
+from models.accounts.admin import AccountChangeRefused, create_account, update_account
+from models.orders.lifecycle import Actor, assign_order
 from tests.factories import make_product, order_for, published_version
 from tests.helpers import PASSWORD, csrf_token_from, make_user, race
 

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from models.allotment import ORDERS, taken
-from models.automation import run_automation, slot_start
+from models.activities.template import FormTemplate
+from models.automation.timed import run_automation, slot_start
 from models.base import utcnow
-from models.deliveries import Delivery
-from models.form_template import FormTemplate
-from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderEvent
-from models.outbox import Outbox
+from models.messaging.deliveries import Delivery
+from models.messaging.outbox import Outbox
+from models.orders.allotment import ORDERS, taken
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order, OrderEvent
 from models.shop_time import shop_zone
 from tasks.automation import tick
 from tests.factories import make_activity, make_product, order_for, stock_of

@@ -13,12 +13,9 @@ from flask import g
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.customer import Customer
-from models.db import db
-from models.lifecycle import Actor, transition_order
-from models.order import STATUSES, Note, Order, OrderEvent
-from models.order_filters import OrderFilter
-from models.queries import (
+from models.accounts.user import User
+from models.board.filters import OrderFilter
+from models.board.queries import (
     COLUMN_SIZE,
     Cursor,
     board_page,
@@ -26,8 +23,11 @@ from models.queries import (
     first_page,
     status_counts,
 )
-from models.saved_view import SavedView
-from models.user import User
+from models.board.saved_views import SavedView
+from models.customers.customer import Customer
+from models.db import db
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import STATUSES, Note, Order, OrderEvent
 from tests.factories import make_product, order_for, published_version
 from tests.helpers import PASSWORD, csrf_token_from, make_user
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from models.lifecycle import Actor, transition_order
-from models.order import Order
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order
 from tests.factories import make_product, order_for, published_version
 from tests.test_browser import (
     assert_fits_the_screen,

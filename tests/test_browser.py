@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from models.demo_shop import build_catalog, build_templates, place_demo_orders
-from models.lifecycle import STATUS_LABELS
-from models.order import STATUSES, Order
-from models.order_filters import OrderFilter
+from commands.demo.shop import build_catalog, build_templates, place_demo_orders
+from models.board.filters import OrderFilter
+from models.orders.lifecycle import STATUS_LABELS
+from models.orders.order import STATUSES, Order
 from tests.helpers import PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"

@@ -5,8 +5,8 @@ from datetime import timedelta
 from peewee import fn
 
 from models.base import utcnow
-from models.order import STATUSES, Counter, Order, OrderEvent, OrderLine
-from models.order_filters import OrderFilter
+from models.board.filters import OrderFilter
+from models.orders.order import STATUSES, Counter, Order, OrderEvent, OrderLine
 from tests.factories import make_product, make_template
 
 

@@ -1,4 +1,4 @@
-"""Change detection without clocks (models/changes.py): whatever writes an order (the app, a
+"""Change detection without clocks (models/orders/changes.py): whatever writes an order (the app, a
 hand-written SQL fix, an import) and whatever time it writes into updated_at, the board, the
 接龙 list and the tracking page notice the change. Over HTTP; tests/test_live_board_browser.py
 shows the same on an open board in Chromium."""
@@ -12,10 +12,10 @@ from html import unescape
 import pytest
 
 from models.base import utcnow
-from models.changes import Watch, unchanged, watch_now
 from models.db import db
-from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderLine
+from models.orders.changes import Watch, unchanged, watch_now
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order, OrderLine
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import csrf_token_from
 

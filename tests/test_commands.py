@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from peewee import DateTimeField, fn
 
+from commands.demo.shop import SLOT_CAPACITY, SLOT_HOURS
 from models import (
     ALL_MODELS,
     FormTemplate,
@@ -17,11 +18,10 @@ from models import (
     Stock,
     User,
 )
-from models.activity import remaining_slots
+from models.activities.activity import remaining_slots
 from models.base import utcnow
-from models.demo_shop import SLOT_CAPACITY, SLOT_HOURS
-from models.order import OPEN_STATUSES, STATUSES
-from models.order_filters import shop_today
+from models.board.filters import shop_today
+from models.orders.order import OPEN_STATUSES, STATUSES
 from tests.helpers import PASSWORD, csrf_token_from
 
 

@@ -8,12 +8,12 @@ from collections import Counter as Tally
 
 import pytest
 
-from models import stock
+from models.catalog import stock
 from models.db import db
 from models.errors import OutOfStock, StaleOrder
-from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderEvent, OrderLine
-from models.ordering import LineRequest, place_order
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order, OrderEvent, OrderLine
+from models.orders.placing import LineRequest, place_order
 from tests.factories import cn_mobile, make_product, order_for, published_version, stock_of
 from tests.helpers import race
 

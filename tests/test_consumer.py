@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 import tasks
+from models.automation.rules import save_rule
 from models.base import utcnow
 from models.db import db
-from models.deliveries import Delivery, InboxMessage
-from models.order import Order, OrderEvent
-from models.outbox import collect_kicks
-from models.rules import save_rule
+from models.messaging.deliveries import Delivery, InboxMessage
+from models.messaging.outbox import collect_kicks
+from models.orders.order import Order, OrderEvent
 from tasks import make_huey
 from tasks.automation import tick
 from tasks.notifications import kick

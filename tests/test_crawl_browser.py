@@ -30,26 +30,26 @@ from playhouse.shortcuts import model_to_dict
 from playwright.sync_api import sync_playwright
 from werkzeug.datastructures import MultiDict
 
-from models.catalog import Product
-from models.customer import Customer
-from models.demo_shop import (
+from commands.demo.shop import (
     build_catalog,
     build_rules,
     build_templates,
     place_demo_orders,
     settle_seeded_work,
 )
-from models.export_job import start_export
-from models.form_template import FormTemplate, FormTemplateVersion
-from models.lifecycle import Actor, transition_order
-from models.notes import Note, add_note
-from models.order import Order, OrderEvent
-from models.payments import record_payment
-from models.pickup import PickupPoint
-from models.product_admin import StockMovement
-from models.rules import Rule
-from models.saved_view import SavedView, save_view
-from models.user import User
+from models.accounts.user import User
+from models.activities.pickup import PickupPoint
+from models.activities.template import FormTemplate, FormTemplateVersion
+from models.automation.rules import Rule
+from models.board.saved_views import SavedView, save_view
+from models.catalog.admin import StockMovement
+from models.catalog.products import Product
+from models.customers.customer import Customer
+from models.exports.jobs import start_export
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.notes import Note, add_note
+from models.orders.order import Order, OrderEvent
+from models.orders.payments import record_payment
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 from tests.factories import order_for
 from tests.helpers import PASSWORD

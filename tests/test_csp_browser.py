@@ -7,11 +7,11 @@ button. Each works, and the page logs no console error or warning and reports no
 import pytest
 
 from blueprints.security_headers import CONTENT_SECURITY_POLICY
-from models.customer_tags import add_customer_tag
-from models.lifecycle import Actor, transition_order
-from models.order import Order
-from models.pickup import PickupPoint
-from models.rules import save_rule
+from models.activities.pickup import PickupPoint
+from models.automation.rules import save_rule
+from models.customers.tags import add_customer_tag
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order
 from tests.factories import make_activity, make_product, order_for
 from tests.test_browser import sign_in
 

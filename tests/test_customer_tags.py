@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from models.customer import Customer
-from models.customer_tags import DuplicateTag, InvalidTag, tag_customer, untag_customer
-from models.lifecycle import Actor
-from models.order import Order, OrderEvent
-from models.outbox import collect_kicks
-from models.payments import record_payment
-from models.rules import save_rule
+from models.automation.rules import save_rule
+from models.customers.customer import Customer
+from models.customers.tags import DuplicateTag, InvalidTag, tag_customer, untag_customer
+from models.messaging.outbox import collect_kicks
+from models.orders.lifecycle import Actor
+from models.orders.order import Order, OrderEvent
+from models.orders.payments import record_payment
 from tasks.notifications import kick
 from tests.factories import make_activity, make_product, order_for
 

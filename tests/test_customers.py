@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from models.customer import Customer
-from models.latest_order import LatestOrder
-from models.lifecycle import Actor, transition_order
-from models.notes import add_note
-from models.order import Order, OrderEvent
+from models.customers.customer import Customer
+from models.customers.directory import LatestOrder
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.notes import add_note
+from models.orders.order import Order, OrderEvent
 from models.schema import upgrade
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import selects_while

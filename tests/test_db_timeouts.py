@@ -11,9 +11,9 @@ import psycopg2
 import pytest
 
 from app import RETRY_AFTER_SECONDS, create_app
+from models.activities.pickup import PickupPoint
 from models.db import db, is_postgres
-from models.order import Order
-from models.pickup import PickupPoint
+from models.orders.order import Order
 from tests.factories import make_activity, make_product
 from tests.helpers import PASSWORD, csrf_token_from, hidden_inputs, make_user
 

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from models.base import utcnow
-from models.catalog import Product
-from models.deliveries import Delivery, InboxMessage
+from models.catalog.products import Product
+from models.messaging.deliveries import Delivery, InboxMessage
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import csrf_token_from

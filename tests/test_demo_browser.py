@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from models.catalog import Product
-from models.demo_shop import SLOT_HOURS
-from models.order import Order
-from models.order_filters import shop_today
+from commands.demo.shop import SLOT_HOURS
+from models.board.filters import shop_today
+from models.catalog.products import Product
+from models.orders.order import Order
 
 pytestmark = pytest.mark.browser
 

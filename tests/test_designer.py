@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from markupsafe import escape as html_escape
 
-from models.form_design import create_template
-from models.form_template import FormTemplate, FormTemplateVersion
-from models.order import Order
-from models.pickup import PickupPoint
+from models.activities.design import create_template
+from models.activities.pickup import PickupPoint
+from models.activities.template import FormTemplate, FormTemplateVersion
+from models.orders.order import Order
 from tests.factories import make_product, order_for
 from tests.helpers import PASSWORD, csrf_token_from
 

@@ -1,5 +1,5 @@
 """The designer's automation settings and notifications page over HTTP: what an admin saves
-and publishes is what models/automation.py and the notification fan-out then do."""
+and publishes is what models/automation/timed.py and the notification fan-out then do."""
 
 import re
 import time
@@ -8,16 +8,16 @@ from datetime import UTC, timedelta
 import pytest
 from flask_babel import force_locale
 
-from forms.notification_settings import VARIABLES
-from models.automation import run_automation
+from forms.designer.notification_settings import VARIABLES
+from models.activities.template import FormTemplate
+from models.automation.timed import run_automation
 from models.base import utcnow
-from models.deliveries import Delivery, InboxMessage
-from models.form_template import FormTemplate
-from models.lifecycle import Actor, transition_order
-from models.notification_texts import template_variables
-from models.notifications import NOTICES
-from models.order import Order
-from models.outbox import Outbox
+from models.messaging.deliveries import Delivery, InboxMessage
+from models.messaging.notifications import NOTICES
+from models.messaging.outbox import Outbox
+from models.messaging.texts import template_variables
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order
 from models.shop_time import shop_zone
 from tasks.automation import tick
 from tests.factories import contact_fields, make_product, make_template, order_for

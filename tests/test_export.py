@@ -13,12 +13,12 @@ import phonenumbers
 import pytest
 from openpyxl import load_workbook
 
-from models.customer import Customer
-from models.export import BATCH
-from models.form_template import FormTemplateVersion
-from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderLine
-from models.pickup import PickupPoint
+from models.activities.pickup import PickupPoint
+from models.activities.template import FormTemplateVersion
+from models.customers.customer import Customer
+from models.exports.table import BATCH
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order, OrderLine
 from tests.factories import make_product, make_template, order_for
 from tests.helpers import csrf_token_from
 

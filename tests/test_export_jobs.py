@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
 from models.base import utcnow
-from models.export_job import ExportBusy, ExportJob, run_export, start_export, sweep_exports
+from models.exports.jobs import ExportBusy, ExportJob, run_export, start_export, sweep_exports
 from tests import test_export
 from tests.helpers import PASSWORD, csrf_token_from, make_user
 from tests.test_export import EN, FIXED, expected_rows, header
@@ -99,7 +99,7 @@ def test_a_failing_export_is_marked_failed_with_its_reason(
         target.write_bytes(b"PK half a file")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("models.export_job.write_xlsx", disk_full)
+    monkeypatch.setattr("models.exports.jobs.write_xlsx", disk_full)
     login(staff)
     status_page = prepare(client, "xlsx")
     job = ExportJob.get_by_id(int(STATUS_LINK.match(status_page).group(1)))
@@ -115,7 +115,7 @@ def test_a_failing_export_is_marked_failed_with_its_reason(
 def test_the_status_poll_answers_204_until_the_job_changes(
     app, client, staff, login, shop, monkeypatch
 ):
-    monkeypatch.setattr("models.export_job._queue", lambda job_id: None)  # the queue is slow
+    monkeypatch.setattr("models.exports.jobs._queue", lambda job_id: None)  # the queue is slow
     login(staff)
     status_page = prepare(client, "xlsx")
     job_id = int(STATUS_LINK.match(status_page).group(1))
@@ -139,7 +139,7 @@ def test_the_status_poll_answers_204_until_the_job_changes(
 
 
 def test_one_export_runs_at_a_time(app_context, staff, shop, monkeypatch):
-    monkeypatch.setattr("models.export_job._queue", lambda job_id: None)
+    monkeypatch.setattr("models.exports.jobs._queue", lambda job_id: None)
     first = start_export(staff, MultiDict(), "xlsx")
     second = start_export(staff, MultiDict(), "csv")
     ExportJob.update(status="running", started_at=utcnow()).where(
@@ -157,7 +157,7 @@ def test_one_export_runs_at_a_time(app_context, staff, shop, monkeypatch):
 def test_the_sweep_deletes_old_files_and_fails_stalled_jobs(
     app_context, staff, shop, export_dir, monkeypatch
 ):
-    monkeypatch.setattr("models.export_job._queue", lambda job_id: None)
+    monkeypatch.setattr("models.exports.jobs._queue", lambda job_id: None)
     old, fresh, stalled, lost = (start_export(staff, MultiDict(), "xlsx") for _ in range(4))
     for job in (old, fresh):
         run_export(job.id)

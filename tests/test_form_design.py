@@ -5,16 +5,7 @@ from datetime import date
 
 import pytest
 
-from models.draft_fields import (
-    ContactFieldKept,
-    add_field,
-    move_field,
-    remove_field,
-    removed_field,
-    replace_field,
-    undo_remove,
-)
-from models.form_design import (
+from models.activities.design import (
     BadSlug,
     DesignError,
     PublishRefused,
@@ -29,9 +20,18 @@ from models.form_design import (
     update_notice_settings,
     update_settings,
 )
-from models.form_template import FormTemplate
-from models.pickup import PickupPoint
-from models.publish_checks import draft_problems
+from models.activities.draft_fields import (
+    ContactFieldKept,
+    add_field,
+    move_field,
+    remove_field,
+    removed_field,
+    replace_field,
+    undo_remove,
+)
+from models.activities.pickup import PickupPoint
+from models.activities.publish_checks import draft_problems
+from models.activities.template import FormTemplate
 from tests.factories import make_product, order_for
 from tests.helpers import race
 

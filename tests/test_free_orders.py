@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from models.automation import run_automation
+from commands.demo.order_generator import generate_orders
+from models.activities.pickup import PickupPoint
+from models.automation.timed import run_automation
 from models.base import utcnow
-from models.lifecycle import Actor
-from models.order import Order
-from models.order_editing import edit_order
-from models.order_generator import generate_orders
-from models.payments import NotPayable, Payment, record_payment
-from models.pickup import PickupPoint
+from models.orders.editing import edit_order
+from models.orders.lifecycle import Actor
+from models.orders.order import Order
+from models.orders.payments import NotPayable, Payment, record_payment
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import hidden_inputs
 

@@ -7,13 +7,13 @@ from collections import Counter as Tally
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from models.activities.pickup import PickupPoint
+from models.board.filters import OrderFilter
 from models.errors import StaleOrder, TransitionNotAllowed
-from models.fulfilment import NotConfirmed, hand_over, picking_list
-from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderEvent
-from models.order_filters import OrderFilter
-from models.payments import Payment, record_payment
-from models.pickup import PickupPoint
+from models.orders.fulfilment import NotConfirmed, hand_over, picking_list
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order, OrderEvent
+from models.orders.payments import Payment, record_payment
 from tests.factories import make_product, make_template, order_for, stock_of
 from tests.helpers import csrf_token_from, make_user, race, selects_while
 from tests.test_browser import (

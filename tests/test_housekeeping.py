@@ -4,10 +4,10 @@ customer's messages and anything unfinished or recent stay, and nothing is sent 
 from datetime import timedelta
 
 from models.base import utcnow
-from models.catalog import Product
-from models.deliveries import Delivery, InboxMessage
-from models.housekeeping import prune_finished_work
-from models.outbox import Outbox
+from models.catalog.products import Product
+from models.messaging.deliveries import Delivery, InboxMessage
+from models.messaging.housekeeping import prune_finished_work
+from models.messaging.outbox import Outbox
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for
 

@@ -245,7 +245,7 @@ def test_extraction_scans_only_the_project_code_and_templates(extraction):
     msgids, scanned = extraction
     assert "templates/auth/login.html" in scanned
     assert "forms/auth.py" in scanned
-    assert "models/lifecycle.py" in scanned
+    assert "models/orders/lifecycle.py" in scanned
     outside = [path for path in scanned if path.split("/")[0] in {".venv", "node_modules", "tests"}]
     assert outside == []
     # From a template, a view (gettext), a form and a model (lazy_gettext):

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from models.order import Order
-from models.pickup import PickupPoint
+from models.activities.pickup import PickupPoint
+from models.orders.order import Order
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import PASSWORD, make_user
 

@@ -19,14 +19,13 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from models import stock
-from models.assignment import assign_order
-from models.catalog import Warehouse
-from models.customer import Customer
+from models.catalog import stock
+from models.catalog.products import Warehouse
+from models.customers.customer import Customer
 from models.errors import OutOfStock, StaleOrder, TransitionNotAllowed
-from models.lifecycle import Actor, allowed_transitions, transition_order
-from models.order import Order, OrderEvent, OrderLine
-from models.ordering import EmptyOrder, LineRequest, place_order
+from models.orders.lifecycle import Actor, allowed_transitions, assign_order, transition_order
+from models.orders.order import Order, OrderEvent, OrderLine
+from models.orders.placing import EmptyOrder, LineRequest, place_order
 from tests.factories import (
     cn_mobile,
     make_product,
@@ -41,7 +40,7 @@ OPEN = ("pending", "confirmed", "processing", "ready")
 WORKERS = {"staff", "admin", "rule", "system"}
 ACTOR_KINDS = ("staff", "admin", "rule", "system", "customer")
 
-# The lifecycle as the shop describes it, written out independently of models/lifecycle.py.
+# The lifecycle as the shop describes it, written out independently of models/orders/lifecycle.py.
 SPEC: dict[tuple[str, str], set[str]] = {
     ("pending", "confirmed"): WORKERS,
     ("confirmed", "processing"): WORKERS,

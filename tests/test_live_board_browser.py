@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from models.activities.pickup import PickupPoint
 from models.base import utcnow
 from models.db import db
-from models.lifecycle import Actor, transition_order
-from models.order import Order
-from models.pickup import PickupPoint
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order
 from tests.conftest import PHONE
 from tests.factories import make_activity, make_product, order_for
 from tests.test_board_browser import row

@@ -13,12 +13,12 @@ import pytest
 from peewee import JSONField
 
 from models import ALL_MODELS, db
-from models.customer import Customer
+from models.activities.pickup import PickupPoint
+from models.activities.template import FormTemplateVersion
+from models.customers.customer import Customer
 from models.db import bind_database, is_postgres
-from models.form_template import FormTemplateVersion
-from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderEvent
-from models.pickup import PickupPoint
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order, OrderEvent
 from models.schema import drift, pending, upgrade
 from tests.factories import stock_of
 

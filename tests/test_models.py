@@ -8,12 +8,12 @@ from flask_babel import force_locale
 from peewee import IntegrityError
 
 from models import db
-from models.catalog import Product, Stock
-from models.customer import Customer, InvalidPhone, mask_name, mask_phone, normalize_phone
+from models.activities.template import FormTemplateVersion, ImmutableVersion
+from models.catalog.products import Product, Stock
+from models.customers.customer import Customer, InvalidPhone, mask_name, mask_phone, normalize_phone
 from models.errors import OutOfStock
-from models.form_template import FormTemplateVersion, ImmutableVersion
-from models.order import Counter, Order, OrderLine
-from models.ordering import EmptyOrder, LineRequest, place_order
+from models.orders.order import Counter, Order, OrderLine
+from models.orders.placing import EmptyOrder, LineRequest, place_order
 from tests.factories import (
     cn_mobile,
     make_product,

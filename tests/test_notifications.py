@@ -10,16 +10,15 @@ import pytest
 from flask_babel import force_locale
 from jinja2 import TemplateError
 
-from channels.sms import recent_messages
-from models.assignment import assign_order
+from models.activities.pickup import PickupPoint
 from models.db import db
-from models.deliveries import Delivery, InboxMessage
-from models.lifecycle import Actor, transition_order
-from models.notification_texts import render_text, template_variables
-from models.notifications import NOTICES, customer_messages
-from models.order import Order, OrderEvent
-from models.outbox import Outbox, collect_kicks
-from models.pickup import PickupPoint
+from models.messaging.channels.sms import recent_messages
+from models.messaging.deliveries import Delivery, InboxMessage
+from models.messaging.notifications import NOTICES, customer_messages
+from models.messaging.outbox import Outbox, collect_kicks
+from models.messaging.texts import render_text, template_variables
+from models.orders.lifecycle import Actor, assign_order, transition_order
+from models.orders.order import Order, OrderEvent
 from tasks.notifications import kick
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import hidden_inputs

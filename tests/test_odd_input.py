@@ -25,19 +25,19 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import AnyConverter
 
 from blueprints.params import IdConverter
-from models.catalog import Product, Warehouse
-from models.deliveries import Delivery
-from models.demo_shop import build_catalog, build_rules, build_templates, place_demo_orders
-from models.export_job import ExportJob, start_export
-from models.lifecycle import Actor, transition_order
-from models.notes import add_note
-from models.notifications import NOTICES
-from models.order import Order
+from commands.demo.shop import build_catalog, build_rules, build_templates, place_demo_orders
+from models.activities.pickup import PickupPoint
+from models.automation.rules import Rule
+from models.board.saved_views import SavedView, save_view
+from models.catalog.products import Product, Warehouse
+from models.exports.jobs import ExportJob, start_export
+from models.messaging.deliveries import Delivery
+from models.messaging.notifications import NOTICES
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.notes import add_note
+from models.orders.order import Order
+from models.orders.payments import Payment, record_payment
 from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, whole_number
-from models.payments import Payment, record_payment
-from models.pickup import PickupPoint
-from models.rules import Rule
-from models.saved_view import SavedView, save_view
 from tests.factories import order_for
 from tests.helpers import PASSWORD, csrf_token_from
 

@@ -6,13 +6,13 @@ from collections import Counter as Tally
 
 import pytest
 
-from models import stock
-from models.allotment import Allotment
+from models.catalog import stock
 from models.errors import OutOfStock, StaleOrder
-from models.lifecycle import Actor, transition_order
-from models.order import Note, Order, OrderEvent, OrderLine
-from models.order_editing import OrderNotEditable, ProductNotOffered, edit_order
-from models.ordering import EmptyOrder, SlotFull
+from models.orders.allotment import Allotment
+from models.orders.editing import OrderNotEditable, ProductNotOffered, edit_order
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Note, Order, OrderEvent, OrderLine
+from models.orders.placing import EmptyOrder, SlotFull
 from tests.factories import make_product, make_template, order_for, stock_of
 from tests.helpers import csrf_token_from, make_user, race
 from tests.test_browser import screenshot, sign_in

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from models.customer import Customer, InvalidPhone, normalize_phone
+from models.activities.pickup import PickupPoint
+from models.board.filters import PAYMENT_STATUSES, OrderFilter, shop_today
+from models.customers.customer import Customer, InvalidPhone, normalize_phone
 from models.db import db, is_postgres
-from models.order import OPEN_STATUSES, STATUSES, Order
-from models.order_filters import PAYMENT_STATUSES, OrderFilter, shop_today
-from models.pickup import PickupPoint
+from models.orders.order import OPEN_STATUSES, STATUSES, Order
 from models.schema import upgrade
 from tests.factories import published_version
 from tests.helpers import make_user

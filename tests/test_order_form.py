@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from forms.order_form import (
+from forms.ordering.order_form import (
     FormSpecError,
     build_order_form,
     cleaned_answers,

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
+from models.activities.pickup import PickupPoint
+from models.activities.template import FormTemplate
 from models.base import utcnow
-from models.form_template import FormTemplate
-from models.order import Order
-from models.pickup import PickupPoint
+from models.orders.order import Order
 from tests.factories import make_activity, make_product, order_for, stock_of
 from tests.helpers import hidden_inputs
 
@@ -270,7 +270,7 @@ def test_a_time_slot_fills_up_and_a_cancelled_booking_frees_it(client, app_conte
     assert "This time slot has just been fully booked." in text_of(taken)
     assert Order.select().count() == 1
 
-    from models.lifecycle import Actor, transition_order
+    from models.orders.lifecycle import Actor, transition_order
 
     transition_order(first, "cancelled", Actor.of_customer(first.customer))
     again = client.post(f"/f/{slug_of(version)}", data={**data, "slot": "mon-am"}, headers=EN)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from models.pickup import PickupPoint
+from models.activities.pickup import PickupPoint
 from tests.factories import make_activity, make_product
 from tests.helpers import PASSWORD, make_user
 

@@ -6,8 +6,8 @@ client share one `g`, and with it one CSRF token, as no real browser would.
 
 from collections import Counter as Tally
 
-from models.catalog import Stock
-from models.order import Order
+from models.catalog.products import Stock
+from models.orders.order import Order
 from tests.factories import make_activity, make_product, order_for, stock_of
 from tests.helpers import hidden_inputs, race
 

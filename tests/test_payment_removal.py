@@ -8,12 +8,12 @@ from collections import Counter as Tally
 
 import pytest
 
+from models.automation.rules import save_rule
 from models.errors import StaleOrder
-from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderEvent
-from models.order_editing import edit_order
-from models.payments import Payment, PaymentNotRemovable, record_payment, remove_payment
-from models.rules import save_rule
+from models.orders.editing import edit_order
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order, OrderEvent
+from models.orders.payments import Payment, PaymentNotRemovable, record_payment, remove_payment
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import make_user, race
 from tests.test_browser import sign_in

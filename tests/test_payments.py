@@ -6,12 +6,12 @@ from collections import Counter as Tally
 
 import pytest
 
+from models.automation.rules import save_rule
 from models.errors import StaleOrder
-from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderEvent
-from models.order_editing import edit_order
-from models.payments import NotPayable, Payment, record_payment
-from models.rules import save_rule
+from models.orders.editing import edit_order
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order, OrderEvent
+from models.orders.payments import NotPayable, Payment, record_payment
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import csrf_token_from, race
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from channels.sms import recent_messages
-from models.pickup import PickupPoint
+from models.activities.pickup import PickupPoint
+from models.messaging.channels.sms import recent_messages
 from tasks.automation import tick
 from tests.factories import make_activity, make_product
 from tests.test_customer_browser import AMBIGUOUS_DATE, fits, shop_day, weekday_date

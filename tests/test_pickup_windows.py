@@ -10,16 +10,20 @@ import pytest
 from flask_babel import force_locale
 
 from i18n import format_opening_hours
-from models.automation import run_automation
+from models.activities.pickup import (
+    PickupPoint,
+    PickupWindow,
+    next_opening,
+    update_pickup_point,
+    window_for,
+)
+from models.activities.publish_checks import draft_problems
+from models.automation.timed import run_automation
 from models.base import utcnow
-from models.deliveries import Delivery
-from models.lifecycle import Actor, transition_order
-from models.order import Order
-from models.outbox import Outbox
-from models.pickup import PickupPoint, PickupWindow
-from models.pickup_points import update_pickup_point
-from models.pickup_windows import next_opening, window_for
-from models.publish_checks import draft_problems
+from models.messaging.deliveries import Delivery
+from models.messaging.outbox import Outbox
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order
 from tasks.automation import tick
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for

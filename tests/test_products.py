@@ -11,11 +11,7 @@ from peewee import fn
 
 from i18n import format_time
 from models import db
-from models.catalog import Product, Stock, Warehouse
-from models.errors import OutOfStock
-from models.lifecycle import Actor, transition_order
-from models.order import Order, OrderLine
-from models.product_admin import (
+from models.catalog.admin import (
     NotEnoughFree,
     StockMovement,
     count_stock,
@@ -23,6 +19,10 @@ from models.product_admin import (
     receive_stock,
     write_off_stock,
 )
+from models.catalog.products import Product, Stock, Warehouse
+from models.errors import OutOfStock
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order, OrderLine
 from tests.factories import make_activity, make_product, order_for, stock_of, unique
 from tests.helpers import csrf_token_from, make_user, race
 
@@ -277,7 +277,7 @@ def test_htmx_gets_the_form_alone_back_with_its_errors(post):
 def test_a_sku_taken_in_a_race_gives_the_same_inline_error(post, monkeypatch):
     """Both admins' checks pass before either saves: the database's unique index decides."""
     new_product(post, name="Apples", sku="AP-1")
-    from models import product_admin
+    from models.catalog import admin as product_admin
 
     real = product_admin.sku_holder
     checks = []

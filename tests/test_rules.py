@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models import ALL_MODELS
-from models.deliveries import InboxMessage
-from models.lifecycle import Actor, transition_order
-from models.order import STATUSES, Order, OrderEvent
-from models.outbox import Outbox, collect_kicks
-from models.pickup import PickupPoint
-from models.rule_conditions import OrderSnapshot, matches
-from models.rule_preview import try_rule
-from models.rules import Rule, move_rule, plan_scheduled_rules, save_rule
+from models.activities.pickup import PickupPoint
+from models.automation.conditions import OrderSnapshot, matches
+from models.automation.preview import try_rule
+from models.automation.rules import Rule, move_rule, plan_scheduled_rules, save_rule
+from models.messaging.deliveries import InboxMessage
+from models.messaging.outbox import Outbox, collect_kicks
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import STATUSES, Order, OrderEvent
 from tasks.notifications import kick, sweep_due
 from tests.factories import make_activity, make_product, order_for, stock_of
 from tests.helpers import csrf_token_from, make_user

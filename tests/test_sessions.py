@@ -13,7 +13,7 @@ import pytest
 
 import config
 from models import User
-from models.accounts import update_account
+from models.accounts.admin import update_account
 from tests.helpers import PASSWORD, csrf_token_from
 
 REMEMBER = "remember_token"

@@ -25,8 +25,7 @@ from peewee import fn
 
 import config
 from app import create_app
-from models.auth import authenticate
-from models.sign_in_throttle import Limit, SignInAttempt, SignInThrottled
+from models.accounts.sign_in import Limit, SignInAttempt, SignInThrottled, authenticate
 from tests.helpers import CSRF_INPUT, PASSWORD, csrf_token_from, make_user, race
 
 ROOT = Path(__file__).resolve().parent.parent

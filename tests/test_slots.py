@@ -1,4 +1,4 @@
-"""Time slots as customers and staff read them (models/slots.py, i18n.py format_slot): when a
+"""Time slots as customers and staff read them (models/activities/slots.py, i18n.py format_slot): when a
 slot starts and ends, in the shop's time zone and the reader's language with its weekday and
 how far off it is; which slot is the next free one; the slot in the notice texts."""
 
@@ -7,7 +7,14 @@ from datetime import datetime, timedelta
 import pytest
 
 import i18n
-from models.slots import BookedSlot, booked_slots, describe, next_free_slot, slot_end, slot_start
+from models.activities.slots import (
+    BookedSlot,
+    booked_slots,
+    describe,
+    next_free_slot,
+    slot_end,
+    slot_start,
+)
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for
 

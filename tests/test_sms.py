@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from channels.sms import (
+from models.messaging.channels.sms import (
     LogSmsBackend,
     SmsError,
     WebhookSmsBackend,
@@ -166,7 +166,7 @@ def test_a_slow_gateway_times_out_and_is_retried(gateway, sleeps):
 def test_the_log_backend_logs_and_keeps_the_messages_newest_first(tmp_path, caplog):
     path = tmp_path / "dev-sms.jsonl"
     backend = LogSmsBackend(path)
-    with caplog.at_level(logging.WARNING, logger="channels.sms"):
+    with caplog.at_level(logging.WARNING, logger="models.messaging.channels.sms"):
         for n in range(25):
             backend.send(PHONE, f"message {n}", key=f"k-{n}")
 

@@ -6,16 +6,15 @@ from html import unescape
 
 import pytest
 
-from models.assignment import assign_order
+from models.activities.pickup import PickupPoint
+from models.activities.template import FormTemplate
 from models.base import utcnow
-from models.customer_tags import tag_customer
-from models.form_template import FormTemplate
-from models.lifecycle import Actor, transition_order
-from models.order import Note, Order
-from models.order_editing import edit_order
-from models.payments import record_payment
-from models.pickup import PickupPoint
-from models.tracking import change_by_customer, customer_view, poll_stamp
+from models.customers.tags import tag_customer
+from models.customers.tracking import change_by_customer, customer_view, poll_stamp
+from models.orders.editing import edit_order
+from models.orders.lifecycle import Actor, assign_order, transition_order
+from models.orders.order import Note, Order
+from models.orders.payments import record_payment
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for, stock_of
 from tests.helpers import (

@@ -15,18 +15,18 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.routing import AnyConverter
 
-from models.catalog import Product, Warehouse
-from models.customer_tags import add_customer_tag
-from models.form_design import update_notice_settings
-from models.form_template import FormTemplate
-from models.lifecycle import Actor, transition_order
-from models.notes import add_note
-from models.order import Order
-from models.payments import record_payment
-from models.pickup import PickupPoint
-from models.product_admin import change_stock
-from models.rules import save_rule
-from models.saved_view import SavedView, save_view
+from models.activities.design import update_notice_settings
+from models.activities.pickup import PickupPoint
+from models.activities.template import FormTemplate
+from models.automation.rules import save_rule
+from models.board.saved_views import SavedView, save_view
+from models.catalog.admin import change_stock
+from models.catalog.products import Product, Warehouse
+from models.customers.tags import add_customer_tag
+from models.orders.lifecycle import Actor, transition_order
+from models.orders.notes import add_note
+from models.orders.order import Order
+from models.orders.payments import record_payment
 from tasks.notifications import sweep_due
 from tests.factories import cn_mobile, make_product, order_for
 from tests.helpers import csrf_token_from, make_user

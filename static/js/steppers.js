@@ -1,4 +1,4 @@
-// The − / + buttons beside quantity boxes (forms/steppers.py). Without JavaScript each one
+// The − / + buttons beside quantity boxes (forms/ordering/steppers.py). Without JavaScript each one
 // sends the form to be shown again with the number changed; here it changes the number in
 // place and tells the form (the live total listens for input and change).
 

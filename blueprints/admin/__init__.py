@@ -1,0 +1,1 @@
+"""Admin pages: accounts, the form designer and its notices, products, rules and the delivery log."""

@@ -1,0 +1,139 @@
+"""The catalog for admins (/admin/products): the product list with its stock and a search,
+adding and changing a product, and the stock of each warehouse row (received, written off,
+counted) with its history. The rules are in models/catalog/admin.py.
+
+The search is a GET form (the URL keeps it) that htmx swaps into the list. The product form
+replaces itself with its errors (422); a stock change redraws the stock section. Without
+JavaScript every form posts and redirects back (303) with a flash.
+"""
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.access import role_required
+from blueprints.rendering import go, render, wants_fragment
+from forms.product import STOCK_FORMS, NewProductForm, ProductForm, stock_form
+from models.catalog.admin import (
+    SkuTaken,
+    change_stock,
+    create_product,
+    product_list,
+    recent_movements,
+    stock_by_warehouse,
+    update_product,
+)
+from models.catalog.products import Product, Warehouse
+from models.errors import DomainError
+
+bp = Blueprint("products", __name__, url_prefix="/admin/products")
+
+INDEX, LIST = "products/index.html", "products/_list.html"
+NEW, PAGE = "products/new.html", "products/product.html"
+FORM, STOCK = "products/_form.html", "products/_stock.html"
+ACTIONS = {"receive": "received", "write-off": "written_off", "count": "counted"}
+SEARCH_MAX = 100
+
+
+def _product(product_id: int) -> Product:
+    return Product.get_or_none(Product.id == product_id) or abort(404)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.get("")
+@role_required("admin")
+def index():
+    search = request.args.get("q", "").strip()[:SEARCH_MAX]
+    inactive = request.args.get("inactive") == "1"
+    rows = product_list(search, include_inactive=inactive)
+    return render(INDEX, LIST, rows=rows, search=search, inactive=inactive)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("admin")
+def new():
+    form = NewProductForm()
+    if form.validate_on_submit():
+        try:
+            product = create_product(form.details(), form.initial_stock.data or 0, _user())
+        except SkuTaken as error:
+            form.sku.errors.append(str(error))
+        else:
+            flash(_("“%(name)s” added.", name=product.name))
+            return go(url_for(".show", product_id=product.id))
+    status = 422 if request.method == "POST" else 200
+    return render(NEW, FORM, status, form=form, product=None)
+
+
+def _stock_context(product: Product, notice=None, failed=None) -> dict:
+    """The stock section: every warehouse row with its three forms, and the latest movements.
+    `failed`: (kind, warehouse id, form) of a change just refused, shown with its input and
+    errors."""
+    rows = stock_by_warehouse(product)
+    forms = {
+        row.warehouse.id: {k: stock_form(k, row.warehouse.id) for k in STOCK_FORMS} for row in rows
+    }
+    if failed:
+        kind, warehouse_id, form = failed
+        forms[warehouse_id][kind] = form
+    return {
+        "product": product,
+        "stock_rows": rows,
+        "stock_forms": forms,
+        "movements": recent_movements(product),
+        "several_warehouses": len(rows) > 1,
+        "notice": notice,
+    }
+
+
+@bp.route("/<id:product_id>", methods=["GET", "POST"])
+@role_required("admin")
+def show(product_id: int):
+    product = _product(product_id)
+    if request.method == "GET":
+        form = ProductForm.of(product)
+        return render(PAGE, FORM, form=form, **_stock_context(product))
+    form = ProductForm()
+    if form.validate_on_submit():
+        try:
+            update_product(product, form.details())
+        except SkuTaken as error:
+            form.sku.errors.append(str(error))
+        else:
+            flash(_("“%(name)s” saved.", name=form.name.data))
+            return go(url_for(".show", product_id=product.id))
+    return render(PAGE, FORM, 422, form=form, **_stock_context(product))
+
+
+DONE = {
+    "received": lambda units: _("Received %(units)s.", units=units),
+    "written_off": lambda units: _("Wrote off %(units)s.", units=units),
+    "counted": lambda units: _("On hand set to %(units)s.", units=units),
+}
+
+
+@bp.post('/<id:product_id>/stock/<id:warehouse_id>/<any(receive, "write-off", count):action>')
+@role_required("admin")
+def change(product_id: int, warehouse_id: int, action: str):
+    product = _product(product_id)
+    warehouse = Warehouse.get_or_none(Warehouse.id == warehouse_id) or abort(404)
+    kind = ACTIONS[action]
+    form = stock_form(kind, warehouse.id, request.form)
+    if form.validate_on_submit():
+        try:
+            change_stock(
+                kind, product, warehouse, form.units.data, reason=form.reason.data, by=_user()
+            )
+        except DomainError as error:
+            form.units.errors.append(str(error))
+        else:
+            notice = DONE[kind](form.units.data)
+            if wants_fragment():
+                return render(PAGE, STOCK, **_stock_context(product, notice=notice))
+            flash(notice)
+            return redirect(url_for(".show", product_id=product.id, _anchor="stock"), 303)
+    context = _stock_context(product, failed=(kind, warehouse.id, form))
+    return render(PAGE, STOCK, 422, form=ProductForm.of(product), **context)

@@ -1,0 +1,1 @@
+"""Customer pages: the order form, the tracking page, /my and QR codes."""

@@ -1,0 +1,203 @@
+"""The customer's ordering page of an activity, its live stock and total, and its 接龙 list.
+
+Every page works as a plain HTML form; htmx adds the live parts (stock and total as the
+customer types, per-field checks when a field loses focus, the list as people join).
+"""
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from htmx_flask import make_response
+
+from blueprints.rendering import render
+from forms.ordering.checkout import build_checkout_form
+from forms.ordering.order_form import build_order_form, cleaned_answers, requested_lines
+from forms.ordering.steppers import STEP, quantity_limits, stepped
+from i18n import format_slot
+from models.activities.activity import OPEN, STATE_TITLES, load_activity, quote
+from models.activities.chain import chain_for
+from models.activities.slots import describe, next_free_slot
+from models.db import one_snapshot
+from models.errors import DomainError, OutOfStock
+from models.orders.changes import activity_stamp
+from models.orders.checkout import submit_order
+from models.orders.placing import SlotFull
+
+bp = Blueprint("ordering", __name__, url_prefix="/f")
+
+PAGE, FORM = "ordering/page.html", "ordering/_form.html"
+
+
+def _activity(slug: str):
+    activity = load_activity(slug)
+    if activity is None:
+        abort(404)
+    return activity
+
+
+def _forms(activity, formdata=None):
+    form = build_order_form(activity.version, formdata=formdata, products=activity.products)
+    checkout = build_checkout_form(
+        activity.pickup_points, activity.delivery["enabled"], formdata=formdata
+    )
+    return form, checkout
+
+
+@one_snapshot()  # stock, places and the list as of one moment
+def _page(activity, form, checkout, status=200, **extra):
+    quantities = dict(requested_lines(form, activity.version))
+    return render(
+        PAGE,
+        FORM,
+        status=status,
+        activity=activity,
+        form=form,
+        checkout=checkout,
+        price=quote(activity.version, quantities, activity.products, delivered=checkout.delivered),
+        products_by_id=activity.products,
+        stock_left=activity.stock_left,
+        slots_left=activity.slots_left,
+        chain=chain_for(activity.template.id) if activity.settings.get("show_chain_list") else None,
+        check_url=lambda name: url_for(".check_field", slug=activity.template.slug, name=name),
+        **extra,
+    )
+
+
+def point_at_next_slot(form, activity, name: str) -> None:
+    """After the chosen slot of field `name` filled up: untick it, and name and mark the
+    next free one."""
+    field, spec = form[name], activity.version.field(name)
+    full, field.data = field.data, None
+    free = next_free_slot(spec, activity.slots_left.get(name, {}), full)
+    field.suggested = free
+    message = _("This time slot has just been fully booked.")
+    if free is None:
+        field.errors = [message + " " + _("No other slot has a place left.")]
+        return
+    slot = describe(spec, free)
+    field.errors = [message + " " + _("The next free one is %(slot)s.", slot=format_slot(slot))]
+
+
+def mark_short_lines(form, version, short: dict[int, int]) -> None:
+    """Put "only N left" on each product line that could not be filled."""
+    for spec in version.fields:
+        if spec["type"] != "products":
+            continue
+        for line in form[spec["name"]]:
+            left = short.get(int(line.short_name))
+            if left is not None:
+                line.errors = [
+                    _("Only %(count)s left. Lower the quantity and send again.", count=left)
+                    if left > 0
+                    else _("Sold out in the meantime. Set this line to 0.")
+                ]
+
+
+@bp.get("/<slug>")
+@one_snapshot()
+def form_page(slug):
+    activity = _activity(slug)
+    if activity.state != OPEN:
+        return render(
+            "ordering/unavailable.html",
+            "ordering/unavailable.html",
+            activity=activity,
+            title=STATE_TITLES[activity.state],
+            chain=chain_for(activity.template.id)
+            if activity.settings.get("show_chain_list")
+            else None,
+        )
+    form, checkout = _forms(activity)
+    return _page(activity, form, checkout)
+
+
+@bp.post("/<slug>")
+def submit(slug):
+    activity = _activity(slug)
+    form, checkout = _forms(activity, request.form)
+    if STEP in request.form:  # a − or + button without JavaScript: show the form again
+        form, checkout = _forms(activity, stepped(request.form, quantity_limits(form)))
+        return _page(activity, form, checkout)
+    valid = form.validate_on_submit()
+    if not (checkout.validate() and valid):
+        return _page(activity, form, checkout, status=422)
+    try:
+        order, _created = submit_order(
+            activity.template,
+            activity.version,
+            answers=cleaned_answers(form, activity.version),
+            quantities=dict(requested_lines(form, activity.version)),
+            fulfilment=checkout.method.data,
+            address=checkout.address.data or "",
+            submission_key=checkout.key.data,
+            locale="zh_CN" if get_locale().language == "zh" else "en",
+        )
+    except OutOfStock as error:
+        form.form_errors.append(str(error))
+        mark_short_lines(form, activity.version, error.details.get("short", {}))
+        return _page(load_activity(slug), form, checkout, status=422)
+    except SlotFull as error:
+        activity = load_activity(slug)
+        point_at_next_slot(form, activity, error.details["field"])
+        return _page(activity, form, checkout, status=422)
+    except DomainError as error:
+        form.form_errors.append(str(error))
+        return _page(activity, form, checkout, status=422)
+    target = url_for("tracking.order_page", token=order.tracking_token)
+    if request.htmx:
+        return make_response("", 200, redirect=target)
+    return redirect(target, code=303)
+
+
+@bp.get("/<slug>/live")
+@one_snapshot()
+def live(slug):
+    """Stock left and the total for the quantities on the page, as out-of-band swaps."""
+    activity = _activity(slug)
+    form, checkout = _forms(activity, request.args)
+    quantities = {
+        pid: qty
+        for pid, qty in requested_lines(form, activity.version)
+        if isinstance(qty, int) and qty > 0
+    }
+    price = quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
+    return render(
+        "ordering/_live.html",
+        "ordering/_live.html",
+        price=price,
+        stock_left=activity.stock_left,
+    )
+
+
+@bp.post("/<slug>/check/<name>")
+def check_field(slug, name):
+    """The error text of one field, checked as the whole form would check it."""
+    activity = _activity(slug)
+    form, _checkout = _forms(activity, request.form)
+    if name not in form or name == "csrf_token":
+        abort(404)
+    form.validate()
+    return render(
+        "ordering/_field_error.html",
+        "ordering/_field_error.html",
+        status=422 if form[name].errors else 200,
+        field=form[name],
+    )
+
+
+@bp.get("/<slug>/list")
+@one_snapshot()
+def chain_page(slug):
+    activity = _activity(slug)
+    if not activity.settings.get("show_chain_list"):
+        abort(404)
+    stamp = activity_stamp(activity.template.id)
+    if request.htmx and request.args.get("stamp") == stamp:
+        return "", 204
+    return render(
+        "ordering/chain.html",
+        "ordering/_chain.html",
+        activity=activity,
+        chain=chain_for(activity.template.id),
+        stamp=stamp,
+    )

@@ -1,0 +1,128 @@
+"""The customer's order page: status, timeline and what was ordered, live; while the order is
+pending the customer may change quantities or cancel. Whoever holds the link (an
+unguessable token) is the customer."""
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import gettext as _
+
+from blueprints.customer.qr import qr_svg
+from blueprints.params import optional_version
+from blueprints.rendering import order_slots, render
+from forms.ordering.quantity_change import build_quantity_form
+from forms.ordering.steppers import STEP, quantity_limits, stepped
+from models.activities.activity import offered_products
+from models.customers.tracking import (
+    cancel_by_customer,
+    change_by_customer,
+    customer_may_change,
+    customer_timeline,
+    customer_view,
+    poll_stamp,
+    stamp_of,
+)
+from models.db import one_snapshot
+from models.errors import DomainError, OutOfStock
+from models.messaging.notifications import customer_messages
+from models.orders.lifecycle import STATUS_LABELS
+from models.orders.order import Order
+from models.orders.text import PAYMENT_LABELS
+
+bp = Blueprint("tracking", __name__, url_prefix="/o")
+
+PAGE, LIVE = "tracking/page.html", "tracking/_live.html"
+
+
+def _order(token: str) -> Order:
+    order = Order.by_token(token)
+    if order is None:
+        abort(404)
+    return order
+
+
+@one_snapshot()  # what the page shows, as of one moment
+def _page(order: Order, status: int = 200, error: str = "", change_form=None, polled=False):
+    """The page, or its live part for htmx. `polled`: a refresh the page asked for by itself,
+    which keeps a change the customer is typing (hx-preserve) while what it depends on
+    (customer_view) is unchanged."""
+    url = url_for(".order_page", token=order.tracking_token, _external=True)
+    may_change = customer_may_change(order)
+    editing = change_form is not None  # the customer's own numbers: keep the form open
+    if may_change and change_form is None:
+        change_form = build_quantity_form(order, offered_products(order.template_version))
+    messages = customer_messages(order)
+    return render(
+        PAGE,
+        LIVE,
+        status=status,
+        order=order,
+        lines=list(order.lines),
+        slots=order_slots(order),
+        timeline=customer_timeline(order),
+        messages=messages,
+        stamp=stamp_of(order, messages),  # never newer than what the page shows
+        labels=STATUS_LABELS,
+        payment_labels=PAYMENT_LABELS,
+        may_change=may_change,
+        change_form=change_form,
+        seen=customer_view(order),
+        keep_edit=polled,
+        editing=editing,
+        error=error,
+        qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
+        page_url=url,
+    )
+
+
+@bp.get("/<token>")
+@one_snapshot()
+def order_page(token):
+    return _page(_order(token))
+
+
+@bp.get("/<token>/poll")
+@one_snapshot()
+def poll(token):
+    """204 while the order is as the page shows it (one query); else the fresh live part."""
+    stamp = poll_stamp(token)
+    if stamp is None:
+        abort(404)
+    if request.args.get("v") == stamp:
+        return "", 204
+    return _page(_order(token), polled=True)
+
+
+def _after_change(order: Order, token: str):
+    if request.htmx:
+        return _page(Order.get_by_id(order.id))
+    return redirect(url_for(".order_page", token=token), code=303)
+
+
+@bp.post("/<token>/cancel")
+def cancel(token):
+    order = _order(token)
+    try:
+        cancel_by_customer(order, optional_version(), request.form.get("seen"))
+    except DomainError as error:
+        return _page(Order.get_by_id(order.id), status=422, error=str(error))
+    return _after_change(order, token)
+
+
+@bp.post("/<token>/change")
+def change(token):
+    order = _order(token)
+    products = offered_products(order.template_version)
+    form = build_quantity_form(order, products, request.form)
+    if STEP in request.form:  # a − or + button without JavaScript: show the form again
+        form = build_quantity_form(order, products, stepped(request.form, quantity_limits(form)))
+        return _page(order, change_form=form)
+    if not form.validate():
+        return _page(order, status=422, change_form=form)
+    try:
+        change_by_customer(order, optional_version(), form.quantities(), form.seen.data)
+    except OutOfStock as error:
+        for product_id, left in error.details.get("short", {}).items():
+            form[f"qty-{product_id}"].errors = [_("Only %(count)s left.", count=left)]
+        return _page(Order.get_by_id(order.id), status=422, error=str(error), change_form=form)
+    except DomainError as error:
+        return _page(Order.get_by_id(order.id), status=422, error=str(error), change_form=form)
+    return _after_change(order, token)

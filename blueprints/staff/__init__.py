@@ -1,0 +1,1 @@
+"""Staff pages: the board and its actions, order detail, customers, fulfilment lists, exports and the inbox."""

@@ -1,1 +1,0 @@
-"""Delivery channels to the outside world: text messages today (channels/sms.py)."""

@@ -1,0 +1,1 @@
+"""The demo shop and generated orders, made through the real domain functions; not part of the domain."""

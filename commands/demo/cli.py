@@ -1,0 +1,71 @@
+"""`flask --app app demo`: a living shop to try Jielong with."""
+
+import random
+import secrets
+
+import click
+from flask.cli import with_appcontext
+from peewee import IntegrityError
+
+from commands.demo.shop import (
+    build_catalog,
+    build_rules,
+    build_templates,
+    place_demo_orders,
+    settle_seeded_work,
+)
+from models import Order, User, db
+
+
+@click.command("demo")
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing when the database already has users or orders."
+)
+@click.option("--orders", default=200, show_default=True, help="How many orders to create.")
+@click.option("--seed", default=None, type=int, help="Random seed, for a repeatable shop.")
+@with_appcontext
+def cli(if_empty, orders, seed):
+    """Create products, pickup points, two published activities, two accounts and orders."""
+    with db.connection_context():
+        if User.select().exists() or Order.select().exists():
+            _already_a_shop(if_empty)
+            return
+        passwords = {"admin": secrets.token_urlsafe(9), "staff": secrets.token_urlsafe(9)}
+        try:
+            with db.atomic():
+                admin = User.register(
+                    "admin@example.com", "店长 Admin", passwords["admin"], role="admin"
+                )
+                staff = User.register(
+                    "staff@example.com", "店员 Staff", passwords["staff"], role="staff"
+                )
+                products = build_catalog()
+                templates = build_templates(products, admin)
+                build_rules(templates, [admin, staff])
+        except IntegrityError:  # another `demo` made the shop a moment ago
+            _already_a_shop(if_empty)
+            return
+        created = place_demo_orders(templates, [admin, staff], orders, random.Random(seed))
+        settle_seeded_work()  # the invented orders' messages and rule runs are not sent
+    click.echo(
+        f"demo shop ready: {len(products)} products, {len(templates)} activities, {created} orders"
+    )
+    click.echo("sign in at /login with:")
+    for role in ("admin", "staff"):
+        click.echo(f"  {role:5}  {role}@example.com  password: {passwords[role]}")
+
+
+def _already_a_shop(if_empty: bool) -> None:
+    """Say that the database has a shop, which accounts can sign in, and how to set a password
+    (passwords are stored hashed, so the first run's cannot be shown again)."""
+    admins = User.select(User.email).where(User.role == "admin", User.active == True)  # noqa: E712
+    lines = [
+        "this database already has a shop: demo skipped, nothing changed",
+        f"admins: {', '.join(a.email for a in admins.order_by(User.email)) or 'none'}",
+        "to sign in without the password, set a new one:",
+        "  .venv/bin/flask --app app user password EMAIL",
+    ]
+    if if_empty:
+        click.echo("\n".join(lines))
+        return
+    raise click.ClickException("\n".join(lines))

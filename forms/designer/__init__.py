@@ -1,0 +1,1 @@
+"""The designer's forms: templates and settings, one editor per field type, notice settings."""

@@ -1,1 +1,0 @@
-"""Reusable WTForms fields and validators."""

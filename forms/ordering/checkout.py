@@ -1,0 +1,60 @@
+"""The part of the ordering page that is not designed per template: how the customer gets the
+goods (a pickup point or delivery to an address) and the submission key that makes a second
+tap, a refresh or a resubmitted form land on the same order."""
+
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, HiddenField, RadioField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from models.activities.pickup import PickupPoint
+from models.orders.checkout import DELIVERY
+
+PREFIX = "checkout-"
+
+
+class CheckoutForm(Form):
+    """No CSRF of its own: it is submitted with the order form, which carries the token."""
+
+    key = HiddenField()
+    method = RadioField(_l("How you get your order"), validate_choice=False)
+    address = TextAreaField(
+        _l("Delivery address"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Length(max=300)],
+        render_kw={"autocomplete": "street-address", "rows": 2},
+    )
+
+    def validate_method(self, field):
+        if self.offers_choice and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose a pickup point or delivery."))
+
+    def validate_address(self, field):
+        if self.method.data == DELIVERY and not field.data:
+            raise ValidationError(_l("Enter the delivery address."))
+
+    @property
+    def offers_choice(self) -> bool:
+        return bool(self.method.choices)
+
+    @property
+    def delivered(self) -> bool:
+        return self.method.data == DELIVERY
+
+
+def build_checkout_form(
+    points: list[PickupPoint], delivery_enabled: bool, formdata=None
+) -> CheckoutForm:
+    """Choices are the activity's pickup points and, when enabled, delivery; with one choice
+    only, it is chosen already. A new form gets a fresh submission key."""
+    form = CheckoutForm(formdata=formdata, prefix=PREFIX)
+    choices = [(str(p.id), p.name) for p in points]
+    if delivery_enabled:
+        choices.append((DELIVERY, str(_l("Delivery to my address"))))
+    form.method.choices = choices
+    if len(choices) == 1 and not form.method.data:
+        form.method.data = choices[0][0]
+    if not form.key.data:
+        form.key.data = uuid.uuid4().hex
+    return form

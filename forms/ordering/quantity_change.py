@@ -1,0 +1,39 @@
+"""The customer's "change quantities" form on the tracking page: one input per product the
+order's version offers, within that version's per-order limit (a tick box when the limit is
+1), with − / + buttons (forms/ordering/steppers.py)."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from forms.ordering.builders import quantity_field
+from models.orders.order import Order
+
+PREFIX = "qty-"
+
+
+class QuantityChangeForm(FlaskForm):
+    # customer_view(order) of the page the customer changed (models/customers/tracking.py)
+    seen = HiddenField()
+
+    def quantities(self) -> dict[int, int]:
+        """{product id: quantity} for every product on the form (0 removes a line)."""
+        return {
+            int(f.name.removeprefix(PREFIX)): f.data or 0 for f in self if f.name.startswith(PREFIX)
+        }
+
+
+def build_quantity_form(order: Order, products: dict, formdata=None) -> QuantityChangeForm:
+    """`products`: {product id: Product} the version offers (models/activity.offered_products)."""
+    current = {line.product_id: line.quantity for line in order.lines}
+    attrs = {}
+    for spec in order.template_version.fields:
+        if spec["type"] != "products":
+            continue
+        for entry in spec.get("products") or []:
+            product = products.get(int(entry["product_id"]))
+            if product is not None:
+                attrs[f"{PREFIX}{product.id}"] = quantity_field(
+                    product.name, entry.get("limit"), default=current.get(product.id, 0)
+                )
+    form_class = type("QuantityChange", (QuantityChangeForm,), attrs)
+    return form_class(formdata=formdata) if formdata is not None else form_class(formdata=None)

@@ -1,0 +1,1 @@
+"""Staff forms of the order page: notes, edits, payments, tags."""

@@ -1,0 +1,1 @@
+"""Automation: rules (trigger, conditions, actions), trying them, and the minute's timed work (auto-cancel, reminders, schedules)."""

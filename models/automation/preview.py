@@ -1,0 +1,53 @@
+"""Try it: what a rule would have done to the latest orders, decided exactly as a run decides
+(models/automation/actions.py `decide`) but applied to nothing. Nothing is written: the context is a
+dry run that counts round-robin turns and workloads in memory.
+
+A rule for new orders sees each order as it was placed (pending, nobody assigned); other rules
+see the orders as they are now.
+"""
+
+from dataclasses import dataclass, field, replace
+
+from models.automation.actions import Context, Step, after, decide
+from models.automation.conditions import matches, snapshots
+from models.base import utcnow
+from models.customers.customer import Customer
+from models.orders.order import OPEN_STATUSES, Order
+
+LIMIT = 50
+
+
+@dataclass
+class Tried:
+    order: Order
+    matched: bool
+    steps: list[Step] = field(default_factory=list)
+
+
+def try_rule(rule, limit: int = LIMIT) -> list[Tried]:
+    """The last `limit` orders, newest first, each with whether the rule matches it and the
+    steps it would take."""
+    orders = list(
+        Order.select(Order, Customer).join(Customer).order_by(Order.id.desc()).limit(limit)
+    )
+    found = snapshots(orders, utcnow() if rule.trigger == "schedule" else None)
+    context, tried = Context(dry_run=True), []
+    for order in reversed(orders):  # oldest first, as turns and workloads would have gone
+        snapshot = found[order.id]
+        if rule.trigger == "order_created":
+            snapshot = replace(snapshot, status="pending", assignee_id=None)
+        elif rule.trigger == "schedule" and snapshot.status not in OPEN_STATUSES:
+            tried.append(Tried(order, False))
+            continue
+        if not matches(rule.conditions, snapshot):
+            tried.append(Tried(order, False))
+            continue
+        steps = []
+        for action in rule.actions:
+            step = decide(action, snapshot, rule, context)
+            if step.kind == "assign":
+                context.assigned(step.user.id)
+            steps.append(step)
+            snapshot = after(step, snapshot)
+        tried.append(Tried(order, True, steps))
+    return tried[::-1]

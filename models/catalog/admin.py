@@ -1,0 +1,319 @@
+"""What admins do with the catalog (/admin/products): list, add and change products, and the
+stock on the shelf.
+
+Stock changes made by hand are one conditional UPDATE each (models/catalog/stock.py), recorded as a
+`StockMovement` in the same transaction, so the movements of a product add up to what they
+changed on hand:
+
+- received: on hand grows by N (N ≥ 1);
+- written off: on hand drops by N, with a reason, only as far as units are not held by open
+  orders (on hand never drops below reserved, nor below 0);
+- counted: a stock-take sets on hand to N, which must cover what orders hold; the movement
+  records the difference to what was on hand.
+
+Orders reserve, release and consume stock on their own (models/orders/placing.py,
+models/orders/lifecycle.py); those are not movements here. An inactive product is no longer offered
+(models/activities/activity.py `offered_products`); orders already placed keep it.
+"""
+
+from dataclasses import asdict, dataclass
+
+from flask_babel import lazy_gettext as _l
+from peewee import (
+    JOIN,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    IntegrityError,
+    TextField,
+    fn,
+)
+
+from models.accounts.user import User
+from models.base import BaseModel, utcnow
+from models.board.filters import ilike
+from models.catalog import stock
+from models.catalog.products import Product, Stock, Warehouse
+from models.db import db, locked
+from models.errors import DomainError
+
+KINDS = {
+    "received": _l("Received"),
+    "written_off": _l("Written off"),
+    "counted": _l("Counted"),
+}
+MAX_REASON_LENGTH = 200
+MOVEMENTS_SHOWN = 50
+
+
+class StockMovement(BaseModel):
+    """A change of on hand made by hand: `change` is signed units (+ received, − written off,
+    either for a count)."""
+
+    product = ForeignKeyField(Product, backref="movements", on_delete="CASCADE")
+    warehouse = ForeignKeyField(Warehouse)
+    change = IntegerField()
+    kind = CharField(max_length=16)  # KINDS
+    reason = TextField(default="")
+    user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("product", "created_at"), False),)
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS.get(self.kind, self.kind))
+
+
+INITIAL_STOCK = _l("Initial stock")  # the reason of a new product's first units
+
+
+class SkuTaken(DomainError):
+    """`details["holder"]`: the product that has the SKU."""
+
+    def __init__(self, sku: str, holder: Product):
+        super().__init__(
+            _l("The SKU “%(sku)s” is already used by “%(name)s”.", sku=sku, name=holder.name),
+            holder=holder,
+        )
+
+
+class NotEnoughFree(DomainError):
+    message = _l("Not enough units that orders do not hold.")
+
+
+class HeldByOrders(DomainError):
+    message = _l("Open orders hold more units than that.")
+
+
+class InvalidStockChange(DomainError):
+    message = _l("Enter a whole number of units.")
+
+
+class StockBusy(DomainError):
+    message = _l("The stock changed while saving. Try again.")
+
+
+@dataclass(frozen=True)
+class ProductDetails:
+    """What the product form edits; price in fen."""
+
+    name: str
+    sku: str
+    price: int
+    unit: str = ""
+    description: str = ""
+    tracks_stock: bool = True
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    """A product of the list with its stock summed over warehouses."""
+
+    product: Product
+    on_hand: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True)
+class WarehouseStock:
+    warehouse: Warehouse
+    on_hand: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+# Products ----------------------------------------------------------------------------
+
+
+def product_list(search: str = "", *, include_inactive: bool = False) -> list[ProductRow]:
+    """Products whose name or SKU contains `search` (any case), active first, then by name,
+    with their stock summed over warehouses: one query for all of them."""
+    on_hand = fn.COALESCE(fn.SUM(Stock.on_hand), 0)
+    reserved = fn.COALESCE(fn.SUM(Stock.reserved), 0)
+    query = (
+        Product.select(Product, on_hand.alias("total_on_hand"), reserved.alias("total_reserved"))
+        .join(Stock, JOIN.LEFT_OUTER, on=(Stock.product == Product.id))
+        .group_by(Product.id)
+        .order_by(Product.active.desc(), Product.name, Product.id)
+    )
+    if search:
+        query = query.where(ilike(Product.name, search) | ilike(Product.sku, search))
+    if not include_inactive:
+        query = query.where(Product.active == True)  # noqa: E712
+    return [ProductRow(p, int(p.total_on_hand), int(p.total_reserved)) for p in query]
+
+
+def sku_holder(sku: str, *, other_than: Product | None = None) -> Product | None:
+    query = Product.select().where(Product.sku == sku)
+    if other_than is not None:
+        query = query.where(Product.id != other_than.id)
+    return query.first()
+
+
+def _refuse_taken_sku(sku: str, product: Product | None) -> None:
+    holder = sku_holder(sku, other_than=product)
+    if holder is not None:
+        raise SkuTaken(sku, holder)
+
+
+def create_product(details: ProductDetails, initial_stock: int = 0, by: User | None = None):
+    """Add a product; a product that tracks stock gets its row in the default warehouse, with
+    `initial_stock` units received. One transaction. Raises SkuTaken."""
+    if initial_stock < 0 or (initial_stock and not details.tracks_stock):
+        raise InvalidStockChange()
+    _refuse_taken_sku(details.sku, None)
+    try:
+        with db.atomic():
+            product = Product.create(**asdict(details))
+            if details.tracks_stock:
+                warehouse = Warehouse.default()
+                _ensure_stock_row(product, warehouse)
+                if initial_stock:
+                    note = str(INITIAL_STOCK)  # in the admin's language, like a typed note
+                    receive_stock(product, warehouse, initial_stock, reason=note, by=by)
+    except IntegrityError:  # another admin took the SKU a moment ago
+        _refuse_taken_sku(details.sku, None)
+        raise
+    return product
+
+
+def update_product(product: Product, details: ProductDetails) -> Product:
+    """Change a product. Orders placed before keep their own name and price. Raises SkuTaken."""
+    _refuse_taken_sku(details.sku, product)
+    try:
+        with db.atomic():
+            Product.update(**asdict(details)).where(Product.id == product.id).execute()
+    except IntegrityError:
+        _refuse_taken_sku(details.sku, product)
+        raise
+    return Product.get_by_id(product.id)
+
+
+# Stock -------------------------------------------------------------------------------
+
+
+def stock_by_warehouse(product: Product) -> list[WarehouseStock]:
+    """The product's stock in every warehouse (the default one at least), zero where it has
+    none yet."""
+    Warehouse.default()
+    rows = {s.warehouse_id: s for s in Stock.select().where(Stock.product == product.id)}
+    return [
+        WarehouseStock(
+            warehouse,
+            rows[warehouse.id].on_hand if warehouse.id in rows else 0,
+            rows[warehouse.id].reserved if warehouse.id in rows else 0,
+        )
+        for warehouse in Warehouse.select().order_by(Warehouse.id)
+    ]
+
+
+def recent_movements(product: Product, limit: int = MOVEMENTS_SHOWN) -> list[StockMovement]:
+    return list(
+        StockMovement.select(StockMovement, User, Warehouse)
+        .join(User, JOIN.LEFT_OUTER)
+        .switch(StockMovement)
+        .join(Warehouse)
+        .where(StockMovement.product == product.id)
+        .order_by(StockMovement.created_at.desc(), StockMovement.id.desc())
+        .limit(limit)
+    )
+
+
+def _ensure_stock_row(product: Product, warehouse: Warehouse) -> None:
+    Stock.insert(product=product.id, warehouse=warehouse.id).on_conflict_ignore().execute()
+
+
+def _locked_stock_row(product: Product, warehouse: Warehouse) -> Stock:
+    query = Stock.select().where(Stock.product == product.id, Stock.warehouse == warehouse.id)
+    return locked(query).get()
+
+
+def _record(product, warehouse, change, kind, reason, by) -> StockMovement:
+    return StockMovement.create(
+        product=product.id,
+        warehouse=warehouse.id,
+        change=change,
+        kind=kind,
+        reason=(reason or "").strip()[:MAX_REASON_LENGTH],
+        user=by.id if by else None,
+    )
+
+
+def _check_units(units: int, least: int) -> None:
+    if not isinstance(units, int) or units < least:
+        raise InvalidStockChange()
+
+
+def receive_stock(product, warehouse, units: int, *, reason: str = "", by=None):
+    """Goods arrived: on hand grows by `units` (at least 1)."""
+    _check_units(units, 1)
+    with db.atomic():
+        stock.receive(product.id, warehouse.id, units)
+        return _record(product, warehouse, units, "received", reason, by)
+
+
+def write_off_stock(product, warehouse, units: int, *, reason: str, by=None):
+    """Units leave the shelf unsold (damaged, expired, lost): on hand drops by `units`, but
+    only as far as open orders do not hold them. Raises NotEnoughFree."""
+    _check_units(units, 1)
+    if not (reason or "").strip():
+        raise InvalidStockChange(_l("Say why the units are written off."))
+    with db.atomic():
+        if not stock.try_write_off(product.id, warehouse.id, units):
+            row = Stock.get_or_none(Stock.product == product.id, Stock.warehouse == warehouse.id)
+            on_hand, free = (row.on_hand, row.available) if row else (0, 0)
+            raise NotEnoughFree(
+                _l(
+                    "Not held by orders: %(free)s of %(on_hand)s on hand. "
+                    "You can write off at most %(free)s.",
+                    free=free,
+                    on_hand=on_hand,
+                ),
+                free=free,
+            )
+        return _record(product, warehouse, -units, "written_off", reason, by)
+
+
+def count_stock(product, warehouse, counted: int, *, reason: str = "", by=None):
+    """A stock-take: on hand becomes `counted`, which must cover what open orders hold. The
+    movement records the difference to what was on hand, read under a lock; the UPDATE
+    still checks both, so a broken assumption refuses rather than records a wrong change.
+    Raises HeldByOrders."""
+    _check_units(counted, 0)
+    with db.atomic():
+        _ensure_stock_row(product, warehouse)
+        row = _locked_stock_row(product, warehouse)
+        if counted < row.reserved:
+            raise HeldByOrders(
+                _l(
+                    "Open orders hold %(held)s; on hand cannot be set below that.",
+                    held=row.reserved,
+                ),
+                held=row.reserved,
+            )
+        if not stock.try_set_on_hand(product.id, warehouse.id, counted, seen=row.on_hand):
+            raise StockBusy()
+        return _record(product, warehouse, counted - row.on_hand, "counted", reason, by)
+
+
+STOCK_CHANGES = {
+    "received": receive_stock,
+    "written_off": write_off_stock,
+    "counted": count_stock,
+}
+
+
+def change_stock(kind: str, product, warehouse, units: int, *, reason: str = "", by=None):
+    """One of the STOCK_CHANGES by its movement kind."""
+    return STOCK_CHANGES[kind](product, warehouse, units, reason=reason, by=by)

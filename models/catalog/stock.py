@@ -1,0 +1,97 @@
+"""Stock movements, each one conditional UPDATE that the database checks.
+
+Never read-then-write: `reserve` succeeds only if the row still has enough
+available in the same statement, so two buyers of the last unit cannot both win.
+Call these inside the transaction of the order change they belong to.
+"""
+
+from models.catalog.products import Stock
+
+
+class StockInvariantBroken(RuntimeError):
+    """Releasing or consuming more than is reserved: a bug, never a user error."""
+
+
+def _stock(product_id: int, warehouse_id: int):
+    return (Stock.product == product_id) & (Stock.warehouse == warehouse_id)
+
+
+def available(product_id: int, warehouse_id: int) -> int:
+    stock = Stock.get_or_none(_stock(product_id, warehouse_id))
+    return stock.available if stock else 0
+
+
+def try_reserve(product_id: int, warehouse_id: int, quantity: int) -> bool:
+    """Hold `quantity` units for an order; False when fewer are available."""
+    updated = (
+        Stock.update(reserved=Stock.reserved + quantity)
+        .where(_stock(product_id, warehouse_id), Stock.on_hand - Stock.reserved >= quantity)
+        .execute()
+    )
+    return updated == 1
+
+
+def release(product_id: int, warehouse_id: int, quantity: int) -> None:
+    """Give held units back (order cancelled or quantity lowered)."""
+    _apply(
+        product_id,
+        warehouse_id,
+        quantity,
+        {Stock.reserved: Stock.reserved - quantity},
+    )
+
+
+def consume(product_id: int, warehouse_id: int, quantity: int) -> None:
+    """Held units leave the shelf (order completed): on hand and reserved both drop."""
+    _apply(
+        product_id,
+        warehouse_id,
+        quantity,
+        {Stock.reserved: Stock.reserved - quantity, Stock.on_hand: Stock.on_hand - quantity},
+    )
+
+
+def receive(product_id: int, warehouse_id: int, quantity: int) -> None:
+    """Goods arrive: on hand grows by `quantity`."""
+    Stock.insert(
+        product=product_id, warehouse=warehouse_id, on_hand=0
+    ).on_conflict_ignore().execute()
+    Stock.update(on_hand=Stock.on_hand + quantity).where(_stock(product_id, warehouse_id)).execute()
+
+
+def try_write_off(product_id: int, warehouse_id: int, quantity: int) -> bool:
+    """Take `quantity` units off the shelf (damaged, lost); False when fewer are free, as
+    units held by open orders stay on hand."""
+    updated = (
+        Stock.update(on_hand=Stock.on_hand - quantity)
+        .where(_stock(product_id, warehouse_id), Stock.on_hand - quantity >= Stock.reserved)
+        .execute()
+    )
+    return updated == 1
+
+
+def try_set_on_hand(product_id: int, warehouse_id: int, counted: int, seen: int) -> bool:
+    """A stock-take: on hand becomes `counted` if it is still `seen` (so the change recorded
+    is exact) and `counted` covers what orders hold; False otherwise."""
+    updated = (
+        Stock.update(on_hand=counted)
+        .where(
+            _stock(product_id, warehouse_id),
+            Stock.on_hand == seen,
+            Stock.reserved <= counted,
+        )
+        .execute()
+    )
+    return updated == 1
+
+
+def _apply(product_id, warehouse_id, quantity, changes) -> None:
+    updated = (
+        Stock.update(changes)
+        .where(_stock(product_id, warehouse_id), Stock.reserved >= quantity)
+        .execute()
+    )
+    if updated != 1:
+        raise StockInvariantBroken(
+            f"product {product_id} in warehouse {warehouse_id} holds fewer than {quantity}"
+        )

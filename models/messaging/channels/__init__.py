@@ -1,0 +1,1 @@
+"""Delivery channels to the outside world: email (SMTP) and SMS."""

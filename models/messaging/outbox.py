@@ -1,0 +1,128 @@
+"""Work that must follow a committed change: the outbox, and the lease its rows are claimed by.
+
+An order change writes its Outbox rows in its own transaction (models/messaging/notifications.py
+`plan_notifications`), so the work exists exactly when the change does. A worker claims a due
+row with one conditional UPDATE that sets a lease (`locked_until`), does the work and marks the
+row done; a worker that dies leaves the lease to run out, and the sweeper claims the row again.
+`kind` says what to do: "notify" plans deliveries today; rule evaluations can be another kind.
+"""
+
+import logging
+from datetime import timedelta
+
+from flask import current_app, g, has_app_context
+from peewee import CharField, DateTimeField, IntegerField, JSONField, TextField
+
+from models.base import BaseModel, utcnow
+from models.db import db
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 3600
+
+
+class Leased(BaseModel):
+    """The columns and steps of a row that waits until a worker claims it for a while."""
+
+    OPEN, DONE, FAILED = "queued", "done", "failed"
+
+    status = CharField(default="queued")
+    attempts = IntegerField(default=0)  # claims so far, the one running included
+    available_at = DateTimeField(default=utcnow)
+    locked_until = DateTimeField(null=True)
+    claimed_by = CharField(default="")
+    last_error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def _due(cls, now):
+        free = cls.locked_until.is_null() | (cls.locked_until < now)
+        return (cls.status == cls.OPEN) & (cls.available_at <= now) & free
+
+    @classmethod
+    def due_ids(cls, limit: int = 500) -> list[int]:
+        rows = cls.select(cls.id).where(cls._due(utcnow())).order_by(cls.available_at, cls.id)
+        return [row.id for row in rows.limit(limit)]
+
+    @classmethod
+    def claim(cls, row_id: int, worker: str):
+        """The row, leased to `worker`; None when it is not due or another worker holds it."""
+        now = utcnow()
+        lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+        taken = (
+            cls.update(attempts=cls.attempts + 1, locked_until=now + lease, claimed_by=worker)
+            .where(cls.id == row_id, cls._due(now))
+            .execute()
+        )
+        return cls.get_by_id(row_id) if taken else None
+
+    def finish(self, **changes) -> None:
+        model = type(self)
+        model.update(status=self.DONE, locked_until=None, **changes).where(
+            model.id == self.id, model.status == self.OPEN
+        ).execute()
+
+    def retry_later(self, reason: str, *, permanent: bool = False) -> None:
+        """Record a failed try: queue the row again after a growing pause, or fail it for good
+        (a permanent failure, or the last allowed try). Only this claim may do so."""
+        config, model = current_app.config, type(self)
+        changes = {"locked_until": None, "last_error": reason[:2000]}
+        if permanent or self.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+            changes["status"] = self.FAILED
+        else:
+            pause = config["OUTBOX_RETRY_SECONDS"] * 2 ** (self.attempts - 1)
+            changes["available_at"] = utcnow() + timedelta(seconds=min(pause, MAX_BACKOFF_SECONDS))
+        model.update(**changes).where(
+            model.id == self.id, model.status == self.OPEN, model.attempts == self.attempts
+        ).execute()
+
+
+class Outbox(Leased):
+    kind = CharField()  # "notify"; rule evaluations later
+    payload = JSONField(default=dict)  # ids only: workers read the rows as they are then
+    delivery_key = CharField(unique=True)
+    done_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "available_at"), False),)
+
+
+def add_work(kind: str, key: str, payload: dict) -> Outbox:
+    """Write one outbox row; call inside the transaction of the change that needs it."""
+    item = Outbox.create(kind=kind, delivery_key=key, payload=payload)
+    remember_for_kick("outbox", item.id)
+    return item
+
+
+def run(outbox_id: int, worker: str, work: dict) -> bool:
+    """Claim the row and do it with `work[kind](row)` in one transaction with marking it done;
+    on failure it is retried later. True when it was done now."""
+    item = Outbox.claim(outbox_id, worker)
+    if item is None:
+        return False
+    try:
+        with db.atomic():
+            work[item.kind](item)
+            item.finish(done_at=utcnow())
+    except Exception as error:  # any failure is kept on the row and retried
+        log.exception("outbox row %s (%s) failed", item.id, item.kind)
+        item.retry_later(f"{type(error).__name__}: {error}")
+        return False
+    return True
+
+
+def collect_kicks() -> None:
+    """Start noting the rows this context writes (a request, a task), for `take_kicks`."""
+    g.outbox_kicks = []
+
+
+def remember_for_kick(kind: str, row_id: int) -> None:
+    """Note a row for tasks/notifications.py `kick()`, which queues it once the caller's
+    transaction has committed. Contexts that collect nothing (a CLI command, a shell) leave
+    their rows to the sweeper."""
+    if has_app_context() and "outbox_kicks" in g:
+        g.outbox_kicks.append((kind, row_id))
+
+
+def take_kicks() -> list[tuple[str, int]]:
+    return g.pop("outbox_kicks", []) if has_app_context() else []

@@ -1,0 +1,85 @@
+"""A customer's submission of an activity's form, checked against the activity's rules."""
+
+from flask_babel import lazy_gettext as _l
+
+from i18n import format_money
+from models.activities.activity import (
+    CLOSED,
+    NOT_OPEN,
+    activity_state,
+    delivery_settings,
+    offered_products,
+    pickup_points,
+    quote,
+    remaining_stock,
+)
+from models.activities.template import FormTemplate, FormTemplateVersion
+from models.errors import DomainError
+from models.orders.order import Order
+from models.orders.placing import LineRequest, place_order
+
+DELIVERY = "delivery"
+
+
+class ActivityNotOpen(DomainError):
+    message = _l("This activity is not taking orders now.")
+
+
+class BelowMinimum(DomainError):
+    message = _l("The order must come to at least the minimum amount.")
+
+
+class NoSuchPickupPoint(DomainError):
+    message = _l("Choose one of the listed pickup points.")
+
+
+def submit_order(
+    template: FormTemplate,
+    version: FormTemplateVersion,
+    *,
+    answers: dict,
+    quantities: dict[int, int],
+    fulfilment: str | None,
+    address: str,
+    submission_key: str,
+    locale: str,
+) -> tuple[Order, bool]:
+    """Place the customer's order, or return the one this submission already placed.
+
+    `answers` are the form's cleaned answers (with the contact fields `name` and `phone`),
+    `fulfilment` a pickup point id as text or DELIVERY. Raises a DomainError the page
+    can show: ActivityNotOpen, BelowMinimum, NoSuchPickupPoint, or those of place_order.
+    """
+    key = f"{template.id}:{submission_key}"
+    done = Order.get_or_none(Order.submission_key == key)
+    if done:
+        return done, False
+    products = offered_products(version)
+    state = activity_state(template, version, remaining_stock(products))
+    if state in (NOT_OPEN, CLOSED):
+        raise ActivityNotOpen()  # a full or sold-out activity is refused by place_order itself
+    delivered = fulfilment == DELIVERY and delivery_settings(version)["enabled"]
+    point = None
+    if not delivered:
+        points = {str(p.id): p for p in pickup_points(version)}
+        point = points.get(fulfilment or "")
+        if points and point is None:
+            raise NoSuchPickupPoint()
+    price = quote(version, quantities, products, delivered=delivered)
+    minimum = (version.settings or {}).get("min_order_amount")
+    if minimum and price.subtotal < minimum:
+        raise BelowMinimum(_l("The smallest order is %(amount)s.", amount=format_money(minimum)))
+    return place_order(
+        version=version,
+        customer_name=answers.get("name", ""),
+        customer_phone=answers.get("phone", ""),
+        lines=[
+            LineRequest(products[pid], qty) for pid, qty in quantities.items() if pid in products
+        ],
+        submission_key=key,
+        answers=answers,
+        pickup_point=point,
+        address=address if delivered else answers.get("address", ""),
+        delivery_fee=price.delivery_fee,
+        locale=locale,
+    )

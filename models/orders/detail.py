@@ -1,0 +1,68 @@
+"""Read-side queries of the order detail page: the order, its timeline, its customer's history."""
+
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from models.accounts.user import User
+from models.activities.pickup import PickupPoint
+from models.activities.template import FormTemplate, FormTemplateVersion
+from models.customers.customer import Customer
+from models.customers.directory import NO_ORDERS, CustomerTotals, customer_totals
+from models.orders.order import Order, OrderEvent, OrderLine
+
+
+def order_by_number(number: int) -> Order | None:
+    """The order with its customer, activity, version, pickup point and assignee, in one query."""
+    return (
+        Order.select(Order, Customer, FormTemplate, FormTemplateVersion, PickupPoint, User)
+        .join(Customer)
+        .switch(Order)
+        .join(FormTemplate)
+        .switch(Order)
+        .join(FormTemplateVersion)
+        .switch(Order)
+        .join(PickupPoint, JOIN.LEFT_OUTER)
+        .switch(Order)
+        .join(User, JOIN.LEFT_OUTER, on=(Order.assignee == User.id))
+        .where(Order.number == number)
+        .first()
+    )
+
+
+def lines_of(order: Order) -> list[OrderLine]:
+    return list(order.lines.order_by(OrderLine.id))
+
+
+def timeline_of(order: Order) -> list[OrderEvent]:
+    """Every event of the order with the staff member who made it, newest first."""
+    return list(
+        OrderEvent.select(OrderEvent, User)
+        .join(User, JOIN.LEFT_OUTER)
+        .where(OrderEvent.order == order.id)
+        .order_by(OrderEvent.created_at.desc(), OrderEvent.id.desc())
+    )
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    totals: CustomerTotals  # order count and spend, as the customers directory shows them
+    recent: list[Order]
+
+
+def customer_history(customer: Customer, recent: int = 5) -> CustomerHistory:
+    """What the customer card shows: order count and spend, and the latest orders."""
+    totals = customer_totals([customer.id]).get(customer.id, NO_ORDERS)
+    latest = (
+        Order.select(Order, FormTemplate)
+        .join(FormTemplate)
+        .where(Order.customer == customer.id)
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(recent)
+    )
+    return CustomerHistory(totals, list(latest))
+
+
+def staff_members() -> list[User]:
+    """Who an order can be assigned to: active staff and admins, by name."""
+    return list(User.select().where(User.active == True).order_by(User.name))  # noqa: E712

@@ -1,0 +1,212 @@
+"""The order state machine: which status changes exist and who may make each.
+
+    pending -> confirmed -> processing -> ready -> completed
+       \\__________\\____________\\-> cancelled
+
+Every change runs in one transaction with its stock effect and its OrderEvent,
+and only applies if the order is still at the version the caller saw.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from models.accounts.user import User
+from models.base import utcnow
+from models.catalog import stock
+from models.customers.customer import Customer
+from models.db import db
+from models.errors import StaleOrder, TransitionNotAllowed
+from models.orders import allotment
+from models.orders.order import Order, OrderEvent
+
+STAFF = frozenset({"staff", "admin"})
+AUTOMATION = frozenset({"rule", "system"})
+
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("pending", "confirmed"): STAFF | AUTOMATION,
+    ("confirmed", "processing"): STAFF | AUTOMATION,
+    ("processing", "ready"): STAFF | AUTOMATION,
+    ("ready", "completed"): STAFF | AUTOMATION,
+    ("pending", "cancelled"): STAFF | AUTOMATION | {"customer"},
+    ("confirmed", "cancelled"): STAFF | AUTOMATION,
+    ("processing", "cancelled"): STAFF | AUTOMATION,
+}
+
+STATUS_LABELS = {
+    "pending": _l("Pending"),
+    "confirmed": _l("Confirmed"),
+    "processing": _l("Processing"),
+    "ready": _l("Ready"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a staff member or admin, the customer, a rule, or the system."""
+
+    kind: str
+    user: User | None = None
+    customer: Customer | None = None
+    label: str = ""
+
+    @classmethod
+    def of_user(cls, user: User) -> "Actor":
+        return cls(kind=user.role, user=user, label=user.name)
+
+    @classmethod
+    def of_customer(cls, customer: Customer) -> "Actor":
+        return cls(kind="customer", customer=customer, label=customer.name)
+
+    @classmethod
+    def rule(cls, name: str) -> "Actor":
+        return cls(kind="rule", label=name)
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls(kind="system")
+
+
+def may_transition(order: Order, to_status: str, actor: Actor) -> bool:
+    if actor.kind not in TRANSITIONS.get((order.status, to_status), ()):
+        return False
+    return actor.kind != "customer" or actor.customer.id == order.customer_id
+
+
+def allowed_transitions(order: Order, actor: Actor) -> list[str]:
+    """The statuses `actor` may move `order` to now, in lifecycle order."""
+    return [
+        to for (frm, to) in TRANSITIONS if frm == order.status and may_transition(order, to, actor)
+    ]
+
+
+def transition_order(
+    order: Order,
+    to_status: str,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Order:
+    """Move `order` to `to_status` as `actor`; return the order as stored afterwards.
+
+    Raises StaleOrder if the order changed since the caller loaded it (version
+    `expected_version`, by default `order.version`), and TransitionNotAllowed if
+    the lifecycle does not let this actor make this change.
+    """
+    return walk_order(order, (to_status,), actor, expected_version=expected_version, note=note)
+
+
+def walk_order(
+    order: Order,
+    steps: tuple[str, ...],
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Order:
+    """Move `order` through the statuses `steps` as one change of `actor`'s (a handover walks
+    a confirmed order through processing and ready to completed); return the order as stored.
+
+    Each step is a transition of its own, checked like `transition_order` and with its own
+    timeline event (and rules), all in one transaction; `note` goes with the last step. The
+    change notifies once, as any change does: the last step's status, `previous_status` being
+    the status the walk started from.
+    """
+    expected = order.version if expected_version is None else expected_version
+    with db.atomic():
+        current = Order.get_by_id(order.id)
+        if current.version != expected:
+            raise StaleOrder()
+        started_from, last = current.status, None
+        for n, to_status in enumerate(steps, start=1):
+            _check_transition(current, to_status, actor)
+            bump_version(current, current.version, status=to_status)
+            _apply_stock_effect(current, to_status)
+            last = record_event(
+                current,
+                actor,
+                notify=False,
+                kind="status",
+                from_status=current.status,
+                to_status=to_status,
+                note=note if n == len(steps) else "",
+            )
+            current = Order.get_by_id(order.id)
+        if last is not None:
+            _plan_notifications(last, from_status=started_from)
+    return current
+
+
+def _check_transition(order: Order, to_status: str, actor: Actor) -> None:
+    if not may_transition(order, to_status, actor):
+        raise TransitionNotAllowed(
+            _l(
+                "Order #%(number)s cannot go from %(from)s to %(to)s.",
+                number=order.number,
+                **{
+                    "from": STATUS_LABELS[order.status],
+                    "to": STATUS_LABELS.get(to_status, to_status),
+                },
+            )
+        )
+
+
+def bump_version(order: Order, expected_version: int, **changes) -> None:
+    """Write `changes` only if the order is still at `expected_version`, else StaleOrder."""
+    updated = (
+        Order.update(version=Order.version + 1, updated_at=utcnow(), **changes)
+        .where(Order.id == order.id, Order.version == expected_version)
+        .execute()
+    )
+    if updated != 1:
+        raise StaleOrder()
+
+
+def record_event(order: Order, actor: Actor, *, notify: bool = True, **fields) -> OrderEvent:
+    """Write the timeline event of a change and plan the rules it triggers and, unless
+    `notify` is False (a step of a walk, which notifies once at its end), its notifications."""
+    from models.automation.rules import plan_rules
+
+    event = OrderEvent.create(
+        order=order.id,
+        actor_kind=actor.kind,
+        actor_user=actor.user,
+        actor_label=actor.label,
+        **fields,
+    )
+    if notify:
+        _plan_notifications(event)  # its outbox rows commit or roll back with this change
+    plan_rules(event)  # so do the rule evaluations it triggers (docs/automation.md)
+    return event
+
+
+def _plan_notifications(event: OrderEvent, from_status: str | None = None) -> None:
+    from models.messaging.notifications import plan_notifications  # (it imports this module)
+
+    plan_notifications(event, from_status=from_status)
+
+
+def _apply_stock_effect(order: Order, to_status: str) -> None:
+    if to_status == "cancelled":
+        allotment.give_back(order.template_id, order.holds)
+        Order.update(holds=[]).where(Order.id == order.id).execute()
+    effect = {"cancelled": stock.release, "completed": stock.consume}.get(to_status)
+    if effect is None:
+        return
+    for line in order.lines:
+        if line.holds_stock:
+            effect(line.product_id, line.warehouse_id, line.quantity)
+
+
+def assign_order(
+    order: Order, assignee: User | None, actor: Actor, *, expected_version: int | None = None
+) -> Order:
+    """Make `assignee` (None: nobody) responsible for `order`; StaleOrder if it changed meanwhile."""
+    expected = order.version if expected_version is None else expected_version
+    with db.atomic():
+        bump_version(order, expected, assignee=assignee)
+        record_event(order, actor, kind="assigned", note=assignee.name if assignee else "")
+    return Order.get_by_id(order.id)

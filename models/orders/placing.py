@@ -1,0 +1,158 @@
+"""Placing an order: one transaction that reserves stock all-or-nothing."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+from models.activities.pickup import PickupPoint, window_for
+from models.activities.template import FormTemplateVersion
+from models.base import utcnow
+from models.catalog import stock
+from models.catalog.products import Product, Warehouse
+from models.customers.customer import Customer
+from models.db import db
+from models.errors import DomainError, OutOfStock
+from models.orders import allotment
+from models.orders.lifecycle import Actor, record_event
+from models.orders.order import Counter, Order, OrderLine
+from models.orders.payments import status_when_placed
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product: Product
+    quantity: int
+
+
+class EmptyOrder(DomainError):
+    message = _l("Choose at least one item.")
+
+
+class ActivityFull(DomainError):
+    message = _l("This activity has reached its order limit.")
+
+
+class CustomerLimitReached(DomainError):
+    message = _l("This phone number has already placed the most orders this activity allows.")
+
+
+class SlotFull(DomainError):
+    """details["field"]: the time-slot field whose chosen slot is fully booked."""
+
+    message = _l("This time slot has just been fully booked. Please choose another.")
+
+
+def place_order(
+    *,
+    version: FormTemplateVersion,
+    customer_name: str,
+    customer_phone: str,
+    lines: list[LineRequest],
+    submission_key: str,
+    answers: dict | None = None,
+    pickup_point: PickupPoint | None = None,
+    address: str = "",
+    delivery_fee: int = 0,
+    locale: str = "zh_CN",
+) -> tuple[Order, bool]:
+    """Create the order, or return the one this submission already created.
+
+    Returns (order, created). Raises OutOfStock (with `details["short"]`, a
+    mapping of product id to what is still available) and reserves nothing if
+    any line cannot be filled; likewise ActivityFull, CustomerLimitReached and
+    SlotFull when the activity's places (models/orders/allotment.py) are taken.
+    """
+    existing = Order.get_or_none(Order.submission_key == submission_key)
+    if existing:
+        return existing, False
+    lines = [line for line in lines if line.quantity > 0]
+    if not lines and version.template.kind == "goods":
+        raise EmptyOrder()
+    try:
+        with db.atomic():
+            order = _create(
+                version,
+                customer_name,
+                customer_phone,
+                lines,
+                submission_key,
+                answers or {},
+                pickup_point,
+                address,
+                delivery_fee,
+                locale,
+            )
+    except IntegrityError:
+        existing = Order.get_or_none(Order.submission_key == submission_key)
+        if existing is None:
+            raise
+        return existing, False
+    return order, True
+
+
+def _create(version, name, phone, lines, key, answers, pickup_point, address, delivery_fee, locale):
+    customer = Customer.find_or_create(name, phone)
+    holds = _take_places(version, customer, answers)
+    warehouse = Warehouse.default()
+    subtotal = sum(line.product.price * line.quantity for line in lines)
+    window = pickup_point and window_for(
+        version.settings, version.template.closes_at, pickup_point, utcnow()
+    )
+    order = Order.create(
+        number=Counter.next("order"),
+        submission_key=key,
+        template=version.template_id,
+        template_version=version,
+        customer=customer,
+        subtotal=subtotal,
+        delivery_fee=delivery_fee,
+        total=subtotal + delivery_fee,
+        payment_status=status_when_placed(subtotal + delivery_fee),
+        answers=answers,
+        pickup_point=pickup_point,
+        pickup_starts_at=window.starts_at if window else None,
+        pickup_ends_at=window.ends_at if window else None,
+        address=address,
+        holds=holds,
+        locale=locale,
+    )
+    short = {}
+    for line in lines:
+        holds = line.product.tracks_stock
+        if holds and not stock.try_reserve(line.product.id, warehouse.id, line.quantity):
+            short[line.product.id] = stock.available(line.product.id, warehouse.id)
+            continue
+        OrderLine.create(
+            order=order,
+            product=line.product,
+            warehouse=warehouse if holds else None,
+            name=line.product.name,
+            unit_price=line.product.price,
+            quantity=line.quantity,
+        )
+    if short:
+        raise OutOfStock(short=short)
+    record_event(order, Actor.of_customer(customer), kind="created", to_status="pending")
+    return order
+
+
+def _take_places(version, customer, answers) -> list[str]:
+    """Take the order's places (activity, customer, chosen time slots); raise when one is full."""
+    settings, template_id = version.settings or {}, version.template_id
+    if not allotment.try_take(template_id, allotment.ORDERS, settings.get("order_cap")):
+        raise ActivityFull()
+    mine = allotment.customer_key(customer.id)
+    if not allotment.try_take(template_id, mine, settings.get("per_customer_limit")):
+        raise CustomerLimitReached()
+    holds = [allotment.ORDERS, mine]
+    for spec in version.fields:
+        chosen = answers.get(spec["name"]) if spec["type"] == "time_slot" else None
+        slot = next((s for s in spec.get("slots") or [] if str(s["id"]) == chosen), None)
+        if slot is None:
+            continue
+        key = allotment.slot_key(spec["name"], chosen)
+        if not allotment.try_take(template_id, key, slot.get("capacity")):
+            raise SlotFull(field=spec["name"])
+        holds.append(key)
+    return holds
