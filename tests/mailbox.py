@@ -1,5 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps every message it accepts."""
 
+import asyncio
 import email
 import socket
 import threading
@@ -17,11 +18,17 @@ def free_port() -> int:
 
 class Mailbox:
     """`with Mailbox() as box:` serves SMTP on 127.0.0.1:`box.port`; `refuse` holds
-    addresses answered with 550 (no such user)."""
+    addresses answered with 550 (no such user). `late`: seconds every answer (EHLO, MAIL,
+    RCPT, DATA, QUIT) waits, like a slow or far-away server. `before_answer`: functions called
+    once, when a command arrived and before the server answers it: {"DATA": f} when the server has the
+    whole message (kept whatever f does), {"QUIT": f} when the client says goodbye."""
 
-    def __init__(self):
+    def __init__(self, late: float = 0.0):
         self.messages: list[email.message.EmailMessage] = []
+        self.answered_at: list[float] = []  # time.monotonic() of each message's 250
         self.refuse: set[str] = set()
+        self.late = late
+        self.before_answer = {}
         self._lock = threading.Lock()
         self.port = free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -33,7 +40,19 @@ class Mailbox:
     def __exit__(self, *exc):
         self._controller.stop()
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        await asyncio.sleep(self.late)
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        await asyncio.sleep(self.late)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await asyncio.sleep(self.late)
         if address in self.refuse:
             return "550 5.1.1 no such user here"
         envelope.rcpt_tos.append(address)
@@ -41,9 +60,27 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self._before_answer("DATA")
+        await asyncio.sleep(self.late)
         with self._lock:
             self.messages.append(message)
+            self.answered_at.append(time.monotonic())  # the 250 is written right after
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):
+        self._before_answer("QUIT")
+        await asyncio.sleep(self.late)
+        return "221 Bye"
+
+    def _before_answer(self, command: str) -> None:
+        call = self.before_answer.pop(command, None)  # once
+        if call:
+            call()
+
+    def accepted(self) -> list[tuple[email.message.EmailMessage, float]]:
+        """Every message accepted so far with the time.monotonic() of its 250, oldest first."""
+        with self._lock:
+            return list(zip(self.messages, self.answered_at, strict=True))
 
     def to(self, address: str) -> list:
         with self._lock:
