@@ -1,4 +1,8 @@
-"""Email through a real SMTP server (MAIL_* settings), as text and HTML.
+"""Email, as text and HTML, through the backend `MAIL_BACKEND` names:
+
+- `smtp` (the default): a real SMTP server (MAIL_* settings).
+- `dev` (`make run` and `make dev` when MAIL_SERVER is not set): nothing leaves the machine;
+  each message is kept in `MAIL_DEV_DIR` (channels/dev_mail.py) and shown to admins at /dev/mail.
 
 `send_email` calls `on_accepted()` the moment the message is accepted: for SMTP when the server
 answered 250 to DATA, before QUIT, so the caller marks the delivery sent before anything else
@@ -16,6 +20,8 @@ from email.utils import formataddr, formatdate
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+
+from channels.dev_mail import keep_mail
 
 
 class EmailError(Exception):
@@ -46,9 +52,15 @@ def build_message(delivery) -> EmailMessage:
 
 
 def send_email(delivery, on_accepted: Callable[[], None]) -> None:
-    """Hand the delivery's email to the SMTP server and call `on_accepted()` as soon as it was
+    """Hand the delivery's email to the mail backend and call `on_accepted()` as soon as it was
     accepted; raise EmailError if it was not."""
-    _send_smtp(build_message(delivery), delivery.recipient, on_accepted)
+    message, backend = build_message(delivery), current_app.config["MAIL_BACKEND"]
+    if backend == "smtp":
+        _send_smtp(message, delivery.recipient, on_accepted)
+    elif backend == "dev":
+        _keep(message, delivery.delivery_key, on_accepted)
+    else:
+        raise EmailError(f"Unknown MAIL_BACKEND {backend!r}; use 'smtp' or 'dev'", permanent=True)
 
 
 def _send_smtp(message: EmailMessage, recipient: str, on_accepted: Callable[[], None]) -> None:
@@ -63,6 +75,15 @@ def _send_smtp(message: EmailMessage, recipient: str, on_accepted: Callable[[], 
         raise EmailError(f"refused {recipient}: {reasons}", permanent=True) from error
     except (smtplib.SMTPException, OSError) as error:
         raise EmailError(f"{type(error).__name__}: {error}") from error
+
+
+def _keep(message: EmailMessage, key: str, on_accepted: Callable[[], None]) -> None:
+    folder = current_app.config["MAIL_DEV_DIR"]
+    try:
+        keep_mail(folder, message, key=key)
+    except OSError as error:
+        raise EmailError(f"cannot keep the email in {folder}: {error}") from error
+    on_accepted()
 
 
 @contextmanager

@@ -22,7 +22,6 @@ from tests.helpers import hidden_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
-EN = {"Accept-Language": "en"}
 
 
 def consumer_env(database_url: str, queue: dict, mail_port: int, folder: Path) -> dict:
@@ -53,13 +52,13 @@ def email_shop() -> dict:
     return {"apples": apples, "version": make_activity([apples], extra_fields=[EMAIL_FIELD])}
 
 
-def place_on_the_web(client, shop: dict, email: str) -> str:
+def place_on_the_web(client, shop: dict, email: str, language: str = "en") -> str:
     """Order two apples on the form as a customer would; the order's tracking token."""
-    slug = shop["version"].template.slug
-    html = client.get(f"/f/{slug}", headers=EN).get_data(as_text=True)
+    slug, headers = shop["version"].template.slug, {"Accept-Language": language}
+    html = client.get(f"/f/{slug}", headers=headers).get_data(as_text=True)
     data = {**hidden_inputs(html), "name": "Alice", "phone": "13800138000", "email": email}
     response = client.post(
-        f"/f/{slug}", data={**data, f"items-{shop['apples'].id}": "2"}, headers=EN
+        f"/f/{slug}", data={**data, f"items-{shop['apples'].id}": "2"}, headers=headers
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     return response.headers["Location"].rsplit("/", 1)[1]
