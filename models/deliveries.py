@@ -20,7 +20,7 @@ from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, TextField
 from channels.email import send_email
 from channels.sms import sms_backend
 from models.base import BaseModel, utcnow
-from models.db import db
+from models.db import db, promptly
 from models.errors import DomainError
 from models.order import Order
 from models.outbox import Leased, Outbox, remember_for_kick
@@ -55,10 +55,11 @@ class Delivery(Leased):
 
     def mark_sent(self) -> None:
         """The channel accepted the message: mark it sent now. Call outside a transaction, so
-        that the UPDATE is its own transaction (and on PostgreSQL commits even if this worker
-        dies once the statement left it)."""
+        that the UPDATE is its own transaction (on PostgreSQL it commits even if this worker
+        dies once the statement left it) and lands the moment the database lets it.
+        `sent_at` is set first: accepted is accepted, even if the UPDATE then fails."""
         self.sent_at = utcnow()
-        self.finish(sent_at=self.sent_at)
+        promptly(lambda: self.finish(sent_at=self.sent_at))
 
 
 class InboxMessage(BaseModel):
@@ -106,7 +107,7 @@ def send_delivery(delivery_id: int, worker: str) -> bool:
     if delivery.channel == "inapp":
         with db.atomic():
             _post_in_app(delivery)
-            delivery.mark_sent()
+            delivery.finish(sent_at=utcnow())
         return True
     try:
         _hand_over(delivery)
