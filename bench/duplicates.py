@@ -19,6 +19,7 @@ can close) or after (the worker's window, until its mark reached the database).
 import argparse
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -94,7 +95,8 @@ class WebApp:
         self.customer = build_opener(HTTPCookieProcessor(CookieJar()), _NoRedirects())
 
     def __enter__(self) -> "WebApp":
-        command = [".venv/bin/gunicorn", "--workers", "1", "--bind", self.url[7:], "app:create_app()"]
+        address = self.url.removeprefix("http://")
+        command = [".venv/bin/gunicorn", "--workers", "1", "--bind", address, "app:create_app()"]
         with self.log.open("a") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
         for _ in range(100):
@@ -142,7 +144,7 @@ def _counts(tallies: list[Tally]) -> str:
     before = [gap for tally in tallies for gap in tally.killed_before_the_answer]
     after = [gap for tally in tallies for gap in tally.killed_after_the_answer]
     orders = sum(len(tally.placed) for tally in tallies)
-    kills = sum(len(tally.kills) for tally in tallies)
+    kills = sum(tally.kills for tally in tallies)
     lost = sum(tally.lost for tally in tallies)
     return (
         f"{orders} orders, {kills} kills, {lost} lost, {len(before) + len(after)} duplicates: "
@@ -174,11 +176,16 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--server", choices=[*SERVERS, "both"], default="both")
     options = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the consumers on the way out
     database = "postgresql" if os.environ.get("BENCH_DATABASE_URL") else "sqlite"
     queue = "redis" if os.environ.get("BENCH_REDIS_URL") else "sqlite"
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
     print(f"# {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} · {machine()}")
-    print(f"# database {database}, queue {queue}, commit {commit.stdout.strip()}", flush=True)
+    print(
+        f"# database {database}, queue {queue}, commit {commit.stdout.strip() or '?'}", flush=True
+    )
     servers = list(SERVERS) if options.server == "both" else [options.server]
     failed = False
     for server in servers:
@@ -186,7 +193,11 @@ def main() -> int:
         for run in range(options.runs):
             with tempfile.TemporaryDirectory() as folder:
                 tallies.append(one_run(server, options.kills, seed=run, folder=Path(folder)))
-            print(f"  {server} server, run {run + 1}: {_counts([tallies[-1]])}", flush=True)
+            load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+            print(
+                f"  {server} server, run {run + 1}: {_counts([tallies[-1]])}; load {load}",
+                flush=True,
+            )
         print(
             f"## {server} server, {options.runs} runs × {options.kills} kills: "
             f"{_counts(tallies)} ({time.monotonic() - began:.0f} s)",

@@ -69,7 +69,7 @@ class Consumer:
 
     def __init__(self, env: dict, log: Path):
         self.env, self.log, self.process = env, log, None
-        self.killed_at = None  # time.monotonic() of the SIGKILL
+        self.started_at = self.killed_at = None  # time.monotonic()
 
     def start(self, **settings) -> "Consumer":
         line = next(
@@ -79,6 +79,7 @@ class Consumer:
         )
         command = [*shlex.split(line.partition(":")[2]), "--max-delay", "0.2"]
         env = {**os.environ, **self.env, **{k: str(v) for k, v in settings.items()}}
+        self.started_at = time.monotonic()
         with self.log.open("a") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         return self
@@ -104,13 +105,20 @@ class Consumer:
         return self.log.read_text(errors="replace")[-4000:]
 
 
+STARTUP = 0.3  # seconds a new consumer surely sends nothing in (it takes about one to start)
+
+
 @dataclass
 class Tally:
-    """What a kill storm did, from the orders placed, the kills and the mail server's side."""
+    """What a kill storm did, from the orders placed, the consumers and the mail server's side."""
 
     placed: list[str]  # the customers' addresses, one order each
-    kills: list[float]  # time.monotonic() of each SIGKILL
+    lives: list[tuple[float, float | None]]  # each consumer's start and kill (None: the last)
     accepted: list  # (message, time.monotonic() of its 250) the server accepted, copies included
+
+    @property
+    def kills(self) -> int:
+        return sum(killed is not None for _, killed in self.lives)
 
     @property
     def lost(self) -> int:
@@ -120,7 +128,7 @@ class Tally:
     @property
     def duplicates(self) -> int:
         """Copies beyond the first of a message (same Message-ID)."""
-        return len(self.killed_before_the_answer) + len(self.killed_after_the_answer)
+        return len(self._gaps())
 
     @property
     def killed_before_the_answer(self) -> list[float]:
@@ -132,20 +140,21 @@ class Tally:
     @property
     def killed_after_the_answer(self) -> list[float]:
         """Copies whose first sender was killed after the server's 250 but before it marked
-        the delivery sent: the worker's own window. Seconds from the answer to the kill."""
+        the delivery sent (the worker's own window), or never killed. Seconds from the answer
+        to the kill (infinite: never killed)."""
         return [-gap for gap in self._gaps() if gap < 0]
 
     def _gaps(self) -> list[float]:
-        """For each copy beyond the first: first answer minus the kill of its first sender
-        (the first kill less than a second before that answer; consumers live longer)."""
+        """For each copy beyond the first: the first copy's 250 minus the kill of its sender,
+        the consumer started last before it (they run one at a time)."""
         first, gaps = {}, []
         for message, answered in self.accepted:
             key = message["Message-ID"]
             if key not in first:
                 first[key] = answered
                 continue
-            kill = min((k for k in self.kills if k > first[key] - 1.0), default=None)
-            gaps.append(first[key] - kill if kill is not None else -float("inf"))
+            _, killed = max(life for life in self.lives if life[0] < first[key] - STARTUP)
+            gaps.append(first[key] - killed if killed is not None else -float("inf"))
         return gaps
 
 
@@ -155,7 +164,7 @@ def kill_storm(
     """Place an order every 1/`rate` s (`place_order(address)`) while `kills` consumers are
     started, each killed (SIGKILL) at a random moment within 0.5 s after it handed its first
     email to `mailbox`; then a last consumer sends what is left."""
-    rng, placed, killed_at, failed, stop = random.Random(seed), [], [], [], threading.Event()
+    rng, placed, lives, failed, stop = random.Random(seed), [], [], [], threading.Event()
 
     def place() -> None:
         while not stop.is_set():
@@ -175,15 +184,16 @@ def kill_storm(
             consumer = _started_and_sending(start_consumer, mailbox, failed)
             time.sleep(rng.uniform(0, 0.5))
             consumer.kill()
-            killed_at.append(consumer.killed_at)
+            lives.append((consumer.started_at, consumer.killed_at))
     finally:
         stop.set()
         placer.join(timeout=30)
     if failed:
         raise failed[0]
     last = start_consumer()
+    lives.append((last.started_at, None))
     _wait(lambda: settled(len(placed)), last, "did not send everything", timeout=120)
-    return Tally(placed, killed_at, mailbox.accepted())
+    return Tally(placed, lives, mailbox.accepted())
 
 
 def _started_and_sending(start_consumer, mailbox, failed: list) -> Consumer:
