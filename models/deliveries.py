@@ -112,9 +112,9 @@ def send_delivery(delivery_id: int, worker: str) -> bool:
     try:
         _hand_over(delivery)
     except Exception as error:  # every failure is kept on the delivery and retried
-        if delivery.sent_at is not None:  # accepted and marked: only the goodbye failed
-            log.warning("delivery %s sent; afterwards: %s", delivery.id, error)
-            return True
+        if delivery.sent_at is not None:  # accepted, but the mark failed: not a failed try
+            log.error("delivery %s accepted but not marked sent: %s", delivery.id, error)
+            return True  # its lease runs out and it is sent again, with the same Message-ID
         log.warning("delivery %s (%s) failed: %s", delivery.id, delivery.channel, error)
         reason = getattr(error, "reason", None) or f"{type(error).__name__}: {error}"
         delivery.retry_later(str(reason), permanent=getattr(error, "permanent", False))

@@ -114,7 +114,7 @@ class Tally:
 
     placed: list[str]  # the customers' addresses, one order each
     lives: list[tuple[float, float | None]]  # each consumer's start and kill (None: the last)
-    accepted: list  # (message, time.monotonic() of its 250) the server accepted, copies included
+    accepted: list  # (message, time.monotonic() its 250 was written), copies included
 
     @property
     def kills(self) -> int:

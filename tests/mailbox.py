@@ -8,6 +8,9 @@ import time
 from email import policy
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+ACCEPTED = "250 Message accepted for delivery"
 
 
 def free_port() -> int:
@@ -25,13 +28,13 @@ class Mailbox:
 
     def __init__(self, late: float = 0.0):
         self.messages: list[email.message.EmailMessage] = []
-        self.answered_at: list[float] = []  # time.monotonic() of each message's 250
+        self.answered_at: list[float] = []  # time.monotonic() its 250 was written, each
         self.refuse: set[str] = set()
         self.late = late
         self.before_answer = {}
         self._lock = threading.Lock()
         self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller = _Controller(self, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self):
         self._controller.start()
@@ -64,8 +67,14 @@ class Mailbox:
         await asyncio.sleep(self.late)
         with self._lock:
             self.messages.append(message)
-            self.answered_at.append(time.monotonic())  # the 250 is written right after
-        return "250 Message accepted for delivery"
+            self.answered_at.append(None)
+            session.answering = len(self.messages) - 1
+        return ACCEPTED
+
+    def answered(self, session) -> None:
+        """The 250 to the session's message left for the client (which may be gone)."""
+        with self._lock:
+            self.answered_at[session.answering] = time.monotonic()
 
     async def handle_QUIT(self, server, session, envelope):
         self._before_answer("QUIT")
@@ -78,7 +87,7 @@ class Mailbox:
             call()
 
     def accepted(self) -> list[tuple[email.message.EmailMessage, float]]:
-        """Every message accepted so far with the time.monotonic() of its 250, oldest first."""
+        """Every message accepted so far with the time.monotonic() its 250 was written."""
         with self._lock:
             return list(zip(self.messages, self.answered_at, strict=True))
 
@@ -93,3 +102,19 @@ class Mailbox:
             time.sleep(0.05)
         with self._lock:
             return list(self.messages)
+
+
+class _Server(SMTP):
+    """aiosmtpd's server, telling the mailbox when a 250 to DATA has been written."""
+
+    async def push(self, status) -> None:
+        try:
+            await super().push(status)
+        finally:
+            if status == ACCEPTED:
+                self.event_handler.answered(self.session)
+
+
+class _Controller(Controller):
+    def factory(self):
+        return _Server(self.handler, **self.SMTP_kwargs)
