@@ -16,16 +16,20 @@ from huey import crontab
 
 from models import outbox
 from models.admin_notices import announce
-from models.deliveries import Delivery, send_delivery
+from models.deliveries import Delivery, add_deliveries, send_delivery
 from models.notifications import fan_out
-from models.outbox import Outbox, collect_kicks, take_kicks
+from models.outbox import Outbox, Work, collect_kicks, take_kicks
 from models.rules import run_rules
 from tasks import huey
 from tasks.context import consumer_app, working
 
 log = logging.getLogger(__name__)
 
-WORK = {"notify": fan_out, "rules": run_rules, "announce": announce}  # outbox kind -> work
+WORK = {  # outbox kind -> what it does (models/outbox.py `Work`)
+    "notify": Work(prepare=fan_out, write=add_deliveries),
+    "rules": Work(write=run_rules),
+    "announce": Work(prepare=announce, write=add_deliveries),
+}
 
 
 def worker_name() -> str:
