@@ -6,12 +6,15 @@ PYTEST_ARGS ?=
 
 .PHONY: run dev test setup assets translations messages db lint bench clean
 
-# The demo shows its development pages (/dev/sms, for admins); DEV_PAGES=0 make run hides them.
+# The demo shows its development pages (/dev/sms and /dev/mail, for admins); DEV_PAGES=0 make run
+# hides them. Without MAIL_SERVER (and MAIL_BACKEND) its emails are kept for /dev/mail, not sent.
+DEMO_MAIL := $$([ -n "$${MAIL_SERVER:-}" ] && echo smtp || echo dev)
+
 run: setup db
-	DEV_PAGES=$${DEV_PAGES:-1} .venv/bin/honcho start -f Procfile
+	DEV_PAGES=$${DEV_PAGES:-1} MAIL_BACKEND=$${MAIL_BACKEND:-$(DEMO_MAIL)} .venv/bin/honcho start -f Procfile
 
 dev: setup db
-	DEV_PAGES=$${DEV_PAGES:-1} $(FLASK) run --debug --port $${PORT:-5000}
+	DEV_PAGES=$${DEV_PAGES:-1} MAIL_BACKEND=$${MAIL_BACKEND:-$(DEMO_MAIL)} $(FLASK) run --debug --port $${PORT:-5000}
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -59,3 +62,4 @@ bench: setup
 	bench/run.sh
 	$(PY) bench/ordering.py
 	$(PY) bench/board.py
+	$(PY) bench/duplicates.py --runs $${BENCH_RUNS:-2} --kills $${BENCH_KILLS:-5}

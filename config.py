@@ -47,6 +47,10 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "SHOP_CURRENCY": env("SHOP_CURRENCY", "CNY"),
         "SHOP_PHONE_REGION": env("SHOP_PHONE_REGION", "CN"),
         "DEFAULT_LOCALE": env("DEFAULT_LOCALE", "zh_CN"),
+        # smtp sends through MAIL_SERVER; dev keeps the mails in MAIL_DEV_DIR for /dev/mail
+        # (`make run` and `make dev` choose dev when MAIL_SERVER is not set).
+        "MAIL_BACKEND": env("MAIL_BACKEND", "smtp"),
+        "MAIL_DEV_DIR": env("MAIL_DEV_DIR", str(instance_dir / "dev-mail")),
         "MAIL_SERVER": env("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": int(env("MAIL_PORT", "25")),
         "MAIL_USERNAME": env("MAIL_USERNAME", ""),
@@ -71,8 +75,8 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "SMS_WEBHOOK_URL": env("SMS_WEBHOOK_URL", ""),
         "SMS_WEBHOOK_TOKEN": env("SMS_WEBHOOK_TOKEN", ""),
         "SMS_LOG_PATH": env("SMS_LOG_PATH", str(instance_dir / "dev-sms.jsonl")),
-        # /dev/… shows every logged text, login codes included: only for admins, and only when
-        # DEV_PAGES=1 (`make run`'s demo sets it).
+        # /dev/… shows every kept text and mail, login codes included: only for admins, and
+        # only when DEV_PAGES=1 (`make run`'s demo sets it).
         "DEV_PAGES": _flag("DEV_PAGES", False),
         "MY_ORDERS_LIMIT": env("MY_ORDERS_LIMIT", "10 per 10 minutes"),
         "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", True),

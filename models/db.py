@@ -10,6 +10,7 @@ timeout; when one runs out the statement fails and `is_busy` tells the error apa
 the app answers with 503 and Retry-After.
 """
 
+import time
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
@@ -32,6 +33,7 @@ SQLITE_PRAGMAS = {
 # PostgreSQL's error codes for a statement stopped by lock_timeout and by statement_timeout.
 PG_TIMEOUTS = {"55P03", "57014"}
 SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+PROMPT_RETRY_SECONDS = 0.0002
 
 
 def open_database(
@@ -70,6 +72,31 @@ def is_busy(error: Exception) -> bool:
     if getattr(cause, "pgcode", None) in PG_TIMEOUTS:
         return True
     return getattr(cause, "sqlite_errorcode", None) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def promptly(write):
+    """Run `write()`, one statement outside a transaction, the moment the database lets it, and
+    return what it returns. PostgreSQL wakes a statement waiting on a lock as soon as the lock
+    is free, so there it just runs. SQLite's busy handler sleeps 1, 2, 5, 10, 15, 20, 25… ms
+    between its tries, so a write that found the lock taken may sleep on long after it was
+    free: here SQLite answers at once and the write is tried again every 0.2 ms, for at most
+    the connection's busy timeout (then the error is busy, as usual)."""
+    if is_postgres():
+        return write()
+    connection = db.connection()
+    busy_timeout_ms = connection.execute("PRAGMA busy_timeout").fetchone()[0]
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                return write()
+            except OperationalError as error:
+                if not is_busy(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(PROMPT_RETRY_SECONDS)
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
 
 
 def bind_database(url: str, **timeouts):

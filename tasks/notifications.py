@@ -17,15 +17,19 @@ from huey import crontab
 from models.automation.rules import run_rules
 from models.messaging import outbox
 from models.messaging.admin_notices import announce
-from models.messaging.deliveries import Delivery, send_delivery
+from models.messaging.deliveries import Delivery, add_deliveries, send_delivery
 from models.messaging.notifications import fan_out
-from models.messaging.outbox import Outbox, collect_kicks, take_kicks
+from models.messaging.outbox import Outbox, Work, collect_kicks, take_kicks
 from tasks import huey
 from tasks.context import consumer_app, working
 
 log = logging.getLogger(__name__)
 
-WORK = {"notify": fan_out, "rules": run_rules, "announce": announce}  # outbox kind -> work
+WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
+    "notify": Work(prepare=fan_out, write=add_deliveries),
+    "rules": Work(write=run_rules),
+    "announce": Work(prepare=announce, write=add_deliveries),
+}
 
 
 def worker_name() -> str:

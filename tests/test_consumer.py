@@ -3,17 +3,16 @@ Redis when TEST_REDIS_URL is set, as under CI), a real SMTP server on loopback.
 
 An order placed through the web app is emailed exactly once; a consumer killed (SIGKILL)
 between claiming a delivery and sending it is restarted and every notification still reaches
-the SMTP server exactly once; a rolled-back order change sends nothing.
+the SMTP server exactly once, and so does one killed after the server accepted the email but
+before it said QUIT; consumers killed again and again while orders are emailed (by a fast server
+and by one that answers 50 ms late) lose nothing and send nothing twice; a rolled-back order
+change sends nothing.
 """
 
 import os
-import shlex
-import signal
-import subprocess
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -27,14 +26,17 @@ from models.orders.order import Order, OrderEvent
 from tasks import make_huey
 from tasks.automation import tick
 from tasks.notifications import kick
-from tests.factories import make_activity, make_product, order_for, stock_of
-from tests.helpers import hidden_inputs
+from tests.consumer import (
+    Consumer,
+    consumer_env,
+    email_shop,
+    kill_storm,
+    place_on_the_web,
+)
+from tests.factories import make_activity, order_for, stock_of
 from tests.mailbox import Mailbox
 
-ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
-EN = {"Accept-Language": "en"}
-EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
 
 
 def queue_url(tmp_path) -> str:
@@ -72,62 +74,9 @@ def mailbox():
         yield box
 
 
-class Consumer:
-    """The Procfile's worker command, started and killed as a real process."""
-
-    def __init__(self, env: dict, log: Path):
-        self.env, self.log, self.process = env, log, None
-
-    def start(self, **settings) -> "Consumer":
-        line = next(
-            line
-            for line in (ROOT / "Procfile").read_text().splitlines()
-            if line.startswith("worker:")
-        )
-        command = [*shlex.split(line.partition(":")[2]), "--max-delay", "0.2"]
-        env = {**os.environ, **self.env, **{k: str(v) for k, v in settings.items()}}
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-        return self
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-
 @pytest.fixture
 def consumer(database_url, queue, mailbox, tmp_path):
-    env = {
-        **queue,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "consumer-test",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(mailbox.port),
-        "MAIL_USE_TLS": "0",
-        "MAIL_USE_SSL": "0",
-        "MAIL_USERNAME": "",
-        "MAIL_FROM": "shop@jielong.test",
-        "SMS_LOG_PATH": str(tmp_path / "sms.jsonl"),
-        "OUTBOX_SWEEP_SECONDS": "0.3",
-        "OUTBOX_LEASE_SECONDS": "3",
-        "OUTBOX_RETRY_SECONDS": "1",
-        "DELIVERY_TEST_PAUSE_SECONDS": "0",
-    }
+    env = consumer_env(database_url, queue, mailbox.port, tmp_path)
     started = []
 
     def start(**settings) -> Consumer:
@@ -153,19 +102,11 @@ def wait_until(check, timeout: float = 15.0, what: str = "", consumer=None):
 @pytest.fixture
 def shop(app):
     with app.app_context():
-        apples = make_product(50, name="Apples")
-        return {"apples": apples, "version": make_activity([apples], extra_fields=[EMAIL_FIELD])}
+        return email_shop()
 
 
 def order_on_the_web(client, shop, email: str) -> Order:
-    slug = shop["version"].template.slug
-    html = client.get(f"/f/{slug}", headers=EN).get_data(as_text=True)
-    data = {**hidden_inputs(html), "name": "Alice", "phone": "13800138000", "email": email}
-    response = client.post(
-        f"/f/{slug}", data={**data, f"items-{shop['apples'].id}": "2"}, headers=EN
-    )
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return Order.get(Order.tracking_token == response.headers["Location"].rsplit("/", 1)[1])
+    return Order.get(Order.tracking_token == place_on_the_web(client, shop, email))
 
 
 def email_of(order: Order) -> Delivery | None:
@@ -225,6 +166,73 @@ def test_a_consumer_killed_mid_delivery_and_restarted_sends_everything_exactly_o
         assert Delivery.select().where(Delivery.status != "sent").count() == 0
         in_app = Delivery.select().where(Delivery.channel == "inapp").count()
         assert InboxMessage.select().count() == in_app == 2
+
+
+def test_a_consumer_killed_after_the_server_accepted_an_email_never_sends_it_again(
+    app, client, shop, consumer, mailbox
+):
+    worker = consumer(OUTBOX_LEASE_SECONDS=1)
+    mailbox.before_answer["QUIT"] = worker.kill  # SIGKILL while it waits for the goodbye
+
+    with app.app_context():
+        first = order_on_the_web(client, shop, "first@example.com")
+        wait_until(lambda: worker.process.poll() is not None, what="the kill at QUIT")
+        assert email_sent(first), "marked sent before QUIT"
+
+        fresh = consumer(OUTBOX_LEASE_SECONDS=1)
+        second = order_on_the_web(client, shop, "second@example.com")
+        wait_until(lambda: email_sent(second), what="the next email", consumer=fresh)
+        time.sleep(1.5)  # the dead worker's lease ran out, and sweeps came
+
+    assert sorted(m["To"] for m in mailbox.messages) == ["first@example.com", "second@example.com"]
+
+
+def test_a_consumer_killed_before_the_server_answered_sends_a_copy_with_the_same_message_id(
+    app, client, shop, consumer, mailbox
+):
+    """SMTP's own window (RFC 1047): the server has the whole message, the client never hears
+    that it was accepted. Nothing can close it; the copy is recognisably the same message."""
+    worker = consumer(OUTBOX_LEASE_SECONDS=1)
+    mailbox.before_answer["DATA"] = worker.kill
+
+    with app.app_context():
+        order = order_on_the_web(client, shop, "alice@example.com")
+        wait_until(lambda: worker.process.poll() is not None, what="the kill before the 250")
+        assert email_of(order).status == "queued"
+
+        fresh = consumer(OUTBOX_LEASE_SECONDS=1)
+        wait_until(lambda: email_sent(order), what="the retry", consumer=fresh)
+
+    first, copy = mailbox.messages
+    assert first["To"] == copy["To"] == "alice@example.com"
+    assert first["Message-ID"] == copy["Message-ID"]
+
+
+@pytest.mark.parametrize("late", [0, 0.05], ids=["fast-server", "server-50ms-late"])
+def test_consumers_killed_again_and_again_while_orders_are_emailed_lose_nothing(
+    app, shop, consumer, mailbox, late
+):
+    """Each kill lands at a random moment of the consumer's work. A copy can only come from a
+    kill in SMTP's own window (above) or in the moment between the server's 250 and the mark:
+    bench/duplicates.py counts them (docs/notifications.md)."""
+    mailbox.late = late  # every answer, the 250 to DATA and the 221 to QUIT included
+    web = app.test_client()
+
+    tally = kill_storm(
+        consumer,
+        lambda email: place_on_the_web(web, shop, email),
+        mailbox,
+        kills=4,
+        rate=10 if late else 20,
+        seed=1,
+    )
+
+    assert len(tally.placed) > 20 and tally.lost == 0
+    message_ids = {}  # every copy is recognisably the same message
+    for message, _ in tally.accepted:
+        message_ids.setdefault(message["To"], set()).add(message["Message-ID"])
+    assert all(len(ids) == 1 for ids in message_ids.values())
+    assert float("inf") not in tally.killed_after_the_answer  # every copy comes from a kill
 
 
 def test_a_rolled_back_order_sends_nothing(app, shop, consumer, mailbox):

@@ -1,18 +1,22 @@
 """A page never hangs on a locked or slow database: a statement waits at most the configured
 time, then the visitor gets the shop's own "busy" page (503, Retry-After) and nothing is saved
-halfway. Tested for real: another connection holds the lock (PostgreSQL: LOCK TABLE in an open
-transaction; SQLite: BEGIN IMMEDIATE), or the statement runs too long (pg_sleep)."""
+halfway; a prompt write (a delivery's mark) takes SQLite's lock once it is free. Tested for
+real: another connection holds the lock (PostgreSQL: LOCK TABLE in an open transaction; SQLite:
+BEGIN IMMEDIATE), or the statement runs too long (pg_sleep)."""
 
 import sqlite3
+import threading
 import time
 from urllib.parse import urlparse
 
 import psycopg2
 import pytest
+from peewee import OperationalError
 
 from app import RETRY_AFTER_SECONDS, create_app
 from models.activities.pickup import PickupPoint
-from models.db import db, is_postgres
+from models.catalog.products import Product
+from models.db import db, is_busy, is_postgres, promptly
 from models.orders.order import Order
 from tests.factories import make_activity, make_product
 from tests.helpers import PASSWORD, csrf_token_from, hidden_inputs, make_user
@@ -196,6 +200,45 @@ def test_an_order_sent_while_sqlite_is_locked_gets_the_busy_page(
     assert client.post(f"/f/{activity['slug']}", data=data).status_code == 303
     with quick_app.app_context():
         assert Order.select().count() == 1
+
+
+def test_a_prompt_write_waits_for_the_write_lock_and_lands_once_it_is_free(
+    quick_app, sqlite_writer
+):
+    """models/db.py `promptly` (a delivery's mark): tried again and again instead of SQLite's
+    growing sleeps, and the connection keeps its busy timeout afterwards."""
+    with quick_app.app_context():
+        product = make_product(1, name="Pears")
+    done = []
+
+    def mark():
+        with quick_app.app_context(), db.connection_context():
+            promptly(
+                lambda: Product.update(name="Ripe pears").where(Product.id == product.id).execute()
+            )
+            done.append(db.connection().execute("PRAGMA busy_timeout").fetchone()[0])
+
+    sqlite_writer.execute("BEGIN IMMEDIATE")
+    writer = threading.Thread(target=mark)
+    writer.start()
+    time.sleep(WAIT_MS / 1000 / 3)
+    assert writer.is_alive() and not done  # waiting for the lock
+    sqlite_writer.execute("ROLLBACK")
+    writer.join(timeout=BOUND)
+
+    assert done == [WAIT_MS]
+    with quick_app.app_context():
+        assert Product.get_by_id(product.id).name == "Ripe pears"
+
+
+def test_a_prompt_write_gives_up_after_the_busy_timeout(quick_app, sqlite_writer):
+    sqlite_writer.execute("BEGIN IMMEDIATE")
+    with quick_app.app_context(), db.connection_context():
+        started = time.monotonic()
+        with pytest.raises(OperationalError) as refused:
+            promptly(lambda: db.execute_sql('UPDATE "user" SET name = name'))
+        assert is_busy(refused.value) and WAIT_MS / 1000 <= time.monotonic() - started < BOUND
+        assert db.connection().execute("PRAGMA busy_timeout").fetchone()[0] == WAIT_MS
 
 
 # --- both -------------------------------------------------------------------------------------

@@ -1,15 +1,19 @@
 """Sending deliveries (Huey immediate mode, a real SMTP server on loopback): never twice once
-sent, retried after a worker died or the server was down, failed with the reason after the
-last try, sent again from the admin's delivery log; and the staff inbox with its badge."""
+sent, marked sent before the worker says goodbye to the mail server and without waiting on the
+order or outbox tables, retried after a worker died or the server was down, failed with the
+reason after the last try, sent again from the admin's delivery log; and the staff inbox with
+its badge."""
 
 import re
 import time
 
+import psycopg2
 import pytest
 
 from models.base import utcnow
 from models.catalog.products import Product
-from models.messaging.deliveries import Delivery, InboxMessage
+from models.db import db, is_postgres
+from models.messaging.deliveries import Delivery, InboxMessage, send_delivery
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import csrf_token_from
@@ -47,6 +51,48 @@ def test_the_sweeper_delivers_what_no_task_was_queued_for_and_never_twice(
     assert (delivery.status, delivery.attempts) == ("sent", 1)
     assert delivery.sent_at is not None
     assert len(mailbox.wait_for(2, timeout=0.3)) == 1
+
+
+def test_the_delivery_is_marked_sent_before_the_worker_says_goodbye_to_the_mail_server(
+    app_context, mailbox, version
+):
+    order = unsent_order(version)
+    seen_at_quit = []
+
+    def look():  # in the mail server's thread, on a connection of its own
+        with db.connection_context():
+            seen_at_quit.append(email_delivery(order).status)
+
+    mailbox.before_answer["QUIT"] = look
+    sweep_due()
+
+    assert seen_at_quit == ["sent"]
+    assert len(mailbox.messages) == 1
+
+
+def test_a_delivery_is_sent_and_marked_while_its_order_and_outbox_tables_are_locked(
+    app_context, mailbox, version, database_url
+):
+    if not is_postgres():
+        pytest.skip("table locks: SQLite has one lock for the whole database")
+    order = unsent_order(version)
+    sweep_due()  # plans and sends; now take the email back to send it under the locks
+    mailbox.messages.clear()
+    delivery = email_delivery(order)
+    Delivery.update(status="queued", sent_at=None).where(Delivery.id == delivery.id).execute()
+    other = psycopg2.connect(database_url)
+    try:
+        other.cursor().execute('LOCK TABLE "order", outbox IN ACCESS EXCLUSIVE MODE')
+        started = time.monotonic()
+
+        assert send_delivery(delivery.id, "worker-1")
+
+        assert email_delivery(order).status == "sent"
+        assert time.monotonic() - started < 5  # far below the 10 s lock timeout
+    finally:
+        other.rollback()
+        other.close()
+    assert [m["To"] for m in mailbox.messages] == ["alice@example.com"]
 
 
 def test_a_worker_that_died_before_sending_is_replaced_once_its_lease_ran_out(

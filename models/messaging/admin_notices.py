@@ -19,8 +19,7 @@ from i18n import format_money, format_time
 from models.accounts.user import User
 from models.activities.template import FormTemplate
 from models.db import db
-from models.messaging.deliveries import Delivery
-from models.messaging.outbox import Outbox, add_work, remember_for_kick
+from models.messaging.outbox import Outbox, add_work
 from models.messaging.texts import page_url
 from models.orders.order import OPEN_STATUSES, Order
 from models.shop_time import shop_zone, to_utc
@@ -71,39 +70,35 @@ def plan_daily_summary(now: datetime) -> int:
     return _plan_once(f"summary:{day}", {"notice": "daily_summary", "date": day})
 
 
-def announce(item: Outbox) -> None:
-    """The "announce" outbox work: one delivery per active admin and channel."""
+def announce(item: Outbox) -> list[dict]:
+    """The "announce" outbox work: one delivery per active admin and channel, as rows for
+    models/messaging/deliveries.py `add_deliveries` (read and rendered before its transaction)."""
     notice = item.payload["notice"]
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
         texts = (
             _deadline(item.payload) if notice == "deadline_approaching" else _summary(item.payload)
         )
     if texts is None:
-        return  # the deadline moved or went: a new reminder is planned for the new one
+        return []  # the deadline moved or went: a new reminder is planned for the new one
     subject, body, endpoint, values = texts
     admins = User.select().where(User.active == True, User.role == "admin")  # noqa: E712
-    for admin in admins.order_by(User.id):
-        for channel in CHANNELS[notice]:
-            email = channel == "email"
-            delivery_id = (
-                Delivery.insert(
-                    outbox=item.id,
-                    notice=notice,
-                    audience="staff",
-                    channel=channel,
-                    recipient=admin.email if email else admin.name,
-                    user=admin.id,
-                    locale=current_app.config["DEFAULT_LOCALE"],
-                    subject=subject[:255],
-                    body=body,
-                    link=page_url(endpoint, external=email, **values),
-                    delivery_key=f"{item.delivery_key}.{channel}.u{admin.id}",
-                )
-                .on_conflict_ignore()
-                .execute()
-            )
-            if delivery_id:
-                remember_for_kick("delivery", delivery_id)
+    return [
+        {
+            "outbox": item.id,
+            "notice": notice,
+            "audience": "staff",
+            "channel": channel,
+            "recipient": admin.email if channel == "email" else admin.name,
+            "user": admin.id,
+            "locale": current_app.config["DEFAULT_LOCALE"],
+            "subject": subject[:255],
+            "body": body,
+            "link": page_url(endpoint, external=channel == "email", **values),
+            "delivery_key": f"{item.delivery_key}.{channel}.u{admin.id}",
+        }
+        for admin in admins.order_by(User.id)
+        for channel in CHANNELS[notice]
+    ]
 
 
 def _deadline(payload: dict):

@@ -1,10 +1,12 @@
 """Deliveries: one message to one recipient on one channel, and the staff and customer inbox.
 
 A delivery is sent at least once and, thanks to its `delivery_key`, recognisably the same
-message every time: it is marked sent right after the channel accepted it, so a worker that
-dies before sending leaves it to be retried and one that dies after marking never sends it
-again. Only a death between the two sends it twice (docs/notifications.md). In-app messages
-are written in the same transaction as the mark, so they arrive exactly once.
+message every time. It is marked sent the moment the channel accepted it (an SMTP server's 250
+after DATA, before QUIT; an SMS gateway's 2xx), in one short UPDATE of its own row that waits
+on no other table, so a worker that dies before the acceptance leaves it to be retried and one
+that dies after the mark never sends it again. Only a death between the two sends it twice
+(docs/notifications.md measures how often). In-app messages are written in the same
+transaction as the mark, so they arrive exactly once.
 """
 
 import logging
@@ -17,7 +19,7 @@ from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, TextField
 
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
-from models.db import db
+from models.db import db, promptly
 from models.errors import DomainError
 from models.messaging.channels.email import send_email
 from models.messaging.channels.sms import sms_backend
@@ -51,6 +53,14 @@ class Delivery(Leased):
     class Meta:
         indexes = ((("status", "available_at"), False),)
 
+    def mark_sent(self) -> None:
+        """The channel accepted the message: mark it sent now. Call outside a transaction, so
+        that the UPDATE is its own transaction (on PostgreSQL it commits even if this worker
+        dies once the statement left it) and lands the moment the database lets it.
+        `sent_at` is set first: accepted is accepted, even if the UPDATE then fails."""
+        self.sent_at = utcnow()
+        promptly(lambda: self.finish(sent_at=self.sent_at))
+
 
 class InboxMessage(BaseModel):
     """An in-app message: a staff member's (`user`), or the order's customer's (no user),
@@ -73,8 +83,18 @@ class NotRetryable(DomainError):
     message = _l("Only a failed delivery can be sent again.")
 
 
+def add_deliveries(rows: list[dict]) -> None:
+    """Write the planned deliveries (a key already there is skipped) and note them for kick;
+    the `write` step of the outbox kinds that fan out (tasks/notifications.py `WORK`)."""
+    for row in rows:
+        delivery_id = Delivery.insert(**row).on_conflict_ignore().execute()
+        if delivery_id:
+            remember_for_kick("delivery", delivery_id)
+
+
 def send_delivery(delivery_id: int, worker: str) -> bool:
-    """Send the delivery if it is due and no other worker holds it; True when sent now."""
+    """Send the delivery if it is due and no other worker holds it; True when sent now.
+    Call outside a transaction: the mark must commit on its own, at once."""
     delivery = Delivery.claim(delivery_id, worker)
     if delivery is None:
         return False
@@ -84,25 +104,31 @@ def send_delivery(delivery_id: int, worker: str) -> bool:
         return False
     if config["DELIVERY_TEST_PAUSE_SECONDS"]:
         time.sleep(config["DELIVERY_TEST_PAUSE_SECONDS"])  # lets tests kill a worker right here
+    if delivery.channel == "inapp":
+        with db.atomic():
+            _post_in_app(delivery)
+            delivery.finish(sent_at=utcnow())
+        return True
     try:
-        if delivery.channel == "inapp":
-            with db.atomic():
-                _post_in_app(delivery)
-                delivery.finish(sent_at=utcnow())
-            return True
-        if delivery.channel == "email":
-            send_email(delivery)
-        else:
-            sms_backend(current_app).send(
-                delivery.recipient, delivery.body, key=delivery.delivery_key
-            )
+        _hand_over(delivery)
     except Exception as error:  # every failure is kept on the delivery and retried
+        if delivery.sent_at is not None:  # accepted, but the mark failed: not a failed try
+            log.error("delivery %s accepted but not marked sent: %s", delivery.id, error)
+            return True  # its lease runs out and it is sent again, with the same Message-ID
         log.warning("delivery %s (%s) failed: %s", delivery.id, delivery.channel, error)
         reason = getattr(error, "reason", None) or f"{type(error).__name__}: {error}"
         delivery.retry_later(str(reason), permanent=getattr(error, "permanent", False))
         return False
-    delivery.finish(sent_at=utcnow())
     return True
+
+
+def _hand_over(delivery: Delivery) -> None:
+    """Give the delivery to its channel, which marks it sent the moment it accepted it."""
+    if delivery.channel == "email":
+        send_email(delivery, on_accepted=delivery.mark_sent)
+    else:  # the SMS backend returns as soon as the gateway accepted the message
+        sms_backend(current_app).send(delivery.recipient, delivery.body, key=delivery.delivery_key)
+        delivery.mark_sent()
 
 
 def _post_in_app(delivery: Delivery) -> None:

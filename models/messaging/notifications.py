@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 from models.accounts.user import ROLES, User
 from models.activities.template import FormTemplateVersion
-from models.messaging.deliveries import Delivery, InboxMessage
-from models.messaging.outbox import Outbox, add_work, remember_for_kick
+from models.messaging.deliveries import InboxMessage
+from models.messaging.outbox import Outbox, add_work
 from models.messaging.texts import page_url, render_texts, template_variables
 from models.orders.order import OPEN_STATUSES, Order, OrderEvent
 
@@ -239,17 +239,20 @@ class Recipient:
         return {"email": self.email, "sms": self.phone}.get(channel, self.name)
 
 
-def fan_out(item: Outbox) -> None:
-    """Create the deliveries of one planned notice (the "notify" outbox work)."""
+def fan_out(item: Outbox) -> list[dict]:
+    """The deliveries of one planned notice (the "notify" outbox work), as rows for
+    models/messaging/deliveries.py `add_deliveries`. Only reads and renders: it runs before the
+    transaction that writes the rows, which so stays short."""
     event = OrderEvent.get_or_none(OrderEvent.id == item.payload["event"])
     if event is None:
-        return  # the order is gone
+        return []  # the order is gone
     notice = NOTICES[item.payload["notice"]]
     order = event.order
     if notice.while_open and order.status not in OPEN_STATUSES:
-        return  # cancelled or collected while the reminder waited for a worker
+        return []  # cancelled or collected while the reminder waited for a worker
     settings = notice_settings(order.template_version.settings, notice)
     rendered = {}  # locale -> (variables, texts, problem): staff share one language
+    rows = []
     for recipient in _recipients(notice, order, item.payload):
         channels = [c for c in settings["channels"] if recipient.address(c)]
         if not channels:
@@ -263,28 +266,25 @@ def fan_out(item: Outbox) -> None:
             rendered[recipient.locale] = (variables, texts, problem)
         variables, texts, problem = rendered[recipient.locale]
         staff = recipient.audience == "staff"
-        for channel in channels:
-            delivery_id = (
-                Delivery.insert(
-                    outbox=item.id,
-                    notice=notice.name,
-                    audience=recipient.audience,
-                    channel=channel,
-                    recipient=recipient.address(channel),
-                    user=recipient.user,
-                    order=order.id,
-                    locale=recipient.locale,
-                    subject=texts["subject"],
-                    body=texts["sms"] if channel == "sms" else texts["body"],
-                    link=_link(channel, staff, variables, order),
-                    delivery_key=f"{item.delivery_key}.{channel}.{recipient.key}",
-                    last_error=problem,
-                )
-                .on_conflict_ignore()
-                .execute()
-            )
-            if delivery_id:
-                remember_for_kick("delivery", delivery_id)
+        rows.extend(
+            {
+                "outbox": item.id,
+                "notice": notice.name,
+                "audience": recipient.audience,
+                "channel": channel,
+                "recipient": recipient.address(channel),
+                "user": recipient.user,
+                "order": order.id,
+                "locale": recipient.locale,
+                "subject": texts["subject"],
+                "body": texts["sms"] if channel == "sms" else texts["body"],
+                "link": _link(channel, staff, variables, order),
+                "delivery_key": f"{item.delivery_key}.{channel}.{recipient.key}",
+                "last_error": problem,
+            }
+            for channel in channels
+        )
+    return rows
 
 
 def _link(channel: str, staff: bool, variables: dict, order: Order) -> str:

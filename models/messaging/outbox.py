@@ -4,10 +4,12 @@ An order change writes its Outbox rows in its own transaction (models/messaging/
 `plan_notifications`), so the work exists exactly when the change does. A worker claims a due
 row with one conditional UPDATE that sets a lease (`locked_until`), does the work and marks the
 row done; a worker that dies leaves the lease to run out, and the sweeper claims the row again.
-`kind` says what to do: "notify" plans deliveries today; rule evaluations can be another kind.
+`kind` says what to do: tasks/notifications.py `WORK` maps each kind to its `Work`.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, g, has_app_context
@@ -56,10 +58,23 @@ class Leased(BaseModel):
         )
         return cls.get_by_id(row_id) if taken else None
 
+    def _still_mine(self):
+        """This row, still queued and still under this claim (no other worker took it since)."""
+        model = type(self)
+        return (
+            (model.id == self.id)
+            & (model.status == self.OPEN)
+            & (model.attempts == self.attempts)
+            & (model.claimed_by == self.claimed_by)
+        )
+
     def finish(self, **changes) -> None:
+        """Mark the row done: one UPDATE of this row alone, only under this claim. It changes
+        no key column and no trigger watches these tables, so it waits on no other table's
+        rows; outside a transaction it is its own short one."""
         model = type(self)
         model.update(status=self.DONE, locked_until=None, **changes).where(
-            model.id == self.id, model.status == self.OPEN
+            self._still_mine()
         ).execute()
 
     def retry_later(self, reason: str, *, permanent: bool = False) -> None:
@@ -72,9 +87,7 @@ class Leased(BaseModel):
         else:
             pause = config["OUTBOX_RETRY_SECONDS"] * 2 ** (self.attempts - 1)
             changes["available_at"] = utcnow() + timedelta(seconds=min(pause, MAX_BACKOFF_SECONDS))
-        model.update(**changes).where(
-            model.id == self.id, model.status == self.OPEN, model.attempts == self.attempts
-        ).execute()
+        model.update(**changes).where(self._still_mine()).execute()
 
 
 class Outbox(Leased):
@@ -94,15 +107,32 @@ def add_work(kind: str, key: str, payload: dict) -> Outbox:
     return item
 
 
-def run(outbox_id: int, worker: str, work: dict) -> bool:
-    """Claim the row and do it with `work[kind](row)` in one transaction with marking it done;
-    on failure it is retried later. True when it was done now."""
+def _unchanged(item: Outbox) -> Outbox:
+    return item
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a kind of outbox row does. `prepare(row)` runs first, outside any transaction: the
+    reads and the rendering, so that the write transaction holds its locks (on SQLite the whole
+    database's write lock, which a delivery's mark waits for) only while it writes.
+    `write(prepared)` runs in one transaction with marking the row done."""
+
+    write: Callable[[object], None]
+    prepare: Callable[[Outbox], object] = _unchanged
+
+
+def run(outbox_id: int, worker: str, work: dict[str, Work]) -> bool:
+    """Claim the row, prepare its work, then write it in one transaction with marking the row
+    done; on failure it is retried later. True when it was done now."""
     item = Outbox.claim(outbox_id, worker)
     if item is None:
         return False
     try:
+        steps = work[item.kind]
+        prepared = steps.prepare(item)
         with db.atomic():
-            work[item.kind](item)
+            steps.write(prepared)
             item.finish(done_at=utcnow())
     except Exception as error:  # any failure is kept on the row and retried
         log.exception("outbox row %s (%s) failed", item.id, item.kind)
