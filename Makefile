@@ -69,7 +69,7 @@ lint: setup imports
 
 # The layers and the domain packages' import contracts ([tool.importlinter] in pyproject.toml).
 imports: .venv/.installed-dev
-	.venv/bin/lint-imports --no-cache
+	.venv/bin/lint-imports --no-cache --no-logo
 
 clean:
 	rm -rf .venv node_modules static/vendor
