@@ -28,10 +28,10 @@ define install_lock
 endef
 
 .venv/.installed-runtime: requirements.txt
-	$(call install_lock,requirements.txt)
+	$(call install_lock,$<)
 
 .venv/.installed-dev: requirements-dev.txt
-	$(call install_lock,requirements-dev.txt)
+	$(call install_lock,$<)
 
 # After editing requirements.in or requirements-dev.in: re-lock, keeping every other pin
 # (LOCK_ARGS="--upgrade-package NAME" to move one package, "--upgrade" to move all).
