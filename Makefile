@@ -3,8 +3,10 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 FLASK := .venv/bin/flask --app app
 PYTEST_ARGS ?=
+# `make setup` installs the dev lock (runtime, tests and tooling); PRODUCTION=1 the runtime lock only.
+INSTALLED := .venv/.installed-$(if $(filter 1,$(PRODUCTION)),runtime,dev)
 
-.PHONY: run dev test setup assets translations messages db lint bench clean
+.PHONY: run dev test setup assets translations messages db lint imports lock bench clean
 
 # The demo shows its development pages (/dev/sms and /dev/mail, for admins); DEV_PAGES=0 make run
 # hides them. Without MAIL_SERVER (and MAIL_BACKEND) its emails are kept for /dev/mail, not sent.
@@ -16,16 +18,29 @@ run: setup db
 dev: setup db
 	DEV_PAGES=$${DEV_PAGES:-1} MAIL_BACKEND=$${MAIL_BACKEND:-$(DEMO_MAIL)} $(FLASK) run --debug --port $${PORT:-5000}
 
-test: setup
+test: setup imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: .venv/.installed assets translations
+setup: $(INSTALLED) assets translations
 
-.venv/.installed: requirements.txt
+# Installs a lock file exactly: every package pinned and checked against its hashes.
+define install_lock
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r $(1)
 	touch $@
+endef
+
+.venv/.installed-runtime: requirements.txt
+	$(call install_lock,$<)
+
+.venv/.installed-dev: requirements-dev.txt
+	$(call install_lock,$<)
+
+# After editing requirements.in or requirements-dev.in: re-lock, keeping every other pin
+# (LOCK_ARGS="--upgrade-package NAME" to move one package, "--upgrade" to move all).
+lock: .venv/.installed-dev
+	CUSTOM_COMPILE_COMMAND="make lock" .venv/bin/pip-compile --quiet $(LOCK_ARGS) requirements.in
+	CUSTOM_COMPILE_COMMAND="make lock" .venv/bin/pip-compile --quiet $(LOCK_ARGS) requirements-dev.in
 
 assets: static/vendor/.installed
 
@@ -39,11 +54,11 @@ static/vendor/.installed: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	touch $@
 
-translations: .venv/.installed
+translations: $(INSTALLED)
 	.venv/bin/pybabel compile -d translations
 
 # Re-extract translatable strings after changing templates or code, then translate the .po files.
-messages: .venv/.installed
+messages: .venv/.installed-dev
 	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 --project=Jielong --version=1 -o translations/messages.pot --no-location --sort-output .
 	.venv/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
@@ -51,9 +66,13 @@ db: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 
-lint: setup
+lint: setup imports
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# The layers and the domain packages' import contracts ([tool.importlinter] in pyproject.toml).
+imports: .venv/.installed-dev
+	.venv/bin/lint-imports --no-cache --no-logo
 
 clean:
 	rm -rf .venv node_modules static/vendor
