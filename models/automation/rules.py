@@ -1,7 +1,7 @@
 """Rules an admin sets up: when (trigger), for which orders (conditions), what to do (actions).
 
-An order change plans a "rules" outbox row in its own transaction (`plan_rules`, called by
-models/orders/lifecycle.py `record_event`); a worker then runs the rules of that trigger in position
+An order change plans a "rules" outbox row in its own transaction (`plan_rules`, subscribed to
+models/orders/signals.py `order_changed` by models/subscriptions.py); a worker then runs the rules of that trigger in position
 order (`run_rules`). Changes made by a rule are recorded with actor kind "rule", and those
 events never plan rules again, so no rule can set off itself or another in a loop.
 Schedule rules are planned by the minute task (tasks/automation.py) once per rule and order.
