@@ -22,10 +22,16 @@ from models.messaging.notifications import fan_out
 from models.messaging.outbox import Outbox, collect_kicks, take_kicks
 from tasks import huey
 from tasks.context import consumer_app, working
+from tasks.exports import queue_export
 
 log = logging.getLogger(__name__)
 
-WORK = {"notify": fan_out, "rules": run_rules, "announce": announce}  # outbox kind -> work
+WORK = {  # outbox kind -> work
+    "notify": fan_out,
+    "rules": run_rules,
+    "announce": announce,
+    "export": queue_export,
+}
 
 
 def worker_name() -> str:
