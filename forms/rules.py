@@ -30,7 +30,8 @@ from models.automation.actions import KINDS as ACTION_KINDS
 from models.automation.conditions import CONDITIONS
 from models.automation.conditions import KINDS as CONDITION_KINDS
 from models.automation.kinds import RowError
-from models.automation.rules import TRIGGERS, RuleChoices
+from models.automation.rules import RuleChoices
+from models.automation.triggers import TRIGGERS
 from models.params import positive_id, positive_ids
 
 

@@ -19,7 +19,6 @@ from models.automation.conditions import CONDITIONS
 from models.automation.conditions import KINDS as CONDITION_KINDS
 from models.automation.preview import LIMIT, try_rule
 from models.automation.rules import (
-    TRIGGERS,
     Rule,
     RuleNameTaken,
     delete_rule,
@@ -28,6 +27,7 @@ from models.automation.rules import (
     save_rule,
     set_rule_enabled,
 )
+from models.automation.triggers import TRIGGERS
 from models.orders.lifecycle import STATUS_LABELS
 
 bp = Blueprint("rules", __name__, url_prefix="/admin/rules")

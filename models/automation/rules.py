@@ -28,6 +28,7 @@ from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.automation.actions import Context, run_actions
 from models.automation.conditions import matches, snapshot_of, snapshots
+from models.automation.triggers import EVENT_TRIGGERS, SCHEDULE
 from models.base import BaseModel, utcnow
 from models.db import db
 from models.errors import DomainError
@@ -36,24 +37,12 @@ from models.orders.order import OPEN_STATUSES, Order, OrderEvent
 
 log = logging.getLogger(__name__)
 
-TRIGGERS = {
-    "order_created": _l("An order is placed"),
-    "status_changed": _l("An order's status changes"),
-    "payment_recorded": _l("A payment is recorded"),
-    "schedule": _l("Every minute, for open orders"),
-}
-EVENT_TRIGGERS = {
-    "created": "order_created",
-    "status": "status_changed",
-    "payment": "payment_recorded",
-}
-
 
 class Rule(BaseModel):
     name = CharField(max_length=80, unique=True)  # the timeline says "rule: <name>"
     enabled = BooleanField(default=True)
     position = IntegerField(default=0)  # rules run in (position, id) order
-    trigger = CharField(max_length=32)  # TRIGGERS
+    trigger = CharField(max_length=32)  # models/automation/triggers.py
     conditions = JSONField(default=list)  # models/automation/conditions.py
     actions = JSONField(default=list)  # models/automation/actions.py
     created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
@@ -164,7 +153,7 @@ def run_rules(item: Outbox) -> None:
         order_id, at = event.order_id, event.created_at
     else:
         scheduled = Rule.get_or_none(Rule.id == payload["rule"])
-        if scheduled is None or not scheduled.enabled or scheduled.trigger != "schedule":
+        if scheduled is None or not scheduled.enabled or scheduled.trigger != SCHEDULE.name:
             return
         rules, order_id, at = [scheduled], payload["order"], utcnow()
     context = Context(dry_run=False)
@@ -172,7 +161,7 @@ def run_rules(item: Outbox) -> None:
         order = Order.get_or_none(Order.id == order_id)
         if order is None:
             return
-        if rule.trigger == "schedule" and order.status not in OPEN_STATUSES:
+        if rule.trigger == SCHEDULE.name and order.status not in OPEN_STATUSES:
             return
         snapshot = snapshot_of(order, at)
         if matches(rule.conditions, snapshot):
@@ -182,7 +171,7 @@ def run_rules(item: Outbox) -> None:
 def plan_scheduled_rules(now: datetime | None = None) -> int:
     """Plan each enabled schedule rule once for every open order it matches now; return how
     many rows were planned. Safe to run again: the outbox key is per rule and order."""
-    rules = Rule.active("schedule")
+    rules = Rule.active(SCHEDULE.name)
     if not rules:
         return 0
     now = now or utcnow()
