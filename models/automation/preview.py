@@ -1,5 +1,5 @@
 """Try it: what a rule would have done to the latest orders, decided exactly as a run decides
-(models/automation/actions.py `decide`) but applied to nothing. Nothing is written: the context is a
+(models/automation/actions/ `decide`) but applied to nothing. Nothing is written: the context is a
 dry run that counts round-robin turns and workloads in memory.
 
 A rule for new orders sees each order as it was placed (pending, nobody assigned); other rules

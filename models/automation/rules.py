@@ -1,9 +1,10 @@
 """Rules an admin sets up: when (trigger), for which orders (conditions), what to do (actions).
 
 An order change plans a "rules" outbox row in its own transaction (`plan_rules`, subscribed to
-models/orders/signals.py `order_changed` by models/subscriptions.py); a worker then runs the rules of that trigger in position
-order (`run_rules`). Changes made by a rule are recorded with actor kind "rule", and those
-events never plan rules again, so no rule can set off itself or another in a loop.
+models/orders/signals.py `order_changed` by models/subscriptions.py); a worker then runs the
+rules of that trigger in position order (`run_rules`). Changes made by a rule are recorded with
+actor kind "rule", and those events never plan rules again, so no rule can set off itself or
+another in a loop.
 Schedule rules are planned by the minute task (tasks/automation.py) once per rule and order.
 """
 
@@ -43,8 +44,8 @@ class Rule(BaseModel):
     enabled = BooleanField(default=True)
     position = IntegerField(default=0)  # rules run in (position, id) order
     trigger = CharField(max_length=32)  # models/automation/triggers.py
-    conditions = JSONField(default=list)  # models/automation/conditions.py
-    actions = JSONField(default=list)  # models/automation/actions.py
+    conditions = JSONField(default=list)  # models/automation/conditions/
+    actions = JSONField(default=list)  # models/automation/actions/
     created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)

@@ -103,7 +103,7 @@ NOTICES = {
             },
         ),
         # No order change plans these (event ""): reminders come from models/automation/timed.py,
-        # rule messages from models/automation/actions.py (docs/automation.md).
+        # rule messages from models/automation/actions/notify.py (docs/automation.md).
         Notice(
             "pending_reminder",
             "",
