@@ -10,7 +10,7 @@ import i18n
 from blueprints import params, register_blueprints, rendering, security_headers
 from commands import register_commands
 from extensions import babel, csrf, htmx, limiter, login_manager
-from models import User
+from models import User, subscriptions
 from models.db import init_app as init_database
 from models.db import is_busy
 from tasks import notifications
@@ -36,6 +36,7 @@ def create_app(**overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     init_database(app)
+    subscriptions.connect()  # what follows an order change (models/orders/signals.py)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     rendering.init_app(app)

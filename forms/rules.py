@@ -2,12 +2,10 @@
 
 A row has a `kind` and a few generic inputs whose meaning depends on it; the page shows only
 the inputs of the chosen kind (without JavaScript, "Update" redraws the rows after a kind was
-chosen). `RuleForm.validate` parses the rows into the JSON models/automation/rules.py stores, against the
-`RuleChoices` of this shop; `rule_form_data(rule)` goes the other way.
+chosen). `RuleForm.validate` has each row parsed by its kind (models/automation/kinds.py) into
+the JSON models/automation/rules.py stores, against the `RuleChoices` of this shop;
+`rule_form_data(rule)` goes the other way.
 """
-
-import re
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -26,24 +24,15 @@ from wtforms import (
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length
 
-from forms.designer.template import YUAN, fen_to_yuan, strip
-from models.automation.actions import ACTIONS, AUDIENCES
+from forms.designer.template import strip
+from models.automation.actions import ACTIONS
+from models.automation.actions import KINDS as ACTION_KINDS
 from models.automation.conditions import CONDITIONS
-from models.automation.rules import TRIGGERS, RuleChoices
-from models.orders.order import STATUSES
+from models.automation.conditions import KINDS as CONDITION_KINDS
+from models.automation.kinds import RowError
+from models.automation.rules import RuleChoices
+from models.automation.triggers import TRIGGERS
 from models.params import positive_id, positive_ids
-
-CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
-WHOLE = re.compile(r"\d{1,6}")
-
-
-class RowError(ValueError):
-    """A row's input `field` is wrong; str(error) says how."""
-
-    def __init__(self, field: str, message):
-        super().__init__(message)
-        self.field = field
 
 
 class IdListField(Field):
@@ -159,107 +148,30 @@ def _has_errors(rows) -> bool:
     return any(field.errors for row in rows for field in row)
 
 
-def _choice(text: str, options: dict, field: str, message) -> int:
-    chosen = positive_id(text)
-    if chosen not in options:
-        raise RowError(field, message)
-    return chosen
-
-
 def parse_condition(row: ConditionForm, choices: RuleChoices) -> dict:
-    kind, value = row.kind.data, row.value.data or ""
-    if kind == "template":
-        return {
-            "kind": kind,
-            "value": _choice(value, choices.templates, "value", _l("Choose an activity.")),
-        }
-    if kind == "pickup_point":
-        point = _choice(value, choices.points, "value", _l("Choose a pickup point."))
-        return {"kind": kind, "value": point}
-    if kind == "status":
-        if value not in STATUSES:
-            raise RowError("value", _l("Choose a status."))
-        return {"kind": kind, "value": value}
-    if kind.startswith("total_"):
-        text = value.lstrip("¥￥").replace(",", "").strip()
-        if not YUAN.fullmatch(text):
-            raise RowError("value", _l("Enter an amount in yuan, like 12.50."))
-        return {"kind": kind, "value": int(Decimal(text) * 100)}
-    if kind.startswith("quantity_"):
-        if not WHOLE.fullmatch(value):
-            raise RowError("value", _l("Enter a whole number."))
-        return {"kind": kind, "value": int(value)}
-    if kind.startswith("answer_"):
-        if not FIELD_NAME.fullmatch(row.field.data or ""):
-            raise RowError("field", _l("Enter the name of a form field."))
-        if not value or len(value) > 200:
-            raise RowError("value", _l("Enter the text to compare with (at most 200 characters)."))
-        return {"kind": kind, "field": row.field.data, "value": value}
-    if kind == "customer_tag":
-        return {"kind": kind, "value": _tag(value, "value")}
-    if kind == "time_between":
-        until = row.until.data or ""
-        for name, text in (("value", value), ("until", until)):
-            if not CLOCK.fullmatch(text):
-                raise RowError(name, _l("Enter a time like 08:30."))
-        if value == until:
-            raise RowError("until", _l("The end must differ from the start."))
-        return {"kind": kind, "value": value, "until": until}
-    raise RowError("kind", _l("Choose a condition."))
-
-
-def _tag(text: str, field: str) -> str:
-    if not text or len(text) > 40:
-        raise RowError(field, _l("Enter a tag of at most 40 characters."))
-    return text
+    return _parse_row(row, CONDITION_KINDS, choices, _l("Choose a condition."))
 
 
 def parse_action(row: ActionForm, choices: RuleChoices) -> dict:
-    kind = row.kind.data
-    if kind == "confirm":
-        return {"kind": kind}
-    if kind == "set_status":
-        if row.status.data not in STATUSES or row.status.data == "pending":
-            raise RowError("status", _l("Choose a status."))
-        return {"kind": kind, "status": row.status.data}
-    if kind in ("assign_round_robin", "assign_least_loaded"):
-        users = [user for user in row.users.data if user in choices.staff]
-        if kind == "assign_round_robin" and not users:
-            raise RowError("users", _l("Choose at least one staff member."))
-        return {"kind": kind, "users": users}
-    if kind == "assign_pickup_point":
-        points = {
-            point: user
-            for point, user in row.points.data.items()
-            if int(point) in choices.points and user in choices.staff
-        }
-        if not points:
-            raise RowError("points", _l("Choose someone for at least one pickup point."))
-        return {"kind": kind, "points": points}
-    if kind == "add_tag":
-        return {"kind": kind, "tag": _tag(row.tag.data or "", "tag")}
-    if kind == "notify":
-        if row.to.data not in AUDIENCES:
-            raise RowError("to", _l("Choose who gets the message."))
-        if not row.message.data or len(row.message.data) > 1000:
-            raise RowError("message", _l("Write the message (at most 1000 characters)."))
-        return {"kind": kind, "to": row.to.data, "message": row.message.data}
-    raise RowError("kind", _l("Choose an action."))
+    return _parse_row(row, ACTION_KINDS, choices, _l("Choose an action."))
+
+
+def _parse_row(row, kinds: dict, choices: RuleChoices, unknown) -> dict:
+    """The row parsed by its kind (models/automation/kinds.py), from the inputs it reads."""
+    kind = kinds.get(row.kind.data)
+    if kind is None:
+        raise RowError("kind", unknown)
+    inputs = {name: "" if row[name].data is None else row[name].data for name in kind.inputs}
+    return kind.parse(inputs, choices)
 
 
 def rule_form_data(rule) -> dict:
     """A stored rule as the editor's data (amounts back in yuan, ids as text)."""
 
     def condition(c: dict) -> dict:
-        value = c.get("value")
-        if c["kind"].startswith("total_"):
-            value = fen_to_yuan(value)
-        return {
-            "kind": c["kind"],
-            "field": c.get("field", ""),
-            "value": str(value),
-            "until": c.get("until", ""),
-        }
+        kind = CONDITION_KINDS.get(c["kind"])
+        data = kind.form_data(c) if kind else {"value": str(c.get("value"))}
+        return {"kind": c["kind"], "field": "", "until": "", **data}
 
     return {
         "name": rule.name,

@@ -1,5 +1,8 @@
 """Huey tasks that build spreadsheet exports (models/exports/jobs.py). They take ids.
 
+A new job's "export" outbox row is done by queueing its build task (`queue_export`): the build
+runs for minutes, outside the outbox row's transaction, and reports its progress as it goes.
+
 While another export runs, a task tries again a little later; its job waits as "queued".
 """
 
@@ -7,6 +10,7 @@ from huey import crontab
 from huey.exceptions import RetryTask
 
 from models.exports.jobs import ExportBusy, run_export, sweep_exports
+from models.messaging.outbox import Outbox
 from tasks import huey
 from tasks.context import working
 
@@ -20,6 +24,11 @@ def build_export(job_id: int) -> None:
             run_export(job_id)
         except ExportBusy:
             raise RetryTask(delay=BUSY_RETRY_SECONDS) from None
+
+
+def queue_export(item: Outbox) -> None:
+    """The "export" outbox work: queue the job's build; a failed enqueue retries the row."""
+    build_export(item.payload["job"])
 
 
 @huey.periodic_task(crontab(minute="*/10"))

@@ -22,6 +22,7 @@ from models.messaging.notifications import fan_out
 from models.messaging.outbox import Outbox, Work, collect_kicks, take_kicks
 from tasks import huey
 from tasks.context import consumer_app, working
+from tasks.exports import queue_export
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     "notify": Work(prepare=fan_out, write=add_deliveries),
     "rules": Work(write=run_rules),
     "announce": Work(prepare=announce, write=add_deliveries),
+    "export": Work(write=queue_export),
 }
 
 

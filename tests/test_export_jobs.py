@@ -12,8 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
+import tasks.exports
 from models.base import utcnow
 from models.exports.jobs import ExportBusy, ExportJob, run_export, start_export, sweep_exports
+from models.messaging.outbox import Outbox
+from tasks.notifications import sweep_due
 from tests import test_export
 from tests.helpers import PASSWORD, csrf_token_from, make_user
 from tests.test_export import EN, FIXED, expected_rows, header
@@ -115,7 +118,7 @@ def test_a_failing_export_is_marked_failed_with_its_reason(
 def test_the_status_poll_answers_204_until_the_job_changes(
     app, client, staff, login, shop, monkeypatch
 ):
-    monkeypatch.setattr("models.exports.jobs._queue", lambda job_id: None)  # the queue is slow
+    monkeypatch.setattr("tasks.exports.build_export", lambda job_id: None)  # the queue is slow
     login(staff)
     status_page = prepare(client, "xlsx")
     job_id = int(STATUS_LINK.match(status_page).group(1))
@@ -139,7 +142,7 @@ def test_the_status_poll_answers_204_until_the_job_changes(
 
 
 def test_one_export_runs_at_a_time(app_context, staff, shop, monkeypatch):
-    monkeypatch.setattr("models.exports.jobs._queue", lambda job_id: None)
+    monkeypatch.setattr("tasks.exports.build_export", lambda job_id: None)
     first = start_export(staff, MultiDict(), "xlsx")
     second = start_export(staff, MultiDict(), "csv")
     ExportJob.update(status="running", started_at=utcnow()).where(
@@ -157,7 +160,7 @@ def test_one_export_runs_at_a_time(app_context, staff, shop, monkeypatch):
 def test_the_sweep_deletes_old_files_and_fails_stalled_jobs(
     app_context, staff, shop, export_dir, monkeypatch
 ):
-    monkeypatch.setattr("models.exports.jobs._queue", lambda job_id: None)
+    monkeypatch.setattr("tasks.exports.build_export", lambda job_id: None)
     old, fresh, stalled, lost = (start_export(staff, MultiDict(), "xlsx") for _ in range(4))
     for job in (old, fresh):
         run_export(job.id)
@@ -176,3 +179,28 @@ def test_the_sweep_deletes_old_files_and_fails_stalled_jobs(
     assert ExportJob.get_by_id(stalled.id).status == "failed"
     assert "interrupted" in ExportJob.get_by_id(stalled.id).error
     assert ExportJob.get_by_id(fresh.id).status == "done"
+
+
+def test_an_export_asked_while_the_queue_is_down_is_built_once_it_is_back(
+    app, client, staff, login, shop, monkeypatch
+):
+    queue = {"down": True}
+    build = tasks.exports.build_export
+
+    def enqueue(job_id):
+        if queue["down"]:
+            raise ConnectionError("the queue is down")
+        build(job_id)
+
+    monkeypatch.setattr("tasks.exports.build_export", enqueue)
+    login(staff)
+    status_page = prepare(client, "xlsx")
+    job_id = int(STATUS_LINK.match(status_page).group(1))
+    assert "Waiting to start" in client.get(status_page, headers=EN).get_data(as_text=True)
+
+    queue["down"] = False
+    Outbox.update(available_at=utcnow()).where(Outbox.kind == "export").execute()  # retry due
+    with app.app_context():
+        sweep_due()
+    assert ExportJob.get_by_id(job_id).status == "done"
+    assert "Ready" in client.get(status_page, headers=EN).get_data(as_text=True)

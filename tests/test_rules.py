@@ -302,6 +302,25 @@ def test_a_tag_is_added_once_and_later_rules_see_it(app, shop):
     assert sum("Thanks for being a regular!" in m.body for m in for_customer) == 1
 
 
+def test_the_customer_hears_of_a_status_change_before_the_rule_it_sets_off(app, shop, staff):
+    rule(
+        "Bag",
+        [{"kind": "notify", "to": "customer", "message": "Bring a bag."}],
+        [{"kind": "status", "value": "confirmed"}],
+        trigger="status_changed",
+    )
+    order = place(app, shop)
+    with web_request(app):
+        transition_order(order, "confirmed", Actor.of_user(staff))
+
+    messages = InboxMessage.select().where(
+        InboxMessage.order == order.id, InboxMessage.user.is_null()
+    )
+    bodies = [m.body for m in messages.order_by(InboxMessage.id)]
+    assert len(bodies) == 3 and "Bring a bag." in bodies[2]  # after "received", "confirmed"
+    assert "Bring a bag." not in bodies[1]
+
+
 def test_a_step_the_order_no_longer_allows_is_skipped_and_not_retried(app, shop, staff):
     rule("Confirm", [{"kind": "confirm"}, {"kind": "add_tag", "tag": "seen"}])
     order = order_for(shop["version"], [(shop["apples"], 1)])  # no request: the row waits

@@ -14,10 +14,11 @@ from blueprints.access import role_required
 from blueprints.rendering import render
 from forms.rules import NEW_RULE, RuleForm, rule_form_data
 from models.automation.actions import ACTIONS, AUDIENCES
+from models.automation.actions import KINDS as ACTION_KINDS
 from models.automation.conditions import CONDITIONS
+from models.automation.conditions import KINDS as CONDITION_KINDS
 from models.automation.preview import LIMIT, try_rule
 from models.automation.rules import (
-    TRIGGERS,
     Rule,
     RuleNameTaken,
     delete_rule,
@@ -26,6 +27,7 @@ from models.automation.rules import (
     save_rule,
     set_rule_enabled,
 )
+from models.automation.triggers import TRIGGERS
 from models.orders.lifecycle import STATUS_LABELS
 
 bp = Blueprint("rules", __name__, url_prefix="/admin/rules")
@@ -33,7 +35,9 @@ bp = Blueprint("rules", __name__, url_prefix="/admin/rules")
 LABELS = {
     "triggers": TRIGGERS,
     "conditions": CONDITIONS,
+    "condition_kinds": CONDITION_KINDS,
     "actions": ACTIONS,
+    "action_kinds": ACTION_KINDS,
     "audiences": AUDIENCES,
     "statuses": STATUS_LABELS,
 }

@@ -1,5 +1,5 @@
 """Try it: what a rule would have done to the latest orders, decided exactly as a run decides
-(models/automation/actions.py `decide`) but applied to nothing. Nothing is written: the context is a
+(models/automation/actions/ `decide`) but applied to nothing. Nothing is written: the context is a
 dry run that counts round-robin turns and workloads in memory.
 
 A rule for new orders sees each order as it was placed (pending, nobody assigned); other rules
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from models.automation.actions import Context, Step, after, decide
 from models.automation.conditions import matches, snapshots
+from models.automation.triggers import trigger_of
 from models.base import utcnow
 from models.customers.customer import Customer
 from models.orders.order import OPEN_STATUSES, Order
@@ -30,13 +31,14 @@ def try_rule(rule, limit: int = LIMIT) -> list[Tried]:
     orders = list(
         Order.select(Order, Customer).join(Customer).order_by(Order.id.desc()).limit(limit)
     )
-    found = snapshots(orders, utcnow() if rule.trigger == "schedule" else None)
+    trigger = trigger_of(rule.trigger)
+    found = snapshots(orders, utcnow() if trigger.scheduled else None)
     context, tried = Context(dry_run=True), []
     for order in reversed(orders):  # oldest first, as turns and workloads would have gone
         snapshot = found[order.id]
-        if rule.trigger == "order_created":
+        if trigger.as_placed:
             snapshot = replace(snapshot, status="pending", assignee_id=None)
-        elif rule.trigger == "schedule" and snapshot.status not in OPEN_STATUSES:
+        elif trigger.scheduled and snapshot.status not in OPEN_STATUSES:
             tried.append(Tried(order, False))
             continue
         if not matches(rule.conditions, snapshot):

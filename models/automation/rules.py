@@ -1,9 +1,10 @@
 """Rules an admin sets up: when (trigger), for which orders (conditions), what to do (actions).
 
-An order change plans a "rules" outbox row in its own transaction (`plan_rules`, called by
-models/orders/lifecycle.py `record_event`); a worker then runs the rules of that trigger in position
-order (`run_rules`). Changes made by a rule are recorded with actor kind "rule", and those
-events never plan rules again, so no rule can set off itself or another in a loop.
+An order change plans a "rules" outbox row in its own transaction (`plan_rules`, subscribed to
+models/orders/signals.py `order_changed` by models/subscriptions.py); a worker then runs the
+rules of that trigger in position order (`run_rules`). Changes made by a rule are recorded with
+actor kind "rule", and those events never plan rules again, so no rule can set off itself or
+another in a loop.
 Schedule rules are planned by the minute task (tasks/automation.py) once per rule and order.
 """
 
@@ -28,6 +29,7 @@ from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.automation.actions import Context, run_actions
 from models.automation.conditions import matches, snapshot_of, snapshots
+from models.automation.triggers import EVENT_TRIGGERS, SCHEDULE
 from models.base import BaseModel, utcnow
 from models.db import db
 from models.errors import DomainError
@@ -36,26 +38,14 @@ from models.orders.order import OPEN_STATUSES, Order, OrderEvent
 
 log = logging.getLogger(__name__)
 
-TRIGGERS = {
-    "order_created": _l("An order is placed"),
-    "status_changed": _l("An order's status changes"),
-    "payment_recorded": _l("A payment is recorded"),
-    "schedule": _l("Every minute, for open orders"),
-}
-EVENT_TRIGGERS = {
-    "created": "order_created",
-    "status": "status_changed",
-    "payment": "payment_recorded",
-}
-
 
 class Rule(BaseModel):
     name = CharField(max_length=80, unique=True)  # the timeline says "rule: <name>"
     enabled = BooleanField(default=True)
     position = IntegerField(default=0)  # rules run in (position, id) order
-    trigger = CharField(max_length=32)  # TRIGGERS
-    conditions = JSONField(default=list)  # models/automation/conditions.py
-    actions = JSONField(default=list)  # models/automation/actions.py
+    trigger = CharField(max_length=32)  # models/automation/triggers.py
+    conditions = JSONField(default=list)  # models/automation/conditions/
+    actions = JSONField(default=list)  # models/automation/actions/
     created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
@@ -164,7 +154,7 @@ def run_rules(item: Outbox) -> None:
         order_id, at = event.order_id, event.created_at
     else:
         scheduled = Rule.get_or_none(Rule.id == payload["rule"])
-        if scheduled is None or not scheduled.enabled or scheduled.trigger != "schedule":
+        if scheduled is None or not scheduled.enabled or scheduled.trigger != SCHEDULE.name:
             return
         rules, order_id, at = [scheduled], payload["order"], utcnow()
     context = Context(dry_run=False)
@@ -172,7 +162,7 @@ def run_rules(item: Outbox) -> None:
         order = Order.get_or_none(Order.id == order_id)
         if order is None:
             return
-        if rule.trigger == "schedule" and order.status not in OPEN_STATUSES:
+        if rule.trigger == SCHEDULE.name and order.status not in OPEN_STATUSES:
             return
         snapshot = snapshot_of(order, at)
         if matches(rule.conditions, snapshot):
@@ -182,7 +172,7 @@ def run_rules(item: Outbox) -> None:
 def plan_scheduled_rules(now: datetime | None = None) -> int:
     """Plan each enabled schedule rule once for every open order it matches now; return how
     many rows were planned. Safe to run again: the outbox key is per rule and order."""
-    rules = Rule.active("schedule")
+    rules = Rule.active(SCHEDULE.name)
     if not rules:
         return 0
     now = now or utcnow()

@@ -46,7 +46,7 @@ class Customer(BaseModel):
     name = CharField()
     phone = CharField(unique=True)
     phone_last4 = CharField(max_length=4, index=True)
-    tags = JSONField(default=list)  # labels rules give the customer (models/automation/actions.py)
+    tags = JSONField(default=list)  # labels rules give the customer (automation/actions/tag.py)
     created_at = DateTimeField(default=utcnow)
 
     @classmethod

@@ -1,7 +1,7 @@
 """Tags on a customer (`Customer.tags`), added and removed by staff from an order's page or
 the customer's own page (/customers/<id>), or added by a rule's `add_tag` action
-(models/automation/actions.py). Tags compare without case or surrounding spaces, so "VIP" and " vip"
-are one tag; the first spelling is kept.
+(models/automation/actions/tag.py). Tags compare without case or surrounding spaces, so "VIP"
+and " vip" are one tag; the first spelling is kept.
 
 A change made from an order writes a timeline event on that order: "tagged" or "untagged",
 with the tag as its note. A tag is not part of the order, so it never bumps the order's version

@@ -1,7 +1,8 @@
 """Spreadsheet exports built in the background: a staff member asks, a Huey task writes the
 file, the status page polls until it can be downloaded.
 
-`start_export` records the job and queues `tasks/exports.py build_export` after the commit;
+`start_export` records the job with an "export" outbox row in one transaction; the outbox worker
+queues `tasks/exports.py build_export` for it (a failed enqueue is retried like any outbox row);
 `run_export` claims it (queued -> running, a conditional UPDATE, so a repeated task does
 nothing), writes the rows with models/exports/table.py into `<token>.<format>.part` and renames it
 when complete, so a half-written file is never served. `sweep_exports` (every few minutes)
@@ -32,6 +33,7 @@ from models.base import BaseModel, utcnow
 from models.board.filters import OrderFilter
 from models.db import db
 from models.exports.table import ExportTable, csv_chunks, export_table, write_xlsx
+from models.messaging.outbox import add_work
 
 log = logging.getLogger(__name__)
 
@@ -112,18 +114,8 @@ def start_export(user: User, args, fmt: str) -> ExportJob:
             locale=str(get_locale()),
             file_name=f"{secrets.token_hex(16)}.{fmt}",
         )
-    _queue(job.id)
+        add_work("export", f"export.{job.id}", {"job": job.id})
     return job
-
-
-def _queue(job_id: int) -> None:
-    """Queue the job's task. A failed enqueue is only logged: the sweep queues it later."""
-    from tasks.exports import build_export  # the task module imports this one
-
-    try:
-        build_export(job_id)
-    except Exception:
-        log.exception("could not queue export %s; the sweep will pick it up", job_id)
 
 
 def job_for(user, job_id: int) -> ExportJob | None:

@@ -1,9 +1,9 @@
 """Which messages an order change sends, to whom and on which channels.
 
-`plan_notifications(event)` runs inside the transaction of every order change (via
-models/orders/lifecycle.py `record_event`) and writes one outbox row per notice the event calls for:
-ids only, so a rolled-back change plans nothing. A worker later turns each row into deliveries
-(`fan_out`): recipients × channels, the texts rendered in each recipient's language.
+`plan_notifications(event)` runs inside the transaction of every order change (it follows the
+`order_changed` signal, models/subscriptions.py) and writes one outbox row per notice the event
+calls for: ids only, so a rolled-back change plans nothing. A worker later turns each row into
+deliveries (`fan_out`): recipients × channels, the texts rendered in each recipient's language.
 
 Per template, `version.settings["notifications"][notice]` switches a notice and its channels
 and replaces its texts; docs/notifications.md lists the keys and the variables.
@@ -103,7 +103,7 @@ NOTICES = {
             },
         ),
         # No order change plans these (event ""): reminders come from models/automation/timed.py,
-        # rule messages from models/automation/actions.py (docs/automation.md).
+        # rule messages from models/automation/actions/notify.py (docs/automation.md).
         Notice(
             "pending_reminder",
             "",

@@ -19,6 +19,7 @@ from models.db import db
 from models.errors import StaleOrder, TransitionNotAllowed
 from models.orders import allotment
 from models.orders.order import Order, OrderEvent
+from models.orders.signals import order_changed
 
 STAFF = frozenset({"staff", "admin"})
 AUTOMATION = frozenset({"rule", "system"})
@@ -112,31 +113,32 @@ def walk_order(
 
     Each step is a transition of its own, checked like `transition_order` and with its own
     timeline event (and rules), all in one transaction; `note` goes with the last step. The
-    change notifies once, as any change does: the last step's status, `previous_status` being
-    the status the walk started from.
+    change is announced once (`order_changed`), as any change is, so it notifies once: the last
+    step's status, `previous_status` being the status the walk started from.
     """
     expected = order.version if expected_version is None else expected_version
     with db.atomic():
         current = Order.get_by_id(order.id)
         if current.version != expected:
             raise StaleOrder()
-        started_from, last = current.status, None
+        started_from, events = current.status, []
         for n, to_status in enumerate(steps, start=1):
             _check_transition(current, to_status, actor)
             bump_version(current, current.version, status=to_status)
             _apply_stock_effect(current, to_status)
-            last = record_event(
-                current,
-                actor,
-                notify=False,
-                kind="status",
-                from_status=current.status,
-                to_status=to_status,
-                note=note if n == len(steps) else "",
+            events.append(
+                _timeline_event(
+                    current,
+                    actor,
+                    kind="status",
+                    from_status=current.status,
+                    to_status=to_status,
+                    note=note if n == len(steps) else "",
+                )
             )
             current = Order.get_by_id(order.id)
-        if last is not None:
-            _plan_notifications(last, from_status=started_from)
+        if events:
+            order_changed.send(events[-1], steps=tuple(events), from_status=started_from)
     return current
 
 
@@ -165,28 +167,22 @@ def bump_version(order: Order, expected_version: int, **changes) -> None:
         raise StaleOrder()
 
 
-def record_event(order: Order, actor: Actor, *, notify: bool = True, **fields) -> OrderEvent:
-    """Write the timeline event of a change and plan the rules it triggers and, unless
-    `notify` is False (a step of a walk, which notifies once at its end), its notifications."""
-    from models.automation.rules import plan_rules
+def record_event(order: Order, actor: Actor, **fields) -> OrderEvent:
+    """Write the timeline event of a change and announce the change (`order_changed`): its
+    notifications and rule evaluations are planned in this transaction (docs/architecture.md)."""
+    event = _timeline_event(order, actor, **fields)
+    order_changed.send(event, steps=(event,), from_status=None)
+    return event
 
-    event = OrderEvent.create(
+
+def _timeline_event(order: Order, actor: Actor, **fields) -> OrderEvent:
+    return OrderEvent.create(
         order=order.id,
         actor_kind=actor.kind,
         actor_user=actor.user,
         actor_label=actor.label,
         **fields,
     )
-    if notify:
-        _plan_notifications(event)  # its outbox rows commit or roll back with this change
-    plan_rules(event)  # so do the rule evaluations it triggers (docs/automation.md)
-    return event
-
-
-def _plan_notifications(event: OrderEvent, from_status: str | None = None) -> None:
-    from models.messaging.notifications import plan_notifications  # (it imports this module)
-
-    plan_notifications(event, from_status=from_status)
 
 
 def _apply_stock_effect(order: Order, to_status: str) -> None:

@@ -1,0 +1,56 @@
+"""What actions read during one run or one Try it (models/automation/preview.py)."""
+
+from peewee import fn
+
+from models.accounts.user import ROLES, User
+from models.orders.order import OPEN_STATUSES, Counter, Order
+
+
+class Context:
+    """What actions read during one run or one Try it. A dry run (Try it) writes nothing: it
+    counts the turns and workloads its own decisions would change instead."""
+
+    def __init__(self, dry_run: bool):
+        self.dry_run = dry_run
+        self._staff: dict[int, User] | None = None
+        self._turns: dict[int, int] = {}
+        self._loads: dict[int, int] | None = None
+
+    def staff(self) -> dict[int, User]:
+        """Active staff and admin accounts by id."""
+        if self._staff is None:
+            users = User.select().where(User.active == True, User.role.in_(ROLES))  # noqa: E712
+            self._staff = {user.id: user for user in users.order_by(User.id)}
+        return self._staff
+
+    def name(self, user_id: int) -> str:
+        user = self.staff().get(user_id) or User.get_or_none(User.id == user_id)
+        return user.name if user else "?"
+
+    def turn(self, rule) -> int:
+        """0, 1, 2, … for each round-robin assignment the rule makes."""
+        key = f"rule.{rule.id}.turn"
+        if not self.dry_run:
+            return Counter.next(key, start=0) - 1
+        if rule.id not in self._turns:
+            stored = Counter.select(Counter.value).where(Counter.name == key).scalar()
+            self._turns[rule.id] = stored or 0
+        self._turns[rule.id] += 1
+        return self._turns[rule.id] - 1
+
+    def loads(self) -> dict[int, int]:
+        """{user id: open orders assigned to them}."""
+        if self._loads is None or not self.dry_run:
+            rows = (
+                Order.select(Order.assignee, fn.COUNT(Order.id))
+                .where(Order.status.in_(OPEN_STATUSES), Order.assignee.is_null(False))
+                .group_by(Order.assignee)
+                .tuples()
+            )
+            self._loads = dict(rows)
+        return self._loads
+
+    def assigned(self, user_id: int) -> None:
+        if self.dry_run:
+            loads = self.loads()
+            loads[user_id] = loads.get(user_id, 0) + 1

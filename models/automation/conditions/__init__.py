@@ -1,0 +1,53 @@
+"""Rule conditions: one kind = one object of its module here (parse the editor's row, check it
+against an order's snapshot, show it through its partial
+templates/rules/conditions/<template>.html).
+
+`matches(conditions, snapshot)` reads nothing but its arguments, so the tests compare it with an
+oracle over generated snapshots. A rule's conditions all have to hold (none: every order). Each
+stored condition is a dict with a `kind` (KINDS) and its `value`; `answer_*` also name the form
+`field`, `time_between` has an `until`. docs/automation.md describes each one; docs/architecture.md
+says how to add one.
+"""
+
+from models.automation.conditions.answers import ANSWER_CONTAINS, ANSWER_EQUALS
+from models.automation.conditions.base import Condition, fold
+from models.automation.conditions.choice import ACTIVITY, PICKUP_POINT, STATUS
+from models.automation.conditions.customer_tag import CUSTOMER_TAG
+from models.automation.conditions.numbers import (
+    QUANTITY_AT_LEAST,
+    QUANTITY_AT_MOST,
+    TOTAL_AT_LEAST,
+    TOTAL_AT_MOST,
+)
+from models.automation.conditions.snapshot import OrderSnapshot, snapshot_of, snapshots
+from models.automation.conditions.time_between import TIME_BETWEEN
+from models.automation.kinds import registry
+
+KINDS: dict[str, Condition] = registry(
+    ACTIVITY,
+    STATUS,
+    TOTAL_AT_LEAST,
+    TOTAL_AT_MOST,
+    QUANTITY_AT_LEAST,
+    QUANTITY_AT_MOST,
+    ANSWER_EQUALS,
+    ANSWER_CONTAINS,
+    PICKUP_POINT,
+    CUSTOMER_TAG,
+    TIME_BETWEEN,
+)
+CONDITIONS = {name: kind.label for name, kind in KINDS.items()}
+
+
+def matches(conditions: list[dict], snapshot: OrderSnapshot) -> bool:
+    return all(holds(condition, snapshot) for condition in conditions)
+
+
+def holds(condition: dict, s: OrderSnapshot) -> bool:
+    """Whether one condition holds; an unknown kind never does (the rule does nothing)."""
+    kind = KINDS.get(condition.get("kind"))
+    return kind is not None and kind.holds(condition, s)
+
+
+__all__ = ["CONDITIONS", "KINDS", "Condition", "OrderSnapshot", "fold", "matches"]
+__all__ += ["holds", "snapshot_of", "snapshots"]

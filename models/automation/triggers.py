@@ -1,0 +1,40 @@
+"""Rule triggers: when a rule runs. One trigger = one entry of the registry; an event trigger
+names the `OrderEvent` kind that sets it off (planned through `order_changed`, see
+docs/architecture.md), the schedule runs every minute on open orders (tasks/automation.py)."""
+
+from dataclasses import dataclass
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    label: LazyString | str
+    event: str = ""  # the OrderEvent kind that sets it off; "" for the minute schedule
+    as_placed: bool = False  # Try it shows each order as it was placed (pending, nobody assigned)
+
+    @property
+    def scheduled(self) -> bool:
+        """Runs every minute, once per open order, looking at the time now."""
+        return not self.event
+
+
+KINDS = {
+    trigger.name: trigger
+    for trigger in (
+        Trigger("order_created", _l("An order is placed"), "created", as_placed=True),
+        Trigger("status_changed", _l("An order's status changes"), "status"),
+        Trigger("payment_recorded", _l("A payment is recorded"), "payment"),
+        Trigger("schedule", _l("Every minute, for open orders")),
+    )
+}
+SCHEDULE = KINDS["schedule"]
+TRIGGERS = {name: trigger.label for name, trigger in KINDS.items()}
+EVENT_TRIGGERS = {trigger.event: name for name, trigger in KINDS.items() if trigger.event}
+
+
+def trigger_of(name: str) -> Trigger:
+    """The trigger of that name; a name no longer known is set off by nothing."""
+    return KINDS.get(name) or Trigger(name, name, event=f"unknown:{name}")

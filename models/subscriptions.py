@@ -1,0 +1,23 @@
+"""Who follows an order change (models/orders/signals.py `order_changed`), in the order their
+outbox rows are written: first the change's notifications, then its rule evaluations."""
+
+from models.automation.rules import plan_rules
+from models.messaging.notifications import plan_notifications
+from models.orders.signals import order_changed
+
+
+def notify(event, steps, from_status=None) -> None:
+    """One change notifies once: with its last event (a walk's `from_status` as the previous one)."""
+    plan_notifications(event, from_status=from_status)
+
+
+def evaluate_rules(event, steps, from_status=None) -> None:
+    """Every event of the change triggers its rules, a walk's steps each."""
+    for step in steps:
+        plan_rules(step)
+
+
+def connect() -> None:
+    """Subscribe them all; the app calls this at start (connecting twice changes nothing)."""
+    order_changed.connect(notify)
+    order_changed.connect(evaluate_rules)
