@@ -5,7 +5,7 @@ order's version offers, within that version's per-order limit (a tick box when t
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from forms.ordering.builders import quantity_field
+from models.activities.fields.products import quantity_field
 from models.orders.order import Order
 
 PREFIX = "qty-"
