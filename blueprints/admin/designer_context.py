@@ -15,6 +15,7 @@ from i18n import format_money, format_time, format_window
 from models.activities.design import has_unpublished_changes
 from models.activities.draft_fields import removed_field
 from models.activities.fields import FIELD_TYPES
+from models.activities.fields.products import offered_ids
 from models.activities.pickup import PickupPoint, active_pickup_points, window_for
 from models.activities.publish_checks import CONTACT_TYPES
 from models.activities.template import FormTemplate, FormTemplateVersion
@@ -22,7 +23,6 @@ from models.base import utcnow
 from models.catalog.products import Product
 from models.messaging.texts import template_variables
 from models.orders.order import Order, OrderEvent
-from models.params import positive_id
 
 
 def listing() -> dict:
@@ -75,13 +75,10 @@ def status_context(template, problems=None, notice=None) -> dict:
 
 
 def _products_in(fields: list[dict]) -> dict[int, Product]:
-    ids = [
-        product_id
-        for spec in fields
-        if spec.get("type") == "products"
-        for entry in spec.get("products") or []
-        if (product_id := positive_id(str(entry.get("product_id", ""))))
-    ]
+    try:
+        ids = offered_ids(fields)
+    except (KeyError, TypeError, ValueError):
+        ids = []  # the preview says what is wrong
     found = {p.id: p for p in Product.select().where(Product.id.in_(ids))} if ids else {}
     return {i: found[i] for i in dict.fromkeys(ids) if i in found}
 

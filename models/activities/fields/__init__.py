@@ -3,22 +3,16 @@
 How to add one: docs/architecture.md, "How to add a field type".
 """
 
+import importlib
+import pkgutil
 import re
 
 from flask_wtf import FlaskForm
 
-from models.activities.fields import (  # noqa: F401  (each registers its types)
-    choice,
-    consent,
-    date,
-    heading,
-    multi_choice,
-    number,
-    products,
-    text,
-    time_slot,
-)
 from models.activities.fields.base import FIELD_TYPES, FieldType, FormSpecError
+
+for _module in pkgutil.iter_modules(__path__):  # each type's module registers its types
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["FIELD_TYPES", "FieldType", "FormSpecError", "check_specs", "field_type", "form_fields"]
 

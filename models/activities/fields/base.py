@@ -81,6 +81,10 @@ class FieldType:
         """The answer kept in the order for a validated field (see cleaned_answers)."""
         return field.data or ""
 
+    def form_data(self, value):
+        """A stored answer as the customer's field holds it, to edit the order."""
+        return value
+
     def problems(self, spec: dict) -> list:
         """Why `spec` cannot be published yet, as messages an admin can act on."""
         return []

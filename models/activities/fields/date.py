@@ -56,6 +56,9 @@ class Date(FieldType):
             **common(spec),
         )
 
+    def form_data(self, value):
+        return date.fromisoformat(value)
+
     def clean(self, field):
         return field.data.isoformat() if field.data else None
 

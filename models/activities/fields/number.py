@@ -57,6 +57,9 @@ class Number(FieldType):
         render |= {"max": inputs.plain(high)} if high is not None else {}
         return inputs.NumberField(validators=validators, render_kw=render, **common(spec))
 
+    def form_data(self, value):
+        return Decimal(str(value))
+
     def clean(self, field):
         value = field.data
         if value is None:

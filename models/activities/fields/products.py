@@ -53,8 +53,8 @@ class ProductsEditor(FieldEditor):
     def initial(self, spec):
         data = super().initial(spec)
         for entry in spec.get("products") or []:
-            data[f"offer_{entry['product_id']}"] = True
-            data[f"limit_{entry['product_id']}"] = entry.get("limit")
+            data[f"offer_{entry_product_id(entry)}"] = True
+            data[f"limit_{entry_product_id(entry)}"] = entry.get("limit")
         return data
 
     def lines(self):
