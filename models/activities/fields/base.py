@@ -85,6 +85,10 @@ class FieldType:
         """A stored answer as the customer's field holds it, to edit the order."""
         return value
 
+    def summary(self, spec: dict) -> str:
+        """What the designer's field list says of the field beside its type ("" for nothing)."""
+        return ""
+
     def problems(self, spec: dict) -> list:
         """Why `spec` cannot be published yet, as messages an admin can act on."""
         return []

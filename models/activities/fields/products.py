@@ -2,6 +2,7 @@
 per-order limit. A spec's `products` entries are {"product_id": id, "limit": n}; read them
 with `entry_product_id` / `offered_ids`, never by hand."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FormField
 
@@ -133,6 +134,9 @@ class Products(FieldType):
 
     def clean(self, field):
         return field.form.quantities()
+
+    def summary(self, spec):
+        return _("%(count)s products", count=len(spec.get("products") or []))
 
     def problems(self, spec):
         label, entries = field_label(spec), spec.get("products") or []
