@@ -19,8 +19,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
 
 from forms.designer.template import strip
-from forms.ordering.fields import EmailAddress
 from models.accounts.user import MIN_PASSWORD_LENGTH, WeakPassword, check_new_password
+from models.activities.fields.inputs import EmailAddress
 
 ROLE_CHOICES = [SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))]
 

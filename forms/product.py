@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
-from forms.designer.field_editor_base import WholeField
 from forms.designer.template import MoneyField, strip
+from models.activities.fields.editor import WholeField
 from models.catalog.admin import MAX_REASON_LENGTH, ProductDetails
 
 NAME_MAX, SKU_MAX, UNIT_MAX, DESCRIPTION_MAX = 100, 40, 20, 2000

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+LOCAL_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # what a datetime-local input sends
+
 
 def shop_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["SHOP_TIMEZONE"])

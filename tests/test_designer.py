@@ -209,7 +209,7 @@ def test_an_invalid_field_edit_is_refused_inline_with_what_was_typed(post):
     assert fields_of(template)[2]["label"] == "Short text"
 
 
-def test_product_lines_are_ticked_with_a_limit_each(post):
+def test_product_lines_are_ticked_with_a_limit_each(signed_in, post):
     apples = make_product(10, price=1250, name="Apples")
     pears = make_product(10, price=800, name="Pears")
     template = new_template(post)
@@ -231,6 +231,8 @@ def test_product_lines_are_ticked_with_a_limit_each(post):
         {"product_id": apples.id},
         {"product_id": pears.id, "limit": 4},
     ]
+    listed = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(signed_in, template)))
+    assert "Fruit Product lines · required · 2 products" in listed
 
 
 INPUT = re.compile(r"<input\b[^>]*>")

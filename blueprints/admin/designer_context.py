@@ -10,18 +10,19 @@ from werkzeug.routing import BuildError
 from blueprints.customer.qr import qr_svg
 from forms.designer.field_editor import editor_for
 from forms.designer.template import AddFieldForm
-from forms.ordering.order_form import FormSpecError
+from forms.ordering.order_form import FormSpecError, build_order_form
 from i18n import format_money, format_time, format_window
 from models.activities.design import has_unpublished_changes
-from models.activities.draft_fields import FIELD_TYPE_LABELS, removed_field
+from models.activities.draft_fields import removed_field
+from models.activities.fields import FIELD_TYPES
+from models.activities.fields.products import offered_ids
 from models.activities.pickup import PickupPoint, active_pickup_points, window_for
-from models.activities.publish_checks import CONTACT_TYPES, preview_form
+from models.activities.publish_checks import CONTACT_TYPES
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import utcnow
 from models.catalog.products import Product
 from models.messaging.texts import template_variables
 from models.orders.order import Order, OrderEvent
-from models.params import positive_id
 
 
 def listing() -> dict:
@@ -57,7 +58,7 @@ def editor_context(template, editing=None, editor=None, notice=None) -> dict:
         "add_form": AddFieldForm(formdata=None),
         "removed": removed_field(template),
         "notice": notice,
-        "type_labels": FIELD_TYPE_LABELS,
+        "field_types": FIELD_TYPES,
         "contact": CONTACT_TYPES,
     }
 
@@ -74,13 +75,10 @@ def status_context(template, problems=None, notice=None) -> dict:
 
 
 def _products_in(fields: list[dict]) -> dict[int, Product]:
-    ids = [
-        product_id
-        for spec in fields
-        if spec.get("type") == "products"
-        for entry in spec.get("products") or []
-        if (product_id := positive_id(str(entry.get("product_id", ""))))
-    ]
+    try:
+        ids = offered_ids(fields)
+    except (KeyError, TypeError, ValueError):
+        ids = []  # the preview says what is wrong
     found = {p.id: p for p in Product.select().where(Product.id.in_(ids))} if ids else {}
     return {i: found[i] for i in dict.fromkeys(ids) if i in found}
 
@@ -90,7 +88,8 @@ def preview_context(template) -> dict:
     fields = (template.draft or {}).get("fields") or []
     products = _products_in(fields)
     try:
-        form = preview_form(fields, products=products, prefix="preview", meta={"csrf": False})
+        draft = SimpleNamespace(fields=fields, id=None)
+        form = build_order_form(draft, products=products, prefix="preview", meta={"csrf": False})
         error = None
     except (FormSpecError, KeyError, TypeError, ValueError, ArithmeticError) as problem:
         form, error = None, str(problem)

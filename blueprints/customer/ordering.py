@@ -57,7 +57,9 @@ def _page(activity, form, checkout, status=200, **extra):
         products_by_id=activity.products,
         stock_left=activity.stock_left,
         slots_left=activity.slots_left,
-        chain=chain_for(activity.template.id) if activity.settings.get("show_chain_list") else None,
+        chain=chain_for(activity.template.id)
+        if activity.version.setting("show_chain_list")
+        else None,
         check_url=lambda name: url_for(".check_field", slug=activity.template.slug, name=name),
         **extra,
     )
@@ -104,7 +106,7 @@ def form_page(slug):
             activity=activity,
             title=STATE_TITLES[activity.state],
             chain=chain_for(activity.template.id)
-            if activity.settings.get("show_chain_list")
+            if activity.version.setting("show_chain_list")
             else None,
         )
     form, checkout = _forms(activity)
@@ -189,7 +191,7 @@ def check_field(slug, name):
 @one_snapshot()
 def chain_page(slug):
     activity = _activity(slug)
-    if not activity.settings.get("show_chain_list"):
+    if not activity.version.setting("show_chain_list"):
         abort(404)
     stamp = activity_stamp(activity.template.id)
     if request.htmx and request.args.get("stamp") == stamp:

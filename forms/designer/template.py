@@ -29,9 +29,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput, TimeInput
 
-from forms.ordering.fields import ParsedTextField
 from models.activities.design import BadSlug, TemplateSettings, check_slug
-from models.activities.draft_fields import FIELD_TYPE_LABELS
+from models.activities.fields import FIELD_TYPES
+from models.activities.fields.base import strip
+from models.activities.fields.inputs import ParsedTextField
 from models.activities.pickup import (
     WEEKDAYS,
     BadPickupTimes,
@@ -39,16 +40,11 @@ from models.activities.pickup import (
     opening_hours,
     pickup_window_setting,
 )
-from models.shop_time import as_utc, shop_zone, to_utc
+from models.shop_time import LOCAL_TIME_FORMATS, as_utc, shop_zone, to_utc
 
 YUAN = re.compile(r"\d{1,7}(\.\d{1,2})?")
 CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?")
 WHOLE = re.compile(r"\d{1,9}")
-LOCAL_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def fen_to_yuan(fen: int) -> str:
@@ -305,7 +301,7 @@ class TemplateSettingsForm(FlaskForm):
 class AddFieldForm(FlaskForm):
     kind = SelectField(
         _l("Field type"),
-        choices=[SelectChoice(kind, label) for kind, label in FIELD_TYPE_LABELS.items()],
+        choices=[SelectChoice(name, kind.label) for name, kind in FIELD_TYPES.items()],
     )
 
 

@@ -5,24 +5,21 @@
         answers = cleaned_answers(form, version)
         lines = requested_lines(form, version)
 
-Field specs are the dicts in `version.fields`, one builder per type in
-forms/ordering/builders.py (FIELD_TYPES). The server enforces `show_when`: a hidden field is not
+Field specs are the dicts in `version.fields`; each type's module in
+models/activities/fields/ builds its field (FIELD_TYPES). The server enforces `show_when`: a hidden field is not
 validated (so never required) and is left out of the cleaned answers.
 """
 
-import re
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
 
-from forms.ordering import fields as of
-from forms.ordering.builders import FIELD_TYPES, FormSpecError
+from models.activities.fields import FormSpecError, check_specs, field_type, form_fields
+from models.activities.fields.products import PRODUCTS, offered_ids
 from models.activities.template import FormTemplateVersion
 from models.catalog.products import Product
-from models.customers.customer import normalize_phone
 
 __all__ = [
-    "FIELD_TYPES",
     "FormSpecError",
     "OrderForm",
     "build_order_form",
@@ -30,8 +27,6 @@ __all__ = [
     "requested_lines",
     "visible_names",
 ]
-
-NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 
 
 class OrderForm(FlaskForm):
@@ -58,29 +53,8 @@ class OrderForm(FlaskForm):
         return success
 
 
-RESERVED = {name for name in dir(OrderForm) if not name.startswith("__")} | {"csrf_token"}
-
-
-def _check(specs: list[dict]) -> None:
-    seen = set()
-    for spec in specs:
-        name, kind = spec.get("name"), spec.get("type")
-        if not isinstance(name, str) or not NAME.fullmatch(name) or name in RESERVED:
-            raise FormSpecError(f"bad field name: {name!r}")
-        if name in seen:
-            raise FormSpecError(f"duplicate field name: {name!r}")
-        if kind not in FIELD_TYPES:
-            raise FormSpecError(f"{name}: unknown field type {kind!r}")
-        seen.add(name)
-
-
 def _load_products(specs: list[dict]) -> dict[int, Product]:
-    ids = {
-        int(entry["product_id"])
-        for spec in specs
-        if spec.get("type") == "products"
-        for entry in spec.get("products") or []
-    }
+    ids = offered_ids(specs)
     if not ids:
         return {}
     return {p.id: p for p in Product.select().where(Product.id.in_(ids))}
@@ -100,18 +74,17 @@ def build_order_form(
     when the field list itself is invalid.
     """
     specs = list(version.fields or [])
-    _check(specs)
+    check_specs(specs)
     if products is None:
         products = _load_products(specs)
-    attrs = {"_specs": specs}
-    for spec in specs:
-        attrs[spec["name"]] = FIELD_TYPES[spec["type"]](spec, products)
+    attrs = {"_specs": specs, **form_fields(specs, products)}
     form_class = type(f"OrderForm{version.id or ''}", (OrderForm,), attrs)
     if formdata is not None:
         kwargs["formdata"] = formdata
     form = form_class(**kwargs)
     for spec in specs:
         form[spec["name"]].spec = spec
+        form[spec["name"]].kind = field_type(spec)
     return form
 
 
@@ -155,27 +128,6 @@ def visible_names(form, specs) -> set[str]:
     return {name for name in by_name if visible(name)}
 
 
-def _clean(spec: dict, field):
-    kind, value = spec["type"], field.data
-    if kind == "products":
-        return field.form.quantities()
-    if kind == "phone":
-        return (getattr(field, "e164", None) or normalize_phone(value)) if value else ""
-    if kind == "number":
-        if value is None:
-            return None
-        return int(value) if value == value.to_integral_value() else of.plain(value)
-    if kind == "date":
-        return value.isoformat() if value else None
-    if kind == "multi_choice":
-        return list(dict.fromkeys(value or []))
-    if kind == "consent":
-        return bool(value)
-    if kind in ("choice", "time_slot"):
-        return value or None
-    return value or ""
-
-
 def cleaned_answers(form: OrderForm, version: FormTemplateVersion) -> dict:
     """{field name: value} for the visible input fields of a form that validated.
 
@@ -186,9 +138,9 @@ def cleaned_answers(form: OrderForm, version: FormTemplateVersion) -> dict:
     """
     visible = visible_names(form, version.fields)
     return {
-        spec["name"]: _clean(spec, form[spec["name"]])
+        spec["name"]: field_type(spec).clean(form[spec["name"]])
         for spec in version.fields
-        if spec["type"] != "heading" and spec["name"] in visible
+        if not field_type(spec).silent and spec["name"] in visible
     }
 
 
@@ -198,7 +150,7 @@ def requested_lines(form: OrderForm, version: FormTemplateVersion) -> list[tuple
     visible = visible_names(form, version.fields)
     totals: dict[int, int] = {}
     for spec in version.fields:
-        if spec["type"] == "products" and spec["name"] in visible:
+        if spec["type"] == PRODUCTS and spec["name"] in visible:
             for product_id, quantity in form[spec["name"]].form.quantities().items():
                 totals[product_id] = totals.get(product_id, 0) + quantity
     return list(totals.items())

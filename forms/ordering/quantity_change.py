@@ -5,7 +5,7 @@ order's version offers, within that version's per-order limit (a tick box when t
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from forms.ordering.builders import quantity_field
+from models.activities.fields.products import PRODUCTS, entry_product_id, quantity_field
 from models.orders.order import Order
 
 PREFIX = "qty-"
@@ -27,10 +27,10 @@ def build_quantity_form(order: Order, products: dict, formdata=None) -> Quantity
     current = {line.product_id: line.quantity for line in order.lines}
     attrs = {}
     for spec in order.template_version.fields:
-        if spec["type"] != "products":
+        if spec["type"] != PRODUCTS:
             continue
         for entry in spec.get("products") or []:
-            product = products.get(int(entry["product_id"]))
+            product = products.get(entry_product_id(entry))
             if product is not None:
                 attrs[f"{PREFIX}{product.id}"] = quantity_field(
                     product.name, entry.get("limit"), default=current.get(product.id, 0)

@@ -11,7 +11,7 @@ import re
 from werkzeug.datastructures import MultiDict
 from wtforms import FormField
 
-from forms.ordering.fields import OneOrNoneField, QuantityField
+from models.activities.fields.inputs import OneOrNoneField, QuantityField
 
 STEP = "step"
 STEP_VALUE = re.compile(r"(?P<name>[A-Za-z0-9_-]{1,100}):(?P<delta>[+-]1)")

@@ -4,10 +4,9 @@ The form is filled from the stored answers, and its product inputs from the orde
 so what staff see is what the order holds now.
 """
 
-from datetime import date
-from decimal import Decimal
-
 from forms.ordering.order_form import OrderForm, build_order_form, visible_names
+from models.activities.fields import field_type
+from models.activities.fields.products import PRODUCTS, offered_ids
 from models.orders.order import Order
 
 # A hidden input beside the version's own fields; no field name can start with "_".
@@ -34,17 +33,13 @@ def _initial(order: Order) -> dict:
     data = {}
     for spec in order.template_version.fields or []:
         name, kind, value = spec["name"], spec["type"], answers.get(spec["name"])
-        if kind == "products":
-            ids = [int(entry["product_id"]) for entry in spec.get("products") or []]
+        if kind == PRODUCTS:
+            ids = offered_ids([spec])
             data[name] = {str(i): quantities.pop(i) for i in ids if i in quantities}
         elif value is None:
             continue
-        elif kind == "number":
-            data[name] = Decimal(str(value))
-        elif kind == "date":
-            data[name] = date.fromisoformat(value)
         else:
-            data[name] = value
+            data[name] = field_type(spec).form_data(value)
     return data
 
 
@@ -54,7 +49,7 @@ def edited_quantities(form: OrderForm, version) -> dict[int, int]:
     visible = visible_names(form, version.fields)
     totals: dict[int, int] = {}
     for spec in version.fields:
-        if spec["type"] == "products" and spec["name"] in visible:
+        if spec["type"] == PRODUCTS and spec["name"] in visible:
             for field in form[spec["name"]].form:
                 product_id = int(field.short_name)
                 totals[product_id] = totals.get(product_id, 0) + (field.data or 0)

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 
+from models.activities.fields.products import offered_ids
 from models.activities.pickup import PickupPoint, PickupWindow, window_for
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import utcnow
@@ -45,12 +46,7 @@ def find_activity(slug: str) -> tuple[FormTemplate, FormTemplateVersion] | None:
 
 def offered_products(version: FormTemplateVersion) -> dict[int, Product]:
     """{product id: Product} over the version's product fields, active products only."""
-    ids = {
-        int(entry["product_id"])
-        for spec in version.fields
-        if spec["type"] == "products"
-        for entry in spec.get("products") or []
-    }
+    ids = offered_ids(version.fields)
     if not ids:
         return {}
     query = Product.select().where(Product.id.in_(ids), Product.active == True)  # noqa: E712
@@ -110,7 +106,7 @@ def activity_state(
         return NOT_OPEN
     if has_closed(template, now):
         return CLOSED
-    cap = (version.settings or {}).get("order_cap")
+    cap = version.setting("order_cap")
     if (
         cap is not None
         and allotment.taken(template.id, [allotment.ORDERS])[allotment.ORDERS] >= cap
@@ -122,7 +118,7 @@ def activity_state(
 
 
 def pickup_points(version: FormTemplateVersion) -> list[PickupPoint]:
-    ids = (version.settings or {}).get("pickup_point_ids") or []
+    ids = version.setting("pickup_point_ids") or []
     if not ids:
         return []
     points = PickupPoint.select().where(PickupPoint.id.in_(ids), PickupPoint.active == True)  # noqa: E712
@@ -132,7 +128,7 @@ def pickup_points(version: FormTemplateVersion) -> list[PickupPoint]:
 
 def delivery_settings(version: FormTemplateVersion) -> dict:
     """{"enabled", "fee", "free_above"} with defaults; delivery is off unless enabled."""
-    delivery = (version.settings or {}).get("delivery") or {}
+    delivery = version.setting("delivery") or {}
     return {
         "enabled": bool(delivery.get("enabled")),
         "fee": int(delivery.get("fee") or 0),
@@ -166,10 +162,6 @@ class Activity:
     products: dict[int, Product]
     stock_left: dict[int, int | None]
 
-    @property
-    def settings(self) -> dict:
-        return self.version.settings or {}
-
     @cached_property
     def state(self) -> str:
         return activity_state(self.template, self.version, self.stock_left)
@@ -187,7 +179,7 @@ class Activity:
         """{point id: the window an order placed now there gets}, for points that have one."""
         now = utcnow()
         windows = {
-            point.id: window_for(self.settings, self.template.closes_at, point, now)
+            point.id: window_for(self.version.settings, self.template.closes_at, point, now)
             for point in self.pickup_points
         }
         return {point_id: window for point_id, window in windows.items() if window}

@@ -7,28 +7,12 @@ visible and of their type, and cannot be removed. The last removed field is kept
 `draft["removed"]` ({"field": spec, "position": index}) until the next removal or its undo.
 """
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from models.activities.design import DesignError, change_draft
+from models.activities.fields import FIELD_TYPES
 from models.activities.publish_checks import CONTACT_TYPES
 from models.activities.template import FormTemplate
-
-FIELD_TYPE_LABELS = {
-    "short_text": _l("Short text"),
-    "long_text": _l("Long text"),
-    "number": _l("Number"),
-    "phone": _l("Phone number"),
-    "email": _l("Email"),
-    "choice": _l("Single choice"),
-    "multi_choice": _l("Multiple choice"),
-    "date": _l("Date"),
-    "time_slot": _l("Time slot"),
-    "address": _l("Address"),
-    "products": _l("Product lines"),
-    "heading": _l("Section heading"),
-    "consent": _l("Consent checkbox"),
-}
 
 
 class FieldGone(DesignError):
@@ -59,23 +43,13 @@ def _new_name(kind: str, draft: dict) -> str:
 
 def _starting_spec(kind: str, name: str) -> dict:
     """A new field of `kind` that already renders: choices and slots get examples."""
-    spec = {"name": name, "type": kind, "label": str(FIELD_TYPE_LABELS[kind]), "required": False}
-    if kind in ("choice", "multi_choice"):
-        spec["options"] = [_("Option 1"), _("Option 2")]
-    if kind == "choice":
-        spec["widget"] = "radio"
-    if kind == "time_slot":
-        spec["slots"] = [{"id": "slot-1", "label": _("Slot 1"), "capacity": 10}]
-    if kind == "products":
-        spec["products"] = []
-    if kind == "heading":
-        del spec["required"]
-    return spec
+    field_type = FIELD_TYPES[kind]
+    return {"name": name, "type": kind, "label": str(field_type.label)} | field_type.starting_spec()
 
 
 def add_field(template: FormTemplate, kind: str) -> dict:
     """Append a new field of `kind` and return its spec."""
-    if kind not in FIELD_TYPE_LABELS:
+    if kind not in FIELD_TYPES:
         raise DesignError()
 
     def add(draft):

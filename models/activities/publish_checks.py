@@ -1,27 +1,27 @@
 """What must hold before a draft is published, as problems an admin can read and fix.
 
-`draft_problems(draft)` checks the contact fields, each field's spec, the settings, and
-finally builds the customer's form from the fields (`build_order_form`, the same code the
-order page runs), so a draft that passes always renders.
+`draft_problems(draft)` checks the contact fields, each field's spec (its type's
+`problems`), the settings, and finally builds the customer's fields from the specs (each
+type's `build`, the same code the order page runs), so a draft that passes always renders.
 """
-
-from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from wtforms import Form
 
-from forms.ordering.order_form import FormSpecError, build_order_form
+from models.activities.fields import FIELD_TYPES, FormSpecError, form_fields
+from models.activities.fields.base import field_label
+from models.activities.fields.products import PRODUCTS, offered_ids
 from models.activities.pickup import PickupPoint, closed_on_pickup_day, pickup_day_passed
 from models.catalog.products import Product
 
 CONTACT_TYPES = {"name": "short_text", "phone": "phone"}
-CHOICE_TYPES = ("choice", "multi_choice")
 
 
 def draft_problems(draft: dict, kind: str = "goods") -> list[str]:
     fields = draft.get("fields") or []
     problems = _contact_problems(fields)
-    if kind == "goods" and not any(f.get("type") == "products" for f in fields):
+    if kind == "goods" and not any(f.get("type") == PRODUCTS for f in fields):
         problems.append(_l("A goods form needs a product lines field."))
     by_name = {spec.get("name"): spec for spec in fields}
     for spec in fields:
@@ -30,15 +30,6 @@ def draft_problems(draft: dict, kind: str = "goods") -> list[str]:
     if not problems:
         problems += _build_problems(fields)
     return [str(problem) for problem in problems]
-
-
-def preview_form(fields: list[dict], **kwargs):
-    """The customer's form for a draft's fields (raises FormSpecError when it cannot be built)."""
-    return build_order_form(SimpleNamespace(fields=fields, id=None), **kwargs)
-
-
-def _label(spec: dict) -> str:
-    return spec.get("label") or spec.get("name") or "?"
 
 
 def _contact_problems(fields: list[dict]) -> list:
@@ -52,74 +43,16 @@ def _contact_problems(fields: list[dict]) -> list:
                 else _l("The form needs its required phone field.")
             )
         elif spec.get("show_when"):
-            problems.append(_l("“%(field)s” must always be shown.", field=_label(spec)))
+            problems.append(_l("“%(field)s” must always be shown.", field=field_label(spec)))
     return problems
 
 
 def _field_problems(spec: dict, by_name: dict) -> list:
-    kind, label = spec.get("type"), _label(spec)
-    problems = []
-    if kind in CHOICE_TYPES:
-        options = [str(o) for o in spec.get("options") or []]
-        if not options:
-            problems.append(_l("“%(field)s” needs at least one option.", field=label))
-        elif len(set(options)) < len(options):
-            problems.append(_l("“%(field)s” lists an option twice.", field=label))
-    elif kind == "time_slot":
-        problems += _slot_problems(spec, label)
-    elif kind == "products":
-        problems += _product_problems(spec, label)
+    kind = FIELD_TYPES.get(spec.get("type"))
+    problems = kind.problems(spec) if kind else []
     condition = spec.get("show_when")
     if condition:
-        problems += _condition_problems(spec, condition, by_name, label)
-    return problems
-
-
-def _slot_problems(spec: dict, label: str) -> list:
-    slots = spec.get("slots") or []
-    if not slots:
-        return [_l("“%(field)s” needs at least one time slot.", field=label)]
-    problems = []
-    ids = [str(slot.get("id") or "") for slot in slots]
-    if not all(ids):
-        problems.append(_l("“%(field)s”: every time slot needs an id.", field=label))
-    if len(set(ids)) < len(ids):
-        problems.append(_l("“%(field)s”: two time slots have the same id.", field=label))
-    for slot in slots:
-        capacity = slot.get("capacity")
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
-            problems.append(
-                _l(
-                    "“%(field)s”: the time slot “%(slot)s” needs a capacity of at least 1.",
-                    field=label,
-                    slot=slot.get("label") or slot.get("id"),
-                )
-            )
-    return problems
-
-
-def _product_problems(spec: dict, label: str) -> list:
-    entries = spec.get("products") or []
-    if not entries:
-        return [_l("“%(field)s” offers no products yet.", field=label)]
-    try:
-        ids = [int(entry["product_id"]) for entry in entries]
-    except (KeyError, TypeError, ValueError):
-        return [_l("“%(field)s” has a product line without a product.", field=label)]
-    found = {p.id: p for p in Product.select().where(Product.id.in_(ids))}
-    problems = []
-    for product_id in ids:
-        product = found.get(product_id)
-        if product is None:
-            problems.append(_l("“%(field)s” offers a product that no longer exists.", field=label))
-        elif not product.active:
-            problems.append(
-                _l(
-                    "“%(field)s” offers “%(product)s”, which is no longer for sale.",
-                    field=label,
-                    product=product.name,
-                )
-            )
+        problems += _condition_problems(spec, condition, by_name, field_label(spec))
     return problems
 
 
@@ -128,17 +61,14 @@ def _condition_problems(spec: dict, condition: dict, by_name: dict, label: str) 
     if other is None or other is spec:
         return [_l("“%(field)s” is shown depending on a field that does not exist.", field=label)]
     value = condition.get("equals")
-    allowed = None
-    if other.get("type") in CHOICE_TYPES:
-        allowed = [str(o) for o in other.get("options") or []]
-    elif other.get("type") == "time_slot":
-        allowed = [str(s.get("id")) for s in other.get("slots") or []]
+    kind = FIELD_TYPES.get(other.get("type"))
+    allowed = kind.choices(other) if kind else None
     if allowed is not None and str(value) not in allowed:
         return [
             _l(
                 "“%(field)s” is shown when “%(other)s” is “%(value)s”, which is not one of its choices.",
                 field=label,
-                other=_label(other),
+                other=field_label(other),
                 value=value,
             )
         ]
@@ -174,7 +104,10 @@ def _settings_problems(settings: dict) -> list:
 
 def _build_problems(fields: list[dict]) -> list:
     try:
-        preview_form(fields, formdata=MultiDict(), meta={"csrf": False})
+        ids = offered_ids(fields)
+        products = {p.id: p for p in Product.select().where(Product.id.in_(ids))}
+        preview = type("Preview", (Form,), form_fields(fields, products))
+        preview(formdata=MultiDict())
     except (FormSpecError, KeyError, TypeError, ValueError, ArithmeticError) as error:
         return [_l("The form cannot be built: %(error)s", error=str(error))]
     return []

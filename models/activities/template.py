@@ -76,5 +76,9 @@ class FormTemplateVersion(BaseModel):
             raise ImmutableVersion("published versions never change; publish a new one")
         return super().save(*args, **kwargs)
 
+    def setting(self, key: str, default=None):
+        """One of the version's settings (docs/order-form-fields.md), `default` when not given."""
+        return (self.settings or {}).get(key, default)
+
     def field(self, name: str) -> dict | None:
         return next((f for f in self.fields if f.get("name") == name), None)

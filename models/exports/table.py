@@ -27,18 +27,13 @@ from openpyxl.cell import WriteOnlyCell
 from peewee import fn
 
 from i18n import format_phone
+from models.activities.fields import field_type
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.customers.customer import Customer
 from models.orders.lifecycle import STATUS_LABELS
 from models.orders.order import Order, OrderLine
-from models.orders.text import (
-    PAYMENT_LABELS,
-    SILENT_TYPES,
-    answer_text,
-    lines_text,
-    product_names,
-)
+from models.orders.text import PAYMENT_LABELS, export_cell, lines_text, product_names
 
 BATCH = 500
 MONEY_FORMAT = "0.00"
@@ -113,7 +108,7 @@ def field_columns(versions: list[FormTemplateVersion]) -> list[FieldColumn]:
     for version in versions:
         for spec in version.fields or []:
             key = (version.template_id, spec["name"])
-            if spec.get("type") in SILENT_TYPES or key in seen:
+            if field_type(spec).silent or key in seen:
                 continue
             seen.add(key)
             label = spec.get("label") or spec["name"]
@@ -180,7 +175,7 @@ def order_row(order, customer, lines, lookups: _Lookups) -> list:
     version = lookups.versions[order.template_version_id]
     answers = order.answers or {}
     fields = [
-        answer_text(spec, answers.get(spec["name"]), lookups.names, iso_dates=True) if spec else ""
+        export_cell(spec, answers.get(spec["name"]), lookups.names) if spec else ""
         for spec in lookups.specs[version.id]
     ]
     return [

@@ -49,8 +49,10 @@ def plan_deadline_reminders(now: datetime) -> int:
     )
     for template in closing:
         version = template.latest_version()
-        minutes = ((version.settings or {}) if version else {}).get(
-            "deadline_reminder_minutes", DEADLINE_MINUTES
+        minutes = (
+            version.setting("deadline_reminder_minutes", DEADLINE_MINUTES)
+            if version
+            else DEADLINE_MINUTES
         )
         if not isinstance(minutes, int) or minutes <= 0:
             continue

@@ -66,7 +66,7 @@ def submit_order(
         if points and point is None:
             raise NoSuchPickupPoint()
     price = quote(version, quantities, products, delivered=delivered)
-    minimum = (version.settings or {}).get("min_order_amount")
+    minimum = version.setting("min_order_amount")
     if minimum and price.subtotal < minimum:
         raise BelowMinimum(_l("The smallest order is %(amount)s.", amount=format_money(minimum)))
     return place_order(

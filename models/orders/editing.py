@@ -7,6 +7,8 @@ import json
 
 from flask_babel import lazy_gettext as _l
 
+from models.activities.fields import field_type
+from models.activities.fields.products import PRODUCTS
 from models.catalog import stock
 from models.catalog.products import Product, Warehouse
 from models.db import db
@@ -131,7 +133,7 @@ def _replace_answers(order, version, answers, lines_changed: bool) -> list[str] 
     names = product_names([version], order.lines)
     changes = []
     for spec in version.fields or []:
-        if spec.get("type") == "heading" or (spec.get("type") == "products" and lines_changed):
+        if field_type(spec).silent or (spec.get("type") == PRODUCTS and lines_changed):
             continue
         old, new = (
             answer_text(spec, a.get(spec["name"]), names, iso_dates=True) for a in (before, after)

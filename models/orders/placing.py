@@ -139,11 +139,11 @@ def _create(version, name, phone, lines, key, answers, pickup_point, address, de
 
 def _take_places(version, customer, answers) -> list[str]:
     """Take the order's places (activity, customer, chosen time slots); raise when one is full."""
-    settings, template_id = version.settings or {}, version.template_id
-    if not allotment.try_take(template_id, allotment.ORDERS, settings.get("order_cap")):
+    template_id = version.template_id
+    if not allotment.try_take(template_id, allotment.ORDERS, version.setting("order_cap")):
         raise ActivityFull()
     mine = allotment.customer_key(customer.id)
-    if not allotment.try_take(template_id, mine, settings.get("per_customer_limit")):
+    if not allotment.try_take(template_id, mine, version.setting("per_customer_limit")):
         raise CustomerLimitReached()
     holds = [allotment.ORDERS, mine]
     for spec in version.fields:

@@ -7,30 +7,29 @@ trip): text, E.164 phone, int or decimal text, "YYYY-MM-DD", option or slot id, 
 bool, or {product_id: quantity} with string keys.
 """
 
-from datetime import date
-
-from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from i18n import format_phone
+from models.activities.fields import field_type
+from models.activities.fields.products import lines_text, offered_ids
 from models.activities.template import FormTemplateVersion
 from models.catalog.products import Product
 
-SILENT_TYPES = ("heading",)  # section titles hold no answer
+__all__ = [
+    "PAYMENT_LABELS",
+    "answer_rows",
+    "answer_text",
+    "export_cell",
+    "lines_text",
+    "offered_product_ids",
+    "product_names",
+]
 
 PAYMENT_LABELS = {"unpaid": _l("Unpaid"), "paid": _l("Paid"), "refunded": _l("Refunded")}
 
 
 def offered_product_ids(version: FormTemplateVersion) -> list[int]:
     """The products the version's `products` fields offer, in form order."""
-    ids = [
-        int(entry["product_id"])
-        for spec in version.fields or []
-        if spec.get("type") == "products"
-        for entry in spec.get("products") or []
-    ]
-    return list(dict.fromkeys(ids))
+    return offered_ids(version.fields)
 
 
 def product_names(versions, lines=()) -> dict[int, str]:
@@ -43,34 +42,22 @@ def product_names(versions, lines=()) -> dict[int, str]:
     return names
 
 
+def unanswered(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def answer_text(spec: dict, value, names: dict[int, str], *, iso_dates: bool = False) -> str:
     """One answer as text ("" when unanswered); dates in the page's language unless iso_dates."""
-    kind = spec.get("type")
-    if value is None or value == "" or value == [] or value == {}:
+    if unanswered(value):
         return ""
-    if kind == "consent":
-        return _("Yes") if value else _("No")
-    if kind == "phone":
-        return format_phone(str(value))
-    if kind == "date":
-        return str(value) if iso_dates else format_date(date.fromisoformat(value), "medium")
-    if kind == "time_slot":
-        slot = next((s for s in spec.get("slots") or [] if str(s.get("id")) == str(value)), None)
-        return (slot.get("label") or str(value)) if slot else str(value)
-    if kind == "multi_choice":
-        return ", ".join(str(option) for option in value)
-    if kind == "products":
-        return lines_text(
-            (names.get(int(pid), f"#{pid}"), quantity)
-            for pid, quantity in value.items()
-            if quantity
-        )
-    return str(value)
+    return field_type(spec).text(spec, value, names, iso_dates=iso_dates)
 
 
-def lines_text(items) -> str:
-    """[(name, quantity), ...] -> "苹果 ×2; 梨 ×1"."""
-    return "; ".join(f"{name} ×{quantity}" for name, quantity in items)
+def export_cell(spec: dict, value, names: dict[int, str]):
+    """One answer's cell in an export ("" when unanswered)."""
+    if unanswered(value):
+        return ""
+    return field_type(spec).export_cell(spec, value, names)
 
 
 def answer_rows(version: FormTemplateVersion, answers: dict, names: dict[int, str]):
@@ -83,5 +70,5 @@ def answer_rows(version: FormTemplateVersion, answers: dict, names: dict[int, st
             answer_text(spec, answers.get(spec["name"]), names),
         )
         for spec in version.fields or []
-        if spec.get("type") not in SILENT_TYPES
+        if not field_type(spec).silent
     ]

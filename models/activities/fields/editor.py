@@ -1,21 +1,19 @@
 """What every field editor of the designer shares: label, help, required, "show only when",
-and the number inputs that keep what was typed. The per-type editors are in
-forms/designer/field_editor.py.
+and the number inputs that keep what was typed. Each type's own editor subclasses
+FieldEditor in its module; forms/designer/field_editor.py makes it a FlaskForm.
 """
 
 import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Form, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import NumberInput
 
-from forms.designer.template import strip
-from forms.ordering.fields import NUMBER, ParsedTextField, plain
+from models.activities.fields.base import FIELD_TYPES, strip
+from models.activities.fields.inputs import NUMBER, ParsedTextField, plain
 
-CONDITION_TYPES = ("short_text", "number", "choice", "multi_choice", "time_slot", "consent")
 CONTACT = ("name", "phone")
 
 
@@ -46,7 +44,7 @@ def lines_of(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class FieldEditor(FlaskForm):
+class FieldEditor(Form):
     """What every field has: label, help text, required, and "show only when"."""
 
     label = StringField(
@@ -68,7 +66,7 @@ class FieldEditor(FlaskForm):
         self.others = {
             f["name"]: f
             for f in fields
-            if f["name"] != spec["name"] and f.get("type") in CONDITION_TYPES
+            if f["name"] != spec["name"] and _condition(f) in ("answer", "ticked")
         }
         super().__init__(data=self.initial(spec), **kwargs)
         if "show_when_field" in self:
@@ -94,7 +92,7 @@ class FieldEditor(FlaskForm):
 
     def validate_show_when_value(self, field):
         other = self.others.get(self.show_when_field.data)
-        if other is None or other["type"] == "consent":
+        if other is None or _condition(other) == "ticked":
             return
         if not field.data:
             raise ValidationError(_l("Enter the answer that shows this field."))
@@ -106,7 +104,7 @@ class FieldEditor(FlaskForm):
         if "show_when_field" not in self or not self.show_when_field.data:
             return None
         other = self.others[self.show_when_field.data]
-        equals = True if other["type"] == "consent" else self.show_when_value.data
+        equals = True if _condition(other) == "ticked" else self.show_when_value.data
         return {"field": self.show_when_field.data, "equals": equals}
 
     def values(self) -> dict:
@@ -124,9 +122,10 @@ class FieldEditor(FlaskForm):
         return {}
 
 
+def _condition(spec: dict) -> str:
+    kind = FIELD_TYPES.get(spec.get("type"))
+    return kind.condition if kind else ""
+
+
 def allowed_answers(spec: dict) -> list[str] | None:
-    if spec["type"] in ("choice", "multi_choice"):
-        return [str(o) for o in spec.get("options") or []]
-    if spec["type"] == "time_slot":
-        return [str(s.get("id")) for s in spec.get("slots") or []]
-    return None
+    return FIELD_TYPES[spec["type"]].choices(spec)
