@@ -251,7 +251,8 @@ def test_staff_open_staff_pages(client, staff, login, rule):
 
 
 @pytest.mark.parametrize("rule", ADMIN_GET + STAFF_GET)
-def test_admins_open_admin_and_staff_pages(client, admin, login, rule):
+def test_admins_open_admin_and_staff_pages(app, client, admin, login, rule, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "dev")  # /dev/mail is there only then
     login(admin)
     response = _request(client, rule, "GET")
     assert _passed_the_guard(response, rule), response.status_code
