@@ -5,13 +5,12 @@ The editor is one form; its add, remove and update buttons post the form back to
 (htmx swaps it in place) without saving. Without JavaScript all of it works as plain forms.
 """
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from htmx_flask import make_response
 
 from blueprints.access import role_required
-from blueprints.rendering import render
+from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.rules import NEW_RULE, RuleForm, rule_form_data
 from models.automation.actions import ACTIONS, AUDIENCES
 from models.automation.conditions import CONDITIONS
@@ -40,11 +39,7 @@ LABELS = {
 
 
 def _rule(rule_id: int) -> Rule:
-    return Rule.get_or_none(Rule.id == rule_id) or abort(404)
-
-
-def _fragment_wanted() -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
+    return or_404(Rule.get_or_none(Rule.id == rule_id))
 
 
 def _list():
@@ -56,7 +51,7 @@ def _list():
 
 def _back_to_list():
     """After a change in the list: htmx gets the list redrawn, a plain form a 303 to it."""
-    return _list() if _fragment_wanted() else redirect(url_for(".index"), 303)
+    return _list() if wants_fragment() else redirect(url_for(".index"), 303)
 
 
 @bp.get("")
@@ -105,9 +100,7 @@ def _edit(rule: Rule | None):
         form.name.errors = [str(error)]
         return _editor(rule, form, 422)
     flash(_("Rule “%(name)s” saved.", name=saved.name), "info")
-    if _fragment_wanted():
-        return make_response("", 200, redirect=url_for(".index"))
-    return redirect(url_for(".index"), 303)
+    return go(url_for(".index"))
 
 
 @bp.post("/<id:rule_id>/enabled")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from blueprints.customer.qr import qr_svg
 from blueprints.params import optional_version
-from blueprints.rendering import order_slots, render
+from blueprints.rendering import order_slots, render, wants_fragment
 from forms.ordering.quantity_change import build_quantity_form
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from models.activities.activity import offered_products
@@ -92,7 +92,7 @@ def poll(token):
 
 
 def _after_change(order: Order, token: str):
-    if request.htmx:
+    if wants_fragment():
         return _page(Order.get_by_id(order.id))
     return redirect(url_for(".order_page", token=token), code=303)
 

@@ -5,11 +5,10 @@ that swaps changed rows in out of band."""
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import g, render_template, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from htmx_flask import request
 
 from models.accounts.user import User
 from models.activities.pickup import PickupPoint
