@@ -30,7 +30,7 @@ from forms.designer.template import YUAN, fen_to_yuan, strip
 from models.automation.actions import ACTIONS, AUDIENCES
 from models.automation.conditions import CONDITIONS
 from models.automation.rules import TRIGGERS, RuleChoices
-from models.orders.order import STATUSES
+from models.orders.status import STATUSES
 from models.params import positive_id, positive_ids
 
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")

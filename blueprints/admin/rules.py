@@ -25,7 +25,7 @@ from models.automation.rules import (
     save_rule,
     set_rule_enabled,
 )
-from models.orders.lifecycle import STATUS_LABELS
+from models.orders.status import STATUS_LABELS
 
 bp = Blueprint("rules", __name__, url_prefix="/admin/rules")
 

@@ -23,9 +23,8 @@ from models.customers.tracking import (
 from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.messaging.notifications import customer_messages
-from models.orders.lifecycle import STATUS_LABELS
 from models.orders.order import Order
-from models.orders.text import PAYMENT_LABELS
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
 
 bp = Blueprint("tracking", __name__, url_prefix="/o")
 

@@ -33,7 +33,7 @@ from models.board.queries import (
 )
 from models.board.saved_views import MAX_NAME, delete_view, save_view, views_of
 from models.orders.changes import Watch, unchanged, watch_now
-from models.orders.order import STATUSES
+from models.orders.status import STATUSES
 from models.params import choice
 
 bp = Blueprint("board", __name__, url_prefix="/board")

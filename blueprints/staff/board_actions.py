@@ -27,10 +27,10 @@ from models.board.bulk import (
 )
 from models.board.live import Changes, Shown, parse_shown
 from models.board.queries import board_rows, matching_ids
-from models.orders.lifecycle import STATUS_LABELS
 from models.orders.notes import MAX_NOTE_LENGTH
-from models.orders.order import STATUSES, Order
+from models.orders.order import Order
 from models.orders.payments import METHODS
+from models.orders.status import STATUS_LABELS, STATUSES
 from models.params import choice
 
 bp = Blueprint("actions", __name__)

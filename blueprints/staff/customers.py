@@ -25,9 +25,9 @@ from models.customers.directory import (
 from models.customers.tags import add_tag as add_customer_tag
 from models.customers.tags import remove_tag as remove_customer_tag
 from models.errors import DomainError
-from models.orders.lifecycle import STATUS_LABELS
 from models.orders.notes import NOTE_KINDS
-from models.orders.text import PAYMENT_LABELS, lines_text
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
+from models.orders.text import lines_text
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 

@@ -22,9 +22,10 @@ from models.orders.fulfilment import (
     pickup_orders,
     pickup_points_with_load,
 )
-from models.orders.lifecycle import STATUS_LABELS, Actor
+from models.orders.lifecycle import Actor
 from models.orders.payments import METHODS
-from models.orders.text import PAYMENT_LABELS, lines_text
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
+from models.orders.text import lines_text
 from models.params import choice
 
 bp = Blueprint("fulfilment", __name__, url_prefix="/board")

@@ -8,7 +8,6 @@ overwrite. Notes and tags do not change the order, so they never conflict.
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints.access import role_required
@@ -31,15 +30,8 @@ from models.orders.detail import (
     timeline_of,
 )
 from models.orders.editing import edit_order
-from models.orders.lifecycle import (
-    STATUS_LABELS,
-    Actor,
-    allowed_transitions,
-    assign_order,
-    transition_order,
-)
+from models.orders.lifecycle import Actor, allowed_transitions, assign_order, transition_order
 from models.orders.notes import NOTE_KINDS, add_note, notes_of
-from models.orders.order import OPEN_STATUSES
 from models.orders.payments import (
     METHODS,
     InvalidAmount,
@@ -53,7 +45,8 @@ from models.orders.payments import (
 )
 from models.orders.payments import remove_payment as remove_recorded_payment
 from models.orders.placing import SlotFull
-from models.orders.text import PAYMENT_LABELS, answer_rows, product_names
+from models.orders.status import MOVE_LABELS, OPEN_STATUSES, PAYMENT_LABELS, STATUS_LABELS
+from models.orders.text import answer_rows, product_names
 
 bp = Blueprint("order_detail", __name__, url_prefix="/board/orders")
 
@@ -64,15 +57,6 @@ PAGE, ORDER, NOTES, CUSTOMER = (
     "order_detail/_customer.html",
 )
 EDIT_PAGE, EDIT_FORM = "order_detail/edit.html", "order_detail/_edit_form.html"
-
-# What the button that moves an order to each status says.
-TRANSITION_LABELS = {
-    "confirmed": _l("Confirm"),
-    "processing": _l("Start processing"),
-    "ready": _l("Mark ready"),
-    "completed": _l("Complete"),
-    "cancelled": _l("Cancel order"),
-}
 
 
 def _actor() -> Actor:
@@ -91,7 +75,7 @@ def _order_context(order, message=None) -> dict:
         "transitions": allowed_transitions(order, actor),
         "staff_members": staff_members(),
         "editable": order.status in OPEN_STATUSES,
-        "transition_labels": TRANSITION_LABELS,
+        "transition_labels": MOVE_LABELS,
         "payment_labels": PAYMENT_LABELS,
         "payments": payments,
         "payment_methods": METHODS,

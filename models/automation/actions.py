@@ -26,15 +26,9 @@ from models.db import db
 from models.errors import StaleOrder, TransitionNotAllowed
 from models.messaging.notifications import NOTICES, notice_settings
 from models.messaging.outbox import add_work
-from models.orders.lifecycle import (
-    STATUS_LABELS,
-    TRANSITIONS,
-    Actor,
-    assign_order,
-    record_event,
-    transition_order,
-)
-from models.orders.order import OPEN_STATUSES, Counter, Order
+from models.orders.lifecycle import TRANSITIONS, Actor, assign_order, record_event, transition_order
+from models.orders.order import Counter, Order
+from models.orders.status import OPEN_STATUSES, STATUS_LABELS
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ from models.automation.actions import Context, Step, after, decide
 from models.automation.conditions import matches, snapshots
 from models.base import utcnow
 from models.customers.customer import Customer
-from models.orders.order import OPEN_STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import OPEN_STATUSES
 
 LIMIT = 50
 

@@ -30,7 +30,8 @@ from models.messaging.admin_notices import plan_daily_summary, plan_deadline_rem
 from models.messaging.notifications import NOTICES, notice_settings
 from models.messaging.outbox import Outbox, add_work
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order
-from models.orders.order import OPEN_STATUSES, Order, OrderEvent
+from models.orders.order import Order, OrderEvent
+from models.orders.status import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
 

@@ -41,11 +41,11 @@ from peewee import SQL, NodeList, Table, Value, fn
 from models.board.answer_text import SEARCH_TABLE, OrderAnswerText
 from models.customers.customer import Customer, InvalidPhone, normalize_phone
 from models.db import is_postgres
-from models.orders.order import OPEN_STATUSES, STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import OPEN_STATUSES, PAYMENT_STATUSES, STATUSES
 from models.params import choices, positive_id, positive_ids
 from models.shop_time import shop_zone, to_utc
 
-PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
 FILTER_KEYS = frozenset(
     {"status", "template", "from", "to", "created", "pickup", "assignee", "payment", "min", "max"}
     | {"q"}

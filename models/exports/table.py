@@ -30,15 +30,9 @@ from i18n import format_phone
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.customers.customer import Customer
-from models.orders.lifecycle import STATUS_LABELS
 from models.orders.order import Order, OrderLine
-from models.orders.text import (
-    PAYMENT_LABELS,
-    SILENT_TYPES,
-    answer_text,
-    lines_text,
-    product_names,
-)
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
+from models.orders.text import SILENT_TYPES, answer_text, lines_text, product_names
 
 BATCH = 500
 MONEY_FORMAT = "0.00"

@@ -22,7 +22,8 @@ from models.db import db
 from models.messaging.deliveries import Delivery
 from models.messaging.outbox import Outbox, add_work, remember_for_kick
 from models.messaging.texts import page_url
-from models.orders.order import OPEN_STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import OPEN_STATUSES
 from models.shop_time import shop_zone, to_utc
 
 ANNOUNCE = "announce"

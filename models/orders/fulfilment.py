@@ -14,8 +14,9 @@ from models.customers.customer import Customer
 from models.db import db, locked
 from models.errors import DomainError, StaleOrder
 from models.orders.lifecycle import Actor, walk_order
-from models.orders.order import OPEN_STATUSES, Order, OrderLine
+from models.orders.order import Order, OrderLine
 from models.orders.payments import METHODS, outstanding, paid_on, paid_so_far, record_payment
+from models.orders.status import OPEN_STATUSES
 from models.params import positive_id
 
 # Handing over walks an order forward from any of these to `completed`, step by step.

@@ -19,27 +19,20 @@ from models.db import db
 from models.errors import StaleOrder, TransitionNotAllowed
 from models.orders import allotment
 from models.orders.order import Order, OrderEvent
+from models.orders.status import STATUS_LABELS, OrderStatus
 
 STAFF = frozenset({"staff", "admin"})
 AUTOMATION = frozenset({"rule", "system"})
 
+PENDING, CONFIRMED, PROCESSING, READY, COMPLETED, CANCELLED = OrderStatus
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    ("pending", "confirmed"): STAFF | AUTOMATION,
-    ("confirmed", "processing"): STAFF | AUTOMATION,
-    ("processing", "ready"): STAFF | AUTOMATION,
-    ("ready", "completed"): STAFF | AUTOMATION,
-    ("pending", "cancelled"): STAFF | AUTOMATION | {"customer"},
-    ("confirmed", "cancelled"): STAFF | AUTOMATION,
-    ("processing", "cancelled"): STAFF | AUTOMATION,
-}
-
-STATUS_LABELS = {
-    "pending": _l("Pending"),
-    "confirmed": _l("Confirmed"),
-    "processing": _l("Processing"),
-    "ready": _l("Ready"),
-    "completed": _l("Completed"),
-    "cancelled": _l("Cancelled"),
+    (PENDING, CONFIRMED): STAFF | AUTOMATION,
+    (CONFIRMED, PROCESSING): STAFF | AUTOMATION,
+    (PROCESSING, READY): STAFF | AUTOMATION,
+    (READY, COMPLETED): STAFF | AUTOMATION,
+    (PENDING, CANCELLED): STAFF | AUTOMATION | {"customer"},
+    (CONFIRMED, CANCELLED): STAFF | AUTOMATION,
+    (PROCESSING, CANCELLED): STAFF | AUTOMATION,
 }
 
 

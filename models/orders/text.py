@@ -11,15 +11,12 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from i18n import format_phone
 from models.activities.template import FormTemplateVersion
 from models.catalog.products import Product
 
 SILENT_TYPES = ("heading",)  # section titles hold no answer
-
-PAYMENT_LABELS = {"unpaid": _l("Unpaid"), "paid": _l("Paid"), "refunded": _l("Refunded")}
 
 
 def offered_product_ids(version: FormTemplateVersion) -> list[int]:
