@@ -7,7 +7,6 @@ updates it, `make translations` compiles it).
 """
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from functools import lru_cache
 
 import phonenumbers
@@ -17,6 +16,7 @@ from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_babel.speaklater import LazyString
 
+from models import money
 from models.activities.pickup import opening_hours
 
 LOCALES = ("zh_CN", "en")
@@ -46,9 +46,8 @@ def select_locale() -> str:
 def format_money(fen: int | None, currency: str | None = None) -> str:
     """Integer minor units (fen) as the shop's currency, in the page's language:
     1250 -> ¥12.50 in Chinese, CN¥12.50 in English (Babel's CLDR symbols)."""
-    amount = Decimal(fen or 0).scaleb(-2)
     currency = currency or current_app.config["SHOP_CURRENCY"]
-    return format_currency(amount, currency, locale=str(get_locale()))
+    return format_currency(money.amount(fen, currency), currency, locale=str(get_locale()))
 
 
 def format_time(value, format: str = "short") -> str:

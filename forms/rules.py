@@ -7,7 +7,6 @@ chosen). `RuleForm.validate` parses the rows into the JSON models/automation/rul
 """
 
 import re
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -26,10 +25,11 @@ from wtforms import (
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length
 
-from forms.designer.template import YUAN, fen_to_yuan, strip
+from forms.designer.template import YUAN, strip
 from models.automation.actions import ACTIONS, AUDIENCES
 from models.automation.conditions import CONDITIONS
 from models.automation.rules import TRIGGERS, RuleChoices
+from models.money import amount_text, minor_units
 from models.orders.status import STATUSES
 from models.params import positive_id, positive_ids
 
@@ -184,7 +184,7 @@ def parse_condition(row: ConditionForm, choices: RuleChoices) -> dict:
         text = value.lstrip("¥￥").replace(",", "").strip()
         if not YUAN.fullmatch(text):
             raise RowError("value", _l("Enter an amount in yuan, like 12.50."))
-        return {"kind": kind, "value": int(Decimal(text) * 100)}
+        return {"kind": kind, "value": minor_units(text)}
     if kind.startswith("quantity_"):
         if not WHOLE.fullmatch(value):
             raise RowError("value", _l("Enter a whole number."))
@@ -253,7 +253,7 @@ def rule_form_data(rule) -> dict:
     def condition(c: dict) -> dict:
         value = c.get("value")
         if c["kind"].startswith("total_"):
-            value = fen_to_yuan(value)
+            value = amount_text(value)
         return {
             "kind": c["kind"],
             "field": c.get("field", ""),

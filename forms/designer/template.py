@@ -6,7 +6,6 @@ clock and converted to UTC by `TemplateSettingsForm.to_settings`.
 
 import re
 from datetime import time
-from decimal import Decimal
 
 from babel.dates import get_day_names
 from flask_babel import get_locale, lazy_pgettext
@@ -39,6 +38,7 @@ from models.activities.pickup import (
     opening_hours,
     pickup_window_setting,
 )
+from models.money import amount_text, minor_units
 from models.shop_time import as_utc, shop_zone, to_utc
 
 YUAN = re.compile(r"\d{1,7}(\.\d{1,2})?")
@@ -51,10 +51,6 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def fen_to_yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
 class MoneyField(ParsedTextField):
     """Yuan as typed ("12.5", "¥12.50") -> integer fen; blank is None."""
 
@@ -62,10 +58,10 @@ class MoneyField(ParsedTextField):
         text = text.lstrip("¥￥").replace(",", "").strip()
         if not YUAN.fullmatch(text):
             raise ValueError(_l("Enter an amount in yuan, like 12.50."))
-        return int(Decimal(text) * 100)
+        return minor_units(text)
 
     def format(self, value) -> str:
-        return fen_to_yuan(value)
+        return amount_text(value)
 
 
 class CountField(ParsedTextField):
