@@ -14,7 +14,8 @@ from werkzeug.datastructures import MultiDict
 
 from models.activities.pickup import PickupPoint
 from models.board.filters import OrderFilter, shop_today
-from models.customers.customer import Customer, InvalidPhone, normalize_phone
+from models.customers.customer import Customer
+from models.customers.phones import InvalidPhone, normalize_phone
 from models.db import db, is_postgres
 from models.orders.order import Order
 from models.orders.status import OPEN_STATUSES, PAYMENT_STATUSES, STATUSES

@@ -19,7 +19,7 @@ from forms.ordering import fields as of
 from forms.ordering.builders import FIELD_TYPES, FormSpecError
 from models.activities.template import FormTemplateVersion
 from models.catalog.products import Product
-from models.customers.customer import normalize_phone
+from models.customers.phones import normalize_phone
 
 __all__ = [
     "FIELD_TYPES",

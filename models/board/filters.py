@@ -39,7 +39,8 @@ from operator import add, and_, or_
 from peewee import SQL, NodeList, Table, Value, fn
 
 from models.board.answer_text import SEARCH_TABLE, OrderAnswerText
-from models.customers.customer import Customer, InvalidPhone, normalize_phone
+from models.customers.customer import Customer
+from models.customers.phones import InvalidPhone, normalize_phone
 from models.db import is_postgres
 from models.money import amount_text, minor_units
 from models.orders.order import Order

@@ -26,10 +26,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from peewee import fn
 
-from i18n import format_phone
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.customers.customer import Customer
+from models.customers.phones import format_phone
 from models.money import amount
 from models.orders.order import Order, OrderLine
 from models.orders.status import PAYMENT_LABELS, STATUS_LABELS

@@ -12,9 +12,9 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from i18n import format_phone
 from models.activities.template import FormTemplateVersion
 from models.catalog.products import Product
+from models.customers.phones import format_phone
 
 SILENT_TYPES = ("heading",)  # section titles hold no answer
 
