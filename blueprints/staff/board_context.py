@@ -105,6 +105,7 @@ def board_context(order_filter: OrderFilter, view: str, **extra) -> dict:
             name: url_for(f"board.actions.{name}", number=0).replace("/0/", "/{}/") + suffix
             for name in ROW_ACTIONS
         },
+        "order_url": url_for("order_detail.show", number=0).removesuffix("0") + "{}",
         "action_url": lambda endpoint, args=(), **values: (
             url_for(endpoint, **values) + _query(here + list(args))
         ),
