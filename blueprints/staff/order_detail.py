@@ -45,7 +45,13 @@ from models.orders.payments import (
 )
 from models.orders.payments import remove_payment as remove_recorded_payment
 from models.orders.placing import SlotFull
-from models.orders.status import MOVE_LABELS, OPEN_STATUSES, PAYMENT_LABELS, STATUS_LABELS
+from models.orders.status import (
+    MOVE_LABELS,
+    OPEN_STATUSES,
+    PAYMENT_LABELS,
+    STATUS_LABELS,
+    PaymentStatus,
+)
 from models.orders.text import answer_rows, product_names
 
 bp = Blueprint("order_detail", __name__, url_prefix="/board/orders")
@@ -84,7 +90,7 @@ def _order_context(order, message=None) -> dict:
         "payment_version": order.version,
         # Who may remove which payment, and the form for it (`removal_forms`: one kept input).
         "may_remove": lambda payment: (
-            order.payment_status != "refunded" and may_remove_payment(payment, actor)
+            order.payment_status != PaymentStatus.REFUNDED and may_remove_payment(payment, actor)
         ),
         "removal_form": PaymentRemovalForm(formdata=None),
         "removal_forms": {},

@@ -183,7 +183,7 @@ def _plan_notifications(event: OrderEvent, from_status: str | None = None) -> No
 
 
 def _apply_stock_effect(order: Order, to_status: str) -> None:
-    if to_status == "cancelled":
+    if to_status == OrderStatus.CANCELLED:
         allotment.give_back(order.template_id, order.holds)
         Order.update(holds=[]).where(Order.id == order.id).execute()
     effect = {"cancelled": stock.release, "completed": stock.consume}.get(to_status)
