@@ -9,7 +9,7 @@ import config
 import i18n
 from blueprints import params, register_blueprints, rendering, security_headers
 from commands import register_commands
-from extensions import babel, csrf, htmx, limiter, login_manager
+from extensions import babel, csrf, limiter, login_manager
 from models import User, subscriptions
 from models.db import init_app as init_database
 from models.db import is_busy
@@ -42,7 +42,6 @@ def create_app(**overrides) -> Flask:
     rendering.init_app(app)
     security_headers.init_app(app)
     csrf.init_app(app)
-    htmx.init_app(app)
     limiter.init_app(app)
     _init_login(app)
     params.init_app(app)  # the `id` URL converter, before the blueprints' routes use it

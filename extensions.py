@@ -5,10 +5,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
-from htmx_flask import Htmx
 
 babel = Babel()
 csrf = CSRFProtect()
-htmx = Htmx()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

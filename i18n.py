@@ -7,17 +7,16 @@ updates it, `make translations` compiles it).
 """
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
-from functools import lru_cache
 
-import phonenumbers
 from babel import dates
 from babel.numbers import format_currency
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_babel.speaklater import LazyString
 
+from models import money
 from models.activities.pickup import opening_hours
+from models.customers.phones import format_phone
 
 LOCALES = ("zh_CN", "en")
 LOCALE_COOKIE = "locale"
@@ -46,9 +45,8 @@ def select_locale() -> str:
 def format_money(fen: int | None, currency: str | None = None) -> str:
     """Integer minor units (fen) as the shop's currency, in the page's language:
     1250 -> ¥12.50 in Chinese, CN¥12.50 in English (Babel's CLDR symbols)."""
-    amount = Decimal(fen or 0).scaleb(-2)
     currency = currency or current_app.config["SHOP_CURRENCY"]
-    return format_currency(amount, currency, locale=str(get_locale()))
+    return format_currency(money.amount(fen, currency), currency, locale=str(get_locale()))
 
 
 def format_time(value, format: str = "short") -> str:
@@ -154,24 +152,6 @@ def format_opening_hours(point) -> str:
         for first, last, (opens, closes) in runs
     ]
     return ("，" if chinese else ", ").join(texts)
-
-
-def format_phone(e164: str | None) -> str:
-    """A stored E.164 number as people in the shop's region write it: 139 0001 7143 (a number
-    of another country keeps its +code). The one way pages show a phone number."""
-    region = current_app.config["SHOP_PHONE_REGION"] if has_app_context() else "CN"
-    return _phone_text(e164 or "", region)
-
-
-@lru_cache(maxsize=4096)  # an export shows the same few thousand numbers again and again
-def _phone_text(e164: str, region: str) -> str:
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    national = phonenumbers.region_code_for_number(number) == region
-    style = phonenumbers.PhoneNumberFormat
-    return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
 
 
 def init_app(app) -> None:

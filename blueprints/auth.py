@@ -11,7 +11,6 @@ import math
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from htmx_flask import make_response
 
 from blueprints.access import role_required, safe_next
 from blueprints.rendering import go, render
@@ -55,9 +54,7 @@ def login():
     _new_session()
     login_user(user, remember=form.remember.data)
     target = safe_next(request.args.get("next"), url_for("board.index"))
-    if request.htmx:
-        return make_response("", 200, redirect=target)
-    return redirect(target)
+    return go(target, 302)
 
 
 @bp.post("/logout")

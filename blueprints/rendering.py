@@ -3,8 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import g, redirect, render_template
-from htmx_flask import make_response, request
+from flask import abort, g, make_response, redirect, render_template, request
 from markupsafe import Markup, escape
 
 from models.activities.slots import BookedSlot, booked_slots, describe
@@ -13,10 +12,11 @@ from models.orders.order import Order
 
 
 def wants_fragment() -> bool:
-    """An htmx request that swaps part of a page. A boosted navigation and a history restore
-    (the back button after htmx pushed a URL) need the whole page."""
-    return bool(
-        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    """An htmx request that swaps part of a page (the one test of "htmx or not"). A history
+    restore (the back button after htmx pushed a URL, with no snapshot) needs the whole page."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != "true"
     )
 
 
@@ -28,11 +28,23 @@ def render(page: str, partial: str, status: int = 200, **context):
     return render_template(partial if wants_fragment() else page, **context), status
 
 
-def go(target: str):
-    """After a change: htmx navigates with HX-Redirect, a plain form follows a 303."""
+def go(target: str, code: int = 303):
+    """After a change: htmx navigates with HX-Redirect, a plain form follows a 303 (`code`)."""
     if wants_fragment():
-        return make_response("", 200, redirect=target)
-    return redirect(target, 303)
+        return make_response("", 200, {"HX-Redirect": target})
+    return redirect(target, code)
+
+
+def triggering(body: str, status: int, event: str | None):
+    """A fragment response that also fires `event` in the browser (HX-Trigger), if any."""
+    return make_response(body, status, {"HX-Trigger": event} if event else {})
+
+
+def or_404(row):
+    """`row` as looked up, or 404 Not Found when the lookup found nothing."""
+    if row is None:
+        abort(404)
+    return row
 
 
 LINK = re.compile(r"https?://[^\s<>\"']+")

@@ -27,7 +27,8 @@ from models.board.saved_views import SavedView
 from models.customers.customer import Customer
 from models.db import db
 from models.orders.lifecycle import Actor, transition_order
-from models.orders.order import STATUSES, Note, Order, OrderEvent
+from models.orders.order import Note, Order, OrderEvent
+from models.orders.status import STATUSES
 from tests.factories import make_product, order_for, published_version
 from tests.helpers import PASSWORD, csrf_token_from, make_user
 

@@ -8,8 +8,8 @@ import pytest
 
 from commands.demo.shop import build_catalog, build_templates, place_demo_orders
 from models.board.filters import OrderFilter
-from models.orders.lifecycle import STATUS_LABELS
-from models.orders.order import STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import STATUS_LABELS, STATUSES
 from tests.helpers import PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"

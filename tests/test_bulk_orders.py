@@ -6,7 +6,8 @@ from peewee import fn
 
 from models.base import utcnow
 from models.board.filters import OrderFilter
-from models.orders.order import STATUSES, Counter, Order, OrderEvent, OrderLine
+from models.orders.order import Counter, Order, OrderEvent, OrderLine
+from models.orders.status import STATUSES
 from tests.factories import make_product, make_template
 
 

@@ -21,7 +21,7 @@ from models import (
 from models.activities.activity import remaining_slots
 from models.base import utcnow
 from models.board.filters import shop_today
-from models.orders.order import OPEN_STATUSES, STATUSES
+from models.orders.status import OPEN_STATUSES, STATUSES
 from tests.helpers import PASSWORD, csrf_token_from
 
 

@@ -16,6 +16,7 @@ from babel.support import Translations
 from flask import render_template_string
 
 import i18n
+from models import money
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -180,6 +181,16 @@ def test_money_from_integer_fen(app, fen, chinese, english):
         assert i18n.format_money(fen) == chinese
     with app.test_request_context(headers=EN):
         assert i18n.format_money(fen) == english
+
+
+def test_money_has_as_many_decimals_as_the_shop_currency(app):
+    """Amounts are read, shown and typed with the currency's decimals (Babel's CLDR data):
+    fen for yuan, whole yen for a shop in yen."""
+    with app.test_request_context(headers=EN):
+        assert (money.minor_units("12.5"), money.amount_text(1250)) == (1250, "12.50")
+        app.config["SHOP_CURRENCY"] = "JPY"
+        assert i18n.format_money(1250) == "¥1,250"
+        assert (money.minor_units("1250"), money.amount_text(1250)) == (1250, "1250")
 
 
 # 16:30 UTC on 1 January is 00:30 on 2 January in Shanghai (UTC+8, no daylight saving).

@@ -10,7 +10,8 @@ from peewee import IntegrityError
 from models import db
 from models.activities.template import FormTemplateVersion, ImmutableVersion
 from models.catalog.products import Product, Stock
-from models.customers.customer import Customer, InvalidPhone, mask_name, mask_phone, normalize_phone
+from models.customers.customer import Customer, mask_name
+from models.customers.phones import InvalidPhone, mask_phone, normalize_phone
 from models.errors import OutOfStock
 from models.orders.order import Counter, Order, OrderLine
 from models.orders.placing import EmptyOrder, LineRequest, place_order
@@ -77,6 +78,13 @@ def test_numbers_without_country_code_are_read_in_the_shops_region(app_context):
 )
 def test_mask_phone_hides_the_middle_digits(e164, shown):
     assert mask_phone(e164) == shown
+
+
+def test_mask_phone_follows_the_shop_region(app_context):
+    """A shop in the US masks its own numbers without the +1 and a Chinese one with its 86."""
+    app_context.config["SHOP_PHONE_REGION"] = "US"
+    assert mask_phone("+14155552671") == "415****2671"
+    assert mask_phone("+8613800138000") == "861****8000"
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from models.activities.pickup import PickupPoint
-from models.board.filters import PAYMENT_STATUSES, OrderFilter, shop_today
-from models.customers.customer import Customer, InvalidPhone, normalize_phone
+from models.board.filters import OrderFilter, shop_today
+from models.customers.customer import Customer
+from models.customers.phones import InvalidPhone, normalize_phone
 from models.db import db, is_postgres
-from models.orders.order import OPEN_STATUSES, STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import OPEN_STATUSES, PAYMENT_STATUSES, STATUSES
 from models.schema import upgrade
 from tests.factories import published_version
 from tests.helpers import make_user

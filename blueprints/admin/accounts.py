@@ -7,13 +7,13 @@ form), a saved change goes back to the list with a message (303, or HX-Redirect 
 The rules themselves are in models/accounts/admin.py.
 """
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.auth import stay_signed_in
-from blueprints.rendering import go, render
+from blueprints.rendering import go, or_404, render
 from forms.account import AccountForm, NewAccountForm, PasswordResetForm
 from models import User
 from models.accounts.admin import (
@@ -37,7 +37,7 @@ EDIT_PAGE, DETAILS_FORM, PASSWORD_FORM = (
 
 
 def _user(user_id: int) -> User:
-    return User.get_or_none(User.id == user_id) or abort(404)
+    return or_404(User.get_or_none(User.id == user_id))
 
 
 def _list(form: NewAccountForm, status: int = 200):

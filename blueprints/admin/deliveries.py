@@ -1,11 +1,11 @@
 """The delivery log for admins: every message sent (or not) to whom, when and how; retry."""
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.access import role_required
 from blueprints.params import arg_number
-from blueprints.rendering import render
+from blueprints.rendering import or_404, render, wants_fragment
 from models.errors import DomainError
 from models.messaging.deliveries import (
     CHANNEL_LABELS,
@@ -44,15 +44,13 @@ def index():
 @bp.post("/<id:delivery_id>/retry")
 @role_required("admin")
 def retry(delivery_id: int):
-    delivery = Delivery.get_or_none(Delivery.id == delivery_id)
-    if delivery is None:
-        abort(404)
+    delivery = or_404(Delivery.get_or_none(Delivery.id == delivery_id))
     try:
         retry_delivery(delivery)
         message = _("Delivery queued again.")
     except DomainError as error:
         message = str(error)
-    if request.htmx:  # the row shows what happened
+    if wants_fragment():  # the row shows what happened
         row = delivery_log().where(Delivery.id == delivery_id).get()
         context = {"statuses": STATUS_LABELS, "channels": CHANNEL_LABELS, "shown": None}
         return render(ROW, ROW, delivery=row, **context)

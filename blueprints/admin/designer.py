@@ -7,10 +7,9 @@ JavaScript every action is a plain POST that redirects back to the page. A templ
 notifications page is in blueprints/admin/designer_notifications.py.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from htmx_flask import make_response
 
 from blueprints.access import role_required
 from blueprints.admin import designer_notifications
@@ -24,7 +23,7 @@ from blueprints.admin.designer_context import (
     status_context,
 )
 from blueprints.params import arg_id
-from blueprints.rendering import go, render
+from blueprints.rendering import go, or_404, render, triggering, wants_fragment
 from forms.designer.field_editor import editor_for
 from forms.designer.template import (
     AddFieldForm,
@@ -67,27 +66,23 @@ PAGE, FIELDS = "designer/template.html", "designer/_fields.html"
 
 
 def _template(template_id: int) -> FormTemplate:
-    return FormTemplate.get_or_none(FormTemplate.id == template_id) or abort(404)
-
-
-def _fragment_wanted() -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
+    return or_404(FormTemplate.get_or_none(FormTemplate.id == template_id))
 
 
 def _fields(template, status=200, *, editing=None, editor=None, notice=None, changed=False):
     """The field list for htmx (with the publish panel out of band after a change), else
     the whole template page."""
     context = editor_context(template, editing, editor, notice)
-    if _fragment_wanted():
+    if wants_fragment():
         if changed:
             context |= status_context(template) | {"oob": True}
         body = render_template(FIELDS, **context)
-        return make_response(body, status, trigger="draft-changed" if changed else None)
+        return triggering(body, status, "draft-changed" if changed else None)
     return render_template(PAGE, **page_context(template) | context), status
 
 
 def _changed(template, *, editing=None, anchor=None):
-    if _fragment_wanted():
+    if wants_fragment():
         return _fields(template, editing=editing, changed=True)
     target = url_for(".show", template_id=template.id, edit=editing)
     return redirect(f"{target}#row-{anchor or editing or 'list'}", 303)
@@ -177,7 +172,7 @@ def publish(template_id):
         problems = [str(error)]
     else:
         message = _("Published as version %(number)s.", number=version.number)
-        if not _fragment_wanted():
+        if not wants_fragment():
             flash(message)
             return redirect(url_for(".show", template_id=template.id), 303)
         template = _template(template_id)
@@ -185,7 +180,7 @@ def publish(template_id):
         body = render_template("designer/_status.html", **context)
         body += render_template("designer/_share.html", oob=True, **share_context(template))
         return body
-    if _fragment_wanted():
+    if wants_fragment():
         context = status_context(template, problems=problems)
         return render_template("designer/_status.html", **context), 422
     context = page_context(template, problems=problems) | editor_context(template)
@@ -294,7 +289,7 @@ def _points(form=None, editing=None, status=200):
 
 
 def _point(point_id) -> PickupPoint:
-    return PickupPoint.get_or_none(PickupPoint.id == point_id) or abort(404)
+    return or_404(PickupPoint.get_or_none(PickupPoint.id == point_id))
 
 
 @bp.get("/pickup-points")

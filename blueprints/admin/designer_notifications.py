@@ -8,14 +8,14 @@ inline (422) by both. htmx swaps just the card; without JavaScript the whole pag
 back (preview, errors) or a redirect follows (saved).
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.admin.designer_context import notice_sample, status_context
-from blueprints.rendering import wants_fragment
+from blueprints.rendering import or_404, wants_fragment
 from forms.designer.notification_settings import (
     AUDIENCE_LABELS,
     NOTICE_LABELS,
@@ -32,7 +32,7 @@ PAGE, CARD = "designer/notifications.html", "designer/_notice_card.html"
 
 
 def _template(template_id: int) -> FormTemplate:
-    return FormTemplate.get_or_none(FormTemplate.id == template_id) or abort(404)
+    return or_404(FormTemplate.get_or_none(FormTemplate.id == template_id))
 
 
 def _card(notice, form, **extra) -> dict:
@@ -81,7 +81,7 @@ def page(template_id):
 @role_required("admin")
 def save(template_id, name):
     template = _template(template_id)
-    notice = NOTICES.get(name) or abort(404)
+    notice = or_404(NOTICES.get(name))
     variables, order = notice_sample(template, current_user.name)
     form = NoticeForm(notice, variables)
     if not form.validate_on_submit():

@@ -7,12 +7,12 @@ replaces itself with its errors (422); a stock change redraws the stock section.
 JavaScript every form posts and redirects back (303) with a flash.
 """
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
-from blueprints.rendering import go, render, wants_fragment
+from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.product import STOCK_FORMS, NewProductForm, ProductForm, stock_form
 from models.catalog.admin import (
     SkuTaken,
@@ -36,7 +36,7 @@ SEARCH_MAX = 100
 
 
 def _product(product_id: int) -> Product:
-    return Product.get_or_none(Product.id == product_id) or abort(404)
+    return or_404(Product.get_or_none(Product.id == product_id))
 
 
 def _user():
@@ -119,7 +119,7 @@ DONE = {
 @role_required("admin")
 def change(product_id: int, warehouse_id: int, action: str):
     product = _product(product_id)
-    warehouse = Warehouse.get_or_none(Warehouse.id == warehouse_id) or abort(404)
+    warehouse = or_404(Warehouse.get_or_none(Warehouse.id == warehouse_id))
     kind = ACTIONS[action]
     form = stock_form(kind, warehouse.id, request.form)
     if form.validate_on_submit():

@@ -5,13 +5,12 @@ The editor is one form; its add, remove and update buttons post the form back to
 (htmx swaps it in place) without saving. Without JavaScript all of it works as plain forms.
 """
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from htmx_flask import make_response
 
 from blueprints.access import role_required
-from blueprints.rendering import render
+from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.rules import NEW_RULE, RuleForm, rule_form_data
 from models.automation.actions import ACTIONS, AUDIENCES
 from models.automation.actions import KINDS as ACTION_KINDS
@@ -28,7 +27,7 @@ from models.automation.rules import (
     set_rule_enabled,
 )
 from models.automation.triggers import TRIGGERS
-from models.orders.lifecycle import STATUS_LABELS
+from models.orders.status import STATUS_LABELS
 
 bp = Blueprint("rules", __name__, url_prefix="/admin/rules")
 
@@ -44,11 +43,7 @@ LABELS = {
 
 
 def _rule(rule_id: int) -> Rule:
-    return Rule.get_or_none(Rule.id == rule_id) or abort(404)
-
-
-def _fragment_wanted() -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
+    return or_404(Rule.get_or_none(Rule.id == rule_id))
 
 
 def _list():
@@ -60,7 +55,7 @@ def _list():
 
 def _back_to_list():
     """After a change in the list: htmx gets the list redrawn, a plain form a 303 to it."""
-    return _list() if _fragment_wanted() else redirect(url_for(".index"), 303)
+    return _list() if wants_fragment() else redirect(url_for(".index"), 303)
 
 
 @bp.get("")
@@ -109,9 +104,7 @@ def _edit(rule: Rule | None):
         form.name.errors = [str(error)]
         return _editor(rule, form, 422)
     flash(_("Rule “%(name)s” saved.", name=saved.name), "info")
-    if _fragment_wanted():
-        return make_response("", 200, redirect=url_for(".index"))
-    return redirect(url_for(".index"), 303)
+    return go(url_for(".index"))
 
 
 @bp.post("/<id:rule_id>/enabled")

@@ -17,7 +17,7 @@ from models.customers.login_code import TooManyCodes, request_code, verify_code
 from models.customers.tracking import orders_of_phone
 from models.db import one_snapshot
 from models.errors import DomainError
-from models.orders.lifecycle import STATUS_LABELS
+from models.orders.status import STATUS_LABELS
 
 bp = Blueprint("my_orders", __name__)
 

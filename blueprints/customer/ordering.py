@@ -4,12 +4,11 @@ Every page works as a plain HTML form; htmx adds the live parts (stock and total
 customer types, per-field checks when a field loses focus, the list as people join).
 """
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from htmx_flask import make_response
 
-from blueprints.rendering import render
+from blueprints.rendering import go, render, wants_fragment
 from forms.ordering.checkout import build_checkout_form
 from forms.ordering.order_form import build_order_form, cleaned_answers, requested_lines
 from forms.ordering.steppers import STEP, quantity_limits, stepped
@@ -145,10 +144,7 @@ def submit(slug):
     except DomainError as error:
         form.form_errors.append(str(error))
         return _page(activity, form, checkout, status=422)
-    target = url_for("tracking.order_page", token=order.tracking_token)
-    if request.htmx:
-        return make_response("", 200, redirect=target)
-    return redirect(target, code=303)
+    return go(url_for("tracking.order_page", token=order.tracking_token))
 
 
 @bp.get("/<slug>/live")
@@ -194,7 +190,7 @@ def chain_page(slug):
     if not activity.version.setting("show_chain_list"):
         abort(404)
     stamp = activity_stamp(activity.template.id)
-    if request.htmx and request.args.get("stamp") == stamp:
+    if wants_fragment() and request.args.get("stamp") == stamp:
         return "", 204
     return render(
         "ordering/chain.html",

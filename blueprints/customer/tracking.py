@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from blueprints.customer.qr import qr_svg
 from blueprints.params import optional_version
-from blueprints.rendering import order_slots, render
+from blueprints.rendering import order_slots, render, wants_fragment
 from forms.ordering.quantity_change import build_quantity_form
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from models.activities.activity import offered_products
@@ -23,9 +23,8 @@ from models.customers.tracking import (
 from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.messaging.notifications import customer_messages
-from models.orders.lifecycle import STATUS_LABELS
 from models.orders.order import Order
-from models.orders.text import PAYMENT_LABELS
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
 
 bp = Blueprint("tracking", __name__, url_prefix="/o")
 
@@ -92,7 +91,7 @@ def poll(token):
 
 
 def _after_change(order: Order, token: str):
-    if request.htmx:
+    if wants_fragment():
         return _page(Order.get_by_id(order.id))
     return redirect(url_for(".order_page", token=token), code=303)
 

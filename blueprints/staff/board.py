@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
-from blueprints.rendering import wants_fragment
+from blueprints.rendering import or_404, wants_fragment
 from blueprints.staff import board_actions
 from blueprints.staff.board_context import (
     board_context,
@@ -33,7 +33,7 @@ from models.board.queries import (
 )
 from models.board.saved_views import MAX_NAME, delete_view, save_view, views_of
 from models.orders.changes import Watch, unchanged, watch_now
-from models.orders.order import STATUSES
+from models.orders.status import STATUSES
 from models.params import choice
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -83,7 +83,7 @@ def _orders(order_filter: OrderFilter, view: str, after: Cursor | None) -> tuple
 def _more(order_filter: OrderFilter, view: str, after: Cursor):
     """The next page of the table, or of one status column."""
     if view == "columns":
-        column = choice(request.args.get("column"), shown_statuses(order_filter)) or abort(404)
+        column = or_404(choice(request.args.get("column"), shown_statuses(order_filter)))
         page = board_page(replace(order_filter, statuses=(column,)), after, COLUMN_SIZE)
         context = board_context(order_filter, view, page=page, status=column)
         return render_template("board/_more_cards.html", **context)
@@ -152,7 +152,7 @@ def delete(view_id: int):
 
 
 def _views_answer(order_filter: OrderFilter, view: str, error: str | None = None, name: str = ""):
-    if not request.htmx:
+    if not wants_fragment():
         if error:
             flash(error, "error")
         return redirect(board_url(order_filter, view), code=303)

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.params import form_id, form_ids, form_version
+from blueprints.rendering import or_404, wants_fragment
 from blueprints.staff.board_context import board_context, board_request, board_url, render_changes
 from models.accounts.user import User
 from models.board.bulk import (
@@ -26,10 +27,10 @@ from models.board.bulk import (
 )
 from models.board.live import Changes, Shown, parse_shown
 from models.board.queries import board_rows, matching_ids
-from models.orders.lifecycle import STATUS_LABELS
 from models.orders.notes import MAX_NOTE_LENGTH
-from models.orders.order import STATUSES, Order
+from models.orders.order import Order
 from models.orders.payments import METHODS
+from models.orders.status import STATUS_LABELS, STATUSES
 from models.params import choice
 
 bp = Blueprint("actions", __name__)
@@ -38,7 +39,7 @@ bp = Blueprint("actions", __name__)
 @bp.post("/rows/<id:number>/status")
 @role_required("staff")
 def change_status(number: int):
-    order = _order_or_404(number)
+    order = or_404(Order.get_or_none(Order.number == number))
     to_status = choice(request.form.get("to"), STATUSES) or abort(400)
     report = change_statuses([Target(order.id, form_version())], to_status, current_user)
     done = _(
@@ -52,7 +53,7 @@ def change_status(number: int):
 @bp.post("/rows/<id:number>/assignee")
 @role_required("staff")
 def assign(number: int):
-    order = _order_or_404(number)
+    order = or_404(Order.get_or_none(Order.number == number))
     assignee = _assignee(keeping=order)
     report = assign_orders([Target(order.id, form_version())], assignee, current_user)
     if assignee:
@@ -69,7 +70,7 @@ def assign(number: int):
 @bp.post("/rows/<id:number>/notes")
 @role_required("staff")
 def note(number: int):
-    order = _order_or_404(number)
+    order = or_404(Order.get_or_none(Order.number == number))
     body = _note_body()
     if body is None:
         return _invalid(_("Write the note first."))
@@ -116,13 +117,6 @@ def bulk():
     return _answer(report, shown, summary, bulk_done=True)
 
 
-def _order_or_404(number: int) -> Order:
-    order = Order.get_or_none(Order.number == number)
-    if order is None:
-        abort(404)
-    return order
-
-
 def _assignee(keeping: Order | None = None) -> User | None:
     """The active staff member chosen, or None for nobody; a deactivated one only where it is
     `keeping`'s assignee already (its row shows them until someone else is chosen)."""
@@ -142,7 +136,7 @@ def _note_body() -> str | None:
 
 def _invalid(message: str):
     order_filter, view = board_request()
-    if not request.htmx:
+    if not wants_fragment():
         flash(message, "error")
         return redirect(board_url(order_filter, view), code=303)
     context = board_context(order_filter, view, message=message, message_kind="error")
@@ -152,7 +146,7 @@ def _invalid(message: str):
 def _answer(report: Report, shown: dict, done: str, *, single=False, **extra):
     """The board after an action: the fresh rows of the orders touched, and what happened."""
     order_filter, view = board_request()
-    if not request.htmx:
+    if not wants_fragment():
         if report.done:
             flash(done)
         for failure in report.failed:

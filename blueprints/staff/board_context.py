@@ -5,22 +5,22 @@ that swaps changed rows in out of band."""
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import g, render_template, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from htmx_flask import request
 
 from models.accounts.user import User
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
-from models.board.filters import PAYMENT_STATUSES, OrderFilter
+from models.board.filters import OrderFilter
 from models.board.live import Changes
 from models.board.queries import shown_statuses, status_counts
-from models.orders.lifecycle import STATUS_LABELS, Actor, allowed_transitions
+from models.orders.detail import staff_members
+from models.orders.lifecycle import Actor, allowed_transitions
 from models.orders.order import Order
 from models.orders.payments import METHODS as PAYMENT_METHODS
-from models.orders.text import PAYMENT_LABELS
+from models.orders.status import MOVE_LABELS, PAYMENT_LABELS, PAYMENT_STATUSES, STATUS_LABELS
 from models.params import choice
 
 VIEWS = ("table", "columns")
@@ -52,12 +52,10 @@ def _query(args) -> str:
     return f"?{urlencode(args)}" if args else ""
 
 
-def staff_members() -> list[User]:
-    """Active staff and admins, the people an order can be given to (read once per request)."""
+def board_staff() -> list[User]:
+    """`staff_members()`, read once per request (a board page shows many rows)."""
     if "board_staff" not in g:
-        g.board_staff = list(
-            User.select(User.id, User.name).where(User.active == True).order_by(User.name)  # noqa: E712
-        )
+        g.board_staff = staff_members()
     return g.board_staff
 
 
@@ -75,13 +73,7 @@ def words() -> dict:
         "unassigned": _("Unassigned"),
         "inactive": _("no longer active"),
         "left": _("No longer matches the filter"),
-        "moves": {
-            "confirmed": _("Confirm"),
-            "processing": _("Start processing"),
-            "ready": _("Mark ready"),
-            "completed": _("Complete"),
-            "cancelled": _("Cancel order"),
-        },
+        "moves": {status: str(label) for status, label in MOVE_LABELS.items()},
     }
 
 
@@ -102,8 +94,8 @@ def board_context(order_filter: OrderFilter, view: str, **extra) -> dict:
         "payment_methods": PAYMENT_METHODS,
         "words": words(),
         "moves": moves,
-        "staff": staff_members(),
-        "staff_ids": {person.id for person in staff_members()},
+        "staff": board_staff(),
+        "staff_ids": {person.id for person in board_staff()},
         "csrf": generate_csrf(),
         "here": url_for("board.index") + suffix,
         "here_query": suffix.removeprefix("?"),
@@ -113,6 +105,7 @@ def board_context(order_filter: OrderFilter, view: str, **extra) -> dict:
             name: url_for(f"board.actions.{name}", number=0).replace("/0/", "/{}/") + suffix
             for name in ROW_ACTIONS
         },
+        "order_url": url_for("order_detail.show", number=0).removesuffix("0") + "{}",
         "action_url": lambda endpoint, args=(), **values: (
             url_for(endpoint, **values) + _query(here + list(args))
         ),

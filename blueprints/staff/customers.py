@@ -6,10 +6,10 @@ The queries are in models/customers/directory.py; tags go through models/custome
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
 from blueprints.access import role_required
-from blueprints.rendering import render, wants_fragment
+from blueprints.rendering import or_404, render, wants_fragment
 from forms.staff.customer_tag import TagForm
 from models.board.queries import Cursor
 from models.customers.customer import Customer
@@ -25,9 +25,9 @@ from models.customers.directory import (
 from models.customers.tags import add_tag as add_customer_tag
 from models.customers.tags import remove_tag as remove_customer_tag
 from models.errors import DomainError
-from models.orders.lifecycle import STATUS_LABELS
 from models.orders.notes import NOTE_KINDS
-from models.orders.text import PAYMENT_LABELS, lines_text
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
+from models.orders.text import lines_text
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
@@ -64,13 +64,6 @@ def index():
     return response
 
 
-def _customer_or_404(customer_id: int) -> Customer:
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        abort(404)
-    return customer
-
-
 def _card_context(customer: Customer, tag_form=None) -> dict:
     """What the customer card reads (templates/customers/_card.html)."""
     return {
@@ -99,13 +92,13 @@ def _page(customer: Customer, status: int = 200, tag_form=None):
 @bp.get("/<id:customer_id>")
 @role_required("staff")
 def show(customer_id: int):
-    return _page(_customer_or_404(customer_id))
+    return _page(or_404(Customer.get_or_none(Customer.id == customer_id)))
 
 
 @bp.post("/<id:customer_id>/tags")
 @role_required("staff")
 def add_tag(customer_id: int):
-    customer = _customer_or_404(customer_id)
+    customer = or_404(Customer.get_or_none(Customer.id == customer_id))
     form = TagForm()
     if form.validate_on_submit():
         try:
@@ -120,15 +113,17 @@ def add_tag(customer_id: int):
 @bp.post("/<id:customer_id>/tags/remove")
 @role_required("staff")
 def remove_tag(customer_id: int):
-    customer = _customer_or_404(customer_id)
+    customer = or_404(Customer.get_or_none(Customer.id == customer_id))
     remove_customer_tag(customer.id, request.form.get("tag", ""))
     return _card(customer_id, TagForm(formdata=None), 200)
 
 
 def _card(customer_id: int, form, status: int):
     """The card after a tag change; without JavaScript the page (303 after a change)."""
-    customer = _customer_or_404(customer_id)  # with the tags as they are now
-    if not request.htmx:
+    customer = or_404(
+        Customer.get_or_none(Customer.id == customer_id)
+    )  # with the tags as they are now
+    if not wants_fragment():
         if status == 200:
             return redirect(url_for(".show", customer_id=customer_id), code=303)
         return _page(customer, status, form)

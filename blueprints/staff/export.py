@@ -4,12 +4,20 @@ prepared in the background (models/exports/jobs.py) and downloaded when ready.""
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, redirect, send_file, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
-from htmx_flask import request
 
 from blueprints.access import role_required
-from blueprints.rendering import render
+from blueprints.rendering import or_404, render, wants_fragment
 from models.board.filter_summary import filter_summary
 from models.board.filters import OrderFilter
 from models.exports.jobs import job_for, recent_exports, start_export
@@ -64,19 +72,12 @@ def start(fmt):
     return redirect(url_for("export.job", job_id=job.id), 303)
 
 
-def _job_or_404(job_id: int):
-    job = job_for(current_user, job_id)
-    if job is None:
-        abort(404)
-    return job
-
-
 @bp.get("/exports/<id:job_id>")
 @role_required("staff")
 def job(job_id):
     """The job's status. Its htmx poll sends the state it shows: 204 while that is current."""
-    job = _job_or_404(job_id)
-    if request.htmx and request.args.get("shown") == job.state:
+    job = or_404(job_for(current_user, job_id))
+    if wants_fragment() and request.args.get("shown") == job.state:
         return "", 204
     order_filter = job.order_filter()
     return render(
@@ -92,7 +93,7 @@ def job(job_id):
 @bp.get("/exports/<id:job_id>/download")
 @role_required("staff")
 def download(job_id):
-    job = _job_or_404(job_id)
+    job = or_404(job_for(current_user, job_id))
     if job.status != job.DONE or not job.path.is_file():
         abort(404)
     return send_file(

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.params import form_version
-from blueprints.rendering import render
+from blueprints.rendering import or_404, render, wants_fragment
 from i18n import format_money
 from models.activities.pickup import PickupPoint, active_pickup_points
 from models.activities.template import FormTemplate
@@ -22,9 +22,10 @@ from models.orders.fulfilment import (
     pickup_orders,
     pickup_points_with_load,
 )
-from models.orders.lifecycle import STATUS_LABELS, Actor
+from models.orders.lifecycle import Actor
 from models.orders.payments import METHODS
-from models.orders.text import PAYMENT_LABELS, lines_text
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
+from models.orders.text import lines_text
 from models.params import choice
 
 bp = Blueprint("fulfilment", __name__, url_prefix="/board")
@@ -64,13 +65,6 @@ def pickup_points():
     )
 
 
-def _point_or_404(point_id: int) -> PickupPoint:
-    point = PickupPoint.get_or_none(PickupPoint.id == point_id)
-    if point is None:
-        abort(404)
-    return point
-
-
 def _row_context(point) -> dict:
     return {
         "point": point,
@@ -84,7 +78,7 @@ def _row_context(point) -> dict:
 @bp.get("/pickup/<id:point_id>")
 @role_required("staff")
 def pickup(point_id: int):
-    point = _point_or_404(point_id)
+    point = or_404(PickupPoint.get_or_none(PickupPoint.id == point_id))
     search = (request.args.get("q") or "").strip()[:20]
     return render(
         "fulfilment/pickup.html",
@@ -98,7 +92,7 @@ def pickup(point_id: int):
 @bp.post("/pickup/<id:point_id>/orders/<id:number>/handed-over")
 @role_required("staff")
 def handed_over(point_id: int, number: int):
-    point = _point_or_404(point_id)
+    point = or_404(PickupPoint.get_or_none(PickupPoint.id == point_id))
     order = pickup_order(point, number)
     if order is None:
         abort(404)
@@ -115,7 +109,7 @@ def handed_over(point_id: int, number: int):
     except DomainError as error:
         return _row(point, number, 409, message=str(error))
     said = _done_message(order.customer.name, done.collected)
-    if not request.htmx:
+    if not wants_fragment():
         flash(said)
         return redirect(url_for(".pickup", point_id=point_id, q=request.form.get("q") or None), 303)
     return _row(point, number, 200, done=said)
@@ -134,7 +128,7 @@ def _done_message(name: str, collected: int) -> str:
 def _row(point, number, status, **flags):
     """The order's row as it is now; a page with the list when JavaScript is off."""
     order = pickup_order(point, number)
-    if not request.htmx:
+    if not wants_fragment():
         return render(
             "fulfilment/pickup.html",
             "fulfilment/_pickup_orders.html",

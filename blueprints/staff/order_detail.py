@@ -8,13 +8,11 @@ overwrite. Notes and tags do not change the order, so they never conflict.
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from htmx_flask import make_response
 
 from blueprints.access import role_required
 from blueprints.params import form_id, form_version
-from blueprints.rendering import render
+from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.ordering.order_form import cleaned_answers
 from forms.staff.customer_tag import TagForm
 from forms.staff.order_actions import NoteForm
@@ -32,15 +30,8 @@ from models.orders.detail import (
     timeline_of,
 )
 from models.orders.editing import edit_order
-from models.orders.lifecycle import (
-    STATUS_LABELS,
-    Actor,
-    allowed_transitions,
-    assign_order,
-    transition_order,
-)
+from models.orders.lifecycle import Actor, allowed_transitions, assign_order, transition_order
 from models.orders.notes import NOTE_KINDS, add_note, notes_of
-from models.orders.order import OPEN_STATUSES
 from models.orders.payments import (
     METHODS,
     InvalidAmount,
@@ -54,7 +45,14 @@ from models.orders.payments import (
 )
 from models.orders.payments import remove_payment as remove_recorded_payment
 from models.orders.placing import SlotFull
-from models.orders.text import PAYMENT_LABELS, answer_rows, product_names
+from models.orders.status import (
+    MOVE_LABELS,
+    OPEN_STATUSES,
+    PAYMENT_LABELS,
+    STATUS_LABELS,
+    PaymentStatus,
+)
+from models.orders.text import answer_rows, product_names
 
 bp = Blueprint("order_detail", __name__, url_prefix="/board/orders")
 
@@ -65,22 +63,6 @@ PAGE, ORDER, NOTES, CUSTOMER = (
     "order_detail/_customer.html",
 )
 EDIT_PAGE, EDIT_FORM = "order_detail/edit.html", "order_detail/_edit_form.html"
-
-# What the button that moves an order to each status says.
-TRANSITION_LABELS = {
-    "confirmed": _l("Confirm"),
-    "processing": _l("Start processing"),
-    "ready": _l("Mark ready"),
-    "completed": _l("Complete"),
-    "cancelled": _l("Cancel order"),
-}
-
-
-def _order_or_404(number: int):
-    order = order_by_number(number)
-    if order is None:
-        abort(404)
-    return order
 
 
 def _actor() -> Actor:
@@ -99,7 +81,7 @@ def _order_context(order, message=None) -> dict:
         "transitions": allowed_transitions(order, actor),
         "staff_members": staff_members(),
         "editable": order.status in OPEN_STATUSES,
-        "transition_labels": TRANSITION_LABELS,
+        "transition_labels": MOVE_LABELS,
         "payment_labels": PAYMENT_LABELS,
         "payments": payments,
         "payment_methods": METHODS,
@@ -108,7 +90,7 @@ def _order_context(order, message=None) -> dict:
         "payment_version": order.version,
         # Who may remove which payment, and the form for it (`removal_forms`: one kept input).
         "may_remove": lambda payment: (
-            order.payment_status != "refunded" and may_remove_payment(payment, actor)
+            order.payment_status != PaymentStatus.REFUNDED and may_remove_payment(payment, actor)
         ),
         "removal_form": PaymentRemovalForm(formdata=None),
         "removal_forms": {},
@@ -148,24 +130,24 @@ def _page(order, status=200, message=None, **forms):
 @bp.get("/<id:number>")
 @role_required("staff")
 def show(number: int):
-    return _page(_order_or_404(number))
+    return _page(or_404(order_by_number(number)))
 
 
 def _changed(number: int, change):
     """Run `change(order, expected_version)`; answer with the fresh order, 409 on a conflict."""
-    order = _order_or_404(number)
+    order = or_404(order_by_number(number))
     expected = form_version()
     try:
         change(order, expected)
     except DomainError as error:
-        return _page(_order_or_404(number), status=409, message=str(error))
+        return _page(or_404(order_by_number(number)), status=409, message=str(error))
     return _changed_answer(number)
 
 
 def _changed_answer(number: int):
-    if not request.htmx:
+    if not wants_fragment():
         return redirect(url_for(".show", number=number), code=303)
-    return _page(_order_or_404(number))
+    return _page(or_404(order_by_number(number)))
 
 
 @bp.post("/<id:number>/status")
@@ -196,21 +178,21 @@ def assign(number: int):
 @bp.post("/<id:number>/notes")
 @role_required("staff")
 def add(number: int):
-    order = _order_or_404(number)
+    order = or_404(order_by_number(number))
     form = NoteForm()
     if not form.validate_on_submit():
         return _notes(order, form, 422)
     add_note(
         order, author=current_user._get_current_object(), body=form.body.data, kind=form.kind.data
     )
-    if not request.htmx:
+    if not wants_fragment():
         return redirect(url_for(".show", number=number), code=303)
     return _notes(order, NoteForm(formdata=None), 200, oob_timeline=True)
 
 
 def _notes(order, form, status, oob_timeline=False):
     """The notes panel; after a new note also the timeline, swapped out of band."""
-    if not request.htmx:
+    if not wants_fragment():
         return _page(order, note_form=form, status=status)
     return render(
         NOTES,
@@ -226,7 +208,7 @@ def _notes(order, form, status, oob_timeline=False):
 @bp.post("/<id:number>/payments")
 @role_required("staff")
 def record(number: int):
-    order = _order_or_404(number)
+    order = or_404(order_by_number(number))
     expected = form_version()
     form = PaymentForm()
     if form.validate_on_submit():
@@ -237,7 +219,7 @@ def record(number: int):
         except InvalidAmount as error:
             form.amount.errors = [str(error)]
         except DomainError as error:  # changed meanwhile, or takes no payment now
-            return _page(_order_or_404(number), status=409, message=str(error))
+            return _page(or_404(order_by_number(number)), status=409, message=str(error))
         else:
             return _changed_answer(number)
     return _page(order, status=422, payment_form=form, payment_version=expected)
@@ -247,7 +229,7 @@ def record(number: int):
 @role_required("staff")
 def remove_payment(number: int, payment_id: int):
     """Remove a payment recorded by mistake, with a reason: admins, or whoever recorded it."""
-    order = _order_or_404(number)
+    order = or_404(order_by_number(number))
     expected = form_version()
     payment = Payment.get_or_none(Payment.id == payment_id, Payment.order == order.id)
     if payment is None:  # removed meanwhile (the order changed), or never on this order
@@ -261,7 +243,7 @@ def remove_payment(number: int, payment_id: int):
         try:
             remove_recorded_payment(payment, _actor(), expected, form.reason.data)
         except DomainError as error:  # changed meanwhile, or refunded
-            return _page(_order_or_404(number), status=409, message=str(error))
+            return _page(or_404(order_by_number(number)), status=409, message=str(error))
         return _changed_answer(number)
     return _page(order, status=422, removal_forms={payment.id: form}, payment_version=expected)
 
@@ -277,7 +259,7 @@ def refund(number: int):
 @bp.post("/<id:number>/tags")
 @role_required("staff")
 def add_tag(number: int):
-    order = _order_or_404(number)
+    order = or_404(order_by_number(number))
     form = TagForm()
     if form.validate_on_submit():
         try:
@@ -292,14 +274,14 @@ def add_tag(number: int):
 @bp.post("/<id:number>/tags/remove")
 @role_required("staff")
 def remove_tag(number: int):
-    untag_customer(_order_or_404(number), request.form.get("tag", ""), _actor())
+    untag_customer(or_404(order_by_number(number)), request.form.get("tag", ""), _actor())
     return _customer(number, TagForm(formdata=None), 200)
 
 
 def _customer(number: int, form, status: int):
     """The customer card after a tag change (and the timeline, out of band)."""
-    order = _order_or_404(number)  # with the customer's tags as they are now
-    if not request.htmx:
+    order = or_404(order_by_number(number))  # with the customer's tags as they are now
+    if not wants_fragment():
         if status == 200:
             return redirect(url_for(".show", number=number), code=303)
         return _page(order, status=status, tag_form=form)
@@ -310,7 +292,7 @@ def _customer(number: int, form, status: int):
 @bp.route("/<id:number>/edit", methods=["GET", "POST"])
 @role_required("staff")
 def edit(number: int):
-    order = _order_or_404(number)
+    order = or_404(order_by_number(number))
     if request.method == "GET":
         return _edit_page(order)
     version = order.template_version
@@ -327,13 +309,13 @@ def edit(number: int):
             answers=cleaned_answers(form, version),
         )
     except StaleOrder as error:
-        fresh = _order_or_404(number)
+        fresh = or_404(order_by_number(number))
         return _edit_page(fresh, order_edit_form(fresh), fresh.version, 409, str(error))
     except DomainError as error:
         _attach(form, error, order)
         return _edit_page(order, form, expected, 422)
     target = url_for(".show", number=number)
-    return make_response("", 200, redirect=target) if request.htmx else redirect(target, 303)
+    return go(target)
 
 
 def _attach(form, error: DomainError, order) -> None:

@@ -17,7 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forms.designer.template import strip
 from models.messaging.notifications import AUDIENCE_CHANNELS, Notice, notice_settings
 from models.messaging.texts import render_default, render_text
-from models.orders.lifecycle import STATUS_LABELS
+from models.orders.status import STATUS_LABELS
 
 NOTICE_LABELS = {  # name -> (title, when it is sent)
     "order_received": (_l("Order received"), _l("When a customer places an order.")),

@@ -6,7 +6,6 @@ clock and converted to UTC by `TemplateSettingsForm.to_settings`.
 
 import re
 from datetime import time
-from decimal import Decimal
 
 from babel.dates import get_day_names
 from flask_babel import get_locale, lazy_pgettext
@@ -40,15 +39,12 @@ from models.activities.pickup import (
     opening_hours,
     pickup_window_setting,
 )
+from models.money import amount_text, minor_units
 from models.shop_time import LOCAL_TIME_FORMATS, as_utc, shop_zone, to_utc
 
 YUAN = re.compile(r"\d{1,7}(\.\d{1,2})?")
 CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?")
 WHOLE = re.compile(r"\d{1,9}")
-
-
-def fen_to_yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 class MoneyField(ParsedTextField):
@@ -58,10 +54,10 @@ class MoneyField(ParsedTextField):
         text = text.lstrip("¥￥").replace(",", "").strip()
         if not YUAN.fullmatch(text):
             raise ValueError(_l("Enter an amount in yuan, like 12.50."))
-        return int(Decimal(text) * 100)
+        return minor_units(text)
 
     def format(self, value) -> str:
-        return fen_to_yuan(value)
+        return amount_text(value)
 
 
 class CountField(ParsedTextField):

@@ -6,6 +6,7 @@ from peewee import JOIN
 
 from models.customers.customer import Customer, mask_name
 from models.orders.order import Order, OrderLine
+from models.orders.status import OrderStatus
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def chain_for(template_id: int) -> Chain:
         .join(Customer)
         .switch(Order)
         .join(OrderLine, JOIN.LEFT_OUTER)
-        .where((Order.template == template_id) & (Order.status != "cancelled"))
+        .where((Order.template == template_id) & (Order.status != OrderStatus.CANCELLED))
         .order_by(Order.created_at, Order.id, OrderLine.id)
         .tuples()
     )

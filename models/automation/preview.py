@@ -13,7 +13,8 @@ from models.automation.conditions import matches, snapshots
 from models.automation.triggers import trigger_of
 from models.base import utcnow
 from models.customers.customer import Customer
-from models.orders.order import OPEN_STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import OPEN_STATUSES
 
 LIMIT = 50
 

@@ -34,7 +34,8 @@ from models.base import BaseModel, utcnow
 from models.db import db
 from models.errors import DomainError
 from models.messaging.outbox import Outbox, add_work
-from models.orders.order import OPEN_STATUSES, Order, OrderEvent
+from models.orders.order import Order, OrderEvent
+from models.orders.status import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
 

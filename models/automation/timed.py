@@ -30,7 +30,8 @@ from models.messaging.admin_notices import plan_daily_summary, plan_deadline_rem
 from models.messaging.notifications import NOTICES, notice_settings
 from models.messaging.outbox import Outbox, add_work
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order
-from models.orders.order import OPEN_STATUSES, Order, OrderEvent
+from models.orders.order import Order, OrderEvent
+from models.orders.status import OPEN_STATUSES, OrderStatus, PaymentStatus
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def cancel_overdue_orders(now: datetime) -> int:
             Order.created_at <= now - timedelta(minutes=minutes),
         )
         if unpaid:
-            query = query.where(Order.payment_status == "unpaid")
+            query = query.where(Order.payment_status == PaymentStatus.UNPAID)
         with force_locale(current_app.config["DEFAULT_LOCALE"]):
             note = (
                 _("Not paid within %(minutes)s minutes.", minutes=minutes)
@@ -93,7 +94,7 @@ def cancel_overdue_orders(now: datetime) -> int:
             )
         for order in query:
             try:
-                transition_order(order, "cancelled", Actor.system(), note=note)
+                transition_order(order, OrderStatus.CANCELLED, Actor.system(), note=note)
                 cancelled += 1
             except (StaleOrder, TransitionNotAllowed) as error:  # changed meanwhile: next time
                 log.info("auto-cancel skipped order %s: %s", order.id, error)
@@ -106,7 +107,7 @@ def plan_pending_reminders(now: datetime) -> int:
         due = now - timedelta(minutes=minutes)
         ids = Order.select(Order.id).where(
             Order.template_version == version.id,
-            Order.status == "pending",
+            Order.status == OrderStatus.PENDING,
             Order.created_at <= due,
             Order.created_at > due - LATEST,
         )

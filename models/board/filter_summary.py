@@ -7,8 +7,7 @@ from models.accounts.user import User
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.board.filters import OrderFilter
-from models.orders.lifecycle import STATUS_LABELS
-from models.orders.text import PAYMENT_LABELS
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
 
 
 def _names(model, field, ids) -> str:

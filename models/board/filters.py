@@ -39,13 +39,15 @@ from operator import add, and_, or_
 from peewee import SQL, NodeList, Table, Value, fn
 
 from models.board.answer_text import SEARCH_TABLE, OrderAnswerText
-from models.customers.customer import Customer, InvalidPhone, normalize_phone
+from models.customers.customer import Customer
+from models.customers.phones import InvalidPhone, normalize_phone
 from models.db import is_postgres
-from models.orders.order import OPEN_STATUSES, STATUSES, Order
+from models.money import amount_text, minor_units
+from models.orders.order import Order
+from models.orders.status import OPEN_STATUSES, PAYMENT_STATUSES, STATUSES
 from models.params import choices, positive_id, positive_ids
 from models.shop_time import shop_zone, to_utc
 
-PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
 FILTER_KEYS = frozenset(
     {"status", "template", "from", "to", "created", "pickup", "assignee", "payment", "min", "max"}
     | {"q"}
@@ -253,12 +255,12 @@ def _fen(value) -> int | None:
         return None
     if not amount.is_finite() or amount < 0:
         return None
-    fen = int((amount * 100).to_integral_value())
+    fen = minor_units(amount)
     return fen if fen < MAX_FEN else None
 
 
 def _yuan(fen: int) -> str:
-    return f"{Decimal(fen).scaleb(-2):.2f}"
+    return amount_text(fen)
 
 
 def _assignee(value, viewer_id):

@@ -16,7 +16,8 @@ from models.board.filters import OrderFilter
 from models.board.queries import Cursor, board_rows, matching_ids
 from models.db import one_snapshot
 from models.orders.changes import Watch, watch_now, written_since
-from models.orders.order import STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import STATUSES
 from models.params import positive_id, whole_number
 
 MAX_ROWS = 300  # rows one poll sends at most; the rest follow on the next poll or a reload

@@ -16,7 +16,8 @@ from models.activities.template import FormTemplate
 from models.board.filters import OrderFilter
 from models.customers.customer import Customer
 from models.db import db, is_postgres
-from models.orders.order import STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import STATUSES
 from models.params import positive_id
 
 PAGE_SIZE = 50

@@ -1,39 +1,9 @@
 """Customers, known by their phone number in E.164 form."""
 
-import phonenumbers
-from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateTimeField, JSONField
 
 from models.base import BaseModel, utcnow
-from models.errors import DomainError
-
-
-class InvalidPhone(DomainError):
-    message = _l("Enter a valid phone number.")
-
-
-def default_region() -> str:
-    return current_app.config["SHOP_PHONE_REGION"] if has_app_context() else "CN"
-
-
-def normalize_phone(raw: str, region: str | None = None) -> str:
-    """Return `raw` as E.164 (+8613800138000), or raise InvalidPhone."""
-    try:
-        number = phonenumbers.parse(raw or "", region or default_region())
-    except phonenumbers.NumberParseException as error:
-        raise InvalidPhone() from error
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone()
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(e164: str) -> str:
-    """+8613800138000 -> 138****8000, for pages other customers can see."""
-    national = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
-    if len(national) < 7:
-        return "*" * len(national)
-    return f"{national[:3]}****{national[-4:]}"
+from models.customers.phones import normalize_phone
 
 
 def mask_name(name: str) -> str:

@@ -30,6 +30,7 @@ from models.customers.customer import Customer
 from models.customers.tags import MAX_TAG_LENGTH
 from models.db import db, is_postgres
 from models.orders.order import Note, Order, OrderLine
+from models.orders.status import OrderStatus
 
 PAGE_SIZE = 50
 
@@ -117,7 +118,7 @@ def customer_totals(customer_ids) -> dict[int, CustomerTotals]:
     ids = list(customer_ids)
     if not ids:
         return {}
-    spent = fn.SUM(Case(None, [(Order.status != "cancelled", Order.total)], 0))
+    spent = fn.SUM(Case(None, [(Order.status != OrderStatus.CANCELLED, Order.total)], 0))
     query = (
         Order.select(Order.customer, fn.COUNT(SQL("*")), spent, fn.MAX(Order.created_at))
         .where(Order.customer.in_(ids))

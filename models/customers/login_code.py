@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateTimeField, IntegerField
 
 from models.base import BaseModel, utcnow
-from models.customers.customer import normalize_phone
+from models.customers.phones import normalize_phone
 from models.db import db, is_postgres
 from models.errors import DomainError
 from models.messaging.channels.sms import SmsError, sms_backend

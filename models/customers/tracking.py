@@ -28,6 +28,7 @@ from models.messaging.deliveries import InboxMessage
 from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent, OrderLine
+from models.orders.status import OrderStatus
 
 
 class ChangeClosed(DomainError):
@@ -62,7 +63,7 @@ def _words(event: OrderEvent) -> str | None:
         return _l("You placed the order.")
     if event.kind == "edited":
         return _l("You changed the order.") if by_customer else _l("The shop changed your order.")
-    if event.kind == "status" and event.to_status == "cancelled":
+    if event.kind == "status" and event.to_status == OrderStatus.CANCELLED:
         return (
             _l("You cancelled the order.") if by_customer else _l("The shop cancelled the order.")
         )
@@ -120,7 +121,7 @@ def _stamp(change_seq: int, messages: int) -> str:
 def customer_may_change(order: Order) -> bool:
     """Customers change or cancel only pending orders of an activity that has not closed (a
     full or sold-out activity still lets them give back what they took)."""
-    return order.status == "pending" and not has_closed(order.template)
+    return order.status == OrderStatus.PENDING and not has_closed(order.template)
 
 
 def customer_view(order: Order) -> str:
@@ -153,7 +154,7 @@ def cancel_by_customer(order: Order, expected_version: int | None, seen: str | N
     ChangedByShop when the order no longer looks as the customer saw it."""
     with db.atomic():
         current = _as_seen(order, expected_version, seen)
-        return transition_order(current, "cancelled", Actor.of_customer(current.customer))
+        return transition_order(current, OrderStatus.CANCELLED, Actor.of_customer(current.customer))
 
 
 def change_by_customer(

@@ -26,14 +26,19 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from peewee import fn
 
-from i18n import format_phone
 from models.activities.fields import field_type
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.customers.customer import Customer
-from models.orders.lifecycle import STATUS_LABELS
+from models.customers.phones import format_phone
+from models.money import amount
 from models.orders.order import Order, OrderLine
-from models.orders.text import PAYMENT_LABELS, export_cell, lines_text, product_names
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
+from models.orders.text import (
+    export_cell,
+    lines_text,
+    product_names,
+)
 
 BATCH = 500
 MONEY_FORMAT = "0.00"
@@ -72,11 +77,6 @@ class FieldColumn:
 class ExportTable:
     header: list[str]
     rows: object  # an iterator of row lists, read lazily
-
-
-def yuan(fen: int) -> Decimal:
-    """Integer fen as exact yuan: 1250 -> Decimal("12.50")."""
-    return Decimal(fen or 0).scaleb(-2)
 
 
 def shop_time(stored: datetime, zone: ZoneInfo) -> datetime:
@@ -191,9 +191,9 @@ def order_row(order, customer, lines, lookups: _Lookups) -> list:
         lookups.points.get(order.pickup_point_id, ""),
         order.address,
         lines_text((line.name, line.quantity) for line in lines),
-        yuan(order.subtotal),
-        yuan(order.delivery_fee),
-        yuan(order.total),
+        amount(order.subtotal),
+        amount(order.delivery_fee),
+        amount(order.total),
         *fields,
     ]
 

@@ -21,7 +21,8 @@ from models.activities.template import FormTemplate
 from models.db import db
 from models.messaging.outbox import Outbox, add_work
 from models.messaging.texts import page_url
-from models.orders.order import OPEN_STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import OPEN_STATUSES, OrderStatus
 from models.shop_time import shop_zone, to_utc
 
 ANNOUNCE = "announce"
@@ -109,12 +110,14 @@ def _deadline(payload: dict):
         return None
     if template.closes_at.strftime("%Y%m%dT%H%M") != payload["closes"]:
         return None
-    orders = Order.select().where(Order.template == template.id, Order.status != "cancelled")
+    orders = Order.select().where(
+        Order.template == template.id, Order.status != OrderStatus.CANCELLED
+    )
     words = {
         "activity": template.title,
         "time": format_time(template.closes_at),
         "orders": orders.count(),
-        "pending": orders.where(Order.status == "pending").count(),
+        "pending": orders.where(Order.status == OrderStatus.PENDING).count(),
     }
     subject = _("%(activity)s closes at %(time)s", **words)
     body = _(
@@ -132,12 +135,12 @@ def summary_numbers(day: date) -> dict:
     placed = Order.select().where(
         Order.created_at >= start, Order.created_at < start + timedelta(days=1)
     )
-    kept = placed.where(Order.status != "cancelled")
+    kept = placed.where(Order.status != OrderStatus.CANCELLED)
     return {
         "orders": placed.count(),
-        "cancelled": placed.where(Order.status == "cancelled").count(),
+        "cancelled": placed.where(Order.status == OrderStatus.CANCELLED).count(),
         "revenue": kept.select(fn.SUM(Order.total)).scalar() or 0,
-        "pending": Order.select().where(Order.status == "pending").count(),
+        "pending": Order.select().where(Order.status == OrderStatus.PENDING).count(),
         "open": Order.select().where(Order.status.in_(OPEN_STATUSES)).count(),
     }
 

@@ -20,7 +20,8 @@ from models.activities.template import FormTemplateVersion
 from models.messaging.deliveries import InboxMessage
 from models.messaging.outbox import Outbox, add_work
 from models.messaging.texts import page_url, render_texts, template_variables
-from models.orders.order import OPEN_STATUSES, Order, OrderEvent
+from models.orders.order import Order, OrderEvent
+from models.orders.status import OPEN_STATUSES
 
 
 @dataclass(frozen=True)

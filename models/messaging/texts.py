@@ -17,8 +17,8 @@ from jinja2 import TemplateError
 from i18n import format_money, format_slot, format_time, format_window
 from models.activities.slots import booked_slots
 from models.messaging.text_sandbox import Limits, render
-from models.orders.lifecycle import STATUS_LABELS
 from models.orders.order import Order, OrderEvent
+from models.orders.status import STATUS_LABELS
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,10 @@ from models.db import db
 from models.errors import DomainError, OutOfStock
 from models.orders import allotment
 from models.orders.lifecycle import Actor, bump_version, record_event
-from models.orders.order import OPEN_STATUSES, Order, OrderLine
+from models.orders.order import Order, OrderLine
 from models.orders.payments import follow_total
 from models.orders.placing import EmptyOrder, SlotFull
+from models.orders.status import OPEN_STATUSES
 from models.orders.text import answer_text, offered_product_ids, product_names
 
 

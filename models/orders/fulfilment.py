@@ -14,8 +14,9 @@ from models.customers.customer import Customer
 from models.db import db, locked
 from models.errors import DomainError, StaleOrder
 from models.orders.lifecycle import Actor, walk_order
-from models.orders.order import OPEN_STATUSES, Order, OrderLine
+from models.orders.order import Order, OrderLine
 from models.orders.payments import METHODS, outstanding, paid_on, paid_so_far, record_payment
+from models.orders.status import OPEN_STATUSES, OrderStatus
 from models.params import positive_id
 
 # Handing over walks an order forward from any of these to `completed`, step by step.
@@ -34,7 +35,7 @@ class PickItem:
 
 def picking_list(orders) -> list[PickItem]:
     """Total quantity per product over `orders` (a Select of Order), cancelled ones left out."""
-    wanted = orders.select(Order.id).order_by().where(Order.status != "cancelled")
+    wanted = orders.select(Order.id).order_by().where(Order.status != OrderStatus.CANCELLED)
     rows = (
         OrderLine.select(
             OrderLine.product.alias("product_id"),
@@ -65,7 +66,7 @@ def picking_list(orders) -> list[PickItem]:
 
 
 def picking_order_count(orders) -> int:
-    return orders.order_by().where(Order.status != "cancelled").count()
+    return orders.order_by().where(Order.status != OrderStatus.CANCELLED).count()
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class PickupPointLoad:
 
 def pickup_points_with_load() -> list[PickupPointLoad]:
     """Active pickup points with how many open and ready orders wait there, in one query."""
-    is_ready = Case(None, [(Order.status == "ready", 1)], 0)
+    is_ready = Case(None, [(Order.status == OrderStatus.READY, 1)], 0)
     rows = (
         PickupPoint.select(
             PickupPoint,
@@ -179,7 +180,7 @@ def hand_over(
         order = locked(Order.select().where(Order.id == order.id)).get()
         if order.version != expected_version:
             raise StaleOrder()
-        if order.status == "pending":
+        if order.status == OrderStatus.PENDING:
             raise NotConfirmed()
         if collected is not None and outstanding(order, paid_so_far(order)) > 0:
             amount = record_payment(order, None, collected, actor, expected_version).amount

@@ -20,27 +20,20 @@ from models.errors import StaleOrder, TransitionNotAllowed
 from models.orders import allotment
 from models.orders.order import Order, OrderEvent
 from models.orders.signals import order_changed
+from models.orders.status import STATUS_LABELS, OrderStatus
 
 STAFF = frozenset({"staff", "admin"})
 AUTOMATION = frozenset({"rule", "system"})
 
+PENDING, CONFIRMED, PROCESSING, READY, COMPLETED, CANCELLED = OrderStatus
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    ("pending", "confirmed"): STAFF | AUTOMATION,
-    ("confirmed", "processing"): STAFF | AUTOMATION,
-    ("processing", "ready"): STAFF | AUTOMATION,
-    ("ready", "completed"): STAFF | AUTOMATION,
-    ("pending", "cancelled"): STAFF | AUTOMATION | {"customer"},
-    ("confirmed", "cancelled"): STAFF | AUTOMATION,
-    ("processing", "cancelled"): STAFF | AUTOMATION,
-}
-
-STATUS_LABELS = {
-    "pending": _l("Pending"),
-    "confirmed": _l("Confirmed"),
-    "processing": _l("Processing"),
-    "ready": _l("Ready"),
-    "completed": _l("Completed"),
-    "cancelled": _l("Cancelled"),
+    (PENDING, CONFIRMED): STAFF | AUTOMATION,
+    (CONFIRMED, PROCESSING): STAFF | AUTOMATION,
+    (PROCESSING, READY): STAFF | AUTOMATION,
+    (READY, COMPLETED): STAFF | AUTOMATION,
+    (PENDING, CANCELLED): STAFF | AUTOMATION | {"customer"},
+    (CONFIRMED, CANCELLED): STAFF | AUTOMATION,
+    (PROCESSING, CANCELLED): STAFF | AUTOMATION,
 }
 
 
@@ -186,7 +179,7 @@ def _timeline_event(order: Order, actor: Actor, **fields) -> OrderEvent:
 
 
 def _apply_stock_effect(order: Order, to_status: str) -> None:
-    if to_status == "cancelled":
+    if to_status == OrderStatus.CANCELLED:
         allotment.give_back(order.template_id, order.holds)
         Order.update(holds=[]).where(Order.id == order.id).execute()
     effect = {"cancelled": stock.release, "completed": stock.consume}.get(to_status)

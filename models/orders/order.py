@@ -20,9 +20,7 @@ from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import BaseModel, utcnow
 from models.catalog.products import Product, Warehouse
 from models.customers.customer import Customer
-
-STATUSES = ("pending", "confirmed", "processing", "ready", "completed", "cancelled")
-OPEN_STATUSES = ("pending", "confirmed", "processing", "ready")
+from models.orders.status import OrderStatus, PaymentStatus
 
 
 def new_tracking_token() -> str:
@@ -55,8 +53,8 @@ class Order(BaseModel):
     template = ForeignKeyField(FormTemplate, backref="orders")
     template_version = ForeignKeyField(FormTemplateVersion, backref="orders")
     customer = ForeignKeyField(Customer, backref="orders")
-    status = CharField(default="pending")
-    payment_status = CharField(default="unpaid", index=True)  # unpaid, paid, refunded
+    status = CharField(default=OrderStatus.PENDING)
+    payment_status = CharField(default=PaymentStatus.UNPAID, index=True)
     subtotal = IntegerField(default=0)  # fen
     delivery_fee = IntegerField(default=0)  # fen
     total = IntegerField(default=0, constraints=[Check("total >= 0")])  # fen

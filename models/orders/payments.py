@@ -39,6 +39,7 @@ from models.db import db, locked
 from models.errors import DomainError, StaleOrder
 from models.orders.lifecycle import STAFF, Actor, bump_version, record_event
 from models.orders.order import Order
+from models.orders.status import OrderStatus, PaymentStatus
 from models.params import whole_number
 
 METHODS = {
@@ -102,14 +103,14 @@ def paid_so_far(order: Order) -> int:
 
 def outstanding(order: Order, paid: int) -> int:
     """What is left to pay on `order` after `paid` fen."""
-    if order.payment_status != "unpaid" or order.status == "cancelled":
+    if order.payment_status != PaymentStatus.UNPAID or order.status == OrderStatus.CANCELLED:
         return 0
     return max(order.total - paid, 0)
 
 
 def status_when_placed(total: int) -> str:
     """The payment status of an order placed for `total` fen: a free order is paid already."""
-    return "paid" if total == 0 else "unpaid"
+    return PaymentStatus.PAID if total == 0 else PaymentStatus.UNPAID
 
 
 def follow_total(order_id: int, total: int, previous_total: int) -> None:
@@ -119,15 +120,15 @@ def follow_total(order_id: int, total: int, previous_total: int) -> None:
     again once it costs something. Call inside the edit's transaction; orders refunded, or
     marked paid without recorded payments while they cost something, keep their status."""
     order = Order.get_by_id(order_id)
-    if order.payment_status not in ("paid", "unpaid"):
+    if order.payment_status not in (PaymentStatus.PAID, PaymentStatus.UNPAID):
         return
     paid = paid_so_far(order)
     if paid:
-        status = "paid" if paid >= total else "unpaid"
+        status = PaymentStatus.PAID if paid >= total else PaymentStatus.UNPAID
     elif total == 0:
-        status = "paid"
+        status = PaymentStatus.PAID
     elif previous_total == 0:
-        status = "unpaid"
+        status = PaymentStatus.UNPAID
     else:
         return
     if status != order.payment_status:
@@ -148,9 +149,9 @@ def payments_of(order: Order) -> PaymentSummary:
 def may_refund(order: Order, paid: int) -> bool:
     """A paid order, or one with part of it paid, can be refunded (once); a free order paid
     without any payment has nothing to refund."""
-    if order.payment_status not in ("paid", "unpaid"):
+    if order.payment_status not in (PaymentStatus.PAID, PaymentStatus.UNPAID):
         return False
-    return paid > 0 or (order.payment_status == "paid" and order.total > 0)
+    return paid > 0 or (order.payment_status == PaymentStatus.PAID and order.total > 0)
 
 
 def record_payment(
@@ -190,7 +191,7 @@ def record_payment(
             note=(note or "").strip(),
             recorded_by=actor.user,
         )
-        status = "paid" if paid + amount >= current.total else "unpaid"
+        status = PaymentStatus.PAID if paid + amount >= current.total else PaymentStatus.UNPAID
         bump_version(current, expected, payment_status=status)
         record_event(
             current,
@@ -205,11 +206,11 @@ def record_payment(
 
 def _not_payable(order: Order):
     number = order.number
-    if order.payment_status == "paid":
+    if order.payment_status == PaymentStatus.PAID:
         return _l("Order #%(number)s is already paid.", number=number)
-    if order.payment_status == "refunded":
+    if order.payment_status == PaymentStatus.REFUNDED:
         return _l("Order #%(number)s was refunded.", number=number)
-    if order.status == "cancelled":
+    if order.status == OrderStatus.CANCELLED:
         return _l("Order #%(number)s is cancelled; it takes no payment.", number=number)
     return _l("Order #%(number)s has nothing to pay.", number=number)
 
@@ -224,7 +225,7 @@ def refund_order(order: Order, actor: Actor, expected_version: int) -> Order:
         paid = paid_so_far(current)
         if not may_refund(current, paid):
             raise NothingToRefund()
-        bump_version(current, expected_version, payment_status="refunded")
+        bump_version(current, expected_version, payment_status=PaymentStatus.REFUNDED)
         record_event(
             current,
             actor,
@@ -266,7 +267,7 @@ def remove_payment(payment: Payment, actor: Actor, expected_version: int, reason
         current = locked(Order.select().where(Order.id == payment.order_id)).get()
         if current.version != expected_version:
             raise StaleOrder()
-        if current.payment_status == "refunded":
+        if current.payment_status == PaymentStatus.REFUNDED:
             raise PaymentNotRemovable(
                 _l(
                     "Order #%(number)s was refunded; its payments can no longer be removed.",
@@ -278,7 +279,9 @@ def remove_payment(payment: Payment, actor: Actor, expected_version: int, reason
         )
         if removed != 1:
             raise StaleOrder()
-        status = "paid" if paid_so_far(current) >= current.total else "unpaid"
+        status = (
+            PaymentStatus.PAID if paid_so_far(current) >= current.total else PaymentStatus.UNPAID
+        )
         bump_version(current, expected_version, payment_status=status)
         record_event(
             current,

@@ -7,15 +7,12 @@ trip): text, E.164 phone, int or decimal text, "YYYY-MM-DD", option or slot id, 
 bool, or {product_id: quantity} with string keys.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from models.activities.fields import field_type
 from models.activities.fields.products import lines_text, offered_ids
 from models.activities.template import FormTemplateVersion
 from models.catalog.products import Product
 
 __all__ = [
-    "PAYMENT_LABELS",
     "answer_rows",
     "answer_text",
     "export_cell",
@@ -23,8 +20,6 @@ __all__ = [
     "offered_product_ids",
     "product_names",
 ]
-
-PAYMENT_LABELS = {"unpaid": _l("Unpaid"), "paid": _l("Paid"), "refunded": _l("Refunded")}
 
 
 def offered_product_ids(version: FormTemplateVersion) -> list[int]:

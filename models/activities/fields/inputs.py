@@ -16,7 +16,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, NumberInput, TextInput
 
-from models.customers.customer import InvalidPhone, normalize_phone
+from models.customers.phones import InvalidPhone, normalize_phone
 
 NUMBER = re.compile(r"[+-]?\d{1,12}(\.\d{1,6})?")
 WHOLE = re.compile(r"[+-]?\d{1,9}")

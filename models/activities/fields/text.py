@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from i18n import format_phone
 from models.activities.fields import inputs
 from models.activities.fields.base import (
     FieldType,
@@ -18,6 +17,7 @@ from models.activities.fields.base import (
 )
 from models.activities.fields.editor import FieldEditor, WholeField
 from models.customers.customer import normalize_phone
+from models.customers.phones import format_phone
 
 
 class TextEditor(FieldEditor):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from models.accounts.user import User
 from models.automation.conditions import OrderSnapshot
 from models.automation.kinds import Kind
-from models.orders.lifecycle import STATUS_LABELS
+from models.orders.status import STATUS_LABELS
 
 
 @dataclass(frozen=True)

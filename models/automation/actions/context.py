@@ -3,7 +3,8 @@
 from peewee import fn
 
 from models.accounts.user import ROLES, User
-from models.orders.order import OPEN_STATUSES, Counter, Order
+from models.orders.order import Counter, Order
+from models.orders.status import OPEN_STATUSES
 
 
 class Context:

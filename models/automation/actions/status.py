@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from models.automation.actions.base import Action, Step, skip, status_label
 from models.automation.kinds import RowError
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order
-from models.orders.order import STATUSES, Order
+from models.orders.order import Order
+from models.orders.status import STATUSES
 
 
 class SetStatus(Action):

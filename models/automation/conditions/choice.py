@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from models.automation.conditions.base import Condition
 from models.automation.kinds import RowError
-from models.orders.order import STATUSES
+from models.orders.status import STATUSES
 from models.params import positive_id
 
 

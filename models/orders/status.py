@@ -1,0 +1,70 @@
+"""An order's status and payment status: their values, the words shown for them, and the words
+of the button that moves an order to a status, in one place. Their colours are the
+`.status-<value>` rules of static/css/app.css.
+
+The members are `str`s (StrEnum): stored, compared, put in URLs and templates as their values.
+"""
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class OrderStatus(StrEnum):
+    """Where an order is in its lifecycle (models/orders/lifecycle.py), in lifecycle order."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    PROCESSING = "processing"
+    READY = "ready"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self):
+        """The status as shown (lazy: made in the reader's language)."""
+        return STATUS_LABELS[self]
+
+
+class PaymentStatus(StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    REFUNDED = "refunded"
+
+    @property
+    def label(self):
+        return PAYMENT_LABELS[self]
+
+
+STATUSES = tuple(OrderStatus)
+OPEN_STATUSES = (
+    OrderStatus.PENDING,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PROCESSING,
+    OrderStatus.READY,
+)
+PAYMENT_STATUSES = tuple(PaymentStatus)
+
+STATUS_LABELS = {
+    OrderStatus.PENDING: _l("Pending"),
+    OrderStatus.CONFIRMED: _l("Confirmed"),
+    OrderStatus.PROCESSING: _l("Processing"),
+    OrderStatus.READY: _l("Ready"),
+    OrderStatus.COMPLETED: _l("Completed"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+}
+
+# What the button that moves an order to each status says.
+MOVE_LABELS = {
+    OrderStatus.CONFIRMED: _l("Confirm"),
+    OrderStatus.PROCESSING: _l("Start processing"),
+    OrderStatus.READY: _l("Mark ready"),
+    OrderStatus.COMPLETED: _l("Complete"),
+    OrderStatus.CANCELLED: _l("Cancel order"),
+}
+
+PAYMENT_LABELS = {
+    PaymentStatus.UNPAID: _l("Unpaid"),
+    PaymentStatus.PAID: _l("Paid"),
+    PaymentStatus.REFUNDED: _l("Refunded"),
+}
