@@ -371,12 +371,17 @@ def test_the_dev_page_shows_the_last_twenty_texts_newest_first(app, client, text
         ({"DEV_PAGES": True}, True),
         ({"DEV_PAGES": False}, False),
         ({"DEV_PAGES": False, "DEBUG": True}, False),  # only when DEV_PAGES says so
-        ({"DEV_PAGES": True, "SMS_BACKEND": "webhook"}, False),
     ],
 )
 def test_the_dev_page_exists_only_in_development(database_url, settings, shown):
     app = create_app(DATABASE_URL=database_url, SECRET_KEY="s", **settings)
     assert ("dev.sms_log" in app.view_functions) is shown
+
+
+def test_no_dev_sms_page_with_a_real_sms_gateway(app, client, admin, login, monkeypatch):
+    login(admin)
+    monkeypatch.setitem(app.config, "SMS_BACKEND", "webhook")
+    assert client.get("/dev/sms").status_code == 404
 
 
 # --- in the browser ---------------------------------------------------------------------------
