@@ -1,11 +1,14 @@
 """Sending deliveries (Huey immediate mode, a real SMTP server on loopback): never twice once
-sent, marked sent before the worker says goodbye to the mail server and without waiting on the
-order or outbox tables, retried after a worker died or the server was down, failed with the
-reason after the last try, sent again from the admin's delivery log; and the staff inbox with
-its badge."""
+sent, marked sent before the worker says goodbye to the mail server, without waiting on the
+order or outbox tables and (PostgreSQL) for good once the mark reached the database, retried
+after a worker died or the server was down, failed with the reason after the last try, sent
+again from the admin's delivery log; and the staff inbox with its badge."""
 
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -20,6 +23,7 @@ from tests.helpers import csrf_token_from
 from tests.mailbox import free_port
 
 EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -93,6 +97,58 @@ def test_a_delivery_is_sent_and_marked_while_its_order_and_outbox_tables_are_loc
         other.rollback()
         other.close()
     assert [m["To"] for m in mailbox.messages] == ["alice@example.com"]
+
+
+MARK_IN_A_WORKER = """
+import sys
+from app import create_app
+from models.messaging.deliveries import Delivery
+with create_app(DATABASE_URL=sys.argv[1], SECRET_KEY="x").app_context():
+    Delivery.get_by_id(int(sys.argv[2])).mark_sent()
+"""
+
+
+def test_a_mark_that_reached_postgresql_commits_though_its_worker_is_killed(
+    app_context, mailbox, version, database_url
+):
+    if not is_postgres():
+        pytest.skip("SQLite commits in the worker's own process")
+    order = unsent_order(version)
+    sweep_due()
+    delivery = email_delivery(order)
+    Delivery.update(status="queued", sent_at=None).where(Delivery.id == delivery.id).execute()
+    assert Delivery.claim(delivery.id, "worker-1") is not None
+    holder = psycopg2.connect(database_url)  # keeps the mark waiting at the database
+    holder.cursor().execute("SELECT 1 FROM delivery WHERE id = %s FOR UPDATE", [delivery.id])
+    worker = subprocess.Popen(
+        [sys.executable, "-c", MARK_IN_A_WORKER, database_url, str(delivery.id)], cwd=ROOT
+    )
+    try:
+        wait_for(lambda: waiting_updates(holder) == 1, "the mark to reach the database")
+        worker.kill()
+        worker.wait(timeout=10)
+    finally:
+        holder.rollback()
+        holder.close()
+
+    wait_for(lambda: email_delivery(order).status == "sent", "the mark to commit")
+
+
+def waiting_updates(connection) -> int:
+    cursor = connection.cursor()
+    cursor.execute("SELECT pg_stat_clear_snapshot()")  # a transaction sees one snapshot
+    cursor.execute(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE \"delivery\"%%'"
+    )
+    return cursor.fetchone()[0]
+
+
+def wait_for(check, what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
 
 
 def test_a_worker_that_died_before_sending_is_replaced_once_its_lease_ran_out(
