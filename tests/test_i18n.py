@@ -193,6 +193,26 @@ def test_money_has_as_many_decimals_as_the_shop_currency(app):
         assert (money.minor_units("1250"), money.amount_text(1250)) == (1250, "1250")
 
 
+@pytest.mark.parametrize(
+    ("currency", "typed", "minor"),
+    [
+        ("CNY", "12.5", 1250),
+        ("CNY", "¥1,200.05", 120005),
+        ("CNY", " ￥3 ", 300),
+        ("CNY", "12.505", None),  # a fen has no fractions
+        ("CNY", "12,5€", None),
+        ("CNY", "", None),
+        ("JPY", "1250", 1250),
+        ("JPY", "12.5", None),  # a yen has no decimals
+    ],
+)
+def test_an_amount_is_read_as_typed_with_the_currency_decimals(app, currency, typed, minor):
+    """One reader for every typed amount: prices, payments and the rules' total conditions."""
+    app.config["SHOP_CURRENCY"] = currency
+    with app.test_request_context():
+        assert money.typed_amount(typed) == minor
+
+
 # 16:30 UTC on 1 January is 00:30 on 2 January in Shanghai (UTC+8, no daylight saving).
 NAIVE_UTC = datetime(2026, 1, 1, 16, 30)
 

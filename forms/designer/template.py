@@ -39,10 +39,9 @@ from models.activities.pickup import (
     opening_hours,
     pickup_window_setting,
 )
-from models.money import amount_text, minor_units
+from models.money import amount_text, typed_amount
 from models.shop_time import LOCAL_TIME_FORMATS, as_utc, shop_zone, to_utc
 
-YUAN = re.compile(r"\d{1,7}(\.\d{1,2})?")
 CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?")
 WHOLE = re.compile(r"\d{1,9}")
 
@@ -51,10 +50,10 @@ class MoneyField(ParsedTextField):
     """Yuan as typed ("12.5", "¥12.50") -> integer fen; blank is None."""
 
     def parse(self, text):
-        text = text.lstrip("¥￥").replace(",", "").strip()
-        if not YUAN.fullmatch(text):
+        fen = typed_amount(text)
+        if fen is None:
             raise ValueError(_l("Enter an amount in yuan, like 12.50."))
-        return minor_units(text)
+        return fen
 
     def format(self, value) -> str:
         return amount_text(value)

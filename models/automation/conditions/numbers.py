@@ -2,14 +2,13 @@
 
 import operator
 import re
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
 from models.automation.conditions.base import Condition
 from models.automation.kinds import RowError
+from models.money import amount_text, typed_amount
 
-YUAN = re.compile(r"\d{1,7}(\.\d{1,2})?")
 WHOLE = re.compile(r"\d{1,6}")
 
 
@@ -30,14 +29,13 @@ class Total(Compared):
     template, attribute = "total", "total"
 
     def parse(self, row: dict, choices) -> dict:
-        text = row["value"].lstrip("¥￥").replace(",", "").strip()
-        if not YUAN.fullmatch(text):
+        fen = typed_amount(row["value"])
+        if fen is None:
             raise RowError("value", _l("Enter an amount in yuan, like 12.50."))
-        return {"kind": self.name, "value": int(Decimal(text) * 100)}
+        return {"kind": self.name, "value": fen}
 
     def form_data(self, stored: dict) -> dict:
-        fen = stored["value"]
-        return {**super().form_data(stored), "value": f"{fen // 100}.{fen % 100:02d}"}
+        return {**super().form_data(stored), "value": amount_text(stored["value"])}
 
 
 class Quantity(Compared):
