@@ -2,6 +2,7 @@
 
 import re
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -99,3 +100,46 @@ def selects_while(client, url: str, headers=None) -> list[str]:
     with sql_statements() as statements:
         assert client.get(url, headers=headers).status_code == 200
     return selects(statements)
+
+
+@contextmanager
+def confirmed_but_committed_late(app, order, hold: float):
+    """Confirm `order` in a transaction that takes its change number now and commits only when
+    the block ends; the block starts `hold` seconds after the change was made. Another writer in
+    the block gets a later number but commits first (on PostgreSQL; SQLite's writers queue)."""
+    from models.orders.lifecycle import Actor, transition_order
+    from models.orders.order import Order
+
+    taken, release = threading.Event(), threading.Event()
+
+    def change():
+        with app.app_context(), db.atomic():
+            transition_order(Order.get_by_id(order.id), "confirmed", Actor.system())
+            taken.set()
+            release.wait(timeout=hold + 4)
+        db.close()
+
+    thread = threading.Thread(target=change)
+    thread.start()
+    assert taken.wait(timeout=10)
+    time.sleep(hold)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(timeout=20)
+
+
+def run_in_thread(work, timeout: float = 20):
+    """What `work()` returns, run in a thread of its own (its own database connection)."""
+    result = []
+
+    def run():
+        result.append(work())
+        db.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=timeout)
+    assert result, "the work did not finish"
+    return result[0]

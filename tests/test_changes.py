@@ -4,8 +4,6 @@ hand-written SQL fix, an import) and whatever time it writes into updated_at, th
 shows the same on an open board in Chromium."""
 
 import re
-import threading
-import time
 from datetime import timedelta
 from html import unescape
 
@@ -17,7 +15,7 @@ from models.orders.changes import Watch, unchanged, watch_now
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderLine
 from tests.factories import make_activity, make_product, order_for
-from tests.helpers import csrf_token_from
+from tests.helpers import confirmed_but_committed_late, csrf_token_from, run_in_thread
 
 HTMX = {"HX-Request": "true"}
 DAY = timedelta(days=1)
@@ -148,33 +146,15 @@ def test_a_transaction_that_commits_after_a_later_one_reaches_the_board(
     first = place(shop)
     html = open_board(client, staff, login)
     shown = shown_in(html)
-    taken, release = threading.Event(), threading.Event()
-    placed = []
+    with confirmed_but_committed_late(app, first, LATE):
 
-    def change_first_and_commit_late():
-        with app.app_context(), db.atomic():
-            transition_order(Order.get_by_id(first.id), "confirmed", Actor.system())
-            taken.set()
-            release.wait(timeout=LATE + 4)
-        db.close()
+        def place_second():
+            with app.app_context():
+                return place(shop)
 
-    def place_second():
-        with app.app_context():
-            placed.append(place(shop))
-        db.close()
-
-    late = threading.Thread(target=change_first_and_commit_late)
-    late.start()
-    assert taken.wait(timeout=10)
-    time.sleep(LATE)
-    second = threading.Thread(target=place_second)
-    second.start()
-    second.join(timeout=20)
-    status, seen_second = poll(client, html, shown)
-    assert status == 200 and f'id="order-{placed[0].id}"' in seen_second
-
-    release.set()
-    late.join(timeout=20)
+        second = run_in_thread(place_second)
+        status, seen_second = poll(client, html, shown)
+        assert status == 200 and f'id="order-{second.id}"' in seen_second
 
     _, seen_first = poll(client, seen_second, shown)  # the watch that came with B
     assert f"{first.id}.2.confirmed" in seen_second + seen_first

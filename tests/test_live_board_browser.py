@@ -5,8 +5,6 @@ and a second app server whose clock is 10 minutes off (tests/clock_app.py)."""
 import re
 import subprocess
 import sys
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
 from tests.conftest import PHONE
 from tests.factories import make_activity, make_product, order_for
+from tests.helpers import confirmed_but_committed_late, run_in_thread
 from tests.test_board_browser import row
 from tests.test_browser import sign_in
 from tests.test_changes import DAY, LATE, hand_fix
@@ -104,30 +103,10 @@ def test_a_change_committed_after_a_later_one_reaches_the_board(app, desktop_pag
     SQLite B waits for A: its writers commit one at a time.)"""
     first = place(app, activity)
     open_board(desktop_page, staff)
-    taken, release, placed = threading.Event(), threading.Event(), []
+    with confirmed_but_committed_late(app, first, LATE):
+        second = run_in_thread(lambda: place(app, activity))
+        row(desktop_page, second).wait_for(timeout=SOON)
 
-    def change_first_and_commit_late():
-        with app.app_context(), db.atomic():
-            transition_order(Order.get_by_id(first.id), "confirmed", Actor.system())
-            taken.set()
-            release.wait(timeout=LATE + 4)
-        db.close()
-
-    def place_second():
-        placed.append(place(app, activity))
-        db.close()
-
-    late = threading.Thread(target=change_first_and_commit_late)
-    late.start()
-    assert taken.wait(timeout=10)
-    time.sleep(LATE)
-    second = threading.Thread(target=place_second)
-    second.start()
-    second.join(timeout=20)
-    row(desktop_page, placed[0]).wait_for(timeout=SOON)
-
-    release.set()
-    late.join(timeout=20)
     status_of(desktop_page, first, "Confirmed").wait_for(timeout=SOON)
 
 
