@@ -27,7 +27,8 @@ def build_export(job_id: int) -> None:
 
 
 def queue_export(item: Outbox) -> None:
-    """The "export" outbox work: queue the job's build; a failed enqueue retries the row."""
+    """The "export" outbox work: queue the job's build (outside any transaction); a failed
+    enqueue retries the row, and a build queued twice runs once (`run_export` claims the job)."""
     build_export(item.payload["job"])
 
 

@@ -30,7 +30,7 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     "notify": Work(prepare=fan_out, write=add_deliveries),
     "rules": Work(write=run_rules),
     "announce": Work(prepare=announce, write=add_deliveries),
-    "export": Work(write=queue_export),
+    "export": Work(prepare=queue_export),  # outside the write: a queue round trip
 }
 
 

@@ -111,14 +111,20 @@ def _unchanged(item: Outbox) -> Outbox:
     return item
 
 
+def _nothing(prepared) -> None:
+    """A kind whose whole work is its `prepare` (queueing a task) writes nothing."""
+
+
 @dataclass(frozen=True)
 class Work:
     """What a kind of outbox row does. `prepare(row)` runs first, outside any transaction: the
     reads and the rendering, so that the write transaction holds its locks (on SQLite the whole
     database's write lock, which a delivery's mark waits for) only while it writes.
-    `write(prepared)` runs in one transaction with marking the row done."""
+    `write(prepared)` runs in one transaction with marking the row done. Talking to anything
+    outside the database (queueing a task) belongs in `prepare`: a row whose mark fails after it
+    is prepared again, so that work must be safe to repeat."""
 
-    write: Callable[[object], None]
+    write: Callable[[object], None] = _nothing
     prepare: Callable[[Outbox], object] = _unchanged
 
 
