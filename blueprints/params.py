@@ -61,7 +61,7 @@ def form_version(name: str = "version") -> int:
 
 def optional_version(name: str = "version") -> int | None:
     """As `form_version`, but None when the field is missing, as the customer's operations
-    take it (models/customers/tracking.py): a cancel then acts on the order as it is, a change is
+    take it (models/storefront/tracking.py): a cancel then acts on the order as it is, a change is
     refused as stale."""
     return form_version(name) if name in request.form else None
 

@@ -2,23 +2,23 @@
 
 from models.accounts.sign_in import SignInAttempt
 from models.accounts.user import User
+from models.activities.allotment import Allotment
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.automation.rules import Rule
 from models.board.answer_text import OrderAnswerText
+from models.board.directory import LatestOrder
 from models.board.saved_views import SavedView
 from models.catalog.admin import StockMovement
 from models.catalog.products import Product, Stock, Warehouse
 from models.customers.customer import Customer
-from models.customers.directory import LatestOrder
-from models.customers.login_code import LoginCode
 from models.db import db
 from models.exports.jobs import ExportJob
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
-from models.orders.allotment import Allotment
 from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.orders.payments import Payment
+from models.storefront.login_code import LoginCode
 
 ALL_MODELS = [
     User,

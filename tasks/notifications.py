@@ -19,9 +19,9 @@ from models.messaging import outbox
 from models.messaging.admin_notices import announce
 from models.messaging.deliveries import Delivery, add_deliveries, send_delivery
 from models.messaging.notifications import fan_out
-from models.messaging.outbox import Outbox, Work, collect_kicks, take_kicks
+from models.messaging.outbox import Outbox, Work
 from tasks import huey
-from tasks.context import consumer_app, working
+from tasks.context import collect_kicks, consumer_app, take_kicks, working
 from tasks.exports import queue_export
 
 log = logging.getLogger(__name__)

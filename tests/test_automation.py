@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from models.activities.allotment import ORDERS, taken
 from models.activities.template import FormTemplate
 from models.automation.timed import run_automation, slot_start
 from models.base import utcnow
 from models.messaging.deliveries import Delivery
 from models.messaging.outbox import Outbox
-from models.orders.allotment import ORDERS, taken
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
 from models.shop_time import shop_zone

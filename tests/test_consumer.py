@@ -21,10 +21,10 @@ from models.automation.rules import save_rule
 from models.base import utcnow
 from models.db import db
 from models.messaging.deliveries import Delivery, InboxMessage
-from models.messaging.outbox import collect_kicks
 from models.orders.order import Order, OrderEvent
 from tasks import make_huey
 from tasks.automation import tick
+from tasks.context import collect_kicks
 from tasks.notifications import kick
 from tests.consumer import (
     Consumer,

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import format_skeleton
 
-from models.customers.tags import tag_customer
 from models.messaging.channels.sms import recent_messages
 from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor, assign_order, transition_order
+from models.orders.notes import tag_customer
 from models.orders.order import Order
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, make_template, order_for

@@ -8,11 +8,12 @@ import pytest
 
 from models.automation.rules import save_rule
 from models.customers.customer import Customer
-from models.customers.tags import DuplicateTag, InvalidTag, tag_customer, untag_customer
-from models.messaging.outbox import collect_kicks
+from models.customers.tags import DuplicateTag, InvalidTag
 from models.orders.lifecycle import Actor
+from models.orders.notes import tag_customer, untag_customer
 from models.orders.order import Order, OrderEvent
 from models.orders.payments import record_payment
+from tasks.context import collect_kicks
 from tasks.notifications import kick
 from tests.factories import make_activity, make_product, order_for
 

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from models.board.directory import LatestOrder
 from models.customers.customer import Customer
-from models.customers.directory import LatestOrder
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.notes import add_note
 from models.orders.order import Order, OrderEvent

@@ -17,7 +17,6 @@ from models.activities.design import (
     has_unpublished_changes,
     publish_template,
     unarchive_template,
-    update_notice_settings,
     update_settings,
 )
 from models.activities.draft_fields import (
@@ -32,6 +31,7 @@ from models.activities.draft_fields import (
 from models.activities.pickup import PickupPoint
 from models.activities.publish_checks import draft_problems
 from models.activities.template import FormTemplate
+from models.messaging.notice_design import update_notice_settings
 from tests.factories import make_product, order_for
 from tests.helpers import race
 

@@ -12,14 +12,14 @@ import pytest
 from app import create_app
 from models import db
 from models.base import utcnow
-from models.customers.login_code import (
+from models.messaging.channels.sms import recent_messages
+from models.storefront.login_code import (
     CodeRefused,
     LoginCode,
     TooManyCodes,
     request_code,
     verify_code,
 )
-from models.messaging.channels.sms import recent_messages
 from tests.factories import make_product, order_for, published_version
 from tests.test_browser import assert_fits_the_screen
 

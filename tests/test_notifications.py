@@ -15,10 +15,11 @@ from models.db import db
 from models.messaging.channels.sms import recent_messages
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.notifications import NOTICES, customer_messages
-from models.messaging.outbox import Outbox, collect_kicks
+from models.messaging.outbox import Outbox
 from models.messaging.texts import render_text, template_variables
 from models.orders.lifecycle import Actor, assign_order, transition_order
 from models.orders.order import Order, OrderEvent
+from tasks.context import collect_kicks
 from tasks.notifications import kick
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import hidden_inputs

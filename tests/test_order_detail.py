@@ -6,9 +6,9 @@ from collections import Counter as Tally
 
 import pytest
 
+from models.activities.allotment import Allotment
 from models.catalog import stock
 from models.errors import OutOfStock, StaleOrder
-from models.orders.allotment import Allotment
 from models.orders.editing import OrderNotEditable, ProductNotOffered, edit_order
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Note, Order, OrderEvent, OrderLine

@@ -14,10 +14,11 @@ from models.automation.conditions import OrderSnapshot, matches
 from models.automation.preview import try_rule
 from models.automation.rules import Rule, move_rule, plan_scheduled_rules, save_rule
 from models.messaging.deliveries import InboxMessage
-from models.messaging.outbox import Outbox, collect_kicks
+from models.messaging.outbox import Outbox
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
 from models.orders.status import STATUSES
+from tasks.context import collect_kicks
 from tasks.notifications import kick, sweep_due
 from tests.factories import make_activity, make_product, order_for, stock_of
 from tests.helpers import csrf_token_from, make_user

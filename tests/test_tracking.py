@@ -9,12 +9,12 @@ import pytest
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.base import utcnow
-from models.customers.tags import tag_customer
-from models.customers.tracking import change_by_customer, customer_view, poll_stamp
 from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor, assign_order, transition_order
+from models.orders.notes import tag_customer
 from models.orders.order import Note, Order
 from models.orders.payments import record_payment
+from models.storefront.tracking import change_by_customer, customer_view, poll_stamp
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for, stock_of
 from tests.helpers import (

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.routing import AnyConverter
 
-from models.activities.design import update_notice_settings
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.automation.rules import save_rule
@@ -23,6 +22,7 @@ from models.board.saved_views import SavedView, save_view
 from models.catalog.admin import change_stock
 from models.catalog.products import Product, Warehouse
 from models.customers.tags import add_customer_tag
+from models.messaging.notice_design import update_notice_settings
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.notes import add_note
 from models.orders.order import Order

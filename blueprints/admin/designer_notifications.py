@@ -22,8 +22,8 @@ from forms.designer.notification_settings import (
     VARIABLES,
     NoticeForm,
 )
-from models.activities.design import update_notice_settings
 from models.activities.template import FormTemplate
+from models.messaging.notice_design import update_notice_settings
 from models.messaging.notifications import NOTICES
 
 bp = Blueprint("notifications", __name__)

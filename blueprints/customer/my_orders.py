@@ -13,11 +13,11 @@ from flask_babel import gettext as _
 from blueprints.rendering import render
 from extensions import limiter
 from forms.ordering.my_orders import CodeForm, PhoneForm
-from models.customers.login_code import TooManyCodes, request_code, verify_code
-from models.customers.tracking import orders_of_phone
 from models.db import one_snapshot
 from models.errors import DomainError
 from models.orders.status import STATUS_LABELS
+from models.storefront.login_code import TooManyCodes, request_code, verify_code
+from models.storefront.tracking import orders_of_phone
 
 bp = Blueprint("my_orders", __name__)
 

@@ -14,13 +14,13 @@ from forms.ordering.order_form import build_order_form, cleaned_answers, request
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from i18n import format_slot
 from models.activities.activity import OPEN, STATE_TITLES, load_activity, quote
-from models.activities.chain import chain_for
 from models.activities.slots import describe, next_free_slot
 from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.orders.changes import activity_stamp
 from models.orders.checkout import submit_order
 from models.orders.placing import SlotFull
+from models.storefront.chain import chain_for
 
 bp = Blueprint("ordering", __name__, url_prefix="/f")
 

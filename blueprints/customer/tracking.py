@@ -11,7 +11,12 @@ from blueprints.rendering import order_slots, render, wants_fragment
 from forms.ordering.quantity_change import build_quantity_form
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from models.activities.activity import offered_products
-from models.customers.tracking import (
+from models.db import one_snapshot
+from models.errors import DomainError, OutOfStock
+from models.messaging.notifications import customer_messages
+from models.orders.order import Order
+from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
+from models.storefront.tracking import (
     cancel_by_customer,
     change_by_customer,
     customer_may_change,
@@ -20,11 +25,6 @@ from models.customers.tracking import (
     poll_stamp,
     stamp_of,
 )
-from models.db import one_snapshot
-from models.errors import DomainError, OutOfStock
-from models.messaging.notifications import customer_messages
-from models.orders.order import Order
-from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
 
 bp = Blueprint("tracking", __name__, url_prefix="/o")
 

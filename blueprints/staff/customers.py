@@ -1,7 +1,7 @@
 """The customers directory for staff: search by name, phone or its last 4 digits, or by tag;
 keyset pages of 50; one customer's card, orders, tags and the notes on their orders.
 
-The queries are in models/customers/directory.py; tags go through models/customers/tags.py.
+The queries are in models/board/directory.py; tags go through models/customers/tags.py.
 """
 
 from urllib.parse import urlencode
@@ -11,20 +11,14 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from blueprints.access import role_required
 from blueprints.rendering import or_404, render, wants_fragment
 from forms.staff.customer_tag import TagForm
+from models.board.directory import CustomerFilter, customer_page, notes_on_orders_of, orders_of
 from models.board.queries import Cursor
 from models.customers.customer import Customer
-from models.customers.directory import (
-    NO_ORDERS,
-    CustomerFilter,
-    customer_page,
-    customer_totals,
-    notes_on_orders_of,
-    orders_of,
-    tags_in_use,
-)
 from models.customers.tags import add_tag as add_customer_tag
 from models.customers.tags import remove_tag as remove_customer_tag
+from models.customers.tags import tags_in_use
 from models.errors import DomainError
+from models.orders.detail import NO_ORDERS, customer_totals
 from models.orders.notes import NOTE_KINDS
 from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
 from models.orders.text import lines_text

@@ -20,7 +20,6 @@ from forms.staff.order_edit import VERSION_FIELD, edited_quantities, order_edit_
 from forms.staff.payment import PaymentForm
 from forms.staff.payment_removal import PaymentRemovalForm
 from models.accounts.user import User
-from models.customers.tags import tag_customer, untag_customer
 from models.errors import DomainError, OutOfStock, StaleOrder
 from models.orders.detail import (
     customer_history,
@@ -31,7 +30,7 @@ from models.orders.detail import (
 )
 from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor, allowed_transitions, assign_order, transition_order
-from models.orders.notes import NOTE_KINDS, add_note, notes_of
+from models.orders.notes import NOTE_KINDS, add_note, notes_of, tag_customer, untag_customer
 from models.orders.payments import (
     METHODS,
     InvalidAmount,

@@ -12,7 +12,7 @@ PREFIX = "qty-"
 
 
 class QuantityChangeForm(FlaskForm):
-    # customer_view(order) of the page the customer changed (models/customers/tracking.py)
+    # customer_view(order) of the page the customer changed (models/storefront/tracking.py)
     seen = HiddenField()
 
     def quantities(self) -> dict[int, int]:

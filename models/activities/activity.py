@@ -6,12 +6,12 @@ from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 
+from models.activities import allotment
 from models.activities.fields.products import offered_ids
 from models.activities.pickup import PickupPoint, PickupWindow, window_for
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import utcnow
 from models.catalog.products import Product, Stock, Warehouse
-from models.orders import allotment
 
 OPEN, NOT_OPEN, CLOSED, FULL, SOLD_OUT = "open", "not_open", "closed", "full", "sold_out"
 

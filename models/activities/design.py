@@ -1,5 +1,5 @@
-"""Designing order-form templates: create, settings (automation included), notice settings,
-duplicate, archive, publish.
+"""Designing order-form templates: create, settings (automation included), duplicate, archive,
+publish. Notice settings are models/messaging/notice_design.py.
 
 Every write to a template's draft goes through `change_draft`: inside one transaction the
 row is locked (BEGIN IMMEDIATE on SQLite, SELECT … FOR UPDATE on PostgreSQL), the change is
@@ -26,10 +26,9 @@ from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import utcnow
 from models.db import db, locked
 from models.errors import DomainError
-from models.messaging.admin_notices import DEADLINE_MINUTES
-from models.messaging.notifications import AUDIENCE_CHANNELS, NOTICES
 
 KINDS = ("goods", "service")
+DEADLINE_MINUTES = 60  # deadline_reminder_minutes unless set (models/messaging/admin_notices.py)
 AUTOMATION_KEYS = (  # models/automation/timed.py and models/messaging/admin_notices.py read them
     "auto_cancel_minutes",
     "auto_cancel_unpaid",
@@ -313,44 +312,3 @@ def publish_template(template: FormTemplate, by: User | None) -> FormTemplateVer
         if problems:
             raise PublishRefused(problems)
         return current.publish(by)
-
-
-def update_notice_settings(
-    template: FormTemplate, name: str, chosen: dict, texts: dict[str, str], locale: str
-) -> dict:
-    """Save the switch, channels (and for status_changed the statuses) of notice `name` and
-    its texts into `draft["settings"]["notifications"]`; an empty text means the default.
-
-    `chosen`: {"enabled": bool, "channels": [...], "statuses": [...] or None (all)}. A text
-    stored per language ({locale: text}, docs/notifications.md) keeps its other languages;
-    only `locale`'s is replaced. Returns the notice's new settings.
-    """
-    notice = NOTICES.get(name)
-    if notice is None:
-        raise DesignError()
-    allowed = AUDIENCE_CHANNELS[notice.audience]
-    new = {
-        "enabled": bool(chosen.get("enabled")),
-        "channels": [c for c in allowed if c in (chosen.get("channels") or ())],
-    }
-    if name == "status_changed" and chosen.get("statuses") is not None:
-        new["statuses"] = list(chosen["statuses"])
-
-    def change(draft):
-        notices = draft["settings"].setdefault("notifications", {})
-        old = notices.get(name) or {}
-        for part in notice.texts:
-            text = _merged_text(old.get(part), (texts.get(part) or "").strip(), locale)
-            if text:
-                new[part] = text
-        notices[name] = new
-        return new
-
-    return change_draft(template, change)
-
-
-def _merged_text(old, text: str, locale: str):
-    if isinstance(old, dict):
-        kept = {lang: value for lang, value in old.items() if lang != locale and value}
-        return {**kept, locale: text} if text else kept or None
-    return text or None

@@ -42,6 +42,7 @@ from models.board.answer_text import SEARCH_TABLE, OrderAnswerText
 from models.customers.customer import Customer
 from models.customers.phones import InvalidPhone, normalize_phone
 from models.db import is_postgres
+from models.matching import contains, ilike
 from models.money import amount_text, minor_units
 from models.orders.order import Order
 from models.orders.status import OPEN_STATUSES, PAYMENT_STATUSES, STATUSES
@@ -274,23 +275,6 @@ def _assignee(value, viewer_id):
 # --- search -----------------------------------------------------------------------------------
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere; pair it with ESCAPE '\\'."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _contains(node, text: str):
-    """`node` contains `text`, exactly (answer text is stored with Latin letters folded)."""
-    return NodeList((node, SQL("LIKE"), Value(_like(text)), SQL("ESCAPE '\\'")))
-
-
-def ilike(node, text: str):
-    """`node` contains `text`, ignoring the case of Latin letters, on SQLite and PostgreSQL."""
-    operator = "ILIKE" if is_postgres() else "LIKE"
-    return NodeList((node, SQL(operator), Value(_like(text)), SQL("ESCAPE '\\'")))
-
-
 def _found(term: str):
     """The ids of the orders `term` finds, as one union: each part runs on its own index or
     narrow table, where ORs across the order table would read all of it.
@@ -304,7 +288,7 @@ def _found(term: str):
         answers = search.select(search.rowid).where(match)
     else:
         answers = OrderAnswerText.select(OrderAnswerText.order).where(
-            _contains(OrderAnswerText.text, text)
+            contains(OrderAnswerText.text, text)
         )
     parts = [answers, Order.select(Order.id).where(_theirs(term))]
     number = _number(term)
@@ -318,7 +302,7 @@ def _answer_rows(text: str):
     answers = OrderAnswerText
     rows = answers.select(answers.order, answers.status, answers.created_at)
     if not _by_trigrams(text):
-        return rows.where(_contains(OrderAnswerText.text, text))
+        return rows.where(contains(OrderAnswerText.text, text))
     search, match = _trigram_search(text)
     return rows.join(search, on=search.rowid == answers.order).where(match)
 
@@ -358,7 +342,7 @@ def _number(term: str) -> int | None:
 def customer_matches(term: str) -> list:
     """Terms on Customer, any of which finds a customer by `term`: the name containing it, the
     phone as typed, its last 4 digits, or (5 digits or more) digits anywhere in the phone. The
-    board's search and the customers directory (models/customers/directory.py) share them."""
+    board's search and the customers directory (models/board/directory.py) share them."""
     matches = [ilike(Customer.name, term)]
     with contextlib.suppress(InvalidPhone):
         matches.append(Customer.phone == normalize_phone(term))

@@ -32,11 +32,11 @@ from peewee import (
 
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
-from models.board.filters import ilike
 from models.catalog import stock
 from models.catalog.products import Product, Stock, Warehouse
 from models.db import db, locked
 from models.errors import DomainError
+from models.matching import ilike
 
 KINDS = {
     "received": _l("Received"),

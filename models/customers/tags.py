@@ -3,19 +3,16 @@ the customer's own page (/customers/<id>), or added by a rule's `add_tag` action
 (models/automation/actions/tag.py). Tags compare without case or surrounding spaces, so "VIP"
 and " vip" are one tag; the first spelling is kept.
 
-A change made from an order writes a timeline event on that order: "tagged" or "untagged",
-with the tag as its note. A tag is not part of the order, so it never bumps the order's version
-and never conflicts with an edit.
+A change made from an order's page also writes a timeline event on that order
+(models/orders/notes.py `tag_customer`, `untag_customer`).
 """
 
 from flask_babel import lazy_gettext as _l
 
-from models.automation.conditions import fold
 from models.customers.customer import Customer
-from models.db import db, locked
+from models.db import db, is_postgres, locked
 from models.errors import DomainError
-from models.orders.lifecycle import Actor, record_event
-from models.orders.order import Order
+from models.matching import fold
 
 MAX_TAG_LENGTH = 40
 
@@ -45,45 +42,41 @@ def add_customer_tag(customer_id: int, tag: str) -> bool:
     return True
 
 
-def add_tag(
-    customer_id: int, tag: str, *, order: Order | None = None, actor: Actor | None = None
-) -> str:
+def add_tag(customer_id: int, tag: str) -> str:
     """Give the customer the tag; return it as stored. Raises InvalidTag (blank or too long)
-    and DuplicateTag. Made on an order's page, `order` gets a "tagged" event by `actor`; made
-    on the customer's own page (/customers/<id>), no order's timeline records it."""
+    and DuplicateTag."""
     tag = (tag or "").strip()
     if not tag or len(tag) > MAX_TAG_LENGTH:
         raise InvalidTag()
     with db.atomic():
         if not add_customer_tag(customer_id, tag):
             raise DuplicateTag()
-        if order is not None:
-            record_event(order, actor, kind="tagged", note=tag)
     return tag
 
 
-def remove_tag(
-    customer_id: int, tag: str, *, order: Order | None = None, actor: Actor | None = None
-) -> bool:
-    """Take the tag off the customer; False when they did not have it (someone removed it a
-    moment ago), which changes nothing. `order` and `actor` as for `add_tag`."""
+def remove_tag(customer_id: int, tag: str) -> str | None:
+    """Take the tag off the customer; return it as it was written, or None when they did not
+    have it (someone removed it a moment ago), which changes nothing."""
     with db.atomic():
         tags = _tags_for_change(customer_id)
         kept = [t for t in tags if fold(t) != fold(tag)]
         if len(kept) == len(tags):
-            return False
+            return None
         Customer.update(tags=kept).where(Customer.id == customer_id).execute()
-        if order is not None:
-            removed = next(t for t in tags if fold(t) == fold(tag))
-            record_event(order, actor, kind="untagged", note=removed)
-    return True
+    return next(t for t in tags if fold(t) == fold(tag))
 
 
-def tag_customer(order: Order, tag: str, actor: Actor) -> str:
-    """Give the customer of `order` the tag, from the order's page (`add_tag`)."""
-    return add_tag(order.customer_id, tag, order=order, actor=actor)
-
-
-def untag_customer(order: Order, tag: str, actor: Actor) -> bool:
-    """Take the tag off the customer of `order`, from the order's page (`remove_tag`)."""
-    return remove_tag(order.customer_id, tag, order=order, actor=actor)
+def tags_in_use(*, spellings: bool = False) -> list[str]:
+    """The tags customers have, one per tag regardless of case, sorted; with `spellings`,
+    every way they are written."""
+    if is_postgres():
+        sql = "SELECT DISTINCT jsonb_array_elements_text(tags) FROM customer WHERE tags <> '[]'"
+    else:  # the comparison skips untagged customers before their JSON is read
+        sql = (
+            "SELECT DISTINCT tag.value FROM customer, json_each(customer.tags) AS tag "
+            "WHERE customer.tags <> '[]'"
+        )
+    written = sorted({tag for (tag,) in db.execute_sql(sql) if isinstance(tag, str)})
+    if spellings:
+        return written
+    return sorted({fold(tag): tag for tag in reversed(written)}.values(), key=fold)

@@ -17,6 +17,7 @@ from peewee import IntegrityError, fn
 
 from i18n import format_money, format_time
 from models.accounts.user import User
+from models.activities.design import DEADLINE_MINUTES
 from models.activities.template import FormTemplate
 from models.db import db
 from models.messaging.outbox import Outbox, add_work
@@ -26,7 +27,6 @@ from models.orders.status import OPEN_STATUSES, OrderStatus
 from models.shop_time import shop_zone, to_utc
 
 ANNOUNCE = "announce"
-DEADLINE_MINUTES = 60
 CHANNELS = {"deadline_approaching": ("inapp", "email"), "daily_summary": ("email",)}
 
 

@@ -23,7 +23,7 @@ from models.db import db, promptly
 from models.errors import DomainError
 from models.messaging.channels.email import send_email
 from models.messaging.channels.sms import sms_backend
-from models.messaging.outbox import Leased, Outbox, remember_for_kick
+from models.messaging.outbox import Leased, Outbox, tell_written
 from models.orders.order import Order
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def add_deliveries(rows: list[dict]) -> None:
     for row in rows:
         delivery_id = Delivery.insert(**row).on_conflict_ignore().execute()
         if delivery_id:
-            remember_for_kick("delivery", delivery_id)
+            tell_written("delivery", delivery_id)
 
 
 def send_delivery(delivery_id: int, worker: str) -> bool:
@@ -151,7 +151,7 @@ def retry_delivery(delivery: Delivery) -> None:
     )
     if queued != 1:
         raise NotRetryable()
-    remember_for_kick("delivery", delivery.id)
+    tell_written("delivery", delivery.id)
 
 
 def delivery_log(status: str | None = None):

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, g, has_app_context
+from blinker import Signal
+from flask import current_app
 from peewee import CharField, DateTimeField, IntegerField, JSONField, TextField
 
 from models.base import BaseModel, utcnow
@@ -103,7 +104,7 @@ class Outbox(Leased):
 def add_work(kind: str, key: str, payload: dict) -> Outbox:
     """Write one outbox row; call inside the transaction of the change that needs it."""
     item = Outbox.create(kind=kind, delivery_key=key, payload=payload)
-    remember_for_kick("outbox", item.id)
+    tell_written("outbox", item.id)
     return item
 
 
@@ -147,18 +148,11 @@ def run(outbox_id: int, worker: str, work: dict[str, Work]) -> bool:
     return True
 
 
-def collect_kicks() -> None:
-    """Start noting the rows this context writes (a request, a task), for `take_kicks`."""
-    g.outbox_kicks = []
+row_written = Signal("An outbox row or a delivery was written, not yet committed.")
 
 
-def remember_for_kick(kind: str, row_id: int) -> None:
-    """Note a row for tasks/notifications.py `kick()`, which queues it once the caller's
-    transaction has committed. Contexts that collect nothing (a CLI command, a shell) leave
-    their rows to the sweeper."""
-    if has_app_context() and "outbox_kicks" in g:
-        g.outbox_kicks.append((kind, row_id))
-
-
-def take_kicks() -> list[tuple[str, int]]:
-    return g.pop("outbox_kicks", []) if has_app_context() else []
+def tell_written(kind: str, row_id: int) -> None:
+    """Send `row_written` (kind "outbox" or "delivery"): tasks/context.py notes the row so that
+    tasks/notifications.py `kick()` queues it once the caller's transaction has committed.
+    Contexts that collect nothing (a CLI command, a shell) leave their rows to the sweeper."""
+    row_written.send(kind, row_id=row_id)

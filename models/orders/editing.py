@@ -7,13 +7,13 @@ import json
 
 from flask_babel import lazy_gettext as _l
 
+from models.activities import allotment
 from models.activities.fields import field_type
 from models.activities.fields.products import PRODUCTS
 from models.catalog import stock
 from models.catalog.products import Product, Warehouse
 from models.db import db
 from models.errors import DomainError, OutOfStock
-from models.orders import allotment
 from models.orders.lifecycle import Actor, bump_version, record_event
 from models.orders.order import Order, OrderLine
 from models.orders.payments import follow_total

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from models.accounts.user import User
+from models.activities import allotment
 from models.base import utcnow
 from models.catalog import stock
 from models.customers.customer import Customer
 from models.db import db
 from models.errors import StaleOrder, TransitionNotAllowed
-from models.orders import allotment
 from models.orders.order import Order, OrderEvent
 from models.orders.signals import order_changed
 from models.orders.status import STATUS_LABELS, OrderStatus

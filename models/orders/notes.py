@@ -1,12 +1,15 @@
-"""Staff notes on an order and records of talking to the customer (call, chat, email, in person).
+"""What staff add to an order beside its contents: notes, records of talking to the customer
+(call, chat, email, in person), and tags given to its customer from the order's page.
 
-A note never changes the order itself (no version bump, so it cannot conflict with an edit);
-it is written together with a "noted" timeline event whose `note` is the note's kind.
+Neither changes the order itself (no version bump, so neither can conflict with an edit); each
+is written together with a timeline event: "noted" (its `note` the note's kind), "tagged" or
+"untagged" (its `note` the tag).
 """
 
 from flask_babel import lazy_gettext as _l
 
 from models.accounts.user import User
+from models.customers.tags import add_tag, remove_tag
 from models.db import db
 from models.errors import DomainError
 from models.orders.lifecycle import Actor, record_event
@@ -47,3 +50,22 @@ def notes_of(order: Order):
         .where(Note.order == order.id)
         .order_by(Note.created_at.desc(), Note.id.desc())
     )
+
+
+def tag_customer(order: Order, tag: str, actor: Actor) -> str:
+    """Give the customer of `order` the tag (models/customers/tags.py `add_tag`, whose errors
+    it raises) and record it on the order's timeline."""
+    with db.atomic():
+        stored = add_tag(order.customer_id, tag)
+        record_event(order, actor, kind="tagged", note=stored)
+    return stored
+
+
+def untag_customer(order: Order, tag: str, actor: Actor) -> bool:
+    """Take the tag off the customer of `order` and record it on the order's timeline; False
+    when they did not have it, which changes and records nothing."""
+    with db.atomic():
+        removed = remove_tag(order.customer_id, tag)
+        if removed is not None:
+            record_event(order, actor, kind="untagged", note=removed)
+    return removed is not None

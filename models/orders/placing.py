@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
+from models.activities import allotment
 from models.activities.pickup import PickupPoint, window_for
 from models.activities.template import FormTemplateVersion
 from models.base import utcnow
@@ -13,7 +14,6 @@ from models.catalog.products import Product, Warehouse
 from models.customers.customer import Customer
 from models.db import db
 from models.errors import DomainError, OutOfStock
-from models.orders import allotment
 from models.orders.lifecycle import Actor, record_event
 from models.orders.order import Counter, Order, OrderLine
 from models.orders.payments import status_when_placed
@@ -61,7 +61,7 @@ def place_order(
     Returns (order, created). Raises OutOfStock (with `details["short"]`, a
     mapping of product id to what is still available) and reserves nothing if
     any line cannot be filled; likewise ActivityFull, CustomerLimitReached and
-    SlotFull when the activity's places (models/orders/allotment.py) are taken.
+    SlotFull when the activity's places (models/activities/allotment.py) are taken.
     """
     existing = Order.get_or_none(Order.submission_key == submission_key)
     if existing:

@@ -5,10 +5,10 @@ from dataclasses import replace
 from flask_babel import lazy_gettext as _l
 
 from models.automation.actions.base import Action, Step, skip
-from models.automation.conditions import fold
 from models.automation.conditions.customer_tag import parse_tag
-from models.customers.tags import tag_customer
+from models.matching import fold
 from models.orders.lifecycle import Actor
+from models.orders.notes import tag_customer
 from models.orders.order import Order
 
 

@@ -10,7 +10,7 @@ says how to add one.
 """
 
 from models.automation.conditions.answers import ANSWER_CONTAINS, ANSWER_EQUALS
-from models.automation.conditions.base import Condition, fold
+from models.automation.conditions.base import Condition
 from models.automation.conditions.choice import ACTIVITY, PICKUP_POINT, STATUS
 from models.automation.conditions.customer_tag import CUSTOMER_TAG
 from models.automation.conditions.numbers import (
@@ -49,5 +49,5 @@ def holds(condition: dict, s: OrderSnapshot) -> bool:
     return kind is not None and kind.holds(condition, s)
 
 
-__all__ = ["CONDITIONS", "KINDS", "Condition", "OrderSnapshot", "fold", "matches"]
+__all__ = ["CONDITIONS", "KINDS", "Condition", "OrderSnapshot", "matches"]
 __all__ += ["holds", "snapshot_of", "snapshots"]

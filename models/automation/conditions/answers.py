@@ -5,8 +5,9 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from models.automation.conditions.base import Condition, fold
+from models.automation.conditions.base import Condition
 from models.automation.kinds import RowError
+from models.matching import fold
 
 FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 

@@ -18,8 +18,3 @@ class Condition(Kind):
 
     def holds(self, stored: dict, s: OrderSnapshot) -> bool:
         raise NotImplementedError
-
-
-def fold(text) -> str:
-    """Text compared without case or surrounding spaces."""
-    return str(text or "").strip().casefold()

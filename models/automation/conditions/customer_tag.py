@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from models.automation.conditions.base import Condition, fold
+from models.automation.conditions.base import Condition
 from models.automation.kinds import RowError
+from models.matching import fold
 
 
 def parse_tag(text: str, field: str) -> str:

@@ -2,7 +2,7 @@
 last first, with their order count and spend; one customer's orders and the notes on them.
 
 The list is keyset-paginated over each customer's latest order, (created_at, id), the board's
-`Cursor`, read from the (created_at, order) index of `LatestOrder` (models/customers/directory.py):
+`Cursor`, read from the (created_at, order) index of `LatestOrder` (models/board/directory.py):
 without a filter a page reads 51 index entries however deep it is; a search or a tag joins the
 customer row, which the planner reads either down that index (a filter many customers match)
 or by scanning the customers first (one few match). The order count and spend of a page's
@@ -15,22 +15,21 @@ finds customers) and `tag` (customers with that tag, compared without case).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import reduce
 from operator import or_
 
-from peewee import SQL, Case, DateTimeField, EnclosedNodeList, ForeignKeyField, NodeList, Value, fn
+from peewee import SQL, DateTimeField, EnclosedNodeList, ForeignKeyField, NodeList, Value, fn
 
 from models.accounts.user import User
-from models.automation.conditions import fold
 from models.base import BaseModel
 from models.board.filters import MAX_SEARCH, customer_matches
 from models.board.queries import Cursor, Page
 from models.customers.customer import Customer
-from models.customers.tags import MAX_TAG_LENGTH
-from models.db import db, is_postgres
+from models.customers.tags import MAX_TAG_LENGTH, tags_in_use
+from models.db import is_postgres
+from models.matching import fold
+from models.orders.detail import NO_ORDERS, CustomerTotals, customer_totals
 from models.orders.order import Note, Order, OrderLine
-from models.orders.status import OrderStatus
 
 PAGE_SIZE = 50
 
@@ -81,53 +80,6 @@ def _has_tag(spellings: list[str]):
     return (Customer.tags != SQL("'[]'")) & fn.EXISTS(
         NodeList((listed, SQL("WHERE value IN"), chosen))
     )
-
-
-def tags_in_use(*, spellings: bool = False) -> list[str]:
-    """The tags customers have, one per tag regardless of case, sorted; with `spellings`,
-    every way they are written."""
-    if is_postgres():
-        sql = "SELECT DISTINCT jsonb_array_elements_text(tags) FROM customer WHERE tags <> '[]'"
-    else:  # the comparison skips untagged customers before their JSON is read
-        sql = (
-            "SELECT DISTINCT tag.value FROM customer, json_each(customer.tags) AS tag "
-            "WHERE customer.tags <> '[]'"
-        )
-    written = sorted({tag for (tag,) in db.execute_sql(sql) if isinstance(tag, str)})
-    if spellings:
-        return written
-    return sorted({fold(tag): tag for tag in reversed(written)}.values(), key=fold)
-
-
-# --- order count and spend --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CustomerTotals:
-    order_count: int  # every order, cancelled ones too
-    total_spent: int  # fen, cancelled orders left out
-    last_order_at: datetime | None
-
-
-NO_ORDERS = CustomerTotals(0, 0, None)
-
-
-def customer_totals(customer_ids) -> dict[int, CustomerTotals]:
-    """Each customer's order count, spend and latest order, in one grouped query over their
-    orders only (the customer_id index). The one definition of what the card shows."""
-    ids = list(customer_ids)
-    if not ids:
-        return {}
-    spent = fn.SUM(Case(None, [(Order.status != OrderStatus.CANCELLED, Order.total)], 0))
-    query = (
-        Order.select(Order.customer, fn.COUNT(SQL("*")), spent, fn.MAX(Order.created_at))
-        .where(Order.customer.in_(ids))
-        .group_by(Order.customer)
-    )
-    return {
-        customer_id: CustomerTotals(count, int(total or 0), Order.created_at.python_value(last))
-        for customer_id, count, total, last in query.tuples()
-    }
 
 
 # --- the list ---------------------------------------------------------------------------------
