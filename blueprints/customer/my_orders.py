@@ -17,7 +17,6 @@ from models.customers.login_code import TooManyCodes, request_code, verify_code
 from models.customers.tracking import orders_of_phone
 from models.db import one_snapshot
 from models.errors import DomainError
-from models.orders.status import STATUS_LABELS
 
 bp = Blueprint("my_orders", __name__)
 
@@ -58,7 +57,7 @@ def index():
     phone = verified_phone()
     if phone is None:
         return _show(PHONE_FORM, form=PhoneForm(formdata=None))
-    return _show(ORDERS, phone=phone, orders=orders_of_phone(phone), labels=STATUS_LABELS)
+    return _show(ORDERS, phone=phone, orders=orders_of_phone(phone))
 
 
 @bp.post("/my/code")

@@ -36,7 +36,7 @@ from models.orders.status import OPEN_STATUSES, OrderStatus, PaymentStatus
 log = logging.getLogger(__name__)
 
 CANCELLABLE = tuple(
-    frm for (frm, to), who in TRANSITIONS.items() if to == "cancelled" and "system" in who
+    frm for (frm, to), who in TRANSITIONS.items() if to == OrderStatus.CANCELLED and "system" in who
 )
 LATEST = timedelta(days=1)  # a reminder later than this is dropped
 
@@ -81,7 +81,7 @@ def cancel_overdue_orders(now: datetime) -> int:
         unpaid = bool(version.settings.get("auto_cancel_unpaid"))
         query = Order.select().where(
             Order.template_version == version.id,
-            Order.status.in_(CANCELLABLE if unpaid else ("pending",)),
+            Order.status.in_(CANCELLABLE if unpaid else (OrderStatus.PENDING,)),
             Order.created_at <= now - timedelta(minutes=minutes),
         )
         if unpaid:
