@@ -148,12 +148,11 @@ class NoticeForm(FlaskForm):
     def of(cls, notice: Notice, settings: dict | None, locale: str, variables: dict):
         """The form showing what the draft's `settings` say (not bound to the request)."""
         current = notice_settings(settings, notice)
-        given = ((settings or {}).get("notifications") or {}).get(notice.name) or {}
         data = {
             "enabled": current["enabled"],
             "channels": current["channels"],
             "statuses": NOTIFYING_STATUSES if current["statuses"] is None else current["statuses"],
-            **{part: text_in(given.get(part), locale) for part in notice.texts},
+            **{part: text_in(text, locale) for part, text in current["texts"].items()},
         }
         return cls(notice, variables, formdata=None, data=data)
 
