@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 from models.activities.slots import BookedSlot, booked_slots, describe
 from models.activities.template import FormTemplateVersion
 from models.orders.order import Order
+from models.orders.status import OrderStatus, PaymentStatus
 
 
 def wants_fragment() -> bool:
@@ -111,3 +112,5 @@ def init_app(app) -> None:
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["order_slots"] = order_slots
     app.jinja_env.globals["describe_slot"] = describe
+    app.jinja_env.globals["OrderStatus"] = OrderStatus
+    app.jinja_env.globals["PaymentStatus"] = PaymentStatus

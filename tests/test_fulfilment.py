@@ -220,7 +220,7 @@ def test_handed_over_completes_the_order_records_it_and_consumes_the_stock(
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith(f'<li id="pickup-order-{ready.number}"')
-    assert '<span class="status status-completed">Completed</span>' in html
+    assert '<span class="status status-completed tone-muted">Completed</span>' in html
     assert "Handed over to Buyer 1234." in html and ">Handed over</button>" not in html
     assert Order.get_by_id(ready.id).status == "completed"
     event = (
@@ -286,7 +286,7 @@ def test_a_stale_tap_is_a_conflict_with_the_fresh_row(client, staff, login, post
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Someone else changed this order a moment ago" in html
-    assert '<span class="status status-completed">Completed</span>' in html
+    assert '<span class="status status-completed tone-muted">Completed</span>' in html
     assert OrderEvent.select().where(OrderEvent.to_status == "completed").count() == 2
 
 
@@ -387,7 +387,7 @@ def test_collected_and_handed_over_records_the_payment_and_completes_the_order(
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith(f'<li id="pickup-order-{ready.number}"')
     assert "Collected CN¥13.00 and handed over to Buyer 1234." in html
-    assert '<span class="status status-completed">Completed</span>' in html
+    assert '<span class="status status-completed tone-muted">Completed</span>' in html
     assert ">Paid</span>" in html and "To collect" not in html and "<form" not in html
     order = Order.get_by_id(ready.id)
     assert (order.status, order.payment_status) == ("completed", "paid")

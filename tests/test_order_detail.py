@@ -258,7 +258,8 @@ def test_a_status_change_from_a_stale_page_is_a_conflict_not_an_overwrite(
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Someone else changed this order a moment ago" in html
-    assert '<span class="status status-confirmed">Confirmed</span>' in html  # the fresh order
+    # the fresh order
+    assert '<span class="status status-confirmed tone-info">Confirmed</span>' in html
     assert f'name="version" value="{seen + 1}"' in html
     stored = Order.get_by_id(order.id)
     assert stored.status == "confirmed"

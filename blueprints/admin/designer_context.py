@@ -23,6 +23,7 @@ from models.base import utcnow
 from models.catalog.products import Product
 from models.messaging.texts import template_variables
 from models.orders.order import Order, OrderEvent
+from models.orders.status import OrderStatus
 
 
 def listing() -> dict:
@@ -228,7 +229,7 @@ def _sample_order(template, actor_name: str):
         template_version=SimpleNamespace(title=template.title, fields=fields),
         answers=answers,
         customer=SimpleNamespace(name=_("Wang Fang")),
-        status="confirmed",
+        status=OrderStatus.CONFIRMED,
         total=sum(line.line_total for line in lines),
         created_at=utcnow(),
         pickup_point=point,
@@ -238,8 +239,8 @@ def _sample_order(template, actor_name: str):
         assignee_id=None,
     )
     event = SimpleNamespace(
-        to_status="confirmed",
-        from_status="pending",
+        to_status=OrderStatus.CONFIRMED,
+        from_status=OrderStatus.PENDING,
         actor_label=actor_name,
         note=_("Your order is packed and waiting for you."),
     )

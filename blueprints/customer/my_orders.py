@@ -15,7 +15,6 @@ from extensions import limiter
 from forms.ordering.my_orders import CodeForm, PhoneForm
 from models.db import one_snapshot
 from models.errors import DomainError
-from models.orders.status import STATUS_LABELS
 from models.storefront.login_code import TooManyCodes, request_code, verify_code
 from models.storefront.tracking import orders_of_phone
 
@@ -58,7 +57,7 @@ def index():
     phone = verified_phone()
     if phone is None:
         return _show(PHONE_FORM, form=PhoneForm(formdata=None))
-    return _show(ORDERS, phone=phone, orders=orders_of_phone(phone), labels=STATUS_LABELS)
+    return _show(ORDERS, phone=phone, orders=orders_of_phone(phone))
 
 
 @bp.post("/my/code")

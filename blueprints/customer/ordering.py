@@ -14,6 +14,7 @@ from forms.ordering.order_form import build_order_form, cleaned_answers, request
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from i18n import format_slot
 from models.activities.activity import OPEN, STATE_TITLES, load_activity, quote
+from models.activities.fields import line_fields
 from models.activities.slots import describe, next_free_slot
 from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
@@ -81,9 +82,7 @@ def point_at_next_slot(form, activity, name: str) -> None:
 
 def mark_short_lines(form, version, short: dict[int, int]) -> None:
     """Put "only N left" on each product line that could not be filled."""
-    for spec in version.fields:
-        if spec["type"] != "products":
-            continue
+    for spec in line_fields(version.fields):
         for line in form[spec["name"]]:
             left = short.get(int(line.short_name))
             if left is not None:

@@ -15,7 +15,6 @@ from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.messaging.notifications import customer_messages
 from models.orders.order import Order
-from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
 from models.storefront.tracking import (
     cancel_by_customer,
     change_by_customer,
@@ -59,8 +58,6 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None, po
         timeline=customer_timeline(order),
         messages=messages,
         stamp=stamp_of(order, messages),  # never newer than what the page shows
-        labels=STATUS_LABELS,
-        payment_labels=PAYMENT_LABELS,
         may_change=may_change,
         change_form=change_form,
         seen=customer_view(order),

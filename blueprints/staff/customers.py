@@ -20,7 +20,6 @@ from models.customers.tags import tags_in_use
 from models.errors import DomainError
 from models.orders.detail import NO_ORDERS, customer_totals
 from models.orders.notes import NOTE_KINDS
-from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
 from models.orders.text import lines_text
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
@@ -75,8 +74,6 @@ def _page(customer: Customer, status: int = 200, tag_form=None):
         status,
         orders=orders,
         notes=notes_on_orders_of(customer),
-        labels=STATUS_LABELS,
-        payment_labels=PAYMENT_LABELS,
         note_kinds=NOTE_KINDS,
         lines_text=lines_text,
         **_card_context(customer, tag_form),

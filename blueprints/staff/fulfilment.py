@@ -24,7 +24,6 @@ from models.orders.fulfilment import (
 )
 from models.orders.lifecycle import Actor
 from models.orders.payments import METHODS
-from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
 from models.orders.text import lines_text
 from models.params import choice
 
@@ -68,8 +67,6 @@ def pickup_points():
 def _row_context(point) -> dict:
     return {
         "point": point,
-        "labels": STATUS_LABELS,
-        "payment_labels": PAYMENT_LABELS,
         "payment_methods": METHODS,
         "lines_text": lines_text,
     }

@@ -47,8 +47,6 @@ from models.orders.placing import SlotFull
 from models.orders.status import (
     MOVE_LABELS,
     OPEN_STATUSES,
-    PAYMENT_LABELS,
-    STATUS_LABELS,
     PaymentStatus,
 )
 from models.orders.text import answer_rows, product_names
@@ -81,7 +79,6 @@ def _order_context(order, message=None) -> dict:
         "staff_members": staff_members(),
         "editable": order.status in OPEN_STATUSES,
         "transition_labels": MOVE_LABELS,
-        "payment_labels": PAYMENT_LABELS,
         "payments": payments,
         "payment_methods": METHODS,
         "may_refund": may_refund(order, payments.paid),
@@ -107,7 +104,6 @@ def _timeline_context(order, oob_timeline=False) -> dict:
         "timeline": timeline,
         "oob_timeline": timeline if oob_timeline else None,
         "payment_words": payment_words,
-        "labels": STATUS_LABELS,
     }
 
 
@@ -343,5 +339,4 @@ def _edit_page(order, form=None, expected=None, status=200, message=None):
         lines=lines_of(order),
         editable=order.status in OPEN_STATUSES,
         message=message,
-        labels=STATUS_LABELS,
     )

@@ -27,10 +27,13 @@ from models.customers.customer import Customer
 from models.db import db
 from models.orders.order import Counter, Order, OrderEvent, OrderLine
 from models.orders.payments import status_when_placed
+from models.orders.status import OrderStatus, PaymentStatus
 
 BATCH = 1000  # orders per transaction
 ROWS_PER_INSERT = 400  # keeps every INSERT under SQLite's limit of bound parameters
-PATH = ("pending", "confirmed", "processing", "ready", "completed")
+PENDING, CONFIRMED, PROCESSING, READY, COMPLETED, CANCELLED = OrderStatus
+UNPAID, PAID, REFUNDED = PaymentStatus
+PATH = (PENDING, CONFIRMED, PROCESSING, READY, COMPLETED)
 DELIVERY_FEE = 800
 
 
@@ -108,19 +111,19 @@ def _reserve_numbers(count: int) -> int:
 
 def _target_status(age_days: float, rng: random.Random) -> str:
     if age_days < 1:
-        weights = {"pending": 5, "confirmed": 3, "processing": 1, "ready": 1, "cancelled": 1}
+        weights = {PENDING: 5, CONFIRMED: 3, PROCESSING: 1, READY: 1, CANCELLED: 1}
     elif age_days < 7:
-        weights = {"confirmed": 2, "processing": 2, "ready": 3, "completed": 4, "cancelled": 1}
+        weights = {CONFIRMED: 2, PROCESSING: 2, READY: 3, COMPLETED: 4, CANCELLED: 1}
     else:
-        weights = {"completed": 12, "cancelled": 2, "ready": 1}
+        weights = {COMPLETED: 12, CANCELLED: 2, READY: 1}
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
 def _steps(target: str, rng: random.Random) -> list[str]:
     """The statuses an order passed through after pending, ending at `target`."""
-    if target == "cancelled":
+    if target == CANCELLED:
         stop = rng.choice(PATH[:3])
-        return [*PATH[1 : PATH.index(stop) + 1], "cancelled"]
+        return [*PATH[1 : PATH.index(stop) + 1], CANCELLED]
     return list(PATH[1 : PATH.index(target) + 1])
 
 
@@ -146,10 +149,10 @@ def _draft(number, placed, shop, customers, rng: random.Random, now: datetime) -
     assignee = rng.choice(shop["staff"]) if steps and shop["staff"] and rng.random() < 0.7 else None
     actor = assignee or (rng.choice(shop["staff"]) if shop["staff"] else None)
     moments = _moments(placed, now, 1 + bool(assignee) + len(steps), rng)
-    events = [("created", None, "pending", "customer", None, name, "")]
+    events = [("created", None, PENDING, "customer", None, name, "")]
     if assignee:
         events.append(("assigned", None, None, actor.role, actor, actor.name, assignee.name))
-    previous = "pending"
+    previous = PENDING
     for status in steps:
         kind, label = (actor.role, actor.name) if actor else ("system", "")
         events.append(("status", previous, status, kind, actor, label, ""))
@@ -191,11 +194,11 @@ def _moments(placed: datetime, now: datetime, count: int, rng: random.Random) ->
 
 
 def _payment(status: str, rng: random.Random) -> str:
-    if status == "completed":
-        return "paid" if rng.random() < 0.95 else "unpaid"
-    if status == "cancelled":
-        return "refunded" if rng.random() < 0.3 else "unpaid"
-    return "paid" if rng.random() < 0.5 else "unpaid"
+    if status == COMPLETED:
+        return PAID if rng.random() < 0.95 else UNPAID
+    if status == CANCELLED:
+        return REFUNDED if rng.random() < 0.3 else UNPAID
+    return PAID if rng.random() < 0.5 else UNPAID
 
 
 def _insert(drafts: list[dict]) -> None:

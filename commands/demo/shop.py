@@ -21,6 +21,7 @@ from models.messaging.outbox import Outbox
 from models.orders.lifecycle import Actor, assign_order, transition_order
 from models.orders.order import Order, OrderEvent
 from models.orders.placing import LineRequest, SlotFull, place_order
+from models.orders.status import OrderStatus
 
 # name, sku, price in fen, unit, on hand (None: a service, no stock)
 CATALOG = [
@@ -250,33 +251,36 @@ def settle_seeded_work() -> int:
     )
 
 
+PENDING, CONFIRMED, PROCESSING, READY, COMPLETED, CANCELLED = OrderStatus
+
+
 def _target_status(age_days: float, rng: random.Random) -> str:
     if age_days < 1.5:
-        choices = {"pending": 6, "confirmed": 3, "cancelled": 1}
+        choices = {PENDING: 6, CONFIRMED: 3, CANCELLED: 1}
     elif age_days < 7:
-        choices = {"confirmed": 2, "processing": 3, "ready": 3, "completed": 3, "cancelled": 1}
+        choices = {CONFIRMED: 2, PROCESSING: 3, READY: 3, COMPLETED: 3, CANCELLED: 1}
     else:
-        choices = {"completed": 8, "cancelled": 2, "ready": 1}
+        choices = {COMPLETED: 8, CANCELLED: 2, READY: 1}
     return rng.choices(list(choices), weights=list(choices.values()))[0]
 
 
-PATH = ["pending", "confirmed", "processing", "ready", "completed"]
+PATH = [PENDING, CONFIRMED, PROCESSING, READY, COMPLETED]
 
 
 def _walk(order: Order, target: str, staff: list[User], rng: random.Random) -> Order:
     """Move `order` step by step to `target` the way a shop would."""
     actor = Actor.of_user(rng.choice(staff))
-    if target == "cancelled":
+    if target == CANCELLED:
         stop = rng.choice(PATH[:3])
         for status in PATH[1 : PATH.index(stop) + 1]:
             order = transition_order(order, status, actor)
         canceller = (
-            Actor.of_customer(order.customer) if stop == "pending" and rng.random() < 0.5 else actor
+            Actor.of_customer(order.customer) if stop == PENDING and rng.random() < 0.5 else actor
         )
         return transition_order(
-            order, "cancelled", canceller, note="客户改期 / customer changed plans"
+            order, CANCELLED, canceller, note="客户改期 / customer changed plans"
         )
-    if target != "pending" and rng.random() < 0.7:
+    if target != PENDING and rng.random() < 0.7:
         order = assign_order(order, rng.choice(staff), actor)
     for status in PATH[1 : PATH.index(target) + 1]:
         order = transition_order(order, status, actor)

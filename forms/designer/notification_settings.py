@@ -17,7 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forms.designer.template import strip
 from models.messaging.notifications import AUDIENCE_CHANNELS, Notice, notice_settings
 from models.messaging.texts import render_default, render_text
-from models.orders.status import STATUS_LABELS
+from models.orders.status import OrderStatus
 
 NOTICE_LABELS = {  # name -> (title, when it is sent)
     "order_received": (_l("Order received"), _l("When a customer places an order.")),
@@ -85,8 +85,8 @@ VARIABLES = {  # docs/notifications.md; a test keeps this list in step with the 
     "actor": _l("who made the change (a person or “rule: name”)"),
     "note": _l("the change's note, such as a cancellation reason or a rule's message"),
 }
-# An order changes *to* these; "pending" is where it starts.
-NOTIFYING_STATUSES = [status for status in STATUS_LABELS if status != "pending"]
+# An order changes *to* these; pending is where it starts.
+NOTIFYING_STATUSES = [status for status in OrderStatus if status != OrderStatus.PENDING]
 ALL_STATUSES = frozenset(NOTIFYING_STATUSES)
 
 
@@ -131,7 +131,7 @@ class NoticeForm(FlaskForm):
             for c in AUDIENCE_CHANNELS[notice.audience]
         ]
         if notice.name == "status_changed":
-            self.statuses.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in NOTIFYING_STATUSES]
+            self.statuses.choices = [SelectChoice(s, s.label) for s in NOTIFYING_STATUSES]
         else:
             del self["statuses"]
         for part in ("subject", "body", "sms"):
@@ -148,12 +148,11 @@ class NoticeForm(FlaskForm):
     def of(cls, notice: Notice, settings: dict | None, locale: str, variables: dict):
         """The form showing what the draft's `settings` say (not bound to the request)."""
         current = notice_settings(settings, notice)
-        given = ((settings or {}).get("notifications") or {}).get(notice.name) or {}
         data = {
             "enabled": current["enabled"],
             "channels": current["channels"],
             "statuses": NOTIFYING_STATUSES if current["statuses"] is None else current["statuses"],
-            **{part: text_in(given.get(part), locale) for part in notice.texts},
+            **{part: text_in(text, locale) for part, text in current["texts"].items()},
         }
         return cls(notice, variables, formdata=None, data=data)
 

@@ -5,7 +5,8 @@ order's version offers, within that version's per-order limit (a tick box when t
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from models.activities.fields.products import PRODUCTS, entry_product_id, quantity_field
+from models.activities.fields import line_fields
+from models.activities.fields.products import entry_product_id, quantity_field
 from models.orders.order import Order
 
 PREFIX = "qty-"
@@ -26,9 +27,7 @@ def build_quantity_form(order: Order, products: dict, formdata=None) -> Quantity
     """`products`: {product id: Product} the version offers (models/activity.offered_products)."""
     current = {line.product_id: line.quantity for line in order.lines}
     attrs = {}
-    for spec in order.template_version.fields:
-        if spec["type"] != PRODUCTS:
-            continue
+    for spec in line_fields(order.template_version.fields):
         for entry in spec.get("products") or []:
             product = products.get(entry_product_id(entry))
             if product is not None:

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from peewee import BooleanField, CharField, JSONField, TextField
 
+from models.activities.template import read_setting
 from models.base import BaseModel, utcnow
 from models.errors import DomainError
 from models.shop_time import shop_zone, to_utc
@@ -131,7 +132,7 @@ def next_opening(point: PickupPoint, after: datetime) -> PickupWindow | None:
 
 def pickup_day(settings: dict | None) -> tuple[date, time | None, time | None] | None:
     """The activity's pickup day and its hours (None, None without), or None."""
-    given = (settings or {}).get("pickup_window") or {}
+    given = read_setting(settings, "pickup_window") or {}
     try:
         day = date.fromisoformat(given.get("date") or "")
     except (TypeError, ValueError):

@@ -78,7 +78,13 @@ class FormTemplateVersion(BaseModel):
 
     def setting(self, key: str, default=None):
         """One of the version's settings (docs/order-form-fields.md), `default` when not given."""
-        return (self.settings or {}).get(key, default)
+        return read_setting(self.settings, key, default)
 
     def field(self, name: str) -> dict | None:
         return next((f for f in self.fields if f.get("name") == name), None)
+
+
+def read_setting(settings: dict | None, key: str, default=None):
+    """One of the settings of a version or of a draft (None: none given), `default` when not
+    given: the one way to read them (`FormTemplateVersion.setting` for a version)."""
+    return (settings or {}).get(key, default)

@@ -14,7 +14,7 @@ from models.automation.triggers import trigger_of
 from models.base import utcnow
 from models.customers.customer import Customer
 from models.orders.order import Order
-from models.orders.status import OPEN_STATUSES
+from models.orders.status import OPEN_STATUSES, OrderStatus
 
 LIMIT = 50
 
@@ -38,7 +38,7 @@ def try_rule(rule, limit: int = LIMIT) -> list[Tried]:
     for order in reversed(orders):  # oldest first, as turns and workloads would have gone
         snapshot = found[order.id]
         if trigger.as_placed:
-            snapshot = replace(snapshot, status="pending", assignee_id=None)
+            snapshot = replace(snapshot, status=OrderStatus.PENDING, assignee_id=None)
         elif trigger.scheduled and snapshot.status not in OPEN_STATUSES:
             tried.append(Tried(order, False))
             continue

@@ -25,6 +25,7 @@ from peewee import (
 )
 
 from models.accounts.user import ROLES, User
+from models.activities.fields import FIELD_TYPES
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.automation.actions import Context, run_actions
@@ -77,6 +78,12 @@ class RuleChoices:
     fields: list[str]
 
 
+def _answered(spec: dict) -> bool:
+    """Whether a rule's condition may test the field's answer: not product lines nor a heading."""
+    kind = FIELD_TYPES.get(spec.get("type"))
+    return kind is not None and not (kind.silent or kind.holds_lines)
+
+
 def rule_choices() -> RuleChoices:
     templates = FormTemplate.select().where(FormTemplate.status != "archived")
     staff = User.select().where(User.active == True, User.role.in_(ROLES))  # noqa: E712
@@ -85,7 +92,7 @@ def rule_choices() -> RuleChoices:
         spec["name"]
         for version in versions
         for spec in version.fields
-        if spec.get("type") not in ("products", "heading") and spec.get("name")
+        if _answered(spec) and spec.get("name")
     }
     return RuleChoices(
         templates={t.id: t.title for t in templates.order_by(FormTemplate.title)},

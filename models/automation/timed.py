@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from peewee import IntegrityError, fn
 
 from models.activities.slots import slot_start
-from models.activities.template import FormTemplateVersion
+from models.activities.template import FormTemplateVersion, read_setting
 from models.automation.rules import plan_scheduled_rules
 from models.base import utcnow
 from models.db import db
@@ -36,7 +36,7 @@ from models.orders.status import OPEN_STATUSES, OrderStatus, PaymentStatus
 log = logging.getLogger(__name__)
 
 CANCELLABLE = tuple(
-    frm for (frm, to), who in TRANSITIONS.items() if to == "cancelled" and "system" in who
+    frm for (frm, to), who in TRANSITIONS.items() if to == OrderStatus.CANCELLED and "system" in who
 )
 LATEST = timedelta(days=1)  # a reminder later than this is dropped
 
@@ -61,7 +61,7 @@ def run_automation(now: datetime | None = None) -> dict[str, int]:
 
 
 def minutes_setting(settings: dict | None, key: str) -> int | None:
-    value = (settings or {}).get(key)
+    value = read_setting(settings, key)
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
@@ -78,10 +78,10 @@ def cancel_overdue_orders(now: datetime) -> int:
     the lifecycle gives back their stock and places and tells the customer."""
     cancelled = 0
     for version, minutes in _versions("auto_cancel_minutes"):
-        unpaid = bool(version.settings.get("auto_cancel_unpaid"))
+        unpaid = bool(version.setting("auto_cancel_unpaid"))
         query = Order.select().where(
             Order.template_version == version.id,
-            Order.status.in_(CANCELLABLE if unpaid else ("pending",)),
+            Order.status.in_(CANCELLABLE if unpaid else (OrderStatus.PENDING,)),
             Order.created_at <= now - timedelta(minutes=minutes),
         )
         if unpaid:

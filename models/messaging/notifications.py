@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from models.accounts.user import ROLES, User
-from models.activities.template import FormTemplateVersion
+from models.activities.template import FormTemplateVersion, read_setting
 from models.messaging.deliveries import InboxMessage
 from models.messaging.outbox import Outbox, add_work
 from models.messaging.texts import page_url, render_texts, template_variables
@@ -180,7 +180,7 @@ AUDIENCE_CHANNELS = {
 
 def notice_settings(version_settings: dict | None, notice: Notice) -> dict:
     """The template's switch, channels and texts for `notice`, with the defaults filled in."""
-    given = ((version_settings or {}).get("notifications") or {}).get(notice.name) or {}
+    given = (read_setting(version_settings, "notifications") or {}).get(notice.name) or {}
     chosen = given.get("channels", notice.channels)
     return {
         "enabled": bool(given.get("enabled", True)),

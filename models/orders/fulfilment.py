@@ -20,7 +20,12 @@ from models.orders.status import OPEN_STATUSES, OrderStatus
 from models.params import positive_id
 
 # Handing over walks an order forward from any of these to `completed`, step by step.
-HAND_OVER_PATH = ("confirmed", "processing", "ready", "completed")
+HAND_OVER_PATH = (
+    OrderStatus.CONFIRMED,
+    OrderStatus.PROCESSING,
+    OrderStatus.READY,
+    OrderStatus.COMPLETED,
+)
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,8 @@ def pickup_orders(point: PickupPoint, search: str = "") -> list[Order]:
 
     `search` is the last 4 digits of the customer's phone or an order number ("#10023").
     """
-    readiness = Case(Order.status, [("ready", 0), ("processing", 1), ("confirmed", 2)], 3)
+    ready_first = [(OrderStatus.READY, 0), (OrderStatus.PROCESSING, 1), (OrderStatus.CONFIRMED, 2)]
+    readiness = Case(Order.status, ready_first, 3)
     query = (
         _pickup_query(point)
         .where(Order.status.in_(OPEN_STATUSES))
@@ -186,7 +192,11 @@ def hand_over(
             amount = record_payment(order, None, collected, actor, expected_version).amount
             order = Order.get_by_id(order.id)
         walk = order.status in HAND_OVER_PATH[:-1]
-        steps = HAND_OVER_PATH[HAND_OVER_PATH.index(order.status) + 1 :] if walk else ("completed",)
+        steps = (
+            HAND_OVER_PATH[HAND_OVER_PATH.index(order.status) + 1 :]
+            if walk
+            else (OrderStatus.COMPLETED,)
+        )
         order = walk_order(order, steps, actor, expected_version=order.version, note=note)
     order.collected = amount
     return order

@@ -182,7 +182,7 @@ def _apply_stock_effect(order: Order, to_status: str) -> None:
     if to_status == OrderStatus.CANCELLED:
         allotment.give_back(order.template_id, order.holds)
         Order.update(holds=[]).where(Order.id == order.id).execute()
-    effect = {"cancelled": stock.release, "completed": stock.consume}.get(to_status)
+    effect = {CANCELLED: stock.release, COMPLETED: stock.consume}.get(to_status)
     if effect is None:
         return
     for line in order.lines:

@@ -232,7 +232,7 @@ def refund_order(order: Order, actor: Actor, expected_version: int) -> Order:
             kind="refunded",
             note=str(paid) if paid else "",
             from_status=current.payment_status,
-            to_status="refunded",
+            to_status=PaymentStatus.REFUNDED,
         )
     return Order.get_by_id(order.id)
 

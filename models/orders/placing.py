@@ -17,6 +17,7 @@ from models.errors import DomainError, OutOfStock
 from models.orders.lifecycle import Actor, record_event
 from models.orders.order import Counter, Order, OrderLine
 from models.orders.payments import status_when_placed
+from models.orders.status import OrderStatus
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def _create(version, name, phone, lines, key, answers, pickup_point, address, de
         )
     if short:
         raise OutOfStock(short=short)
-    record_event(order, Actor.of_customer(customer), kind="created", to_status="pending")
+    record_event(order, Actor.of_customer(customer), kind="created", to_status=OrderStatus.PENDING)
     return order
 
 

@@ -25,6 +25,14 @@ class OrderStatus(StrEnum):
         """The status as shown (lazy: made in the reader's language)."""
         return STATUS_LABELS[self]
 
+    @property
+    def is_open(self):
+        return self in OPEN_STATUSES
+
+    @property
+    def tone(self):
+        return STATUS_TONES[self]
+
 
 class PaymentStatus(StrEnum):
     UNPAID = "unpaid"
@@ -34,6 +42,10 @@ class PaymentStatus(StrEnum):
     @property
     def label(self):
         return PAYMENT_LABELS[self]
+
+    @property
+    def tone(self):
+        return PAYMENT_TONES[self]
 
 
 STATUSES = tuple(OrderStatus)
@@ -67,4 +79,19 @@ PAYMENT_LABELS = {
     PaymentStatus.UNPAID: _l("Unpaid"),
     PaymentStatus.PAID: _l("Paid"),
     PaymentStatus.REFUNDED: _l("Refunded"),
+}
+
+STATUS_TONES = {
+    OrderStatus.PENDING: "waiting",
+    OrderStatus.CONFIRMED: "info",
+    OrderStatus.PROCESSING: "busy",
+    OrderStatus.READY: "ok",
+    OrderStatus.COMPLETED: "muted",
+    OrderStatus.CANCELLED: "danger",
+}
+
+PAYMENT_TONES = {
+    PaymentStatus.UNPAID: "waiting",
+    PaymentStatus.PAID: "plain",
+    PaymentStatus.REFUNDED: "muted",
 }

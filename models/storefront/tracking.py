@@ -28,7 +28,7 @@ from models.messaging.deliveries import InboxMessage
 from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent, OrderLine
-from models.orders.status import OrderStatus
+from models.orders.status import OrderStatus, PaymentStatus
 
 
 class ChangeClosed(DomainError):
@@ -43,10 +43,10 @@ class ChangedByShop(StaleOrder):
 
 
 STATUS_WORDS = {
-    "confirmed": _l("The shop confirmed your order."),
-    "processing": _l("The shop is preparing your order."),
-    "ready": _l("Your order is ready."),
-    "completed": _l("Order completed. Thank you!"),
+    OrderStatus.CONFIRMED: _l("The shop confirmed your order."),
+    OrderStatus.PROCESSING: _l("The shop is preparing your order."),
+    OrderStatus.READY: _l("Your order is ready."),
+    OrderStatus.COMPLETED: _l("Order completed. Thank you!"),
 }
 
 
@@ -72,7 +72,7 @@ def _words(event: OrderEvent) -> str | None:
     if event.kind == "payment":
         return (
             _l("The shop received your payment.")
-            if event.to_status == "paid"
+            if event.to_status == PaymentStatus.PAID
             else _l("The shop received part of your payment.")
         )
     if event.kind == "refunded":

@@ -14,7 +14,15 @@ from models.activities.fields.base import FIELD_TYPES, FieldType, FormSpecError
 for _module in pkgutil.iter_modules(__path__):  # each type's module registers its types
     importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["FIELD_TYPES", "FieldType", "FormSpecError", "check_specs", "field_type", "form_fields"]
+__all__ = [
+    "FIELD_TYPES",
+    "FieldType",
+    "FormSpecError",
+    "check_specs",
+    "field_type",
+    "form_fields",
+    "line_fields",
+]
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 # names a field cannot take: the customer's form (forms/ordering/order_form.OrderForm) has them
@@ -29,6 +37,11 @@ RESERVED = {name for name in dir(FlaskForm) if not name.startswith("__")} | {
 def field_type(spec: dict) -> FieldType:
     """The FieldType of `spec` (KeyError for an unknown type)."""
     return FIELD_TYPES[spec["type"]]
+
+
+def line_fields(specs: list[dict]) -> list[dict]:
+    """The specs whose answers are order lines (`holds_lines`: the product fields)."""
+    return [spec for spec in specs if field_type(spec).holds_lines]
 
 
 def check_specs(specs: list[dict]) -> None:

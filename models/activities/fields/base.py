@@ -50,6 +50,7 @@ class FieldType:
     editor_partial  the template of the type's own editor inputs (designer/_field_editor.html)
     position        its place in the designer's "add a field" menu
     silent          holds no answer (a section heading): no answer text, no export column
+    holds_lines     its answer is order lines (product quantities), not a value of the answers
     checked_on_blur checked by the server as soon as the customer leaves the input
     condition       what another field's "show only when" may test: "" nothing, "answer"
                     an answer (one of `choices` when those are given), "ticked" a tick
@@ -62,6 +63,7 @@ class FieldType:
     input_partial = "fields/_input.html"
     editor_partial = "fields/_editor.html"
     silent = False
+    holds_lines = False
     checked_on_blur = False
     condition = ""
 

@@ -103,6 +103,7 @@ class Products(FieldType):
     editor = ProductsEditor
     input_partial = "fields/products/_input.html"
     editor_partial = "fields/products/_editor.html"
+    holds_lines = True
 
     def starting_spec(self):
         return {"required": False, "products": []}

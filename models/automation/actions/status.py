@@ -9,14 +9,14 @@ from models.automation.actions.base import Action, Step, skip, status_label
 from models.automation.kinds import RowError
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order
 from models.orders.order import Order
-from models.orders.status import STATUSES
+from models.orders.status import STATUSES, OrderStatus
 
 
 class SetStatus(Action):
     inputs = ("status",)
 
     def parse(self, row: dict, choices) -> dict:
-        if row["status"] not in STATUSES or row["status"] == "pending":
+        if row["status"] not in STATUSES or row["status"] == OrderStatus.PENDING:
             raise RowError("status", _l("Choose a status."))
         return {"kind": self.name, "status": row["status"]}
 
@@ -45,7 +45,7 @@ class Confirm(SetStatus):
         return {"kind": self.name}
 
     def target(self, stored: dict) -> str:
-        return "confirmed"
+        return OrderStatus.CONFIRMED
 
 
 CONFIRM = Confirm("confirm", _l("Confirm the order"))
