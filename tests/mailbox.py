@@ -118,3 +118,8 @@ class _Server(SMTP):
 class _Controller(Controller):
     def factory(self):
         return _Server(self.handler, **self.SMTP_kwargs)
+
+
+def plain_text(mail) -> str:
+    """The plain-text part of a received mail, with plain line ends."""
+    return mail.get_body(("plain",)).get_content().replace("\r\n", "\n")

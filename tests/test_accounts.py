@@ -11,22 +11,12 @@ from models import User
 from models.accounts.admin import AccountChangeRefused, create_account, update_account
 from models.orders.lifecycle import Actor, assign_order
 from tests.factories import make_product, order_for, published_version
-from tests.helpers import PASSWORD, csrf_token_from, make_user, race
+from tests.helpers import EN, HTMX, PASSWORD, csrf_token_from, make_user, race
 
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
 NEW_PASSWORD = "a new password for spring"
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("locale", "en")
-
-
-@pytest.fixture
-def as_admin(client, admin, login):
-    login(admin)
-    return client
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def html_of(response) -> str:

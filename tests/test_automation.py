@@ -2,7 +2,7 @@
 as the system, each reminder goes out once, deadlines warn admins, and the daily summary
 reaches the admins' mailbox on a real SMTP server (aiosmtpd on loopback)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -14,9 +14,9 @@ from models.messaging.outbox import Outbox
 from models.orders.allotment import ORDERS, taken
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
-from models.shop_time import shop_zone
 from tasks.automation import tick
 from tests.factories import make_activity, make_product, order_for, stock_of
+from tests.helpers import on_shop_clock
 from tests.mailbox import Mailbox
 
 
@@ -94,10 +94,6 @@ def test_staff_are_reminded_of_a_pending_order_once(apples, staff, admin):
     assert sorted(d.user_id for d in sent) == sorted([staff.id, admin.id])
     assert "is still waiting for confirmation" in sent[0].subject
     assert not rows(f"reminder:pending:{fresh.id}") and not rows(f"reminder:pending:{ancient.id}")
-
-
-def on_shop_clock(moment: datetime) -> str:
-    return moment.replace(tzinfo=UTC).astimezone(shop_zone()).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_customers_are_reminded_before_their_time_slot_once(apples):

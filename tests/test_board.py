@@ -30,9 +30,8 @@ from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Note, Order, OrderEvent
 from models.orders.status import STATUSES
 from tests.factories import make_product, order_for, published_version
-from tests.helpers import PASSWORD, csrf_token_from, make_user
+from tests.helpers import HTMX, PASSWORD, csrf_token_from, make_user, numbers_in, shown_in
 
-HTMX = {"HX-Request": "true"}
 ROUTE = {
     "confirmed": ["confirmed"],
     "processing": ["confirmed", "processing"],
@@ -42,14 +41,14 @@ ROUTE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("locale", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
-def shop(app_context):
-    return {"version": published_version(), "product": make_product(1000)}
+def shop(app_context, make_shop):
+    return make_shop(
+        products={"product": {"on_hand": 1000}}, fields=[{"name": "name", "type": "short_text"}]
+    )
 
 
 def place(shop, **options) -> Order:
@@ -68,17 +67,8 @@ def page_of(client, url="/board/", **kwargs) -> str:
     return response.get_data(as_text=True)
 
 
-def numbers_in(html: str) -> list[int]:
-    """Order numbers of the board's rows and cards, in page order."""
-    return [int(n) for n in re.findall(r'class="order[^"]*"\s+data-number="(\d+)"', html)]
-
-
 def poll_of(html: str) -> str:
     return unescape(re.search(r'id="board-poll"[^>]*hx-post="([^"]+)"', html).group(1))
-
-
-def shown_in(html: str) -> list[str]:
-    return re.findall(r'name="shown" value="([^"]+)"', html)
 
 
 def poll(client, html: str, shown=None):

@@ -8,8 +8,8 @@ import pytest
 
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
-from tests.factories import make_product, order_for, published_version
-from tests.test_browser import (
+from tests.factories import order_for
+from tests.helpers import (
     assert_fits_the_screen,
     assert_tap_targets_are_big_enough,
     screenshot,
@@ -28,27 +28,24 @@ PEOPLE = [
 
 
 @pytest.fixture
-def shop(app):
+def shop(app, make_shop):
     """Today's orders of a small activity, as customers placed them (all pending)."""
+    made = make_shop(
+        products={"product": {"on_hand": 100, "name": "丹东草莓 Strawberries", "price": 3990}},
+        fields=[{"name": "name", "type": "short_text"}, {"name": "remark", "type": "long_text"}],
+    )
     with app.app_context():
-        version = published_version(
-            fields=[
-                {"name": "name", "type": "short_text"},
-                {"name": "remark", "type": "long_text"},
-            ]
-        )
-        product = make_product(100, name="丹东草莓 Strawberries", price=3990)
         orders = [
             order_for(
-                version,
-                [(product, 1 + i % 3)],
+                made["version"],
+                [(made["product"], 1 + i % 3)],
                 name=name,
                 phone=phone,
                 answers={"name": name, "remark": remark},
             )
             for i, (name, phone, remark) in enumerate(PEOPLE)
         ]
-    return {"app": app, "version": version, "product": product, "orders": orders}
+    return made | {"app": app, "orders": orders}
 
 
 def open_board(page, user, path="/board/"):

@@ -2,7 +2,6 @@
 pages on a desktop, the language switch. Screenshots go to docs/screenshots/."""
 
 import random
-from pathlib import Path
 
 import pytest
 
@@ -10,11 +9,16 @@ from commands.demo.shop import build_catalog, build_templates, place_demo_orders
 from models.board.filters import OrderFilter
 from models.orders.order import Order
 from models.orders.status import STATUS_LABELS, STATUSES
-from tests.helpers import PASSWORD
+from tests.helpers import (
+    PASSWORD,
+    ROOT,
+    assert_fits_the_screen,
+    assert_tap_targets_are_big_enough,
+    screenshot,
+    sign_in,
+)
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-MIN_TAP = 44  # CSS pixels, WCAG 2.5.5 / Apple HIG
+TRANSLATIONS = ROOT / "translations"
 
 pytestmark = pytest.mark.browser
 
@@ -27,44 +31,6 @@ def demo_orders(app, admin, staff):
         created = place_demo_orders(templates, [admin, staff], 40, random.Random(20240601))
     assert created >= 35
     return created
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-
-
-def sign_in(page, user, password: str = PASSWORD) -> None:
-    page.fill("#email", user.email)
-    page.fill("#password", password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def assert_fits_the_screen(page) -> None:
-    """Nothing wider than the viewport: only .table-wrap may scroll sideways, inside itself."""
-    overflow = page.evaluate(
-        """() => {
-          const width = document.documentElement.clientWidth;
-          const wide = [...document.querySelectorAll('body *')]
-            .filter(el => !el.closest('.table-wrap') && el.getBoundingClientRect().right > width + 1)
-            .map(el => el.tagName + (el.id ? '#' + el.id : '') + '.' + el.className);
-          return {scroll: document.documentElement.scrollWidth, width, wide};
-        }"""
-    )
-    assert overflow["scroll"] <= overflow["width"], overflow
-    assert not overflow["wide"], overflow
-
-
-def assert_tap_targets_are_big_enough(page) -> None:
-    small = page.evaluate(
-        f"""() => [...document.querySelectorAll('a[href], button, input, select, textarea, label.check')]
-          .filter(el => el.offsetParent !== null && !el.closest('.skip-link'))
-          .filter(el => !(el.type === 'checkbox' && el.closest('label.check')))
-          .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
-          .filter(([, r]) => r.height < {MIN_TAP} || r.width < {MIN_TAP})
-          .map(([html, r]) => `${{html}} ${{Math.round(r.width)}}x${{Math.round(r.height)}}`)"""
-    )
-    assert not small, small
 
 
 # --- (a) phone: staff sign in and land on the board ---------------------------------------------

@@ -14,26 +14,30 @@ from models.db import db
 from models.orders.changes import Watch, unchanged, watch_now
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderLine
-from tests.factories import make_activity, make_product, order_for
-from tests.helpers import confirmed_but_committed_late, csrf_token_from, run_in_thread
+from tests.factories import order_for
+from tests.helpers import (
+    HTMX,
+    confirmed_but_committed_late,
+    csrf_token_from,
+    run_in_thread,
+    shown_in,
+)
 
-HTMX = {"HX-Request": "true"}
 DAY = timedelta(days=1)
 # Longer than the 5 s window the clock-based board allowed a late commit: a transaction that
 # took its time (a slow payment callback, a lock wait) and commits after later ones.
 LATE = 6
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("locale", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
-def shop(app_context):
-    product = make_product(1000, name="Apples")
-    version = make_activity([product], settings={"show_chain_list": True})
-    return {"version": version, "product": product}
+def shop(app_context, make_shop):
+    return make_shop(
+        products={"product": {"on_hand": 1000, "name": "Apples"}},
+        settings={"show_chain_list": True},
+    )
 
 
 def place(shop, quantity: int = 1, **options) -> Order:
@@ -97,10 +101,6 @@ def open_board(client, staff, login) -> str:
     response = client.get("/board/?created=all")
     assert response.status_code == 200
     return response.get_data(as_text=True)
-
-
-def shown_in(html: str) -> list[str]:
-    return re.findall(r'name="shown" value="([^"]+)"', html)
 
 
 def poll(client, html: str, shown: list[str] | None = None) -> tuple[int, str]:

@@ -27,9 +27,9 @@ from tasks import make_huey
 from tasks.automation import tick
 from tasks.notifications import kick
 from tests.consumer import (
+    EMAIL_SHOP,
     Consumer,
     consumer_env,
-    email_shop,
     kill_storm,
     place_on_the_web,
 )
@@ -100,9 +100,8 @@ def wait_until(check, timeout: float = 15.0, what: str = "", consumer=None):
 
 
 @pytest.fixture
-def shop(app):
-    with app.app_context():
-        return email_shop()
+def shop(make_shop):
+    return make_shop(**EMAIL_SHOP)
 
 
 def order_on_the_web(client, shop, email: str) -> Order:

@@ -124,7 +124,7 @@ TYPED_IN = (
 
 
 @pytest.fixture
-def shop(app, admin, staff, tmp_path):
+def demo_shop(app, admin, staff, tmp_path):
     """The demo shop in small: its catalog, both activities (goods with pickup points, a
     service with time slots), its rules, orders of the last month and today's in every status,
     a payment, a note, saved views and a finished export."""
@@ -159,13 +159,13 @@ def shop(app, admin, staff, tmp_path):
         for user in (admin, staff):
             start_export(user, MultiDict({"created": "all"}), "csv")
         settle_seeded_work()
-        shop = {
+        demo_shop = {
             "slugs": [t.slug for t in FormTemplate.select().order_by(FormTemplate.id)],
             "token": today[0].tracking_token,
             "finished": [order.number for order in today[-2:]],  # completed, cancelled
             "latin": shop_text(),
         }
-    return shop
+    return demo_shop
 
 
 def shop_text() -> str:
@@ -241,7 +241,7 @@ def report(failures: dict[str, list[str]]) -> str:
 # --- the people -----------------------------------------------------------------------------
 
 
-def every_walk(origin: str, shop, walk, audit: bool = True) -> dict[str, list[str]]:
+def every_walk(origin: str, demo_shop, walk, audit: bool = True) -> dict[str, list[str]]:
     """`walk(name, page, visitor)` on each screen in each language; what failed in all of them.
 
     The two screens walk at the same time, each in a thread with a Chromium of its own
@@ -258,7 +258,7 @@ def every_walk(origin: str, shop, walk, audit: bool = True) -> dict[str, list[st
                 )
                 page = context.new_page()
                 page.set_default_timeout(10_000)
-                latin = shop["latin"] if language == "zh" else None
+                latin = demo_shop["latin"] if language == "zh" else None
                 visitor = Visitor(page, latin=latin, audit=audit)
                 failures |= walk(f"{screen} {language}", page, visitor)
                 context.close()
@@ -270,7 +270,7 @@ def every_walk(origin: str, shop, walk, audit: bool = True) -> dict[str, list[st
 
 
 @pytest.mark.parametrize("role", ["admin", "staff"])
-def test_every_page_a_signed_in_user_reaches(request, browser, live_server, shop, role):
+def test_every_page_a_signed_in_user_reaches(request, browser, live_server, demo_shop, role):
     """From the board, on a desktop and on a phone, in English and in Chinese. axe-core runs
     in the admin's walks only: a staff member's pages are the same kinds, with fewer links."""
     user = request.getfixturevalue(role)
@@ -278,7 +278,7 @@ def test_every_page_a_signed_in_user_reaches(request, browser, live_server, shop
     # The column view is chosen in a select; the board opens on open orders, so a completed and
     # a cancelled one (linked from the column view) are opened from the start too.
     start = [f"{origin}/board/", f"{origin}/board/?view=columns&created=all"]
-    start += [f"{origin}/board/orders/{number}" for number in shop["finished"]]
+    start += [f"{origin}/board/orders/{number}" for number in demo_shop["finished"]]
     expected = ADMIN_PAGES if role == "admin" else STAFF_PAGES
 
     def walk(name, page, visitor):
@@ -294,17 +294,17 @@ def test_every_page_a_signed_in_user_reaches(request, browser, live_server, shop
             failures[f"{name}: no link leads to"] = sorted(unreached)
         return failures
 
-    failures = every_walk(origin, shop, walk, audit=role == "admin")
+    failures = every_walk(origin, demo_shop, walk, audit=role == "admin")
     assert not failures, "\n" + report(failures)
 
 
-def test_every_page_a_customer_reaches(browser, live_server, shop):
+def test_every_page_a_customer_reaches(browser, live_server, demo_shop):
     """The order forms, the 接龙 list, a tracking page, /my and sign-in, on a phone and on a
     desktop, in English and in Chinese."""
     origin = live_server.url
-    start = [f"{origin}/f/{slug}" for slug in shop["slugs"]]
-    start += [f"{origin}/f/{shop['slugs'][0]}/list"]  # the fruit group-buy shows its list
-    start += [f"{origin}{path}" for path in (f"/o/{shop['token']}", "/my", "/login", "/")]
+    start = [f"{origin}/f/{slug}" for slug in demo_shop["slugs"]]
+    start += [f"{origin}/f/{demo_shop['slugs'][0]}/list"]  # the fruit group-buy shows its list
+    start += [f"{origin}{path}" for path in (f"/o/{demo_shop['token']}", "/my", "/login", "/")]
 
     def walk(name, _page, visitor):
         visited, found = crawl(visitor, origin, start)
@@ -314,5 +314,5 @@ def test_every_page_a_customer_reaches(browser, live_server, shop):
             failures[f"{name}: not opened"] = sorted(unopened)
         return failures
 
-    failures = every_walk(origin, shop, walk)
+    failures = every_walk(origin, demo_shop, walk)
     assert not failures, "\n" + report(failures)

@@ -7,13 +7,12 @@ button. Each works, and the page logs no console error or warning and reports no
 import pytest
 
 from blueprints.security_headers import CONTENT_SECURITY_POLICY
-from models.activities.pickup import PickupPoint
 from models.automation.rules import save_rule
 from models.customers.tags import add_customer_tag
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
-from tests.factories import make_activity, make_product, order_for
-from tests.test_browser import sign_in
+from tests.factories import order_for
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,15 +49,17 @@ class Watched:
 
 
 @pytest.fixture
-def shop(app, admin, staff):
+def shop(app, admin, make_shop):
+    made = make_shop(
+        products={
+            "apples": {"on_hand": 20, "name": "Apples", "price": 1250},
+            "pears": {"on_hand": 20, "name": "Pears", "price": 800},
+        },
+        points={"point": {"name": "East gate"}},
+        settings={"show_chain_list": True},
+    )
     with app.app_context():
-        point = PickupPoint.create(name="East gate")
-        apples = make_product(20, name="Apples", price=1250)
-        pears = make_product(20, name="Pears", price=800)
-        version = make_activity(
-            [apples, pears],
-            settings={"pickup_point_ids": [point.id], "show_chain_list": True},
-        )
+        version, apples = made["version"], made["apples"]
         orders = [order_for(version, [(apples, 1)], name=name) for name in ("Ann", "Bo")]
         add_customer_tag(orders[0].customer_id, "VIP")
         save_rule(
@@ -70,7 +71,7 @@ def shop(app, admin, staff):
             conditions=[{"kind": "total_at_most", "value": 100}],
             actions=[{"kind": "confirm"}],
         )
-    return {"app": app, "version": version, "apples": apples, "pears": pears, "orders": orders}
+    return made | {"app": app, "orders": orders}
 
 
 def signed_in(watched, user, path):

@@ -18,8 +18,7 @@ from models.orders.lifecycle import Actor, assign_order, transition_order
 from models.orders.order import Order
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, make_template, order_for
-from tests.helpers import PASSWORD, make_user
-from tests.test_browser import MIN_TAP, assert_fits_the_screen, screenshot
+from tests.helpers import MIN_TAP, PASSWORD, assert_fits_the_screen, make_user, screenshot
 
 pytestmark = pytest.mark.browser
 

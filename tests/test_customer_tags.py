@@ -14,16 +14,13 @@ from models.orders.lifecycle import Actor
 from models.orders.order import Order, OrderEvent
 from models.orders.payments import record_payment
 from tasks.notifications import kick
-from tests.factories import make_activity, make_product, order_for
-
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
+from tests.factories import order_for
+from tests.helpers import EN, HTMX
 
 
 @pytest.fixture
-def shop(app_context):
-    pears = make_product(50, price=800, name="Pears")
-    return {"pears": pears, "version": make_activity([pears])}
+def shop(app_context, make_shop):
+    return make_shop(products={"pears": {"on_hand": 50, "price": 800, "name": "Pears"}})
 
 
 def place(shop) -> Order:

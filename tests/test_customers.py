@@ -15,27 +15,26 @@ from models.orders.lifecycle import Actor, transition_order
 from models.orders.notes import add_note
 from models.orders.order import Order, OrderEvent
 from models.schema import upgrade
-from tests.factories import make_activity, make_product, order_for
-from tests.helpers import selects_while
-from tests.test_browser import (
+from tests.factories import order_for
+from tests.helpers import (
+    EN,
+    HTMX,
     assert_fits_the_screen,
     assert_tap_targets_are_big_enough,
     screenshot,
+    selects_while,
     sign_in,
 )
-from tests.test_migrations import empty_database, write_rows_at_0001  # noqa: F401 (a fixture)
+from tests.test_migrations import empty_database, write_rows_at_0001  # noqa: F401 a fixture
 
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
 ALICE, WANG, BOB = "+8613800138000", "+8613900139123", "+8613700137000"
 ROW_ID = re.compile(r'<tr id="customer-(\d+)"')
 MORE = re.compile(r'id="customers-more".*?href="([^"]+)"', re.S)
 
 
 @pytest.fixture
-def shop(app):
-    pears = make_product(500, price=800, name="Pears")
-    return {"pears": pears, "version": make_activity([pears], limit=50)}
+def shop(make_shop):
+    return make_shop(products={"pears": {"on_hand": 500, "price": 800, "name": "Pears"}}, limit=50)
 
 
 def place(shop, name="Alice", phone=ALICE, quantity=1, at=None) -> Order:

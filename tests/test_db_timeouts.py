@@ -19,11 +19,10 @@ from models.catalog.products import Product
 from models.db import db, is_busy, is_postgres, promptly
 from models.orders.order import Order
 from tests.factories import make_activity, make_product
-from tests.helpers import PASSWORD, csrf_token_from, hidden_inputs, make_user
+from tests.helpers import PASSWORD, ZH, csrf_token_from, hidden_inputs, make_user
 
 WAIT_MS = 300  # the timeouts of these tests; the defaults are seconds
 BOUND = 5  # seconds: far above WAIT_MS, far below the 31 s hang that gunicorn cut short
-ZH = {"Accept-Language": "zh-CN"}
 
 
 @pytest.fixture

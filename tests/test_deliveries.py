@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -18,12 +17,9 @@ from models.catalog.products import Product
 from models.db import db, is_postgres
 from models.messaging.deliveries import Delivery, InboxMessage, send_delivery
 from tasks.notifications import sweep_due
-from tests.factories import make_activity, make_product, order_for
-from tests.helpers import csrf_token_from
+from tests.factories import EMAIL_FIELD, make_activity, make_product, order_for
+from tests.helpers import ROOT, csrf_token_from
 from tests.mailbox import free_port
-
-EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ hashes, the dev lock runs the tests on the runtime's exact versions, and `make s
 
 import re
 import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 TEST_TOOLS = {"pytest", "pytest-xdist", "hypothesis", "playwright", "ruff", "pip-tools"}
 
 

@@ -1,7 +1,6 @@
 """The designer at /admin/forms over HTTP (htmx and plain forms) and in Chromium."""
 
 import re
-from pathlib import Path
 
 import pytest
 from markupsafe import escape as html_escape
@@ -11,27 +10,17 @@ from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.orders.order import Order
 from tests.factories import make_product, order_for
-from tests.helpers import PASSWORD, csrf_token_from
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-HTMX = {"HX-Request": "true"}
+from tests.helpers import HTMX, PASSWORD, SCREENSHOTS, csrf_token_from, text_of
 
 
 @pytest.fixture
-def signed_in(client, admin, login):
-    client.set_cookie("locale", "en")
-    login(admin)
-    return client
-
-
-@pytest.fixture
-def post(signed_in):
+def post(as_admin):
     """POST as the signed-in admin with a CSRF token, like a browser form would."""
-    token = csrf_token_from(signed_in, "/admin/forms/")
+    token = csrf_token_from(as_admin, "/admin/forms/")
 
     def send(url, data=None, htmx=False):
         headers = {"X-CSRFToken": token, **(HTMX if htmx else {})}
-        return signed_in.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
+        return as_admin.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
 
     return send
 
@@ -44,10 +33,6 @@ def new_template(post, title="Friday fruit", kind="goods", **extra) -> FormTempl
 
 def fields_of(template) -> list[dict]:
     return FormTemplate.get_by_id(template.id).draft["fields"]
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def page(client, template, **params):
@@ -69,22 +54,22 @@ def test_anonymous_visitors_sign_in_and_staff_are_refused(client, staff, login):
     assert FormTemplate.select().count() == 0
 
 
-def test_admins_find_the_designer_in_the_menu(signed_in):
-    html = signed_in.get("/board/").get_data(as_text=True)
+def test_admins_find_the_designer_in_the_menu(as_admin):
+    html = as_admin.get("/board/").get_data(as_text=True)
     assert re.search(r'<a href="/admin/forms/"[^>]*>Forms</a>', html)
 
 
 # Templates -----------------------------------------------------------------------------
 
 
-def test_a_new_template_opens_with_its_contact_fields(signed_in, post):
+def test_a_new_template_opens_with_its_contact_fields(as_admin, post):
     template = new_template(post, slug="friday-fruit")
 
-    html = page(signed_in, template)
+    html = page(as_admin, template)
     assert template.slug == "friday-fruit"
     assert 'id="row-name"' in html and 'id="row-phone"' in html
     assert "Not published yet." in html
-    listing = text(signed_in.get("/admin/forms/"))
+    listing = text_of(as_admin.get("/admin/forms/"))
     assert "Friday fruit" in listing and "Draft" in listing
 
 
@@ -97,7 +82,7 @@ def test_a_bad_link_name_comes_back_inline_with_the_typed_values(post):
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith("<form")  # the fragment only
     assert "Another form already uses this link name." in html and 'value="Weekend"' in html
-    assert bad.status_code == 422 and "lowercase letters" in text(bad)
+    assert bad.status_code == 422 and "lowercase letters" in text_of(bad)
     assert 'value="Not OK!"' in bad.get_data(as_text=True)
     assert FormTemplate.select().count() == 1
 
@@ -106,7 +91,7 @@ def test_a_bad_link_name_comes_back_inline_with_the_typed_values(post):
 
 
 def test_adding_a_field_with_htmx_returns_the_list_with_its_editor_and_a_change_event(
-    signed_in, post
+    as_admin, post
 ):
     template = new_template(post)
 
@@ -122,18 +107,18 @@ def test_adding_a_field_with_htmx_returns_the_list_with_its_editor_and_a_change_
     assert [f["type"] for f in fields_of(template)] == ["short_text", "phone", "choice"]
 
 
-def test_without_javascript_adding_a_field_redirects_to_its_editor(signed_in, post):
+def test_without_javascript_adding_a_field_redirects_to_its_editor(as_admin, post):
     template = new_template(post)
 
     response = post(f"/admin/forms/{template.id}/fields", {"kind": "number"})
 
     assert response.status_code == 303
     assert response.headers["Location"].endswith("?edit=number_1#row-number_1")
-    html = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    html = as_admin.get(response.headers["Location"]).get_data(as_text=True)
     assert f'action="/admin/forms/{template.id}/fields/number_1"' in html
 
 
-def test_editing_a_field_saves_its_spec(signed_in, post):
+def test_editing_a_field_saves_its_spec(as_admin, post):
     template = new_template(post)
     post(f"/admin/forms/{template.id}/fields", {"kind": "choice"})
     post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
@@ -209,7 +194,7 @@ def test_an_invalid_field_edit_is_refused_inline_with_what_was_typed(post):
     assert fields_of(template)[2]["label"] == "Short text"
 
 
-def test_product_lines_are_ticked_with_a_limit_each(signed_in, post):
+def test_product_lines_are_ticked_with_a_limit_each(as_admin, post):
     apples = make_product(10, price=1250, name="Apples")
     pears = make_product(10, price=800, name="Pears")
     template = new_template(post)
@@ -231,7 +216,7 @@ def test_product_lines_are_ticked_with_a_limit_each(signed_in, post):
         {"product_id": apples.id},
         {"product_id": pears.id, "limit": 4},
     ]
-    listed = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(signed_in, template)))
+    listed = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(as_admin, template)))
     assert "Fruit Product lines · required · 2 products" in listed
 
 
@@ -252,7 +237,7 @@ def editor_inputs(html: str) -> dict[str, str]:
     return sent
 
 
-def test_time_slots_are_edited_row_by_row_with_their_start_times(signed_in, post):
+def test_time_slots_are_edited_row_by_row_with_their_start_times(as_admin, post):
     template = new_template(post)
     post(f"/admin/forms/{template.id}/fields", {"kind": "time_slot"})
     url = f"/admin/forms/{template.id}/fields/time_slot_1"
@@ -278,9 +263,9 @@ def test_time_slots_are_edited_row_by_row_with_their_start_times(signed_in, post
         {"id": "slot-1", "label": "Sat 9–11", "capacity": 5, "starts_at": "2030-06-01T09:00"},
         {"id": "Sun 9–11", "label": "Sun 9–11", "capacity": 2},
     ]
-    html = page(signed_in, template, edit="time_slot_1")
+    html = page(as_admin, template, edit="time_slot_1")
     assert 'type="datetime-local" value="2030-06-01T09:00"' in html
-    assert "Asia/Shanghai" in text(signed_in.get(f"/admin/forms/{template.id}?edit=time_slot_1"))
+    assert "Asia/Shanghai" in text_of(as_admin.get(f"/admin/forms/{template.id}?edit=time_slot_1"))
 
     # Saved again as shown, with a new label only: the ids and the start time stay.
     untouched = editor_inputs(html) | {"label": "Pickup time", "slots-1-label": "Sunday 9–11"}
@@ -293,10 +278,10 @@ def test_time_slots_are_edited_row_by_row_with_their_start_times(signed_in, post
         ("Sun 9–11", "Sunday 9–11"),
     ]
 
-    moved = editor_inputs(page(signed_in, template, edit="time_slot_1"))
+    moved = editor_inputs(page(as_admin, template, edit="time_slot_1"))
     moved |= {"slots-0-starts_at": "2030-06-02T10:30", "slots-1-starts_at": "2030-06-03T08:00"}
     assert post(url, moved).status_code == 303
-    cleared = editor_inputs(page(signed_in, template, edit="time_slot_1"))
+    cleared = editor_inputs(page(as_admin, template, edit="time_slot_1"))
     cleared |= {"slots-0-starts_at": "", "slots-1-remove": "y"}
     assert post(url, cleared).status_code == 303
 
@@ -333,7 +318,7 @@ def test_bad_time_slots_are_refused_row_by_row_with_what_was_typed(post):
     assert "Not a valid datetime value." in html and 'value="next Saturday"' in html
     assert "Another time slot has this label." in html
     assert "Enter a label." in html  # the third row has places but no label
-    assert none_left.status_code == 422 and "Enter at least one time slot." in text(none_left)
+    assert none_left.status_code == 422 and "Enter at least one time slot." in text_of(none_left)
     assert fields_of(template)[2]["slots"] == [{"id": "slot-1", "label": "Slot 1", "capacity": 10}]
 
 
@@ -347,29 +332,31 @@ def test_moving_removing_and_undoing_through_htmx(post):
 
     removed = post(f"/admin/forms/{template.id}/fields/date_1/remove", htmx=True)
     assert [f["name"] for f in fields_of(template)] == ["name", "phone", "email_1"]
-    assert "Removed “Date”." in text(removed) and ">Undo</button>" in removed.get_data(as_text=True)
+    assert "Removed “Date”." in text_of(removed) and ">Undo</button>" in removed.get_data(
+        as_text=True
+    )
 
     undone = post(f"/admin/forms/{template.id}/fields/undo", htmx=True)
     assert undone.status_code == 200 and undone.headers["HX-Trigger"] == "draft-changed"
     assert [f["name"] for f in fields_of(template)] == ["name", "phone", "date_1", "email_1"]
-    assert "Undo" not in text(undone)
+    assert "Undo" not in text_of(undone)
 
 
-def test_the_contact_fields_cannot_be_removed(signed_in, post):
+def test_the_contact_fields_cannot_be_removed(as_admin, post):
     template = new_template(post)
-    assert "/fields/phone/remove" not in page(signed_in, template)
+    assert "/fields/phone/remove" not in page(as_admin, template)
 
     response = post(f"/admin/forms/{template.id}/fields/phone/remove", htmx=True)
 
     assert response.status_code == 422
-    assert "The name and phone fields are needed" in text(response)
+    assert "The name and phone fields are needed" in text_of(response)
     assert [f["name"] for f in fields_of(template)] == ["name", "phone"]
 
 
 # Preview -------------------------------------------------------------------------------
 
 
-def test_the_preview_renders_the_draft_with_hidden_conditional_fields(signed_in, post):
+def test_the_preview_renders_the_draft_with_hidden_conditional_fields(as_admin, post):
     apples = make_product(10, price=1250, name="Apples")
     template = new_template(post)
     post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
@@ -384,7 +371,7 @@ def test_the_preview_renders_the_draft_with_hidden_conditional_fields(signed_in,
         {"label": "Gift note", "required": "y", "show_when_field": "consent_1"},
     )
 
-    response = signed_in.get(f"/admin/forms/{template.id}/preview", headers=HTMX)
+    response = as_admin.get(f"/admin/forms/{template.id}/preview", headers=HTMX)
 
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="preview"')
@@ -402,7 +389,7 @@ def test_the_preview_renders_the_draft_with_hidden_conditional_fields(signed_in,
 # Publishing ----------------------------------------------------------------------------
 
 
-def test_publishing_with_problems_is_refused_and_lists_them(signed_in, post):
+def test_publishing_with_problems_is_refused_and_lists_them(as_admin, post):
     template = new_template(post, kind="goods")
     post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
 
@@ -411,12 +398,12 @@ def test_publishing_with_problems_is_refused_and_lists_them(signed_in, post):
 
     assert htmx.status_code == 422
     assert htmx.get_data(as_text=True).lstrip().startswith('<section id="publish-panel"')
-    assert "“Product lines” offers no products yet." in text(htmx)
-    assert plain.status_code == 422 and "Not published. Fix these first:" in text(plain)
+    assert "“Product lines” offers no products yet." in text_of(htmx)
+    assert plain.status_code == 422 and "Not published. Fix these first:" in text_of(plain)
     assert FormTemplateVersion.select().count() == 0
 
 
-def test_publishing_makes_version_after_version_and_old_orders_keep_theirs(signed_in, post):
+def test_publishing_makes_version_after_version_and_old_orders_keep_theirs(as_admin, post):
     apples = make_product(10, price=1250, name="Apples")
     template = new_template(post)
     post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
@@ -426,21 +413,21 @@ def test_publishing_makes_version_after_version_and_old_orders_keep_theirs(signe
     )
 
     first = post(f"/admin/forms/{template.id}/publish", htmx=True)
-    assert first.status_code == 200 and "Published as version 1." in text(first)
+    assert first.status_code == 200 and "Published as version 1." in text_of(first)
     assert 'id="share"' in first.get_data(as_text=True)  # the share panel, out of band
     version = FormTemplate.get_by_id(template.id).latest_version()
     order = order_for(version, [(apples, 2)])
-    assert "Unpublished changes" not in page(signed_in, template)
+    assert "Unpublished changes" not in page(as_admin, template)
 
     post(
         f"/admin/forms/{template.id}/fields/products_1",
         {"label": "Choose fruit", f"offer_{apples.id}": "y"},
     )
-    assert "Unpublished changes" in page(signed_in, template)
+    assert "Unpublished changes" in page(as_admin, template)
     second = post(f"/admin/forms/{template.id}/publish")
 
     assert second.status_code == 303
-    assert "Published as version 2." in text(signed_in.get(second.headers["Location"]))
+    assert "Published as version 2." in text_of(as_admin.get(second.headers["Location"]))
     assert [v.number for v in FormTemplate.get_by_id(template.id).versions] == [1, 2]
     assert FormTemplateVersion.get_by_id(version.id).field("products_1")["label"] == "Fruit"
     assert Order.get_by_id(order.id).template_version_id == version.id
@@ -471,7 +458,7 @@ def settings_data(**changes):
     }
 
 
-def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(signed_in, post):
+def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(as_admin, post):
     point = PickupPoint.create(
         name="East gate",
         address="88 River Rd",
@@ -507,7 +494,7 @@ def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(signed_in, post)
         "pickup_reminder_minutes": None,
         "deadline_reminder_minutes": None,
     }
-    form = signed_in.get(f"/admin/forms/{template.id}/settings").get_data(as_text=True)
+    form = as_admin.get(f"/admin/forms/{template.id}/settings").get_data(as_text=True)
     assert (
         'value="2030-01-04T20:00"' in form and 'value="12.50"' in form and 'value="99.50"' in form
     )
@@ -536,7 +523,7 @@ def test_invalid_settings_come_back_inline_with_what_was_typed(post):
     assert FormTemplate.get_by_id(template.id).draft["settings"] == {"show_chain_list": True}
 
 
-def test_a_duplicate_opens_as_a_new_draft_and_archiving_hides_a_form(signed_in, post):
+def test_a_duplicate_opens_as_a_new_draft_and_archiving_hides_a_form(as_admin, post):
     template = new_template(post, slug="fruit")
     post(f"/admin/forms/{template.id}/fields", {"kind": "email"})
 
@@ -548,7 +535,7 @@ def test_a_duplicate_opens_as_a_new_draft_and_archiving_hides_a_form(signed_in, 
     assert [f["name"] for f in copy.draft["fields"]] == ["name", "phone", "email_1"]
     assert archived.headers["Location"] == "/admin/forms/"
     assert FormTemplate.get_by_id(template.id).status == "archived"
-    listing = signed_in.get("/admin/forms/").get_data(as_text=True)
+    listing = as_admin.get("/admin/forms/").get_data(as_text=True)
     assert "Archived forms (1)" in listing
     post(f"/admin/forms/{template.id}/archive", {"restore": "1"})
     assert FormTemplate.get_by_id(template.id).status == "draft"
@@ -557,7 +544,7 @@ def test_a_duplicate_opens_as_a_new_draft_and_archiving_hides_a_form(signed_in, 
 # Share -----------------------------------------------------------------------------------
 
 
-def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(signed_in, post):
+def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(as_admin, post):
     apples = make_product(
         10,
         price=1250,
@@ -577,7 +564,7 @@ def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(signed_in, post)
     )
     post(f"/admin/forms/{template.id}/publish")
 
-    html = page(signed_in, template)
+    html = page(as_admin, template)
 
     assert 'value="http://localhost/f/friday-fruit"' in html
     qr = re.search(r'<figure class="qr"[^>]*>\s*(<svg.*?</svg>)', html, re.S)
@@ -597,7 +584,7 @@ def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(signed_in, post)
     assert chat.rstrip().endswith("Order here: http://localhost/f/friday-fruit")
 
 
-def test_the_chat_text_is_in_the_admins_language(signed_in, post):
+def test_the_chat_text_is_in_the_admins_language(as_admin, post):
     apples = make_product(10, price=1250, name="苹果")
     template = new_template(post, title="周五水果团")
     post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
@@ -607,11 +594,11 @@ def test_the_chat_text_is_in_the_admins_language(signed_in, post):
     )
 
     def chat():
-        html = page(signed_in, template)
+        html = page(as_admin, template)
         return re.search(r'<textarea id="chat-text"[^>]*>(.*?)</textarea>', html, re.S).group(1)
 
     assert "- 苹果: CN¥12.50" in chat()
-    signed_in.set_cookie("locale", "zh_CN")
+    as_admin.set_cookie("locale", "zh_CN")
     assert "- 苹果: ¥12.50" in chat()  # Chinese money format
     assert chat().startswith("周五水果团")
 
@@ -629,7 +616,7 @@ def hours_data(**days) -> dict:
     return data
 
 
-def test_pickup_points_are_added_edited_and_taken_out_of_use(signed_in, post):
+def test_pickup_points_are_added_edited_and_taken_out_of_use(as_admin, post):
     added = post(
         "/admin/forms/pickup-points",
         {"name": "East gate", "address": "88 River Rd", **hours_data(sat=("10:00", "12:00"))},
@@ -643,7 +630,7 @@ def test_pickup_points_are_added_edited_and_taken_out_of_use(signed_in, post):
     stopped = post(f"/admin/forms/pickup-points/{point.id}/active", {"active": "0"})
 
     assert added.status_code == edited.status_code == stopped.status_code == 303
-    assert missing.status_code == 422 and "Enter a name." in text(missing)
+    assert missing.status_code == 422 and "Enter a name." in text_of(missing)
     assert 'value="Somewhere"' in missing.get_data(
         as_text=True
     ) or "Somewhere</textarea>" in missing.get_data(as_text=True)
@@ -653,16 +640,16 @@ def test_pickup_points_are_added_edited_and_taken_out_of_use(signed_in, post):
         {"day": 5, "from": "09:30", "until": "11:00"},
         {"day": 6, "from": "14:00", "until": "16:00"},
     ]
-    listing = text(signed_in.get("/admin/forms/pickup-points"))
+    listing = text_of(as_admin.get("/admin/forms/pickup-points"))
     assert "Not in use" in listing
     assert (
-        "Sat 9:30 – 11:00 AM, Sun 2:00 – 4:00 PM" in listing  # text() makes every space " "
+        "Sat 9:30 – 11:00 AM, Sun 2:00 – 4:00 PM" in listing  # text_of() makes every space " "
     )
-    editing = signed_in.get(f"/admin/forms/pickup-points?edit={point.id}").get_data(as_text=True)
+    editing = as_admin.get(f"/admin/forms/pickup-points?edit={point.id}").get_data(as_text=True)
     assert 'name="hours-5-opens" type="time" value="09:30"' in editing
 
 
-def test_bad_opening_hours_come_back_inline_with_what_was_typed(signed_in, post):
+def test_bad_opening_hours_come_back_inline_with_what_was_typed(as_admin, post):
     point = PickupPoint.create(
         name="East gate", hours=[{"day": 5, "from": "10:00", "until": "12:00"}]
     )
@@ -687,13 +674,13 @@ def test_bad_opening_hours_come_back_inline_with_what_was_typed(signed_in, post)
     assert 'aria-invalid="true"' in html
     assert PickupPoint.get_by_id(point.id).hours == [{"day": 5, "from": "10:00", "until": "12:00"}]
 
-    signed_in.set_cookie("locale", "zh_CN")
+    as_admin.set_cookie("locale", "zh_CN")
     chinese = post(f"/admin/forms/pickup-points/{point.id}", {"name": "East gate", **typed})
     assert chinese.status_code == 422
-    assert "星期一" in text(chinese) and "请输入时间" in text(chinese)
+    assert "星期一" in text_of(chinese) and "请输入时间" in text_of(chinese)
 
 
-def test_a_pickup_day_that_makes_no_sense_comes_back_inline(signed_in, post):
+def test_a_pickup_day_that_makes_no_sense_comes_back_inline(as_admin, post):
     template = new_template(post)
     cases = {
         # the day before the deadline (Friday, Jan 4, 2030, 20:00)

@@ -3,7 +3,7 @@ and publishes is what models/automation/timed.py and the notification fan-out th
 
 import re
 import time
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -18,14 +18,11 @@ from models.messaging.outbox import Outbox
 from models.messaging.texts import template_variables
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
-from models.shop_time import shop_zone
 from tasks.automation import tick
-from tests.factories import contact_fields, make_product, make_template, order_for
-from tests.helpers import csrf_token_from
-from tests.mailbox import Mailbox
-from tests.test_browser import screenshot, sign_in
-from tests.test_designer import settings_data, text
-from tests.test_notifications import EMAIL_FIELD, text_of, web_request
+from tests.factories import EMAIL_FIELD, contact_fields, make_product, make_template, order_for
+from tests.helpers import csrf_token_from, on_shop_clock, screenshot, sign_in, text_of, web_request
+from tests.mailbox import Mailbox, plain_text
+from tests.test_designer import settings_data
 
 
 @pytest.fixture
@@ -73,7 +70,7 @@ def template(app, apples):
 
 def publish(send, template):
     response = send(f"/admin/forms/{template.id}/publish")
-    assert response.status_code == 303, text(response)
+    assert response.status_code == 303, text_of(response)
     return FormTemplate.get_by_id(template.id).latest_version()
 
 
@@ -176,10 +173,6 @@ def test_invalid_automation_settings_come_back_inline_with_what_was_typed(send, 
     for typed in ("0", "soon", "99999", "2000"):
         assert f'value="{typed}"' in html
     assert "auto_cancel_minutes" not in FormTemplate.get_by_id(template.id).draft["settings"]
-
-
-def on_shop_clock(moment) -> str:
-    return moment.replace(tzinfo=UTC).astimezone(shop_zone()).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_a_slot_start_and_a_reminder_set_in_the_designer_remind_the_customer(
@@ -307,7 +300,7 @@ def test_custom_texts_reach_the_customers_email_and_the_staff_inbox(
 
     [mail] = smtp.wait_for(1)
     assert mail["Subject"] == f"Fruit Corner: #{order.number}"
-    assert text_of(mail).startswith("Thanks Alice!")
+    assert plain_text(mail).startswith("Thanks Alice!")
     [note] = InboxMessage.select().where(InboxMessage.user == staff.id)
     assert note.title == "ALICE ordered CN¥25.00"
     assert note.body.startswith(f"Order #{order.number}")  # the body was left to the default
@@ -347,7 +340,7 @@ def test_a_broken_text_is_refused_on_preview_too_without_javascript(admin_client
 
     assert response.status_code == 422
     assert "<html" in response.get_data(as_text=True)  # the whole page, other cards too
-    assert "This text cannot be used: line 1:" in text(response)
+    assert "This text cannot be used: line 1:" in text_of(response)
     assert 'id="notice-status_changed"' in response.get_data(as_text=True)
 
 
@@ -363,7 +356,7 @@ def test_the_preview_renders_the_texts_with_the_latest_order_and_saves_nothing(
     )
 
     assert response.status_code == 200
-    shown = text(response)
+    shown = text_of(response)
     assert f"with order #{order.number}, the latest of this form" in shown
     assert f"Hi Alice, #{order.number}" in shown
     assert f"thank you for your order #{order.number} ({template.title}), total CN¥25.00" in shown
@@ -375,7 +368,7 @@ def test_the_preview_uses_a_made_up_order_and_the_admins_language(admin_client, 
 
     response = send(notice_url(template), {**notice_data(), "action": "preview"}, htmx=True)
 
-    shown = text(response)
+    shown = text_of(response)
     assert response.status_code == 200
     assert "我们已收到您的订单 #1024" in shown and "Apples × 2" in shown
     assert "¥25.00" in shown and "CN¥" not in shown  # money as Chinese readers write it
@@ -394,7 +387,7 @@ def test_status_changed_is_limited_to_the_ticked_statuses(send, template):
 
     assert saved.status_code == 303
     assert refused.status_code == 422
-    assert "Tick at least one status, or switch it off." in text(refused)
+    assert "Tick at least one status, or switch it off." in text_of(refused)
     notices = FormTemplate.get_by_id(template.id).draft["settings"]["notifications"]
     assert notices["status_changed"] == {
         "enabled": True,
@@ -407,7 +400,7 @@ def test_a_switched_on_notice_needs_a_channel(send, template):
     response = send(notice_url(template), {"order_received-enabled": "y"}, htmx=True)
 
     assert response.status_code == 422
-    assert "Tick at least one way to send it, or switch it off." in text(response)
+    assert "Tick at least one way to send it, or switch it off." in text_of(response)
 
 
 def test_an_unknown_notice_is_not_found(send, template):

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 
@@ -16,13 +15,10 @@ import config
 from app import create_app
 from models.messaging.channels import dev_mail
 from models.messaging.deliveries import Delivery
-from tests.consumer import email_shop, place_on_the_web
-from tests.helpers import PASSWORD
+from tests.consumer import EMAIL_SHOP, place_on_the_web
+from tests.helpers import EN, PASSWORD, ROOT
 from tests.mailbox import free_port
 from tests.page_checks import Visitor
-
-ROOT = Path(__file__).resolve().parent.parent
-EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
@@ -36,9 +32,8 @@ def kept(app, tmp_path):
 
 
 @pytest.fixture
-def shop(app):
-    with app.app_context():
-        return email_shop()
+def shop(make_shop):
+    return make_shop(**EMAIL_SHOP)
 
 
 def test_an_orders_email_is_kept_counts_as_sent_and_admins_read_it(

@@ -4,16 +4,12 @@ included): only when DEV_PAGES is set, only for signed-in admins, and they say w
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 import config
 from app import create_app
-from tests.helpers import PASSWORD, csrf_token_from
-
-ROOT = Path(__file__).resolve().parent.parent
-EN = {"Accept-Language": "en"}
+from tests.helpers import EN, PASSWORD, ROOT, csrf_token_from
 
 
 @pytest.fixture

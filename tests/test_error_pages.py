@@ -1,7 +1,6 @@
 """Errors get a page of the shop, in the visitor's language, not the server's bare text."""
 
-ZH = {"Accept-Language": "zh-CN"}
-EN = {"Accept-Language": "en"}
+from tests.helpers import EN, ZH
 
 
 def test_a_missing_page_says_so_in_the_visitors_language(client):

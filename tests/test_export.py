@@ -20,9 +20,8 @@ from models.exports.table import BATCH
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderLine
 from tests.factories import make_product, make_template, order_for
-from tests.helpers import csrf_token_from
+from tests.helpers import EN, csrf_token_from
 
-EN = {"Accept-Language": "en"}
 DOWNLOAD_LINK = re.compile(r'href="(/board/exports/\d+/download)"')
 STATUS = {"pending": "Pending", "confirmed": "Confirmed", "cancelled": "Cancelled"}
 PAYMENT = {"unpaid": "Unpaid", "paid": "Paid"}
@@ -72,7 +71,7 @@ def contact():
 
 
 @pytest.fixture
-def shop(app, staff):
+def fruit_and_cleaning(app, staff):
     """Fruit (two versions: "remark" relabelled, "size" dropped, "day" added) and Cleaning."""
     apple = make_product(50, name="苹果", price=550)
     pear = make_product(50, name="梨", price=300)
@@ -243,7 +242,7 @@ def header() -> list[str]:
     return FIXED + [f"{title} · {label}" for title, _, label in EXPECTED_FIELDS]
 
 
-def test_the_xlsx_holds_every_order_cell_for_cell(client, staff, login, shop):
+def test_the_xlsx_holds_every_order_cell_for_cell(client, staff, login, fruit_and_cleaning):
     login(staff)
     response = download_xlsx(client, "created=all")
     assert response.status_code == 200
@@ -265,7 +264,7 @@ def test_the_xlsx_holds_every_order_cell_for_cell(client, staff, login, shop):
     assert sheet.cell(2, header().index("Fruit · Note") + 1).data_type == "s"  # text, not a formula
 
 
-def test_the_csv_holds_every_order_as_text(client, staff, login, shop):
+def test_the_csv_holds_every_order_as_text(client, staff, login, fruit_and_cleaning):
     login(staff)
     response = client.get("/board/export.csv?created=all", headers=EN)
     assert response.status_code == 200
@@ -286,17 +285,17 @@ def test_the_csv_holds_every_order_as_text(client, staff, login, shop):
     assert rows[1][header().index("Fruit · Note")] == '\'=HYPERLINK("http://evil")'
 
 
-def test_an_export_follows_the_filter(client, staff, login, shop):
-    fruit_v1, _, _cleaning = shop["versions"]
+def test_an_export_follows_the_filter(client, staff, login, fruit_and_cleaning):
+    fruit_v1, _, _cleaning = fruit_and_cleaning["versions"]
     login(staff)
     response = client.get(f"/board/export.csv?template={fruit_v1.template_id}", headers=EN)
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert [int(r[0]) for r in rows[1:]] == [o.number for o in shop["orders"][:2]]
+    assert [int(r[0]) for r in rows[1:]] == [o.number for o in fruit_and_cleaning["orders"][:2]]
     assert rows[0] == [*FIXED, "Name", "Phone", "Fruit", "Note", "Day", "Size"]  # one template
 
     response = download_xlsx(client, "status=cancelled")
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert [r[0] for r in rows[1:]] == [shop["orders"][2].number]
+    assert [r[0] for r in rows[1:]] == [fruit_and_cleaning["orders"][2].number]
     assert list(rows[0]) == [*FIXED, "Name", "Phone", "Slot", "Agree", "Rooms"]
 
 
@@ -332,9 +331,9 @@ def many_orders(version, count: int) -> None:
     ).execute()
 
 
-def test_a_large_csv_export_is_streamed_in_batches(client, staff, login, shop):
+def test_a_large_csv_export_is_streamed_in_batches(client, staff, login, fruit_and_cleaning):
     count = 2_000
-    many_orders(shop["versions"][1], count)
+    many_orders(fruit_and_cleaning["versions"][1], count)
     login(staff)
     response = client.get("/board/export.csv?created=all", headers=EN, buffered=False)
     assert response.status_code == 200
@@ -351,8 +350,10 @@ def test_a_large_csv_export_is_streamed_in_batches(client, staff, login, shop):
     assert last[11] == f"苹果 ×{1 + (count - 1) % 3}"
 
 
-def test_orders_placed_while_an_export_streams_are_left_out(client, staff, login, shop):
-    fruit_v2 = shop["versions"][1]
+def test_orders_placed_while_an_export_streams_are_left_out(
+    client, staff, login, fruit_and_cleaning
+):
+    fruit_v2 = fruit_and_cleaning["versions"][1]
     login(staff)
     response = client.get("/board/export.csv?created=all", headers=EN, buffered=False)
     chunks = iter(response.response)
@@ -363,7 +364,7 @@ def test_orders_placed_while_an_export_streams_are_left_out(client, staff, login
     late = order_for(template.publish(), [(make_product(5), 1)], answers={"gift": "yes"})
     rows = list(csv.reader(io.StringIO(b"".join([first, *chunks]).decode("utf-8-sig"))))
     response.close()
-    assert [int(row[0]) for row in rows[1:]] == [o.number for o in shop["orders"]]
+    assert [int(row[0]) for row in rows[1:]] == [o.number for o in fruit_and_cleaning["orders"]]
     assert late.number not in [int(row[0]) for row in rows[1:]]
 
 
@@ -371,9 +372,9 @@ def header_index(header_row, name):
     return header_row.index(name)
 
 
-def test_a_large_xlsx_export_has_every_row(client, staff, login, shop):
+def test_a_large_xlsx_export_has_every_row(client, staff, login, fruit_and_cleaning):
     count = 2_000
-    many_orders(shop["versions"][1], count)
+    many_orders(fruit_and_cleaning["versions"][1], count)
     login(staff)
     response = download_xlsx(client, "created=all")
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
@@ -382,7 +383,7 @@ def test_a_large_xlsx_export_has_every_row(client, staff, login, shop):
 
 
 @pytest.mark.parametrize("path", ["/board/export.csv", "/board/export.xlsx"])
-def test_anonymous_visitors_are_sent_to_sign_in(client, shop, path):
+def test_anonymous_visitors_are_sent_to_sign_in(client, fruit_and_cleaning, path):
     token = csrf_token_from(client, "/login")
     response = client.get(path + "?created=all", headers={"X-CSRFToken": token})
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")

@@ -18,13 +18,12 @@ from models.exports.jobs import ExportBusy, ExportJob, run_export, start_export,
 from models.messaging.outbox import Outbox
 from tasks.notifications import sweep_due
 from tests import test_export
-from tests.helpers import PASSWORD, csrf_token_from, make_user
-from tests.test_export import EN, FIXED, expected_rows, header
+from tests.helpers import EN, HTMX, PASSWORD, csrf_token_from, make_user
+from tests.test_export import FIXED, expected_rows, header
 
-shop = test_export.shop  # fixtures shared with the export tests
+fruit_and_cleaning = test_export.fruit_and_cleaning  # fixtures shared with the export tests
 export_dir = test_export.export_dir  # autouse: prepared files go to a temporary folder
 
-HTMX = {**EN, "HX-Request": "true"}
 STATUS_LINK = re.compile(r"^/board/exports/(\d+)$")
 
 
@@ -43,7 +42,7 @@ def cells(row) -> list:
     return [*row[:12], *(Decimal(str(value)) for value in row[12:15]), *row[15:]]
 
 
-def test_a_prepared_xlsx_equals_the_database(client, staff, login, shop, export_dir):
+def test_a_prepared_xlsx_equals_the_database(client, staff, login, fruit_and_cleaning, export_dir):
     login(staff)
     status_page = prepare(client, "xlsx")
     job = ExportJob.get_by_id(int(STATUS_LINK.match(status_page).group(1)))
@@ -62,14 +61,14 @@ def test_a_prepared_xlsx_equals_the_database(client, staff, login, shop, export_
     assert [cells(row) for row in rows[1:]] == expected_rows()
 
 
-def test_a_prepared_csv_equals_the_streamed_one(client, staff, login, shop):
+def test_a_prepared_csv_equals_the_streamed_one(client, staff, login, fruit_and_cleaning):
     login(staff)
     status_page = prepare(client, "csv", "status=pending&status=confirmed")
     prepared = client.get(f"{status_page}/download", headers=EN)
     streamed = client.get("/board/export.csv?status=pending&status=confirmed", headers=EN)
     assert prepared.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(prepared.data.decode("utf-8-sig"))))
-    assert [int(row[0]) for row in rows[1:]] == [o.number for o in shop["orders"][:2]]
+    assert [int(row[0]) for row in rows[1:]] == [o.number for o in fruit_and_cleaning["orders"][:2]]
     assert prepared.data == streamed.data
 
 
@@ -81,7 +80,9 @@ def signed_in(app, user):
     return browser
 
 
-def test_only_the_owner_or_an_admin_gets_an_export(app, client, staff, admin, login, shop):
+def test_only_the_owner_or_an_admin_gets_an_export(
+    app, client, staff, admin, login, fruit_and_cleaning
+):
     login(staff)
     status_page = prepare(client, "xlsx")
     assert client.get(f"{status_page}/download").status_code == 200
@@ -96,7 +97,7 @@ def test_only_the_owner_or_an_admin_gets_an_export(app, client, staff, admin, lo
 
 
 def test_a_failing_export_is_marked_failed_with_its_reason(
-    client, staff, login, shop, export_dir, monkeypatch
+    client, staff, login, fruit_and_cleaning, export_dir, monkeypatch
 ):
     def disk_full(table, target):
         target.write_bytes(b"PK half a file")
@@ -116,7 +117,7 @@ def test_a_failing_export_is_marked_failed_with_its_reason(
 
 
 def test_the_status_poll_answers_204_until_the_job_changes(
-    app, client, staff, login, shop, monkeypatch
+    app, client, staff, login, fruit_and_cleaning, monkeypatch
 ):
     monkeypatch.setattr("tasks.exports.build_export", lambda job_id: None)  # the queue is slow
     login(staff)
@@ -141,7 +142,7 @@ def test_the_status_poll_answers_204_until_the_job_changes(
     assert list(headings[:15]) == FIXED  # the language of the page that asked for it
 
 
-def test_one_export_runs_at_a_time(app_context, staff, shop, monkeypatch):
+def test_one_export_runs_at_a_time(app_context, staff, fruit_and_cleaning, monkeypatch):
     monkeypatch.setattr("tasks.exports.build_export", lambda job_id: None)
     first = start_export(staff, MultiDict(), "xlsx")
     second = start_export(staff, MultiDict(), "csv")
@@ -158,7 +159,7 @@ def test_one_export_runs_at_a_time(app_context, staff, shop, monkeypatch):
 
 
 def test_the_sweep_deletes_old_files_and_fails_stalled_jobs(
-    app_context, staff, shop, export_dir, monkeypatch
+    app_context, staff, fruit_and_cleaning, export_dir, monkeypatch
 ):
     monkeypatch.setattr("tasks.exports.build_export", lambda job_id: None)
     old, fresh, stalled, lost = (start_export(staff, MultiDict(), "xlsx") for _ in range(4))
@@ -182,7 +183,7 @@ def test_the_sweep_deletes_old_files_and_fails_stalled_jobs(
 
 
 def test_an_export_asked_while_the_queue_is_down_is_built_once_it_is_back(
-    app, client, staff, login, shop, monkeypatch
+    app, client, staff, login, fruit_and_cleaning, monkeypatch
 ):
     queue = {"down": True}
     build = tasks.exports.build_export

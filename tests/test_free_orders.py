@@ -15,26 +15,13 @@ from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor
 from models.orders.order import Order
 from models.orders.payments import NotPayable, Payment, record_payment
-from tests.factories import make_activity, make_product, order_for
-from tests.helpers import hidden_inputs
-
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
+from tests.factories import APPLES, SAMPLE, make_activity, make_product, order_for
+from tests.helpers import EN, HTMX, hidden_inputs, numbers_in, text_of
 
 
 @pytest.fixture
-def shop(app_context):
-    sample = make_product(50, price=0, name="Tasting box")
-    apples = make_product(50, price=1250, name="Apples")
-    return {"sample": sample, "apples": apples, "version": make_activity([sample, apples])}
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
-
-
-def numbers_in(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r'class="order[^"]*"\s+data-number="(\d+)"', html)]
+def shop(app_context, make_shop):
+    return make_shop(products={"sample": SAMPLE, "apples": APPLES})
 
 
 def free_order(shop) -> Order:

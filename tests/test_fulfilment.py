@@ -7,24 +7,26 @@ from collections import Counter as Tally
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from models.activities.pickup import PickupPoint
 from models.board.filters import OrderFilter
 from models.errors import StaleOrder, TransitionNotAllowed
 from models.orders.fulfilment import NotConfirmed, hand_over, picking_list
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
 from models.orders.payments import Payment, record_payment
-from tests.factories import make_product, make_template, order_for, stock_of
-from tests.helpers import csrf_token_from, make_user, race, selects_while
-from tests.test_browser import (
+from tests.factories import make_template, order_for, stock_of
+from tests.helpers import (
+    EN,
+    HTMX,
     assert_fits_the_screen,
     assert_tap_targets_are_big_enough,
+    csrf_token_from,
+    make_user,
+    race,
     screenshot,
+    selects_while,
     sign_in,
 )
 
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
 PATH = ("confirmed", "processing", "ready", "completed")
 
 
@@ -39,19 +41,27 @@ def walk(order, status, user):
 
 
 @pytest.fixture
-def shop(app_context, staff):
+def shop(app_context, staff, make_shop):
     """Two activities, three products, two pickup points and orders in every status."""
-    apple = make_product(100, name="苹果", price=500, sku="APPLE")
-    pear = make_product(100, name="梨", price=300, sku="PEAR")
-    melon = make_product(100, name="哈密瓜", price=2000, sku="MELON")
-    fruit = make_template(title="Fruit").publish()
-    boxes = make_template(title="Boxes").publish()
-    gate = PickupPoint.create(
-        name="East gate",
-        address="88 River Rd",
-        hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
+    made = make_shop(
+        products={
+            "apple": {"on_hand": 100, "name": "苹果", "price": 500, "sku": "APPLE"},
+            "pear": {"on_hand": 100, "name": "梨", "price": 300, "sku": "PEAR"},
+            "melon": {"on_hand": 100, "name": "哈密瓜", "price": 2000, "sku": "MELON"},
+        },
+        points={
+            "gate": {
+                "name": "East gate",
+                "address": "88 River Rd",
+                "hours": [{"day": 5, "from": "10:00", "until": "12:00"}],
+            },
+            "metro": {"name": "Metro exit B"},
+        },
+        fields=[{"name": "name", "type": "short_text"}],  # a bare template, as make_template's
+        title="Fruit",
     )
-    metro = PickupPoint.create(name="Metro exit B")
+    apple, pear, melon, gate, metro, fruit = made.values()
+    boxes = make_template(title="Boxes").publish()
     plan = [
         (fruit, [(apple, 2), (pear, 1)], gate, "ready", "+8613800001234"),
         (fruit, [(apple, 3)], gate, "processing", "+8613911111234"),

@@ -1,10 +1,9 @@
 """The shape of the house (docs/architecture.md): small packages of small modules."""
 
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 PRODUCT_CODE = ("blueprints", "forms", "models", "tasks", "commands")
 
 

@@ -9,9 +9,7 @@ from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.housekeeping import prune_finished_work
 from models.messaging.outbox import Outbox
 from tasks.notifications import sweep_due
-from tests.factories import make_activity, make_product, order_for
-
-EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
+from tests.factories import EMAIL_FIELD, make_activity, make_product, order_for
 
 
 def delivered_order(version, email):

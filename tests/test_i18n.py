@@ -17,11 +17,9 @@ from flask import render_template_string
 
 import i18n
 from models import money
+from tests.helpers import EN, ROOT, ZH
 
-ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
-ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
-EN = {"Accept-Language": "en-US,en;q=0.9"}
 PYBABEL = [sys.executable, "-m", "babel.messages.frontend"]
 
 STATUS_LABELS_ZH = ["待确认", "已确认", "处理中", "已备好", "已完成", "已取消"]

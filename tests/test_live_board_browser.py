@@ -6,7 +6,6 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -17,15 +16,13 @@ from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
 from tests.conftest import PHONE
 from tests.factories import make_activity, make_product, order_for
-from tests.helpers import confirmed_but_committed_late, run_in_thread
+from tests.helpers import ROOT, confirmed_but_committed_late, run_in_thread, sign_in
 from tests.test_board_browser import row
-from tests.test_browser import sign_in
 from tests.test_changes import DAY, LATE, hand_fix
 from tests.test_ordering_browser import fill_and_submit
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 SOON = 3_000  # ms: every change is on the open board within this
 
 

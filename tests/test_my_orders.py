@@ -21,9 +21,8 @@ from models.customers.login_code import (
 )
 from models.messaging.channels.sms import recent_messages
 from tests.factories import make_product, order_for, published_version
-from tests.test_browser import assert_fits_the_screen
+from tests.helpers import EN, assert_fits_the_screen
 
-EN = {"Accept-Language": "en"}
 ALICE = "+8613800138000"
 ALICE_TYPED = "138 0013 8000"
 BOB = "+8613900139000"

@@ -3,7 +3,6 @@ switches, admin texts, the sandbox), and the emails a real SMTP server on loopba
 
 import re
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,13 @@ from models.db import db
 from models.messaging.channels.sms import recent_messages
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.notifications import NOTICES, customer_messages
-from models.messaging.outbox import Outbox, collect_kicks
+from models.messaging.outbox import Outbox
 from models.messaging.texts import render_text, template_variables
 from models.orders.lifecycle import Actor, assign_order, transition_order
 from models.orders.order import Order, OrderEvent
-from tasks.notifications import kick
-from tests.factories import make_activity, make_product, order_for
-from tests.helpers import hidden_inputs
-from tests.mailbox import Mailbox
-
-ROOT = Path(__file__).resolve().parent.parent
-EN = {"Accept-Language": "en"}
-EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
+from tests.factories import EMAIL_FIELD, make_activity, make_product, order_for
+from tests.helpers import EN, ROOT, hidden_inputs, web_request
+from tests.mailbox import Mailbox, plain_text
 
 
 @pytest.fixture
@@ -53,25 +47,9 @@ def activity(apples, notifications: dict | None = None):
     return make_activity([apples], extra_fields=[EMAIL_FIELD], settings=settings)
 
 
-@contextmanager
-def web_request(app):
-    """Like a view: the domain call commits (or not) inside, then the request's end kicks the
-    queue with whatever the call planned."""
-    with app.test_request_context():
-        collect_kicks()
-        try:
-            yield
-        finally:
-            kick()
-
-
 def place(app, version, apples, *, email="alice@example.com", locale="en", **options) -> Order:
     with web_request(app):
         return order_for(version, [(apples, 2)], answers={"email": email}, locale=locale, **options)
-
-
-def text_of(mail) -> str:
-    return mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 def planned(order: Order) -> set[tuple]:
@@ -103,7 +81,7 @@ def test_an_order_placed_on_the_web_emails_the_customer_once_and_tells_the_staff
     assert mail["Subject"] == f"We received your order #{order.number}"
     key = f"notify.{order.events[0].id}.order_received.email.customer"
     assert mail["Message-ID"] == f"<{key}@jielong.test>"
-    text = text_of(mail)
+    text = plain_text(mail)
     assert "Hello Alice" in text and "CN¥25.00" in text and "Apples × 2" in text
     assert f"https://shop.example/o/{order.tracking_token}" in text
     html_part = mail.get_body(("html",)).get_content()
@@ -181,7 +159,7 @@ def test_a_chinese_customer_gets_the_email_in_chinese(app, mailbox, apples, staf
     received, confirmed = mailbox.wait_for(2)
     assert confirmed["Subject"].endswith("已确认")  # the status label in the customer's language
     assert 'lang="zh-CN"' in confirmed.get_body(("html",)).get_content()
-    text = text_of(received)
+    text = plain_text(received)
     assert "¥25.00" in text and "CN¥" not in text
 
 
@@ -242,7 +220,7 @@ def test_handing_over_an_order_not_yet_ready_tells_the_customer_once_that_it_is_
     assert steps == ["confirmed", "processing", "ready", "completed"]  # the timeline keeps each
     mails = mailbox.wait_for(4, timeout=1)  # waits a second in vain for a fourth
     assert [m["Subject"] for m in mails[2:]] == [f"#{order.number}: Confirmed → Completed"]
-    assert "is now: Completed." in text_of(mails[2])
+    assert "is now: Completed." in plain_text(mails[2])
     titles = [m.title for m in customer_messages(order)]
     assert titles == [
         f"We received your order #{order.number}",
@@ -274,9 +252,9 @@ def test_an_admins_texts_are_rendered_with_the_documented_variables(app, mailbox
     mails = {m["To"]: m for m in mailbox.wait_for(2)}
     mail = mails["alice@example.com"]
     assert mail["Subject"] == f"Fruit Corner: #{english.number} for Alice"
-    text = text_of(mail)
+    text = plain_text(mail)
     assert "Apples x2 = CN¥25.00\nTotal CN¥25.00, pending." in text
-    assert text_of(mails["wang@example.com"]).startswith("共 ¥25.00")
+    assert plain_text(mails["wang@example.com"]).startswith("共 ¥25.00")
 
 
 UNSAFE = [
@@ -372,7 +350,7 @@ def test_a_costly_admin_text_at_send_time_falls_back_to_the_default(
     assert time.monotonic() - started < 5
     mails = mailbox.wait_for(2)
     assert mails[1]["Subject"] == f"Order #{order.number}: Confirmed"  # the defaults
-    assert text_of(mails[1]).startswith("Hello Alice,")
+    assert plain_text(mails[1]).startswith("Hello Alice,")
     delivery = Delivery.get(Delivery.notice == "status_changed", Delivery.channel == "email")
     assert delivery.status == "sent"
     assert "subject text could not be used (it would write more than" in delivery.last_error
@@ -388,7 +366,7 @@ def test_a_default_text_is_not_refused_but_cut_at_the_limit(app, mailbox, apples
     [mail] = mailbox.wait_for(1)
     delivery = Delivery.get(Delivery.order == order.id, Delivery.channel == "email")
     assert (delivery.status, delivery.last_error) == ("sent", "")
-    assert len(delivery.body) == 60 and text_of(mail).startswith("Hello Alice,")
+    assert len(delivery.body) == 60 and plain_text(mail).startswith("Hello Alice,")
 
 
 def test_a_refused_admin_text_falls_back_to_the_default_and_says_why(app, mailbox, apples):
@@ -396,7 +374,7 @@ def test_a_refused_admin_text_falls_back_to_the_default_and_says_why(app, mailbo
     order = place(app, version, apples)
 
     [mail] = mailbox.wait_for(1)
-    assert text_of(mail).startswith("Hello Alice,")
+    assert plain_text(mail).startswith("Hello Alice,")
     delivery = Delivery.get(Delivery.order == order.id, Delivery.channel == "email")
     assert delivery.status == "sent"
     assert "body text could not be used" in delivery.last_error

@@ -39,11 +39,10 @@ from models.orders.order import Order
 from models.orders.payments import Payment, record_payment
 from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, whole_number
 from tests.factories import order_for
-from tests.helpers import PASSWORD, csrf_token_from
+from tests.helpers import PASSWORD, ROOT, csrf_token_from
 
 HUGE = "99999999999999999999"  # 20 digits: beyond 2**63 - 1
 EXAMPLES = int(os.environ.get("ODD_INPUT_EXAMPLES", "12"))  # per route and method
-ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- the parsers --------------------------------------------------------------------------------
@@ -83,7 +82,7 @@ def test_ids_are_what_an_integer_column_holds_and_come_once_in_order():
 
 
 @pytest.fixture
-def shop(app, admin, staff, tmp_path):
+def demo_shop(app, admin, staff, tmp_path):
     """A small demo shop: its catalog, two activities, rules, orders in several states, a
     payment, a note, saved views, an export and a failed email delivery."""
     app.config["EXPORT_DIR"] = str(tmp_path / "exports")
@@ -122,7 +121,7 @@ def shop(app, admin, staff, tmp_path):
     }
 
 
-def path_values(rule, shop) -> dict:
+def path_values(rule, demo_shop) -> dict:
     """Real values for the rule's path: the shop's order, template, rule… (404s test nothing)."""
     values = {}
     for name, converter in rule._converters.items():
@@ -130,11 +129,11 @@ def path_values(rule, shop) -> dict:
             values[name] = sorted(converter.items)[0]
         elif name == "name":
             notice = rule.endpoint.startswith("designer.notifications")
-            values[name] = shop["notice"] if notice else shop["field"]
+            values[name] = demo_shop["notice"] if notice else demo_shop["field"]
         elif name == "code":
             values[name] = "en"
         else:
-            values[name] = shop[name]
+            values[name] = demo_shop[name]
     return values
 
 
@@ -144,18 +143,18 @@ def path_values(rule, shop) -> dict:
 ORDER_NUMBER = re.compile(r"#(\d{5,})")
 
 
-def test_unicode_digits_in_the_board_filter_are_ignored(client, shop, admin, login):
+def test_unicode_digits_in_the_board_filter_are_ignored(client, demo_shop, admin, login):
     """`?template=²` is as if no activity were chosen: every order, as `?created=all`."""
     login(admin)
     every = set(ORDER_NUMBER.findall(client.get("/board/?created=all").get_data(as_text=True)))
-    assert str(shop["number"]) in every
+    assert str(demo_shop["number"]) in every
     for name in ("template", "pickup", "assignee"):
         response = client.get(f"/board/?created=all&{name}=²")
         assert response.status_code == 200, name
         assert set(ORDER_NUMBER.findall(response.get_data(as_text=True))) == every, name
 
 
-def test_a_cursor_beyond_64_bits_is_no_cursor(client, shop, admin, login):
+def test_a_cursor_beyond_64_bits_is_no_cursor(client, demo_shop, admin, login):
     login(admin)
     for path in ("/board/", "/customers/"):
         for after in (f"2026-01-01T00:00:00~{HUGE}", "2026-01-01T00:00:00~²", "2026-01-01~-5"):
@@ -163,7 +162,7 @@ def test_a_cursor_beyond_64_bits_is_no_cursor(client, shop, admin, login):
             assert response.status_code == 200, (path, after)
 
 
-def test_an_id_the_database_cannot_hold_finds_nothing(client, shop, admin, login):
+def test_an_id_the_database_cannot_hold_finds_nothing(client, demo_shop, admin, login):
     login(admin)
     for path in (
         f"/board/orders/{HUGE}",
@@ -178,14 +177,14 @@ def test_an_id_the_database_cannot_hold_finds_nothing(client, shop, admin, login
     token = csrf_token_from(client, "/board/")
     response = client.post(f"/board/views/{HUGE}/delete", data={"csrf_token": token})
     assert response.status_code == 404
-    assert SavedView.get_or_none(SavedView.id == shop["view_id"])  # nothing else went
+    assert SavedView.get_or_none(SavedView.id == demo_shop["view_id"])  # nothing else went
 
 
 def test_staff_sending_a_version_that_is_none_get_400_and_nothing_changes(
-    client, shop, admin, login
+    client, demo_shop, admin, login
 ):
     login(admin)
-    number = shop["number"]
+    number = demo_shop["number"]
     token = csrf_token_from(client, f"/board/orders/{number}")
     for version in (HUGE, "²", "-1", ""):
         for url, data in [
@@ -200,10 +199,10 @@ def test_staff_sending_a_version_that_is_none_get_400_and_nothing_changes(
     assert (order.status, order.assignee_id) == ("confirmed", None)
 
 
-def test_choosing_an_assignee_that_is_no_id_is_refused(client, shop, admin, login):
+def test_choosing_an_assignee_that_is_no_id_is_refused(client, demo_shop, admin, login):
     """Not read as "nobody": that would unassign the order."""
     login(admin)
-    number = shop["number"]
+    number = demo_shop["number"]
     token = csrf_token_from(client, f"/board/orders/{number}")
     page = client.get(f"/board/orders/{number}").get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
@@ -212,8 +211,8 @@ def test_choosing_an_assignee_that_is_no_id_is_refused(client, shop, admin, logi
         assert client.post(f"/board/orders/{number}/assignee", data=data).status_code == 400
 
 
-def test_a_customer_sending_a_version_that_is_none_changes_nothing(client, shop):
-    token = shop["token"]
+def test_a_customer_sending_a_version_that_is_none_changes_nothing(client, demo_shop):
+    token = demo_shop["token"]
     page = client.get(f"/o/{token}").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     quantities = dict(re.findall(r'name="(qty-\d+)"[^>]*value="(\d+)"', page))
@@ -225,8 +224,8 @@ def test_a_customer_sending_a_version_that_is_none_changes_nothing(client, shop)
     assert "Pending" in client.get(f"/o/{token}").get_data(as_text=True)
 
 
-def test_a_quantity_too_big_for_a_float_is_refused_inline(client, shop):
-    token = shop["token"]
+def test_a_quantity_too_big_for_a_float_is_refused_inline(client, demo_shop):
+    token = demo_shop["token"]
     page = client.get(f"/o/{token}").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     version = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
@@ -253,13 +252,13 @@ def test_a_control_character_in_next_is_no_redirect_target(client, admin, post_f
     assert response.headers["Location"] == "/board/"
 
 
-def test_a_nul_anywhere_is_a_bad_request(client, shop, admin, login):
+def test_a_nul_anywhere_is_a_bad_request(client, demo_shop, admin, login):
     login(admin)
     for url in ("/o/%00", "/f/a%00b", "/board/?q=%00", "/board/?status=pending%00"):
         assert client.get(url).status_code == 400, url
-    token = csrf_token_from(client, f"/board/orders/{shop['number']}")
+    token = csrf_token_from(client, f"/board/orders/{demo_shop['number']}")
     data = {"csrf_token": token, "body": "call\x00back", "kind": "internal"}
-    assert client.post(f"/board/orders/{shop['number']}/notes", data=data).status_code == 400
+    assert client.post(f"/board/orders/{demo_shop['number']}/notes", data=data).status_code == 400
 
 
 def test_path_ids_use_the_bounded_converter(app):
@@ -409,8 +408,8 @@ class Walk:
     """Sends odd requests to the shop's routes, shaped after its own pages: the forms that
     post to a route and the links that lead to it give the parameters and their values."""
 
-    def __init__(self, app, client, shop):
-        self.app, self.client, self.shop = app, client, shop
+    def __init__(self, app, client, demo_shop):
+        self.app, self.client, self.shop = app, client, demo_shop
         self.adapter = app.url_map.bind("localhost")
         self.forms: dict[tuple[str, str], list] = {}  # (endpoint, method) -> [form]
         self.links: dict[tuple[str, str], list] = {}  # (endpoint, method) -> [link's args]
@@ -556,9 +555,11 @@ def _failures(walk, rule, method: str) -> list[str]:
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_no_parameter_of_any_route_makes_a_server_error(app, client, shop, admin, login, method):
+def test_no_parameter_of_any_route_makes_a_server_error(
+    app, client, demo_shop, admin, login, method
+):
     login(admin)
-    walk = Walk(app, client, shop)
+    walk = Walk(app, client, demo_shop)
     for rule in _rules(app, "GET"):
         walk.learn(rule)
     rules = _rules(app, method)

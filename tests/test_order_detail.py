@@ -13,12 +13,8 @@ from models.orders.editing import OrderNotEditable, ProductNotOffered, edit_orde
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Note, Order, OrderEvent, OrderLine
 from models.orders.placing import EmptyOrder, SlotFull
-from tests.factories import make_product, make_template, order_for, stock_of
-from tests.helpers import csrf_token_from, make_user, race
-from tests.test_browser import screenshot, sign_in
-
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
+from tests.factories import make_product, order_for, stock_of
+from tests.helpers import EN, HTMX, csrf_token_from, make_user, race, screenshot, sign_in
 
 
 def fields_v1(apple, pear):
@@ -48,12 +44,16 @@ def fields_v1(apple, pear):
 
 
 @pytest.fixture
-def shop(app):
-    apple = make_product(10, name="苹果", price=500)
-    pear = make_product(5, name="梨", price=300)
-    template = make_template(fields=fields_v1(apple, pear))
-    version = template.publish()
-    return apple, pear, template, version
+def shop(make_shop):
+    made = make_shop(
+        products={
+            "apple": {"on_hand": 10, "name": "苹果", "price": 500},
+            "pear": {"on_hand": 5, "name": "梨", "price": 300},
+        },
+        fields=lambda made: fields_v1(made["apple"], made["pear"]),
+    )
+    version = made["version"]
+    return made["apple"], made["pear"], version.template, version
 
 
 def place(version, apple, quantity=2, **answers):

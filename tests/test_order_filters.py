@@ -22,7 +22,7 @@ from models.orders.status import OPEN_STATUSES, PAYMENT_STATUSES, STATUSES
 from models.schema import upgrade
 from tests.factories import published_version
 from tests.helpers import make_user
-from tests.test_migrations import empty_database, write_rows_at_0001  # noqa: F401 (a fixture)
+from tests.test_migrations import empty_database, write_rows_at_0001  # noqa: F401 a fixture
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 3, 10)  # the orders of the oracle test are placed around this shop day
@@ -140,7 +140,7 @@ CUSTOMERS = [
 
 
 @pytest.fixture
-def shop(app_context):
+def cast(app_context):
     """Two activities, two pickup points, two staff, four customers; orders come per example."""
     fields = [{"name": name, "type": "short_text"} for name in ANSWER_KEYS]
     versions = [published_version(fields=fields), published_version(fields=fields)]
@@ -156,7 +156,7 @@ def shop(app_context):
     }
 
 
-def order_rows(shop):
+def order_rows(cast):
     """Strategy: up to 12 orders as the dicts insert_many takes (ids and numbers added later)."""
     answer_values = st.recursive(  # nested objects are keyed by product ids, as in answers
         TEXT | st.integers(0, 99) | st.booleans() | st.none(),
@@ -173,10 +173,10 @@ def order_rows(shop):
                     lambda minutes: datetime(2026, 3, 9, 16) + timedelta(minutes=minutes)
                 ),
                 "status": st.sampled_from(STATUSES),
-                "template": st.sampled_from(shop["templates"]),
-                "customer": st.sampled_from(shop["customers"]),
-                "pickup_point": st.sampled_from([None, *shop["points"]]),
-                "assignee": st.sampled_from([None, *shop["staff"]]),
+                "template": st.sampled_from(cast["templates"]),
+                "customer": st.sampled_from(cast["customers"]),
+                "pickup_point": st.sampled_from([None, *cast["points"]]),
+                "assignee": st.sampled_from([None, *cast["staff"]]),
                 "payment_status": st.sampled_from(PAYMENT_STATUSES),
                 "total": st.integers(0, 20_000),
                 "answers": st.dictionaries(st.sampled_from(ANSWER_KEYS), answer_values),
@@ -194,7 +194,7 @@ def sometimes(strategy, empty):
     )
 
 
-def board_filters(shop):
+def board_filters(cast):
     days = st.dates(DAY - timedelta(days=4), DAY + timedelta(days=4))
     some = lambda values: st.lists(st.sampled_from(values), min_size=1, unique=True).map(  # noqa: E731
         lambda chosen: tuple(v for v in values if v in chosen)
@@ -227,18 +227,18 @@ def board_filters(shop):
     return st.builds(
         OrderFilter,
         statuses=sometimes(some(STATUSES), ()),
-        template_ids=sometimes(some(shop["templates"]), ()),
+        template_ids=sometimes(some(cast["templates"]), ()),
         created_from=sometimes(days, None),
         created_to=sometimes(days, None),
-        pickup_point_ids=sometimes(some(shop["points"]), ()),
-        assignee=sometimes(st.sampled_from(["none", "mine", *shop["staff"]]), None),
+        pickup_point_ids=sometimes(some(cast["points"]), ()),
+        assignee=sometimes(st.sampled_from(["none", "mine", *cast["staff"]]), None),
         payment_statuses=sometimes(some(PAYMENT_STATUSES), ()),
         amount_min=sometimes(st.integers(0, 20_000), None),
         amount_max=sometimes(st.integers(0, 20_000), None),
         search=st.sampled_from([st.just("")] * 2 + [searches] * 2 + [TEXT.map(str.strip)]).flatmap(
             lambda strategy: strategy
         ),
-        viewer_id=st.just(shop["staff"][0]),
+        viewer_id=st.just(cast["staff"][0]),
     )
 
 
@@ -299,11 +299,11 @@ def searched(term: str, row: dict, customer: tuple[str, str]) -> bool:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_the_query_keeps_exactly_the_orders_the_oracle_keeps(shop, data):
-    rows = data.draw(order_rows(shop), label="orders")
-    board = data.draw(board_filters(shop), label="filter")
-    customers = dict(zip(shop["customers"], CUSTOMERS, strict=True))
-    version_of = {v.template_id: v.id for v in shop["versions"]}
+def test_the_query_keeps_exactly_the_orders_the_oracle_keeps(cast, data):
+    rows = data.draw(order_rows(cast), label="orders")
+    board = data.draw(board_filters(cast), label="filter")
+    customers = dict(zip(cast["customers"], CUSTOMERS, strict=True))
+    version_of = {v.template_id: v.id for v in cast["versions"]}
     for number, row in enumerate(rows, start=10001):
         row |= {
             "number": number,
@@ -328,7 +328,7 @@ def test_the_query_keeps_exactly_the_orders_the_oracle_keeps(shop, data):
     assert ranked == {(row["number"], row["status"], row["created_at"]) for row in kept}
 
 
-def test_the_default_filter_keeps_todays_open_orders_by_the_shop_clock(shop):
+def test_the_default_filter_keeps_todays_open_orders_by_the_shop_clock(cast):
     zone = SHANGHAI
     today = datetime.now(zone).replace(tzinfo=None)
     midnight = today.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -338,9 +338,9 @@ def test_the_default_filter_keeps_todays_open_orders_by_the_shop_clock(shop):
         return {
             "number": number,
             "submission_key": uuid.uuid4().hex,
-            "template": shop["templates"][0],
-            "template_version": shop["versions"][0].id,
-            "customer": shop["customers"][0],
+            "template": cast["templates"][0],
+            "template_version": cast["versions"][0].id,
+            "customer": cast["customers"][0],
             "status": status,
             "created_at": utc,
             "updated_at": utc,
@@ -363,15 +363,15 @@ def test_the_default_filter_keeps_todays_open_orders_by_the_shop_clock(shop):
 # --- the answers' text that search reads ---------------------------------------------------------
 
 
-def test_search_follows_every_write_of_the_answers(shop):
+def test_search_follows_every_write_of_the_answers(cast):
     """Database triggers keep the answers' text and its trigram index: inserted orders, edited
     answers, deleted orders (whose id SQLite gives the next order)."""
     row = {
         "number": 20001,
         "submission_key": uuid.uuid4().hex,
-        "template": shop["templates"][0],
-        "template_version": shop["versions"][0].id,
-        "customer": shop["customers"][3],
+        "template": cast["templates"][0],
+        "template_version": cast["versions"][0].id,
+        "customer": cast["customers"][3],
         "answers": {"remark": "Bigger ONES please", "x": ["大一点", {"7": "to the door"}]},
     }
     order_id = Order.insert(row).execute()

@@ -5,33 +5,31 @@ from datetime import timedelta
 
 import pytest
 
-from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.base import utcnow
 from models.orders.order import Order
 from tests.factories import make_activity, make_product, order_for, stock_of
-from tests.helpers import hidden_inputs
-
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
+from tests.helpers import EN, HTMX, hidden_inputs, text_of
 
 
 @pytest.fixture
-def shop(app_context):
-    apples = make_product(3, price=1250, name="Apples")
-    pears = make_product(20, price=800, name="Pears")
-    point = PickupPoint.create(
-        name="East gate",
-        address="88 River Rd",
-        hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
-    )
-    version = make_activity(
-        [apples, pears],
+def shop(app_context, make_shop):
+    return make_shop(
+        products={
+            "apples": {"on_hand": 3, "price": 1250, "name": "Apples"},
+            "pears": {"on_hand": 20, "price": 800, "name": "Pears"},
+        },
+        points={
+            "point": {
+                "name": "East gate",
+                "address": "88 River Rd",
+                "hours": [{"day": 5, "from": "10:00", "until": "12:00"}],
+            }
+        },
         limit=5,
-        settings={"pickup_point_ids": [point.id], "show_chain_list": True},
+        settings={"show_chain_list": True},
         extra_fields=[{"name": "remark", "type": "long_text", "label": "Notes", "max_length": 20}],
     )
-    return {"apples": apples, "pears": pears, "point": point, "version": version}
 
 
 def slug_of(version) -> str:
@@ -56,10 +54,6 @@ def filled(hidden, shop, **changes) -> dict:
         "remark": "ring twice",
     }
     return {**data, **changes}
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def test_the_form_is_a_plain_html_form_with_items_prices_and_stock_left(client, shop):

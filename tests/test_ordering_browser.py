@@ -2,15 +2,12 @@
 JavaScript; staff change the order and the customer's page follows without a reload."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from models.activities.pickup import PickupPoint
 from tests.factories import make_activity, make_product
-from tests.helpers import PASSWORD, make_user
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+from tests.helpers import PASSWORD, SCREENSHOTS, make_user
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ from collections import Counter as Tally
 from models.catalog.products import Stock
 from models.orders.order import Order
 from tests.factories import make_activity, make_product, order_for, stock_of
-from tests.helpers import hidden_inputs, race
-
-EN = {"Accept-Language": "en"}
+from tests.helpers import EN, hidden_inputs, race
 
 
 def open_forms(app, slug: str, count: int) -> list[tuple[object, dict]]:

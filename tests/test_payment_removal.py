@@ -14,19 +14,13 @@ from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
 from models.orders.payments import Payment, PaymentNotRemovable, record_payment, remove_payment
-from tests.factories import make_activity, make_product, order_for
-from tests.helpers import make_user, race
-from tests.test_browser import sign_in
-
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
+from tests.factories import APPLES, SAMPLE, order_for
+from tests.helpers import EN, HTMX, make_user, race, sign_in, timeline
 
 
 @pytest.fixture
-def shop(app_context):
-    apples = make_product(50, price=1250, name="Apples")
-    sample = make_product(50, price=0, name="Tasting box")
-    return {"apples": apples, "sample": sample, "version": make_activity([apples, sample])}
+def shop(app_context, make_shop):
+    return make_shop(products={"apples": APPLES, "sample": SAMPLE})
 
 
 def place(shop, quantity=2) -> Order:
@@ -43,10 +37,6 @@ def remove(post_form, order, payment, htmx=True, **data):
     return post_form(
         f"{page}/payments/{payment.id}/remove", data, page=page, headers=HTMX if htmx else EN
     )
-
-
-def timeline(html: str) -> str:
-    return html[html.index('id="timeline"') :]
 
 
 def payments_card(html: str) -> str:

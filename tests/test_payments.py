@@ -12,17 +12,10 @@ from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
 from models.orders.payments import NotPayable, Payment, record_payment
-from tests.factories import make_activity, make_product, order_for
-from tests.helpers import csrf_token_from, race
+from tests.factories import order_for
+from tests.helpers import EN, HTMX, csrf_token_from, race, timeline
 
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
-
-
-@pytest.fixture
-def shop(app_context):
-    apples = make_product(50, price=1250, name="Apples")
-    return {"apples": apples, "version": make_activity([apples])}
+pytestmark = pytest.mark.usefixtures("app_context")  # the default shop; places orders in tests
 
 
 def place(shop, quantity=2, **options) -> Order:
@@ -37,10 +30,6 @@ def pay(post_form, order, htmx=True, **data):
         page=f"/board/orders/{order.number}",
         headers=HTMX if htmx else EN,
     )
-
-
-def timeline(html: str) -> str:
-    return html[html.index('id="timeline"') :]
 
 
 def test_a_payment_of_the_whole_total_marks_the_order_paid(client, staff, login, post_form, shop):

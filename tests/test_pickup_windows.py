@@ -154,12 +154,12 @@ def test_opening_hours_read_with_days_in_a_row_together(app_context):
 
 
 @pytest.fixture
-def shop(gate):
-    apples = make_product(50, name="Apples")
-    version = make_activity(
-        [apples], settings={"pickup_point_ids": [gate.id], "pickup_reminder_minutes": 60}
+def shop(gate, make_shop):
+    made = make_shop(
+        products={"apples": {"on_hand": 50, "name": "Apples"}},
+        settings={"pickup_point_ids": [gate.id], "pickup_reminder_minutes": 60},
     )
-    return {"version": version, "apples": apples, "gate": gate}
+    return made | {"gate": gate}
 
 
 def opening_in(shop, minutes: float, **options) -> Order:

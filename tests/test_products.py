@@ -10,7 +10,6 @@ import pytest
 from peewee import fn
 
 from i18n import format_time
-from models import db
 from models.catalog.admin import (
     NotEnoughFree,
     StockMovement,
@@ -24,36 +23,23 @@ from models.errors import OutOfStock
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderLine
 from tests.factories import make_activity, make_product, order_for, stock_of, unique
-from tests.helpers import csrf_token_from, make_user, race
-
-HTMX = {"HX-Request": "true"}
+from tests.helpers import HTMX, csrf_token_from, make_user, race, sql_statements, text_of
 
 
 @pytest.fixture
-def signed_in(client, admin, login):
-    client.set_cookie("locale", "en")
-    login(admin)
-    return client
+def token(as_admin):
+    return csrf_token_from(as_admin, "/admin/products/new")
 
 
 @pytest.fixture
-def token(signed_in):
-    return csrf_token_from(signed_in, "/admin/products/new")
-
-
-@pytest.fixture
-def post(signed_in, token):
+def post(as_admin, token):
     """POST as the signed-in admin with a CSRF token, like a browser form would."""
 
     def send(url, data=None, htmx=False):
         headers = {"X-CSRFToken": token, **(HTMX if htmx else {})}
-        return signed_in.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
+        return as_admin.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
 
     return send
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def new_product(post, **fields):
@@ -107,22 +93,22 @@ def test_anonymous_visitors_sign_in_and_staff_are_refused(client, staff, login):
     assert 'href="/admin/products"' not in html
 
 
-def test_admins_find_products_in_the_menu_next_to_forms(signed_in):
-    html = signed_in.get("/board/").get_data(as_text=True)
+def test_admins_find_products_in_the_menu_next_to_forms(as_admin):
+    html = as_admin.get("/board/").get_data(as_text=True)
     assert re.search(r">Forms</a>\s*<a href=\"/admin/products\"[^>]*>Products</a>", html)
 
 
-def test_a_post_without_the_csrf_token_is_refused(signed_in):
-    response = signed_in.post(
+def test_a_post_without_the_csrf_token_is_refused(as_admin):
+    response = as_admin.post(
         "/admin/products/new", data={"name": "Pears", "sku": "P-1", "price": "3"}
     )
     assert response.status_code == 400
     assert Product.select().count() == 0
 
 
-def test_every_form_carries_its_csrf_token(signed_in):
+def test_every_form_carries_its_csrf_token(as_admin):
     product = make_product(5)
-    html = signed_in.get(f"/admin/products/{product.id}").get_data(as_text=True)
+    html = as_admin.get(f"/admin/products/{product.id}").get_data(as_text=True)
     forms = re.findall(r'<form\b[^>]*method="post".*?</form>', html, re.S)
     assert len(forms) == 5  # sign out, three stock changes, the details
     assert all("csrf_token" in form for form in forms)
@@ -131,7 +117,7 @@ def test_every_form_carries_its_csrf_token(signed_in):
 # The list ------------------------------------------------------------------------------
 
 
-def test_the_list_shows_each_product_with_its_stock_over_all_warehouses(signed_in, app):
+def test_the_list_shows_each_product_with_its_stock_over_all_warehouses(as_admin, app):
     pears = make_product(30, price=800, name="Pears", sku="PE-1")
     make_product(None, price=12000, name="Cleaning", sku="SV-1")
     old = make_product(4, name="Old plums", sku="PL-1")
@@ -140,7 +126,7 @@ def test_the_list_shows_each_product_with_its_stock_over_all_warehouses(signed_i
     receive_stock(pears, second, 5)
     order_for(make_activity([pears]), [(pears, 7)])
 
-    html = signed_in.get("/admin/products").get_data(as_text=True)
+    html = as_admin.get("/admin/products").get_data(as_text=True)
 
     row = re.search(r'<tr data-sku="PE-1".*?</tr>', html, re.S).group(0)
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td.*?</td>", row, re.S)]
@@ -148,50 +134,43 @@ def test_the_list_shows_each_product_with_its_stock_over_all_warehouses(signed_i
     assert "Stock not tracked" in html
     assert "Old plums" not in html
 
-    everything = text(signed_in.get("/admin/products", query_string={"inactive": "1"}))
+    everything = text_of(as_admin.get("/admin/products", query_string={"inactive": "1"}))
     assert everything.index("Cleaning") < everything.index("Pears") < everything.index("Old plums")
     assert "Not for sale" in everything
 
 
-def test_the_list_reads_all_products_and_their_stock_in_one_query(app, monkeypatch):
+def test_the_list_reads_all_products_and_their_stock_in_one_query(app):
     for i in range(6):
         make_product(10 + i)
-    calls = []
-    execute = db.obj.execute_sql
-
-    def counting(sql, params=None, *args, **kwargs):
-        calls.append(sql)
-        return execute(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(db.obj, "execute_sql", counting)
-    rows = product_list()
+    with sql_statements() as statements:
+        rows = product_list()
 
     assert len(rows) == 6
     assert sorted(row.available for row in rows) == list(range(10, 16))
-    assert len(calls) == 1, calls
+    assert len(statements) == 1, statements
 
 
-def test_search_finds_name_or_sku_in_any_case_and_htmx_gets_only_the_list(signed_in):
+def test_search_finds_name_or_sku_in_any_case_and_htmx_gets_only_the_list(as_admin):
     make_product(5, name="Fuji Apples", sku="FR-APPLE")
     make_product(5, name="Pears", sku="FR-PEAR")
     make_product(5, name="丹东草莓", sku="FR-STRAW")
 
-    by_name = signed_in.get("/admin/products", query_string={"q": "apples"})
-    by_sku = signed_in.get("/admin/products", query_string={"q": "fr-pe"}, headers=HTMX)
-    chinese = signed_in.get("/admin/products", query_string={"q": "草莓"}, headers=HTMX)
-    nothing = signed_in.get("/admin/products", query_string={"q": "50%_"}, headers=HTMX)
+    by_name = as_admin.get("/admin/products", query_string={"q": "apples"})
+    by_sku = as_admin.get("/admin/products", query_string={"q": "fr-pe"}, headers=HTMX)
+    chinese = as_admin.get("/admin/products", query_string={"q": "草莓"}, headers=HTMX)
+    nothing = as_admin.get("/admin/products", query_string={"q": "50%_"}, headers=HTMX)
 
-    assert "Fuji Apples" in text(by_name) and "Pears" not in text(by_name)
+    assert "Fuji Apples" in text_of(by_name) and "Pears" not in text_of(by_name)
     assert 'value="apples"' in by_name.get_data(as_text=True)  # the box keeps the search
     fragment = by_sku.get_data(as_text=True)
     assert fragment.lstrip().startswith('<section id="product-list"') and "<html" not in fragment
     assert "Pears" in fragment and "Fuji" not in fragment
-    assert "丹东草莓" in text(chinese) and "Pears" not in text(chinese)
-    assert "No product matches “50%_”." in text(nothing)
+    assert "丹东草莓" in text_of(chinese) and "Pears" not in text_of(chinese)
+    assert "No product matches “50%_”." in text_of(nothing)
 
 
-def test_the_search_form_works_without_javascript_and_with_htmx(signed_in):
-    html = signed_in.get("/admin/products").get_data(as_text=True)
+def test_the_search_form_works_without_javascript_and_with_htmx(as_admin):
+    html = as_admin.get("/admin/products").get_data(as_text=True)
     form = re.search(r'<form class="product-search".*?</form>', html, re.S).group(0)
     assert 'method="get" action="/admin/products"' in form
     assert 'hx-get="/admin/products"' in form and 'hx-push-url="true"' in form
@@ -207,13 +186,13 @@ def test_the_search_form_works_without_javascript_and_with_htmx(signed_in):
 def test_a_new_product_takes_its_price_in_yuan(post, typed, fen):
     response = new_product(post, price=typed)
 
-    assert response.status_code == 303, text(response)
+    assert response.status_code == 303, text_of(response)
     product = Product.get(Product.sku == "AP-1")
     assert response.headers["Location"] == f"/admin/products/{product.id}"
     assert product.price == fen
 
 
-def test_a_new_product_with_initial_stock_opens_with_it_on_the_shelf(signed_in, post, admin):
+def test_a_new_product_with_initial_stock_opens_with_it_on_the_shelf(as_admin, post, admin):
     response = new_product(post, name="Pears", sku="PE-1", price="8", unit="kg", initial_stock="20")
 
     product = Product.get(Product.sku == "PE-1")
@@ -226,7 +205,7 @@ def test_a_new_product_with_initial_stock_opens_with_it_on_the_shelf(signed_in, 
     assert (stock_of(product).on_hand, stock_of(product).reserved) == (20, 0)
     assert movements(product) == [("received", 20, "Initial stock")]
     assert StockMovement.get().user_id == admin.id
-    page = text(signed_in.get(response.headers["Location"]))
+    page = text_of(as_admin.get(response.headers["Location"]))
     assert "“Pears” added." in page
     assert "Available 20 On hand 20 Reserved 0" in page
 
@@ -236,7 +215,7 @@ def test_a_service_has_no_stock_and_refuses_initial_stock(post):
     added = new_product(post, tracks_stock="", initial_stock="")
 
     assert refused.status_code == 422
-    assert "A product that does not track stock has no stock to start with." in text(refused)
+    assert "A product that does not track stock has no stock to start with." in text_of(refused)
     assert added.status_code == 303
     product = Product.get()
     assert not product.tracks_stock
@@ -252,7 +231,7 @@ def test_a_taken_sku_is_refused_inline_naming_its_product_with_everything_kept(p
 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "The SKU “AP-1” is already used by “Apples”." in text(response)
+    assert "The SKU “AP-1” is already used by “Apples”." in text_of(response)
     assert re.search(r'id="sku-error">The SKU', html)
     for typed in ('value="Green apples"', 'value="9.90"', 'value="box"', 'value="3"'):
         assert typed in html, typed
@@ -290,7 +269,7 @@ def test_a_sku_taken_in_a_race_gives_the_same_inline_error(post, monkeypatch):
     response = new_product(post, name="Second apples", sku="AP-1", initial_stock="4")
 
     assert response.status_code == 422
-    assert "The SKU “AP-1” is already used by “Apples”." in text(response)
+    assert "The SKU “AP-1” is already used by “Apples”." in text_of(response)
     assert Product.select().count() == 1
     assert StockMovement.select().count() == 0 and Stock.select().count() == 1
 
@@ -313,15 +292,15 @@ def test_bad_input_is_refused_inline_and_nothing_is_saved(post, fields, error):
     response = new_product(post, unit="box", **fields)
 
     assert response.status_code == 422
-    assert error in text(response)
+    assert error in text_of(response)
     assert 'value="box"' in response.get_data(as_text=True)
     assert Product.select().count() == 0
 
 
-def test_editing_a_product_leaves_orders_already_placed_as_they_were(signed_in, post):
+def test_editing_a_product_leaves_orders_already_placed_as_they_were(as_admin, post):
     apples = make_product(10, price=1250, name="Apples", sku="AP-1")
     order = order_for(make_activity([apples]), [(apples, 2)])
-    page = signed_in.get(f"/admin/products/{apples.id}").get_data(as_text=True)
+    page = as_admin.get(f"/admin/products/{apples.id}").get_data(as_text=True)
     assert 'value="12.50"' in page and 'value="AP-1"' in page  # the form shows what is stored
 
     response = post(
@@ -347,7 +326,7 @@ def test_editing_a_product_leaves_orders_already_placed_as_they_were(signed_in, 
     line = OrderLine.get(OrderLine.order == order.id)
     assert (line.name, line.unit_price, line.quantity) == ("Apples", 1250, 2)
     assert Order.get_by_id(order.id).total == 2500
-    assert "“Fuji apples” saved." in text(signed_in.get(response.headers["Location"]))
+    assert "“Fuji apples” saved." in text_of(as_admin.get(response.headers["Location"]))
 
 
 def test_an_edit_may_keep_its_own_sku_but_not_take_another(post):
@@ -360,19 +339,19 @@ def test_an_edit_may_keep_its_own_sku_but_not_take_another(post):
 
     assert kept.status_code == 303
     assert taken.status_code == 422
-    assert "The SKU “PE-1” is already used by “Pears”." in text(taken)
+    assert "The SKU “PE-1” is already used by “Pears”." in text_of(taken)
     assert Product.get_by_id(apples.id).sku == "AP-1"
 
 
 def test_a_product_no_longer_for_sale_leaves_the_order_forms_but_not_the_orders(
-    signed_in, post, client
+    as_admin, post, client
 ):
     apples = make_product(10, name="Apples", sku="AP-1")
     pears = make_product(10, name="Pears", sku="PE-1")
     activity = make_activity([apples, pears])
     order = order_for(activity, [(apples, 3)])
     form_page = f"/f/{activity.template.slug}"
-    assert f'name="items-{apples.id}"' in signed_in.get(form_page).get_data(as_text=True)
+    assert f'name="items-{apples.id}"' in as_admin.get(form_page).get_data(as_text=True)
 
     response = post(
         f"/admin/products/{apples.id}",
@@ -381,7 +360,7 @@ def test_a_product_no_longer_for_sale_leaves_the_order_forms_but_not_the_orders(
 
     assert response.status_code == 303
     assert not Product.get_by_id(apples.id).active
-    html = signed_in.get(form_page).get_data(as_text=True)
+    html = as_admin.get(form_page).get_data(as_text=True)
     assert f'name="items-{apples.id}"' not in html and f'name="items-{pears.id}"' in html
     assert [(line.product_id, line.quantity) for line in Order.get_by_id(order.id).lines] == [
         (apples.id, 3)
@@ -389,20 +368,20 @@ def test_a_product_no_longer_for_sale_leaves_the_order_forms_but_not_the_orders(
     assert stock_of(apples).reserved == 3
     transition_order(Order.get_by_id(order.id), "cancelled", Actor.system())
     assert (stock_of(apples).on_hand, stock_of(apples).reserved) == (10, 0)
-    assert "Not for sale" in text(signed_in.get(f"/admin/products/{apples.id}"))
+    assert "Not for sale" in text_of(as_admin.get(f"/admin/products/{apples.id}"))
 
 
 # Stock ---------------------------------------------------------------------------------
 
 
-def test_receiving_writing_off_and_counting_change_on_hand_and_are_recorded(signed_in, stock_post):
+def test_receiving_writing_off_and_counting_change_on_hand_and_are_recorded(as_admin, stock_post):
     product = make_product(None, name="Pears")
     Product.update(tracks_stock=True).where(Product.id == product.id).execute()
 
     received = stock_post(product, "receive", 12, "From the farm")
     assert received.status_code == 303
     assert received.headers["Location"] == f"/admin/products/{product.id}#stock"
-    assert "Received 12." in text(signed_in.get(received.headers["Location"]))
+    assert "Received 12." in text_of(as_admin.get(received.headers["Location"]))
     written_off = stock_post(product, "write-off", 2, "Damaged")
     counted = stock_post(product, "count", 9)
 
@@ -438,7 +417,7 @@ def test_a_write_off_past_what_orders_do_not_hold_is_refused_and_changes_nothing
 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Not held by orders: 3 of 5 on hand. You can write off at most 3." in text(response)
+    assert "Not held by orders: 3 of 5 on hand. You can write off at most 3." in text_of(response)
     assert 'value="4"' in html and 'value="Damaged"' in html
     assert (stock_of(product).on_hand, stock_of(product).reserved) == (5, 2)
     assert movements(product) == []
@@ -454,7 +433,7 @@ def test_a_count_below_what_orders_hold_is_refused(stock_post):
     counted = stock_post(product, "count", 4, "Shelf count")
 
     assert refused.status_code == 422
-    assert "Open orders hold 4; on hand cannot be set below that." in text(refused)
+    assert "Open orders hold 4; on hand cannot be set below that." in text_of(refused)
     assert counted.status_code == 303
     assert (stock_of(product).on_hand, stock_of(product).reserved) == (4, 4)
     assert movements(product) == [("counted", -1, "Shelf count")]
@@ -476,11 +455,11 @@ def test_bad_stock_input_is_refused_inline(stock_post, action, units, reason, er
     response = stock_post(product, action, units, reason)
 
     assert response.status_code == 422
-    assert error in text(response)
+    assert error in text_of(response)
     assert stock_of(product).on_hand == 5 and movements(product) == []
 
 
-def test_the_history_shows_the_last_fifty_changes_in_shop_time(app, signed_in, admin):
+def test_the_history_shows_the_last_fifty_changes_in_shop_time(app, as_admin, admin):
     product = make_product(0)
     warehouse = Warehouse.default()
     first = receive_stock(product, warehouse, 1, reason="first", by=admin)
@@ -493,7 +472,7 @@ def test_the_history_shows_the_last_fifty_changes_in_shop_time(app, signed_in, a
         StockMovement.id == first.id
     ).execute()
 
-    html = signed_in.get(f"/admin/products/{product.id}").get_data(as_text=True)
+    html = as_admin.get(f"/admin/products/{product.id}").get_data(as_text=True)
 
     table = re.search(r'<table class="movements".*?</table>', html, re.S).group(0)
     rows = re.findall(r"<tr>\s*<td>.*?</tr>", table, re.S)

@@ -11,16 +11,17 @@ from openpyxl import load_workbook
 from models.activities.template import FormTemplate
 from models.orders.order import Order
 from tests.factories import make_activity, make_product, order_for
-from tests.helpers import csrf_token_from, hidden_inputs
-from tests.test_browser import MIN_TAP, assert_fits_the_screen
+from tests.helpers import (
+    EN,
+    MIN_TAP,
+    assert_fits_the_screen,
+    csrf_token_from,
+    hidden_inputs,
+    text_of,
+)
 from tests.test_export import download_xlsx
 
-EN = {"Accept-Language": "en"}
 RATING = {"name": "taste", "type": "rating", "label": "How did it taste?", "required": True}
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Rules: conditions against an oracle (hypothesis), actions as "rule: <name>", the defined
 order, the loop guard, schedule rules, Try it (which writes nothing) and the admin pages."""
 
-from contextlib import contextmanager
 from datetime import time
 
 import pytest
@@ -9,21 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models import ALL_MODELS
-from models.activities.pickup import PickupPoint
 from models.automation.conditions import OrderSnapshot, matches
 from models.automation.preview import try_rule
 from models.automation.rules import Rule, move_rule, plan_scheduled_rules, save_rule
 from models.messaging.deliveries import InboxMessage
-from models.messaging.outbox import Outbox, collect_kicks
+from models.messaging.outbox import Outbox
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
 from models.orders.status import STATUSES
-from tasks.notifications import kick, sweep_due
-from tests.factories import make_activity, make_product, order_for, stock_of
-from tests.helpers import csrf_token_from, make_user
-
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
+from tasks.notifications import sweep_due
+from tests.factories import order_for, stock_of
+from tests.helpers import EN, HTMX, csrf_token_from, make_user, web_request
 
 # --- conditions against an oracle -------------------------------------------------------------
 
@@ -170,23 +165,11 @@ def test_boundaries_hold_as_documented():
 
 
 @pytest.fixture
-def shop(app_context):
-    apples = make_product(50, price=1000, name="Apples")
-    east, west = PickupPoint.create(name="East gate"), PickupPoint.create(name="West gate")
-    version = make_activity([apples], settings={"pickup_point_ids": [east.id, west.id]})
-    return {"apples": apples, "version": version, "east": east, "west": west}
-
-
-@contextmanager
-def web_request(app):
-    """Like a view: the change commits inside, then the request's end kicks the queue (Huey
-    runs in immediate mode, so the rules run right there)."""
-    with app.test_request_context():
-        collect_kicks()
-        try:
-            yield
-        finally:
-            kick()
+def shop(app_context, make_shop):
+    return make_shop(
+        products={"apples": {"on_hand": 50, "price": 1000, "name": "Apples"}},
+        points={"east": {"name": "East gate"}, "west": {"name": "West gate"}},
+    )
 
 
 def place(app, shop, quantity=1, point="east", **options) -> Order:

@@ -7,8 +7,7 @@ import re
 import pytest
 
 from tests.factories import make_activity, make_product
-from tests.helpers import make_user
-from tests.test_browser import screenshot, sign_in
+from tests.helpers import make_user, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -14,10 +14,9 @@ import pytest
 import config
 from models import User
 from models.accounts.admin import update_account
-from tests.helpers import PASSWORD, csrf_token_from
+from tests.helpers import EN, PASSWORD, csrf_token_from
 
 REMEMBER = "remember_token"
-EN = {"Accept-Language": "en"}
 
 
 def browser(app, address: str = "192.0.2.10"):

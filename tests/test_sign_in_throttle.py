@@ -26,10 +26,7 @@ from peewee import fn
 import config
 from app import create_app
 from models.accounts.sign_in import Limit, SignInAttempt, SignInThrottled, authenticate
-from tests.helpers import CSRF_INPUT, PASSWORD, csrf_token_from, make_user, race
-
-ROOT = Path(__file__).resolve().parent.parent
-EN = {"Accept-Language": "en"}
+from tests.helpers import CSRF_INPUT, EN, PASSWORD, ROOT, csrf_token_from, make_user, race
 
 
 def attempt(app, email: str, password: str, address: str, headers=EN, client=None):

@@ -17,9 +17,8 @@ from models.activities.slots import (
 )
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for
+from tests.helpers import EN, ZH
 
-ZH = {"Accept-Language": "zh-CN"}
-EN = {"Accept-Language": "en"}
 FIELD = {
     "name": "slot",
     "type": "time_slot",

@@ -18,20 +18,16 @@ from models.orders.payments import record_payment
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for, stock_of
 from tests.helpers import (
+    EN,
+    HTMX,
     csrf_token_from,
     hidden_inputs,
     make_user,
     race,
     selects,
     sql_statements,
+    text_of,
 )
-
-EN = {"Accept-Language": "en"}
-HTMX = {"HX-Request": "true", **EN}
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 @pytest.fixture

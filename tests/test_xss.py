@@ -29,10 +29,9 @@ from models.orders.order import Order
 from models.orders.payments import record_payment
 from tasks.notifications import sweep_due
 from tests.factories import cn_mobile, make_product, order_for
-from tests.helpers import csrf_token_from, make_user
+from tests.helpers import EN, csrf_token_from, make_user
 
 RAW = ("<script>__xss", "<img src=x onerror")
-EN = {"Accept-Language": "en"}
 
 
 def payload(key: str, short: bool = False) -> str:
@@ -46,7 +45,7 @@ def escaped(key: str) -> str:
 
 
 @pytest.fixture
-def shop(app, admin):
+def payload_shop(app, admin):
     """A published activity and everything around one order, each text a payload."""
     with app.test_request_context(headers=EN):
         clerk = make_user("staff")
@@ -146,9 +145,12 @@ def shop(app, admin):
     }
 
 
-def where_shown(shop) -> dict[str, list[str]]:
+def where_shown(payload_shop) -> dict[str, list[str]]:
     """Each page, and the texts it must show (escaped)."""
-    order, template = f"/board/orders/{shop['number']}", f"/admin/forms/{shop['template_id']}"
+    order, template = (
+        f"/board/orders/{payload_shop['number']}",
+        f"/admin/forms/{payload_shop['template_id']}",
+    )
     return {
         "/board/?created=all": ["XTITLE", "XPOINT", "XSTAFF", "XVIEW"],
         order: [
@@ -158,12 +160,12 @@ def where_shown(shop) -> dict[str, list[str]]:
         f"{order}/edit": ["XLABEL", "XPRODUCT", "XOPTION", "XSLOT"],
         "/board/picking?created=all": ["XPRODUCT", "XTITLE", "XPOINT"],
         "/board/pickup": ["XPOINT"],
-        f"/board/pickup/{shop['point_id']}": ["XPOINT", "XPRODUCT"],
+        f"/board/pickup/{payload_shop['point_id']}": ["XPOINT", "XPRODUCT"],
         "/customers/": ["XTAG", "XRULETAG"],
-        f"/customers/{shop['customer_id']}": ["XTAG", "XRULETAG", "XNOTE", "XPRODUCT"],
+        f"/customers/{payload_shop['customer_id']}": ["XTAG", "XRULETAG", "XNOTE", "XPRODUCT"],
         "/inbox": ["XMESSAGE"],
         "/admin/users": ["XSTAFF"],
-        f"/admin/users/{shop['user_id']}": ["XSTAFF"],
+        f"/admin/users/{payload_shop['user_id']}": ["XSTAFF"],
         "/admin/forms/": ["XTITLE"],
         template: ["XTITLE", "XLABEL", "XHEADING"],
         f"{template}?edit=remark": ["XLABEL", "XHELP"],
@@ -174,23 +176,28 @@ def where_shown(shop) -> dict[str, list[str]]:
         f"{template}/settings": ["XTITLE", "XDESC", "XPOINT"],
         f"{template}/notifications": ["XTITLE", "XSUBJECT", "XBODY"],
         "/admin/forms/pickup-points": ["XPOINT", "XADDRESS"],
-        f"/admin/forms/pickup-points?edit={shop['point_id']}": ["XPOINT", "XADDRESS"],
+        f"/admin/forms/pickup-points?edit={payload_shop['point_id']}": ["XPOINT", "XADDRESS"],
         "/admin/products": ["XPRODUCT"],
-        f"/admin/products/{shop['product_id']}": ["XPRODUCT", "XUNIT", "XPRODDESC", "XSTOCK"],
+        f"/admin/products/{payload_shop['product_id']}": [
+            "XPRODUCT",
+            "XUNIT",
+            "XPRODDESC",
+            "XSTOCK",
+        ],
         "/admin/rules": ["XRULE"],
-        f"/admin/rules/{shop['rule_id']}": ["XRULE", "XRULETAG", "XMESSAGE", "XSTAFF"],
-        f"/admin/rules/{shop['rule_id']}/try": ["XRULE", "XRULETAG", "XMESSAGE", "XSTAFF"],
+        f"/admin/rules/{payload_shop['rule_id']}": ["XRULE", "XRULETAG", "XMESSAGE", "XSTAFF"],
+        f"/admin/rules/{payload_shop['rule_id']}/try": ["XRULE", "XRULETAG", "XMESSAGE", "XSTAFF"],
     }
 
 
-def customer_pages(shop) -> dict[str, list[str]]:
+def customer_pages(payload_shop) -> dict[str, list[str]]:
     return {
-        f"/f/{shop['slug']}": [
+        f"/f/{payload_shop['slug']}": [
             *("XTITLE", "XDESC", "XLABEL", "XHELP", "XOPTION", "XSLOT", "XPRODUCT", "XPOINT"),
             "XHEADING",
         ],
-        f"/f/{shop['slug']}/list": ["XTITLE", "XPRODUCT"],
-        f"/o/{shop['token']}": ["XTITLE", "XPRODUCT", "XPOINT", "XSUBJECT", "XBODY"],
+        f"/f/{payload_shop['slug']}/list": ["XTITLE", "XPRODUCT"],
+        f"/o/{payload_shop['token']}": ["XTITLE", "XPRODUCT", "XPOINT", "XSUBJECT", "XBODY"],
     }
 
 
@@ -200,26 +207,26 @@ def problems_on(url: str, html: str, keys: list[str]) -> list[str]:
     return found
 
 
-def test_admin_texts_are_text_on_the_pages_that_show_them(client, app, admin, login, shop):
+def test_admin_texts_are_text_on_the_pages_that_show_them(client, app, admin, login, payload_shop):
     login(admin)
     problems = []
-    for url, keys in where_shown(shop).items():
+    for url, keys in where_shown(payload_shop).items():
         response = client.get(url, headers=EN)
         assert response.status_code == 200, url
         problems += problems_on(url, response.get_data(as_text=True), keys)
     anonymous = app.test_client()
-    for url, keys in customer_pages(shop).items():
+    for url, keys in customer_pages(payload_shop).items():
         response = anonymous.get(url, headers=EN)
         assert response.status_code == 200, url
         problems += problems_on(url, response.get_data(as_text=True), keys)
     assert not problems, "\n".join(problems)
 
 
-def test_no_page_holds_an_admin_text_raw(client, app, admin, login, shop):
+def test_no_page_holds_an_admin_text_raw(client, app, admin, login, payload_shop):
     """Every page of the URL map (and every fragment an htmx request gets), walked with the
     shop's own ids."""
     login(admin)
-    values = {**shop, "code": "en", "job_id": 1, "warehouse_id": 1, "delivery_id": 1}
+    values = {**payload_shop, "code": "en", "job_id": 1, "warehouse_id": 1, "delivery_id": 1}
     problems = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in {"static", "dev.sms_log"}:
@@ -236,10 +243,10 @@ def test_no_page_holds_an_admin_text_raw(client, app, admin, login, shop):
     assert not problems, "\n".join(problems)
 
 
-def test_messages_built_from_admin_texts_are_text(client, admin, login, shop):
+def test_messages_built_from_admin_texts_are_text(client, admin, login, payload_shop):
     """Refusals whose message names what an admin typed (lazy translated strings)."""
     login(admin)
-    template = FormTemplate.get_by_id(shop["template_id"])
+    template = FormTemplate.get_by_id(payload_shop["template_id"])
     template.draft = {
         **template.draft,
         "fields": [
@@ -248,8 +255,8 @@ def test_messages_built_from_admin_texts_are_text(client, admin, login, shop):
         ],
     }
     template.save()
-    url = f"/admin/forms/{shop['template_id']}/publish"
-    token = csrf_token_from(client, f"/admin/forms/{shop['template_id']}")
+    url = f"/admin/forms/{payload_shop['template_id']}/publish"
+    token = csrf_token_from(client, f"/admin/forms/{payload_shop['template_id']}")
     response = client.post(url, data={"csrf_token": token}, headers=EN)
     assert response.status_code == 422
     problems = problems_on(url, response.get_data(as_text=True), ["XPROBLEM"])
@@ -271,9 +278,11 @@ def test_a_lazy_message_escapes_what_is_formatted_into_it(app):
     assert escaped("XLAZY") in html and RAW[0] not in html
 
 
-def test_the_share_panel_qr_title_is_text(client, admin, login, shop):
+def test_the_share_panel_qr_title_is_text(client, admin, login, payload_shop):
     login(admin)
-    html = client.get(f"/admin/forms/{shop['template_id']}", headers=EN).get_data(as_text=True)
+    html = client.get(f"/admin/forms/{payload_shop['template_id']}", headers=EN).get_data(
+        as_text=True
+    )
     share = html[html.find('id="share"') :]
     assert not [raw for raw in RAW if raw in share]
-    assert urlsplit(f"/f/{shop['slug']}").path in share
+    assert urlsplit(f"/f/{payload_shop['slug']}").path in share

@@ -3,9 +3,7 @@
 
 import re
 
-from tests.helpers import make_user
-
-ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
+from tests.helpers import ZH, make_user
 
 
 def label_of(html: str, field_id: str) -> str:
