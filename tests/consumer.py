@@ -1,5 +1,5 @@
 """The Procfile's worker (`huey_consumer`) as a real process, started and killed with SIGKILL,
-a shop whose order form asks for an email, and the kill storm that tests/test_consumer.py and
+a shop whose order form asks for an email, and the kill storm that tests/messaging/test_consumer.py and
 bench/duplicates.py run: orders placed on the web at a steady rate while consumer after consumer
 is killed at a random moment of its work.
 """

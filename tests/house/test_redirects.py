@@ -67,7 +67,7 @@ def lands_on_the_site(location: str) -> bool:
 @pytest.mark.parametrize("target", BYPASSES)
 def test_the_language_switch_never_leaves_the_site(client, target):
     response = client.get(f"/locale/en?next={quote(target, safe='')}")
-    # A NUL anywhere in a request is refused outright (tests/test_odd_input.py).
+    # A NUL anywhere in a request is refused outright (tests/house/test_odd_input.py).
     if "\x00" in target:
         assert response.status_code == 400
         return

@@ -558,7 +558,7 @@ def test_receipts_counts_and_write_offs_racing_with_orders_add_up(app):
 
 
 def test_an_admin_adds_a_product_with_stock_then_receives_more(desktop_page, app):
-    from tests.test_browser import assert_fits_the_screen, screenshot, sign_in
+    from tests.accounts.test_sign_in_browser import assert_fits_the_screen, screenshot, sign_in
 
     with app.app_context():
         admin = make_user("admin")

@@ -22,7 +22,7 @@ from models.orders.status import OPEN_STATUSES, PAYMENT_STATUSES, STATUSES
 from models.schema import upgrade
 from tests.factories import published_version
 from tests.helpers import make_user
-from tests.test_migrations import empty_database, write_rows_at_0001  # noqa: F401 a fixture
+from tests.house.test_migrations import empty_database, write_rows_at_0001  # noqa: F401 a fixture
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 3, 10)  # the orders of the oracle test are placed around this shop day

@@ -2,15 +2,14 @@
 Content-Security-Policy: no inline script, handler, hx-on or style in any web template."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from blueprints.security_headers import CONTENT_SECURITY_POLICY, HEADERS
 from tests.factories import make_activity, make_product
-from tests.helpers import csrf_token_from
+from tests.helpers import ROOT, csrf_token_from
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = ROOT / "templates"
 WEB_TEMPLATES = sorted(p for p in TEMPLATES.rglob("*.html") if "email" not in p.parts)
 INLINE = {
     "inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),

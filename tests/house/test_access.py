@@ -145,7 +145,7 @@ def test_every_route_is_public_or_role_guarded(app):
     missing = unguarded_endpoints(app)
     assert not missing, (
         f"routes without role_required('staff'|'admin'): {missing}. "
-        "Guard them, or add them to PUBLIC_ENDPOINTS in tests/test_access.py if they are "
+        "Guard them, or add them to PUBLIC_ENDPOINTS in tests/house/test_access.py if they are "
         "really meant for anonymous visitors."
     )
 

@@ -45,36 +45,30 @@ def weekday_date(days: int, locale: str = "en") -> str:
 
 
 @pytest.fixture
-def booking(app):
+def booking(make_shop):
     """A home-cleaning activity like the demo's: services taken once or not at all, time slots
     two and three days ahead, an address."""
-    with app.app_context():
-        clean = make_product(None, price=12000, name="Home cleaning 2h")
-        windows = make_product(None, price=6000, name="Window add-on")
-        slots = [slot(2, "09:00–11:00"), slot(2, "14:00–16:00"), slot(3, "09:00–11:00")]
-        version = make_activity(
-            [clean, windows],
-            limit=1,
-            kind="service",
-            title="Home cleaning",
-            extra_fields=[
-                {
-                    "name": "slot",
-                    "type": "time_slot",
-                    "label": "Time slot",
-                    "required": True,
-                    "slots": slots,
-                },
-                {"name": "address", "type": "address", "label": "Address", "required": True},
-            ],
-        )
-        return {
-            "version": version,
-            "slug": version.template.slug,
-            "clean": clean,
-            "windows": windows,
-            "slots": slots,
-        }
+    slots = [slot(2, "09:00–11:00"), slot(2, "14:00–16:00"), slot(3, "09:00–11:00")]
+    made = make_shop(
+        products={
+            "clean": {"on_hand": None, "price": 12000, "name": "Home cleaning 2h"},
+            "windows": {"on_hand": None, "price": 6000, "name": "Window add-on"},
+        },
+        limit=1,
+        kind="service",
+        title="Home cleaning",
+        extra_fields=[
+            {
+                "name": "slot",
+                "type": "time_slot",
+                "label": "Time slot",
+                "required": True,
+                "slots": slots,
+            },
+            {"name": "address", "type": "address", "label": "Address", "required": True},
+        ],
+    )
+    return made | {"slug": made["version"].template.slug, "slots": slots}
 
 
 def sign_in_staff(page, user) -> None:
@@ -315,12 +309,15 @@ def test_steppers_work_without_javascript_and_keep_what_was_typed(new_page, groc
 
 
 @pytest.fixture
-def pending(app):
+def pending(app, make_shop):
+    made = make_shop(
+        products={"apples": {"on_hand": 20, "price": 1250, "name": "Apples"}},
+        limit=10,
+        title="Apples",
+    )
     with app.app_context():
-        apples = make_product(20, price=1250, name="Apples")
-        version = make_activity([apples], limit=10, title="Apples")
-        order = order_for(version, [(apples, 3)], name="Wang Fang")
-        return {"order": order, "apples": apples}
+        order = order_for(made["version"], [(made["apples"], 3)], name="Wang Fang")
+    return made | {"order": order}
 
 
 def test_a_change_in_progress_survives_the_shops_rule_and_is_saved(app, phone_page, pending):

@@ -6,7 +6,6 @@ from html import unescape
 
 import pytest
 
-from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.base import utcnow
 from models.customers.tags import tag_customer
@@ -31,16 +30,21 @@ from tests.helpers import (
 
 
 @pytest.fixture
-def placed(app_context):
-    apples = make_product(8, price=1250, name="Apples")
-    point = PickupPoint.create(
-        name="East gate",
-        address="88 River Rd",
-        hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
+def placed(app_context, make_shop):
+    made = make_shop(
+        products={"apples": {"on_hand": 8, "price": 1250, "name": "Apples"}},
+        points={
+            "point": {
+                "name": "East gate",
+                "address": "88 River Rd",
+                "hours": [{"day": 5, "from": "10:00", "until": "12:00"}],
+            }
+        },
     )
-    version = make_activity([apples], settings={"pickup_point_ids": [point.id]})
-    order = order_for(version, [(apples, 3)], name="Wang Fang", pickup_point=point)
-    return {"order": order, "apples": apples, "version": version}
+    order = order_for(
+        made["version"], [(made["apples"], 3)], name="Wang Fang", pickup_point=made["point"]
+    )
+    return made | {"order": order}
 
 
 def test_the_page_shows_the_order_its_pickup_point_and_a_qr_code_of_itself(client, placed):

@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from models.activities.pickup import PickupPoint
 from models.orders.order import Order
-from tests.factories import make_activity, make_product, order_for
+from tests.factories import order_for
 from tests.helpers import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -34,20 +33,19 @@ FOCUSED = """selector => {
 
 
 @pytest.fixture
-def activity(app):
-    with app.app_context():
-        strawberries = make_product(12, price=3990, name="Strawberries 500g")
-        oranges = make_product(3, price=5900, name="Navel oranges 5kg")
-        points = [
-            PickupPoint.create(name="East gate", address="88 River Rd"),
-            PickupPoint.create(name="West gate", address="2 Hill St"),
-        ]
-        version = make_activity(
-            [strawberries, oranges],
-            settings={"pickup_point_ids": [point.id for point in points]},
-            title="Friday fruit group-buy",
-        )
-        return {"version": version, "strawberries": strawberries, "points": points}
+def activity(make_shop):
+    made = make_shop(
+        products={
+            "strawberries": {"on_hand": 12, "price": 3990, "name": "Strawberries 500g"},
+            "oranges": {"on_hand": 3, "price": 5900, "name": "Navel oranges 5kg"},
+        },
+        points={
+            "east": {"name": "East gate", "address": "88 River Rd"},
+            "west": {"name": "West gate", "address": "2 Hill St"},
+        },
+        title="Friday fruit group-buy",
+    )
+    return made | {"points": [made["east"], made["west"]]}
 
 
 def tab_to(page, selector: str, backwards: bool = False) -> None:

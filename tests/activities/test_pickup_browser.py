@@ -10,7 +10,7 @@ from models.activities.pickup import PickupPoint
 from models.messaging.channels.sms import recent_messages
 from tasks.automation import tick
 from tests.factories import make_activity, make_product
-from tests.test_customer_browser import AMBIGUOUS_DATE, fits, shop_day, weekday_date
+from tests.orders.test_customer_browser import AMBIGUOUS_DATE, fits, shop_day, weekday_date
 
 pytestmark = pytest.mark.browser
 

@@ -9,17 +9,16 @@ from datetime import timedelta
 
 import pytest
 
-from models.activities.pickup import PickupPoint
 from models.base import utcnow
 from models.db import db
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
+from tests.board.test_board_browser import row
 from tests.conftest import PHONE
-from tests.factories import make_activity, make_product, order_for
+from tests.factories import order_for
 from tests.helpers import ROOT, confirmed_but_committed_late, run_in_thread, sign_in
-from tests.test_board_browser import row
-from tests.test_changes import DAY, LATE, hand_fix
-from tests.test_ordering_browser import fill_and_submit
+from tests.orders.test_changes import DAY, LATE, hand_fix
+from tests.orders.test_ordering_browser import fill_and_submit
 
 pytestmark = pytest.mark.browser
 
@@ -27,25 +26,23 @@ SOON = 3_000  # ms: every change is on the open board within this
 
 
 @pytest.fixture
-def activity(app):
-    """The fruit activity customers order from in tests/test_ordering_browser.py."""
-    with app.app_context():
-        strawberries = make_product(100, price=3990, name="Strawberries 500g")
-        oranges = make_product(100, price=5900, name="Navel oranges 5kg")
-        point = PickupPoint.create(
-            name="East gate",
-            address="88 River Rd",
-            hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
-        )
-        version = make_activity(
-            [strawberries, oranges], limit=5, settings={"pickup_point_ids": [point.id]}
-        )
-    return {
-        "version": version,
-        "slug": version.template.slug,
-        "strawberries": strawberries,
-        "oranges": oranges,
-    }
+def activity(make_shop):
+    """The fruit activity customers order from in tests/orders/test_ordering_browser.py."""
+    made = make_shop(
+        products={
+            "strawberries": {"on_hand": 100, "price": 3990, "name": "Strawberries 500g"},
+            "oranges": {"on_hand": 100, "price": 5900, "name": "Navel oranges 5kg"},
+        },
+        points={
+            "point": {
+                "name": "East gate",
+                "address": "88 River Rd",
+                "hours": [{"day": 5, "from": "10:00", "until": "12:00"}],
+            }
+        },
+        limit=5,
+    )
+    return made | {"slug": made["version"].template.slug}
 
 
 def open_board(page, user) -> None:

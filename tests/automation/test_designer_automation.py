@@ -19,10 +19,10 @@ from models.messaging.texts import template_variables
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
 from tasks.automation import tick
+from tests.activities.test_designer import settings_data
 from tests.factories import EMAIL_FIELD, contact_fields, make_product, make_template, order_for
 from tests.helpers import csrf_token_from, on_shop_clock, screenshot, sign_in, text_of, web_request
 from tests.mailbox import Mailbox, plain_text
-from tests.test_designer import settings_data
 
 
 @pytest.fixture

@@ -357,7 +357,7 @@ def test_the_dev_page_shows_the_last_twenty_texts_newest_first(app, client, text
     with app.test_request_context():
         for n in range(22):
             request_code(f"+86138001380{n:02d}")
-    login(admin)  # development pages are for admins only (tests/test_dev_pages.py)
+    login(admin)  # development pages are for admins only (tests/messaging/test_dev_pages.py)
     page = client.get("/dev/sms", headers=EN).get_data(as_text=True)
     assert page.count('class="dev-sms-message"') == 20
     assert page.index("+8613800138021") < page.index("+8613800138002")
@@ -403,7 +403,7 @@ def test_a_customer_opens_my_orders_on_a_phone(phone_page, orders, texts):
     assert page.get_by_text(f"#{orders['bob'].number}").count() == 0
     assert page.locator("header.site-header").count() == 1, "the list replaced the form only"
     assert page.url.endswith("/my")
-    assert_fits_the_screen(page)  # tests/test_customer_browser.py takes the screenshot
+    assert_fits_the_screen(page)  # tests/orders/test_customer_browser.py takes the screenshot
 
     page.get_by_role("button", name="Sign out of my orders").click()
     page.get_by_role("button", name="Text me a code").wait_for()

@@ -17,9 +17,9 @@ from models.base import utcnow
 from models.exports.jobs import ExportBusy, ExportJob, run_export, start_export, sweep_exports
 from models.messaging.outbox import Outbox
 from tasks.notifications import sweep_due
-from tests import test_export
+from tests.exports import test_export
+from tests.exports.test_export import FIXED, expected_rows, header
 from tests.helpers import EN, HTMX, PASSWORD, csrf_token_from, make_user
-from tests.test_export import FIXED, expected_rows, header
 
 fruit_and_cleaning = test_export.fruit_and_cleaning  # fixtures shared with the export tests
 export_dir = test_export.export_dir  # autouse: prepared files go to a temporary folder

@@ -1,7 +1,7 @@
 """The development mail backend (MAIL_BACKEND=dev): with no mail server, an order's email is kept
 on this machine, counts as sent and is shown to admins at /dev/mail (a development page, like
 /dev/sms); `make run` and `make dev` choose it unless MAIL_SERVER is set. With MAIL_BACKEND=smtp
-(the default) email goes through the SMTP server: tests/test_notifications.py and the other
+(the default) email goes through the SMTP server: tests/messaging/test_notifications.py and the other
 aiosmtpd tests."""
 
 import os

@@ -6,18 +6,17 @@ import re
 
 import pytest
 
-from tests.factories import make_activity, make_product
 from tests.helpers import make_user, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def activity(app):
+def activity(app, make_shop):
+    made = make_shop(limit=20, title="Saturday apples")
     with app.app_context():
-        apples = make_product(50, price=1250, name="Apples")
-        version = make_activity([apples], limit=20, title="Saturday apples")
-        return {"slug": version.template.slug, "apples": apples, "admin": make_user("admin")}
+        admin = make_user("admin")
+    return made | {"slug": made["version"].template.slug, "admin": admin}
 
 
 def place(page, activity, name, quantity) -> str:

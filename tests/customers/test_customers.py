@@ -25,7 +25,7 @@ from tests.helpers import (
     selects_while,
     sign_in,
 )
-from tests.test_migrations import empty_database, write_rows_at_0001  # noqa: F401 a fixture
+from tests.house.test_migrations import empty_database, write_rows_at_0001  # noqa: F401 a fixture
 
 ALICE, WANG, BOB = "+8613800138000", "+8613900139123", "+8613700137000"
 ROW_ID = re.compile(r'<tr id="customer-(\d+)"')

@@ -17,14 +17,15 @@ from models.catalog.products import Product
 from models.db import db, is_postgres
 from models.messaging.deliveries import Delivery, InboxMessage, send_delivery
 from tasks.notifications import sweep_due
-from tests.factories import EMAIL_FIELD, make_activity, make_product, order_for
+from tests.factories import EMAIL_FIELD, order_for
 from tests.helpers import ROOT, csrf_token_from
 from tests.mailbox import free_port
 
 
 @pytest.fixture
-def version(app_context):
-    return make_activity([make_product(50, name="Apples")], extra_fields=[EMAIL_FIELD])
+def version(app_context, make_shop):
+    apples = {"on_hand": 50, "name": "Apples"}
+    return make_shop(products={"apples": apples}, extra_fields=[EMAIL_FIELD])["version"]
 
 
 def unsent_order(version, email="alice@example.com"):

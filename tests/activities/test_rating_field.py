@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from models.activities.template import FormTemplate
 from models.orders.order import Order
-from tests.factories import make_activity, make_product, order_for
+from tests.exports.test_export import download_xlsx
+from tests.factories import order_for
 from tests.helpers import (
     EN,
     MIN_TAP,
@@ -19,15 +20,14 @@ from tests.helpers import (
     hidden_inputs,
     text_of,
 )
-from tests.test_export import download_xlsx
 
 RATING = {"name": "taste", "type": "rating", "label": "How did it taste?", "required": True}
 
 
 @pytest.fixture
-def tasting(app_context):
-    apples = make_product(None, price=1250, name="Apples")
-    return {"apples": apples, "version": make_activity([apples], extra_fields=[RATING])}
+def tasting(app_context, make_shop):
+    apples = {"on_hand": None, "price": 1250, "name": "Apples"}  # a service: no stock
+    return make_shop(products={"apples": apples}, extra_fields=[RATING])
 
 
 def test_the_designer_adds_a_rating_and_publishes_it(client, admin, login):

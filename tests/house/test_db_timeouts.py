@@ -14,11 +14,10 @@ import pytest
 from peewee import OperationalError
 
 from app import RETRY_AFTER_SECONDS, create_app
-from models.activities.pickup import PickupPoint
 from models.catalog.products import Product
 from models.db import db, is_busy, is_postgres, promptly
 from models.orders.order import Order
-from tests.factories import make_activity, make_product
+from tests.factories import make_product, make_shop
 from tests.helpers import PASSWORD, ZH, csrf_token_from, hidden_inputs, make_user
 
 WAIT_MS = 300  # the timeouts of these tests; the defaults are seconds
@@ -45,11 +44,12 @@ def quick_app(database_url):
 
 @pytest.fixture
 def activity(quick_app):
-    with quick_app.app_context():
-        point = PickupPoint.create(name="East gate")
-        apples = make_product(10, name="Apples")
-        version = make_activity([apples], settings={"pickup_point_ids": [point.id]})
-    return {"slug": version.template.slug, "apples": apples, "point": point}
+    with quick_app.app_context():  # make_shop's fixture would build the app without the timeouts
+        made = make_shop(
+            products={"apples": {"on_hand": 10, "name": "Apples"}},
+            points={"point": {"name": "East gate"}},
+        )
+    return made | {"slug": made["version"].template.slug}
 
 
 def order_data(client, activity) -> dict:

@@ -1,6 +1,6 @@
 """Change detection without clocks (models/orders/changes.py): whatever writes an order (the app, a
 hand-written SQL fix, an import) and whatever time it writes into updated_at, the board, the
-接龙 list and the tracking page notice the change. Over HTTP; tests/test_live_board_browser.py
+接龙 list and the tracking page notice the change. Over HTTP; tests/board/test_live_board_browser.py
 shows the same on an open board in Chromium."""
 
 import re
