@@ -40,8 +40,8 @@ from models.schema import upgrade
 from tasks import make_huey
 from tests.consumer import EMAIL_SHOP, Consumer, Tally, consumer_env, kill_storm
 from tests.factories import make_shop
-from tests.helpers import hidden_inputs
-from tests.mailbox import Mailbox, free_port
+from tests.helpers import free_port, hidden_inputs
+from tests.mailbox import Mailbox
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = {"fast": 0.0, "50 ms late": 0.05}

@@ -18,7 +18,7 @@ from models import ALL_MODELS, User, db
 from models.db import bind_database
 from models.schema import upgrade
 from tests import factories
-from tests.helpers import PASSWORD, csrf_token_from, make_user
+from tests.helpers import HTMX, PASSWORD, csrf_token_from, make_user
 from tests.mailbox import Mailbox
 
 IN_CI = os.environ.get("CI") == "true"
@@ -155,6 +155,19 @@ def as_admin(client, english, admin, login):
     """The test client, in English, signed in as the admin."""
     login(admin)
     return client
+
+
+@pytest.fixture
+def admin_post(as_admin):
+    """POST as the signed-in admin with a CSRF token, as a browser form would (htmx=True: as
+    htmx would)."""
+    token = csrf_token_from(as_admin, "/admin/forms/")
+
+    def post(url, data=None, htmx=False):
+        headers = {"X-CSRFToken": token, **(HTMX if htmx else {})}
+        return as_admin.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
+
+    return post
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 the browser tests' checks."""
 
 import re
+import socket
 import threading
 import time
 import uuid
@@ -92,6 +93,13 @@ def web_request(app):
             yield
         finally:
             kick()
+
+
+def free_port() -> int:
+    """A TCP port free on loopback now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 JOIN_TIMEOUT = 60

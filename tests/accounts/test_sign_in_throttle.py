@@ -9,7 +9,6 @@ loopback addresses (Linux routes all of 127.0.0.0/8 to the loopback interface).
 import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -26,7 +25,16 @@ from peewee import fn
 import config
 from app import create_app
 from models.accounts.sign_in import Limit, SignInAttempt, SignInThrottled, authenticate
-from tests.helpers import CSRF_INPUT, EN, PASSWORD, ROOT, csrf_token_from, make_user, race
+from tests.helpers import (
+    CSRF_INPUT,
+    EN,
+    PASSWORD,
+    ROOT,
+    csrf_token_from,
+    free_port,
+    make_user,
+    race,
+)
 
 
 def attempt(app, email: str, password: str, address: str, headers=EN, client=None):
@@ -213,12 +221,6 @@ class Visitor:
         return self.request("POST", "/login", form)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -235,7 +237,7 @@ def _children(pid: int) -> list[int]:
 @pytest.fixture
 def gunicorn(app, database_url, tmp_path):
     """The app in gunicorn, two worker processes, on the test database, default limits."""
-    port = _free_port()
+    port = free_port()
     env = {
         name: value
         for name, value in os.environ.items()

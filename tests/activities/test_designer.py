@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from markupsafe import escape as html_escape
 
 from models.activities.design import create_template
@@ -13,20 +12,8 @@ from tests.factories import make_product, order_for
 from tests.helpers import HTMX, PASSWORD, SCREENSHOTS, csrf_token_from, text_of
 
 
-@pytest.fixture
-def post(as_admin):
-    """POST as the signed-in admin with a CSRF token, like a browser form would."""
-    token = csrf_token_from(as_admin, "/admin/forms/")
-
-    def send(url, data=None, htmx=False):
-        headers = {"X-CSRFToken": token, **(HTMX if htmx else {})}
-        return as_admin.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
-
-    return send
-
-
-def new_template(post, title="Friday fruit", kind="goods", **extra) -> FormTemplate:
-    response = post("/admin/forms/", {"title": title, "kind": kind, **extra})
+def new_template(admin_post, title="Friday fruit", kind="goods", **extra) -> FormTemplate:
+    response = admin_post("/admin/forms/", {"title": title, "kind": kind, **extra})
     assert response.status_code == 303, response.get_data(as_text=True)
     return FormTemplate.get_by_id(int(response.headers["Location"].rsplit("/", 1)[1]))
 
@@ -62,8 +49,8 @@ def test_admins_find_the_designer_in_the_menu(as_admin):
 # Templates -----------------------------------------------------------------------------
 
 
-def test_a_new_template_opens_with_its_contact_fields(as_admin, post):
-    template = new_template(post, slug="friday-fruit")
+def test_a_new_template_opens_with_its_contact_fields(as_admin, admin_post):
+    template = new_template(admin_post, slug="friday-fruit")
 
     html = page(as_admin, template)
     assert template.slug == "friday-fruit"
@@ -73,10 +60,10 @@ def test_a_new_template_opens_with_its_contact_fields(as_admin, post):
     assert "Friday fruit" in listing and "Draft" in listing
 
 
-def test_a_bad_link_name_comes_back_inline_with_the_typed_values(post):
-    new_template(post, slug="taken")
-    response = post("/admin/forms/", {"title": "Weekend", "slug": "taken"}, htmx=True)
-    bad = post("/admin/forms/", {"title": "Weekend", "slug": "Not OK!"})
+def test_a_bad_link_name_comes_back_inline_with_the_typed_values(admin_post):
+    new_template(admin_post, slug="taken")
+    response = admin_post("/admin/forms/", {"title": "Weekend", "slug": "taken"}, htmx=True)
+    bad = admin_post("/admin/forms/", {"title": "Weekend", "slug": "Not OK!"})
 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -91,11 +78,11 @@ def test_a_bad_link_name_comes_back_inline_with_the_typed_values(post):
 
 
 def test_adding_a_field_with_htmx_returns_the_list_with_its_editor_and_a_change_event(
-    as_admin, post
+    as_admin, admin_post
 ):
-    template = new_template(post)
+    template = new_template(admin_post)
 
-    response = post(f"/admin/forms/{template.id}/fields", {"kind": "choice"}, htmx=True)
+    response = admin_post(f"/admin/forms/{template.id}/fields", {"kind": "choice"}, htmx=True)
 
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "draft-changed"
@@ -107,10 +94,10 @@ def test_adding_a_field_with_htmx_returns_the_list_with_its_editor_and_a_change_
     assert [f["type"] for f in fields_of(template)] == ["short_text", "phone", "choice"]
 
 
-def test_without_javascript_adding_a_field_redirects_to_its_editor(as_admin, post):
-    template = new_template(post)
+def test_without_javascript_adding_a_field_redirects_to_its_editor(as_admin, admin_post):
+    template = new_template(admin_post)
 
-    response = post(f"/admin/forms/{template.id}/fields", {"kind": "number"})
+    response = admin_post(f"/admin/forms/{template.id}/fields", {"kind": "number"})
 
     assert response.status_code == 303
     assert response.headers["Location"].endswith("?edit=number_1#row-number_1")
@@ -118,12 +105,12 @@ def test_without_javascript_adding_a_field_redirects_to_its_editor(as_admin, pos
     assert f'action="/admin/forms/{template.id}/fields/number_1"' in html
 
 
-def test_editing_a_field_saves_its_spec(as_admin, post):
-    template = new_template(post)
-    post(f"/admin/forms/{template.id}/fields", {"kind": "choice"})
-    post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
+def test_editing_a_field_saves_its_spec(as_admin, admin_post):
+    template = new_template(admin_post)
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "choice"})
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
 
-    choice = post(
+    choice = admin_post(
         f"/admin/forms/{template.id}/fields/choice_1",
         {
             "label": "Size",
@@ -135,7 +122,7 @@ def test_editing_a_field_saves_its_spec(as_admin, post):
         },
         htmx=True,
     )
-    text_field = post(
+    text_field = admin_post(
         f"/admin/forms/{template.id}/fields/short_text_1",
         {
             "label": "Room",
@@ -175,11 +162,11 @@ def test_editing_a_field_saves_its_spec(as_admin, post):
     ]
 
 
-def test_an_invalid_field_edit_is_refused_inline_with_what_was_typed(post):
-    template = new_template(post)
-    post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
+def test_an_invalid_field_edit_is_refused_inline_with_what_was_typed(admin_post):
+    template = new_template(admin_post)
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
 
-    response = post(
+    response = admin_post(
         f"/admin/forms/{template.id}/fields/short_text_1",
         {"label": "Room", "min_length": "5", "max_length": "abc", "pattern": "(\\d"},
         htmx=True,
@@ -194,13 +181,13 @@ def test_an_invalid_field_edit_is_refused_inline_with_what_was_typed(post):
     assert fields_of(template)[2]["label"] == "Short text"
 
 
-def test_product_lines_are_ticked_with_a_limit_each(as_admin, post):
+def test_product_lines_are_ticked_with_a_limit_each(as_admin, admin_post):
     apples = make_product(10, price=1250, name="Apples")
     pears = make_product(10, price=800, name="Pears")
-    template = new_template(post)
-    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    template = new_template(admin_post)
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
 
-    products = post(
+    products = admin_post(
         f"/admin/forms/{template.id}/fields/products_1",
         {
             "label": "Fruit",
@@ -237,12 +224,12 @@ def editor_inputs(html: str) -> dict[str, str]:
     return sent
 
 
-def test_time_slots_are_edited_row_by_row_with_their_start_times(as_admin, post):
-    template = new_template(post)
-    post(f"/admin/forms/{template.id}/fields", {"kind": "time_slot"})
+def test_time_slots_are_edited_row_by_row_with_their_start_times(as_admin, admin_post):
+    template = new_template(admin_post)
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "time_slot"})
     url = f"/admin/forms/{template.id}/fields/time_slot_1"
 
-    saved = post(
+    saved = admin_post(
         url,
         {
             "label": "When",
@@ -269,7 +256,7 @@ def test_time_slots_are_edited_row_by_row_with_their_start_times(as_admin, post)
 
     # Saved again as shown, with a new label only: the ids and the start time stay.
     untouched = editor_inputs(html) | {"label": "Pickup time", "slots-1-label": "Sunday 9–11"}
-    assert post(url, untouched).status_code == 303
+    assert admin_post(url, untouched).status_code == 303
     slots = fields_of(template)[2]["slots"]
     assert fields_of(template)[2]["label"] == "Pickup time"
     assert slots[0]["starts_at"] == "2030-06-01T09:00"
@@ -280,19 +267,19 @@ def test_time_slots_are_edited_row_by_row_with_their_start_times(as_admin, post)
 
     moved = editor_inputs(page(as_admin, template, edit="time_slot_1"))
     moved |= {"slots-0-starts_at": "2030-06-02T10:30", "slots-1-starts_at": "2030-06-03T08:00"}
-    assert post(url, moved).status_code == 303
+    assert admin_post(url, moved).status_code == 303
     cleared = editor_inputs(page(as_admin, template, edit="time_slot_1"))
     cleared |= {"slots-0-starts_at": "", "slots-1-remove": "y"}
-    assert post(url, cleared).status_code == 303
+    assert admin_post(url, cleared).status_code == 303
 
     assert fields_of(template)[2]["slots"] == [{"id": "slot-1", "label": "Sat 9–11", "capacity": 5}]
 
 
-def test_bad_time_slots_are_refused_row_by_row_with_what_was_typed(post):
-    template = new_template(post)
-    post(f"/admin/forms/{template.id}/fields", {"kind": "time_slot"})
+def test_bad_time_slots_are_refused_row_by_row_with_what_was_typed(admin_post):
+    template = new_template(admin_post)
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "time_slot"})
 
-    response = post(
+    response = admin_post(
         f"/admin/forms/{template.id}/fields/time_slot_1",
         {
             "label": "When",
@@ -306,7 +293,7 @@ def test_bad_time_slots_are_refused_row_by_row_with_what_was_typed(post):
         },
         htmx=True,
     )
-    none_left = post(
+    none_left = admin_post(
         f"/admin/forms/{template.id}/fields/time_slot_1",
         {"label": "When", "slots-0-slot_id": "slot-1", "slots-0-remove": "y"},
         htmx=True,
@@ -322,31 +309,31 @@ def test_bad_time_slots_are_refused_row_by_row_with_what_was_typed(post):
     assert fields_of(template)[2]["slots"] == [{"id": "slot-1", "label": "Slot 1", "capacity": 10}]
 
 
-def test_moving_removing_and_undoing_through_htmx(post):
-    template = new_template(post)
+def test_moving_removing_and_undoing_through_htmx(admin_post):
+    template = new_template(admin_post)
     for kind in ("email", "date"):
-        post(f"/admin/forms/{template.id}/fields", {"kind": kind})
+        admin_post(f"/admin/forms/{template.id}/fields", {"kind": kind})
 
-    post(f"/admin/forms/{template.id}/fields/date_1/move", {"direction": "up"}, htmx=True)
+    admin_post(f"/admin/forms/{template.id}/fields/date_1/move", {"direction": "up"}, htmx=True)
     assert [f["name"] for f in fields_of(template)] == ["name", "phone", "date_1", "email_1"]
 
-    removed = post(f"/admin/forms/{template.id}/fields/date_1/remove", htmx=True)
+    removed = admin_post(f"/admin/forms/{template.id}/fields/date_1/remove", htmx=True)
     assert [f["name"] for f in fields_of(template)] == ["name", "phone", "email_1"]
     assert "Removed “Date”." in text_of(removed) and ">Undo</button>" in removed.get_data(
         as_text=True
     )
 
-    undone = post(f"/admin/forms/{template.id}/fields/undo", htmx=True)
+    undone = admin_post(f"/admin/forms/{template.id}/fields/undo", htmx=True)
     assert undone.status_code == 200 and undone.headers["HX-Trigger"] == "draft-changed"
     assert [f["name"] for f in fields_of(template)] == ["name", "phone", "date_1", "email_1"]
     assert "Undo" not in text_of(undone)
 
 
-def test_the_contact_fields_cannot_be_removed(as_admin, post):
-    template = new_template(post)
+def test_the_contact_fields_cannot_be_removed(as_admin, admin_post):
+    template = new_template(admin_post)
     assert "/fields/phone/remove" not in page(as_admin, template)
 
-    response = post(f"/admin/forms/{template.id}/fields/phone/remove", htmx=True)
+    response = admin_post(f"/admin/forms/{template.id}/fields/phone/remove", htmx=True)
 
     assert response.status_code == 422
     assert "The name and phone fields are needed" in text_of(response)
@@ -356,17 +343,17 @@ def test_the_contact_fields_cannot_be_removed(as_admin, post):
 # Preview -------------------------------------------------------------------------------
 
 
-def test_the_preview_renders_the_draft_with_hidden_conditional_fields(as_admin, post):
+def test_the_preview_renders_the_draft_with_hidden_conditional_fields(as_admin, admin_post):
     apples = make_product(10, price=1250, name="Apples")
-    template = new_template(post)
-    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
-    post(
+    template = new_template(admin_post)
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    admin_post(
         f"/admin/forms/{template.id}/fields/products_1",
         {"label": "Fruit", f"offer_{apples.id}": "y"},
     )
-    post(f"/admin/forms/{template.id}/fields", {"kind": "consent"})
-    post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
-    post(
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "consent"})
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "short_text"})
+    admin_post(
         f"/admin/forms/{template.id}/fields/short_text_1",
         {"label": "Gift note", "required": "y", "show_when_field": "consent_1"},
     )
@@ -389,12 +376,12 @@ def test_the_preview_renders_the_draft_with_hidden_conditional_fields(as_admin, 
 # Publishing ----------------------------------------------------------------------------
 
 
-def test_publishing_with_problems_is_refused_and_lists_them(as_admin, post):
-    template = new_template(post, kind="goods")
-    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+def test_publishing_with_problems_is_refused_and_lists_them(as_admin, admin_post):
+    template = new_template(admin_post, kind="goods")
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
 
-    htmx = post(f"/admin/forms/{template.id}/publish", htmx=True)
-    plain = post(f"/admin/forms/{template.id}/publish")
+    htmx = admin_post(f"/admin/forms/{template.id}/publish", htmx=True)
+    plain = admin_post(f"/admin/forms/{template.id}/publish")
 
     assert htmx.status_code == 422
     assert htmx.get_data(as_text=True).lstrip().startswith('<section id="publish-panel"')
@@ -403,28 +390,28 @@ def test_publishing_with_problems_is_refused_and_lists_them(as_admin, post):
     assert FormTemplateVersion.select().count() == 0
 
 
-def test_publishing_makes_version_after_version_and_old_orders_keep_theirs(as_admin, post):
+def test_publishing_makes_version_after_version_and_old_orders_keep_theirs(as_admin, admin_post):
     apples = make_product(10, price=1250, name="Apples")
-    template = new_template(post)
-    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
-    post(
+    template = new_template(admin_post)
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    admin_post(
         f"/admin/forms/{template.id}/fields/products_1",
         {"label": "Fruit", f"offer_{apples.id}": "y"},
     )
 
-    first = post(f"/admin/forms/{template.id}/publish", htmx=True)
+    first = admin_post(f"/admin/forms/{template.id}/publish", htmx=True)
     assert first.status_code == 200 and "Published as version 1." in text_of(first)
     assert 'id="share"' in first.get_data(as_text=True)  # the share panel, out of band
     version = FormTemplate.get_by_id(template.id).latest_version()
     order = order_for(version, [(apples, 2)])
     assert "Unpublished changes" not in page(as_admin, template)
 
-    post(
+    admin_post(
         f"/admin/forms/{template.id}/fields/products_1",
         {"label": "Choose fruit", f"offer_{apples.id}": "y"},
     )
     assert "Unpublished changes" in page(as_admin, template)
-    second = post(f"/admin/forms/{template.id}/publish")
+    second = admin_post(f"/admin/forms/{template.id}/publish")
 
     assert second.status_code == 303
     assert "Published as version 2." in text_of(as_admin.get(second.headers["Location"]))
@@ -458,15 +445,15 @@ def settings_data(**changes):
     }
 
 
-def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(as_admin, post):
+def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(as_admin, admin_post):
     point = PickupPoint.create(
         name="East gate",
         address="88 River Rd",
         hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
     )
-    template = new_template(post)
+    template = new_template(admin_post)
 
-    response = post(
+    response = admin_post(
         f"/admin/forms/{template.id}/settings",
         settings_data(
             pickup_point_ids=str(point.id),
@@ -501,11 +488,11 @@ def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(as_admin, post):
     assert 'value="2030-01-05"' in form and 'value="09:30"' in form and 'value="11:00"' in form
 
 
-def test_invalid_settings_come_back_inline_with_what_was_typed(post):
-    new_template(post, slug="taken")
-    template = new_template(post)
+def test_invalid_settings_come_back_inline_with_what_was_typed(admin_post):
+    new_template(admin_post, slug="taken")
+    template = new_template(admin_post)
 
-    response = post(
+    response = admin_post(
         f"/admin/forms/{template.id}/settings",
         settings_data(
             slug="taken", min_order_amount="12.345", order_cap="0", opens_at="2030-01-05T09:00"
@@ -523,13 +510,13 @@ def test_invalid_settings_come_back_inline_with_what_was_typed(post):
     assert FormTemplate.get_by_id(template.id).draft["settings"] == {"show_chain_list": True}
 
 
-def test_a_duplicate_opens_as_a_new_draft_and_archiving_hides_a_form(as_admin, post):
-    template = new_template(post, slug="fruit")
-    post(f"/admin/forms/{template.id}/fields", {"kind": "email"})
+def test_a_duplicate_opens_as_a_new_draft_and_archiving_hides_a_form(as_admin, admin_post):
+    template = new_template(admin_post, slug="fruit")
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "email"})
 
-    copied = post(f"/admin/forms/{template.id}/duplicate")
+    copied = admin_post(f"/admin/forms/{template.id}/duplicate")
     copy = FormTemplate.get_by_id(int(copied.headers["Location"].rsplit("/", 1)[1]))
-    archived = post(f"/admin/forms/{template.id}/archive")
+    archived = admin_post(f"/admin/forms/{template.id}/archive")
 
     assert copy.slug == "fruit-copy" and copy.status == "draft"
     assert [f["name"] for f in copy.draft["fields"]] == ["name", "phone", "email_1"]
@@ -537,14 +524,14 @@ def test_a_duplicate_opens_as_a_new_draft_and_archiving_hides_a_form(as_admin, p
     assert FormTemplate.get_by_id(template.id).status == "archived"
     listing = as_admin.get("/admin/forms/").get_data(as_text=True)
     assert "Archived forms (1)" in listing
-    post(f"/admin/forms/{template.id}/archive", {"restore": "1"})
+    admin_post(f"/admin/forms/{template.id}/archive", {"restore": "1"})
     assert FormTemplate.get_by_id(template.id).status == "draft"
 
 
 # Share -----------------------------------------------------------------------------------
 
 
-def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(as_admin, post):
+def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(as_admin, admin_post):
     apples = make_product(
         10,
         price=1250,
@@ -555,14 +542,16 @@ def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(as_admin, post):
         address="88 River Rd",
         hours=[{"day": 5, "from": "10:00", "until": "12:00"}],
     )
-    template = new_template(post, title="Friday fruit", slug="friday-fruit")
-    post(f"/admin/forms/{template.id}/settings", settings_data(pickup_point_ids=str(point.id)))
-    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
-    post(
+    template = new_template(admin_post, title="Friday fruit", slug="friday-fruit")
+    admin_post(
+        f"/admin/forms/{template.id}/settings", settings_data(pickup_point_ids=str(point.id))
+    )
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    admin_post(
         f"/admin/forms/{template.id}/fields/products_1",
         {"label": "Fruit", f"offer_{apples.id}": "y"},
     )
-    post(f"/admin/forms/{template.id}/publish")
+    admin_post(f"/admin/forms/{template.id}/publish")
 
     html = page(as_admin, template)
 
@@ -584,11 +573,11 @@ def test_the_share_panel_has_the_link_a_qr_code_and_a_chat_text(as_admin, post):
     assert chat.rstrip().endswith("Order here: http://localhost/f/friday-fruit")
 
 
-def test_the_chat_text_is_in_the_admins_language(as_admin, post):
+def test_the_chat_text_is_in_the_admins_language(as_admin, admin_post):
     apples = make_product(10, price=1250, name="苹果")
-    template = new_template(post, title="周五水果团")
-    post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
-    post(
+    template = new_template(admin_post, title="周五水果团")
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    admin_post(
         f"/admin/forms/{template.id}/fields/products_1",
         {"label": "水果", f"offer_{apples.id}": "y"},
     )
@@ -616,18 +605,18 @@ def hours_data(**days) -> dict:
     return data
 
 
-def test_pickup_points_are_added_edited_and_taken_out_of_use(as_admin, post):
-    added = post(
+def test_pickup_points_are_added_edited_and_taken_out_of_use(as_admin, admin_post):
+    added = admin_post(
         "/admin/forms/pickup-points",
         {"name": "East gate", "address": "88 River Rd", **hours_data(sat=("10:00", "12:00"))},
     )
-    missing = post("/admin/forms/pickup-points", {"name": " ", "address": "Somewhere"})
+    missing = admin_post("/admin/forms/pickup-points", {"name": " ", "address": "Somewhere"})
     point = PickupPoint.get()
-    edited = post(
+    edited = admin_post(
         f"/admin/forms/pickup-points/{point.id}",
         {"name": "East gate 2", **hours_data(sat=("9:30", "11:00"), sun=("14:00", "16:00"))},
     )
-    stopped = post(f"/admin/forms/pickup-points/{point.id}/active", {"active": "0"})
+    stopped = admin_post(f"/admin/forms/pickup-points/{point.id}/active", {"active": "0"})
 
     assert added.status_code == edited.status_code == stopped.status_code == 303
     assert missing.status_code == 422 and "Enter a name." in text_of(missing)
@@ -649,13 +638,13 @@ def test_pickup_points_are_added_edited_and_taken_out_of_use(as_admin, post):
     assert 'name="hours-5-opens" type="time" value="09:30"' in editing
 
 
-def test_bad_opening_hours_come_back_inline_with_what_was_typed(as_admin, post):
+def test_bad_opening_hours_come_back_inline_with_what_was_typed(as_admin, admin_post):
     point = PickupPoint.create(
         name="East gate", hours=[{"day": 5, "from": "10:00", "until": "12:00"}]
     )
     typed = hours_data(mon=("10:00", ""), tue=("25:00", "26:00"), sat=("12:00", "10:00"))
 
-    response = post(
+    response = admin_post(
         f"/admin/forms/pickup-points/{point.id}", {"name": "East gate", **typed}, htmx=True
     )
 
@@ -675,13 +664,13 @@ def test_bad_opening_hours_come_back_inline_with_what_was_typed(as_admin, post):
     assert PickupPoint.get_by_id(point.id).hours == [{"day": 5, "from": "10:00", "until": "12:00"}]
 
     as_admin.set_cookie("locale", "zh_CN")
-    chinese = post(f"/admin/forms/pickup-points/{point.id}", {"name": "East gate", **typed})
+    chinese = admin_post(f"/admin/forms/pickup-points/{point.id}", {"name": "East gate", **typed})
     assert chinese.status_code == 422
     assert "星期一" in text_of(chinese) and "请输入时间" in text_of(chinese)
 
 
-def test_a_pickup_day_that_makes_no_sense_comes_back_inline(as_admin, post):
-    template = new_template(post)
+def test_a_pickup_day_that_makes_no_sense_comes_back_inline(as_admin, admin_post):
+    template = new_template(admin_post)
     cases = {
         # the day before the deadline (Friday, Jan 4, 2030, 20:00)
         ("2030-01-03", "10:00", "12:00"): (
@@ -701,7 +690,7 @@ def test_a_pickup_day_that_makes_no_sense_comes_back_inline(as_admin, post):
         ("2030-02-30", "", ""): ("pickup_day", "Not a valid date value."),
     }
     for (day, opens, closes), (field, message) in cases.items():
-        response = post(
+        response = admin_post(
             f"/admin/forms/{template.id}/settings",
             settings_data(pickup_day=day, pickup_from=opens, pickup_until=closes),
             htmx=True,

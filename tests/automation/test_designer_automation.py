@@ -26,25 +26,6 @@ from tests.mailbox import Mailbox, plain_text
 
 
 @pytest.fixture
-def admin_client(client, admin, login):
-    client.set_cookie("locale", "en")
-    login(admin)
-    return client
-
-
-@pytest.fixture
-def send(admin_client):
-    """POST as the signed-in admin with a CSRF token; htmx=True as htmx would."""
-    token = csrf_token_from(admin_client, "/admin/forms/")
-
-    def post(url, data=None, htmx=False):
-        headers = {"X-CSRFToken": token, **({"HX-Request": "true"} if htmx else {})}
-        return admin_client.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
-
-    return post
-
-
-@pytest.fixture
 def smtp(app):
     with Mailbox() as box:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=box.port, SHOP_NAME="Fruit Corner")
@@ -68,8 +49,8 @@ def template(app, apples):
         return make_template(fields=[*fields, EMAIL_FIELD, slot], status="draft", slug="fruit")
 
 
-def publish(send, template):
-    response = send(f"/admin/forms/{template.id}/publish")
+def publish(admin_post, template):
+    response = admin_post(f"/admin/forms/{template.id}/publish")
     assert response.status_code == 303, text_of(response)
     return FormTemplate.get_by_id(template.id).latest_version()
 
@@ -90,17 +71,19 @@ def status_of(order) -> str:
 
 
 def test_auto_cancel_set_in_the_settings_works_from_the_next_published_version(
-    app, send, template, apples
+    app, admin_post, template, apples
 ):
-    before = publish(send, template)
+    before = publish(admin_post, template)
     old = place(app, before, apples, minutes_ago=45)
 
-    saved = send(f"/admin/forms/{template.id}/settings", settings_data(auto_cancel_minutes="30"))
+    saved = admin_post(
+        f"/admin/forms/{template.id}/settings", settings_data(auto_cancel_minutes="30")
+    )
     with app.app_context():
         run_automation()  # saved, not yet published: nothing happens
     assert saved.status_code == 303 and status_of(old) == "pending"
 
-    after = publish(send, template)
+    after = publish(admin_post, template)
     late, fresh = place(app, after, apples, 31), place(app, after, apples, 5)
     with app.app_context():
         run_automation()
@@ -111,10 +94,10 @@ def test_auto_cancel_set_in_the_settings_works_from_the_next_published_version(
     assert "Not confirmed within 30 minutes." in [e.note for e in Order.get_by_id(late.id).events]
 
 
-def test_auto_cancel_of_unpaid_orders_also_takes_confirmed_ones(app, send, template, apples):
+def test_auto_cancel_of_unpaid_orders_also_takes_confirmed_ones(app, admin_post, template, apples):
     data = settings_data(auto_cancel_minutes="60", auto_cancel_unpaid="unpaid")
-    send(f"/admin/forms/{template.id}/settings", data)
-    version = publish(send, template)
+    admin_post(f"/admin/forms/{template.id}/settings", data)
+    version = publish(admin_post, template)
     confirmed, paid = place(app, version, apples, 61), place(app, version, apples, 61)
     Order.update(payment_status="paid").where(Order.id == paid.id).execute()
 
@@ -126,8 +109,8 @@ def test_auto_cancel_of_unpaid_orders_also_takes_confirmed_ones(app, send, templ
     assert [status_of(confirmed), status_of(paid)] == ["cancelled", "pending"]
 
 
-def test_the_settings_page_shows_the_saved_automation(admin_client, send, template):
-    send(
+def test_the_settings_page_shows_the_saved_automation(as_admin, admin_post, template):
+    admin_post(
         f"/admin/forms/{template.id}/settings",
         settings_data(
             auto_cancel_minutes="90",
@@ -137,7 +120,7 @@ def test_the_settings_page_shows_the_saved_automation(admin_client, send, templa
         ),
     )
 
-    html = admin_client.get(f"/admin/forms/{template.id}/settings").get_data(as_text=True)
+    html = as_admin.get(f"/admin/forms/{template.id}/settings").get_data(as_text=True)
 
     settings = FormTemplate.get_by_id(template.id).draft["settings"]
     assert settings["deadline_reminder_minutes"] is None  # emptied: no warning at all
@@ -147,13 +130,13 @@ def test_the_settings_page_shows_the_saved_automation(admin_client, send, templa
     assert "<legend>Automation</legend>" in html
 
 
-def test_a_new_form_offers_the_default_deadline_warning(admin_client, template):
-    html = admin_client.get(f"/admin/forms/{template.id}/settings").get_data(as_text=True)
+def test_a_new_form_offers_the_default_deadline_warning(as_admin, template):
+    html = as_admin.get(f"/admin/forms/{template.id}/settings").get_data(as_text=True)
     assert re.search(r'name="deadline_reminder_minutes"[^>]*value="60"', html)
 
 
-def test_invalid_automation_settings_come_back_inline_with_what_was_typed(send, template):
-    response = send(
+def test_invalid_automation_settings_come_back_inline_with_what_was_typed(admin_post, template):
+    response = admin_post(
         f"/admin/forms/{template.id}/settings",
         settings_data(
             auto_cancel_minutes="0",
@@ -176,11 +159,11 @@ def test_invalid_automation_settings_come_back_inline_with_what_was_typed(send, 
 
 
 def test_a_slot_start_and_a_reminder_set_in_the_designer_remind_the_customer(
-    app, send, template, apples
+    app, admin_post, template, apples
 ):
     with app.app_context():
         soon = on_shop_clock(utcnow() + timedelta(minutes=45))
-    send(
+    admin_post(
         f"/admin/forms/{template.id}/fields/slot",
         {
             "label": "Slot",
@@ -190,8 +173,8 @@ def test_a_slot_start_and_a_reminder_set_in_the_designer_remind_the_customer(
             "slots-0-starts_at": soon,
         },
     )
-    send(f"/admin/forms/{template.id}/settings", settings_data(pickup_reminder_minutes="60"))
-    version = publish(send, template)
+    admin_post(f"/admin/forms/{template.id}/settings", settings_data(pickup_reminder_minutes="60"))
+    version = publish(admin_post, template)
     order = place(app, version, apples, slot="sat")
 
     with app.app_context():
@@ -229,8 +212,8 @@ def test_staff_cannot_open_or_change_the_notifications(client, staff, login, tem
     assert "notifications" not in FormTemplate.get_by_id(template.id).draft["settings"]
 
 
-def test_the_page_has_a_card_per_notice_with_its_defaults_and_the_variables(admin_client, template):
-    response = admin_client.get(f"/admin/forms/{template.id}/notifications")
+def test_the_page_has_a_card_per_notice_with_its_defaults_and_the_variables(as_admin, template):
+    response = as_admin.get(f"/admin/forms/{template.id}/notifications")
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -243,7 +226,7 @@ def test_the_page_has_a_card_per_notice_with_its_defaults_and_the_variables(admi
     assert 'name="status_changed-statuses"' in html
     # Text in a page is escaped: the apostrophe reads &#39; in the HTML.
     assert "{{ tracking_url }}</code>" in html and "the customer&#39;s page of the order" in html
-    designer = admin_client.get(f"/admin/forms/{template.id}").get_data(as_text=True)
+    designer = as_admin.get(f"/admin/forms/{template.id}").get_data(as_text=True)
     assert f'href="/admin/forms/{template.id}/notifications"' in designer
 
 
@@ -255,15 +238,15 @@ def test_the_variables_listed_are_the_ones_texts_get(app, template, apples):
 
 
 def test_a_switched_off_notice_plans_and_sends_nothing_after_publishing(
-    app, send, template, apples, staff
+    app, admin_post, template, apples, staff
 ):
     off = {"order_received-channels": "email"}  # no "enabled": the switch is off
-    saved = send(notice_url(template), off, htmx=True)
+    saved = admin_post(notice_url(template), off, htmx=True)
     assert saved.status_code == 200
     assert 'role="switch" type="checkbox"' in saved.get_data(as_text=True)
     assert 'id="publish-panel"' in saved.get_data(as_text=True)  # now unpublished changes
 
-    order = place(app, publish(send, template), apples)
+    order = place(app, publish(admin_post, template), apples)
 
     notices = {row.payload["notice"] for row in Outbox.select()}
     assert notices == {"order_received_staff"}
@@ -277,15 +260,15 @@ def test_a_switched_off_notice_plans_and_sends_nothing_after_publishing(
 
 
 def test_custom_texts_reach_the_customers_email_and_the_staff_inbox(
-    app, send, template, apples, staff, smtp
+    app, admin_post, template, apples, staff, smtp
 ):
-    customer = send(
+    customer = admin_post(
         notice_url(template),
         notice_data(
             subject="{{ shop_name }}: #{{ order_number }}", body="Thanks {{ customer_name }}!"
         ),
     )
-    staff_text = send(
+    staff_text = admin_post(
         notice_url(template, "order_received_staff"),
         {
             "order_received_staff-enabled": "y",
@@ -296,7 +279,7 @@ def test_custom_texts_reach_the_customers_email_and_the_staff_inbox(
     assert customer.status_code == staff_text.status_code == 303
     assert customer.headers["Location"].endswith("/notifications#notice-order_received")
 
-    order = place(app, publish(send, template), apples)
+    order = place(app, publish(admin_post, template), apples)
 
     [mail] = smtp.wait_for(1)
     assert mail["Subject"] == f"Fruit Corner: #{order.number}"
@@ -321,9 +304,11 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(("source", "reason"), BROKEN)
-def test_a_text_that_cannot_render_is_refused_inline_and_not_saved(send, template, source, reason):
+def test_a_text_that_cannot_render_is_refused_inline_and_not_saved(
+    admin_post, template, source, reason
+):
     started = time.monotonic()
-    response = send(notice_url(template), notice_data(body=source), htmx=True)
+    response = admin_post(notice_url(template), notice_data(body=source), htmx=True)
 
     assert time.monotonic() - started < 5  # generous: a text may take 500 ms
     assert response.status_code == 422
@@ -335,8 +320,10 @@ def test_a_text_that_cannot_render_is_refused_inline_and_not_saved(send, templat
     assert "notifications" not in FormTemplate.get_by_id(template.id).draft["settings"]
 
 
-def test_a_broken_text_is_refused_on_preview_too_without_javascript(admin_client, send, template):
-    response = send(notice_url(template), {**notice_data(sms="{{ total"), "action": "preview"})
+def test_a_broken_text_is_refused_on_preview_too_without_javascript(as_admin, admin_post, template):
+    response = admin_post(
+        notice_url(template), {**notice_data(sms="{{ total"), "action": "preview"}
+    )
 
     assert response.status_code == 422
     assert "<html" in response.get_data(as_text=True)  # the whole page, other cards too
@@ -345,11 +332,11 @@ def test_a_broken_text_is_refused_on_preview_too_without_javascript(admin_client
 
 
 def test_the_preview_renders_the_texts_with_the_latest_order_and_saves_nothing(
-    app, send, template, apples
+    app, admin_post, template, apples
 ):
     order = place(app, template.publish(), apples)
 
-    response = send(
+    response = admin_post(
         notice_url(template),
         {**notice_data(subject="Hi {{ customer_name }}, #{{ order_number }}"), "action": "preview"},
         htmx=True,
@@ -363,10 +350,10 @@ def test_the_preview_renders_the_texts_with_the_latest_order_and_saves_nothing(
     assert "notifications" not in FormTemplate.get_by_id(template.id).draft["settings"]
 
 
-def test_the_preview_uses_a_made_up_order_and_the_admins_language(admin_client, send, template):
-    admin_client.set_cookie("locale", "zh_CN")
+def test_the_preview_uses_a_made_up_order_and_the_admins_language(as_admin, admin_post, template):
+    as_admin.set_cookie("locale", "zh_CN")
 
-    response = send(notice_url(template), {**notice_data(), "action": "preview"}, htmx=True)
+    response = admin_post(notice_url(template), {**notice_data(), "action": "preview"}, htmx=True)
 
     shown = text_of(response)
     assert response.status_code == 200
@@ -374,7 +361,7 @@ def test_the_preview_uses_a_made_up_order_and_the_admins_language(admin_client, 
     assert "¥25.00" in shown and "CN¥" not in shown  # money as Chinese readers write it
 
 
-def test_status_changed_is_limited_to_the_ticked_statuses(send, template):
+def test_status_changed_is_limited_to_the_ticked_statuses(admin_post, template):
     some = {
         "status_changed-enabled": "y",
         "status_changed-channels": ["email"],
@@ -382,8 +369,8 @@ def test_status_changed_is_limited_to_the_ticked_statuses(send, template):
     }
     none = {"status_changed-enabled": "y", "status_changed-channels": ["email"]}
 
-    saved = send(notice_url(template, "status_changed"), some)
-    refused = send(notice_url(template, "status_changed"), none, htmx=True)
+    saved = admin_post(notice_url(template, "status_changed"), some)
+    refused = admin_post(notice_url(template, "status_changed"), none, htmx=True)
 
     assert saved.status_code == 303
     assert refused.status_code == 422
@@ -396,15 +383,15 @@ def test_status_changed_is_limited_to_the_ticked_statuses(send, template):
     }
 
 
-def test_a_switched_on_notice_needs_a_channel(send, template):
-    response = send(notice_url(template), {"order_received-enabled": "y"}, htmx=True)
+def test_a_switched_on_notice_needs_a_channel(admin_post, template):
+    response = admin_post(notice_url(template), {"order_received-enabled": "y"}, htmx=True)
 
     assert response.status_code == 422
     assert "Tick at least one way to send it, or switch it off." in text_of(response)
 
 
-def test_an_unknown_notice_is_not_found(send, template):
-    assert send(notice_url(template, "birthday"), {}).status_code == 404
+def test_an_unknown_notice_is_not_found(admin_post, template):
+    assert admin_post(notice_url(template, "birthday"), {}).status_code == 404
 
 
 # In the browser --------------------------------------------------------------------------

@@ -31,23 +31,12 @@ def token(as_admin):
     return csrf_token_from(as_admin, "/admin/products/new")
 
 
-@pytest.fixture
-def post(as_admin, token):
-    """POST as the signed-in admin with a CSRF token, like a browser form would."""
-
-    def send(url, data=None, htmx=False):
-        headers = {"X-CSRFToken": token, **(HTMX if htmx else {})}
-        return as_admin.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
-
-    return send
-
-
-def new_product(post, **fields):
+def new_product(admin_post, **fields):
     data = {"name": "Apples", "sku": "AP-1", "price": "12.50", "tracks_stock": "y", "active": "y"}
-    return post("/admin/products/new", {**data, **fields})
+    return admin_post("/admin/products/new", {**data, **fields})
 
 
-def change_stock(post, product, action, units, reason="", htmx=False, token=None):
+def change_stock(admin_post, product, action, units, reason="", htmx=False, token=None):
     """A stock form of the default warehouse row as the page renders it: its fields carry the
     form's prefix, its CSRF token too."""
     warehouse = Warehouse.default()
@@ -57,13 +46,13 @@ def change_stock(post, product, action, units, reason="", htmx=False, token=None
     if token:
         data[f"{prefix}-csrf_token"] = token
     url = f"/admin/products/{product.id}/stock/{warehouse.id}/{action}"
-    return post(url, data, htmx=htmx)
+    return admin_post(url, data, htmx=htmx)
 
 
 @pytest.fixture
-def stock_post(post, token):
+def stock_post(admin_post, token):
     def send(product, action, units, reason="", htmx=False):
-        return change_stock(post, product, action, units, reason, htmx, token)
+        return change_stock(admin_post, product, action, units, reason, htmx, token)
 
     return send
 
@@ -183,8 +172,8 @@ def test_the_search_form_works_without_javascript_and_with_htmx(as_admin):
 @pytest.mark.parametrize(
     ("typed", "fen"), [("12.5", 1250), ("¥12.50", 1250), ("￥1,200", 120000), ("0", 0)]
 )
-def test_a_new_product_takes_its_price_in_yuan(post, typed, fen):
-    response = new_product(post, price=typed)
+def test_a_new_product_takes_its_price_in_yuan(admin_post, typed, fen):
+    response = new_product(admin_post, price=typed)
 
     assert response.status_code == 303, text_of(response)
     product = Product.get(Product.sku == "AP-1")
@@ -192,8 +181,10 @@ def test_a_new_product_takes_its_price_in_yuan(post, typed, fen):
     assert product.price == fen
 
 
-def test_a_new_product_with_initial_stock_opens_with_it_on_the_shelf(as_admin, post, admin):
-    response = new_product(post, name="Pears", sku="PE-1", price="8", unit="kg", initial_stock="20")
+def test_a_new_product_with_initial_stock_opens_with_it_on_the_shelf(as_admin, admin_post, admin):
+    response = new_product(
+        admin_post, name="Pears", sku="PE-1", price="8", unit="kg", initial_stock="20"
+    )
 
     product = Product.get(Product.sku == "PE-1")
     assert (product.name, product.unit, product.tracks_stock, product.active) == (
@@ -210,9 +201,9 @@ def test_a_new_product_with_initial_stock_opens_with_it_on_the_shelf(as_admin, p
     assert "Available 20 On hand 20 Reserved 0" in page
 
 
-def test_a_service_has_no_stock_and_refuses_initial_stock(post):
-    refused = new_product(post, tracks_stock="", initial_stock="5")
-    added = new_product(post, tracks_stock="", initial_stock="")
+def test_a_service_has_no_stock_and_refuses_initial_stock(admin_post):
+    refused = new_product(admin_post, tracks_stock="", initial_stock="5")
+    added = new_product(admin_post, tracks_stock="", initial_stock="")
 
     assert refused.status_code == 422
     assert "A product that does not track stock has no stock to start with." in text_of(refused)
@@ -222,11 +213,11 @@ def test_a_service_has_no_stock_and_refuses_initial_stock(post):
     assert Stock.select().count() == 0
 
 
-def test_a_taken_sku_is_refused_inline_naming_its_product_with_everything_kept(post):
-    new_product(post, name="Apples", sku="AP-1")
+def test_a_taken_sku_is_refused_inline_naming_its_product_with_everything_kept(admin_post):
+    new_product(admin_post, name="Apples", sku="AP-1")
 
     response = new_product(
-        post, name="Green apples", sku="AP-1", price="9.90", unit="box", initial_stock="3"
+        admin_post, name="Green apples", sku="AP-1", price="9.90", unit="box", initial_stock="3"
     )
 
     assert response.status_code == 422
@@ -238,10 +229,10 @@ def test_a_taken_sku_is_refused_inline_naming_its_product_with_everything_kept(p
     assert Product.select().count() == 1
 
 
-def test_htmx_gets_the_form_alone_back_with_its_errors(post):
-    new_product(post, name="Apples", sku="AP-1")
+def test_htmx_gets_the_form_alone_back_with_its_errors(admin_post):
+    new_product(admin_post, name="Apples", sku="AP-1")
 
-    response = post(
+    response = admin_post(
         "/admin/products/new",
         {"name": "Other", "sku": "AP-1", "price": "1", "tracks_stock": "y"},
         htmx=True,
@@ -253,9 +244,9 @@ def test_htmx_gets_the_form_alone_back_with_its_errors(post):
     assert "already used by “Apples”" in html
 
 
-def test_a_sku_taken_in_a_race_gives_the_same_inline_error(post, monkeypatch):
+def test_a_sku_taken_in_a_race_gives_the_same_inline_error(admin_post, monkeypatch):
     """Both admins' checks pass before either saves: the database's unique index decides."""
-    new_product(post, name="Apples", sku="AP-1")
+    new_product(admin_post, name="Apples", sku="AP-1")
     from models.catalog import admin as product_admin
 
     real = product_admin.sku_holder
@@ -266,7 +257,7 @@ def test_a_sku_taken_in_a_race_gives_the_same_inline_error(post, monkeypatch):
         return None if len(checks) == 1 else real(sku, other_than=other_than)
 
     monkeypatch.setattr(product_admin, "sku_holder", late)
-    response = new_product(post, name="Second apples", sku="AP-1", initial_stock="4")
+    response = new_product(admin_post, name="Second apples", sku="AP-1", initial_stock="4")
 
     assert response.status_code == 422
     assert "The SKU “AP-1” is already used by “Apples”." in text_of(response)
@@ -288,8 +279,8 @@ def test_a_sku_taken_in_a_race_gives_the_same_inline_error(post, monkeypatch):
         ({"initial_stock": "-1"}, "Enter a whole number."),
     ],
 )
-def test_bad_input_is_refused_inline_and_nothing_is_saved(post, fields, error):
-    response = new_product(post, unit="box", **fields)
+def test_bad_input_is_refused_inline_and_nothing_is_saved(admin_post, fields, error):
+    response = new_product(admin_post, unit="box", **fields)
 
     assert response.status_code == 422
     assert error in text_of(response)
@@ -297,13 +288,13 @@ def test_bad_input_is_refused_inline_and_nothing_is_saved(post, fields, error):
     assert Product.select().count() == 0
 
 
-def test_editing_a_product_leaves_orders_already_placed_as_they_were(as_admin, post):
+def test_editing_a_product_leaves_orders_already_placed_as_they_were(as_admin, admin_post):
     apples = make_product(10, price=1250, name="Apples", sku="AP-1")
     order = order_for(make_activity([apples]), [(apples, 2)])
     page = as_admin.get(f"/admin/products/{apples.id}").get_data(as_text=True)
     assert 'value="12.50"' in page and 'value="AP-1"' in page  # the form shows what is stored
 
-    response = post(
+    response = admin_post(
         f"/admin/products/{apples.id}",
         {
             "name": "Fuji apples",
@@ -329,13 +320,13 @@ def test_editing_a_product_leaves_orders_already_placed_as_they_were(as_admin, p
     assert "“Fuji apples” saved." in text_of(as_admin.get(response.headers["Location"]))
 
 
-def test_an_edit_may_keep_its_own_sku_but_not_take_another(post):
+def test_an_edit_may_keep_its_own_sku_but_not_take_another(admin_post):
     make_product(1, name="Pears", sku="PE-1")
     apples = make_product(1, name="Apples", sku="AP-1")
     data = {"name": "Apples", "price": "1", "tracks_stock": "y", "active": "y"}
 
-    kept = post(f"/admin/products/{apples.id}", {**data, "sku": "AP-1"})
-    taken = post(f"/admin/products/{apples.id}", {**data, "sku": "PE-1"}, htmx=True)
+    kept = admin_post(f"/admin/products/{apples.id}", {**data, "sku": "AP-1"})
+    taken = admin_post(f"/admin/products/{apples.id}", {**data, "sku": "PE-1"}, htmx=True)
 
     assert kept.status_code == 303
     assert taken.status_code == 422
@@ -344,7 +335,7 @@ def test_an_edit_may_keep_its_own_sku_but_not_take_another(post):
 
 
 def test_a_product_no_longer_for_sale_leaves_the_order_forms_but_not_the_orders(
-    as_admin, post, client
+    as_admin, admin_post, client
 ):
     apples = make_product(10, name="Apples", sku="AP-1")
     pears = make_product(10, name="Pears", sku="PE-1")
@@ -353,7 +344,7 @@ def test_a_product_no_longer_for_sale_leaves_the_order_forms_but_not_the_orders(
     form_page = f"/f/{activity.template.slug}"
     assert f'name="items-{apples.id}"' in as_admin.get(form_page).get_data(as_text=True)
 
-    response = post(
+    response = admin_post(
         f"/admin/products/{apples.id}",
         {"name": "Apples", "sku": "AP-1", "price": "10", "tracks_stock": "y"},  # not for sale
     )

@@ -27,7 +27,6 @@ from tasks import make_huey
 from tasks.automation import tick
 from tasks.notifications import kick
 from tests.consumer import (
-    EMAIL_SHOP,
     Consumer,
     consumer_env,
     kill_storm,
@@ -97,11 +96,6 @@ def wait_until(check, timeout: float = 15.0, what: str = "", consumer=None):
         time.sleep(0.05)
     detail = consumer.output() if consumer else ""
     raise AssertionError(f"timed out waiting for {what}\n{detail}")
-
-
-@pytest.fixture
-def shop(make_shop):
-    return make_shop(**EMAIL_SHOP)
 
 
 def order_on_the_web(client, shop, email: str) -> Order:

@@ -18,8 +18,7 @@ from models.db import db, is_postgres
 from models.messaging.deliveries import Delivery, InboxMessage, send_delivery
 from tasks.notifications import sweep_due
 from tests.factories import EMAIL_FIELD, order_for
-from tests.helpers import ROOT, csrf_token_from
-from tests.mailbox import free_port
+from tests.helpers import ROOT, csrf_token_from, free_port
 
 
 @pytest.fixture

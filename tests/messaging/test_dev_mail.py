@@ -15,9 +15,8 @@ import config
 from app import create_app
 from models.messaging.channels import dev_mail
 from models.messaging.deliveries import Delivery
-from tests.consumer import EMAIL_SHOP, place_on_the_web
-from tests.helpers import EN, PASSWORD, ROOT
-from tests.mailbox import free_port
+from tests.consumer import place_on_the_web
+from tests.helpers import EN, PASSWORD, ROOT, free_port
 from tests.page_checks import Visitor
 
 
@@ -29,11 +28,6 @@ def kept(app, tmp_path):
         MAIL_BACKEND="dev", MAIL_DEV_DIR=str(folder), MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port()
     )
     return folder
-
-
-@pytest.fixture
-def shop(make_shop):
-    return make_shop(**EMAIL_SHOP)
 
 
 def test_an_orders_email_is_kept_counts_as_sent_and_admins_read_it(
