@@ -1,21 +1,19 @@
 """Signing in and out, throttling, password hashing."""
 
 from models import User
-from tests.helpers import PASSWORD
+from tests.helpers import EN, HTMX, PASSWORD
 
 
 def test_staff_signs_in_and_reaches_the_board(client, staff, login):
     response = login(staff)
     assert response.headers["Location"] == "/board/"
-    page = client.get("/board/", headers={"Accept-Language": "en"})
+    page = client.get("/board/", headers=EN)
     assert page.status_code == 200
     assert "Sign out" in page.get_data(as_text=True)
 
 
 def test_wrong_password_keeps_the_email_and_says_what_is_wrong(client, staff, post_form):
-    response = post_form(
-        "/login", {"email": staff.email, "password": "nope"}, headers={"Accept-Language": "en"}
-    )
+    response = post_form("/login", {"email": staff.email, "password": "nope"}, headers=EN)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "do not match an active account" in html
@@ -26,7 +24,7 @@ def test_empty_form_shows_field_errors_as_a_fragment_for_htmx(client, post_form)
     response = post_form(
         "/login",
         {"email": "", "password": ""},
-        headers={"HX-Request": "true", "Accept-Language": "en"},
+        headers=HTMX,
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -39,7 +37,7 @@ def test_htmx_sign_in_redirects_with_hx_redirect(client, staff, post_form):
         "/login?next=/admin/users",
         {"email": staff.email, "password": PASSWORD},
         page="/login",
-        headers={"HX-Request": "true"},
+        headers=HTMX,
     )
     assert response.headers["HX-Redirect"] == "/admin/users"
 
@@ -67,9 +65,7 @@ def test_repeated_failures_are_throttled_with_a_clear_message(app, client, staff
     app.config["LOGIN_ATTEMPTS"] = "3 per 15 minutes"
     for _ in range(3):
         assert post_form("/login", {"email": staff.email, "password": "bad"}).status_code == 422
-    blocked = post_form(
-        "/login", {"email": staff.email, "password": PASSWORD}, headers={"Accept-Language": "en"}
-    )
+    blocked = post_form("/login", {"email": staff.email, "password": PASSWORD}, headers=EN)
     assert blocked.status_code == 429
     assert "Too many failed sign-in attempts" in blocked.get_data(as_text=True)
     assert f'value="{staff.email}"' in blocked.get_data(as_text=True), "the typed email is kept"

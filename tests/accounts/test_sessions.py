@@ -14,7 +14,7 @@ import pytest
 import config
 from models import User
 from models.accounts.admin import update_account
-from tests.helpers import EN, PASSWORD, csrf_token_from
+from tests.helpers import EN, HTMX, PASSWORD, ZH, csrf_token_from
 
 REMEMBER = "remember_token"
 
@@ -162,7 +162,7 @@ def test_a_refused_password_change_says_why_and_changes_nothing(
         "password": new,
         "confirm": new,
     }
-    response = here.post("/account/password", data=data, headers={**EN, "HX-Request": "true"})
+    response = here.post("/account/password", data=data, headers=HTMX)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert html.lstrip().startswith("<form") and message in html
@@ -249,5 +249,5 @@ def test_the_remember_duration_is_a_setting(monkeypatch, tmp_path):
 
 def test_the_form_says_the_duration_in_chinese_too(app, client):
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=7)
-    form = client.get("/login", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    form = client.get("/login", headers=ZH).get_data(as_text=True)
     assert "在此设备上保持登录 7天" in form

@@ -10,6 +10,7 @@ from models.board.filters import OrderFilter
 from models.orders.order import Order
 from models.orders.status import STATUS_LABELS, STATUSES
 from tests.helpers import (
+    EN,
     PASSWORD,
     ROOT,
     assert_fits_the_screen,
@@ -58,7 +59,7 @@ def test_staff_signs_in_on_a_phone_and_sees_the_board(app, phone_page, staff, de
         )
         for i in range(counts.count())
     }
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with app.test_request_context(headers=EN):
         today = OrderFilter.default().without_statuses().query()  # the board opens on today
         expected = {str(STATUS_LABELS[s]): today.where(Order.status == s).count() for s in STATUSES}
         open_today = OrderFilter.default().query().count()

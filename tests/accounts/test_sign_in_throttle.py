@@ -30,6 +30,7 @@ from tests.helpers import (
     EN,
     PASSWORD,
     ROOT,
+    ZH,
     csrf_token_from,
     free_port,
     make_user,
@@ -137,7 +138,7 @@ def test_an_incomplete_form_is_not_a_failed_sign_in(app, staff):
 def test_the_refusal_is_in_chinese_for_a_chinese_browser(app, staff):
     app.config["LOGIN_ATTEMPTS"] = "1 per 15 minutes"
     attempt(app, staff.email, "wrong", "10.5.0.1")
-    refused = attempt(app, staff.email, PASSWORD, "10.5.0.1", headers={"Accept-Language": "zh-CN"})
+    refused = attempt(app, staff.email, PASSWORD, "10.5.0.1", headers=ZH)
     assert refused.status_code == 429
     assert "此邮箱的登录失败次数过多。请在 15分钟后（" in refused.get_data(as_text=True)
 
@@ -198,7 +199,7 @@ class Visitor:
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=60, source_address=(self.address, 0)
         )
-        headers = {"Accept-Language": "en", "Cookie": self.cookie}
+        headers = {**EN, "Cookie": self.cookie}
         body = None
         if form is not None:
             body = urlencode(form)

@@ -9,7 +9,7 @@ from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.orders.order import Order
 from tests.factories import make_product, order_for
-from tests.helpers import HTMX, PASSWORD, SCREENSHOTS, csrf_token_from, text_of
+from tests.helpers import EN, HTMX, PASSWORD, SCREENSHOTS, csrf_token_from, text_of
 
 
 def new_template(admin_post, title="Friday fruit", kind="goods", **extra) -> FormTemplate:
@@ -710,7 +710,7 @@ def test_a_pickup_day_that_makes_no_sense_comes_back_inline(as_admin, admin_post
 
 
 def test_an_admin_adds_a_field_sees_it_in_the_preview_and_publishes(desktop_page, admin, app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with app.test_request_context(headers=EN):
         template = create_template("Cleaning visit", "service", slug="cleaning")
     page = desktop_page
     page.goto("/login")

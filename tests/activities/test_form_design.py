@@ -33,13 +33,13 @@ from models.activities.pickup import PickupPoint
 from models.activities.publish_checks import draft_problems
 from models.activities.template import FormTemplate
 from tests.factories import make_product, order_for
-from tests.helpers import race
+from tests.helpers import EN, race
 
 
 @pytest.fixture
 def ctx(app):
     """Publishing builds the customer's form, which needs a request context."""
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with app.test_request_context(headers=EN):
         yield app
 
 

@@ -27,6 +27,7 @@ from models.orders.order import Order
 from tasks.automation import tick
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, order_for
+from tests.helpers import EN
 
 SAT, SUN = 5, 6
 FRIDAY_8PM = datetime(2030, 1, 4, 12, 0)  # UTC: 20:00 on the shop's clock
@@ -249,7 +250,7 @@ def test_staff_see_the_window_on_the_board_and_the_orders_page(app, client, logi
         order = order_for(version, [(apples, 1)], pickup_point=gate)
     login(staff)
     when = "Sat, Jan 5, 2030, 10:00\u202fAM\u2009–\u200912:00\u202fPM · in "
-    headers = {"Accept-Language": "en"}
+    headers = EN
 
     board = client.get("/board/?created=all", headers=headers).get_data(as_text=True)
     detail = client.get(f"/board/orders/{order.number}", headers=headers).get_data(as_text=True)

@@ -23,7 +23,7 @@ from models.errors import OutOfStock
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderLine
 from tests.factories import make_activity, make_product, order_for, stock_of, unique
-from tests.helpers import HTMX, csrf_token_from, make_user, race, sql_statements, text_of
+from tests.helpers import EN, HTMX, csrf_token_from, make_user, race, sql_statements, text_of
 
 
 @pytest.fixture
@@ -469,7 +469,7 @@ def test_the_history_shows_the_last_fifty_changes_in_shop_time(app, as_admin, ad
     rows = re.findall(r"<tr>\s*<td>.*?</tr>", table, re.S)
     assert len(rows) == 50
     newest = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td.*?</td>", rows[0], re.S)]
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with app.test_request_context(headers=EN):
         shown = format_time(when)
     assert "10:30" in shown
     assert newest == [shown, "—", "Written off", "-2", "Eaten by mice"]

@@ -21,7 +21,7 @@ from models.customers.login_code import (
 )
 from models.messaging.channels.sms import recent_messages
 from tests.factories import make_product, order_for, published_version
-from tests.helpers import EN, assert_fits_the_screen
+from tests.helpers import EN, HTMX, assert_fits_the_screen
 
 ALICE = "+8613800138000"
 ALICE_TYPED = "138 0013 8000"
@@ -142,7 +142,7 @@ def test_every_customer_page_links_to_my_orders_but_staff_see_their_own_menu(
 
 
 def test_htmx_gets_the_next_step_as_a_fragment(post_form, texts):
-    response = ask_for_code(post_form, headers={"HX-Request": "true"})
+    response = ask_for_code(post_form, headers=HTMX)
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="my-orders"')
     assert "<html" not in html and "Enter the code" in html

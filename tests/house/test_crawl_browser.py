@@ -52,7 +52,7 @@ from models.orders.order import Order, OrderEvent
 from models.orders.payments import record_payment
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 from tests.factories import order_for
-from tests.helpers import PASSWORD
+from tests.helpers import EN, PASSWORD
 from tests.page_checks import Visitor
 
 pytestmark = pytest.mark.browser
@@ -129,7 +129,7 @@ def demo_shop(app, admin, staff, tmp_path):
     service with time slots), its rules, orders of the last month and today's in every status,
     a payment, a note, saved views and a finished export."""
     app.config["EXPORT_DIR"] = str(tmp_path / "exports")
-    with app.test_request_context(headers={"Accept-Language": "en"}):  # an export's language
+    with app.test_request_context(headers=EN):  # an export's language
         products = build_catalog()
         templates = build_templates(products, admin)
         build_rules(templates, [admin, staff])

@@ -39,7 +39,7 @@ from models.orders.order import Order
 from models.orders.payments import Payment, record_payment
 from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, whole_number
 from tests.factories import order_for
-from tests.helpers import PASSWORD, ROOT, csrf_token_from
+from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from
 
 HUGE = "99999999999999999999"  # 20 digits: beyond 2**63 - 1
 EXAMPLES = int(os.environ.get("ODD_INPUT_EXAMPLES", "12"))  # per route and method
@@ -86,7 +86,7 @@ def demo_shop(app, admin, staff, tmp_path):
     """A small demo shop: its catalog, two activities, rules, orders in several states, a
     payment, a note, saved views, an export and a failed email delivery."""
     app.config["EXPORT_DIR"] = str(tmp_path / "exports")
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with app.test_request_context(headers=EN):
         templates = build_templates(build_catalog(), admin)
         build_rules(templates, [admin, staff])
         place_demo_orders(templates, [admin, staff], 6, random.Random(11))
@@ -460,7 +460,7 @@ class Walk:
 
     def send(self, rule, method: str, values: dict, query, fields, htmx: bool) -> int:
         path = rule.build(values)[1]
-        headers = {"X-CSRFToken": self.csrf} | ({"HX-Request": "true"} if htmx else {})
+        headers = {"X-CSRFToken": self.csrf} | (HTMX if htmx else {})
         if method == "GET":
             return self.client.get(path, query_string=query, headers=headers).status_code
         fields = MultiDict(fields)

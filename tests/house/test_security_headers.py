@@ -7,7 +7,7 @@ import pytest
 
 from blueprints.security_headers import CONTENT_SECURITY_POLICY, HEADERS
 from tests.factories import make_activity, make_product
-from tests.helpers import ROOT, csrf_token_from
+from tests.helpers import HTMX, ROOT, csrf_token_from
 
 TEMPLATES = ROOT / "templates"
 WEB_TEMPLATES = sorted(p for p in TEMPLATES.rglob("*.html") if "email" not in p.parts)
@@ -47,7 +47,7 @@ def test_every_kind_of_response_carries_the_headers(app, client, staff, login):
         client.get("/nowhere"),  # an error page
         client.get("/static/css/app.css"),  # a file
         client.get("/healthz"),  # JSON
-        client.get(f"/f/{slug}/live", headers={"HX-Request": "true"}),  # a fragment
+        client.get(f"/f/{slug}/live", headers=HTMX),  # a fragment
         client.post("/login", data={}),  # a refusal (no CSRF token)
     ):
         assert_headers(response)

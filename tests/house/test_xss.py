@@ -29,7 +29,7 @@ from models.orders.order import Order
 from models.orders.payments import record_payment
 from tasks.notifications import sweep_due
 from tests.factories import cn_mobile, make_product, order_for
-from tests.helpers import EN, csrf_token_from, make_user
+from tests.helpers import EN, HTMX, csrf_token_from, make_user
 
 RAW = ("<script>__xss", "<img src=x onerror")
 
@@ -236,7 +236,7 @@ def test_no_page_holds_an_admin_text_raw(client, app, admin, login, payload_shop
             for name, conv in rule._converters.items()
         }
         url = rule.build(args)[1]
-        for headers in (EN, {**EN, "HX-Request": "true"}):
+        for headers in (EN, HTMX):
             response = client.get(url, headers=headers)
             if response.mimetype == "text/html":  # (not the CSV and XLSX downloads)
                 problems += problems_on(url, response.get_data(as_text=True), [])

@@ -16,7 +16,7 @@ from app import create_app
 from models.messaging.channels import dev_mail
 from models.messaging.deliveries import Delivery
 from tests.consumer import place_on_the_web
-from tests.helpers import EN, PASSWORD, ROOT, free_port
+from tests.helpers import EN, HTMX, PASSWORD, ROOT, free_port
 from tests.page_checks import Visitor
 
 
@@ -51,12 +51,12 @@ def test_an_orders_email_is_kept_counts_as_sent_and_admins_read_it(
 
 def test_the_page_polls_for_new_mails(app, client, admin, login, kept, shop):
     login(admin)
-    before = client.get("/dev/mail", headers={**EN, "HX-Request": "true"}).get_data(as_text=True)
+    before = client.get("/dev/mail", headers=HTMX).get_data(as_text=True)
     assert "No emails yet." in before and "<h1>" not in before
 
     place_on_the_web(app.test_client(), shop, "bob@example.com")
 
-    after = client.get("/dev/mail", headers={**EN, "HX-Request": "true"}).get_data(as_text=True)
+    after = client.get("/dev/mail", headers=HTMX).get_data(as_text=True)
     assert "bob@example.com" in after and 'hx-trigger="every 2s"' in after
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import config
 from app import create_app
-from tests.helpers import EN, PASSWORD, ROOT, csrf_token_from
+from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, texts):
 
 
 def test_htmx_polls_of_anonymous_visitors_get_no_messages(client, texts):
-    response = client.get("/dev/sms", headers={"HX-Request": "true"})
+    response = client.get("/dev/sms", headers=HTMX)
     assert response.status_code == 302 and "123456" not in response.get_data(as_text=True)
 
 
