@@ -38,9 +38,10 @@ from bench.scratch_schema import create, drop, url_in
 from models.db import db
 from models.schema import upgrade
 from tasks import make_huey
-from tests.consumer import Consumer, Tally, consumer_env, email_shop, kill_storm
-from tests.helpers import hidden_inputs
-from tests.mailbox import Mailbox, free_port
+from tests.consumer import EMAIL_SHOP, Consumer, Tally, consumer_env, kill_storm
+from tests.factories import make_shop
+from tests.helpers import free_port, hidden_inputs
+from tests.mailbox import Mailbox
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = {"fast": 0.0, "50 ms late": 0.05}
@@ -57,7 +58,7 @@ def one_run(server: str, kills: int, seed: int, folder: Path) -> Tally:
     try:
         with create_app(DATABASE_URL=database_url, SECRET_KEY="bench").app_context():
             upgrade()
-            shop = email_shop()
+            shop = make_shop(**EMAIL_SHOP)
             slug, product = shop["version"].template.slug, shop["apples"].id
         db.close_all()
         with Mailbox(late=SERVERS[server]) as mailbox:

@@ -28,7 +28,7 @@ def role_required(role: str):
 
 def blueprint_requires_role(bp: Blueprint, role: str) -> None:
     """`role_required(role)` for every view of `bp`, present and future, checked before each
-    request to it; `bp.required_role` says so (tests/test_access.py reads it)."""
+    request to it; `bp.required_role` says so (tests/house/test_access.py reads it)."""
 
     @bp.before_request
     def guard():

@@ -17,7 +17,8 @@ from app import create_app
 from models import ALL_MODELS, User, db
 from models.db import bind_database
 from models.schema import upgrade
-from tests.helpers import PASSWORD, csrf_token_from, make_user
+from tests import factories
+from tests.helpers import HTMX, PASSWORD, csrf_token_from, make_user
 from tests.mailbox import Mailbox
 
 IN_CI = os.environ.get("CI") == "true"
@@ -124,6 +125,49 @@ def admin(app):
 @pytest.fixture
 def staff(app):
     return make_user("staff", "staff@example.com")
+
+
+@pytest.fixture
+def make_shop(app):
+    """make_shop(**options) builds a shop (tests/factories.py make_shop) in an app context."""
+
+    def build(**options) -> dict:
+        with app.app_context():
+            return factories.make_shop(**options)
+
+    return build
+
+
+@pytest.fixture
+def shop(make_shop):
+    """The default shop: 50 apples at ¥12.50 on a published activity ("apples", "version")."""
+    return make_shop()
+
+
+@pytest.fixture
+def english(client):
+    """The language cookie (what the language switch sets) says English."""
+    client.set_cookie("locale", "en")
+
+
+@pytest.fixture
+def as_admin(client, english, admin, login):
+    """The test client, in English, signed in as the admin."""
+    login(admin)
+    return client
+
+
+@pytest.fixture
+def admin_post(as_admin):
+    """POST as the signed-in admin with a CSRF token, as a browser form would (htmx=True: as
+    htmx would)."""
+    token = csrf_token_from(as_admin, "/admin/forms/")
+
+    def post(url, data=None, htmx=False):
+        headers = {"X-CSRFToken": token, **(HTMX if htmx else {})}
+        return as_admin.post(url, data={"csrf_token": token, **(data or {})}, headers=headers)
+
+    return post
 
 
 @pytest.fixture

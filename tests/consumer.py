@@ -1,5 +1,5 @@
 """The Procfile's worker (`huey_consumer`) as a real process, started and killed with SIGKILL,
-a shop whose order form asks for an email, and the kill storm that tests/test_consumer.py and
+a shop whose order form asks for an email, and the kill storm that tests/messaging/test_consumer.py and
 bench/duplicates.py run: orders placed on the web at a steady rate while consumer after consumer
 is killed at a random moment of its work.
 """
@@ -17,11 +17,15 @@ from pathlib import Path
 from models.db import db
 from models.messaging.deliveries import Delivery
 from models.messaging.outbox import Outbox
-from tests.factories import make_activity, make_product
+from tests.factories import EMAIL_FIELD
 from tests.helpers import hidden_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
-EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
+# make_shop's options: apples (plenty) on a published form that asks for the customer's email
+EMAIL_SHOP = {
+    "products": {"apples": {"on_hand": 10_000, "name": "Apples"}},
+    "extra_fields": [EMAIL_FIELD],
+}
 
 
 def consumer_env(database_url: str, queue: dict, mail_port: int, folder: Path) -> dict:
@@ -44,12 +48,6 @@ def consumer_env(database_url: str, queue: dict, mail_port: int, folder: Path) -
         "OUTBOX_RETRY_SECONDS": "1",
         "DELIVERY_TEST_PAUSE_SECONDS": "0",
     }
-
-
-def email_shop() -> dict:
-    """Apples (plenty) on a published form that asks for the customer's email."""
-    apples = make_product(10_000, name="Apples")
-    return {"apples": apples, "version": make_activity([apples], extra_fields=[EMAIL_FIELD])}
 
 
 def place_on_the_web(client, shop: dict, email: str, language: str = "en") -> str:

@@ -7,6 +7,7 @@ place_order) so what they build is what the app itself would build.
 import itertools
 import uuid
 
+from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.catalog import stock
 from models.catalog.products import Product, Stock, Warehouse
@@ -14,6 +15,10 @@ from models.orders.order import Order
 from models.orders.placing import LineRequest, place_order
 
 _phones = itertools.count(1)
+
+EMAIL_FIELD = {"name": "email", "type": "email", "label": "Email"}
+APPLES = {"on_hand": 50, "price": 1250, "name": "Apples"}
+SAMPLE = {"on_hand": 50, "price": 0, "name": "Tasting box"}  # free
 
 
 def unique(prefix: str = "") -> str:
@@ -125,3 +130,32 @@ def make_activity(
         kind=kind, fields=fields, settings=settings, status="draft", **template_options
     )
     return template.publish()
+
+
+def make_shop(
+    products: dict[str, dict] | None = None,
+    points: dict[str, dict] | None = None,
+    *,
+    fields=None,
+    **activity_options,
+) -> dict:
+    """A shop: `products` by key (make_product's options, in order; default: 50 apples at
+    ¥12.50), pickup `points` by key (PickupPoint's columns) that the activity offers, and a
+    published activity of the products (make_activity's options). `fields`: a bare template
+    with these fields instead (or a function of the products giving them).
+
+    Returns the products and points by their keys, and the published "version"."""
+    made = {
+        key: make_product(**options) for key, options in (products or {"apples": APPLES}).items()
+    }
+    places = {key: PickupPoint.create(**columns) for key, columns in (points or {}).items()}
+    if fields is not None:
+        fields = fields(made) if callable(fields) else fields
+        version = published_version(fields=fields, **activity_options)
+    else:
+        if places:
+            settings = activity_options.get("settings") or {}
+            pickup = {"pickup_point_ids": [point.id for point in places.values()]}
+            activity_options["settings"] = pickup | settings
+        version = make_activity(list(made.values()), **activity_options)
+    return {**made, **places, "version": version}

@@ -1,15 +1,29 @@
-"""Small helpers the tests share."""
+"""Small helpers the tests share: request headers, reading pages, races, SQL counting and
+the browser tests' checks."""
 
 import re
+import socket
 import threading
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 
 from peewee import Database
 
 from models import User
 from models.db import db
+from models.shop_time import shop_zone
+from tasks.context import collect_kicks
+from tasks.notifications import kick
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+EN = {"Accept-Language": "en"}
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}  # as a Chinese browser sends it
+HTMX = {"HX-Request": "true", **EN}
 
 PASSWORD = "correct horse battery staple"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -42,6 +56,50 @@ def hidden_inputs(html: str) -> dict[str, str]:
         if name:
             found[name.group(1)] = value.group(1) if value else ""
     return found
+
+
+def text_of(response) -> str:
+    """A response's HTML as text: tags gone, white space one blank."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def timeline(html: str) -> str:
+    """The order page from its timeline on."""
+    return html[html.index('id="timeline"') :]
+
+
+def numbers_in(html: str) -> list[int]:
+    """Order numbers of the board's rows and cards, in page order."""
+    return [int(n) for n in re.findall(r'class="order[^"]*"\s+data-number="(\d+)"', html)]
+
+
+def shown_in(html: str) -> list[str]:
+    """The orders a board page says it shows (what its poll sends back)."""
+    return re.findall(r'name="shown" value="([^"]+)"', html)
+
+
+def on_shop_clock(moment: datetime) -> str:
+    """A stored UTC time as the designer's inputs write it, on the shop's clock."""
+    return moment.replace(tzinfo=UTC).astimezone(shop_zone()).strftime("%Y-%m-%dT%H:%M")
+
+
+@contextmanager
+def web_request(app):
+    """Like a view: the change commits (or not) inside, then the request's end kicks the queue
+    with whatever it planned (Huey runs in immediate mode, so the tasks run right there)."""
+    with app.test_request_context():
+        collect_kicks()
+        try:
+            yield
+        finally:
+            kick()
+
+
+def free_port() -> int:
+    """A TCP port free on loopback now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 JOIN_TIMEOUT = 60
@@ -143,3 +201,46 @@ def run_in_thread(work, timeout: float = 20):
     thread.join(timeout=timeout)
     assert result, "the work did not finish"
     return result[0]
+
+
+# --- in the browser --------------------------------------------------------------------------
+
+MIN_TAP = 44  # CSS pixels, WCAG 2.5.5 / Apple HIG
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def sign_in(page, user, password: str = PASSWORD) -> None:
+    page.fill("#email", user.email)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def assert_fits_the_screen(page) -> None:
+    """Nothing wider than the viewport: only .table-wrap may scroll sideways, inside itself."""
+    overflow = page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll('body *')]
+            .filter(el => !el.closest('.table-wrap') && el.getBoundingClientRect().right > width + 1)
+            .map(el => el.tagName + (el.id ? '#' + el.id : '') + '.' + el.className);
+          return {scroll: document.documentElement.scrollWidth, width, wide};
+        }"""
+    )
+    assert overflow["scroll"] <= overflow["width"], overflow
+    assert not overflow["wide"], overflow
+
+
+def assert_tap_targets_are_big_enough(page) -> None:
+    small = page.evaluate(
+        f"""() => [...document.querySelectorAll('a[href], button, input, select, textarea, label.check')]
+          .filter(el => el.offsetParent !== null && !el.closest('.skip-link'))
+          .filter(el => !(el.type === 'checkbox' && el.closest('label.check')))
+          .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
+          .filter(([, r]) => r.height < {MIN_TAP} || r.width < {MIN_TAP})
+          .map(([html, r]) => `${{html}} ${{Math.round(r.width)}}x${{Math.round(r.height)}}`)"""
+    )
+    assert not small, small

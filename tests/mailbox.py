@@ -2,7 +2,6 @@
 
 import asyncio
 import email
-import socket
 import threading
 import time
 from email import policy
@@ -10,13 +9,9 @@ from email import policy
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
+from tests.helpers import free_port
+
 ACCEPTED = "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Mailbox:
@@ -118,3 +113,8 @@ class _Server(SMTP):
 class _Controller(Controller):
     def factory(self):
         return _Server(self.handler, **self.SMTP_kwargs)
+
+
+def plain_text(mail) -> str:
+    """The plain-text part of a received mail, with plain line ends."""
+    return mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
