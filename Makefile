@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 FLASK := .venv/bin/flask --app app
 PYTEST_ARGS ?=
+# The suite runs on two processes (one module stays on one process); PYTEST_WORKERS=0 for one.
+PYTEST_WORKERS ?= 2
 # `make setup` installs the dev lock (runtime, tests and tooling); PRODUCTION=1 the runtime lock only.
 INSTALLED := .venv/.installed-$(if $(filter 1,$(PRODUCTION)),runtime,dev)
 
@@ -19,7 +21,7 @@ dev: setup db
 	DEV_PAGES=$${DEV_PAGES:-1} MAIL_BACKEND=$${MAIL_BACKEND:-$(DEMO_MAIL)} $(FLASK) run --debug --port $${PORT:-5000}
 
 test: setup imports
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 setup: $(INSTALLED) assets translations
 

@@ -51,6 +51,7 @@ def test_a_rule_written_in_the_browser_confirms_the_next_small_order(new_page, a
     admin.get_by_role("button", name="Add an action").click()
     settle(admin)
     admin.locator("select[name='actions-0-kind']").select_option(label="Confirm the order")
+    settle(admin)  # choosing the kind re-renders the row: a click during the swap is lost
     admin.locator(".rule-save").get_by_role("button", name="Save rule").click()
 
     admin.wait_for_url(re.compile(r"/admin/rules$"))
