@@ -240,3 +240,19 @@ def test_refund_failures(shop, gateway):
         provider.refund("JL-1001", "R2", 800, 1250)
     assert over.value.code == "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"
     assert gateway.trades["JL-1001"].refunds == {"R1": "5.00"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not a form",
+        b"sign=abc&sign_type=RSA2",
+        b"sign=abc&sign_type=RSA&app_id=1",
+        "签名=坏".encode(),
+    ],
+)
+def test_odd_input_is_a_bad_notification(shop, body):
+    provider, _ = shop
+    with pytest.raises(BadNotification):
+        provider.verify_notification({}, body)

@@ -1,9 +1,13 @@
 """Which online providers a shop offers: only those whose credentials are configured."""
 
 import base64
+from decimal import Decimal
+
+import pytest
 
 from config import from_environment
 from models.payments.providers import available_providers
+from models.payments.providers.base import Charge
 from tests.fakes import private_pem, public_pem, rsa_key
 
 KEY = rsa_key()
@@ -62,3 +66,9 @@ def test_keys_are_read_from_the_environment_or_from_files(monkeypatch, tmp_path)
     assert config["ALIPAY_PUBLIC_KEY"] == ""
     assert config["WECHATPAY_GATEWAY"] == "http://127.0.0.1:8999"
     assert config["PAYMENT_GATEWAY_TIMEOUT"] == 10
+
+
+@pytest.mark.parametrize("amount", [0, -100, 12.5, Decimal("12.50"), "1250", True])
+def test_a_charge_is_a_positive_whole_number_of_fen(amount):
+    with pytest.raises(ValueError, match="fen"):
+        Charge("JL-1", amount, "x")

@@ -259,3 +259,20 @@ def test_refund_failures(shop, gateway):
     gateway.finish_refund("R1", succeed=False)
     [abnormal] = receiver.received
     assert (abnormal.refund_status, abnormal.amount) == (RefundStatus.FAILED, 500)
+
+
+@pytest.mark.parametrize(
+    ("headers", "body"),
+    [
+        ({}, b""),
+        ({}, b"not json"),
+        (
+            {"Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048", "Wechatpay-Serial": "zz"},
+            b"{}",
+        ),
+    ],
+)
+def test_odd_input_is_a_bad_notification(shop, headers, body):
+    provider, _ = shop
+    with pytest.raises(BadNotification):
+        provider.verify_notification(headers, body)

@@ -57,6 +57,10 @@ class Charge:
     return_url: str = ""  # Alipay sends the browser back here
     expires_at: datetime | None = None
 
+    def __post_init__(self):
+        if type(self.amount) is not int or self.amount <= 0:
+            raise ValueError(f"a charge is a positive number of fen, not {self.amount!r}")
+
 
 @dataclass(frozen=True)
 class Checkout:

@@ -18,6 +18,7 @@ from models.payments.providers.base import (
     CheckoutKind,
     Notification,
     NotificationKind,
+    ProviderError,
     ProviderRefused,
     ProviderState,
     ProviderTimeout,
@@ -224,9 +225,9 @@ class WeChatPayProvider:
         headers = {key.lower(): value for key, value in headers.items()}
         try:
             data = self._client.callback(headers, body)
-        except ProviderRefused:
+        except ProviderError:  # the client could not start
             raise
-        except Exception as error:
+        except Exception as error:  # the SDK raises bare exceptions (an unknown algorithm…)
             raise BadNotification(f"wechat: {error}") from error
         if not data:
             raise BadNotification("wechat: the signature or the APIv3 encryption does not verify")
