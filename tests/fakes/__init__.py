@@ -2,6 +2,7 @@
 (docs/payments-providers.md, "The fakes"), the keys and certificates they need, and a receiver
 that stands for the shop's notify route."""
 
+import base64
 import contextlib
 import datetime
 import threading
@@ -9,8 +10,9 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 # handle(method, path with query, headers, body) -> (status, headers, body)
@@ -118,3 +120,26 @@ def certificate(key: rsa.RSAPrivateKey, common_name: str) -> x509.Certificate:
 def serial_hex(cert: x509.Certificate) -> str:
     """A certificate's serial number as WeChat Pay writes it."""
     return format(cert.serial_number, "X")
+
+
+def sign(key: rsa.RSAPrivateKey, text: str) -> str:
+    """SHA256withRSA (PKCS#1 v1.5) in base64: how both providers sign (WeChat's RSA, Alipay's RSA2)."""
+    return base64.b64encode(key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+
+
+def signed(public_key, text: str, signature: str) -> bool:
+    """Whether `signature` (base64 SHA256withRSA) is `text` signed with the key of `public_key`."""
+    try:
+        public_key.verify(
+            base64.b64decode(signature), text.encode(), padding.PKCS1v15(), hashes.SHA256()
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def later(seconds: float, action, *args, **kwargs) -> threading.Timer:
+    """Do `action` after a while, in a thread: a late notification."""
+    timer = threading.Timer(seconds, action, args, kwargs)
+    timer.start()
+    return timer

@@ -8,7 +8,6 @@ Misbehaving on request: `delay` (seconds before each answer), `refuse_refunds`, 
 options of `notify` (a stranger's signature, an old notify_time, other fields); `resend`
 delivers a notification again as it was."""
 
-import base64
 import json
 import secrets
 import threading
@@ -20,11 +19,8 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
 
-from tests.fakes import Server
+from tests.fakes import Server, sign, signed
 
 BEIJING = timezone(timedelta(hours=8))
 PAY_METHODS = {
@@ -129,16 +125,7 @@ class FakeAlipay:
         signature = fields.pop("sign", "")
         if fields.get("sign_type") != "RSA2":
             return False
-        try:
-            self.app_public_key.verify(
-                base64.b64decode(signature),
-                _unsigned(fields).encode(),
-                padding.PKCS1v15(),
-                hashes.SHA256(),
-            )
-        except (InvalidSignature, ValueError):
-            return False
-        return True
+        return signed(self.app_public_key, _unsigned(fields), signature)
 
     def _signed_answer(self, name: str, answer: dict) -> bytes:
         content = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
@@ -322,14 +309,5 @@ class FakeAlipay:
         self.sent.append(delivery)
         return delivery
 
-    def later(self, seconds: float, action, *args, **kwargs) -> threading.Timer:
-        """Do `action` after a while, in a thread (a late notification)."""
-        timer = threading.Timer(seconds, action, args, kwargs)
-        timer.start()
-        return timer
-
     def _sign(self, text: str, key=None) -> str:
-        key = key or self.alipay_key
-        return base64.b64encode(
-            key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())
-        ).decode()
+        return sign(key or self.alipay_key, text)

@@ -19,19 +19,13 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import requests
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tests.fakes import Server, rsa_key, serial_hex
+from tests.fakes import Server, serial_hex, sign, signed
 
 BEIJING = timezone(timedelta(hours=8))
 AUTHORIZATION = re.compile(r'(\w+)="([^"]*)"')
-
-
-def _sign(key, text: str) -> str:
-    return base64.b64encode(key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
 
 
 def _now() -> str:
@@ -124,14 +118,7 @@ class FakeWeChatPay:
         message = (
             f"{method}\n{path}\n{fields.get('timestamp')}\n{fields.get('nonce_str')}\n{body}\n"
         )
-        try:
-            self.merchant_public_key.verify(
-                base64.b64decode(fields.get("signature", "")),
-                message.encode(),
-                padding.PKCS1v15(),
-                hashes.SHA256(),
-            )
-        except (InvalidSignature, ValueError):
+        if not signed(self.merchant_public_key, message, fields.get("signature", "")):
             return False
         return abs(time.time() - int(fields.get("timestamp") or 0)) < 300
 
@@ -359,12 +346,6 @@ class FakeWeChatPay:
         self.sent.append(delivery)
         return delivery
 
-    def later(self, seconds: float, action, *args, **kwargs) -> threading.Thread:
-        """Do `action` after a while, in a thread (a late notification)."""
-        thread = threading.Timer(seconds, action, args, kwargs)
-        thread.start()
-        return thread
-
     # --- signing and encrypting as WeChat Pay does ---------------------------------------
 
     def _signature(self, body: str, key=None, age: float = 0) -> dict:
@@ -372,7 +353,7 @@ class FakeWeChatPay:
         return {
             "Wechatpay-Timestamp": stamp,
             "Wechatpay-Nonce": nonce,
-            "Wechatpay-Signature": _sign(key or self.platform_key, f"{stamp}\n{nonce}\n{body}\n"),
+            "Wechatpay-Signature": sign(key or self.platform_key, f"{stamp}\n{nonce}\n{body}\n"),
             "Wechatpay-Serial": serial_hex(self.platform_cert),
             "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
         }
@@ -388,8 +369,3 @@ class FakeWeChatPay:
             "associated_data": associated_data,
             "ciphertext": base64.b64encode(sealed).decode(),
         }
-
-
-def stranger_key():
-    """A key WeChat Pay never had: what a forger signs with."""
-    return rsa_key()

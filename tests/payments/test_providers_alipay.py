@@ -22,7 +22,7 @@ from models.payments.providers.base import (
     WrongMerchant,
     check_amount,
 )
-from tests.fakes import Receiver, private_pem, public_pem, rsa_key
+from tests.fakes import Receiver, later, private_pem, public_pem, rsa_key
 from tests.fakes.alipay_gateway import FakeAlipay
 
 APPID = "2021000117600001"
@@ -208,7 +208,7 @@ def test_a_timeout_then_a_late_notification(keys, shop, gateway):
         slow.query("JL-1001")
     gateway.delay = 0
     gateway.pay("JL-1001")
-    gateway.later(0.2, gateway.notify_payment, "JL-1001").join()
+    later(0.2, gateway.notify_payment, "JL-1001").join()
     [late] = receiver.wait_for(1)
     assert late.paid and late.amount == 1250
     assert provider.query("JL-1001").status == TradeStatus.PAID

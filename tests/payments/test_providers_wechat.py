@@ -22,7 +22,7 @@ from models.payments.providers.base import (
     check_amount,
 )
 from models.payments.providers.wechat import WeChatPayProvider, WeChatSettings
-from tests.fakes import Receiver, certificate, private_pem, rsa_key, serial_hex
+from tests.fakes import Receiver, certificate, later, private_pem, rsa_key, serial_hex, signed
 from tests.fakes.wechatpay_gateway import FakeWeChatPay
 
 MCHID, APPID = "1900000109", "wxd678efh567hg6787"
@@ -123,7 +123,7 @@ def test_round_trip_in_fen(shop, gateway):
     assert [path for method, path, _ in gateway.requests].count("/v3/certificates") == 1
 
 
-def test_every_scene_gets_its_checkout(shop, gateway):
+def test_every_scene_gets_its_checkout(keys, shop, gateway):
     provider, _ = shop
     phone = provider.create(
         charge("JL-2", scene=Scene.PHONE, client_ip="10.0.0.7", return_url="https://shop/o/x")
@@ -138,7 +138,10 @@ def test_every_scene_gets_its_checkout(shop, gateway):
     )
     assert inside.kind == CheckoutKind.JSAPI
     assert inside.params["package"].startswith("prepay_id=wx")
-    assert inside.params["appId"] == APPID and inside.params["paySign"]
+    params = inside.params
+    assert params["appId"] == APPID and params["signType"] == "RSA"
+    signed_text = f"{APPID}\n{params['timeStamp']}\n{params['nonceStr']}\n{params['package']}\n"
+    assert signed(keys["merchant"].public_key(), signed_text, params["paySign"])
     assert [gateway.orders[no].trade_type for no in ("JL-2", "JL-3")] == ["H5", "JSAPI"]
 
 
@@ -229,7 +232,7 @@ def test_a_timeout_then_a_late_notification(keys, shop, gateway):
         slow.query("JL-1001")
     gateway.delay = 0
     gateway.pay("JL-1001")
-    gateway.later(0.2, gateway.notify_payment, "JL-1001").join()
+    later(0.2, gateway.notify_payment, "JL-1001").join()
     [late] = receiver.wait_for(1)
     assert late.paid and late.amount == 1250
     assert provider.query("JL-1001").status == TradeStatus.PAID
