@@ -29,6 +29,14 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _text_or_file(name: str) -> str:
+    """A key given in NAME itself, or in the file NAME_PATH names."""
+    if os.environ.get(name):
+        return os.environ[name]
+    path = os.environ.get(f"{name}_PATH")
+    return Path(path).read_text() if path else ""
+
+
 def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
     """Build the Flask config mapping from the process environment."""
     env = os.environ.get
@@ -86,4 +94,20 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "LOGIN_ATTEMPTS": env("LOGIN_ATTEMPTS", "5 per 15 minutes"),
         "LOGIN_ADDRESS_ATTEMPTS": env("LOGIN_ADDRESS_ATTEMPTS", "20 per 15 minutes"),
         "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
+        # Online payment providers (docs/payments-providers.md): a provider whose credentials
+        # are missing is not offered. Empty gateways mean the real ones.
+        "WECHATPAY_MCHID": env("WECHATPAY_MCHID", ""),
+        "WECHATPAY_APPID": env("WECHATPAY_APPID", ""),
+        "WECHATPAY_PRIVATE_KEY": _text_or_file("WECHATPAY_PRIVATE_KEY"),
+        "WECHATPAY_CERT_SERIAL_NO": env("WECHATPAY_CERT_SERIAL_NO", ""),
+        "WECHATPAY_APIV3_KEY": env("WECHATPAY_APIV3_KEY", ""),
+        "WECHATPAY_CERT_DIR": env("WECHATPAY_CERT_DIR", str(instance_dir / "wechatpay-certs")),
+        "WECHATPAY_PUBLIC_KEY": _text_or_file("WECHATPAY_PUBLIC_KEY"),
+        "WECHATPAY_PUBLIC_KEY_ID": env("WECHATPAY_PUBLIC_KEY_ID", ""),
+        "WECHATPAY_GATEWAY": env("WECHATPAY_GATEWAY", ""),
+        "ALIPAY_APPID": env("ALIPAY_APPID", ""),
+        "ALIPAY_PRIVATE_KEY": _text_or_file("ALIPAY_PRIVATE_KEY"),
+        "ALIPAY_PUBLIC_KEY": _text_or_file("ALIPAY_PUBLIC_KEY"),
+        "ALIPAY_GATEWAY": env("ALIPAY_GATEWAY", ""),
+        "PAYMENT_GATEWAY_TIMEOUT": float(env("PAYMENT_GATEWAY_TIMEOUT", "10")),
     }
