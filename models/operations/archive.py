@@ -131,7 +131,9 @@ def unpack(archive: Path, into: Path) -> dict:
     }
     if found != set(expected):
         missing, extra = sorted(set(expected) - found), sorted(found - set(expected))
-        raise BackupError(f"{archive.name}: members differ (missing {missing}, extra {extra}).")
+        raise BackupError(
+            f"{archive.name}: damaged or incomplete (missing {missing}, unexpected {extra})."
+        )
     for name, digest in expected.items():
         if sha256_of(into / name) != digest:
             raise BackupError(f"{archive.name}: {name} does not match its checksum.")
