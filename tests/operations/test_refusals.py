@@ -12,6 +12,7 @@ import pytest
 
 from models import db
 from models.operations.archive import BackupError
+from models.operations.backup import make_backup
 from models.operations.nightly import back_up_app, uploads_folder
 from models.operations.restore import restore_backup
 from models.schema import upgrade
@@ -132,3 +133,11 @@ def test_a_file_that_is_no_archive_is_refused(tmp_path):
 
     with pytest.raises(BackupError, match="unreadable"):
         restore_backup(path, "sqlite:///unused.db", tmp_path)
+
+
+def test_without_pg_dump_the_backup_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr("models.operations.backup.shutil.which", lambda name: None)
+
+    with pytest.raises(BackupError, match=r"pg_dump is not installed \(apt-get install"):
+        make_backup("postgresql://nobody@127.0.0.1:1/none", tmp_path, tmp_path / "backups")
+    assert not list((tmp_path / "backups").iterdir())  # no partial archive left behind
