@@ -34,9 +34,7 @@ def restore_backup(archive: Path, database_url: str, uploads: Path, *, force=Fal
             raise BackupError(
                 f"{archive.name} holds a {manifest['kind']} database; the target is {kind}."
             )
-        occupied = occupied_tables()
-        with db.connection_context():
-            has_tables = bool(db.get_tables())
+        tables, occupied = target_tables()
         if occupied and not force:
             raise BackupError(
                 f"The target database is not empty ({', '.join(occupied[:5])}"
@@ -44,23 +42,27 @@ def restore_backup(archive: Path, database_url: str, uploads: Path, *, force=Fal
                 "database, or pass --force to replace what it holds."
             )
         dump = Path(scratch) / DUMPS[kind]
-        db.close_all() if hasattr(db.obj, "close_all") else db.close()
+        db.close_all()  # the pool's connections: none may hold the old database open
         if kind == "sqlite":
             _restore_sqlite(dump, sqlite_path(database_url))
         else:
-            _restore_postgres(dump, database_url, clean=has_tables)
+            _restore_postgres(dump, database_url, clean=bool(tables))
         schema.upgrade()
         _restore_uploads(Path(scratch) / UPLOADS, uploads)
     return manifest
 
 
-def occupied_tables() -> list[str]:
-    """The tables of the bound database that hold rows, beyond what migrating fills."""
+def target_tables() -> tuple[list[str], list[str]]:
+    """The bound database's tables, and those holding rows beyond what migrating fills."""
     with db.connection_context():
-        names = [name for name in db.get_tables() if not is_bookkeeping(name)]
-        return [
-            name for name in names if db.execute_sql(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone()
+        tables = db.get_tables()
+        occupied = [
+            name
+            for name in tables
+            if not is_bookkeeping(name)
+            and db.execute_sql(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone()
         ]
+    return tables, occupied
 
 
 def _restore_sqlite(copy: Path, target: Path) -> None:
