@@ -74,6 +74,12 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "OUTBOX_SWEEP_SECONDS": float(env("OUTBOX_SWEEP_SECONDS", "0")),
         "WORK_LOG_KEEP_DAYS": int(env("WORK_LOG_KEEP_DAYS", "90")),
         "DAILY_SUMMARY_HOUR": int(env("DAILY_SUMMARY_HOUR", "21")),
+        # The nightly backup: its folder, the hour (shop time) and what it keeps
+        # (docs/operations.md).
+        "BACKUP_DIR": env("BACKUP_DIR", str(instance_dir / "backups")),
+        "BACKUP_HOUR": int(env("BACKUP_HOUR", "3")),
+        "BACKUP_KEEP_DAILY": int(env("BACKUP_KEEP_DAILY", "7")),
+        "BACKUP_KEEP_WEEKLY": int(env("BACKUP_KEEP_WEEKLY", "4")),
         # An admin's notification text may write at most this much and take at most this long
         # (docs/notifications.md, "Limits of a text").
         "NOTICE_TEXT_MAX_CHARS": int(env("NOTICE_TEXT_MAX_CHARS", "10000")),
