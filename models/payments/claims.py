@@ -77,6 +77,10 @@ class ClaimDecided(DomainError):
     message = _l("Someone already decided on this payment claim.")
 
 
+class NoOpenClaim(DomainError):
+    message = _l("This order has no payment claim.")
+
+
 class InvalidReason(DomainError):
     message = _l("Say why the payment is not confirmed.")
 
