@@ -190,11 +190,12 @@ def latest_claim(order: Order) -> PaymentClaim | None:
 
 
 def open_claims() -> list[PaymentClaim]:
-    """The claims staff have to decide on, oldest first, with their orders and customers."""
+    """The claims staff have to decide on, oldest first, with their orders and customers; not
+    those of orders paid meanwhile another way (recorded at pickup, say)."""
     return list(
         PaymentClaim.select(PaymentClaim, Order, Customer)
         .join(Order)
         .join(Customer)
-        .where(PaymentClaim.status == OPEN)
+        .where(PaymentClaim.status == OPEN, Order.payment_status == PaymentStatus.CLAIMED)
         .order_by(PaymentClaim.created_at, PaymentClaim.id)
     )

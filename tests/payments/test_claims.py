@@ -8,7 +8,7 @@ from models.automation.timed import cancel_overdue_orders
 from models.base import utcnow
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
-from models.orders.payments import Payment, record_payment
+from models.orders.payments import NotPayable, Payment, record_payment
 from models.orders.status import OrderStatus, PaymentStatus
 from models.payments.claims import (
     ClaimDecided,
@@ -140,3 +140,14 @@ def test_auto_cancel_of_unpaid_orders_waits_for_staff_on_a_claim(make_shop, staf
     reject_claim(claim, staff, "nothing came")
     assert cancel_overdue_orders(later + timedelta(minutes=31)) == 1
     assert fresh(claimed).status == OrderStatus.CANCELLED
+
+
+def test_an_order_paid_another_way_leaves_the_queue(qr_order, staff):
+    claim = claim_payment(qr_order, "wechat")
+    record_payment(fresh(qr_order), None, "cash", Actor.of_user(staff), None)
+
+    assert fresh(qr_order).payment_status == PaymentStatus.PAID  # covered: no longer claimed
+    assert open_claims() == []
+    with pytest.raises(NotPayable):
+        confirm_claim(claim, staff)
+    assert Payment.select().count() == 1
