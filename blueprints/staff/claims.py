@@ -44,7 +44,7 @@ def index():
     return _claims_page()
 
 
-@bp.post("/<int:claim_id>/confirm")
+@bp.post("/<id:claim_id>/confirm")
 @role_required("staff")
 def confirm(claim_id: int):
     claim = or_404(PaymentClaim.get_or_none(PaymentClaim.id == claim_id))
@@ -56,7 +56,7 @@ def confirm(claim_id: int):
     return go(_back())
 
 
-@bp.post("/<int:claim_id>/reject")
+@bp.post("/<id:claim_id>/reject")
 @role_required("staff")
 def reject(claim_id: int):
     claim = or_404(PaymentClaim.get_or_none(PaymentClaim.id == claim_id))
@@ -71,7 +71,7 @@ def reject(claim_id: int):
     return go(_back())
 
 
-@bp.get("/<int:claim_id>/screenshot")
+@bp.get("/<id:claim_id>/screenshot")
 @role_required("staff")
 def screenshot(claim_id: int):
     claim = or_404(PaymentClaim.get_or_none(PaymentClaim.id == claim_id))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.helpers import assert_fits_the_screen, screenshot, sign_in
+from tests.helpers import assert_fits_the_screen, sign_in
 from tests.payments.images import png
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,6 @@ def test_claim_then_staff_confirm_then_the_customer_sees_paid(new_page, qr_order
     assert f"#{qr_order.number}" in step.inner_text()
     assert customer.locator(".pay-code img").evaluate("img => img.naturalWidth") > 0
     assert_fits_the_screen(customer)
-    screenshot(customer, "pay-by-code-phone.png")
 
     step.get_by_label("Screenshot of the payment (optional)").set_input_files(
         {"name": "paid.png", "mimeType": "image/png", "buffer": png()}
