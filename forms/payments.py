@@ -4,12 +4,13 @@ paid" (an optional screenshot) and staff's rejection of a claim."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, RadioField, SelectChoice, StringField
+from wtforms import RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length
 
 from models.activities.fields.base import strip
 from models.orders.payments import MAX_NOTE_LENGTH
 from models.payments.collection_codes import KINDS
+from models.uploads import read_upload
 
 IMAGE_TYPES = "image/png,image/jpeg,image/gif,image/webp"
 
@@ -22,6 +23,9 @@ class CollectionCodeForm(FlaskForm):
         description=_l("A screenshot or photo of the code from your wallet app."),
     )
 
+    def image_bytes(self) -> bytes:
+        return read_upload(self.image.data)
+
 
 class ClaimForm(FlaskForm):
     method = RadioField(_l("Paid with"), choices=[], default="wechat")
@@ -30,7 +34,6 @@ class ClaimForm(FlaskForm):
         render_kw={"accept": IMAGE_TYPES},
         description=_l("It helps the shop find your payment."),
     )
-    version = HiddenField()
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,7 +43,7 @@ class ClaimForm(FlaskForm):
 
     def screenshot_bytes(self) -> bytes | None:
         upload = self.screenshot.data
-        return upload.read() if upload and getattr(upload, "filename", "") else None
+        return read_upload(upload) if upload and getattr(upload, "filename", "") else None
 
 
 class RejectClaimForm(FlaskForm):

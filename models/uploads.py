@@ -60,6 +60,12 @@ def storage() -> Storage:
     return FolderStorage(current_app.config["UPLOAD_FOLDER"])
 
 
+def read_upload(stream) -> bytes:
+    """An uploaded file's bytes, never more than one past `UPLOAD_MAX_BYTES` (`save_image`
+    refuses those), however large the file sent."""
+    return stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
+
+
 def save_image(data: bytes, *, max_side: int = MAX_SIDE) -> str:
     """Check, re-encode and keep the image in `data`; its new name. Raises BadImage."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]

@@ -44,7 +44,7 @@ def upload(kind: str):
     if not form.validate():
         return _page(status=422, forms={kind: form})
     try:
-        upload_collection_code(kind, form.image.data.read(), current_user._get_current_object())
+        upload_collection_code(kind, form.image_bytes(), current_user._get_current_object())
     except DomainError as error:
         form.image.errors = [str(error)]
         return _page(status=422, forms={kind: form})

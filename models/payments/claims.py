@@ -129,9 +129,10 @@ def confirm_claim(claim: PaymentClaim, user: User) -> PaymentClaim:
     with db.atomic():
         _decide(claim, CONFIRMED, user)
         order = Order.get_by_id(claim.order_id)
+        left = outstanding(order, paid_so_far(order))  # less than claimed if the total fell
         record_payment(
             order,
-            min(claim.amount, outstanding(order, paid_so_far(order))) or claim.amount,
+            min(claim.amount, left) or None,  # None with nothing left: NotPayable
             claim.method,
             Actor.of_user(user),
             None,

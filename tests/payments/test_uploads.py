@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from models.uploads import BadImage, open_image, save_image
+from models.uploads import BadImage, open_image, read_upload, save_image
 from tests.payments.images import photo_with_location, png
 
 
@@ -63,3 +63,8 @@ def test_a_file_over_the_limit_is_refused(app_context):
 @pytest.mark.parametrize("name", ["", "../secret_key", "x.png", "a" * 30 + ".svg"])
 def test_only_names_given_out_are_opened(app_context, name):
     assert open_image(name) is None
+
+
+def test_an_upload_is_read_only_one_byte_past_the_limit(app_context):
+    app_context.config["UPLOAD_MAX_BYTES"] = 1000
+    assert len(read_upload(io.BytesIO(b"x" * 5000))) == 1001
