@@ -107,10 +107,12 @@ def claim_payment(order: Order, method: str, screenshot: bytes | None = None) ->
         with db.atomic():
             current = locked(Order.select().where(Order.id == order.id)).get()
             existing = open_claim(current)
-            if existing is not None:
+            if existing is not None and current.payment_status == PaymentStatus.CLAIMED:
                 return existing
             if not claimable(current) or current.payment_status != PaymentStatus.UNPAID:
                 raise ClaimRefused()
+            if existing is not None:  # left open when the order was paid another way
+                _decide(existing, REJECTED, None)
             claim = PaymentClaim.create(
                 order=current.id,
                 amount=outstanding(current, paid_so_far(current)),
@@ -155,7 +157,7 @@ def reject_claim(claim: PaymentClaim, user: User, reason: str) -> PaymentClaim:
     return PaymentClaim.get_by_id(claim.id)
 
 
-def _decide(claim: PaymentClaim, status: str, user: User, reason: str = "") -> None:
+def _decide(claim: PaymentClaim, status: str, user: User | None, reason: str = "") -> None:
     decided = (
         PaymentClaim.update(status=status, decided_by=user, decided_at=utcnow(), reason=reason)
         .where(PaymentClaim.id == claim.id, PaymentClaim.status == OPEN)

@@ -8,7 +8,7 @@ from models.automation.timed import cancel_overdue_orders
 from models.base import utcnow
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
-from models.orders.payments import NotPayable, Payment, record_payment
+from models.orders.payments import NotPayable, Payment, record_payment, remove_payment
 from models.orders.status import OrderStatus, PaymentStatus
 from models.payments.claims import (
     ClaimDecided,
@@ -151,3 +151,17 @@ def test_an_order_paid_another_way_leaves_the_queue(qr_order, staff):
     with pytest.raises(NotPayable):
         confirm_claim(claim, staff)
     assert Payment.select().count() == 1
+
+
+def test_a_claim_left_open_by_a_payment_since_removed_gives_way_to_a_new_one(qr_order, admin):
+    stale = claim_payment(qr_order, "wechat")
+    payment = record_payment(fresh(qr_order), None, "cash", Actor.of_user(admin), None)
+    remove_payment(payment, Actor.of_user(admin), fresh(qr_order).version, "wrong order")
+    assert fresh(qr_order).payment_status == PaymentStatus.UNPAID
+
+    claim = claim_payment(fresh(qr_order), "wechat")
+
+    assert claim.id != stale.id
+    assert PaymentClaim.get_by_id(stale.id).status == "rejected"
+    assert fresh(qr_order).payment_status == PaymentStatus.CLAIMED
+    assert [c.id for c in open_claims()] == [claim.id]
