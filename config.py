@@ -89,6 +89,9 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "SMS_WEBHOOK_URL": env("SMS_WEBHOOK_URL", ""),
         "SMS_WEBHOOK_TOKEN": env("SMS_WEBHOOK_TOKEN", ""),
         "SMS_LOG_PATH": env("SMS_LOG_PATH", str(instance_dir / "dev-sms.jsonl")),
+        # Uploaded images (models/uploads.py): collection QR codes, payment screenshots.
+        "UPLOAD_FOLDER": env("UPLOAD_FOLDER", str(instance_dir / "uploads")),
+        "UPLOAD_MAX_BYTES": int(env("UPLOAD_MAX_BYTES", str(8 * 1024 * 1024))),
         # /dev/… shows every kept text and mail, login codes included: only for admins, and
         # only when DEV_PAGES=1 (`make run`'s demo sets it).
         "DEV_PAGES": _flag("DEV_PAGES", False),

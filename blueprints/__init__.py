@@ -2,9 +2,9 @@
 
 from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
-from blueprints.admin import deliveries, designer, products, rules
+from blueprints.admin import collection_codes, deliveries, designer, products, rules
 from blueprints.customer import my_orders, ordering, tracking
-from blueprints.staff import board, customers, export, fulfilment, inbox, order_detail
+from blueprints.staff import board, claims, customers, export, fulfilment, inbox, order_detail
 
 
 def register_blueprints(app) -> None:
@@ -25,6 +25,8 @@ def register_blueprints(app) -> None:
         deliveries,
         rules,
         products,
+        claims,
+        collection_codes,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

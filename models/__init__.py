@@ -18,6 +18,8 @@ from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
 from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.orders.payments import Payment
+from models.payments.claims import PaymentClaim
+from models.payments.collection_codes import CollectionCode
 from models.storefront.login_code import LoginCode
 
 ALL_MODELS = [
@@ -47,6 +49,8 @@ ALL_MODELS = [
     StockMovement,
     LatestOrder,
     SignInAttempt,
+    CollectionCode,
+    PaymentClaim,
 ]
 
 __all__ = [

@@ -92,6 +92,7 @@ def app(database_url, tmp_path):
         RATELIMIT_STORAGE_URI="memory://",
         DEFAULT_LOCALE="en",  # messages to people without a language, and requests without one
         DEV_PAGES=True,  # /dev/… (admins only), as in `make run`; off unless set in production
+        UPLOAD_FOLDER=str(tmp_path / "uploads"),
     )
     # No app context stays pushed: each test-client request must get its own, as in
     # production, or `g` (and the signed-in user cached there) would leak between requests.

@@ -1,20 +1,27 @@
 """The customer's order page: status, timeline and what was ordered, live; while the order is
-pending the customer may change quantities or cancel. Whoever holds the link (an
+pending the customer may change quantities or cancel; when its form offers the shop's
+collection QR codes, the payment step (docs/payments.md). Whoever holds the link (an
 unguessable token) is the customer."""
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.customer.qr import qr_svg
+from blueprints.images import image_response
 from blueprints.params import optional_version
 from blueprints.rendering import order_slots, render, wants_fragment
 from forms.ordering.quantity_change import build_quantity_form
 from forms.ordering.steppers import STEP, quantity_limits, stepped
+from forms.payments import ClaimForm
 from models.activities.activity import offered_products
 from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.messaging.notifications import customer_messages
 from models.orders.order import Order
+from models.orders.status import PaymentStatus
+from models.payments.claims import ClaimRefused, claim_payment
+from models.payments.collection_codes import KINDS, code_by_image
+from models.payments.step import payment_step
 from models.storefront.tracking import (
     cancel_by_customer,
     change_by_customer,
@@ -38,7 +45,14 @@ def _order(token: str) -> Order:
 
 
 @one_snapshot()  # what the page shows, as of one moment
-def _page(order: Order, status: int = 200, error: str = "", change_form=None, polled=False):
+def _page(
+    order: Order,
+    status: int = 200,
+    error: str = "",
+    change_form=None,
+    polled=False,
+    claim_form=None,
+):
     """The page, or its live part for htmx. `polled`: a refresh the page asked for by itself,
     which keeps a change the customer is typing (hx-preserve) while what it depends on
     (customer_view) is unchanged."""
@@ -48,6 +62,9 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None, po
     if may_change and change_form is None:
         change_form = build_quantity_form(order, offered_products(order.template_version))
     messages = customer_messages(order)
+    payment = payment_step(order)
+    if payment and payment.may_claim and claim_form is None:
+        claim_form = ClaimForm(formdata=None, kinds=list(payment.codes))
     return render(
         PAGE,
         LIVE,
@@ -66,6 +83,9 @@ def _page(order: Order, status: int = 200, error: str = "", change_form=None, po
         error=error,
         qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
         page_url=url,
+        payment=payment,
+        claim_form=claim_form,
+        code_kinds=KINDS,
     )
 
 
@@ -122,3 +142,33 @@ def change(token):
     except DomainError as error:
         return _page(Order.get_by_id(order.id), status=422, error=str(error), change_form=form)
     return _after_change(order, token)
+
+
+@bp.post("/<token>/paid")
+def claim(token):
+    """The customer's "I have paid", with an optional screenshot (multipart)."""
+    order = _order(token)
+    payment = payment_step(order)
+    if payment is None or not payment.may_claim:
+        if order.payment_status == PaymentStatus.CLAIMED:  # a second tap: the claim stands
+            return _after_change(order, token)
+        return _page(order, status=422, error=str(ClaimRefused()))
+    form = ClaimForm(kinds=list(payment.codes))
+    if not form.validate():
+        return _page(order, status=422, claim_form=form)
+    try:
+        claim_payment(order, form.method.data, form.screenshot_bytes())
+    except DomainError as error:
+        form.screenshot.errors = [str(error)]
+        return _page(Order.get_by_id(order.id), status=422, claim_form=form)
+    return _after_change(order, token)
+
+
+@bp.get("/<token>/codes/<name>")
+def code_image(token, name):
+    """One of the shop's collection QR codes, for an order whose form offers them."""
+    order = _order(token)
+    code = code_by_image(name)
+    if code is None or payment_step(order) is None:
+        abort(404)
+    return image_response(code.image)

@@ -22,6 +22,7 @@ from models.board.bulk import (
     Target,
     assign_orders,
     change_statuses,
+    confirm_claims,
     mark_paid,
     note_orders,
 )
@@ -107,6 +108,8 @@ def bulk():
         if method is None:
             return _invalid(_("Choose how the orders were paid."))
         report = mark_paid(targets, method, current_user)
+    elif action == "claims":
+        report = confirm_claims(targets, current_user)
     else:
         abort(400)
     summary = _(

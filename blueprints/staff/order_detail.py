@@ -14,6 +14,7 @@ from blueprints.access import role_required
 from blueprints.params import form_id, form_version
 from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.ordering.order_form import cleaned_answers
+from forms.payments import RejectClaimForm
 from forms.staff.customer_tag import TagForm
 from forms.staff.order_actions import NoteForm
 from forms.staff.order_edit import VERSION_FIELD, edited_quantities, order_edit_form
@@ -50,6 +51,7 @@ from models.orders.status import (
     PaymentStatus,
 )
 from models.orders.text import answer_rows, product_names
+from models.payments.claims import latest_claim
 
 bp = Blueprint("order_detail", __name__, url_prefix="/board/orders")
 
@@ -91,6 +93,8 @@ def _order_context(order, message=None) -> dict:
         "removal_form": PaymentRemovalForm(formdata=None),
         "removal_forms": {},
         "note_kinds": NOTE_KINDS,
+        "claim": latest_claim(order),
+        "reject_form": RejectClaimForm(formdata=None),
         "message": message,
         **_customer_context(order),
     }

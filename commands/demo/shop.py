@@ -1,10 +1,12 @@
 """The demo shop's catalog, activities and orders, built through the real domain functions."""
 
+import io
 import random
 import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import segno
 from flask import current_app
 
 from commands.demo.timeline import fit_before
@@ -22,6 +24,7 @@ from models.orders.lifecycle import Actor, assign_order, transition_order
 from models.orders.order import Order, OrderEvent
 from models.orders.placing import LineRequest, SlotFull, place_order
 from models.orders.status import OrderStatus
+from models.payments.collection_codes import upload_collection_code
 
 # name, sku, price in fen, unit, on hand (None: a service, no stock)
 CATALOG = [
@@ -164,6 +167,7 @@ def build_templates(products: list[Product], admin: User) -> list[FormTemplate]:
                 "show_chain_list": True,
                 "order_cap": 500,
                 "pickup_reminder_minutes": 120,
+                "payment_methods": ["at_pickup", "collection_code"],
             },
         },
     )
@@ -206,9 +210,18 @@ def build_templates(products: list[Product], admin: User) -> list[FormTemplate]:
             "settings": {"show_chain_list": False, "pickup_reminder_minutes": 120},
         },
     )
+    build_collection_code(admin)
     for template in (fruit, cleaning):
         template.publish(by=admin)
     return [fruit, cleaning]
+
+
+def build_collection_code(admin: User) -> None:
+    """A stand-in for the shop's WeChat Pay collection code (收款码): a QR code of a made-up
+    payee, so the fruit form's customers see the payment step."""
+    image = io.BytesIO()
+    segno.make("wxp://demo-shop-collection-code", error="m").save(image, kind="png", scale=8)
+    upload_collection_code("wechat", image.getvalue(), admin)
 
 
 def build_rules(templates: list[FormTemplate], staff: list[User]) -> None:

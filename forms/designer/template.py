@@ -28,6 +28,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput, TimeInput
 
+from models.activities.design import PAYMENT_METHODS as PAYMENT_METHODS_UNSET
 from models.activities.design import BadSlug, TemplateSettings, check_slug
 from models.activities.fields import FIELD_TYPES
 from models.activities.fields.base import strip
@@ -40,6 +41,7 @@ from models.activities.pickup import (
     pickup_window_setting,
 )
 from models.money import amount_text, typed_amount
+from models.payments.methods import METHODS as PAYMENT_METHODS
 from models.shop_time import LOCAL_TIME_FORMATS, as_utc, shop_zone, to_utc
 
 CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：]\d{2})?")
@@ -189,6 +191,17 @@ class TemplateSettingsForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
 
+    payment_methods = SelectMultipleField(
+        _l("How customers pay"),
+        choices=[SelectChoice(name, label) for name, label in PAYMENT_METHODS.items()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description=_l(
+            "With the QR code, customers see the shop's collection codes after ordering and "
+            "say when they paid; staff confirm it. None chosen: at pickup."
+        ),
+    )
+
     auto_cancel_minutes = MinutesField(
         _l("Cancel orders automatically after (minutes)"),
         maximum=MONTH,
@@ -290,6 +303,7 @@ class TemplateSettingsForm(FlaskForm):
             pending_reminder_minutes=self.pending_reminder_minutes.data,
             pickup_reminder_minutes=self.pickup_reminder_minutes.data,
             deadline_reminder_minutes=self.deadline_reminder_minutes.data,
+            payment_methods=list(self.payment_methods.data or PAYMENT_METHODS_UNSET),
         )
 
 

@@ -36,6 +36,7 @@ AUTOMATION_KEYS = (  # models/automation/timed.py and models/messaging/admin_not
     "pickup_reminder_minutes",
     "deadline_reminder_minutes",
 )
+PAYMENT_METHODS = ("at_pickup",)  # unless set: the methods are models/payments/methods.py
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,38}[a-z0-9]")
 SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -156,6 +157,7 @@ class TemplateSettings:
     pending_reminder_minutes: int | None = None
     pickup_reminder_minutes: int | None = None
     deadline_reminder_minutes: int | None = DEADLINE_MINUTES
+    payment_methods: list[str] = field(default_factory=lambda: list(PAYMENT_METHODS))
 
     def draft_settings(self) -> dict:
         """The keys of `draft["settings"]` (docs/order-form-fields.md)."""
@@ -171,6 +173,7 @@ class TemplateSettings:
                 "free_above": self.free_above,
             },
             "min_order_amount": self.min_order_amount,
+            "payment_methods": list(self.payment_methods),
             **{key: getattr(self, key) for key in AUTOMATION_KEYS},
         }
 
@@ -208,6 +211,7 @@ class TemplateSettings:
             pending_reminder_minutes=settings.get("pending_reminder_minutes"),
             pickup_reminder_minutes=settings.get("pickup_reminder_minutes"),
             deadline_reminder_minutes=settings.get("deadline_reminder_minutes", DEADLINE_MINUTES),
+            payment_methods=list(settings.get("payment_methods") or PAYMENT_METHODS),
         )
 
 

@@ -3,8 +3,11 @@
 `draft_problems(draft)` checks the contact fields, each field's spec (its type's
 `problems`), the settings, and finally builds the customer's fields from the specs (each
 type's `build`, the same code the order page runs), so a draft that passes always renders.
+Packages above this one check the settings they own by answering `checking_settings`
+(models/subscriptions.py connects them): a receiver takes the settings and returns problems.
 """
 
+from blinker import Signal
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
@@ -16,6 +19,7 @@ from models.activities.pickup import PickupPoint, closed_on_pickup_day, pickup_d
 from models.catalog.products import Product
 
 CONTACT_TYPES = {"name": "short_text", "phone": "phone"}
+checking_settings = Signal("a draft's settings are checked: return the problems found")
 
 
 def draft_problems(draft: dict, kind: str = "goods") -> list[str]:
@@ -26,7 +30,10 @@ def draft_problems(draft: dict, kind: str = "goods") -> list[str]:
     by_name = {spec.get("name"): spec for spec in fields}
     for spec in fields:
         problems += _field_problems(spec, by_name)
-    problems += _settings_problems(draft.get("settings") or {})
+    settings = draft.get("settings") or {}
+    problems += _settings_problems(settings)
+    for _receiver, found in checking_settings.send(settings):
+        problems += found
     if not problems:
         problems += _build_problems(fields)
     return [str(problem) for problem in problems]

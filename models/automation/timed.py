@@ -4,7 +4,8 @@ longer matches, and each reminder has its own outbox key, so it is sent once.
 
 Per published version (`version.settings`, docs/order-form-fields.md):
     auto_cancel_minutes       cancel orders still pending this long after they were placed
-    auto_cancel_unpaid        with it: cancel every unpaid order (pending, confirmed, processing)
+    auto_cancel_unpaid        with it: cancel every unpaid order (pending, confirmed, processing);
+                              a claimed one (models/payments/claims.py) waits for staff
     pending_reminder_minutes  remind staff of orders still pending this long
     pickup_reminder_minutes   remind customers this long before their time slot starts or
                               their pickup window opens

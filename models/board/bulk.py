@@ -15,6 +15,7 @@ from models.orders.lifecycle import Actor, assign_order, transition_order
 from models.orders.notes import add_note
 from models.orders.order import Order
 from models.orders.payments import record_payment
+from models.payments.claims import NoOpenClaim, confirm_claim, open_claim
 
 MAX_ORDERS = 500  # orders one bulk action may change (each is its own transaction)
 
@@ -78,6 +79,18 @@ def mark_paid(targets: list[Target], method: str, user: User) -> Report:
     return _each(
         targets, lambda order, version: record_payment(order, None, method, actor, version)
     )
+
+
+def confirm_claims(targets: list[Target], user: User) -> Report:
+    """Confirm every target's open payment claim (models/payments/claims.py), recording it."""
+
+    def confirm(order, _version):
+        claim = open_claim(order)
+        if claim is None:
+            raise NoOpenClaim(_l("Order #%(number)s has no payment claim.", number=order.number))
+        confirm_claim(claim, user)
+
+    return _each(targets, confirm)
 
 
 def _each(targets: list[Target], change) -> Report:

@@ -2,8 +2,9 @@
 
 `record_payment` adds one payment in one transaction with the order's version bump and a
 "payment" timeline event; the event plans the `payment_recorded` rules (models/automation/rules.py) like
-any order change. An order is paid once its payments cover its total; a part payment leaves it
-unpaid, with the rest outstanding. A free order (total 0) has nothing to pay: it is placed paid
+any order change. `payment_status` is the one rule that derives an order's payment status: paid
+once its payments cover its total; a part payment leaves it unpaid (or claimed, while a
+customer's claim of payment is open: models/payments/claims.py), with the rest outstanding. A free order (total 0) has nothing to pay: it is placed paid
 (`status_when_placed`) and edits keep that true (`follow_total`). `refund_order` marks an order's
 payments refunded. `remove_payment` takes back a payment recorded by mistake (wrong order, wrong
 amount), with a reason: the order is paid or unpaid again by the payments left, and nothing
@@ -50,6 +51,7 @@ METHODS = {
     "other": _l("Other"),
 }
 MAX_NOTE_LENGTH = 200
+PAYABLE = (PaymentStatus.UNPAID, PaymentStatus.CLAIMED)
 
 
 class Payment(BaseModel):
@@ -91,6 +93,17 @@ class PaymentSummary:
     outstanding: int  # fen still to pay; 0 once paid, refunded or cancelled
 
 
+def payment_status(total: int, paid: int, *, refunded=False, claimed=False) -> PaymentStatus:
+    """The one rule for an order's payment status, from its total and payments (fen), whether
+    it was refunded and whether a customer's claim of payment is open: paid once the payments
+    cover the total (a free order always), a part payment is still unpaid (or claimed)."""
+    if refunded:
+        return PaymentStatus.REFUNDED
+    if paid >= total:
+        return PaymentStatus.PAID
+    return PaymentStatus.CLAIMED if claimed else PaymentStatus.UNPAID
+
+
 def paid_on(order_id) -> Select:
     """The fen paid on the order `order_id` (an id, or a column such as Order.id for a
     correlated subquery) so far: a one-value Select."""
@@ -103,14 +116,14 @@ def paid_so_far(order: Order) -> int:
 
 def outstanding(order: Order, paid: int) -> int:
     """What is left to pay on `order` after `paid` fen."""
-    if order.payment_status != PaymentStatus.UNPAID or order.status == OrderStatus.CANCELLED:
+    if order.payment_status not in PAYABLE or order.status == OrderStatus.CANCELLED:
         return 0
     return max(order.total - paid, 0)
 
 
 def status_when_placed(total: int) -> str:
     """The payment status of an order placed for `total` fen: a free order is paid already."""
-    return PaymentStatus.PAID if total == 0 else PaymentStatus.UNPAID
+    return payment_status(total, 0)
 
 
 def follow_total(order_id: int, total: int, previous_total: int) -> None:
@@ -120,17 +133,12 @@ def follow_total(order_id: int, total: int, previous_total: int) -> None:
     again once it costs something. Call inside the edit's transaction; orders refunded, or
     marked paid without recorded payments while they cost something, keep their status."""
     order = Order.get_by_id(order_id)
-    if order.payment_status not in (PaymentStatus.PAID, PaymentStatus.UNPAID):
+    if order.payment_status not in (PaymentStatus.PAID, *PAYABLE):
         return
     paid = paid_so_far(order)
-    if paid:
-        status = PaymentStatus.PAID if paid >= total else PaymentStatus.UNPAID
-    elif total == 0:
-        status = PaymentStatus.PAID
-    elif previous_total == 0:
-        status = PaymentStatus.UNPAID
-    else:
+    if not paid and total and previous_total:
         return
+    status = payment_status(total, paid, claimed=order.payment_status == PaymentStatus.CLAIMED)
     if status != order.payment_status:
         Order.update(payment_status=status).where(Order.id == order_id).execute()
 
@@ -161,8 +169,11 @@ def record_payment(
     actor: Actor,
     expected_version: int | None,
     note: str = "",
+    settles_claim: bool = False,
 ) -> Payment:
-    """Record that `order` received `amount` fen (None: all that is outstanding) by `method`.
+    """Record that `order` received `amount` fen (None: all that is outstanding) by `method`;
+    `settles_claim`: it confirms the customer's open claim (models/payments/claims.py), so
+    the order is no longer claimed whatever it still owes.
 
     Raises StaleOrder if the order changed since version `expected_version` (None: as
     loaded), NotPayable when it is paid, refunded, cancelled or has nothing to pay, and
@@ -191,7 +202,8 @@ def record_payment(
             note=(note or "").strip(),
             recorded_by=actor.user,
         )
-        status = PaymentStatus.PAID if paid + amount >= current.total else PaymentStatus.UNPAID
+        claimed = current.payment_status == PaymentStatus.CLAIMED and not settles_claim
+        status = payment_status(current.total, paid + amount, claimed=claimed)
         bump_version(current, expected, payment_status=status)
         record_event(
             current,
@@ -225,14 +237,15 @@ def refund_order(order: Order, actor: Actor, expected_version: int) -> Order:
         paid = paid_so_far(current)
         if not may_refund(current, paid):
             raise NothingToRefund()
-        bump_version(current, expected_version, payment_status=PaymentStatus.REFUNDED)
+        status = payment_status(current.total, paid, refunded=True)
+        bump_version(current, expected_version, payment_status=status)
         record_event(
             current,
             actor,
             kind="refunded",
             note=str(paid) if paid else "",
             from_status=current.payment_status,
-            to_status=PaymentStatus.REFUNDED,
+            to_status=status,
         )
     return Order.get_by_id(order.id)
 
@@ -279,9 +292,8 @@ def remove_payment(payment: Payment, actor: Actor, expected_version: int, reason
         )
         if removed != 1:
             raise StaleOrder()
-        status = (
-            PaymentStatus.PAID if paid_so_far(current) >= current.total else PaymentStatus.UNPAID
-        )
+        claimed = current.payment_status == PaymentStatus.CLAIMED
+        status = payment_status(current.total, paid_so_far(current), claimed=claimed)
         bump_version(current, expected_version, payment_status=status)
         record_event(
             current,

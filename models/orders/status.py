@@ -36,6 +36,7 @@ class OrderStatus(StrEnum):
 
 class PaymentStatus(StrEnum):
     UNPAID = "unpaid"
+    CLAIMED = "claimed"  # the customer says they paid; staff have not confirmed it yet
     PAID = "paid"
     REFUNDED = "refunded"
 
@@ -77,6 +78,7 @@ MOVE_LABELS = {
 
 PAYMENT_LABELS = {
     PaymentStatus.UNPAID: _l("Unpaid"),
+    PaymentStatus.CLAIMED: _l("Payment claimed"),
     PaymentStatus.PAID: _l("Paid"),
     PaymentStatus.REFUNDED: _l("Refunded"),
 }
@@ -92,6 +94,7 @@ STATUS_TONES = {
 
 PAYMENT_TONES = {
     PaymentStatus.UNPAID: "waiting",
+    PaymentStatus.CLAIMED: "info",
     PaymentStatus.PAID: "plain",
     PaymentStatus.REFUNDED: "muted",
 }

@@ -77,6 +77,10 @@ def _words(event: OrderEvent) -> str | None:
         )
     if event.kind == "refunded":
         return _l("The shop refunded your payment.")
+    if event.kind == "payment_claimed":
+        return _l("You said you paid; the shop is checking.")
+    if event.kind == "claim_rejected":
+        return _l("The shop could not confirm your payment: %(reason)s", reason=event.note)
     if event.kind == "payment_removed":  # the reason stays with the shop
         return _l("The shop corrected its record of your payments.")
     return None  # assignments and staff notes are the shop's own business

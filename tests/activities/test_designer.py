@@ -480,6 +480,7 @@ def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(as_admin, admin_
         "pending_reminder_minutes": None,
         "pickup_reminder_minutes": None,
         "deadline_reminder_minutes": None,
+        "payment_methods": ["at_pickup"],
     }
     form = as_admin.get(f"/admin/forms/{template.id}/settings").get_data(as_text=True)
     assert (

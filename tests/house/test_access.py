@@ -45,6 +45,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "tracking.poll",
         "tracking.cancel",
         "tracking.change",
+        "tracking.claim",
+        "tracking.code_image",
     }
 )
 ROLES = ("staff", "admin")

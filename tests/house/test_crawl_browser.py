@@ -77,6 +77,7 @@ STAFF_PAGES = {
     "/board/pickup/<n>",
     "/board/export.xlsx",
     "/board/exports/<n>",
+    "/board/claims",
 }
 ADMIN_PAGES = STAFF_PAGES | {
     "/admin/users",
@@ -95,6 +96,7 @@ ADMIN_PAGES = STAFF_PAGES | {
     "/admin/rules/<n>",
     "/admin/rules/<n>/try",
     "/admin/deliveries",
+    "/admin/collection-codes",
 }
 
 WALK = ["pending", "confirmed", "processing", "ready", "completed"]

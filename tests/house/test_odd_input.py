@@ -38,6 +38,8 @@ from models.orders.notes import add_note
 from models.orders.order import Order
 from models.orders.payments import Payment, record_payment
 from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, whole_number
+from models.payments.claims import claim_payment
+from models.payments.collection_codes import CollectionCode
 from tests.factories import order_for
 from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from
 
@@ -97,6 +99,7 @@ def demo_shop(app, admin, staff, tmp_path):
         order = transition_order(order, "confirmed", Actor.of_user(staff))
         record_payment(order, 100, "cash", Actor.of_user(staff), order.version)
         pending = order_for(version, [(strawberries, 1)], name="Bo", pickup_point=point)
+        claim = claim_payment(pending, "wechat")  # the fruit form offers the shop's QR code
         add_note(order, author=staff, body="call first")
         save_view(admin, "Unpaid", "payment=unpaid")
         start_export(admin, MultiDict({"created": "all"}), "csv")
@@ -117,6 +120,8 @@ def demo_shop(app, admin, staff, tmp_path):
         "view_id": SavedView.get(SavedView.user == admin.id).id,
         "job_id": ExportJob.get(ExportJob.user == admin.id).id,
         "delivery_id": (Delivery.select().first() or Delivery(id=1)).id,
+        "claim_id": claim.id,
+        "image": CollectionCode.get().image,
         "notice": next(iter(NOTICES)),
     }
 
@@ -127,6 +132,8 @@ def path_values(rule, demo_shop) -> dict:
     for name, converter in rule._converters.items():
         if isinstance(converter, AnyConverter):
             values[name] = sorted(converter.items)[0]
+        elif name == "name" and rule.endpoint.endswith(".code_image"):
+            values[name] = demo_shop["image"]
         elif name == "name":
             notice = rule.endpoint.startswith("designer.notifications")
             values[name] = demo_shop["notice"] if notice else demo_shop["field"]

@@ -226,7 +226,11 @@ def test_no_page_holds_an_admin_text_raw(client, app, admin, login, payload_shop
     """Every page of the URL map (and every fragment an htmx request gets), walked with the
     shop's own ids."""
     login(admin)
-    values = {**payload_shop, "code": "en", "job_id": 1, "warehouse_id": 1, "delivery_id": 1}
+    values = {
+        **payload_shop,
+        **{"code": "en", "job_id": 1, "warehouse_id": 1, "delivery_id": 1},
+        **{"claim_id": 1, "name": "x.png"},
+    }
     problems = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in {"static", "dev.sms_log"}:

@@ -1,0 +1,85 @@
+"""Staff's queue of payment claims (customers who say they paid by the shop's collection QR
+code), oldest first: confirm one (the payment is recorded) or reject it with a reason; the
+claim's screenshot and the shop's codes as images (docs/payments.md)."""
+
+from flask import Blueprint, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.access import role_required, safe_next
+from blueprints.images import image_response
+from blueprints.rendering import go, or_404, render
+from forms.payments import RejectClaimForm
+from models.base import utcnow
+from models.errors import DomainError
+from models.orders.payments import METHODS
+from models.payments.claims import PaymentClaim, confirm_claim, open_claims, reject_claim
+from models.payments.collection_codes import code_by_image
+
+bp = Blueprint("claims", __name__, url_prefix="/board/claims")
+
+PAGE, LIST = "claims/page.html", "claims/_list.html"
+
+
+def _claims_page(status: int = 200, reject_forms=None):
+    return render(
+        PAGE,
+        LIST,
+        status=status,
+        claims=open_claims(),
+        methods=METHODS,
+        now=utcnow(),
+        reject_form=RejectClaimForm(formdata=None),
+        reject_forms=reject_forms or {},
+    )
+
+
+def _back():
+    return safe_next(request.form.get("next"), url_for(".index"))
+
+
+@bp.get("")
+@role_required("staff")
+def index():
+    return _claims_page()
+
+
+@bp.post("/<id:claim_id>/confirm")
+@role_required("staff")
+def confirm(claim_id: int):
+    claim = or_404(PaymentClaim.get_or_none(PaymentClaim.id == claim_id))
+    try:
+        confirm_claim(claim, current_user._get_current_object())
+        flash(_("Payment of order #%(number)s confirmed.", number=claim.order.number), "info")
+    except DomainError as error:
+        flash(str(error), "error")
+    return go(_back())
+
+
+@bp.post("/<id:claim_id>/reject")
+@role_required("staff")
+def reject(claim_id: int):
+    claim = or_404(PaymentClaim.get_or_none(PaymentClaim.id == claim_id))
+    form = RejectClaimForm()
+    if not form.validate():
+        return _claims_page(status=422, reject_forms={claim.id: form})
+    try:
+        reject_claim(claim, current_user._get_current_object(), form.reason.data)
+        flash(_("Payment claim of order #%(number)s rejected.", number=claim.order.number), "info")
+    except DomainError as error:
+        flash(str(error), "error")
+    return go(_back())
+
+
+@bp.get("/<id:claim_id>/screenshot")
+@role_required("staff")
+def screenshot(claim_id: int):
+    claim = or_404(PaymentClaim.get_or_none(PaymentClaim.id == claim_id))
+    return image_response(claim.screenshot or "")
+
+
+@bp.get("/codes/<name>")
+@role_required("staff")
+def code_image(name: str):
+    code = or_404(code_by_image(name))
+    return image_response(code.image)
