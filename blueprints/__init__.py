@@ -4,7 +4,15 @@ from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
 from blueprints.admin import deliveries, designer, products, rules
 from blueprints.customer import my_orders, ordering, tracking
-from blueprints.staff import board, customers, export, fulfilment, inbox, order_detail
+from blueprints.staff import (
+    board,
+    chat_import,
+    customers,
+    export,
+    fulfilment,
+    inbox,
+    order_detail,
+)
 
 
 def register_blueprints(app) -> None:
@@ -20,6 +28,7 @@ def register_blueprints(app) -> None:
         tracking,
         order_detail,
         fulfilment,
+        chat_import,
         export,
         inbox,
         deliveries,
