@@ -46,10 +46,6 @@ class Counter(BaseModel):
         )
 
 
-# How an order came: the customer's form, staff on the customer's behalf, a pasted chat 接龙.
-SOURCES = ("form", "staff", "chat_import")
-
-
 class Order(BaseModel):
     number = IntegerField(unique=True)
     tracking_token = CharField(unique=True, default=new_tracking_token)
@@ -71,7 +67,7 @@ class Order(BaseModel):
     assignee = ForeignKeyField(User, null=True, backref="assigned_orders")
     holds = JSONField(default=list)  # keys of the allotments (places) this order holds
     locale = CharField(default="zh_CN")  # the customer's language when ordering
-    source = CharField(default="form")  # how it came: one of SOURCES
+    source = CharField(default="form")  # how it came: "form", "staff" or "chat_import"
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow, index=True)
     updated_at = DateTimeField(default=utcnow)  # shown to people; change detection uses:
