@@ -1,7 +1,7 @@
 """From a pasted chain to orders: proposals staff check and fix, then each order placed through
 the form's own checkout (stock reserved all-or-nothing, the activity's rules), with the source
-"chat_import". An entry's submission key comes from the chain's text and the entry, so importing
-the same text again places nothing twice."""
+"chat_import". An entry's submission key comes from the chain's title and the entry itself, so
+importing the same chain again, or the chain grown by later entries, places nothing twice."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from models.activities.activity import offered_products
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.chat_import.match import ProductMatch, catalog, match_customer, match_product
-from models.chat_import.parse import clean, parse_chain
+from models.chat_import.parse import Entry, clean, parse_chain
 from models.customers.phones import format_phone
 from models.errors import DomainError
 from models.orders.checkout import submit_order
@@ -64,10 +64,12 @@ class Outcome:
     error: str = ""
 
 
-def entry_key(text: str, index: int, entry_source: str) -> str:
-    """The same chain text (blank lines and spaces aside) gives every entry the same key."""
-    chain = "\n".join(line for line in (clean(row) for row in text.splitlines()) if line)
-    digest = hashlib.sha256(f"{chain}\n#{index}\n{entry_source}".encode()).hexdigest()
+def entry_key(title: str, entry: Entry, index: int) -> str:
+    """The same entry (its number, else its place, and its text, spacing aside) of a chain with
+    the same title has the same key, whatever else the pasted text holds."""
+    text = " ".join(clean(entry.source).split())
+    number = entry.number if entry.number is not None else f"#{index}"
+    digest = hashlib.sha256(f"{clean(title)}\n{number}\n{text}".encode()).hexdigest()
     return f"chat:{digest[:40]}"
 
 
@@ -75,11 +77,12 @@ def propose(text: str, version: FormTemplateVersion) -> list[Proposal]:
     """The chain's entries as orders of this activity, each line matched to one of its products."""
     candidates = catalog(offered_products(version).values())
     proposals = []
-    for index, entry in enumerate(parse_chain(text).entries):
+    chain = parse_chain(text)
+    for index, entry in enumerate(chain.entries):
         customer = match_customer(entry.name, entry.phone)
         proposals.append(
             Proposal(
-                key=entry_key(text, index, entry.source),
+                key=entry_key(chain.title, entry, index),
                 source=entry.source,
                 name=entry.name or (customer.name if customer else ""),
                 phone=entry.phone or (format_phone(customer.phone) if customer else ""),

@@ -74,7 +74,7 @@ def test_a_known_customer_lends_the_phone_an_entry_left_out(fruit):
     assert (wang.known, wang.phone) == (True, "137 0013 7000")
 
 
-def test_orders_are_placed_one_by_one_and_a_second_import_places_nothing(fruit):
+def test_orders_are_placed_one_by_one_and_a_second_import_places_only_new_entries(fruit):
     template = fruit["version"].template
     drafts = drafts_of(propose(CHAIN, fruit["version"]))
 
@@ -91,13 +91,15 @@ def test_orders_are_placed_one_by_one_and_a_second_import_places_nothing(fruit):
     assert no_phone.order is None and no_phone.error
     assert (available(fruit["strawberries"]), available(fruit["oranges"])) == (3, 9)
 
+    grown = CHAIN.replace("截止周四晚8点\n", "截止周四晚8点\n\n") + "4. 赵六 13600136000 橙子2\n"
     again = import_drafts(
-        template, fruit["version"], drafts_of(propose(CHAIN + "\n\n", fruit["version"])), ""
+        template, fruit["version"], drafts_of(propose(grown, fruit["version"])), ""
     )
 
     assert again[0].order.id == placed.order.id and not again[0].created
-    assert Order.select().count() == 1
-    assert (available(fruit["strawberries"]), available(fruit["oranges"])) == (3, 9)
+    assert again[3].created and again[3].order.customer.name == "赵六"
+    assert Order.select().count() == 2
+    assert (available(fruit["strawberries"]), available(fruit["oranges"])) == (3, 7)
 
 
 def test_two_imports_of_the_same_text_at_once_place_each_order_once(app, fruit):
