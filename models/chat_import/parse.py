@@ -11,7 +11,9 @@ DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 CN = "[一二两三四五六七八九十]+"
 UNIT = "|".join(UNITS)
 SEPARATORS = "×xX*"
-NOT_TEXT = rf"\d\s{SEPARATORS},;:、；：/|()（）\[\]【】"
+NOT_TEXT = rf"\d\s{SEPARATORS}.,;:、；：/|()（）\[\]【】"
+NUMBER = r"\d+(?!\.\d)"  # 1.5斤 is not read: the entry comes with no line for staff to fill
+NAME = re.compile(r"^@?([^\s:()\[\]【】]+)[\s:()\[\]【】]+(.*)$")
 
 HEADER = re.compile(r"^\s*#?\s*(?:接龙|jielong)\b\s*(.*)$", re.IGNORECASE)
 NUMBERED = re.compile(rf"^\s*(?:(\d{{1,3}})|({CN}))\s*(?:[.、,:)）]|\s)\s*(.*)$")
@@ -24,10 +26,10 @@ PLUS_ONE = re.compile(r"(?<!\S)\+\s*1(?!\d)")
 AFTER = rf"\s*[{SEPARATORS}]?\s*"
 ITEM_AFTER = re.compile(
     rf"(?P<text>[^{NOT_TEXT}]+?){AFTER}"
-    rf"(?:(?P<num>\d+)|(?P<cn>{CN})(?={UNIT}))\s*(?P<unit>{UNIT})?"
+    rf"(?:(?P<num>{NUMBER})|(?P<cn>{CN})(?={UNIT}))\s*(?P<unit>{UNIT})?"
 )
 ITEM_BEFORE = re.compile(
-    rf"(?:(?P<num>\d+)|(?P<cn>{CN}))\s*(?P<unit>{UNIT})\s*(?P<text>[^{NOT_TEXT}]+)"
+    rf"(?:(?P<num>{NUMBER})|(?P<cn>{CN}))\s*(?P<unit>{UNIT})\s*(?P<text>[^{NOT_TEXT}]+)"
 )
 
 
@@ -97,12 +99,11 @@ def read_lines(text: str) -> list[Line]:
 
 
 def _name_and_lines(rest: str) -> tuple[str, list[Line]]:
-    """The first word is the person's when it asks for nothing itself."""
-    words = rest.split(None, 1)
-    if not words:
-        return "", []
-    if len(words) == 2 and not read_lines(words[0]):
-        return words[0], read_lines(words[1])
+    """The first word (`张三 …`, `@张三 …`, `张三：…`, `张三（3栋）…`) is the person's when it asks
+    for nothing itself."""
+    named = NAME.match(rest.strip())
+    if named and not read_lines(named[1]):
+        return named[1], read_lines(named[2])
     return "", read_lines(rest)
 
 
@@ -160,7 +161,10 @@ def parse_chain(text: str) -> Chain:
             chain.title, seen_header = header[1].strip(), True
             continue
         entry = read_entry(number[1], number[0]) if number else read_entry(row)
-        if entry.lines and (number or (not has_numbers and entry.name)):
+        # a numbered entry whose items cannot be read still comes, for staff to fill
+        if (entry.lines or (number and chain.entries)) and (
+            number or (not has_numbers and entry.name)
+        ):
             chain.entries.append(entry)
         elif not chain.entries:
             chain.description.append(clean(row))

@@ -209,3 +209,15 @@ def test_any_pasted_text_is_answered_without_a_server_error(as_staff, fruit, tex
     for step in ("preview", "import"):
         response = post(as_staff, {"activity": slug, "text": text, "step": step})
         assert response.status_code in (200, 422)
+
+
+def test_an_entry_read_without_lines_is_shown_as_pasted_and_refused_when_imported(as_staff, fruit):
+    slug = fruit["version"].template.slug
+    text = "#接龙\n1. 张三 13800138000 草莓2\n2. 钱七 13700137000 草莓 1.5斤"
+
+    preview = post(as_staff, {"activity": slug, "text": text})
+    imported = post(as_staff, {"activity": slug, "text": text, "step": "import"})
+
+    assert preview.status_code == 200 and "钱七 13700137000 草莓 1.5斤" in text_of(preview)
+    assert "refused: Choose at least one item." in text_of(imported)
+    assert [order.customer.name for order in Order.select()] == ["张三"]

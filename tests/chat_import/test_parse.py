@@ -43,6 +43,12 @@ def test_an_entry_gives_its_name_phone_address_and_lines():
     assert entry.lines == [Line("草莓", 2), Line("蓝莓", 2, "盒"), Line("橙子", 3, "斤")]
 
 
+def test_a_numbered_entry_whose_items_cannot_be_read_comes_without_lines():
+    chain = parse_chain("#接龙\n1. 张三 草莓2\n2. 钱七 草莓 1.5斤\n3. 李四 橙子1")
+    assert [(entry.name, entry.lines) for entry in chain.entries][1] == ("钱七", [])
+    assert len(chain.entries) == 3
+
+
 def test_header_and_description_are_not_entries():
     chain = parse_chain("#接龙 周五水果\n草莓25元/盒，截止8点\n1. 张三 草莓2\n2. 李四 橙子1")
     assert chain.title == "周五水果"
