@@ -4,7 +4,16 @@ from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
 from blueprints.admin import collection_codes, deliveries, designer, products, rules
 from blueprints.customer import my_orders, ordering, tracking
-from blueprints.staff import board, claims, customers, export, fulfilment, inbox, order_detail
+from blueprints.staff import (
+    board,
+    chat_import,
+    claims,
+    customers,
+    export,
+    fulfilment,
+    inbox,
+    order_detail,
+)
 
 
 def register_blueprints(app) -> None:
@@ -20,6 +29,7 @@ def register_blueprints(app) -> None:
         tracking,
         order_detail,
         fulfilment,
+        chat_import,
         export,
         inbox,
         deliveries,

@@ -1,6 +1,8 @@
 """Forms of the products pages: a product (price typed in yuan, kept in fen) and the three
 stock changes of a warehouse row (received, written off, counted)."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -11,7 +13,8 @@ from forms.designer.template import MoneyField, strip
 from models.activities.fields.editor import WholeField
 from models.catalog.admin import MAX_REASON_LENGTH, ProductDetails
 
-NAME_MAX, SKU_MAX, UNIT_MAX, DESCRIPTION_MAX = 100, 40, 20, 2000
+NAME_MAX, SKU_MAX, UNIT_MAX, DESCRIPTION_MAX, ALIASES_MAX = 100, 40, 20, 2000, 500
+ALIAS_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
 def _longest(most: int):
@@ -69,6 +72,15 @@ class ProductForm(FlaskForm):
         filters=[strip],
         render_kw={"rows": 3, "maxlength": DESCRIPTION_MAX},
     )
+    aliases = StringField(
+        _l("Other names in chats (optional)"),
+        [_longest(ALIASES_MAX)],
+        filters=[strip],
+        description=_l(
+            "Names a pasted 接龙 may use for it, separated by commas, e.g. 士多啤梨, 奶油草莓."
+        ),
+        render_kw={"maxlength": ALIASES_MAX},
+    )
     tracks_stock = BooleanField(
         _l("Tracks stock"),
         default=True,
@@ -91,11 +103,20 @@ class ProductForm(FlaskForm):
             description=self.description.data or "",
             tracks_stock=self.tracks_stock.data,
             active=self.active.data,
+            aliases=tuple(
+                dict.fromkeys(
+                    alias.strip()
+                    for alias in ALIAS_SEPARATORS.split(self.aliases.data or "")
+                    if alias.strip()
+                )
+            ),
         )
 
     @classmethod
     def of(cls, product) -> "ProductForm":
-        return cls(formdata=None, obj=product)
+        form = cls(formdata=None, obj=product)
+        form.aliases.data = ", ".join(product.aliases or ())
+        return form
 
 
 def _only_when_tracked(form, field):

@@ -107,6 +107,7 @@ class ProductDetails:
     description: str = ""
     tracks_stock: bool = True
     active: bool = True
+    aliases: tuple[str, ...] = ()  # other names chats use (models/chat_import/match.py)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    JSONField,
     TextField,
 )
 
@@ -35,6 +36,7 @@ class Product(BaseModel):
     price = IntegerField(constraints=[Check("price >= 0")])  # fen
     unit = CharField(default="")
     description = TextField(default="")
+    aliases = JSONField(default=list)  # other names chats use for it (models/chat_import/match.py)
     tracks_stock = BooleanField(default=True)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)

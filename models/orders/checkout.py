@@ -43,6 +43,7 @@ def submit_order(
     address: str,
     submission_key: str,
     locale: str,
+    source: str = "form",
 ) -> tuple[Order, bool]:
     """Place the customer's order, or return the one this submission already placed.
 
@@ -82,4 +83,5 @@ def submit_order(
         address=address if delivered else answers.get("address", ""),
         delivery_fee=price.delivery_fee,
         locale=locale,
+        source=source,
     )

@@ -56,6 +56,7 @@ def place_order(
     address: str = "",
     delivery_fee: int = 0,
     locale: str = "zh_CN",
+    source: str = "form",
 ) -> tuple[Order, bool]:
     """Create the order, or return the one this submission already created.
 
@@ -83,6 +84,7 @@ def place_order(
                 address,
                 delivery_fee,
                 locale,
+                source,
             )
     except IntegrityError:
         existing = Order.get_or_none(Order.submission_key == submission_key)
@@ -92,7 +94,9 @@ def place_order(
     return order, True
 
 
-def _create(version, name, phone, lines, key, answers, pickup_point, address, delivery_fee, locale):
+def _create(
+    version, name, phone, lines, key, answers, pickup_point, address, delivery_fee, locale, source
+):
     customer = Customer.find_or_create(name, phone)
     holds = _take_places(version, customer, answers)
     warehouse = Warehouse.default()
@@ -117,6 +121,7 @@ def _create(version, name, phone, lines, key, answers, pickup_point, address, de
         address=address,
         holds=holds,
         locale=locale,
+        source=source,
     )
     short = {}
     for line in lines:

@@ -320,6 +320,23 @@ def test_editing_a_product_leaves_orders_already_placed_as_they_were(as_admin, a
     assert "“Fuji apples” saved." in text_of(as_admin.get(response.headers["Location"]))
 
 
+def test_a_products_other_names_in_chats_are_kept_as_a_list(as_admin, admin_post):
+    strawberries = make_product(10, name="草莓", sku="ST-1")
+    fields = {"name": "草莓", "sku": "ST-1", "price": "25", "active": "y", "tracks_stock": "y"}
+
+    response = admin_post(
+        f"/admin/products/{strawberries.id}",
+        {**fields, "aliases": " 士多啤梨，奶油草莓、 士多啤梨 ,,"},
+    )
+
+    assert response.status_code == 303
+    assert Product.get_by_id(strawberries.id).aliases == ["士多啤梨", "奶油草莓"]
+    page = as_admin.get(f"/admin/products/{strawberries.id}").get_data(as_text=True)
+    assert 'value="士多啤梨, 奶油草莓"' in page
+    too_long = admin_post(f"/admin/products/{strawberries.id}", {**fields, "aliases": "梨" * 501})
+    assert too_long.status_code == 422
+
+
 def test_an_edit_may_keep_its_own_sku_but_not_take_another(admin_post):
     make_product(1, name="Pears", sku="PE-1")
     apples = make_product(1, name="Apples", sku="AP-1")

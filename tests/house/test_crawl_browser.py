@@ -75,6 +75,7 @@ STAFF_PAGES = {
     "/board/picking",
     "/board/pickup",
     "/board/pickup/<n>",
+    "/board/import",
     "/board/export.xlsx",
     "/board/exports/<n>",
     "/board/claims",
