@@ -576,7 +576,7 @@ def test_an_admin_adds_a_product_with_stock_then_receives_more(desktop_page, app
     sign_in(page, admin)
     page.wait_for_url("**/admin/products/new")
     page.wait_for_function("() => window.htmx !== undefined")
-    page.get_by_label("Name").fill("Yantai apples")
+    page.get_by_label("Name", exact=True).fill("Yantai apples")
     page.get_by_label("SKU").fill("FR-APPLE")
     page.get_by_label("Price (yuan)").fill("¥35")
     page.get_by_label("Unit (optional)").fill("3kg")
