@@ -1,9 +1,9 @@
 """`flask --app app …` commands."""
 
-from commands import bulk_orders, database, users
+from commands import bulk_orders, database, reports, users
 from commands.demo import cli as demo
 
 
 def register_commands(app) -> None:
-    for module in (database, users, demo, bulk_orders):
+    for module in (database, users, demo, bulk_orders, reports):
         app.cli.add_command(module.cli)

@@ -18,6 +18,7 @@ from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
 from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.orders.payments import Payment
+from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
 
 ALL_MODELS = [
@@ -47,6 +48,9 @@ ALL_MODELS = [
     StockMovement,
     LatestOrder,
     SignInAttempt,
+    SalesBucket,
+    SalesHour,
+    SalesDay,
 ]
 
 __all__ = [

@@ -1,9 +1,11 @@
 """Who follows an order change (models/orders/signals.py `order_changed`), in the order their
-outbox rows are written: first the change's notifications, then its rule evaluations."""
+outbox rows are written: first the change's notifications, then its rule evaluations, then the
+recount of its sales rollups."""
 
 from models.automation.rules import plan_rules
 from models.messaging.notifications import plan_notifications
 from models.orders.signals import order_changed
+from models.reports.recount import plan_recount
 
 
 def notify(event, steps, from_status=None) -> None:
@@ -21,3 +23,4 @@ def connect() -> None:
     """Subscribe them all; the app calls this at start (connecting twice changes nothing)."""
     order_changed.connect(notify)
     order_changed.connect(evaluate_rules)
+    order_changed.connect(plan_recount)
