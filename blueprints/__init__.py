@@ -2,7 +2,7 @@
 
 from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
-from blueprints.admin import deliveries, designer, products, rules
+from blueprints.admin import deliveries, designer, products, reports, rules
 from blueprints.customer import my_orders, ordering, tracking
 from blueprints.staff import board, customers, export, fulfilment, inbox, order_detail
 
@@ -25,6 +25,7 @@ def register_blueprints(app) -> None:
         deliveries,
         rules,
         products,
+        reports,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled
