@@ -83,4 +83,5 @@ bench: setup
 	bench/run.sh
 	$(PY) bench/ordering.py
 	$(PY) bench/board.py
+	$(PY) bench/reports.py
 	$(PY) bench/duplicates.py --runs $${BENCH_RUNS:-2} --kills $${BENCH_KILLS:-5}
