@@ -95,6 +95,7 @@ ADMIN_PAGES = STAFF_PAGES | {
     "/admin/rules/<n>",
     "/admin/rules/<n>/try",
     "/admin/deliveries",
+    "/reports/sales",
 }
 
 WALK = ["pending", "confirmed", "processing", "ready", "completed"]

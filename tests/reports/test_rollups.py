@@ -147,3 +147,21 @@ def test_an_order_change_writes_one_outbox_row_per_bucket_and_minute(app_context
     assert len(rows) == 1
     assert rows[0].payload == {"day": "2026-03-07", "activity": shop["version"].template_id}
     assert rows[0].available_at == datetime(2026, 3, 7, 4, 2)  # due after its minute has settled
+
+
+def test_a_duplicate_or_a_retried_recount_counts_the_same(app_context, shop, admin):
+    with time_machine.travel(datetime(2026, 3, 7, 4, 0, 10, tzinfo=UTC), tick=False) as clock:
+        order = order_for(shop["version"], [(shop["apples"], 2)])
+        clock.move_to(datetime(2026, 3, 7, 4, 1, 10, tzinfo=UTC))
+        record_payment(order, None, "cash", Actor.of_user(admin), order.version)
+        assert Outbox.select().where(Outbox.kind == KIND).count() == 2  # two minutes, one bucket
+        clock.move_to(datetime(2026, 3, 7, 4, 5, tzinfo=UTC))
+        run_sales_outbox()
+        once = rolled_up(shop["version"].template_id)
+        # the rows done again, as a retry or a second worker would
+        Outbox.update(status=Outbox.OPEN).where(Outbox.kind == KIND).execute()
+        run_sales_outbox()
+    assert (
+        rolled_up(shop["version"].template_id) == once == recount(shop["version"].template_id, SHOP)
+    )
+    assert SalesHour.select().count() == 1
