@@ -2,7 +2,7 @@
 
 from collections import Counter
 from contextlib import suppress
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -165,3 +165,17 @@ def test_a_duplicate_or_a_retried_recount_counts_the_same(app_context, shop, adm
         rolled_up(shop["version"].template_id) == once == recount(shop["version"].template_id, SHOP)
     )
     assert SalesHour.select().count() == 1
+
+
+def test_after_the_shop_moves_its_day_boundaries_a_rebuild_counts_in_the_new_days(
+    app_context, shop
+):
+    with time_machine.travel(datetime(2026, 3, 6, 17, 30, tzinfo=UTC), tick=False):
+        order_for(shop["version"], [(shop["apples"], 1)])  # 01:30 on the 7th in Shanghai
+    rebuild()
+    activity = shop["version"].template_id
+    assert {row.day for row in SalesHour.select()} == {date(2026, 3, 7)}
+    app_context.config["SHOP_TIMEZONE"] = "UTC"
+    rebuild()
+    assert {row.day for row in SalesHour.select()} == {date(2026, 3, 6)}
+    assert rolled_up(activity) == recount(activity, ZoneInfo("UTC"))
