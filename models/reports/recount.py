@@ -1,8 +1,9 @@
 """Keeping the sales rollups right: an order change asks for its bucket to be recounted.
 
-`plan_recount` (subscribed to `order_changed`) writes at most one outbox row per bucket (shop day ×
-activity) and minute: INSERT … ON CONFLICT DO NOTHING on the delivery key, which never aborts the
-order's transaction and coalesces every change of that minute. The row is due SETTLE_SECONDS after
+`plan_recount` (subscribed to `order_changed`) writes at most one outbox row per activity, UTC day
+of the order and minute: INSERT … ON CONFLICT DO NOTHING on the delivery key, which never aborts
+the order's transaction and coalesces every change of that minute. (A UTC day, so that the change
+needs no setting; the worker recounts the one or two shop days it overlaps.) The row is due SETTLE_SECONDS after
 its minute, so changes still committing then are counted too. The worker (`recount_bucket`)
 recounts the whole bucket from the orders under the bucket's row lock: duplicates, retries and a
 killed worker only count again. `rebuild` recounts every bucket (nightly and `flask reports rebuild`).
@@ -41,23 +42,33 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def plan_recount(event, steps, from_status=None) -> None:
-    """Ask for the bucket of the changed order to be recounted (inside the change's transaction)."""
+    """Ask for the buckets of the changed order's UTC day to be recounted (inside the change's
+    transaction)."""
     order = event.order
-    day = shop_moment(order.created_at).date()
+    day = order.created_at.date()
     now = utcnow()
     minute = now.replace(second=0, microsecond=0)
     Outbox.insert(
         kind=KIND,
         delivery_key=f"{KIND}:{day.isoformat()}:{order.template_id}:{minute:%Y%m%d%H%M}",
-        payload={"day": day.isoformat(), "activity": order.template_id},
+        payload={"day": day.isoformat(), "activity": order.template_id},  # a UTC day
         available_at=minute + timedelta(seconds=60 + SETTLE_SECONDS),
         created_at=now,
     ).on_conflict_ignore().execute()
 
 
 def recount_row(item: Outbox) -> None:
-    """The outbox kind's write: recount the row's bucket."""
-    recount_bucket(date.fromisoformat(item.payload["day"]), int(item.payload["activity"]))
+    """The outbox kind's write: recount the shop days the row's UTC day overlaps."""
+    for day in shop_days_of(date.fromisoformat(item.payload["day"])):
+        recount_bucket(day, int(item.payload["activity"]))
+
+
+def shop_days_of(utc_day: date) -> list[date]:
+    """The shop days a UTC day overlaps: one, or two for a shop away from UTC."""
+    start = datetime.combine(utc_day, time())
+    first = shop_moment(start).date()
+    last = shop_moment(start + timedelta(days=1) - timedelta(microseconds=1)).date()
+    return [first] if first == last else [first, last]
 
 
 def recount_bucket(day: date, activity: int) -> None:

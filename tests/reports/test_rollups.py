@@ -138,7 +138,9 @@ def test_a_rebuild_counts_every_bucket_again(app_context, shop, admin):
     assert order.total == sum(row.revenue for row in SalesHour.select())
 
 
-def test_an_order_change_writes_one_outbox_row_per_bucket_and_minute(app_context, shop, admin):
+def test_an_order_change_writes_one_outbox_row_per_activity_day_and_minute(
+    app_context, shop, admin
+):
     actor = Actor.of_user(admin)
     with time_machine.travel(datetime(2026, 3, 7, 4, 0, 10, tzinfo=UTC), tick=False):
         order = order_for(shop["version"], [(shop["apples"], 2)])
