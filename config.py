@@ -95,6 +95,8 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         # /dev/… shows every kept text and mail, login codes included: only for admins, and
         # only when DEV_PAGES=1 (`make run`'s demo sets it).
         "DEV_PAGES": _flag("DEV_PAGES", False),
+        # /reports is for admins; REPORTS_FOR_STAFF=1 lets staff open it too (docs/reports.md).
+        "REPORTS_FOR_STAFF": _flag("REPORTS_FOR_STAFF", False),
         "MY_ORDERS_LIMIT": env("MY_ORDERS_LIMIT", "10 per 10 minutes"),
         "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("SECURE_COOKIES", True),

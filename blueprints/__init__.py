@@ -2,7 +2,7 @@
 
 from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
-from blueprints.admin import collection_codes, deliveries, designer, products, rules
+from blueprints.admin import collection_codes, deliveries, designer, products, reports, rules
 from blueprints.customer import my_orders, ordering, tracking
 from blueprints.staff import (
     board,
@@ -37,6 +37,7 @@ def register_blueprints(app) -> None:
         products,
         claims,
         collection_codes,
+        reports,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

@@ -26,15 +26,17 @@ def role_required(role: str):
     return decorate
 
 
-def blueprint_requires_role(bp: Blueprint, role: str) -> None:
+def blueprint_requires_role(bp: Blueprint, role: str, staff_setting: str | None = None) -> None:
     """`role_required(role)` for every view of `bp`, present and future, checked before each
-    request to it; `bp.required_role` says so (tests/house/test_access.py reads it)."""
+    request to it; `bp.required_role` says so (tests/house/test_access.py reads it). With the
+    setting `staff_setting` on, staff may open it too."""
 
     @bp.before_request
     def guard():
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
-        if not current_user.has_role(role):
+        enough = "staff" if staff_setting and current_app.config[staff_setting] else role
+        if not current_user.has_role(enough):
             abort(403)
         return None
 

@@ -20,6 +20,7 @@ from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.orders.payments import Payment
 from models.payments.claims import PaymentClaim
 from models.payments.collection_codes import CollectionCode
+from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
 
 ALL_MODELS = [
@@ -51,6 +52,9 @@ ALL_MODELS = [
     SignInAttempt,
     CollectionCode,
     PaymentClaim,
+    SalesBucket,
+    SalesHour,
+    SalesDay,
 ]
 
 __all__ = [

@@ -20,6 +20,7 @@ from models.messaging.admin_notices import announce
 from models.messaging.deliveries import Delivery, add_deliveries, send_delivery
 from models.messaging.notifications import fan_out
 from models.messaging.outbox import Outbox, Work
+from models.reports import recount
 from tasks import huey
 from tasks.context import collect_kicks, consumer_app, take_kicks, working
 from tasks.exports import queue_export
@@ -31,6 +32,7 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     "rules": Work(write=run_rules),
     "announce": Work(prepare=announce, write=add_deliveries),
     "export": Work(prepare=queue_export),  # outside the write: a queue round trip
+    recount.KIND: Work(write=recount.recount_row),  # recount a bucket of the sales rollups
 }
 
 

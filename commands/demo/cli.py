@@ -15,6 +15,7 @@ from commands.demo.shop import (
     settle_seeded_work,
 )
 from models import Order, User, db
+from models.reports.recount import rebuild
 
 
 @click.command("demo")
@@ -47,6 +48,7 @@ def cli(if_empty, orders, seed):
             return
         created = place_demo_orders(templates, [admin, staff], orders, random.Random(seed))
         settle_seeded_work()  # the invented orders' messages and rule runs are not sent
+        rebuild()  # the sales rollups, at once rather than by the worker
     click.echo(
         f"demo shop ready: {len(products)} products, {len(templates)} activities, {created} orders"
     )

@@ -236,12 +236,12 @@ def csv_chunks(table: ExportTable):
         yield rest
 
 
-def write_xlsx(table: ExportTable, target) -> None:
-    """The table as one XLSX sheet into `target` (a path or a binary file), written row by
-    row (openpyxl write-only mode). Text cells, the header's too, stay text even when they
-    start with "="."""
+def write_xlsx(table: ExportTable, target, title: str | None = None) -> None:
+    """The table as one XLSX sheet (named `title`, by default "Orders") into `target` (a path or
+    a binary file), written row by row (openpyxl write-only mode). Text cells, the header's too,
+    stay text even when they start with "="."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Orders"))
+    sheet = workbook.create_sheet((title or _("Orders"))[:31])
     sheet.freeze_panes = "A2"
     sheet.append([_xlsx_cell(sheet, value) for value in table.header])
     for row in table.rows:

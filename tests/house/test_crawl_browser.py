@@ -98,6 +98,7 @@ ADMIN_PAGES = STAFF_PAGES | {
     "/admin/rules/<n>/try",
     "/admin/deliveries",
     "/admin/collection-codes",
+    "/reports/sales",
 }
 
 WALK = ["pending", "confirmed", "processing", "ready", "completed"]

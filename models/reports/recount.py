@@ -1,0 +1,194 @@
+"""Keeping the sales rollups right: an order change asks for its bucket to be recounted.
+
+`plan_recount` (subscribed to `order_changed`) writes at most one outbox row per activity, UTC day
+of the order and minute: INSERT … ON CONFLICT DO NOTHING on the delivery key, which never aborts
+the order's transaction and coalesces every change of that minute. (A UTC day, so that the change
+needs no setting; the worker recounts the one or two shop days it overlaps.) The row is due SETTLE_SECONDS after
+its minute, so changes still committing then are counted too. The worker (`recount_bucket`)
+recounts the whole bucket from the orders under the bucket's row lock: duplicates, retries and a
+killed worker only count again. `rebuild` recounts every bucket (nightly and `flask reports rebuild`).
+"""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from models.base import utcnow
+from models.db import db, locked
+from models.messaging.outbox import Outbox
+from models.orders.order import Order, OrderLine
+from models.orders.payments import Payment
+from models.orders.status import OrderStatus, PaymentStatus
+from models.reports.rollups import SalesBucket, SalesDay, SalesHour
+from models.shop_time import shop_zone
+
+KIND = "sales"
+SETTLE_SECONDS = 60
+
+
+def shop_moment(stored: datetime) -> datetime:
+    """A stored naive UTC time on the shop's clock."""
+    return stored.replace(tzinfo=UTC).astimezone(shop_zone())
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The stored (naive UTC) times a shop day starts and ends at."""
+    zone = shop_zone()
+    start = datetime.combine(day, time(), zone)
+    end = datetime.combine(day + timedelta(days=1), time(), zone)
+    return (
+        start.astimezone(UTC).replace(tzinfo=None),
+        end.astimezone(UTC).replace(tzinfo=None),
+    )
+
+
+def plan_recount(event, steps, from_status=None) -> None:
+    """Ask for the buckets of the changed order's UTC day to be recounted (inside the change's
+    transaction)."""
+    order = event.order
+    day = order.created_at.date()
+    now = utcnow()
+    minute = now.replace(second=0, microsecond=0)
+    Outbox.insert(
+        kind=KIND,
+        delivery_key=f"{KIND}:{day.isoformat()}:{order.template_id}:{minute:%Y%m%d%H%M}",
+        payload={"day": day.isoformat(), "activity": order.template_id},  # a UTC day
+        available_at=minute + timedelta(seconds=60 + SETTLE_SECONDS),
+        created_at=now,
+    ).on_conflict_ignore().execute()
+
+
+def recount_row(item: Outbox) -> None:
+    """The outbox kind's write: recount the shop days the row's UTC day overlaps."""
+    for day in shop_days_of(date.fromisoformat(item.payload["day"])):
+        recount_bucket(day, int(item.payload["activity"]))
+
+
+def shop_days_of(utc_day: date) -> list[date]:
+    """The shop days a UTC day overlaps: one, or two for a shop away from UTC."""
+    start = datetime.combine(utc_day, time())
+    first = shop_moment(start).date()
+    last = shop_moment(start + timedelta(days=1) - timedelta(microseconds=1)).date()
+    return [first] if first == last else [first, last]
+
+
+def recount_bucket(day: date, activity: int) -> None:
+    """Count the bucket again from its orders, replacing its rollup rows (in one transaction)."""
+    with db.atomic():
+        SalesBucket.insert(day=day, activity=activity).on_conflict_ignore().execute()
+        bucket = SalesBucket.select().where(
+            SalesBucket.day == day, SalesBucket.activity == activity
+        )
+        locked(bucket).get()
+        hours, products = count_bucket(day, activity)
+        for model in (SalesHour, SalesDay):
+            model.delete().where(model.day == day, model.activity == activity).execute()
+        if hours:
+            SalesHour.insert_many(hours).execute()
+        if products:
+            SalesDay.insert_many(products).execute()
+        SalesBucket.update(recounted_at=utcnow()).where(
+            SalesBucket.day == day, SalesBucket.activity == activity
+        ).execute()
+
+
+def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
+    """The SalesHour and SalesDay rows of a bucket, counted from its orders."""
+    start, end = day_bounds(day)
+    orders = list(
+        Order.select(
+            Order.id,
+            Order.status,
+            Order.payment_status,
+            Order.total,
+            Order.pickup_point,
+            Order.created_at,
+        )
+        .where(Order.template == activity, Order.created_at >= start, Order.created_at < end)
+        .tuples()
+    )
+    ids = [row[0] for row in orders]
+    methods, paid = _payments(ids)
+    lines = defaultdict(list)
+    if ids:
+        query = OrderLine.select(
+            OrderLine.order,
+            OrderLine.product,
+            OrderLine.name,
+            OrderLine.quantity,
+            OrderLine.unit_price,
+        ).where(OrderLine.order.in_(ids))
+        for order_id, product, name, quantity, price in query.tuples():
+            lines[order_id].append((product or 0, name, quantity, price))
+    hours, products = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0, 0])
+    for order_id, status, payment, total, point, created_at in orders:
+        counted = status != OrderStatus.CANCELLED
+        refunded = payment == PaymentStatus.REFUNDED
+        if not counted and not refunded:
+            continue
+        where = (point or 0, methods.get(order_id, ""))
+        figures = hours[(*where, shop_moment(created_at).hour)]
+        figures[0] += counted
+        figures[1] += total if counted else 0
+        figures[2] += paid.get(order_id, 0) if refunded else 0
+        for product, name, quantity, price in lines[order_id]:
+            sold = products[(*where, product, name)]
+            sold[0] += counted
+            sold[1] += quantity if counted else 0
+            sold[2] += quantity * price if counted else 0
+            sold[3] += quantity * price if refunded else 0
+    return (
+        [
+            dict(
+                day=day,
+                weekday=day.weekday(),
+                hour=hour,
+                activity=activity,
+                pickup_point=point,
+                method=method,
+                orders=n,
+                revenue=revenue,
+                refunds=refunds,
+            )
+            for (point, method, hour), (n, revenue, refunds) in hours.items()
+        ],
+        [
+            dict(
+                day=day,
+                activity=activity,
+                pickup_point=point,
+                method=method,
+                product=product,
+                name=name[:255],
+                orders=n,
+                units=units,
+                revenue=revenue,
+                refunds=refunds,
+            )
+            for (point, method, product, name), (n, units, revenue, refunds) in products.items()
+        ],
+    )
+
+
+def _payments(order_ids: list[int]) -> tuple[dict[int, str], dict[int, int]]:
+    """Each order's payment method (that of its first payment) and the fen paid on it."""
+    methods, paid = {}, defaultdict(int)
+    if order_ids:
+        query = (
+            Payment.select(Payment.order, Payment.method, Payment.amount)
+            .where(Payment.order.in_(order_ids))
+            .order_by(Payment.created_at, Payment.id)
+        )
+        for order_id, method, amount in query.tuples():
+            methods.setdefault(order_id, method)
+            paid[order_id] += amount
+    return methods, paid
+
+
+def rebuild() -> int:
+    """Recount every bucket that has orders or rollups; return how many."""
+    buckets = {(row.day, row.activity) for row in SalesBucket.select()}
+    for template, created_at in Order.select(Order.template, Order.created_at).tuples():
+        buckets.add((shop_moment(created_at).date(), template))
+    for day, activity in sorted(buckets):
+        recount_bucket(day, activity)
+    return len(buckets)

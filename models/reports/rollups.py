@@ -1,0 +1,70 @@
+"""The sales rollups: per shop day and activity (a bucket), what the sales report adds up.
+
+Only the outbox worker writes them, a whole bucket at a time (models/reports/recount.py), so an
+order change never waits on a rollup row. Ids are plain integers, 0 for none (no pickup point, no
+product), and `method` is "" for an order not paid: a removed point or product leaves its figures.
+"""
+
+from peewee import CharField, DateField, DateTimeField, IntegerField
+
+from models.base import BaseModel, utcnow
+
+
+class SalesBucket(BaseModel):
+    """One shop day of one activity that has been counted; its row is the lock a recount takes."""
+
+    day = DateField()
+    activity = IntegerField()
+    recounted_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("day", "activity"), True),)
+
+
+class SalesHour(BaseModel):
+    """Orders placed in one hour of a shop day, by activity, pickup point and payment method."""
+
+    day = DateField()
+    weekday = IntegerField()  # 0 Monday … 6 Sunday, of `day`
+    hour = IntegerField()  # 0 … 23, shop time
+    activity = IntegerField()
+    pickup_point = IntegerField()
+    method = CharField(max_length=16)
+    orders = IntegerField()  # not cancelled
+    revenue = IntegerField()  # fen, order totals (delivery fees included), not cancelled
+    refunds = IntegerField()  # fen, paid on orders refunded since, cancelled ones included
+
+    class Meta:
+        indexes = (
+            (("day", "activity"), False),
+            (("activity", "day"), False),
+            (("pickup_point", "day"), False),
+            (("method", "day"), False),
+        )
+
+
+class SalesDay(BaseModel):
+    """What one product sold in a shop day, by activity, pickup point and payment method."""
+
+    day = DateField()
+    activity = IntegerField()
+    pickup_point = IntegerField()
+    method = CharField(max_length=16)
+    product = IntegerField()
+    name = CharField()  # as sold
+    orders = IntegerField()  # orders with the product, not cancelled
+    units = IntegerField()
+    revenue = IntegerField()  # fen, line totals, not cancelled
+    refunds = IntegerField()  # fen, line totals of refunded orders
+
+    class Meta:
+        indexes = (
+            (("day", "activity"), False),
+            (("activity", "day"), False),
+            (("pickup_point", "day"), False),
+            (("method", "day"), False),
+            (("product", "day"), False),
+        )
+
+
+ROLLUPS = (SalesBucket, SalesHour, SalesDay)

@@ -1,0 +1,54 @@
+"""A full recount of the sales figures by direct SQL, to hold the rollups and the report against."""
+
+from collections import Counter
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from models.db import db
+
+ORDERS = """
+SELECT o.id, o.template_id, o.status, o.payment_status, o.total,
+       COALESCE(o.pickup_point_id, 0), o.created_at,
+       COALESCE((SELECT p.method FROM payment p WHERE p.order_id = o.id
+                 ORDER BY p.created_at, p.id LIMIT 1), ''),
+       COALESCE((SELECT SUM(p.amount) FROM payment p WHERE p.order_id = o.id), 0)
+FROM "order" o WHERE o.template_id = %s
+"""
+LINES = """
+SELECT l.order_id, COALESCE(l.product_id, 0), l.name, SUM(l.quantity), SUM(l.quantity * l.unit_price)
+FROM order_line l JOIN "order" o ON o.id = l.order_id WHERE o.template_id = %s
+GROUP BY l.order_id, l.product_id, l.name
+"""
+
+
+def _sql(query: str) -> str:
+    return query if db.obj.param == "%s" else query.replace("%s", "?")
+
+
+def _moment(value, zone: ZoneInfo) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC).astimezone(zone)
+
+
+def recount(activity: int, zone: ZoneInfo) -> tuple[Counter, Counter]:
+    """({(day, hour, point, method, figure): value}, {(day, point, method, product, name, figure):
+    value}) for one activity, zeros left out."""
+    hours, products, keys = Counter(), Counter(), {}
+    for row in db.execute_sql(_sql(ORDERS), (activity,)).fetchall():
+        order_id, _, status, payment, total, point, created_at, method, paid = row
+        moment = _moment(created_at, zone)
+        counted, refunded = status != "cancelled", payment == "refunded"
+        keys[order_id] = (moment.date(), point, method, counted, refunded)
+        where = (moment.date(), moment.hour, point, method)
+        hours[(*where, "orders")] += int(counted)
+        hours[(*where, "revenue")] += total if counted else 0
+        hours[(*where, "refunds")] += int(paid) if refunded else 0
+    for order_id, product, name, units, revenue in db.execute_sql(_sql(LINES), (activity,)):
+        day, point, method, counted, refunded = keys[order_id]
+        where = (day, point, method, product, name)
+        products[(*where, "orders")] += int(counted)
+        products[(*where, "units")] += int(units) if counted else 0
+        products[(*where, "revenue")] += int(revenue) if counted else 0
+        products[(*where, "refunds")] += int(revenue) if refunded else 0
+    return +hours, +products

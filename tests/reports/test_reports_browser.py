@@ -1,0 +1,64 @@
+"""The sales report in Chromium on a 390 × 844 phone and a desktop: open it, change the range
+(htmx swaps the report and keeps the URL). Screenshots: docs/screenshots/reports-phone.png and
+reports-desktop.png."""
+
+import random
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from models.orders.lifecycle import Actor
+from models.orders.payments import record_payment
+from models.reports.recount import rebuild
+from tests.factories import order_for
+from tests.helpers import assert_fits_the_screen, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def sales(app, make_shop, admin):
+    """Sixty days of orders at two pickup points, most of them paid."""
+    shop = make_shop(
+        products={
+            "berries": {"on_hand": 5000, "price": 3990, "name": "丹东草莓 Strawberries"},
+            "eggs": {"on_hand": 5000, "price": 1800, "name": "土鸡蛋 Eggs"},
+        },
+        points={"north": {"name": "North gate"}, "market": {"name": "Market"}},
+    )
+    chance = random.Random(7)
+    now = datetime.now(UTC)
+    with app.app_context():
+        for n in range(160):
+            moment = now - timedelta(days=chance.uniform(0, 60), hours=chance.choice([0, 2, 9]))
+            with time_machine.travel(moment, tick=False):
+                order = order_for(
+                    shop["version"],
+                    [(shop["berries"], chance.randint(1, 3)), (shop["eggs"], chance.randint(1, 2))],
+                    pickup_point=shop[chance.choice(["north", "market"])],
+                )
+                if n % 4:
+                    method = chance.choice(["wechat", "alipay", "cash"])
+                    record_payment(order, None, method, Actor.of_user(admin), order.version)
+        rebuild()
+    return shop
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_sales_report_in_a_browser(new_page, admin, sales, device):
+    page = new_page(device=device)
+    page.goto("/login?next=/reports/sales")
+    sign_in(page, admin)
+    page.wait_for_selector("#sales .report-figures")
+    assert page.locator("svg.chart").count() == 3
+    start = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=13)).date().isoformat()
+    page.fill("#report-from", start)
+    page.locator("#report-from").dispatch_event("change")
+    page.wait_for_url(f"**from={start}**")
+    page.wait_for_selector(f"#report-from[value='{start}']")
+    assert "14 days before" in page.inner_text(".report-range")
+    if device == "phone":
+        assert_fits_the_screen(page)
+    screenshot(page, f"reports-{device}.png")
