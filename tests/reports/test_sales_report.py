@@ -112,6 +112,9 @@ ODD = st.one_of(
 )
 def test_odd_parameters_never_fail_and_bad_ones_are_shown(as_admin, values):
     page = as_admin.get("/reports/sales", query_string=values)
+    if any("\x00" in value for value in values.values()):  # refused by every page (params.py)
+        assert page.status_code == 400
+        return
     assert page.status_code == 200
     query = SalesQuery.from_args(values, TODAY)
     assert query.start <= query.end and query.days <= 3 * 366
