@@ -21,7 +21,6 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from html import unescape
@@ -292,15 +291,7 @@ def run(url: str, title: str) -> None:
 
 def main() -> None:
     print(f"# Board benchmark · {machine()} · load average {os.getloadavg()[0]:.1f}")
-    with tempfile.TemporaryDirectory() as scratch:
-        run(f"sqlite:///{scratch}/board.db", "SQLite")
-    base = os.environ.get("BENCH_DATABASE_URL")
-    if base:
-        schema = scratch_schema.create(base, "bench_board")
-        try:
-            run(scratch_schema.url_in(base, schema), "PostgreSQL")
-        finally:
-            scratch_schema.drop(base, schema)
+    scratch_schema.on_each_database(run, "board")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ against the budget (p95 < 300 ms), beside a reference request (/healthz) measure
 
 import os
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -86,15 +85,7 @@ def run(url: str, title: str) -> None:
 
 def main() -> None:
     print(f"# Sales report benchmark · {machine()} · load average {os.getloadavg()[0]:.1f}")
-    with tempfile.TemporaryDirectory() as scratch:
-        run(f"sqlite:///{scratch}/reports.db", "SQLite")
-    base = os.environ.get("BENCH_DATABASE_URL")
-    if base:
-        schema = scratch_schema.create(base, "bench_reports")
-        try:
-            run(scratch_schema.url_in(base, schema), "PostgreSQL")
-        finally:
-            scratch_schema.drop(base, schema)
+    scratch_schema.on_each_database(run, "reports")
 
 
 if __name__ == "__main__":

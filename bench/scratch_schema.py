@@ -6,7 +6,9 @@ what is already there, and two runs in a row both start empty.
     .venv/bin/python bench/scratch_schema.py drop BASE_URL SCHEMA     # drops it and its tables
 """
 
+import os
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -33,6 +35,20 @@ def url_in(base: str, schema: str) -> str:
 
 def drop(base: str, schema: str) -> None:
     _run(base, f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def on_each_database(run, name: str) -> None:
+    """`run(url, title)` on a SQLite file in a temporary folder, then, with BENCH_DATABASE_URL
+    set, in a throwaway schema of that PostgreSQL database."""
+    with tempfile.TemporaryDirectory() as scratch:
+        run(f"sqlite:///{scratch}/{name}.db", "SQLite")
+    base = os.environ.get("BENCH_DATABASE_URL")
+    if base:
+        schema = create(base, f"bench_{name}")
+        try:
+            run(url_in(base, schema), "PostgreSQL")
+        finally:
+            drop(base, schema)
 
 
 if __name__ == "__main__":
