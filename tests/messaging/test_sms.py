@@ -6,7 +6,6 @@ import logging
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -17,11 +16,12 @@ from models.messaging.channels.sms import (
     recent_messages,
     sms_backend,
 )
+from tests.fakes import Server
 
 PHONE = "+8613800138000"
 
 
-class Gateway:
+class Gateway(Server):
     """An SMS gateway on 127.0.0.1 that records each request and answers with the queued
     replies [(status, body), ...] in order, then 200."""
 
@@ -29,36 +29,14 @@ class Gateway:
         self.requests = []
         self.replies = []
         self.delay = 0.0
-        gateway = self
+        super().__init__(self._answer)
+        self.url += "/send"
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                gateway.requests.append(
-                    {"path": self.path, "headers": self.headers, "json": json.loads(body)}
-                )
-                time.sleep(gateway.delay)
-                status, reply = gateway.replies.pop(0) if gateway.replies else (200, "{}")
-                data = reply.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_port}/send"
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-
-    def close(self):
-        self._server.shutdown()
-        self._server.server_close()
+    def _answer(self, method, path, headers, body):
+        self.requests.append({"path": path, "headers": headers, "json": json.loads(body)})
+        time.sleep(self.delay)
+        status, reply = self.replies.pop(0) if self.replies else (200, "{}")
+        return status, {"Content-Type": "application/json"}, reply.encode()
 
 
 @pytest.fixture
