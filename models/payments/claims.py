@@ -178,6 +178,23 @@ def _set_status(order: Order, actor: Actor, kind: str, note: str) -> None:
     )
 
 
+def withdraw_on_cancel(event, steps, from_status=None) -> None:
+    """Subscribed to `order_changed` (models/subscriptions.py): a cancelled order takes no
+    payment, so its open claim leaves the queue (rejected, the cancellation as its reason) and
+    the order is unpaid again; inside the cancelling transaction, with its version bump."""
+    if not any(s.kind == "status" and s.to_status == OrderStatus.CANCELLED for s in steps):
+        return
+    withdrawn = (
+        PaymentClaim.update(status=REJECTED, decided_at=utcnow(), reason="cancelled")
+        .where(PaymentClaim.order == event.order_id, PaymentClaim.status == OPEN)
+        .execute()
+    )
+    if withdrawn:
+        Order.update(payment_status=PaymentStatus.UNPAID).where(
+            Order.id == event.order_id, Order.payment_status == PaymentStatus.CLAIMED
+        ).execute()
+
+
 def open_claim(order: Order) -> PaymentClaim | None:
     return PaymentClaim.get_or_none(PaymentClaim.order == order.id, PaymentClaim.status == OPEN)
 

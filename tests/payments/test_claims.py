@@ -153,6 +153,17 @@ def test_an_order_paid_another_way_leaves_the_queue(qr_order, staff):
     assert Payment.select().count() == 1
 
 
+def test_cancelling_an_order_takes_its_claim_out_of_the_queue(qr_order, staff):
+    claim = claim_payment(qr_order, "wechat")
+    transition_order(fresh(qr_order), OrderStatus.CANCELLED, Actor.system())
+
+    assert open_claims() == []
+    assert fresh(qr_order).payment_status == PaymentStatus.UNPAID
+    with pytest.raises(ClaimDecided):
+        confirm_claim(claim, staff)
+    assert Payment.select().count() == 0
+
+
 def test_a_claim_left_open_by_a_payment_since_removed_gives_way_to_a_new_one(qr_order, admin):
     stale = claim_payment(qr_order, "wechat")
     payment = record_payment(fresh(qr_order), None, "cash", Actor.of_user(admin), None)
