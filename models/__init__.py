@@ -20,6 +20,7 @@ from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.orders.payments import Payment
 from models.payments.claims import PaymentClaim
 from models.payments.collection_codes import CollectionCode
+from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
 
@@ -55,6 +56,8 @@ ALL_MODELS = [
     SalesBucket,
     SalesHour,
     SalesDay,
+    BillImport,
+    BillLine,
 ]
 
 __all__ = [

@@ -1,0 +1,212 @@
+"""Importing a provider's bill and matching it, line by line, against Jielong's money.
+
+`import_bill` reads the file (models/reports/bills.py) and keeps it as a `BillImport` with its
+lines, in one transaction. `match_bill` matches every line with a payment (or refund) of the
+provider's method, and lists what Jielong has in the bill's days that the bill lacks; it can run
+again (after a payment was recorded, say) and replaces the previous result.
+
+A line finds its money, first match wins, among what is not matched yet:
+1. by the provider's transaction id, when Jielong kept it (`provider_txn_id`, or typed into a
+   payment's note);
+2. by the order number in the merchant order number (商户订单号) or the product name, the one
+   of that order's with the same amount, else the nearest in time (then the amounts differ);
+3. by the same amount within MATCH_MINUTES of the line, the nearest in time.
+"""
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from models.accounts.user import User
+from models.base import utcnow
+from models.db import db, locked
+from models.params import positive_id
+from models.reports.bills import PROVIDER_ZONE, parse_bill
+from models.reports.imports import (
+    AMOUNT_MISMATCH,
+    MATCHED,
+    ONLY_IN_BILL,
+    ONLY_IN_JIELONG,
+    BillImport,
+    BillLine,
+)
+from models.reports.ledger import Money, payments_between, refunds_between
+from models.reports.settlement import shop_day
+
+MATCH_MINUTES = 15
+SLACK = timedelta(days=2)  # staff may record a payment a while after it came
+DIGITS = re.compile(r"[0-9]+")
+
+
+def import_bill(data: bytes, filename: str, user: User | None) -> BillImport:
+    """Read and keep the bill in `data`; UnreadableBill when it is no bill we know."""
+    bill = parse_bill(data)
+    times = [row.occurred_at for row in bill.rows]
+    with db.atomic():
+        kept = BillImport.create(
+            provider=bill.provider,
+            filename=(filename or "")[:200],
+            uploaded_by=user,
+            starts_at=min(times, default=None),
+            ends_at=max(times, default=None),
+            errors=[[row, str(why)] for row, why in bill.errors],
+            skipped=bill.skipped,
+        )
+        rows = [
+            dict(
+                bill_import=kept.id,
+                row=row.row,
+                kind=row.kind,
+                occurred_at=row.occurred_at,
+                transaction_id=row.transaction_id,
+                out_trade_no=row.out_trade_no,
+                refund_no=row.refund_no,
+                amount=row.amount,
+                fee=row.fee,
+                note=row.note,
+            )
+            for row in bill.rows
+        ]
+        for start in range(0, len(rows), 500):
+            BillLine.insert_many(rows[start : start + 500]).execute()
+    return kept
+
+
+def bill_days(bill_import: BillImport) -> tuple[datetime, datetime] | None:
+    """The whole provider days (Beijing time) the bill's lines fall in, as naive UTC."""
+    if bill_import.starts_at is None:
+        return None
+
+    def day_start(stored: datetime, days: int) -> datetime:
+        local = stored.replace(tzinfo=UTC).astimezone(PROVIDER_ZONE)
+        start = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=days)
+        return start.astimezone(UTC).replace(tzinfo=None)
+
+    return day_start(bill_import.starts_at, 0), day_start(bill_import.ends_at, 1)
+
+
+def match_bill(bill_import: BillImport) -> BillImport:
+    """Match the bill's lines (again) and keep the outcome, in one transaction."""
+    with db.atomic():
+        current = locked(BillImport.select().where(BillImport.id == bill_import.id)).get()
+        BillLine.delete().where(
+            BillLine.bill_import == current.id, BillLine.row.is_null()
+        ).execute()
+        days = bill_days(current)
+        lines = list(current.lines.order_by(BillLine.row)) if days else []
+        if days:
+            start, end = days[0] - SLACK, days[1] + SLACK
+            pools = {
+                "payment": payments_between(start, end, current.provider),
+                "refund": refunds_between(start, end, current.provider),
+            }
+            used: set[tuple[str, int]] = set()
+            for line in lines:
+                found = _find(line, [m for m in pools[line.kind] if (m.kind, m.key) not in used])
+                _settle(line, found)
+                if found:
+                    used.add((found.kind, found.key))
+            missing = [
+                _only_in_jielong(current, money)
+                for pool in pools.values()
+                for money in pool
+                if (money.kind, money.key) not in used and days[0] <= money.at < days[1]
+            ]
+            if missing:
+                BillLine.insert_many(missing).execute()
+        BillImport.update(matched_at=utcnow()).where(BillImport.id == current.id).execute()
+    return BillImport.get_by_id(current.id)
+
+
+def _find(line: BillLine, pool: list[Money]) -> Money | None:
+    by_reference = [
+        m
+        for m in pool
+        if m.reference and line.transaction_id and line.transaction_id in m.reference
+    ]
+    if by_reference:
+        return by_reference[0]
+    numbers = {positive_id(d) for d in DIGITS.findall(f"{line.out_trade_no} {line.note}")}
+    of_order = [m for m in pool if m.order_number in numbers]
+    if of_order:
+        same = [m for m in of_order if m.amount == line.amount]
+        return _nearest(line, same or of_order)
+    window = timedelta(minutes=MATCH_MINUTES)
+    return _nearest(
+        line,
+        [m for m in pool if m.amount == line.amount and abs(m.at - line.occurred_at) <= window],
+    )
+
+
+def _nearest(line: BillLine, candidates: list[Money]) -> Money | None:
+    return min(candidates, key=lambda m: (abs(m.at - line.occurred_at), m.key), default=None)
+
+
+def _settle(line: BillLine, money: Money | None) -> None:
+    if money is None:
+        outcome, number, key, amount = ONLY_IN_BILL, None, None, None
+    else:
+        outcome = MATCHED if money.amount == line.amount else AMOUNT_MISMATCH
+        number, key, amount = money.order_number, money.key, money.amount
+    BillLine.update(
+        outcome=outcome, order_number=number, jielong_key=key, jielong_amount=amount
+    ).where(BillLine.id == line.id).execute()
+
+
+def _only_in_jielong(bill_import: BillImport, money: Money) -> dict:
+    return dict(
+        bill_import=bill_import.id,
+        row=None,
+        kind=money.kind,
+        occurred_at=money.at,
+        outcome=ONLY_IN_JIELONG,
+        order_number=money.order_number,
+        jielong_key=money.key,
+        jielong_amount=money.amount,
+        note=money.reference[:200],
+    )
+
+
+@dataclass
+class BillResult:
+    bill_import: BillImport
+    lines: list[BillLine]  # the bill's, by row
+    missing: list[BillLine]  # what only Jielong has, by time
+    outcomes: Counter  # outcome -> lines
+    fees: dict[date, int]  # shop day -> fen
+
+    @property
+    def fee_total(self) -> int:
+        return sum(self.fees.values())
+
+    @property
+    def problems(self) -> list[BillLine]:
+        """Every line that did not match, the bill's first."""
+        return [line for line in self.lines if line.outcome != MATCHED] + self.missing
+
+
+def bill_result(bill_import: BillImport) -> BillResult:
+    lines = list(
+        bill_import.lines.order_by(BillLine.row.is_null(), BillLine.row, BillLine.occurred_at)
+    )
+    found = [line for line in lines if line.row is not None]
+    missing = [line for line in lines if line.row is None]
+    fees: dict[date, int] = defaultdict(int)
+    for line in found:
+        fees[shop_day(line.occurred_at)] += line.fee
+    return BillResult(
+        bill_import,
+        found,
+        missing,
+        Counter(line.outcome for line in lines if line.outcome),
+        dict(sorted(fees.items())),
+    )
+
+
+def recent_imports(limit: int = 20) -> list[BillImport]:
+    return list(
+        BillImport.select()
+        .order_by(BillImport.created_at.desc(), BillImport.id.desc())
+        .limit(limit)
+    )
