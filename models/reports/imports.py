@@ -22,6 +22,7 @@ OUTCOMES = {
     ONLY_IN_BILL: _l("In the bill, not in Jielong"),
     ONLY_IN_JIELONG: _l("In Jielong, not in the bill"),
 }
+KINDS = {"payment": _l("Payment"), "refund": _l("Refund")}
 PROVIDERS = {"wechat": _l("WeChat Pay"), "alipay": _l("Alipay")}
 
 

@@ -3,7 +3,7 @@
 from its imported bills) and what is left (net).
 
 Expected counts the orders placed that day, not cancelled, by the method of their first payment
-("" for orders not paid, as in the sales report). Received and refunded count the money on the
+("" for orders not paid, as in the sales report). Collected and refunded count the money on the
 day it moved (models/reports/ledger.py), so an order placed on Monday and paid on Tuesday is
 expected on Monday and received on Tuesday. Fees are summed per day over every bill imported,
 each provider's line counted once however many imports hold it (the newest wins).

@@ -1,12 +1,16 @@
-"""The sales report's tables as spreadsheet rows (CSV and XLSX through models/exports/table.py):
-money as amounts in the shop's currency, each figure beside the previous period's."""
+"""The reports' tables as spreadsheet rows (CSV and XLSX through models/exports/table.py):
+money as amounts in the shop's currency; the sales figures beside the previous period's."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from models.exports.table import ExportTable
+from models.exports.table import ExportTable, shop_time
 from models.money import amount
+from models.reports.imports import KINDS, OUTCOMES
+from models.reports.reconcile import BillResult
 from models.reports.sales import Row, SalesReport
+from models.reports.settlement import Settlement
+from models.shop_time import shop_zone
 
 TABLES = {
     "periods": _l("By period"),
@@ -68,3 +72,68 @@ def report_table(report: SalesReport, name: str) -> ExportTable:
         "methods": _("Payment method"),
     }[name]
     return _compared(first, getattr(report, name))
+
+
+def settlement_table(report: Settlement) -> ExportTable:
+    """The settlement's rows, day by day, and the totals row."""
+    header = [
+        _("Day"),
+        _("Payment method"),
+        _("Orders"),
+        _("Expected"),
+        _("Payments"),
+        _("Collected"),
+        _("Refunded"),
+        _("Fees"),
+        _("Net"),
+    ]
+
+    def cells(first: str, label: str, f) -> list:
+        return [
+            first,
+            label,
+            f.orders,
+            amount(f.expected),
+            f.payments,
+            amount(f.received),
+            amount(f.refunded),
+            amount(f.fees),
+            amount(f.net),
+        ]
+
+    rows = [cells(row.day.isoformat(), row.label, row.figures) for row in report.rows]
+    rows.append(cells(_("Total"), "", report.total))
+    return ExportTable(header, rows)
+
+
+def bill_table(result: BillResult) -> ExportTable:
+    """An imported bill's lines with their outcome, then what only Jielong has."""
+    header = [
+        _("Line"),
+        _("Kind"),
+        _("Time"),
+        _("Transaction"),
+        _("Merchant order number"),
+        _("Amount in the bill"),
+        _("Fee"),
+        _("Outcome"),
+        _("Order number"),
+        _("Amount in Jielong"),
+    ]
+    zone = shop_zone()
+    rows = [
+        [
+            line.row or "",
+            str(KINDS.get(line.kind, line.kind)),
+            shop_time(line.occurred_at, zone),
+            line.transaction_id,
+            line.out_trade_no,
+            amount(line.amount) if line.row else "",
+            amount(line.fee) if line.row else "",
+            str(OUTCOMES.get(line.outcome, line.outcome)),
+            line.order_number or "",
+            "" if line.jielong_amount is None else amount(line.jielong_amount),
+        ]
+        for line in result.lines + result.missing
+    ]
+    return ExportTable(header, rows)

@@ -162,6 +162,16 @@ def test_the_public_list_names_only_real_public_endpoints(app):
 def test_the_walk_sees_the_known_staff_and_admin_pages():
     assert {"board.index", "auth.password"} <= {r.endpoint for r in STAFF_RULES}
     assert {"admin.users", "dev.sms_log"} <= {r.endpoint for r in ADMIN_RULES}
+    # The reports' blueprint is the admins' (staff open it with REPORTS_FOR_STAFF only).
+    assert {
+        "reports.sales",
+        "reports.settlement_page",
+        "reports.settlement_download",
+        "reports.import_upload",
+        "reports.bill_page",
+        "reports.bill_match",
+        "reports.bill_download",
+    } <= {r.endpoint for r in ADMIN_RULES}
 
 
 def test_the_check_fails_for_a_new_unguarded_route(app):

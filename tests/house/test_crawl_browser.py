@@ -99,6 +99,7 @@ ADMIN_PAGES = STAFF_PAGES | {
     "/admin/deliveries",
     "/admin/collection-codes",
     "/reports/sales",
+    "/reports/settlement",
 }
 
 WALK = ["pending", "confirmed", "processing", "ready", "completed"]
