@@ -84,6 +84,10 @@ ALIPAY_COLUMNS = [
 ]
 
 
+class BillTooLarge(DomainError):
+    message = _l("This file is too large for a bill.")
+
+
 class UnreadableBill(DomainError):
     message = _l(
         "This is not a WeChat Pay trade bill or an Alipay business detail file (CSV) we can read."
@@ -111,8 +115,11 @@ class ParsedBill:
     skipped: int = 0  # rows that move no money (a revoked trade, a closed one)
 
 
-def parse_bill(data: bytes) -> ParsedBill:
-    """The bill in `data`; UnreadableBill when it is neither provider's format."""
+def parse_bill(data: bytes, limit: int | None = None) -> ParsedBill:
+    """The bill in `data`; UnreadableBill when it is neither provider's format, BillTooLarge
+    when it has more than `limit` bytes (an upload is read no further than one byte past it)."""
+    if limit is not None and len(data) > limit:
+        raise BillTooLarge(_l("Choose a bill file of at most %(mb)s MB.", mb=limit // 2**20))
     text = _decoded(data)
     rows = list(_rows(text))
     for index, (_, cells) in enumerate(rows):

@@ -18,6 +18,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from flask import current_app
+
 from models.accounts.user import User
 from models.base import utcnow
 from models.db import db, locked
@@ -40,8 +42,9 @@ DIGITS = re.compile(r"[0-9]+")
 
 
 def import_bill(data: bytes, filename: str, user: User | None) -> BillImport:
-    """Read and keep the bill in `data`; UnreadableBill when it is no bill we know."""
-    bill = parse_bill(data)
+    """Read and keep the bill in `data`; UnreadableBill when it is no bill we know,
+    BillTooLarge past UPLOAD_MAX_BYTES."""
+    bill = parse_bill(data, current_app.config["UPLOAD_MAX_BYTES"])
     times = [row.occurred_at for row in bill.rows]
     with db.atomic():
         kept = BillImport.create(

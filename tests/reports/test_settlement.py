@@ -7,23 +7,26 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.payments import Payment, record_payment, refund_order
 from models.orders.status import OrderStatus
-from models.reports.bills import UnreadableBill
+from models.reports.bills import WECHAT_COLUMNS, UnreadableBill
 from models.reports.imports import (
     AMOUNT_MISMATCH,
     MATCHED,
     ONLY_IN_BILL,
     ONLY_IN_JIELONG,
+    BillImport,
 )
 from models.reports.reconcile import bill_result, import_bill, match_bill
 from models.reports.settlement import SettlementQuery, settlement
 from models.reports.tables import settlement_table
 from tests.factories import order_for
-from tests.helpers import CSRF_INPUT, EN, HTMX, csrf_token_from
+from tests.helpers import CSRF_INPUT, EN, HTMX, csrf_token_from, race
 from tests.reports.bill_files import Trade, alipay_bill, wechat_bill
 
 TODAY = date(2026, 3, 10)
@@ -279,3 +282,42 @@ def test_staff_open_it_only_when_the_setting_says_so(app, client, staff, login):
 
 def test_an_unknown_import_is_404(as_admin):
     assert as_admin.get("/reports/settlement/imports/999").status_code == 404
+
+
+def test_a_file_larger_than_uploads_may_be_is_refused(app, as_admin, paid):
+    app.config["UPLOAD_MAX_BYTES"] = 2 * 1024 * 1024
+    big = bill_of(paid) + b"#" * (2 * 1024 * 1024)
+    response = upload(as_admin, big)
+    assert response.status_code == 422
+    assert "at most 2 MB" in response.get_data(as_text=True)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=200) | st.text(max_size=200).map(lambda t: t.encode("utf-8")))
+def test_any_upload_is_kept_or_refused_never_a_failure(as_admin, data):
+    header = ",".join(WECHAT_COLUMNS).encode()
+    for attempt in (data, header + b"\n" + data):
+        response = upload(as_admin, attempt)
+        assert response.status_code in (303, 422), response.status_code
+        if response.status_code == 303:
+            assert as_admin.get(response.headers["Location"]).status_code == 200
+
+
+def test_matching_at_once_keeps_one_result(app, paid, staff):
+    with app.app_context():
+        kept = import_bill(bill_of(paid), "bill.csv", staff)
+
+    results = race(app, 6, lambda i: match_bill(BillImport.get_by_id(kept.id)).id)
+
+    assert [outcome for outcome, _ in results] == ["ok"] * 6, results
+    with app.app_context():
+        result = bill_result(BillImport.get_by_id(kept.id))
+        assert result.outcomes == {
+            MATCHED: 3,
+            AMOUNT_MISMATCH: 1,
+            ONLY_IN_BILL: 1,
+            ONLY_IN_JIELONG: 1,
+        }
+        assert len(result.missing) == 1
