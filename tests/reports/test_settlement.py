@@ -162,6 +162,16 @@ def test_a_payment_without_an_order_number_matches_by_amount_and_time(paid, staf
     assert bill_result(match_bill(import_bill(late, "", staff))).lines[0].outcome == ONLY_IN_BILL
 
 
+def test_a_payment_recorded_a_day_late_still_matches(app_context, shop, staff):
+    with at(2026, 3, 2, 1, 0):  # recorded the next morning
+        order = place(shop)
+        pay(order, "wechat", staff)
+    data = wechat_bill([Trade("2026-03-01 12:00:00", "4200000055", f"JL{order.number}", "12.50")])
+    result = bill_result(match_bill(import_bill(data, "", staff)))
+    assert [(line.outcome, line.order_number) for line in result.lines] == [(MATCHED, order.number)]
+    assert result.missing == []  # the payment lies outside the bill's day, and matched anyway
+
+
 def test_fees_of_imported_bills_count_once_per_line_in_the_settlement(paid, staff):
     for _ in range(2):  # the same bill imported twice
         import_bill(bill_of(paid), "bill.csv", staff)
@@ -258,6 +268,15 @@ def test_upload_preview_then_match(as_admin, paid):
     assert response.headers["Location"] in listed  # the import can be opened again
     sheet = load_workbook(io.BytesIO(as_admin.get(matched.headers["Location"] + ".xlsx").data))
     assert sheet.active.max_row == 1 + 4 + 2
+    lines = rows_of_csv(as_admin.get(matched.headers["Location"] + ".csv"))
+    assert [row[7] for row in lines[1:]] == [
+        "Matched",
+        "Matched",
+        "In the bill, not in Jielong",
+        "Matched",
+        "In Jielong, not in the bill",
+        "In Jielong, not in the bill",
+    ]
 
 
 def csrf_token_from_page(html: str) -> str:
@@ -276,8 +295,10 @@ def test_staff_open_it_only_when_the_setting_says_so(app, client, staff, login):
     login(staff)
     assert client.get("/reports/settlement").status_code == 403
     assert client.get("/reports/settlement.csv").status_code == 403
+    assert upload(client, b"x").status_code == 403
     app.config["REPORTS_FOR_STAFF"] = True
     assert client.get("/reports/settlement").status_code == 200
+    assert upload(client, b"x").status_code == 422  # may import, and this is no bill
 
 
 def test_an_unknown_import_is_404(as_admin):
