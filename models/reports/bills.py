@@ -104,7 +104,7 @@ class BillRow:
     refund_no: str  # 商户退款单号 / 退款批次号, refunds only
     amount: int  # fen, positive: paid, or refunded
     fee: int  # fen the provider kept (negative: given back with a refund)
-    note: str  # the product name the payment was made with
+    note: str  # the product name, and WeChat's attach (商户数据包) or Alipay's remark (备注)
 
 
 @dataclass
@@ -211,7 +211,7 @@ def _wechat_line(number: int, cells: list[str]) -> BillRow | None:
         refund_no=row["商户退款单号"] if kind == REFUND else "",
         amount=amount,
         fee=_fen(row["手续费"] or "0", "手续费"),
-        note=row["商品名称"],
+        note=f"{row['商品名称']} {row['商户数据包']}".strip(),
     )
 
 
@@ -234,7 +234,7 @@ def _alipay_line(number: int, cells: list[str]) -> BillRow | None:
         refund_no=row["退款批次号/请求号"] if kind == REFUND else "",
         amount=_fen(received, "商家实收（元）"),
         fee=_fen(row["服务费（元）"] or "0", "服务费（元）"),
-        note=row["商品名称"],
+        note=f"{row['商品名称']} {row['备注']}".strip(),
     )
 
 

@@ -5,12 +5,13 @@ lines, in one transaction. `match_bill` matches every line with a payment (or re
 provider's method, and lists what Jielong has in the bill's days that the bill lacks; it can run
 again (after a payment was recorded, say) and replaces the previous result.
 
-A line finds its money, first match wins, among what is not matched yet:
+A line finds its money, first rule wins, among what no line took yet:
 1. by the provider's transaction id, when Jielong kept it (`provider_txn_id`, or typed into a
    payment's note);
-2. by the order number in the merchant order number (商户订单号) or the product name, the one
-   of that order's with the same amount, else the nearest in time (then the amounts differ);
-3. by the same amount within MATCH_MINUTES of the line, the nearest in time.
+2. by an order number among the digits of the merchant order number (商户订单号) or the note
+   (product name, Alipay's remark): that order's money of the same amount, the nearest in time;
+3. by the same amount within MATCH_MINUTES of the line, the nearest in time;
+4. that order's money of another amount, the nearest in time: the amounts differ.
 """
 
 import re
@@ -97,49 +98,70 @@ def match_bill(bill_import: BillImport) -> BillImport:
             BillLine.bill_import == current.id, BillLine.row.is_null()
         ).execute()
         days = bill_days(current)
-        lines = list(current.lines.order_by(BillLine.row)) if days else []
         if days:
             start, end = days[0] - SLACK, days[1] + SLACK
             pools = {
-                "payment": payments_between(start, end, current.provider),
-                "refund": refunds_between(start, end, current.provider),
+                "payment": _Pool(payments_between(start, end, current.provider)),
+                "refund": _Pool(refunds_between(start, end, current.provider)),
             }
-            used: set[tuple[str, int]] = set()
-            for line in lines:
-                found = _find(line, [m for m in pools[line.kind] if (m.kind, m.key) not in used])
-                _settle(line, found)
-                if found:
-                    used.add((found.kind, found.key))
+            for line in current.lines.order_by(BillLine.row):
+                _settle(line, pools[line.kind].take(line))
             missing = [
                 _only_in_jielong(current, money)
                 for pool in pools.values()
-                for money in pool
-                if (money.kind, money.key) not in used and days[0] <= money.at < days[1]
+                for money in pool.left()
+                if days[0] <= money.at < days[1]
             ]
-            if missing:
-                BillLine.insert_many(missing).execute()
+            for first in range(0, len(missing), 500):
+                BillLine.insert_many(missing[first : first + 500]).execute()
         BillImport.update(matched_at=utcnow()).where(BillImport.id == current.id).execute()
     return BillImport.get_by_id(current.id)
 
 
-def _find(line: BillLine, pool: list[Money]) -> Money | None:
-    by_reference = [
-        m
-        for m in pool
-        if m.reference and line.transaction_id and line.transaction_id in m.reference
-    ]
-    if by_reference:
-        return by_reference[0]
-    numbers = {positive_id(d) for d in DIGITS.findall(f"{line.out_trade_no} {line.note}")}
-    of_order = [m for m in pool if m.order_number in numbers]
-    if of_order:
-        same = [m for m in of_order if m.amount == line.amount]
-        return _nearest(line, same or of_order)
-    window = timedelta(minutes=MATCH_MINUTES)
-    return _nearest(
-        line,
-        [m for m in pool if m.amount == line.amount and abs(m.at - line.occurred_at) <= window],
-    )
+class _Pool:
+    """Jielong's payments (or refunds) a bill's lines may take, each once, looked up by
+    reference, order number and amount."""
+
+    def __init__(self, entries: list[Money]):
+        self.entries = entries
+        self.taken: set[int] = set()
+        self.referenced = [m for m in entries if m.reference]
+        self.by_order: dict[int, list[Money]] = defaultdict(list)
+        self.by_amount: dict[int, list[Money]] = defaultdict(list)
+        for money in entries:
+            self.by_order[money.order_number].append(money)
+            self.by_amount[money.amount].append(money)
+
+    def take(self, line: BillLine) -> Money | None:
+        """The line's money, by the rules in the module's docstring; None when it has none."""
+        found = self._find(line)
+        if found is not None:
+            self.taken.add(found.key)
+        return found
+
+    def left(self) -> list[Money]:
+        return [money for money in self.entries if money.key not in self.taken]
+
+    def _free(self, candidates) -> list[Money]:
+        return [money for money in candidates if money.key not in self.taken]
+
+    def _find(self, line: BillLine) -> Money | None:
+        if line.transaction_id:
+            for money in self._free(self.referenced):
+                if line.transaction_id in money.reference:
+                    return money
+        numbers = {positive_id(d) for d in DIGITS.findall(f"{line.out_trade_no} {line.note}")}
+        of_order = self._free(m for n in numbers if n for m in self.by_order.get(n, ()))
+        same = [money for money in of_order if money.amount == line.amount]
+        if same:
+            return _nearest(line, same)
+        window = timedelta(minutes=MATCH_MINUTES)
+        near = [
+            money
+            for money in self._free(self.by_amount.get(line.amount, ()))
+            if abs(money.at - line.occurred_at) <= window
+        ]
+        return _nearest(line, near or of_order)
 
 
 def _nearest(line: BillLine, candidates: list[Money]) -> Money | None:

@@ -162,6 +162,32 @@ def test_a_payment_without_an_order_number_matches_by_amount_and_time(paid, staf
     assert bill_result(match_bill(import_bill(late, "", staff))).lines[0].outcome == ONLY_IN_BILL
 
 
+def test_an_order_number_in_alipays_remark_matches(paid, staff):
+    Payment.update(method="alipay").execute()
+    b = paid[1]
+    trade = Trade(
+        "2026-03-01 18:00:00", "2026030122001", "", "25.00", extra={"备注": f"接龙{b.number}"}
+    )
+    result = bill_result(match_bill(import_bill(alipay_bill([trade]), "", staff)))
+    assert [(line.outcome, line.order_number) for line in result.lines] == [(MATCHED, b.number)]
+
+
+def test_the_same_amount_at_the_same_time_beats_a_stray_number_of_another_amount(paid, staff):
+    a, b = paid[:2]  # 12.50 and 25.00, paid ten minutes apart
+    trade = Trade(
+        "2026-03-01 10:10:30", "4200000066", "", "25.00", extra={"商品名称": f"苹果{a.number}斤"}
+    )
+    result = bill_result(match_bill(import_bill(wechat_bill([trade]), "", staff)))
+    assert [(line.outcome, line.order_number) for line in result.lines] == [(MATCHED, b.number)]
+    stray = Trade(
+        "2026-03-01 15:00:00", "4200000067", "", "99.00", extra={"商品名称": f"苹果{a.number}斤"}
+    )
+    result = bill_result(match_bill(import_bill(wechat_bill([stray]), "", staff)))
+    assert [(line.outcome, line.order_number) for line in result.lines] == [
+        (AMOUNT_MISMATCH, a.number)
+    ]
+
+
 def test_a_payment_recorded_a_day_late_still_matches(app_context, shop, staff):
     with at(2026, 3, 2, 1, 0):  # recorded the next morning
         order = place(shop)
