@@ -40,8 +40,10 @@ from models.orders.payments import Payment, record_payment
 from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, whole_number
 from models.payments.claims import claim_payment
 from models.payments.collection_codes import CollectionCode
+from models.reports.reconcile import import_bill
 from tests.factories import order_for
 from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from
+from tests.reports.bill_files import Trade, wechat_bill
 
 HUGE = "99999999999999999999"  # 20 digits: beyond 2**63 - 1
 EXAMPLES = int(os.environ.get("ODD_INPUT_EXAMPLES", "12"))  # per route and method
@@ -86,7 +88,7 @@ def test_ids_are_what_an_integer_column_holds_and_come_once_in_order():
 @pytest.fixture
 def demo_shop(app, admin, staff, tmp_path):
     """A small demo shop: its catalog, two activities, rules, orders in several states, a
-    payment, a note, saved views, an export and a failed email delivery."""
+    payment, a note, saved views, an export, a failed email delivery and an imported bill."""
     app.config["EXPORT_DIR"] = str(tmp_path / "exports")
     with app.test_request_context(headers=EN):
         templates = build_templates(build_catalog(), admin)
@@ -103,6 +105,8 @@ def demo_shop(app, admin, staff, tmp_path):
         add_note(order, author=staff, body="call first")
         save_view(admin, "Unpaid", "payment=unpaid")
         start_export(admin, MultiDict({"created": "all"}), "csv")
+        trade = Trade("2026-03-01 10:00:00", "4200000001", f"JL{order.number}", "1.00")
+        bill = import_bill(wechat_bill([trade]), "bill.csv", admin)
     order = Order.get_by_id(order.id)
     return {
         "number": order.number,
@@ -121,6 +125,7 @@ def demo_shop(app, admin, staff, tmp_path):
         "job_id": ExportJob.get(ExportJob.user == admin.id).id,
         "delivery_id": (Delivery.select().first() or Delivery(id=1)).id,
         "claim_id": claim.id,
+        "import_id": bill.id,
         "image": CollectionCode.get().image,
         "notice": next(iter(NOTICES)),
     }

@@ -27,9 +27,11 @@ from models.orders.lifecycle import Actor, transition_order
 from models.orders.notes import add_note
 from models.orders.order import Order
 from models.orders.payments import record_payment
+from models.reports.reconcile import import_bill, match_bill
 from tasks.notifications import sweep_due
 from tests.factories import cn_mobile, make_product, order_for
 from tests.helpers import EN, HTMX, csrf_token_from, make_user
+from tests.reports.bill_files import Trade, wechat_bill
 
 RAW = ("<script>__xss", "<img src=x onerror")
 
@@ -128,6 +130,12 @@ def payload_shop(app, admin):
         record_payment(order, 100, "cash", Actor.of_user(admin), None, payload("XPAYNOTE"))
         change_stock("received", apple, Warehouse.default(), 3, reason=payload("XSTOCK"), by=admin)
         save_view(admin, payload("XVIEW"), "status=confirmed")
+        trades = [
+            Trade("2026-03-01 10:00:00", "42001", payload("XBILLNO", short=True), "1.00"),
+            Trade(payload("XE", short=True), "42002", "1", "1.00"),  # its error names the time
+        ]
+        bill = import_bill(wechat_bill(trades), payload("XBILLFILE"), admin)
+        match_bill(bill)
         order = Order.get_by_id(order.id)
     return {
         "number": order.number,
@@ -142,6 +150,7 @@ def payload_shop(app, admin):
         "view_id": SavedView.get(SavedView.user == admin.id).id,
         "field": "remark",
         "clerk": clerk,
+        "import_id": bill.id,
     }
 
 
@@ -165,6 +174,8 @@ def where_shown(payload_shop) -> dict[str, list[str]]:
         f"/customers/{payload_shop['customer_id']}": ["XTAG", "XRULETAG", "XNOTE", "XPRODUCT"],
         "/inbox": ["XMESSAGE"],
         "/admin/users": ["XSTAFF"],
+        "/reports/settlement": ["XBILLFILE"],
+        f"/reports/settlement/imports/{payload_shop['import_id']}": ["XBILLFILE", "XBILLNO"],
         f"/admin/users/{payload_shop['user_id']}": ["XSTAFF"],
         "/admin/forms/": ["XTITLE"],
         template: ["XTITLE", "XLABEL", "XHEADING"],
