@@ -2,7 +2,7 @@
 and Alipay's business detail file (业务明细), both CSV, in UTF-8 or GBK.
 
 `parse_bill(data)` tells the two apart by their header row and gives a `ParsedBill`: the lines
-it could read and, per row it could not, the row's number and why. A file that is neither is
+it could read and, per row it could not, a `RowError` (its number and why). A file that is neither is
 an `UnreadableBill`. Nothing in a file makes it raise anything else.
 
 Both providers write their times in Beijing time, whatever the shop's zone. Amounts are yuan with
@@ -111,7 +111,7 @@ class BillRow:
 class ParsedBill:
     provider: str  # "wechat" or "alipay", as Payment.method names them
     rows: list[BillRow] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
+    errors: list["RowError"] = field(default_factory=list)
     skipped: int = 0  # rows that move no money (a revoked trade, a closed one)
 
 
@@ -155,8 +155,35 @@ def _clean(cell: str) -> str:
     return cell.strip().lstrip("`").strip()
 
 
+ROW_ERRORS = {
+    "columns": _l("%(found)s columns where %(wanted)s were expected."),
+    "status": _l("Unknown trade status “%(status)s”."),
+    "business": _l("Unknown business type “%(kind)s”."),
+    "no_transaction": _l("No transaction number."),
+    "zero": _l("The amount is 0."),
+    "amount": _l("“%(value)s” in %(column)s is not an amount."),
+    "time": _l("“%(value)s” is not a time."),
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why a row could not be read: a key of ROW_ERRORS and its values, kept as they are so
+    the words follow the language of whoever reads them later."""
+
+    row: int
+    code: str
+    values: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        text = str(ROW_ERRORS.get(self.code, self.code))
+        return text % self.values if self.values else text
+
+
 class _RowError(ValueError):
-    pass
+    def __init__(self, code: str, **values):
+        super().__init__(code)
+        self.code, self.values = code, values
 
 
 def _read(provider, rows, read_line) -> ParsedBill:
@@ -170,7 +197,7 @@ def _read(provider, rows, read_line) -> ParsedBill:
         try:
             line = read_line(number, [_clean(cell) for cell in cells])
         except _RowError as error:
-            bill.errors.append((number, str(error)))
+            bill.errors.append(RowError(number, error.code, error.values))
             continue
         if line is None:
             bill.skipped += 1
@@ -181,13 +208,7 @@ def _read(provider, rows, read_line) -> ParsedBill:
 
 def _cells(cells: list[str], columns) -> dict[str, str]:
     if len(cells) < len(columns):
-        raise _RowError(
-            _l(
-                "%(found)s columns where %(wanted)s were expected.",
-                found=len(cells),
-                wanted=len(columns),
-            )
-        )
+        raise _RowError("columns", found=len(cells), wanted=len(columns))
     return dict(zip(columns, cells, strict=False))
 
 
@@ -201,7 +222,7 @@ def _wechat_line(number: int, cells: list[str]) -> BillRow | None:
     elif status in ("REVOKED", "CLOSED", "NOTPAY", "PAYERROR"):
         return None
     else:
-        raise _RowError(_l("Unknown trade status “%(status)s”.", status=row["交易状态"][:20]))
+        raise _RowError("status", status=row["交易状态"][:20])
     return _line(
         number,
         kind,
@@ -223,7 +244,7 @@ def _alipay_line(number: int, cells: list[str]) -> BillRow | None:
     elif business == "退款":
         kind = REFUND
     else:
-        raise _RowError(_l("Unknown business type “%(kind)s”.", kind=business[:20]))
+        raise _RowError("business", kind=business[:20])
     received = row["商家实收（元）"] or row["订单金额（元）"]
     return _line(
         number,
@@ -240,10 +261,10 @@ def _alipay_line(number: int, cells: list[str]) -> BillRow | None:
 
 def _line(number, kind, *, when, transaction_id, out_trade_no, refund_no, amount, fee, note):
     if not transaction_id:
-        raise _RowError(_l("No transaction number."))
+        raise _RowError("no_transaction")
     amount, fee = abs(amount), abs(fee)
     if amount == 0:
-        raise _RowError(_l("The amount is 0."))
+        raise _RowError("zero")
     return BillRow(
         row=number,
         kind=kind,
@@ -265,9 +286,7 @@ def _fen(text: str, column: str) -> int:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite() or abs(value) >= MAX_YUAN or value != round(value, 2):
-        raise _RowError(
-            _l("“%(value)s” in %(column)s is not an amount.", value=text[:20], column=column)
-        )
+        raise _RowError("amount", value=text[:20], column=column)
     return int(value * 100)
 
 
@@ -280,4 +299,4 @@ def _time(text: str) -> datetime:
             continue
         if moment.year >= 2000:
             return moment.replace(tzinfo=PROVIDER_ZONE).astimezone(UTC).replace(tzinfo=None)
-    raise _RowError(_l("“%(value)s” is not a time.", value=text[:20]))
+    raise _RowError("time", value=text[:20])

@@ -33,7 +33,7 @@ class BillImport(BaseModel):
     created_at = DateTimeField(default=utcnow)
     starts_at = DateTimeField(null=True)  # naive UTC: the first and last line's time
     ends_at = DateTimeField(null=True)
-    errors = JSONField(default=list)  # [[row, why], …] of the rows that could not be read
+    errors = JSONField(default=list)  # [[row, code, values], …]: models/reports/bills.py RowError
     skipped = IntegerField(default=0)  # rows that move no money
     matched_at = DateTimeField(null=True)
 

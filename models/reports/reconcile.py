@@ -25,7 +25,7 @@ from models.accounts.user import User
 from models.base import utcnow
 from models.db import db, locked
 from models.params import positive_id
-from models.reports.bills import PROVIDER_ZONE, parse_bill
+from models.reports.bills import PROVIDER_ZONE, RowError, parse_bill
 from models.reports.imports import (
     AMOUNT_MISMATCH,
     MATCHED,
@@ -54,7 +54,7 @@ def import_bill(data: bytes, filename: str, user: User | None) -> BillImport:
             uploaded_by=user,
             starts_at=min(times, default=None),
             ends_at=max(times, default=None),
-            errors=[[row, str(why)] for row, why in bill.errors],
+            errors=[[error.row, error.code, error.values] for error in bill.errors],
             skipped=bill.skipped,
         )
         rows = [
@@ -200,6 +200,11 @@ class BillResult:
     missing: list[BillLine]  # what only Jielong has, by time
     outcomes: Counter  # outcome -> lines
     fees: dict[date, int]  # shop day -> fen
+
+    @property
+    def errors(self) -> list[RowError]:
+        """The rows of the file that could not be read, in the reader's language."""
+        return [RowError(row, code, values) for row, code, values in self.bill_import.errors]
 
     @property
     def fee_total(self) -> int:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.reports.bills import ALIPAY_COLUMNS, WECHAT_COLUMNS, UnreadableBill, parse_bill
+from tests.helpers import EN, ZH
 from tests.reports.bill_files import Trade, alipay_bill, wechat_bill
 
 TRADES = [
@@ -58,15 +59,15 @@ def test_rows_that_cannot_be_read_are_reported_by_line_and_the_rest_kept():
     ]
     bill = parse_bill(wechat_bill(TRADES[:1] + odd))
     assert [r.transaction_id for r in bill.rows] == ["4200001"]
-    assert [row for row, _ in bill.errors] == [3, 4, 5, 7]
-    assert "abc" in str(bill.errors[0][1]) and "yesterday" in str(bill.errors[1][1])
+    assert [error.row for error in bill.errors] == [3, 4, 5, 7]
+    assert "abc" in str(bill.errors[0]) and "yesterday" in str(bill.errors[1])
     assert bill.skipped == 1  # the revoked trade moves no money
 
 
 def test_a_short_row_is_an_error_not_a_crash():
     data = wechat_bill(TRADES[:1]).replace(b"\r\n\xe6\x80\xbb", b"\r\n`x,`y\r\n\xe6\x80\xbb")
     bill = parse_bill(data)
-    assert len(bill.rows) == 1 and bill.errors[0][0] == 3
+    assert len(bill.rows) == 1 and bill.errors[0].row == 3
 
 
 @pytest.mark.parametrize(
@@ -94,9 +95,9 @@ def test_odd_rows_never_crash_the_reader(provider, rows, encoding):
     text = "\n".join([",".join(header), *(",".join(cells) for cells in rows)])
     bill = parse_bill(text.encode(encoding, errors="replace"))
     assert bill.provider == provider
-    numbers = [row.row for row in bill.rows] + [number for number, _ in bill.errors]
+    numbers = [row.row for row in bill.rows] + [error.row for error in bill.errors]
     assert len(numbers) == len(set(numbers)) and all(n > 1 for n in numbers)  # one per line
-    assert all(str(why) for _, why in bill.errors)
+    assert all(str(error) for error in bill.errors)
     for row in bill.rows:
         assert row.amount > 0 and row.transaction_id
 
@@ -109,3 +110,12 @@ def test_any_bytes_are_a_bill_or_refused(data):
     except UnreadableBill:
         return
     assert bill.provider in ("wechat", "alipay")
+
+
+def test_a_row_error_is_told_in_the_language_of_whoever_reads_it(app):
+    bill = parse_bill(wechat_bill([Trade("yesterday", "4200004", "JL1004", "1.00")]))
+    (error,) = bill.errors
+    with app.test_request_context(headers=EN):
+        assert str(error) == "“yesterday” is not a time."
+    with app.test_request_context(headers=ZH):
+        assert str(error) == "“yesterday”不是时间。"
