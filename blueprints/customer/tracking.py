@@ -21,7 +21,9 @@ from models.orders.order import Order
 from models.orders.status import PaymentStatus
 from models.payments.claims import ClaimRefused, claim_payment
 from models.payments.collection_codes import KINDS, code_by_image
-from models.payments.step import payment_step
+from models.payments.online import PROVIDER_NAMES
+from models.payments.providers.base import CheckoutKind
+from models.payments.step import online_step, payment_step
 from models.storefront.tracking import (
     cancel_by_customer,
     change_by_customer,
@@ -56,7 +58,7 @@ def _page(
     """The page, or its live part for htmx. `polled`: a refresh the page asked for by itself,
     which keeps a change the customer is typing (hx-preserve) while what it depends on
     (customer_view) is unchanged."""
-    url = url_for(".order_page", token=order.tracking_token, _external=True)
+    url = url_for("tracking.order_page", token=order.tracking_token, _external=True)
     may_change = customer_may_change(order)
     editing = change_form is not None  # the customer's own numbers: keep the form open
     if may_change and change_form is None:
@@ -65,6 +67,11 @@ def _page(
     payment = payment_step(order)
     if payment and payment.may_claim and claim_form is None:
         claim_form = ClaimForm(formdata=None, kinds=list(payment.codes))
+    online = online_step(order)
+    checkout = online.checkout if online else None
+    online_qr = None
+    if checkout and checkout.checkout_kind == CheckoutKind.QR:
+        online_qr = qr_svg(checkout.checkout_url, _("Scan with WeChat to pay"))
     return render(
         PAGE,
         LIVE,
@@ -86,6 +93,10 @@ def _page(
         payment=payment,
         claim_form=claim_form,
         code_kinds=KINDS,
+        online=online,
+        online_qr=online_qr,
+        provider_names=PROVIDER_NAMES,
+        in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
     )
 
 
