@@ -30,7 +30,7 @@ def scene_of(user_agent: str) -> Scene:
     return Scene.DESKTOP
 
 
-@bp.post("/o/<token>/pay/<provider>")
+@bp.post("/o/<token>/pay/<any(wechat, alipay):provider>")
 def start(token, provider):
     """A plain form's button: to the provider (H5, wap, page pay), or back to the page showing
     the QR code (Native) or the WeChat button (JSAPI)."""
@@ -63,7 +63,7 @@ def paid_return(token):
     return redirect(url_for("tracking.order_page", token=token), code=303)
 
 
-@bp.post("/pay/notify/<provider>")
+@bp.post("/pay/notify/<any(wechat, alipay):provider>")
 @csrf.exempt
 def notify(provider):
     """A provider's notification: verified by its SDK, settled once, answered as it expects."""

@@ -7,6 +7,7 @@ import pytest
 import requests
 from peewee import IntegrityError
 
+from commands.demo.shop import PAID_STARTS_FULFILMENT
 from models.activities.design import TemplateSettings
 from models.activities.template import FormTemplate
 from models.automation.rules import save_rule
@@ -15,7 +16,7 @@ from models.base import utcnow
 from models.catalog.products import Stock
 from models.db import db
 from models.messaging.outbox import Outbox
-from models.orders.lifecycle import Actor
+from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent
 from models.orders.payments import Payment, record_payment
 from models.orders.status import OrderStatus, PaymentStatus
@@ -201,6 +202,21 @@ def test_wechat_notification_records_one_payment_and_fires_the_rule_once(
         event = OrderEvent.get(OrderEvent.kind == "payment")
         assert Outbox.select().where(Outbox.delivery_key == f"rules.{event.id}").count() == 1
         assert Outbox.select().where(Outbox.kind == "rules").count() == 1
+
+
+def test_the_seed_rule_starts_fulfilment_of_a_paid_confirmed_order(
+    client, online_order, app, gateways, notified_shop, admin, staff
+):
+    with app.app_context():
+        save_rule(None, admin, enabled=True, **PAID_STARTS_FULFILMENT)
+        transition_order(Order.get_by_id(online_order.id), "confirmed", Actor.of_user(staff))
+    start(client, online_order, "wechat")
+    number = the_checkout(app).out_trade_no
+    gateways.wechat.pay(number)
+
+    gateways.wechat.notify_payment(number)
+
+    assert order_now(app, online_order).status == OrderStatus.PROCESSING
 
 
 def test_alipay_notification_answers_success_and_records_once(
