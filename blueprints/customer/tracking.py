@@ -3,13 +3,14 @@ pending the customer may change quantities or cancel; when its form offers the s
 collection QR codes, the payment step (docs/payments.md). Whoever holds the link (an
 unguessable token) is the customer."""
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.customer.qr import qr_svg
 from blueprints.images import image_response
 from blueprints.params import optional_version
 from blueprints.rendering import order_slots, render, wants_fragment
+from blueprints.security_headers import allow_form_targets
 from forms.ordering.quantity_change import build_quantity_form
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from forms.payments import ClaimForm
@@ -21,7 +22,7 @@ from models.orders.order import Order
 from models.orders.status import PaymentStatus
 from models.payments.claims import ClaimRefused, claim_payment
 from models.payments.collection_codes import KINDS, code_by_image
-from models.payments.online import PROVIDER_NAMES
+from models.payments.online import PROVIDER_NAMES, checkout_origins
 from models.payments.providers.base import CheckoutKind
 from models.payments.step import online_step, payment_step
 from models.storefront.tracking import (
@@ -72,32 +73,35 @@ def _page(
     online_qr = None
     if checkout and checkout.checkout_kind == CheckoutKind.QR:
         online_qr = qr_svg(checkout.checkout_url, _("Scan with WeChat to pay"))
-    return render(
-        PAGE,
-        LIVE,
-        status=status,
-        order=order,
-        lines=list(order.lines),
-        slots=order_slots(order),
-        timeline=customer_timeline(order),
-        messages=messages,
-        stamp=stamp_of(order, messages),  # never newer than what the page shows
-        may_change=may_change,
-        change_form=change_form,
-        seen=customer_view(order),
-        keep_edit=polled,
-        editing=editing,
-        error=error,
-        qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
-        page_url=url,
-        payment=payment,
-        claim_form=claim_form,
-        code_kinds=KINDS,
-        online=online,
-        online_qr=online_qr,
-        provider_names=PROVIDER_NAMES,
-        in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
+    response = make_response(
+        render(
+            PAGE,
+            LIVE,
+            status=status,
+            order=order,
+            lines=list(order.lines),
+            slots=order_slots(order),
+            timeline=customer_timeline(order),
+            messages=messages,
+            stamp=stamp_of(order, messages),  # never newer than what the page shows
+            may_change=may_change,
+            change_form=change_form,
+            seen=customer_view(order),
+            keep_edit=polled,
+            editing=editing,
+            error=error,
+            qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
+            page_url=url,
+            payment=payment,
+            claim_form=claim_form,
+            code_kinds=KINDS,
+            online=online,
+            online_qr=online_qr,
+            provider_names=PROVIDER_NAMES,
+            in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
+        )
     )
+    return allow_form_targets(response, checkout_origins(online.providers) if online else [])
 
 
 @bp.get("/<token>")

@@ -19,6 +19,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -62,6 +63,7 @@ OPEN, PAID, CLOSED, FLAGGED = "open", "paid", "closed", "flagged"
 DEFAULT_WINDOW = timedelta(hours=2)
 WRONG_AMOUNT, ORDER_CANCELLED, ALREADY_PAID = "wrong_amount", "order_cancelled", "already_paid"
 PROVIDER_NAMES = {"wechat": _l("WeChat Pay"), "alipay": _l("Alipay")}
+WECHAT_H5_ORIGIN = "https://wx.tenpay.com"  # where WeChat Pay's H5 URLs lead
 
 
 class OnlinePayment(BaseModel):
@@ -121,6 +123,18 @@ def offered_providers(settings: dict | None) -> list[str]:
         return []
     configured = providers()
     return [name for name in offered if name in configured]
+
+
+def checkout_origins(names: list[str]) -> list[str]:
+    """Where the checkout buttons of these providers send the browser (the page's CSP
+    `form-action` must allow them): WeChat Pay's H5 page, the Alipay gateway."""
+    origins = []
+    for name in names:
+        provider = providers()[name]
+        url = WECHAT_H5_ORIGIN if name == "wechat" else provider.settings.gateway
+        parts = urlsplit(url)
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
 
 
 def online_method_problems(settings: dict) -> list:

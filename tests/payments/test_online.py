@@ -83,10 +83,15 @@ def test_publishing_a_form_offering_an_unconfigured_provider_is_refused(admin_po
     assert FormTemplate.get_by_id(template.id).versions.count() == 0
 
 
-def test_the_tracking_page_offers_the_configured_providers(client, online_order):
-    html = client.get(f"/o/{online_order.tracking_token}", headers=EN).get_data(as_text=True)
+def test_the_tracking_page_offers_the_configured_providers(client, online_order, gateways):
+    response = client.get(f"/o/{online_order.tracking_token}", headers=EN)
+    html = response.get_data(as_text=True)
     assert "Pay online" in html and "25.00" in html
     assert "Pay by WeChat Pay" in html and "Pay by Alipay" in html
+    # a checkout button's POST is redirected to the gateway: the policy lets it go there
+    policy = response.headers["Content-Security-Policy"]
+    alipay = gateways.alipay.url.removesuffix("/gateway.do")
+    assert f"form-action 'self' {alipay} https://wx.tenpay.com;" in policy
 
 
 # --- the checkout -----------------------------------------------------------------------------
