@@ -9,7 +9,8 @@ order first. `settle` turns a paid provider order into one `Payment` (models/ord
 all at once): the provider order leaves "open" or "closed" by a conditional update, and its
 `transaction_id` is unique. What cannot be recorded is flagged for staff, an order event
 "payment_flagged" with the reason: another amount than asked, an order cancelled meanwhile or
-paid another way (the money has to go back). `close_open_checkouts` closes an order's provider
+paid another way (the money has to go back), listed for staff (`flagged_payments`) until they
+mark it handled. `close_open_checkouts` closes an order's provider
 orders at the provider before the payment window's auto-cancel gives up on it
 (models/automation/timed.py).
 """
@@ -57,7 +58,7 @@ from models.payments.providers.base import (
 
 log = logging.getLogger(__name__)
 
-OPEN, PAID, CLOSED, FLAGGED = "open", "paid", "closed", "flagged"
+OPEN, PAID, CLOSED, FLAGGED, HANDLED = "open", "paid", "closed", "flagged", "handled"
 # Without a payment window (the form's auto-cancel of unpaid orders), a provider order lasts
 # as long as WeChat Pay's own default.
 DEFAULT_WINDOW = timedelta(hours=2)
@@ -379,5 +380,15 @@ def flagged_payments() -> list[OnlinePayment]:
         OnlinePayment.select(OnlinePayment, Order)
         .join(Order)
         .where(OnlinePayment.status == FLAGGED)
-        .order_by(OnlinePayment.created_at.desc())
+        .order_by(OnlinePayment.created_at.desc(), OnlinePayment.id.desc())
+    )
+
+
+def mark_handled(online: OnlinePayment) -> bool:
+    """Staff dealt with a flagged payment (refunded it in the provider's merchant app, say): it
+    leaves the list. False when it was not flagged (someone else did it first)."""
+    return bool(
+        OnlinePayment.update(status=HANDLED)
+        .where(OnlinePayment.id == online.id, OnlinePayment.status == FLAGGED)
+        .execute()
     )

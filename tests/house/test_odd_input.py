@@ -121,6 +121,7 @@ def demo_shop(app, admin, staff, tmp_path):
         "job_id": ExportJob.get(ExportJob.user == admin.id).id,
         "delivery_id": (Delivery.select().first() or Delivery(id=1)).id,
         "claim_id": claim.id,
+        "online_id": 1,  # none in the demo shop: the route answers 404
         "image": CollectionCode.get().image,
         "notice": next(iter(NOTICES)),
     }

@@ -1,6 +1,7 @@
 """Paying online against the fake gateways: the checkout from the tracking page, the notify
 routes (signatures, amounts, replays, duplicates), the customer's return, the payment window."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -181,6 +182,30 @@ def test_the_gateway_down_is_a_clear_message_not_a_500(client, online_order, app
         assert OnlinePayment.select().count() == 0
 
 
+def test_a_gateway_timing_out_is_a_clear_message_and_its_late_notification_is_refused(
+    client, online_order, app, gateways, notified_shop
+):
+    start(client, online_order, "wechat")  # the WeChat client starts (certificates)
+    with app.app_context():
+        OnlinePayment.delete().execute()  # as if it had never been
+    first = set(gateways.wechat.orders)
+    gateways.wechat.delay = 2.5  # longer than PAYMENT_GATEWAY_TIMEOUT
+
+    response = start(client, online_order, "wechat")
+
+    assert response.status_code == 422
+    assert "The payment service is not answering right now" in text_of(response)
+    with app.app_context():
+        assert OnlinePayment.select().count() == 0
+    gateways.wechat.delay = 0
+    time.sleep(1)  # the gateway goes on and makes the order after the shop gave up
+    [number] = set(gateways.wechat.orders) - first  # the shop never showed it
+    gateways.wechat.pay(number)
+    late = gateways.wechat.notify_payment(number)
+    assert late.status == 400  # not one of ours: refused, and nothing recorded
+    assert payments(app, online_order) == []
+
+
 # --- notifications ----------------------------------------------------------------------------
 
 
@@ -290,6 +315,14 @@ def test_a_wrong_amount_is_flagged_for_staff_not_recorded(
     login(staff)
     page = client.get(f"/board/orders/{online_order.number}", headers=EN).get_data(as_text=True)
     assert "Online payment of CN¥0.01 (WeChat Pay) is not the amount asked" in page
+    queue = client.get("/board/claims", headers=EN).get_data(as_text=True)
+    assert "Online payments to check" in queue and "Not the amount asked (CN¥25.00)." in queue
+
+    token = csrf_token_from(client, "/board/claims")
+    handled = client.post(f"/board/claims/online/{online.id}/handled", data={"csrf_token": token})
+
+    assert handled.status_code == 303
+    assert "Online payments to check" not in client.get("/board/claims").get_data(as_text=True)
 
 
 def test_a_notification_racing_the_return_and_a_staff_click_records_one_payment(
