@@ -315,6 +315,8 @@ def test_a_wrong_amount_is_flagged_for_staff_not_recorded(
     login(staff)
     page = client.get(f"/board/orders/{online_order.number}", headers=EN).get_data(as_text=True)
     assert "Online payment of CN¥0.01 (WeChat Pay) is not the amount asked" in page
+    tracking = client.get(f"/o/{online_order.tracking_token}", headers=EN).get_data(as_text=True)
+    assert "The shop will contact you about your online payment." in tracking
     queue = client.get("/board/claims", headers=EN).get_data(as_text=True)
     assert "Online payments to check" in queue and "Not the amount asked (CN¥25.00)." in queue
 
