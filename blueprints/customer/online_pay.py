@@ -36,9 +36,8 @@ def start(token, provider):
     the QR code (Native) or the WeChat button (JSAPI)."""
     order = _order(token)
     scene = scene_of(request.headers.get("User-Agent", ""))
-    openid = ""  # the shop has no WeChat sign-in yet: inside WeChat, the QR code instead
-    if scene == Scene.WECHAT and (provider != "wechat" or not openid):
-        scene = Scene.PHONE if provider == "alipay" else Scene.DESKTOP
+    if scene == Scene.WECHAT:  # JSAPI needs an openid, from a WeChat sign-in the shop lacks
+        scene = Scene.PHONE if provider == "alipay" else Scene.DESKTOP  # wap pay, Native QR
     try:
         online = start_checkout(
             order,
@@ -46,7 +45,6 @@ def start(token, provider):
             scene,
             client_ip=request.remote_addr or "127.0.0.1",
             return_url=url_for(".paid_return", token=token, _external=True),
-            openid=openid,
         )
     except DomainError as error:
         return _page(Order.get_by_id(order.id), status=422, error=str(error))

@@ -195,7 +195,6 @@ def start_checkout(
     *,
     client_ip: str,
     return_url: str,
-    openid: str = "",
 ) -> OnlinePayment:
     """A provider order for what `order` still owes: the open one for the same provider, scene
     and amount (a double tap), else a new one. Raises CheckoutRefused (nothing to pay, the form
@@ -233,7 +232,6 @@ def start_checkout(
             description=f"#{current.number} {current.template_version.title}"[:120],
             scene=scene,
             client_ip=client_ip,
-            openid=openid,
             return_url=return_url,
             expires_at=expires_at.replace(tzinfo=UTC),
         )
