@@ -3,7 +3,7 @@
 from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
 from blueprints.admin import collection_codes, deliveries, designer, products, reports, rules
-from blueprints.customer import my_orders, ordering, tracking
+from blueprints.customer import my_orders, online_pay, ordering, tracking
 from blueprints.staff import (
     board,
     chat_import,
@@ -27,6 +27,7 @@ def register_blueprints(app) -> None:
         my_orders,
         ordering,
         tracking,
+        online_pay,
         order_detail,
         fulfilment,
         chat_import,

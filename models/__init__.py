@@ -20,6 +20,7 @@ from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.orders.payments import Payment
 from models.payments.claims import PaymentClaim
 from models.payments.collection_codes import CollectionCode
+from models.payments.online import OnlinePayment
 from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
@@ -53,6 +54,7 @@ ALL_MODELS = [
     SignInAttempt,
     CollectionCode,
     PaymentClaim,
+    OnlinePayment,
     SalesBucket,
     SalesHour,
     SalesDay,

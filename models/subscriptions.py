@@ -9,6 +9,7 @@ from models.messaging.notifications import plan_notifications
 from models.orders.signals import order_changed
 from models.payments.claims import withdraw_on_cancel
 from models.payments.collection_codes import collection_code_problems
+from models.payments.online import online_method_problems
 from models.reports.recount import plan_recount
 
 
@@ -28,5 +29,6 @@ def connect() -> None:
     order_changed.connect(notify)
     order_changed.connect(evaluate_rules)
     checking_settings.connect(collection_code_problems)
+    checking_settings.connect(online_method_problems)
     order_changed.connect(plan_recount)
     order_changed.connect(withdraw_on_cancel)

@@ -284,13 +284,15 @@ def new_page(browser, live_server):
     """Open more browser contexts in one test: new_page(device="phone", javascript=False)."""
     contexts = []
 
-    def open_page(device="phone", locale="en-US", javascript=True):
+    def open_page(device="phone", locale="en-US", javascript=True, **options):
+        """`options`: more of the browser context's, a phone's `user_agent` say."""
         context, page = _page(
             browser,
             live_server,
             PHONE if device == "phone" else DESKTOP,
             locale=locale,
             java_script_enabled=javascript,
+            **options,
         )
         contexts.append(context)
         return page

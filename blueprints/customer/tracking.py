@@ -3,13 +3,14 @@ pending the customer may change quantities or cancel; when its form offers the s
 collection QR codes, the payment step (docs/payments.md). Whoever holds the link (an
 unguessable token) is the customer."""
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.customer.qr import qr_svg
 from blueprints.images import image_response
 from blueprints.params import optional_version
 from blueprints.rendering import order_slots, render, wants_fragment
+from blueprints.security_headers import allow_form_targets
 from forms.ordering.quantity_change import build_quantity_form
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from forms.payments import ClaimForm
@@ -21,7 +22,9 @@ from models.orders.order import Order
 from models.orders.status import PaymentStatus
 from models.payments.claims import ClaimRefused, claim_payment
 from models.payments.collection_codes import KINDS, code_by_image
-from models.payments.step import payment_step
+from models.payments.online import PROVIDER_NAMES, checkout_origins
+from models.payments.providers.base import CheckoutKind
+from models.payments.step import online_step, payment_step
 from models.storefront.tracking import (
     cancel_by_customer,
     change_by_customer,
@@ -56,7 +59,7 @@ def _page(
     """The page, or its live part for htmx. `polled`: a refresh the page asked for by itself,
     which keeps a change the customer is typing (hx-preserve) while what it depends on
     (customer_view) is unchanged."""
-    url = url_for(".order_page", token=order.tracking_token, _external=True)
+    url = url_for("tracking.order_page", token=order.tracking_token, _external=True)
     may_change = customer_may_change(order)
     editing = change_form is not None  # the customer's own numbers: keep the form open
     if may_change and change_form is None:
@@ -65,28 +68,40 @@ def _page(
     payment = payment_step(order)
     if payment and payment.may_claim and claim_form is None:
         claim_form = ClaimForm(formdata=None, kinds=list(payment.codes))
-    return render(
-        PAGE,
-        LIVE,
-        status=status,
-        order=order,
-        lines=list(order.lines),
-        slots=order_slots(order),
-        timeline=customer_timeline(order),
-        messages=messages,
-        stamp=stamp_of(order, messages),  # never newer than what the page shows
-        may_change=may_change,
-        change_form=change_form,
-        seen=customer_view(order),
-        keep_edit=polled,
-        editing=editing,
-        error=error,
-        qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
-        page_url=url,
-        payment=payment,
-        claim_form=claim_form,
-        code_kinds=KINDS,
+    online = online_step(order)
+    checkout = online.checkout if online else None
+    online_qr = None
+    if checkout and checkout.checkout_kind == CheckoutKind.QR:
+        online_qr = qr_svg(checkout.checkout_url, _("Scan with WeChat to pay"))
+    response = make_response(
+        render(
+            PAGE,
+            LIVE,
+            status=status,
+            order=order,
+            lines=list(order.lines),
+            slots=order_slots(order),
+            timeline=customer_timeline(order),
+            messages=messages,
+            stamp=stamp_of(order, messages),  # never newer than what the page shows
+            may_change=may_change,
+            change_form=change_form,
+            seen=customer_view(order),
+            keep_edit=polled,
+            editing=editing,
+            error=error,
+            qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
+            page_url=url,
+            payment=payment,
+            claim_form=claim_form,
+            code_kinds=KINDS,
+            online=online,
+            online_qr=online_qr,
+            provider_names=PROVIDER_NAMES,
+            in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
+        )
     )
+    return allow_form_targets(response, checkout_origins(online.providers) if online else [])
 
 
 @bp.get("/<token>")

@@ -1,6 +1,8 @@
 """Staff's queue of payment claims (customers who say they paid by the shop's collection QR
 code), oldest first: confirm one (the payment is recorded) or reject it with a reason; the
-claim's screenshot and the shop's codes as images (docs/payments.md)."""
+claim's screenshot and the shop's codes as images; online payments that could not be recorded
+(another amount, a cancelled or already paid order) until staff mark them handled
+(docs/payments.md)."""
 
 from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
@@ -15,6 +17,7 @@ from models.errors import DomainError
 from models.orders.payments import METHODS
 from models.payments.claims import PaymentClaim, confirm_claim, open_claims, reject_claim
 from models.payments.collection_codes import code_by_image
+from models.payments.online import OnlinePayment, flagged_payments, mark_handled
 
 bp = Blueprint("claims", __name__, url_prefix="/board/claims")
 
@@ -31,6 +34,7 @@ def _claims_page(status: int = 200, reject_forms=None):
         now=utcnow(),
         reject_form=RejectClaimForm(formdata=None),
         reject_forms=reject_forms or {},
+        flagged=flagged_payments(),
     )
 
 
@@ -83,3 +87,11 @@ def screenshot(claim_id: int):
 def code_image(name: str):
     code = or_404(code_by_image(name))
     return image_response(code.image)
+
+
+@bp.post("/online/<id:online_id>/handled")
+@role_required("staff")
+def handled(online_id: int):
+    online = or_404(OnlinePayment.get_or_none(OnlinePayment.id == online_id))
+    mark_handled(online)
+    return go(_back())

@@ -224,10 +224,20 @@ def build_collection_code(admin: User) -> None:
     upload_collection_code("wechat", image.getvalue(), admin)
 
 
+# A confirmed order that is paid goes to fulfilment (docs/payments.md, "Paying online").
+PAID_STARTS_FULFILMENT = {
+    "name": "付款完成 → 开始备货 / Payment done → fulfilment starts",
+    "trigger": "payment_recorded",
+    "conditions": [{"kind": "status", "value": "confirmed"}],
+    "actions": [{"kind": "set_status", "status": "processing"}],
+}
+
+
 def build_rules(templates: list[FormTemplate], staff: list[User]) -> None:
     """The rules the demo shop ships switched on; they act on orders placed after seeding."""
     fruit = templates[0]
     admin, clerk = staff
+    save_rule(None, admin, enabled=True, **PAID_STARTS_FULFILMENT)
     first, second = fruit.latest_version().settings["pickup_point_ids"]
     save_rule(
         None,

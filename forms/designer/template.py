@@ -198,7 +198,8 @@ class TemplateSettingsForm(FlaskForm):
         option_widget=CheckboxInput(),
         description=_l(
             "With the QR code, customers see the shop's collection codes after ordering and "
-            "say when they paid; staff confirm it. None chosen: at pickup."
+            "say when they paid; staff confirm it. Online, they pay through WeChat Pay or "
+            "Alipay (only once its keys are set up). None chosen: at pickup."
         ),
     )
 

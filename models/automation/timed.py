@@ -5,7 +5,9 @@ longer matches, and each reminder has its own outbox key, so it is sent once.
 Per published version (`version.settings`, docs/order-form-fields.md):
     auto_cancel_minutes       cancel orders still pending this long after they were placed
     auto_cancel_unpaid        with it: cancel every unpaid order (pending, confirmed, processing);
-                              a claimed one (models/payments/claims.py) waits for staff
+                              a claimed one (models/payments/claims.py) waits for staff; this
+                              is the payment window of online payments: their provider orders
+                              are closed first (models/payments/online.py)
     pending_reminder_minutes  remind staff of orders still pending this long
     pickup_reminder_minutes   remind customers this long before their time slot starts or
                               their pickup window opens
@@ -33,6 +35,7 @@ from models.messaging.outbox import Outbox, add_work
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order
 from models.orders.order import Order, OrderEvent
 from models.orders.status import OPEN_STATUSES, OrderStatus, PaymentStatus
+from models.payments.online import close_open_checkouts
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,8 @@ def cancel_overdue_orders(now: datetime) -> int:
                 else _("Not confirmed within %(minutes)s minutes.", minutes=minutes)
             )
         for order in query:
+            if unpaid and not close_open_checkouts(order):  # paid meanwhile, or ask later
+                continue
             try:
                 transition_order(order, OrderStatus.CANCELLED, Actor.system(), note=note)
                 cancelled += 1

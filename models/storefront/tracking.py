@@ -81,6 +81,8 @@ def _words(event: OrderEvent) -> str | None:
         return _l("You said you paid; the shop is checking.")
     if event.kind == "claim_rejected":
         return _l("The shop could not confirm your payment: %(reason)s", reason=event.note)
+    if event.kind == "payment_flagged":
+        return _l("The shop will contact you about your online payment.")
     if event.kind == "payment_removed":  # the reason stays with the shop
         return _l("The shop corrected its record of your payments.")
     return None  # assignments and staff notes are the shop's own business

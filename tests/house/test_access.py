@@ -47,6 +47,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "tracking.change",
         "tracking.claim",
         "tracking.code_image",
+        "online_pay.start",  # the order's unguessable token is the customer
+        "online_pay.paid_return",
+        "online_pay.notify",  # no login: the provider's signature is checked
     }
 )
 ROLES = ("staff", "admin")

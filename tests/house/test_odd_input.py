@@ -126,6 +126,7 @@ def demo_shop(app, admin, staff, tmp_path):
         "delivery_id": (Delivery.select().first() or Delivery(id=1)).id,
         "claim_id": claim.id,
         "import_id": bill.id,
+        "online_id": 1,  # none in the demo shop: the route answers 404
         "image": CollectionCode.get().image,
         "notice": next(iter(NOTICES)),
     }
