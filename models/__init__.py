@@ -20,6 +20,7 @@ from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.orders.payments import Payment
 from models.payments.claims import PaymentClaim
 from models.payments.collection_codes import CollectionCode
+from models.payments.refunds import Refund, RefundLine
 from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
 
@@ -52,6 +53,8 @@ ALL_MODELS = [
     SignInAttempt,
     CollectionCode,
     PaymentClaim,
+    Refund,
+    RefundLine,
     SalesBucket,
     SalesHour,
     SalesDay,
