@@ -222,6 +222,8 @@ def request_refund(
             reason=reason,
             restock=restock and bool(lines) and current.status == OrderStatus.COMPLETED,
             created_by=actor.user,
+            status=REQUESTED if payment else SUCCEEDED,
+            settled_at=None if payment else utcnow(),
         )
         for line in lines:
             line.refund = refund
@@ -280,7 +282,7 @@ def settle_refund(refund_id: int, succeeded: bool, provider_refund_id: str = "",
             return False
         refund = Refund.get_by_id(refund_id)
         if succeeded:
-            _succeed(refund, order, Actor.system(), settled=True)
+            _succeed(refund, order, Actor.system())
         else:
             bump_version(order, order.version)
             record_event(
@@ -289,10 +291,8 @@ def settle_refund(refund_id: int, succeeded: bool, provider_refund_id: str = "",
     return True
 
 
-def _succeed(refund: Refund, order: Order, actor: Actor, settled=False) -> None:
-    """A refund went through: mark it (unless `settled`), restock, and the order's status."""
-    if not settled:
-        Refund.update(status=SUCCEEDED, settled_at=utcnow()).where(Refund.id == refund.id).execute()
+def _succeed(refund: Refund, order: Order, actor: Actor) -> None:
+    """A refund went through: the goods back on the shelf if chosen, the order's status."""
     if refund.restock:
         _restock(refund, order)
     status = payment_status(
