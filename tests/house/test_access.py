@@ -47,6 +47,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "tracking.change",
         "tracking.claim",
         "tracking.code_image",
+        "tracking.receipt",
+        "refund_notify.wechat",
     }
 )
 ROLES = ("staff", "admin")
