@@ -193,3 +193,11 @@ def test_refunds_never_exceed_what_was_paid(shop, staff, admin, amounts):
     assert sum(r.amount for r in refunds_of(order)) == given_back
     expected = {0: PaymentStatus.PAID, 2500: PaymentStatus.REFUNDED}
     assert fresh(order).payment_status == expected.get(given_back, PaymentStatus.PARTLY_REFUNDED)
+
+
+def test_the_customer_is_told_of_each_refund(shop, staff, admin):
+    order = paid_order(shop, staff)
+    request_refund(order, Actor.of_user(admin), method="cash", amount=500)
+
+    [event] = OrderEvent.select().where(OrderEvent.kind == "refunded")
+    assert Outbox.select().where(Outbox.delivery_key == f"notify.{event.id}.refunded").exists()
