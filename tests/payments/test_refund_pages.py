@@ -7,10 +7,10 @@ import pytest
 
 from models.orders.lifecycle import Actor
 from models.orders.order import Order
-from models.orders.payments import record_payment
-from models.payments.refunds import Refund
+from models.orders.payments import Payment, PaymentNotRemovable, record_payment, remove_payment
+from models.payments.refunds import Refund, request_refund
 from tests.factories import order_for
-from tests.helpers import EN, HTMX
+from tests.helpers import EN, HTMX, make_user, numbers_in
 
 pytestmark = pytest.mark.usefixtures("app_context")
 
@@ -121,3 +121,24 @@ def test_the_timeline_says_who_refunded(client, admin, login, post_form, order):
     login(admin)
     html = refund(post_form, order, amount="10").get_data(as_text=True)
     assert re.search(r"Refunded CN¥10\.00", html)
+
+
+def test_the_board_filters_by_the_new_statuses(client, staff, login, shop, order):
+    partly = order_for(shop["version"], [(shop["apples"], 2)])
+    record_payment(partly, 1000, "cash", Actor.of_user(staff), None)
+    request_refund(order, Actor.of_user(make_user("admin")), method="cash", amount=100)
+    login(staff)
+
+    refunded = client.get("/board/?payment=partly_refunded&created=all", headers=EN)
+    part_paid = client.get("/board/?payment=partly_paid&created=all", headers=EN)
+
+    assert numbers_in(refunded.get_data(as_text=True)) == [order.number]
+    assert "Partly refunded" in refunded.get_data(as_text=True)
+    assert numbers_in(part_paid.get_data(as_text=True)) == [partly.number]
+
+
+def test_payments_of_a_partly_refunded_order_can_no_longer_be_removed(admin, order):
+    request_refund(order, Actor.of_user(admin), method="cash", amount=100)
+    fresh = Order.get_by_id(order.id)
+    with pytest.raises(PaymentNotRemovable):
+        remove_payment(Payment.get(), Actor.of_user(admin), fresh.version, "typo")
