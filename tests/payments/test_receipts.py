@@ -56,3 +56,14 @@ def test_the_receipt_speaks_chinese(client, shop, staff):
         f"/o/{order.tracking_token}/receipt", headers={"Accept-Language": "zh-CN"}
     ).get_data(as_text=True)
     assert f"订单 #{order.number} 的收据" in html
+
+
+def test_the_tracking_page_tells_the_customer_of_a_part_refund(client, shop, staff, admin):
+    order = order_for(shop["version"], [(shop["apples"], 2)])
+    record_payment(order, None, "cash", Actor.of_user(staff), None)
+    request_refund(Order.get_by_id(order.id), Actor.of_user(admin), method="cash", amount=450)
+
+    html = client.get(f"/o/{order.tracking_token}", headers=EN).get_data(as_text=True)
+
+    assert "The shop refunded CN¥4.50 to you." in html
+    assert "Payment: Partly refunded" in html
