@@ -11,10 +11,10 @@ from models.orders.order import Order, OrderEvent
 from models.orders.payments import Payment, record_payment
 from models.orders.status import PaymentStatus
 from models.payments.providers.base import Charge
-from models.payments.refund_provider import send_refund
+from models.payments.refund_provider import on_refund_notification, send_refund
 from models.payments.refunds import FAILED, REQUESTED, SUCCEEDED, Refund, request_refund
 from tests.factories import order_for
-from tests.fakes import Server, rsa_key
+from tests.fakes import Receiver, Server, rsa_key
 from tests.fakes.alipay_gateway import FakeAlipay
 from tests.fakes.wechatpay_gateway import FakeWeChatPay
 from tests.helpers import EN, HTMX
@@ -201,3 +201,24 @@ def test_a_refused_alipay_refund_fails(shop, staff, admin, alipay):
 
     assert refund.status == FAILED
     assert status_of(order) == PaymentStatus.PAID
+
+
+def test_alipays_refund_notification_after_its_answer_changes_nothing(app, shop, staff, admin):
+    keys = {"app": rsa_key(), "alipay": rsa_key()}
+    gateway = FakeAlipay(appid=alipay_tests.APPID, app_key=keys["app"], alipay_key=keys["alipay"])
+    receiver = Receiver(None)
+    receiver.provider = alipay_tests.make_provider(keys, gateway, notify_url=receiver.url)
+    try:
+        order = paid_online(shop, staff, receiver.provider, gateway, "alipay")
+        refund = online_refund(order, admin, {"alipay": receiver.provider}, amount=450)
+        assert refund.status == SUCCEEDED
+
+        gateway.notify_refund(f"JL-{order.number}", refund.out_refund_no)
+        [notification] = receiver.wait_for(1)
+
+        assert on_refund_notification(notification) is True
+        assert OrderEvent.select().where(OrderEvent.kind == "refunded").count() == 1
+        assert Refund.get_by_id(refund.id).status == SUCCEEDED
+    finally:
+        receiver.close()
+        gateway.close()
