@@ -13,6 +13,7 @@ from flask_login import current_user
 from blueprints.access import role_required
 from blueprints.params import form_id, form_version
 from blueprints.rendering import go, or_404, render, wants_fragment
+from blueprints.staff.refund_context import refund_context
 from forms.ordering.order_form import cleaned_answers
 from forms.payments import RejectClaimForm
 from forms.staff.customer_tag import TagForm
@@ -57,10 +58,8 @@ from models.payments.providers import app_providers
 from models.payments.refund_provider import send_refund
 from models.payments.refunds import (
     RefundRefused,
-    holding,
     may_refund_money,
     refundable_payment,
-    refunds_of,
     request_refund,
 )
 
@@ -96,7 +95,7 @@ def _order_context(order, message=None) -> dict:
         "payment_methods": METHODS,
         # Marking refunded without a refund row: only an order paid without recorded payments.
         "may_refund": not payments.payments and may_refund(order, payments.paid),
-        **_refund_context(order, lines, payments.paid, actor),
+        **refund_context(order, lines, payments.paid, actor),
         "payment_form": PaymentForm(formdata=None, amount=payments.outstanding or None),
         "payment_version": order.version,
         # Who may remove which payment, and the form for it (`removal_forms`: one kept input).
@@ -110,18 +109,6 @@ def _order_context(order, message=None) -> dict:
         "reject_form": RejectClaimForm(formdata=None),
         "message": message,
         **_customer_context(order),
-    }
-
-
-def _refund_context(order, lines, paid: int, actor: Actor) -> dict:
-    """The refunds card: the history, and the form for whoever may refund."""
-    left = paid - holding(order.id) if paid else 0
-    return {
-        "refunds": refunds_of(order),
-        "refund_left": left,
-        "may_refund_money": left > 0 and may_refund_money(actor),
-        "refund_form": refund_form(lines, refundable_payment(order, 1) is not None),
-        "restock_offered": order.status == "completed",
     }
 
 
