@@ -97,6 +97,8 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "DEV_PAGES": _flag("DEV_PAGES", False),
         # /reports is for admins; REPORTS_FOR_STAFF=1 lets staff open it too (docs/reports.md).
         "REPORTS_FOR_STAFF": _flag("REPORTS_FOR_STAFF", False),
+        # Refunds are for admins; REFUNDS_BY_STAFF=1 lets staff refund too (docs/payments.md).
+        "REFUNDS_BY_STAFF": _flag("REFUNDS_BY_STAFF", False),
         "MY_ORDERS_LIMIT": env("MY_ORDERS_LIMIT", "10 per 10 minutes"),
         "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("SECURE_COOKIES", True),

@@ -1,6 +1,6 @@
 """HTTP layer: thin views that parse the request, call one domain function, and render."""
 
-from blueprints import auth, dev, shop
+from blueprints import auth, dev, refund_notify, shop
 from blueprints.admin import accounts as admin
 from blueprints.admin import collection_codes, deliveries, designer, products, reports, rules
 from blueprints.customer import my_orders, online_pay, ordering, tracking
@@ -39,6 +39,7 @@ def register_blueprints(app) -> None:
         claims,
         collection_codes,
         reports,
+        refund_notify,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

@@ -21,6 +21,7 @@ from models.orders.payments import Payment
 from models.payments.claims import PaymentClaim
 from models.payments.collection_codes import CollectionCode
 from models.payments.online import OnlinePayment
+from models.payments.refunds import Refund, RefundLine
 from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
@@ -55,6 +56,8 @@ ALL_MODELS = [
     CollectionCode,
     PaymentClaim,
     OnlinePayment,
+    Refund,
+    RefundLine,
     SalesBucket,
     SalesHour,
     SalesDay,

@@ -3,7 +3,7 @@ pending the customer may change quantities or cancel; when its form offers the s
 collection QR codes, the payment step (docs/payments.md). Whoever holds the link (an
 unguessable token) is the customer."""
 
-from flask import Blueprint, abort, make_response, redirect, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.customer.qr import qr_svg
@@ -24,6 +24,7 @@ from models.payments.claims import ClaimRefused, claim_payment
 from models.payments.collection_codes import KINDS, code_by_image
 from models.payments.online import PROVIDER_NAMES, checkout_origins
 from models.payments.providers.base import CheckoutKind
+from models.payments.receipts import has_receipt, receipt_of
 from models.payments.step import online_step, payment_step
 from models.storefront.tracking import (
     cancel_by_customer,
@@ -98,6 +99,7 @@ def _page(
             online=online,
             online_qr=online_qr,
             provider_names=PROVIDER_NAMES,
+            has_receipt=has_receipt(order),
             in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
         )
     )
@@ -187,3 +189,17 @@ def code_image(token, name):
     if code is None or payment_step(order) is None:
         abort(404)
     return image_response(code.image)
+
+
+@bp.get("/<token>/receipt")
+def receipt(token):
+    """The printable receipt, once something was paid."""
+    order = _order(token)
+    if not has_receipt(order):
+        abort(404)
+    return render(
+        "tracking/receipt.html",
+        "tracking/receipt.html",
+        receipt=receipt_of(order),
+        shop_name=current_app.config["SHOP_NAME"],
+    )

@@ -6,13 +6,14 @@ order since, the answer is 409 with the fresh order and a conflict message, neve
 overwrite. Notes and tags do not change the order, so they never conflict.
 """
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.params import form_id, form_version
 from blueprints.rendering import go, or_404, render, wants_fragment
+from blueprints.staff.refund_context import refund_context
 from forms.ordering.order_form import cleaned_answers
 from forms.payments import RejectClaimForm
 from forms.staff.customer_tag import TagForm
@@ -20,6 +21,7 @@ from forms.staff.order_actions import NoteForm
 from forms.staff.order_edit import VERSION_FIELD, edited_quantities, order_edit_form
 from forms.staff.payment import PaymentForm
 from forms.staff.payment_removal import PaymentRemovalForm
+from forms.staff.refund import refund_form
 from models.accounts.user import User
 from models.errors import DomainError, OutOfStock, StaleOrder
 from models.orders.detail import (
@@ -52,6 +54,14 @@ from models.orders.status import (
 )
 from models.orders.text import answer_rows, product_names
 from models.payments.claims import latest_claim
+from models.payments.providers import app_providers
+from models.payments.refund_provider import send_refund
+from models.payments.refunds import (
+    RefundRefused,
+    may_refund_money,
+    refundable_payment,
+    request_refund,
+)
 
 bp = Blueprint("order_detail", __name__, url_prefix="/board/orders")
 
@@ -83,7 +93,9 @@ def _order_context(order, message=None) -> dict:
         "transition_labels": MOVE_LABELS,
         "payments": payments,
         "payment_methods": METHODS,
-        "may_refund": may_refund(order, payments.paid),
+        # Marking refunded without a refund row: only an order paid without recorded payments.
+        "may_refund": not payments.payments and may_refund(order, payments.paid),
+        **refund_context(order, lines, payments.paid, actor),
         "payment_form": PaymentForm(formdata=None, amount=payments.outstanding or None),
         "payment_version": order.version,
         # Who may remove which payment, and the form for it (`removal_forms`: one kept input).
@@ -253,6 +265,39 @@ def refund(number: int):
     return _changed(
         number, lambda order, expected: refund_order(order, _actor(), expected_version=expected)
     )
+
+
+@bp.post("/<id:number>/refunds")
+@role_required("staff")
+def refund_money(number: int):
+    """Give money back: units of lines, or an amount; admins, and staff when allowed."""
+    order = or_404(order_by_number(number))
+    actor = _actor()
+    if not may_refund_money(actor):
+        abort(403)
+    expected = form_version()
+    online = refundable_payment(order, 1) is not None
+    form = refund_form(lines_of(order), online, request.form)
+    if form.validate_on_submit():
+        try:
+            refund = request_refund(
+                order,
+                actor,
+                method=form.method.data,
+                amount=None if form.quantities() else form.amount.data,
+                quantities=form.quantities(),
+                reason=form.reason.data,
+                restock=form.restock.data,
+                expected_version=expected,
+            )
+        except StaleOrder as error:
+            return _page(or_404(order_by_number(number)), status=409, message=str(error))
+        except RefundRefused as error:
+            form.form_errors.append(str(error))
+        else:
+            send_refund(refund, app_providers(current_app))
+            return _changed_answer(number)
+    return _page(order, status=422, refund_form=form, payment_version=expected)
 
 
 @bp.post("/<id:number>/tags")

@@ -26,6 +26,7 @@ NOTICE_LABELS = {  # name -> (title, when it is sent)
         _l("When a customer places an order."),
     ),
     "status_changed": (_l("Status changed"), _l("When the order's status changes.")),
+    "refunded": (_l("Money refunded"), _l("When a refund of the order goes through.")),
     "assigned": (
         _l("Order assigned"),
         _l("When someone gives an order to a staff member (not to themselves)."),

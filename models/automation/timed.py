@@ -34,7 +34,7 @@ from models.messaging.notifications import NOTICES, notice_settings
 from models.messaging.outbox import Outbox, add_work
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order
 from models.orders.order import Order, OrderEvent
-from models.orders.status import OPEN_STATUSES, OrderStatus, PaymentStatus
+from models.orders.status import OPEN_STATUSES, OWING, OrderStatus
 from models.payments.online import close_open_checkouts
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def cancel_overdue_orders(now: datetime) -> int:
             Order.created_at <= now - timedelta(minutes=minutes),
         )
         if unpaid:
-            query = query.where(Order.payment_status == PaymentStatus.UNPAID)
+            query = query.where(Order.payment_status.in_(OWING))
         with force_locale(current_app.config["DEFAULT_LOCALE"]):
             note = (
                 _("Not paid within %(minutes)s minutes.", minutes=minutes)

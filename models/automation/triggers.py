@@ -27,6 +27,7 @@ KINDS = {
         Trigger("order_created", _l("An order is placed"), "created", as_placed=True),
         Trigger("status_changed", _l("An order's status changes"), "status"),
         Trigger("payment_recorded", _l("A payment is recorded"), "payment"),
+        Trigger("payment_refunded", _l("Money is refunded"), "refunded"),
         Trigger("schedule", _l("Every minute, for open orders")),
     )
 }

@@ -103,6 +103,24 @@ NOTICES = {
                 ),
             },
         ),
+        Notice(
+            "refunded",
+            "refunded",
+            "customer",
+            ("email", "inapp"),
+            {
+                "subject": _l("Order #{{ order_number }}: money refunded"),
+                "body": _l(
+                    "Hello {{ customer_name }},\n\nthe shop refunded money on your order "
+                    "#{{ order_number }} ({{ activity }}). The receipt on your order's page "
+                    "shows what was paid and refunded: {{ tracking_url }}"
+                ),
+                "sms": _l(
+                    "{{ shop_name }}: money refunded on order #{{ order_number }}. "
+                    "{{ tracking_url }}"
+                ),
+            },
+        ),
         # No order change plans these (event ""): reminders come from models/automation/timed.py,
         # rule messages from models/automation/actions/notify.py (docs/automation.md).
         Notice(

@@ -2,11 +2,13 @@
 
 `record_payment` adds one payment in one transaction with the order's version bump and a
 "payment" timeline event; the event plans the `payment_recorded` rules (models/automation/rules.py) like
-any order change. `payment_status` is the one rule that derives an order's payment status: paid
-once its payments cover its total; a part payment leaves it unpaid (or claimed, while a
-customer's claim of payment is open: models/payments/claims.py), with the rest outstanding. A free order (total 0) has nothing to pay: it is placed paid
-(`status_when_placed`) and edits keep that true (`follow_total`). `refund_order` marks an order's
-payments refunded. `remove_payment` takes back a payment recorded by mistake (wrong order, wrong
+any order change. `payment_status` is the one rule that derives an order's payment status from
+its total, payments and refunds (models/payments/refunds.py): paid once its payments cover its
+total; a part payment leaves it partly paid (or claimed, while a customer's claim of payment is
+open: models/payments/claims.py), with the rest outstanding; refunded or partly refunded once
+money went back. A free order (total 0) has nothing to pay: it is placed paid
+(`status_when_placed`) and edits keep that true (`follow_total`). `refund_order` marks an
+order's payments refunded without a refund row (orders marked paid without recorded payments). `remove_payment` takes back a payment recorded by mistake (wrong order, wrong
 amount), with a reason: the order is paid or unpaid again by the payments left, and nothing
 fires the `payment_recorded` rules. Only an admin or whoever recorded the payment may remove
 it (`may_remove_payment`), and not once the order is refunded.
@@ -40,7 +42,7 @@ from models.db import db, locked
 from models.errors import DomainError, StaleOrder
 from models.orders.lifecycle import STAFF, Actor, bump_version, record_event
 from models.orders.order import Order
-from models.orders.status import OrderStatus, PaymentStatus
+from models.orders.status import OWING, PAYABLE, OrderStatus, PaymentStatus
 from models.params import whole_number
 
 METHODS = {
@@ -51,7 +53,7 @@ METHODS = {
     "other": _l("Other"),
 }
 MAX_NOTE_LENGTH = 200
-PAYABLE = (PaymentStatus.UNPAID, PaymentStatus.CLAIMED)
+REFUNDED_STATUSES = (PaymentStatus.PARTLY_REFUNDED, PaymentStatus.REFUNDED)
 
 
 class Payment(BaseModel):
@@ -61,6 +63,11 @@ class Payment(BaseModel):
     note = TextField(default="")
     recorded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
+    # Through an online provider: its name ("wechat", "alipay") and its transaction id; a
+    # refund of this payment goes back through that provider (models/payments/refunds.py).
+    provider = CharField(max_length=16, null=True)
+    provider_txn_id = CharField(max_length=64, null=True)
+    provider_trade_no = CharField(max_length=64, null=True)  # our out_trade_no there
 
     class Meta:
         indexes = ((("order", "created_at"), False),)
@@ -93,15 +100,18 @@ class PaymentSummary:
     outstanding: int  # fen still to pay; 0 once paid, refunded or cancelled
 
 
-def payment_status(total: int, paid: int, *, refunded=False, claimed=False) -> PaymentStatus:
-    """The one rule for an order's payment status, from its total and payments (fen), whether
-    it was refunded and whether a customer's claim of payment is open: paid once the payments
-    cover the total (a free order always), a part payment is still unpaid (or claimed)."""
-    if refunded:
-        return PaymentStatus.REFUNDED
+def payment_status(total: int, paid: int, *, refunded: int = 0, claimed=False) -> PaymentStatus:
+    """The one rule for an order's payment status, from its total, payments and refunds that
+    went through (fen) and whether a customer's claim of payment is open: refunded once all
+    that was paid went back (part of it: partly refunded), paid once the payments cover the
+    total (a free order always), a part payment is partly paid (or claimed)."""
+    if refunded > 0:
+        return PaymentStatus.REFUNDED if refunded >= paid else PaymentStatus.PARTLY_REFUNDED
     if paid >= total:
         return PaymentStatus.PAID
-    return PaymentStatus.CLAIMED if claimed else PaymentStatus.UNPAID
+    if claimed:
+        return PaymentStatus.CLAIMED
+    return PaymentStatus.PARTLY_PAID if paid > 0 else PaymentStatus.UNPAID
 
 
 def paid_on(order_id) -> Select:
@@ -155,9 +165,9 @@ def payments_of(order: Order) -> PaymentSummary:
 
 
 def may_refund(order: Order, paid: int) -> bool:
-    """A paid order, or one with part of it paid, can be refunded (once); a free order paid
-    without any payment has nothing to refund."""
-    if order.payment_status not in (PaymentStatus.PAID, PaymentStatus.UNPAID):
+    """A paid order, or one with part of it paid, can be marked refunded (once); a free order
+    paid without any payment has nothing to refund."""
+    if order.payment_status not in (PaymentStatus.PAID, *OWING):
         return False
     return paid > 0 or (order.payment_status == PaymentStatus.PAID and order.total > 0)
 
@@ -220,7 +230,7 @@ def _not_payable(order: Order):
     number = order.number
     if order.payment_status == PaymentStatus.PAID:
         return _l("Order #%(number)s is already paid.", number=number)
-    if order.payment_status == PaymentStatus.REFUNDED:
+    if order.payment_status in REFUNDED_STATUSES:
         return _l("Order #%(number)s was refunded.", number=number)
     if order.status == OrderStatus.CANCELLED:
         return _l("Order #%(number)s is cancelled; it takes no payment.", number=number)
@@ -237,7 +247,7 @@ def refund_order(order: Order, actor: Actor, expected_version: int) -> Order:
         paid = paid_so_far(current)
         if not may_refund(current, paid):
             raise NothingToRefund()
-        status = payment_status(current.total, paid, refunded=True)
+        status = payment_status(current.total, paid, refunded=paid or current.total)
         bump_version(current, expected_version, payment_status=status)
         record_event(
             current,
@@ -280,7 +290,7 @@ def remove_payment(payment: Payment, actor: Actor, expected_version: int, reason
         current = locked(Order.select().where(Order.id == payment.order_id)).get()
         if current.version != expected_version:
             raise StaleOrder()
-        if current.payment_status == PaymentStatus.REFUNDED:
+        if current.payment_status in REFUNDED_STATUSES:
             raise PaymentNotRemovable(
                 _l(
                     "Order #%(number)s was refunded; its payments can no longer be removed.",

@@ -37,7 +37,9 @@ class OrderStatus(StrEnum):
 class PaymentStatus(StrEnum):
     UNPAID = "unpaid"
     CLAIMED = "claimed"  # the customer says they paid; staff have not confirmed it yet
+    PARTLY_PAID = "partly_paid"  # some paid, the rest outstanding
     PAID = "paid"
+    PARTLY_REFUNDED = "partly_refunded"  # part of what was paid given back
     REFUNDED = "refunded"
 
     @property
@@ -57,6 +59,9 @@ OPEN_STATUSES = (
     OrderStatus.READY,
 )
 PAYMENT_STATUSES = tuple(PaymentStatus)
+# Still owing, no claim open; and still taking payments (owing, or claimed).
+OWING = (PaymentStatus.UNPAID, PaymentStatus.PARTLY_PAID)
+PAYABLE = (*OWING, PaymentStatus.CLAIMED)
 
 STATUS_LABELS = {
     OrderStatus.PENDING: _l("Pending"),
@@ -79,7 +84,9 @@ MOVE_LABELS = {
 PAYMENT_LABELS = {
     PaymentStatus.UNPAID: _l("Unpaid"),
     PaymentStatus.CLAIMED: _l("Payment claimed"),
+    PaymentStatus.PARTLY_PAID: _l("Partly paid"),
     PaymentStatus.PAID: _l("Paid"),
+    PaymentStatus.PARTLY_REFUNDED: _l("Partly refunded"),
     PaymentStatus.REFUNDED: _l("Refunded"),
 }
 
@@ -95,6 +102,8 @@ STATUS_TONES = {
 PAYMENT_TONES = {
     PaymentStatus.UNPAID: "waiting",
     PaymentStatus.CLAIMED: "info",
+    PaymentStatus.PARTLY_PAID: "waiting",
     PaymentStatus.PAID: "plain",
+    PaymentStatus.PARTLY_REFUNDED: "muted",
     PaymentStatus.REFUNDED: "muted",
 }

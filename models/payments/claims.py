@@ -34,7 +34,7 @@ from models.orders.payments import (
     payment_status,
     record_payment,
 )
-from models.orders.status import OrderStatus, PaymentStatus
+from models.orders.status import OWING, PAYABLE, OrderStatus, PaymentStatus
 from models.payments.methods import offers_collection_code
 from models.uploads import save_image
 
@@ -91,7 +91,7 @@ def claimable(order: Order) -> bool:
     return (
         offers_collection_code(order)
         and order.status != OrderStatus.CANCELLED
-        and order.payment_status in (PaymentStatus.UNPAID, PaymentStatus.CLAIMED)
+        and order.payment_status in PAYABLE
         and order.total > 0
     )
 
@@ -109,7 +109,7 @@ def claim_payment(order: Order, method: str, screenshot: bytes | None = None) ->
             existing = open_claim(current)
             if existing is not None and current.payment_status == PaymentStatus.CLAIMED:
                 return existing
-            if not claimable(current) or current.payment_status != PaymentStatus.UNPAID:
+            if not claimable(current) or current.payment_status not in OWING:
                 raise ClaimRefused()
             if existing is not None:  # left open when the order was paid another way
                 _decide(existing, REJECTED, None)
@@ -169,7 +169,7 @@ def _decide(claim: PaymentClaim, status: str, user: User | None, reason: str = "
 
 def _set_status(order: Order, actor: Actor, kind: str, note: str) -> None:
     """The order's payment status after its claim opened or closed, with its event."""
-    if order.payment_status not in (PaymentStatus.UNPAID, PaymentStatus.CLAIMED):
+    if order.payment_status not in PAYABLE:
         return
     status = payment_status(order.total, paid_so_far(order), claimed=open_claim(order) is not None)
     bump_version(order, order.version, payment_status=status)
@@ -190,7 +190,8 @@ def withdraw_on_cancel(event, steps, from_status=None) -> None:
         .execute()
     )
     if withdrawn:
-        Order.update(payment_status=PaymentStatus.UNPAID).where(
+        order = Order.get_by_id(event.order_id)
+        Order.update(payment_status=payment_status(order.total, paid_so_far(order))).where(
             Order.id == event.order_id, Order.payment_status == PaymentStatus.CLAIMED
         ).execute()
 

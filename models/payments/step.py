@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from models.orders.order import Order
 from models.orders.payments import outstanding, paid_so_far
-from models.orders.status import OrderStatus, PaymentStatus
+from models.orders.status import OWING, OrderStatus
 from models.payments.claims import PaymentClaim, claimable, latest_claim
 from models.payments.collection_codes import CollectionCode, collection_codes
 from models.payments.online import OnlinePayment, offered_providers, open_checkout, payable_online
@@ -25,7 +25,7 @@ def payment_step(order: Order) -> PaymentStep | None:
     if order.status == OrderStatus.CANCELLED or not claimable(order):
         return None
     codes = collection_codes()
-    may_claim = bool(codes) and order.payment_status == PaymentStatus.UNPAID
+    may_claim = bool(codes) and order.payment_status in OWING
     amount = outstanding(order, paid_so_far(order))
     return PaymentStep(codes, amount, latest_claim(order), may_claim)
 

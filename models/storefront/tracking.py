@@ -18,6 +18,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
+from i18n import format_money
 from models.activities.activity import has_closed
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplateVersion
@@ -28,6 +29,7 @@ from models.messaging.deliveries import InboxMessage
 from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderEvent, OrderLine
+from models.orders.payments import payment_words
 from models.orders.status import OrderStatus, PaymentStatus
 
 
@@ -76,6 +78,9 @@ def _words(event: OrderEvent) -> str | None:
             else _l("The shop received part of your payment.")
         )
     if event.kind == "refunded":
+        amount = payment_words(event)["amount"]
+        if amount and event.to_status == PaymentStatus.PARTLY_REFUNDED:
+            return _l("The shop refunded %(amount)s to you.", amount=format_money(amount))
         return _l("The shop refunded your payment.")
     if event.kind == "payment_claimed":
         return _l("You said you paid; the shop is checking.")

@@ -50,6 +50,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "online_pay.start",  # the order's unguessable token is the customer
         "online_pay.paid_return",
         "online_pay.notify",  # no login: the provider's signature is checked
+        "tracking.receipt",
+        "refund_notify.wechat",
     }
 )
 ROLES = ("staff", "admin")

@@ -157,7 +157,7 @@ def test_paid_orders_keep_following_their_payments_and_a_marked_paid_one_stays_p
     raised = edit_order(
         paid, actor=actor, expected_version=paid.version, quantities={shop["apples"].id: 4}
     )
-    assert (raised.total, raised.payment_status) == (5000, "unpaid")  # ¥25 still to pay
+    assert (raised.total, raised.payment_status) == (5000, "partly_paid")  # ¥25 still to pay
 
     marked = order_for(shop["version"], [(shop["apples"], 1)])
     Order.update(payment_status="paid").where(Order.id == marked.id).execute()  # no payment
@@ -183,6 +183,21 @@ def test_auto_cancel_of_unpaid_orders_leaves_a_free_order_alone(app_context):
 
     assert Order.get_by_id(free.id).status == "pending"
     assert Order.get_by_id(unpaid.id).status == "cancelled"
+
+
+def test_auto_cancel_of_unpaid_orders_cancels_a_partly_paid_one_too(app_context, staff):
+    apples = make_product(20, price=1500, name="Apples")
+    version = make_activity(
+        [apples], settings={"auto_cancel_minutes": 60, "auto_cancel_unpaid": True}
+    )
+    partly = order_for(version, [(apples, 2)])
+    record_payment(partly, 1000, "cash", Actor.of_user(staff), None)
+    assert Order.get_by_id(partly.id).payment_status == "partly_paid"
+    Order.update(created_at=utcnow() - timedelta(minutes=61)).where(Order.id == partly.id).execute()
+
+    run_automation()
+
+    assert Order.get_by_id(partly.id).status == "cancelled"
 
 
 def test_a_generated_free_order_is_paid(app_context):

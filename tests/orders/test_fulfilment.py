@@ -431,7 +431,7 @@ def test_a_part_paid_order_collects_only_the_rest(app, staff, shop):
         for e in OrderEvent.select().where(OrderEvent.order == confirmed.id).order_by(OrderEvent.id)
     ]
     assert steps[-4:] == [
-        ("unpaid", "paid"),
+        ("partly_paid", "paid"),
         ("confirmed", "processing"),
         ("processing", "ready"),
         ("ready", "completed"),

@@ -164,6 +164,7 @@ def test_a_missing_order_is_404(client, staff, login):
         ("POST", "/board/orders/{n}/notes"),
         ("POST", "/board/orders/{n}/payments"),
         ("POST", "/board/orders/{n}/refund"),
+        ("POST", "/board/orders/{n}/refunds"),
         ("POST", "/board/orders/{n}/tags"),
         ("POST", "/board/orders/{n}/tags/remove"),
     ],

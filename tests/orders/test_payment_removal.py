@@ -91,7 +91,7 @@ def test_removing_one_of_two_part_payments_leaves_the_other(client, staff, login
     assert "CN¥10.00" in listed and "Cash" in listed and "Alipay" not in listed
     assert re.search(r'class="outstanding">CN¥15.00<', payments_card(html))
     assert "Removed a payment of CN¥15.00 (Alipay): Typed ¥15, got ¥5" in timeline(html)
-    assert Order.get_by_id(order.id).payment_status == "unpaid"
+    assert Order.get_by_id(order.id).payment_status == "partly_paid"
     assert [(p.amount, p.method) for p in Payment.select()] == [(1000, "cash")]
 
 

@@ -55,7 +55,7 @@ def test_a_payment_of_the_whole_total_marks_the_order_paid(client, staff, login,
     assert (event.actor_user_id, event.from_status, event.to_status) == (staff.id, "unpaid", "paid")
 
 
-def test_a_part_payment_keeps_the_order_unpaid_and_shows_the_rest(
+def test_a_part_payment_makes_the_order_partly_paid_and_shows_the_rest(
     client, staff, login, post_form, shop
 ):
     order = place(shop)
@@ -69,7 +69,7 @@ def test_a_part_payment_keeps_the_order_unpaid_and_shows_the_rest(
     assert re.search(r'name="amount"[^>]*value="15.00"', html)
     assert "Recorded a payment of CN¥10.00 (Cash)" in timeline(html)
     assert "Paid in full" not in html
-    assert Order.get_by_id(order.id).payment_status == "unpaid"
+    assert Order.get_by_id(order.id).payment_status == "partly_paid"
 
     too_much = pay(post_form, order, amount="15.01", version=2)
     assert too_much.status_code == 422
@@ -267,7 +267,7 @@ def test_raising_a_paid_orders_quantities_leaves_the_difference_to_pay(
 
     page = client.get(f"/board/orders/{order.number}", headers=EN).get_data(as_text=True)
 
-    assert Order.get_by_id(order.id).payment_status == "unpaid"
+    assert Order.get_by_id(order.id).payment_status == "partly_paid"
     assert re.search(r'name="amount"[^>]*value="12.50"', page)  # what is left to pay
     lowered = Order.get_by_id(order.id)
     edit_order(

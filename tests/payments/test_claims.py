@@ -96,7 +96,7 @@ def test_confirming_records_the_payment(qr_order, staff):
 
 def test_a_claim_for_what_is_left_after_a_part_payment(qr_order, staff):
     record_payment(qr_order, 1000, "cash", Actor.of_user(staff), None)
-    assert fresh(qr_order).payment_status == PaymentStatus.UNPAID  # part paid: still unpaid
+    assert fresh(qr_order).payment_status == PaymentStatus.PARTLY_PAID
     claim = claim_payment(fresh(qr_order), "alipay")
     assert claim.amount == 1500
     confirm_claim(claim, staff)

@@ -14,3 +14,11 @@ def available_providers(config) -> dict[str, Provider]:
     if alipay := AlipaySettings.from_config(config):
         found[AlipayProvider.name] = AlipayProvider(alipay)
     return found
+
+
+def app_providers(app) -> dict[str, Provider]:
+    """The app's configured providers, made once per app (`app.extensions`; tests put theirs,
+    pointed at the fake gateways, there)."""
+    if "payment_providers" not in app.extensions:
+        app.extensions["payment_providers"] = available_providers(app.config)
+    return app.extensions["payment_providers"]

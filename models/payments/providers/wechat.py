@@ -33,6 +33,7 @@ from models.payments.providers.base import (
 
 GATEWAY = "https://api.mch.weixin.qq.com"
 NOTIFY_PATH = "/pay/notify/wechat"
+REFUND_NOTIFY_PATH = "/pay/refund-notify/wechat"
 # WeChat Pay signs each delivery afresh; one older than this is a replay (its advice: 5 minutes).
 NOTIFICATION_MAX_AGE_SECONDS = 300
 
@@ -61,6 +62,7 @@ class WeChatSettings:
     cert_serial_no: str
     apiv3_key: str
     notify_url: str
+    refund_notify_url: str = ""  # where refund outcomes go (the notify_url when empty)
     cert_dir: str = ""
     public_key: str = ""  # the platform public key, instead of fetched certificates
     public_key_id: str = ""
@@ -80,6 +82,7 @@ class WeChatSettings:
             cert_serial_no=config["WECHATPAY_CERT_SERIAL_NO"],
             apiv3_key=config["WECHATPAY_APIV3_KEY"],
             notify_url=config["PUBLIC_URL"].rstrip("/") + NOTIFY_PATH,
+            refund_notify_url=config["PUBLIC_URL"].rstrip("/") + REFUND_NOTIFY_PATH,
             cert_dir=config.get("WECHATPAY_CERT_DIR", ""),
             public_key=config.get("WECHATPAY_PUBLIC_KEY", ""),
             public_key_id=config.get("WECHATPAY_PUBLIC_KEY_ID", ""),
@@ -211,6 +214,7 @@ class WeChatPayProvider:
                 out_refund_no=out_refund_no,
                 out_trade_no=out_trade_no,
                 amount={"refund": amount, "total": total, "currency": "CNY"},
+                notify_url=self.settings.refund_notify_url or None,
             )
         except ProviderRefused as error:
             raise RefundFailed(str(error), error.code) from error
