@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 import i18n
-from blueprints import params, register_blueprints, rendering, security_headers
+from blueprints import acting, params, register_blueprints, rendering, security_headers
 from commands import register_commands
 from extensions import babel, csrf, limiter, login_manager
 from models import User, subscriptions
@@ -44,6 +44,7 @@ def create_app(**overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app)
+    acting.init_app(app)  # who the audit log names (models/audit/log.py)
     params.init_app(app)  # the `id` URL converter, before the blueprints' routes use it
     register_blueprints(app)
     register_commands(app)

@@ -2,7 +2,7 @@
 
 from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
-from blueprints.admin import collection_codes, deliveries, designer, products, reports, rules
+from blueprints.admin import audit, collection_codes, deliveries, designer, products, reports, rules
 from blueprints.customer import my_orders, ordering, tracking
 from blueprints.staff import (
     board,
@@ -38,6 +38,7 @@ def register_blueprints(app) -> None:
         claims,
         collection_codes,
         reports,
+        audit,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

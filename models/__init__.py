@@ -5,6 +5,7 @@ from models.accounts.user import User
 from models.activities.allotment import Allotment
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
+from models.audit.log import AuditEntry
 from models.automation.rules import Rule
 from models.board.answer_text import OrderAnswerText
 from models.board.directory import LatestOrder
@@ -55,6 +56,7 @@ ALL_MODELS = [
     SalesBucket,
     SalesHour,
     SalesDay,
+    AuditEntry,
 ]
 
 __all__ = [
