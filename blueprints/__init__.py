@@ -3,7 +3,7 @@
 from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
 from blueprints.admin import audit, collection_codes, deliveries, designer, products, reports, rules
-from blueprints.customer import my_orders, ordering, tracking
+from blueprints.customer import my_data, my_orders, ordering, tracking
 from blueprints.staff import (
     board,
     chat_import,
@@ -13,6 +13,7 @@ from blueprints.staff import (
     fulfilment,
     inbox,
     order_detail,
+    privacy,
 )
 
 
@@ -39,6 +40,8 @@ def register_blueprints(app) -> None:
         collection_codes,
         reports,
         audit,
+        privacy,
+        my_data,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

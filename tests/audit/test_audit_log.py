@@ -13,6 +13,7 @@ from models.activities.pickup import PickupPoint
 from models.audit.log import Actor, AppendOnly, AuditEntry, acting, record
 from models.automation.rules import Rule
 from models.catalog.products import Warehouse
+from tests.factories import order_for
 from tests.helpers import make_user, text_of
 from tests.house.test_access import _APP, guarded_rules, unsafe_methods
 
@@ -184,6 +185,7 @@ GUESSES = {
     "direction": "down",
     "enabled": "",
     "trigger": "order_placed",
+    "confirmation": "8000",  # the walked customer's phone ends so: erasing them is a change too
 }
 
 
@@ -212,6 +214,7 @@ def _path_values(shop, admin):
         "rule_id": rule.id,
         "delivery_id": 1,
         "kind": "wechat",
+        "customer_id": order_for(version, [(shop["apples"], 1)], phone="13800138000").customer_id,
     }
 
 
