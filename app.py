@@ -13,7 +13,7 @@ from extensions import babel, csrf, limiter, login_manager
 from models import User, subscriptions
 from models.db import init_app as init_database
 from models.db import is_busy
-from tasks import notifications
+from tasks import notifications, readiness
 
 
 def create_app(**overrides) -> Flask:
@@ -49,6 +49,7 @@ def create_app(**overrides) -> Flask:
     register_blueprints(app)
     register_commands(app)
     notifications.init_app(app)  # queue the outbox rows a request wrote, after it
+    readiness.init_app(app)  # /readyz: database and queue reachable
     _register_error_pages(app)
 
     @app.context_processor
