@@ -1,8 +1,17 @@
 """HTTP layer: thin views that parse the request, call one domain function, and render."""
 
-from blueprints import auth, dev, shop
+from blueprints import api, auth, dev, shop
 from blueprints.admin import accounts as admin
-from blueprints.admin import audit, collection_codes, deliveries, designer, products, reports, rules
+from blueprints.admin import (
+    audit,
+    collection_codes,
+    deliveries,
+    designer,
+    integrations,
+    products,
+    reports,
+    rules,
+)
 from blueprints.customer import my_data, my_orders, ordering, tracking
 from blueprints.staff import (
     board,
@@ -42,6 +51,8 @@ def register_blueprints(app) -> None:
         audit,
         privacy,
         my_data,
+        integrations,
+        api,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

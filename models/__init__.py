@@ -5,6 +5,8 @@ from models.accounts.user import User
 from models.activities.allotment import Allotment
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
+from models.api.tokens import ApiToken
+from models.api.webhooks import WebhookDelivery, WebhookEndpoint
 from models.audit.log import AuditEntry
 from models.automation.rules import Rule
 from models.board.answer_text import OrderAnswerText
@@ -57,6 +59,9 @@ ALL_MODELS = [
     SalesHour,
     SalesDay,
     AuditEntry,
+    ApiToken,
+    WebhookEndpoint,
+    WebhookDelivery,
 ]
 
 __all__ = [

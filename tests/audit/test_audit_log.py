@@ -10,6 +10,8 @@ from peewee import DatabaseError
 
 from models import ALL_MODELS, db
 from models.activities.pickup import PickupPoint
+from models.api.tokens import issue_token
+from models.api.webhooks import add_endpoint
 from models.audit.log import Actor, AppendOnly, AuditEntry, acting, record
 from models.automation.rules import Rule
 from models.catalog.products import Warehouse
@@ -185,6 +187,9 @@ GUESSES = {
     "direction": "down",
     "enabled": "",
     "trigger": "order_placed",
+    "url": "http://127.0.0.1:9/hook",
+    "events": "order.created",
+    "scopes": "orders:read",
     "confirmation": "8000",  # the walked customer's phone ends so: erasing them is a change too
 }
 
@@ -214,6 +219,8 @@ def _path_values(shop, admin):
         "rule_id": rule.id,
         "delivery_id": 1,
         "kind": "wechat",
+        "token_id": issue_token("walk", ["orders:read"])[0].id,
+        "endpoint_id": add_endpoint("http://127.0.0.1:9/", ["order.created"]).id,
         "customer_id": order_for(version, [(shop["apples"], 1)], phone="13800138000").customer_id,
     }
 
