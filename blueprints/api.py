@@ -12,6 +12,7 @@ from flask import Blueprint, g, request
 
 from blueprints.params import arg_number
 from models.api.orders import MAX_PAGE, order_json, orders_after
+from models.api.products import products_after
 from models.api.tokens import token_for
 from models.orders.order import Order
 from models.orders.status import OrderStatus
@@ -62,3 +63,12 @@ def order(number: int):
     if found is None:
         return error(404, "not_found", f"No order {number}.")
     return order_json(found)
+
+
+@bp.get("/products")
+@scoped("products:read")
+def products():
+    page, next_after = products_after(
+        arg_number("after", 0), arg_number("limit", 50, low=1, high=MAX_PAGE)
+    )
+    return {"products": page, "next": next_after}

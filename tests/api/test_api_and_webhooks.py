@@ -73,6 +73,21 @@ def test_orders_come_in_keyset_pages_with_nothing_twice(client, app, shop):
     assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
 
 
+def test_products_with_their_stock_in_keyset_pages(client, app, shop):
+    with app.app_context():
+        _, token = issue_token("Shelf", ["products:read"])
+        order_for(shop["version"], [(shop["apples"], 3)])
+    page = _get(client, "/api/v1/products?limit=1", token).json
+    (apples,) = page["products"]
+    assert (apples["name"], apples["price_fen"], apples["available"]) == (
+        shop["apples"].name,
+        1250,
+        47,
+    )
+    assert page["next"] is None
+    assert _get(client, "/api/v1/orders", token).status_code == 403  # not its scope
+
+
 class Receiver(Server):
     """Keeps what arrives (headers, body); `answers` are the statuses to give, then 200.
     A `None` answer sleeps past the sender's timeout: the request arrived, its answer is lost."""
