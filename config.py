@@ -100,6 +100,7 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         # /reports is for admins; REPORTS_FOR_STAFF=1 lets staff open it too (docs/reports.md).
         "REPORTS_FOR_STAFF": _flag("REPORTS_FOR_STAFF", False),
         "MY_ORDERS_LIMIT": env("MY_ORDERS_LIMIT", "10 per 10 minutes"),
+        "API_RATE_LIMIT": env("API_RATE_LIMIT", "600 per minute"),  # per token (/api/v1)
         "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         # Sessions, remember me, sign-in throttling, proxies: docs/security.md.

@@ -3,14 +3,17 @@
 Every request carries `Authorization: Bearer <token>` (models/api/tokens.py); a missing, unknown
 or revoked token is 401, a token without the route's scope 403. Errors are JSON:
 `{"error": {"code": "...", "message": "..."}}`. Lists are keyset pages: `?after=<the last
-number of the previous page>&limit=<1..100>`; the answer's `next` is the next page's `after`.
+number of the previous page>&limit=<1..100>`; the answer's `next` is the next page's `after`. Each token may make API_RATE_LIMIT requests (429
+`rate_limited` beyond).
 """
 
+import hashlib
 from functools import wraps
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, make_response, request
 
 from blueprints.params import arg_number
+from extensions import limiter
 from models.api.orders import MAX_PAGE, order_json, orders_after
 from models.api.products import products_after
 from models.api.tokens import token_for
@@ -19,6 +22,21 @@ from models.orders.status import OrderStatus
 from models.params import choice
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _per_token() -> str:
+    """Requests count per token (a hash of what was sent, so a guess counts like any other)."""
+    sent = request.headers.get("Authorization", "")
+    return "api:" + hashlib.sha256(sent.encode()).hexdigest()[:32]
+
+
+limiter.limit(
+    lambda: current_app.config["API_RATE_LIMIT"],
+    key_func=_per_token,
+    on_breach=lambda limit: make_response(
+        error(429, "rate_limited", "Too many requests with this token; slow down.")
+    ),
+)(bp)
 
 
 def error(status: int, code: str, message: str):

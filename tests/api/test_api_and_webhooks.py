@@ -88,6 +88,18 @@ def test_products_with_their_stock_in_keyset_pages(client, app, shop):
     assert _get(client, "/api/v1/orders", token).status_code == 403  # not its scope
 
 
+def test_each_token_has_its_own_rate_limit(client, app):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    with app.app_context():
+        _, busy = issue_token("Busy", ["orders:read"])
+        _, calm = issue_token("Calm", ["orders:read"])
+    answers = [_get(client, "/api/v1/orders", busy).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    refused = _get(client, "/api/v1/orders", busy)
+    assert refused.json["error"]["code"] == "rate_limited"
+    assert _get(client, "/api/v1/orders", calm).status_code == 200
+
+
 class Receiver(Server):
     """Keeps what arrives (headers, body); `answers` are the statuses to give, then 200.
     A `None` answer sleeps past the sender's timeout: the request arrived, its answer is lost."""
