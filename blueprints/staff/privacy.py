@@ -9,12 +9,13 @@ from blueprints.access import role_required
 from blueprints.rendering import go, or_404, render
 from models.customers.customer import Customer
 from models.errors import DomainError
-from models.privacy.erasure import anonymise_customer, is_anonymised
+from models.privacy.erasure import anonymise_customer, erasure_requested_at, is_anonymised
 from models.privacy.export import data_archive
 
 bp = Blueprint("privacy", __name__, url_prefix="/customers")
 
 ERASE_PAGE, ERASE_FORM = "privacy/erase.html", "privacy/_erase_form.html"
+bp.add_app_template_global(erasure_requested_at)  # the customer page shows a waiting request
 
 
 def _customer(customer_id: int) -> Customer:
@@ -40,7 +41,12 @@ def download(customer_id: int):
 @role_required("admin")
 def erase(customer_id: int):
     customer = _customer(customer_id)
-    context = {"customer": customer, "anonymised": is_anonymised(customer), "error": None}
+    context = {
+        "customer": customer,
+        "anonymised": is_anonymised(customer),
+        "requested_at": erasure_requested_at(customer),
+        "error": None,
+    }
     if request.method == "GET":
         return render(ERASE_PAGE, ERASE_FORM, **context)
     typed = request.form.get("confirmation", "")

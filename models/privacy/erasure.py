@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
-from models.audit.log import record
+from models.audit.log import Actor, AuditEntry, acting, record
 from models.base import utcnow
 from models.customers.customer import Customer
 from models.db import db, locked
@@ -72,7 +72,7 @@ def _anonymise(customer_id: int, *, reason: str) -> Customer:
         ).where(Customer.id == customer.id).execute()
         record(
             "customer.anonymised",
-            f"customer #{customer.id}",
+            _subject(customer.id),
             after={"orders": len(orders), "reason": reason},
         )
     for name in screenshots:  # after the commit: a failed erase keeps the photos it still needs
@@ -109,6 +109,37 @@ def _erase_orders(orders: list[Order]) -> list[str]:
     screenshots = [claim.screenshot for claim in claims]
     PaymentClaim.update(screenshot=None).where(PaymentClaim.order.in_(ids)).execute()
     return screenshots
+
+
+REQUESTED = "customer.erasure_requested"
+
+
+def _subject(customer_id: int) -> str:
+    return f"customer #{customer_id}"
+
+
+def request_erasure(phone: str, address: str = "") -> None:
+    """The customer who proved `phone` on /my asks the shop to erase their data: an audit entry
+    that the customer's page shows to admins, who confirm it there. Nothing when the number has
+    no customer (the page says the same either way) or a request is already waiting."""
+    customer = Customer.get_or_none(Customer.phone == phone)
+    if customer is None or erasure_requested_at(customer) is not None:
+        return
+    with db.atomic(), acting(Actor(name="customer", address=address)):
+        record(REQUESTED, _subject(customer.id))
+
+
+def erasure_requested_at(customer: Customer):
+    """When the customer asked for erasure, while it is still to be done (else None)."""
+    if is_anonymised(customer):
+        return None
+    entry = (
+        AuditEntry.select(AuditEntry.at)
+        .where(AuditEntry.kind == REQUESTED, AuditEntry.subject == _subject(customer.id))
+        .order_by(AuditEntry.id.desc())
+        .first()
+    )
+    return entry.at if entry else None
 
 
 def inactive_customers(months: int, now: datetime | None = None) -> list[int]:

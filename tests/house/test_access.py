@@ -41,6 +41,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "my_orders.verify",
         "my_orders.sign_out",
         "my_data.download",  # only the phone this browser proved (blueprints/customer/my_data.py)
+        "my_data.ask_to_erase",
         "ordering.form_page",
         "ordering.submit",
         "ordering.live",

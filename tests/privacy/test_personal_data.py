@@ -3,6 +3,7 @@ anonymisation that erases it while the books still add up (models/privacy/)."""
 
 import io
 import json
+import re
 import time
 import zipfile
 from datetime import timedelta
@@ -81,6 +82,29 @@ def test_a_customer_downloads_their_own_data_on_my_after_the_code(client, alice)
     with client.session_transaction() as session:
         session["my_orders"] = {"phone": "+8613900139000", "at": time.time()}
     assert _archive(client.get("/my/data.zip"))["orders"] == []  # an unknown number: empty
+
+
+def test_a_customer_asks_on_my_and_an_admin_sees_it_on_the_customer_page(
+    client, alice, app, admin, login
+):
+    with client.session_transaction() as session:
+        session["my_orders"] = {"phone": E164, "at": time.time()}
+    page = client.get("/my").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for _ in range(2):  # asking twice is one request
+        response = client.post("/my/erase", data={"csrf_token": token})
+        assert response.status_code == 303
+    with app.app_context():
+        (entry,) = AuditEntry.select().where(AuditEntry.kind == "customer.erasure_requested")
+    assert (entry.actor_name, entry.actor_id, entry.subject) == (
+        "customer",
+        None,
+        f"customer #{alice.id}",
+    )
+    client.post("/my/sign-out", data={"csrf_token": token})
+    login(admin)
+    assert "asked on" in text_of(client.get(f"/customers/{alice.id}"))
+    assert "asked for this" in text_of(client.get(f"/customers/{alice.id}/erase"))
 
 
 def _books(alice):
