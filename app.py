@@ -7,13 +7,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 import i18n
-from blueprints import params, register_blueprints, rendering, security_headers
+from blueprints import acting, params, register_blueprints, rendering, security_headers
 from commands import register_commands
 from extensions import babel, csrf, limiter, login_manager
 from models import User, subscriptions
 from models.db import init_app as init_database
 from models.db import is_busy
-from tasks import notifications
+from tasks import notifications, readiness
 
 
 def create_app(**overrides) -> Flask:
@@ -44,10 +44,12 @@ def create_app(**overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app)
+    acting.init_app(app)  # who the audit log names (models/audit/log.py)
     params.init_app(app)  # the `id` URL converter, before the blueprints' routes use it
     register_blueprints(app)
     register_commands(app)
     notifications.init_app(app)  # queue the outbox rows a request wrote, after it
+    readiness.init_app(app)  # /readyz: database and queue reachable
     _register_error_pages(app)
 
     @app.context_processor

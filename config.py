@@ -80,6 +80,8 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "BACKUP_HOUR": int(env("BACKUP_HOUR", "3")),
         "BACKUP_KEEP_DAILY": int(env("BACKUP_KEEP_DAILY", "7")),
         "BACKUP_KEEP_WEEKLY": int(env("BACKUP_KEEP_WEEKLY", "4")),
+        # Customers with no order for this many months are anonymised once a day; 0 keeps them.
+        "CUSTOMER_RETENTION_MONTHS": int(env("CUSTOMER_RETENTION_MONTHS", "0")),
         # An admin's notification text may write at most this much and take at most this long
         # (docs/notifications.md, "Limits of a text").
         "NOTICE_TEXT_MAX_CHARS": int(env("NOTICE_TEXT_MAX_CHARS", "10000")),
@@ -100,6 +102,7 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         # Refunds are for admins; REFUNDS_BY_STAFF=1 lets staff refund too (docs/payments.md).
         "REFUNDS_BY_STAFF": _flag("REFUNDS_BY_STAFF", False),
         "MY_ORDERS_LIMIT": env("MY_ORDERS_LIMIT", "10 per 10 minutes"),
+        "API_RATE_LIMIT": env("API_RATE_LIMIT", "600 per minute"),  # per token (/api/v1)
         "SESSION_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("SECURE_COOKIES", True),
         # Sessions, remember me, sign-in throttling, proxies: docs/security.md.

@@ -1,9 +1,18 @@
 """HTTP layer: thin views that parse the request, call one domain function, and render."""
 
-from blueprints import auth, dev, refund_notify, shop
+from blueprints import api, auth, dev, refund_notify, shop
 from blueprints.admin import accounts as admin
-from blueprints.admin import collection_codes, deliveries, designer, products, reports, rules
-from blueprints.customer import my_orders, online_pay, ordering, tracking
+from blueprints.admin import (
+    audit,
+    collection_codes,
+    deliveries,
+    designer,
+    integrations,
+    products,
+    reports,
+    rules,
+)
+from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
 from blueprints.staff import (
     board,
     chat_import,
@@ -13,6 +22,7 @@ from blueprints.staff import (
     fulfilment,
     inbox,
     order_detail,
+    privacy,
 )
 
 
@@ -40,6 +50,11 @@ def register_blueprints(app) -> None:
         collection_codes,
         reports,
         refund_notify,
+        audit,
+        privacy,
+        my_data,
+        integrations,
+        api,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

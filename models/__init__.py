@@ -5,6 +5,9 @@ from models.accounts.user import User
 from models.activities.allotment import Allotment
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
+from models.api.tokens import ApiToken
+from models.api.webhooks import WebhookDelivery, WebhookEndpoint
+from models.audit.log import AuditEntry
 from models.automation.rules import Rule
 from models.board.answer_text import OrderAnswerText
 from models.board.directory import LatestOrder
@@ -63,6 +66,10 @@ ALL_MODELS = [
     SalesDay,
     BillImport,
     BillLine,
+    AuditEntry,
+    ApiToken,
+    WebhookEndpoint,
+    WebhookDelivery,
 ]
 
 __all__ = [

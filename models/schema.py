@@ -8,6 +8,7 @@ from playhouse.schema_diff import diff_models
 from models.db import db, is_postgres
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATION_LOCK = 0x6A69656C6F6E67  # "jielong" in ASCII: the PostgreSQL advisory lock of `upgrade`
 
 
 def runner() -> Runner:
@@ -21,9 +22,12 @@ def upgrade(target: str | None = None) -> list[str]:
         if not is_postgres():
             return runner().up(target)
         db.execute_sql("SET statement_timeout = 0")
+        # One upgrade at a time: a second app starting meanwhile waits, then finds nothing to do.
+        db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         try:
             return runner().up(target)
         finally:
+            db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
             db.execute_sql("RESET statement_timeout")
 
 

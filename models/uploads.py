@@ -42,6 +42,10 @@ class Storage:
         """The bytes kept under `name`, or None."""
         raise NotImplementedError
 
+    def remove(self, name: str) -> None:
+        """Forget `name` (nothing when it is not kept)."""
+        raise NotImplementedError
+
 
 class FolderStorage(Storage):
     def __init__(self, folder: str | Path):
@@ -54,6 +58,9 @@ class FolderStorage(Storage):
     def read(self, name: str) -> bytes | None:
         path = self.folder / name
         return path.read_bytes() if path.is_file() else None
+
+    def remove(self, name: str) -> None:
+        (self.folder / name).unlink(missing_ok=True)
 
 
 def storage() -> Storage:

@@ -24,6 +24,7 @@ from models.reports import recount
 from tasks import huey
 from tasks.context import collect_kicks, consumer_app, take_kicks, working
 from tasks.exports import queue_export
+from tasks.webhooks import queue_delivery
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     "announce": Work(prepare=announce, write=add_deliveries),
     "export": Work(prepare=queue_export),  # outside the write: a queue round trip
     recount.KIND: Work(write=recount.recount_row),  # recount a bucket of the sales rollups
+    "webhook": Work(prepare=queue_delivery),  # tasks/webhooks.py: queue the signed POST
 }
 
 

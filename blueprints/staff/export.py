@@ -20,7 +20,7 @@ from blueprints.access import role_required
 from blueprints.rendering import or_404, render, wants_fragment
 from models.board.filter_summary import filter_summary
 from models.board.filters import OrderFilter
-from models.exports.jobs import job_for, recent_exports, start_export
+from models.exports.jobs import job_for, log_download, recent_exports, start_export
 from models.exports.table import csv_chunks, export_table
 from models.shop_time import as_utc, shop_zone
 
@@ -42,7 +42,9 @@ def _filename(extension: str, at: datetime | None = None) -> str:
 @role_required("staff")
 def orders_csv():
     """Streamed: rows are read and sent batch by batch while the download runs."""
-    table = export_table(OrderFilter.from_args(request.args, current_user).query())
+    order_filter = OrderFilter.from_args(request.args, current_user)
+    log_download("orders.csv", urlencode(order_filter.to_args()))
+    table = export_table(order_filter.query())
     return Response(
         stream_with_context(csv_chunks(table)),
         mimetype=MIMETYPES["csv"],
@@ -96,6 +98,7 @@ def download(job_id):
     job = or_404(job_for(current_user, job_id))
     if job.status != job.DONE or not job.path.is_file():
         abort(404)
+    log_download(f"{job.format} #{job.id}", job.query)
     return send_file(
         job.path,
         mimetype=MIMETYPES[job.format],

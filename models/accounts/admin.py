@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from models.accounts.user import ROLES, User, check_new_password, new_session_token
+from models.audit.log import record
 from models.db import db, locked
 from models.errors import DomainError
 
@@ -52,7 +53,9 @@ def create_account(email: str, name: str, role: str, password: str) -> User:
         with db.atomic():
             if User.by_email(email) is not None:
                 raise EmailTaken()
-            return User.register(email, name, password, role=role)
+            user = User.register(email, name, password, role=role)
+            record("account.created", _subject(user), after=_account(user))
+            return user
     except IntegrityError as error:  # the same email, added a moment ago by someone else
         raise EmailTaken() from error
 
@@ -74,7 +77,17 @@ def update_account(user: User, actor: User | None, *, name: str, role: str, acti
         if not active:
             changes[User.session_token] = new_session_token()
         User.update(changes).where(User.id == user.id).execute()
-    return User.get_by_id(user.id)
+        saved = User.get_by_id(user.id)
+        record("account.updated", _subject(saved), before=_account(current), after=_account(saved))
+    return saved
+
+
+def _subject(user: User) -> str:
+    return f"{user.name} <{user.email}> #{user.id}"
+
+
+def _account(user: User) -> dict:
+    return {"name": user.name, "email": user.email, "role": user.role, "active": user.active}
 
 
 def _locked_admins_and(user_id: int) -> list[User]:
@@ -117,9 +130,11 @@ def reset_password(user: User, password: str) -> User:
     """
     check_new_password(password)
     user.set_password(password)
-    User.update(password_hash=user.password_hash, session_token=new_session_token()).where(
-        User.id == user.id
-    ).execute()
+    with db.atomic():
+        User.update(password_hash=user.password_hash, session_token=new_session_token()).where(
+            User.id == user.id
+        ).execute()
+        record("account.password_set", _subject(user))
     return User.get_by_id(user.id)
 
 

@@ -25,6 +25,7 @@ from limits import parse
 from peewee import CharField, DateTimeField
 
 from models.accounts.user import User, normalize_email, spend_password_check
+from models.audit.log import Actor, acting, record
 from models.base import BaseModel, utcnow
 from models.db import db, is_postgres
 from models.errors import DomainError
@@ -140,5 +141,7 @@ def authenticate(
     if not user.active or not user.check_password(password):
         return None
     forget_failures(email)
-    User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
+    with db.atomic(), acting(Actor(user.name, user.id, address)):
+        User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
+        record("account.signed_in", user.email)
     return user

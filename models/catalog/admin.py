@@ -31,6 +31,7 @@ from peewee import (
 )
 
 from models.accounts.user import User
+from models.audit.log import record
 from models.base import BaseModel, utcnow
 from models.catalog import stock
 from models.catalog.products import Product, Stock, Warehouse
@@ -177,6 +178,7 @@ def create_product(details: ProductDetails, initial_stock: int = 0, by: User | N
     try:
         with db.atomic():
             product = Product.create(**asdict(details))
+            record("product.created", _subject(product), after=asdict(details))
             if details.tracks_stock:
                 warehouse = Warehouse.default()
                 _ensure_stock_row(product, warehouse)
@@ -194,11 +196,21 @@ def update_product(product: Product, details: ProductDetails) -> Product:
     _refuse_taken_sku(details.sku, product)
     try:
         with db.atomic():
+            before = _details(locked(Product.select().where(Product.id == product.id)).get())
             Product.update(**asdict(details)).where(Product.id == product.id).execute()
+            record("product.updated", _subject(product), before=before, after=asdict(details))
     except IntegrityError:
         _refuse_taken_sku(details.sku, product)
         raise
     return Product.get_by_id(product.id)
+
+
+def _subject(product: Product) -> str:
+    return f"{product.name} ({product.sku}) #{product.id}"
+
+
+def _details(product: Product) -> dict:
+    return {name: getattr(product, name) for name in ProductDetails.__dataclass_fields__}
 
 
 # Stock -------------------------------------------------------------------------------
@@ -241,6 +253,11 @@ def _locked_stock_row(product: Product, warehouse: Warehouse) -> Stock:
 
 
 def _record(product, warehouse, change, kind, reason, by) -> StockMovement:
+    record(
+        f"stock.{kind}",
+        f"#{product.id} @ {warehouse.id}",
+        after={"change": change, "reason": reason},
+    )
     return StockMovement.create(
         product=product.id,
         warehouse=warehouse.id,

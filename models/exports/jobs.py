@@ -29,6 +29,7 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Text
 from werkzeug.datastructures import MultiDict
 
 from models.accounts.user import User
+from models.audit.log import record
 from models.base import BaseModel, utcnow
 from models.board.filters import OrderFilter
 from models.db import db
@@ -115,7 +116,14 @@ def start_export(user: User, args, fmt: str) -> ExportJob:
             file_name=f"{secrets.token_hex(16)}.{fmt}",
         )
         add_work("export", f"export.{job.id}", {"job": job.id})
+        record("orders.export_started", f"{fmt} #{job.id}", after={"filter": query})
     return job
+
+
+def log_download(what: str, query: str) -> None:
+    """Someone downloaded the orders `query` selects (a file or a streamed CSV): an audit entry."""
+    with db.atomic():
+        record("orders.downloaded", what, after={"filter": query})
 
 
 def job_for(user, job_id: int) -> ExportJob | None:

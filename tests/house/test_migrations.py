@@ -7,6 +7,7 @@ TEST_DATABASE_URL is set. The db proxy is pointed back where it was afterwards.
 
 import json
 import os
+import threading
 import uuid
 
 import pytest
@@ -294,3 +295,25 @@ def test_a_pickup_points_window_text_becomes_opening_hours_and_nothing_typed_is_
     assert point(unread) == ("after 5 pm", [])
     upgrade()
     assert drift(ALL_MODELS) == ""
+
+
+def test_two_upgrades_at_once_apply_each_migration_once(empty_database):
+    """Two app servers starting together on PostgreSQL: one migrates, the other waits for it
+    (an advisory lock) and finds nothing left. SQLite serves one machine only."""
+    if empty_database == "sqlite":
+        pytest.skip("PostgreSQL only: SQLite is never shared between machines")
+    barrier, applied = threading.Barrier(2), []
+
+    def start():
+        barrier.wait()
+        applied.append(upgrade())
+        db.close()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    everything = sorted(applied, key=len)
+    assert everything[0] == [] and len(everything[1]) == len(set(everything[1])) > 20
+    assert pending() == []

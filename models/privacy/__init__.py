@@ -1,0 +1,2 @@
+"""A customer's personal data under PIPL (个人信息保护法): everything held about them as a download,
+and their anonymisation on request or after a retention period, keeping the books whole."""
