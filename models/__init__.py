@@ -20,6 +20,7 @@ from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
 from models.orders.payments import Payment
 from models.payments.claims import PaymentClaim
 from models.payments.collection_codes import CollectionCode
+from models.promotions.offer import Offer, OfferUse
 from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
 
@@ -32,6 +33,8 @@ ALL_MODELS = [
     PickupPoint,
     FormTemplate,
     FormTemplateVersion,
+    Offer,
+    OfferUse,
     Counter,
     Order,
     OrderLine,

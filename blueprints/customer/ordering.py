@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from blueprints.rendering import go, render, wants_fragment
-from forms.ordering.checkout import build_checkout_form
+from forms.ordering.checkout import APPLY_COUPON, build_checkout_form
 from forms.ordering.order_form import build_order_form, cleaned_answers, requested_lines
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from i18n import format_slot
@@ -21,6 +21,7 @@ from models.errors import DomainError, OutOfStock
 from models.orders.changes import activity_stamp
 from models.orders.checkout import submit_order
 from models.orders.placing import SlotFull
+from models.promotions.pricing import CouponRefused, next_offer, with_offer
 from models.storefront.chain import chain_for
 
 bp = Blueprint("ordering", __name__, url_prefix="/f")
@@ -43,9 +44,22 @@ def _forms(activity, formdata=None):
     return form, checkout
 
 
+def _priced(activity, form, checkout) -> dict:
+    """The total of the quantities on the page less its offer, with what to say about the
+    offer: `price`, `offer` (the choice, with why a code was refused) and `next_offer`."""
+    quantities = {
+        pid: qty
+        for pid, qty in requested_lines(form, activity.version)
+        if isinstance(qty, int) and qty > 0
+    }
+    price = quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
+    template_id = activity.template.id
+    price, offer = with_offer(template_id, price, checkout.coupon.data or "")
+    return {"price": price, "offer": offer, "next_offer": next_offer(template_id, price.subtotal)}
+
+
 @one_snapshot()  # stock, places and the list as of one moment
 def _page(activity, form, checkout, status=200, **extra):
-    quantities = dict(requested_lines(form, activity.version))
     return render(
         PAGE,
         FORM,
@@ -53,7 +67,7 @@ def _page(activity, form, checkout, status=200, **extra):
         activity=activity,
         form=form,
         checkout=checkout,
-        price=quote(activity.version, quantities, activity.products, delivered=checkout.delivered),
+        **_priced(activity, form, checkout),
         products_by_id=activity.products,
         stock_left=activity.stock_left,
         slots_left=activity.slots_left,
@@ -118,6 +132,10 @@ def submit(slug):
     if STEP in request.form:  # a − or + button without JavaScript: show the form again
         form, checkout = _forms(activity, stepped(request.form, quantity_limits(form)))
         return _page(activity, form, checkout)
+    if APPLY_COUPON in request.form:  # the coupon's Apply without JavaScript: the new total
+        refused = _priced(activity, form, checkout)["offer"].refused
+        checkout.coupon.errors = [refused] if refused else []
+        return _page(activity, form, checkout, status=422 if refused else 200)
     valid = form.validate_on_submit()
     if not (checkout.validate() and valid):
         return _page(activity, form, checkout, status=422)
@@ -131,6 +149,7 @@ def submit(slug):
             address=checkout.address.data or "",
             submission_key=checkout.key.data,
             locale="zh_CN" if get_locale().language == "zh" else "en",
+            coupon=checkout.coupon.data or "",
         )
     except OutOfStock as error:
         form.form_errors.append(str(error))
@@ -140,6 +159,9 @@ def submit(slug):
         activity = load_activity(slug)
         point_at_next_slot(form, activity, error.details["field"])
         return _page(activity, form, checkout, status=422)
+    except CouponRefused as error:
+        checkout.coupon.errors = [str(error)]
+        return _page(load_activity(slug), form, checkout, status=422)
     except DomainError as error:
         form.form_errors.append(str(error))
         return _page(activity, form, checkout, status=422)
@@ -152,16 +174,10 @@ def live(slug):
     """Stock left and the total for the quantities on the page, as out-of-band swaps."""
     activity = _activity(slug)
     form, checkout = _forms(activity, request.args)
-    quantities = {
-        pid: qty
-        for pid, qty in requested_lines(form, activity.version)
-        if isinstance(qty, int) and qty > 0
-    }
-    price = quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
     return render(
         "ordering/_live.html",
         "ordering/_live.html",
-        price=price,
+        **_priced(activity, form, checkout),
         stock_left=activity.stock_left,
     )
 
