@@ -14,6 +14,7 @@ from models.catalog.products import Product, Stock, Warehouse
 from models.customers.customer import Customer
 from models.db import db
 from models.exports.jobs import ExportJob
+from models.groupbuy.group import GroupOutcome
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
 from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
@@ -58,6 +59,7 @@ ALL_MODELS = [
     SalesBucket,
     SalesHour,
     SalesDay,
+    GroupOutcome,
 ]
 
 __all__ = [

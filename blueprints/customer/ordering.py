@@ -18,6 +18,7 @@ from models.activities.fields import line_fields
 from models.activities.slots import describe, next_free_slot
 from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
+from models.groupbuy.group import group_progress
 from models.orders.changes import activity_stamp
 from models.orders.checkout import submit_order
 from models.orders.placing import SlotFull
@@ -68,6 +69,7 @@ def _page(activity, form, checkout, status=200, **extra):
         form=form,
         checkout=checkout,
         **_priced(activity, form, checkout),
+        group=group_progress(activity.version),
         products_by_id=activity.products,
         stock_left=activity.stock_left,
         slots_left=activity.slots_left,
@@ -178,6 +180,7 @@ def live(slug):
         "ordering/_live.html",
         "ordering/_live.html",
         **_priced(activity, form, checkout),
+        group=group_progress(activity.version),
         stock_left=activity.stock_left,
     )
 

@@ -152,6 +152,8 @@ class TemplateSettings:
     delivery_fee: int = 0
     free_above: int | None = None
     min_order_amount: int | None = None
+    group_minimum: int | None = None  # 成团 (models/groupbuy/group.py)
+    group_minimum_by: str = "people"
     auto_cancel_minutes: int | None = None
     auto_cancel_unpaid: bool = False
     pending_reminder_minutes: int | None = None
@@ -173,6 +175,8 @@ class TemplateSettings:
                 "free_above": self.free_above,
             },
             "min_order_amount": self.min_order_amount,
+            "group_minimum": self.group_minimum,
+            "group_minimum_by": self.group_minimum_by,
             "payment_methods": list(self.payment_methods),
             **{key: getattr(self, key) for key in AUTOMATION_KEYS},
         }
@@ -206,6 +210,8 @@ class TemplateSettings:
             delivery_fee=delivery.get("fee") or 0,
             free_above=delivery.get("free_above"),
             min_order_amount=settings.get("min_order_amount"),
+            group_minimum=settings.get("group_minimum"),
+            group_minimum_by=settings.get("group_minimum_by") or "people",
             auto_cancel_minutes=settings.get("auto_cancel_minutes"),
             auto_cancel_unpaid=bool(settings.get("auto_cancel_unpaid")),
             pending_reminder_minutes=settings.get("pending_reminder_minutes"),
@@ -222,6 +228,8 @@ def update_settings(template: FormTemplate, new: TemplateSettings) -> FormTempla
         raise DesignError()
     if new.opens_at and new.closes_at and new.closes_at <= new.opens_at:
         raise DesignError(_l("The deadline must be after the opening time."))
+    if new.group_minimum and not new.closes_at:
+        raise DesignError(_l("A minimum group needs a deadline."))
     try:
         new.pickup_window()
     except BadPickupTimes as error:
