@@ -271,3 +271,22 @@ def test_a_used_offer_cannot_be_deleted_and_a_code_is_unique(app, peaches, admin
     assert "Another coupon already has this code." in twice.get_data(as_text=True)
     with app.app_context():
         assert Offer.select().count() == 1
+
+
+def test_the_customer_and_staff_see_the_discount_on_the_order(
+    app, client, english, peaches, staff, login
+):
+    product, version = peaches
+    with app.app_context():
+        coupon(code="HELLO5", name="Welcome")
+    slug = version.template.slug
+    customer, hidden = open_form(app, slug)
+    placed = customer.post(f"/f/{slug}", data=order_data(hidden, product, 1, "HELLO5"), headers=EN)
+    tracking = customer.get(placed.headers["Location"], headers=EN).get_data(as_text=True)
+    with app.app_context():
+        number = Order.get().number
+
+    assert "Welcome" in tracking and "−CN¥5.00" in tracking
+    login(staff)
+    detail = client.get(f"/board/orders/{number}").get_data(as_text=True)
+    assert "Welcome (HELLO5)" in detail and "−CN¥5.00" in detail
