@@ -15,6 +15,7 @@ from models.customers.customer import Customer
 from models.db import db
 from models.exports.jobs import ExportJob
 from models.groupbuy.group import GroupOutcome
+from models.groupbuy.tiers import FinalPrice
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
 from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
@@ -60,6 +61,7 @@ ALL_MODELS = [
     SalesHour,
     SalesDay,
     GroupOutcome,
+    FinalPrice,
 ]
 
 __all__ = [

@@ -19,6 +19,7 @@ from models.activities.slots import describe, next_free_slot
 from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.groupbuy.group import group_progress
+from models.groupbuy.tiers import tier_status
 from models.orders.changes import activity_stamp
 from models.orders.checkout import submit_order
 from models.orders.placing import SlotFull
@@ -70,6 +71,7 @@ def _page(activity, form, checkout, status=200, **extra):
         checkout=checkout,
         **_priced(activity, form, checkout),
         group=group_progress(activity.version),
+        tiers=tier_status(activity.version, activity.products),
         products_by_id=activity.products,
         stock_left=activity.stock_left,
         slots_left=activity.slots_left,
@@ -181,6 +183,8 @@ def live(slug):
         "ordering/_live.html",
         **_priced(activity, form, checkout),
         group=group_progress(activity.version),
+        tiers=tier_status(activity.version, activity.products),
+        products_by_id=activity.products,
         stock_left=activity.stock_left,
     )
 

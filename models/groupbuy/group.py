@@ -19,13 +19,15 @@ PEOPLE, UNITS = "people", "units"
 
 
 class GroupOutcome(BaseModel):
-    """Whether an activity's group formed, decided once at its deadline."""
+    """Whether an activity's group formed, decided once at its deadline (every activity gets
+    one, formed when it needed no group, so the deadline step looks at it once)."""
 
     template = ForeignKeyField(FormTemplate, unique=True, on_delete="CASCADE")
     formed = BooleanField()
     joined = IntegerField()  # people or units at the deadline
-    minimum = IntegerField()
+    minimum = IntegerField()  # 0: the activity needed no group
     decided_at = DateTimeField(default=utcnow)
+    settled = BooleanField(default=False)  # every order cancelled, or every price fixed
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""At an activity's deadline: decide once whether its group formed (models/groupbuy/group.py),
-and when it did not, cancel every open order as the system. The lifecycle gives back stock,
+"""At an activity's deadline: decide once whether its group formed (models/groupbuy/group.py);
+when it did, fix its group prices (models/groupbuy/tiers.py); when it did not, cancel every
+open order as the system. The lifecycle gives back stock,
 places and coupon uses and tells each customer, in the order's own transaction.
 
 Safe to run again and again (the automation minute does): the outcome row is unique per
@@ -19,7 +20,8 @@ from peewee import JOIN
 
 from models.activities.template import FormTemplate
 from models.errors import StaleOrder, TransitionNotAllowed
-from models.groupbuy.group import GroupOutcome, group_minimum, joined
+from models.groupbuy.group import PEOPLE, GroupOutcome, group_minimum, joined
+from models.groupbuy.tiers import fix_final_prices, unpriced
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order
 from models.orders.order import Order
 from models.orders.status import OrderStatus, PaymentStatus
@@ -32,37 +34,45 @@ CANCELLABLE = tuple(
 
 
 def settle_groups(now: datetime) -> int:
-    """Decide the activities whose deadline passed; cancel the open orders of those whose
-    group did not form. Returns the orders cancelled."""
+    """Decide the activities whose deadline passed: cancel the open orders of a group that
+    did not form, fix the group prices (models/groupbuy/tiers.py) of the others. An activity
+    is settled once nothing is left to do. Returns the orders cancelled or repriced."""
     due = (
         FormTemplate.select()
         .join(GroupOutcome, JOIN.LEFT_OUTER)
         .where(
             FormTemplate.closes_at <= now,
             FormTemplate.status != "draft",
-            GroupOutcome.id.is_null() | (GroupOutcome.formed == False),  # noqa: E712
+            GroupOutcome.id.is_null() | (GroupOutcome.settled == False),  # noqa: E712
         )
     )
-    cancelled = 0
+    changed = 0
     for template in list(due):  # read to the end first: no read stays open while writing
         outcome = decide(template, now)
-        if outcome is not None and not outcome.formed:
-            cancelled += cancel_group(template, outcome)
-    return cancelled
+        if outcome.formed:
+            changed += fix_final_prices(template)
+            left = unpriced(template)
+        else:
+            changed += cancel_group(template, outcome)
+            left = open_orders(template).count()
+        if not left:
+            GroupOutcome.update(settled=True).where(GroupOutcome.id == outcome.id).execute()
+    return changed
 
 
-def decide(template: FormTemplate, now: datetime) -> GroupOutcome | None:
-    """The activity's outcome, written the first time (None: it needs no group)."""
+def decide(template: FormTemplate, now: datetime) -> GroupOutcome:
+    """The activity's outcome, written the first time (formed when it needs no group)."""
     version = template.latest_version()
-    needed = version and group_minimum(version)
-    if not needed:
-        return None
-    minimum, by = needed
-    count = joined(template.id, by)
+    minimum, by = (version and group_minimum(version)) or (0, PEOPLE)
+    count = joined(template.id, by) if minimum else 0
     GroupOutcome.insert(
         template=template.id, formed=count >= minimum, joined=count, minimum=minimum, decided_at=now
     ).on_conflict_ignore().execute()
     return GroupOutcome.get(GroupOutcome.template == template.id)
+
+
+def open_orders(template: FormTemplate):
+    return Order.select().where(Order.template == template.id, Order.status.in_(CANCELLABLE))
 
 
 def cancel_group(template: FormTemplate, outcome: GroupOutcome) -> int:
