@@ -19,9 +19,11 @@ from models import (
     User,
 )
 from models.activities.activity import remaining_slots
+from models.activities.fields.products import price_tiers
 from models.base import utcnow
 from models.board.filters import shop_today
 from models.orders.status import OPEN_STATUSES, STATUSES
+from models.promotions.offer import Offer
 from tests.helpers import PASSWORD, csrf_token_from
 
 
@@ -42,8 +44,15 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
     )
     assert cleaning.kind == "service" and cleaning.latest_version().field("slot")["slots"]
 
+    durian = FormTemplate.get(FormTemplate.slug == "durian-group")
+    group = durian.latest_version()
+    assert (group.setting("group_minimum"), durian.closes_at > utcnow()) == (8, True)
+    assert price_tiers(group.fields) and durian.orders.count() == 3  # 还差 5 人成团
+    assert Offer.get(Offer.code == "NEWBIE5").per_customer_limit == 1
+    assert Offer.get(Offer.code.is_null()).name == "满200减20"
+
     orders = Order.select()
-    assert 190 <= orders.count() <= 200
+    assert 190 <= orders.where(Order.template != durian.id).count() <= 200
     assert {o.status for o in orders} == set(STATUSES)
     days = {o.created_at.date() for o in orders}
     assert len(days) >= 20, "orders should be spread over the last 30 days"
@@ -75,7 +84,7 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
 
 AHEAD = {  # meant to be in the future
     *("opens_at", "closes_at", "expires_at", "available_at", "locked_until"),
-    *("pickup_starts_at", "pickup_ends_at"),
+    *("pickup_starts_at", "pickup_ends_at", "ends_at"),
 }
 
 
