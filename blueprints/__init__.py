@@ -12,6 +12,7 @@ from blueprints.admin import (
     rules,
 )
 from blueprints.customer import my_orders, ordering, tracking
+from blueprints.leader import pages as leader
 from blueprints.staff import (
     board,
     chat_import,
@@ -47,6 +48,7 @@ def register_blueprints(app) -> None:
         collection_codes,
         reports,
         offers,
+        leader,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

@@ -16,6 +16,7 @@ from models.db import db
 from models.exports.jobs import ExportJob
 from models.groupbuy.group import GroupOutcome
 from models.groupbuy.tiers import FinalPrice
+from models.leaders.leader import LeaderPoint, Referral
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
 from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
@@ -62,6 +63,8 @@ ALL_MODELS = [
     SalesDay,
     GroupOutcome,
     FinalPrice,
+    LeaderPoint,
+    Referral,
 ]
 
 __all__ = [

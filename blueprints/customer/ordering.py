@@ -4,7 +4,7 @@ Every page works as a plain HTML form; htmx adds the live parts (stock and total
 customer types, per-field checks when a field loses focus, the list as people join).
 """
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, make_response, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -20,6 +20,7 @@ from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
 from models.groupbuy.group import group_progress
 from models.groupbuy.tiers import tier_status
+from models.leaders.leader import attribute, leader_by_ref
 from models.orders.changes import activity_stamp
 from models.orders.checkout import submit_order
 from models.orders.placing import SlotFull
@@ -29,6 +30,7 @@ from models.storefront.chain import chain_for
 bp = Blueprint("ordering", __name__, url_prefix="/f")
 
 PAGE, FORM = "ordering/page.html", "ordering/_form.html"
+REF_COOKIE, REF_DAYS = "ref", 30  # the leader whose share link the customer came by
 
 
 def _activity(slug: str):
@@ -126,7 +128,13 @@ def form_page(slug):
             else None,
         )
     form, checkout = _forms(activity)
-    return _page(activity, form, checkout)
+    response = make_response(_page(activity, form, checkout))
+    leader = leader_by_ref(request.args.get("ref"))
+    if leader is not None:  # kept for when the customer comes back on this device
+        response.set_cookie(
+            REF_COOKIE, str(leader.id), max_age=REF_DAYS * 86400, httponly=True, samesite="Lax"
+        )
+    return response
 
 
 @bp.post("/<slug>")
@@ -144,7 +152,7 @@ def submit(slug):
     if not (checkout.validate() and valid):
         return _page(activity, form, checkout, status=422)
     try:
-        order, _created = submit_order(
+        order, created = submit_order(
             activity.template,
             activity.version,
             answers=cleaned_answers(form, activity.version),
@@ -169,6 +177,9 @@ def submit(slug):
     except DomainError as error:
         form.form_errors.append(str(error))
         return _page(activity, form, checkout, status=422)
+    leader = leader_by_ref(request.cookies.get(REF_COOKIE))
+    if created and leader is not None:
+        attribute(order, leader)
     return go(url_for("tracking.order_page", token=order.tracking_token))
 
 
