@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 from peewee import IntegrityError
 
-from commands.demo.group_buy import build_group_buy, build_offers
+from commands.demo.group_buy import build_group_buy, build_leader, build_offers
 from commands.demo.shop import (
     build_catalog,
     build_rules,
@@ -28,12 +28,12 @@ from models.reports.recount import rebuild
 @with_appcontext
 def cli(if_empty, orders, seed):
     """Create products, pickup points, three published activities (one a 成团 with tiered
-    prices), a coupon and a 满减, two accounts and orders."""
+    prices), a coupon and a 满减, three accounts (one a group leader) and orders."""
     with db.connection_context():
         if User.select().exists() or Order.select().exists():
             _already_a_shop(if_empty)
             return
-        passwords = {"admin": secrets.token_urlsafe(9), "staff": secrets.token_urlsafe(9)}
+        passwords = {role: secrets.token_urlsafe(9) for role in ("admin", "staff", "leader")}
         try:
             with db.atomic():
                 admin = User.register(
@@ -46,6 +46,7 @@ def cli(if_empty, orders, seed):
                 templates = build_templates(products, admin)
                 build_rules(templates, [admin, staff])
                 build_offers()
+                build_leader(passwords["leader"])
         except IntegrityError:  # another `demo` made the shop a moment ago
             _already_a_shop(if_empty)
             return
@@ -59,8 +60,8 @@ def cli(if_empty, orders, seed):
         f"{created} orders"
     )
     click.echo("sign in at /login with:")
-    for role in ("admin", "staff"):
-        click.echo(f"  {role:5}  {role}@example.com  password: {passwords[role]}")
+    for role in ("admin", "staff", "leader"):
+        click.echo(f"  {role:6}  {role}@example.com  password: {passwords[role]}")
 
 
 def _already_a_shop(if_empty: bool) -> None:

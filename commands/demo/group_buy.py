@@ -1,5 +1,5 @@
-"""The demo shop's group-buy part: a 成团 activity with tiered prices, a coupon and a 满减
-(docs/group-buy.md)."""
+"""The demo shop's group-buy part: a leader running a pickup point, a 成团 activity with
+tiered prices, a coupon and a 满减 (docs/group-buy.md)."""
 
 from datetime import timedelta
 
@@ -9,6 +9,7 @@ from models.activities.template import FormTemplate
 from models.base import utcnow
 from models.catalog.admin import INITIAL_STOCK, receive_stock
 from models.catalog.products import Product, Warehouse
+from models.leaders.leader import assign_point
 from models.orders.placing import LineRequest, place_order
 from models.promotions.offer import Offer
 
@@ -64,6 +65,13 @@ def build_group_buy(admin: User) -> FormTemplate:
             pickup_point=point,
         )
     return template
+
+
+def build_leader(password: str) -> User:
+    """团长 Zhou runs the first pickup point (滨江花园东门)."""
+    leader = User.register("leader@example.com", "团长 周 Leader Zhou", password, role="leader")
+    assign_point(PickupPoint.select().order_by(PickupPoint.id).first(), leader)
+    return leader
 
 
 def build_offers() -> list[Offer]:
