@@ -4,6 +4,7 @@ from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
 from blueprints.admin import (
     collection_codes,
+    commissions,
     deliveries,
     designer,
     offers,
@@ -49,6 +50,7 @@ def register_blueprints(app) -> None:
         reports,
         offers,
         leader,
+        commissions,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

@@ -1,5 +1,5 @@
-"""Group leaders (models/leaders/): the pickup points each runs, and the leader whose share
-link brought an order."""
+"""Group leaders (models/leaders/): the pickup points each runs, the leader whose share link
+brought an order, and commission periods an admin marked settled."""
 from peewee import *
 
 
@@ -36,8 +36,22 @@ def up(migrator, db):
             database = db
             table_name = 'referral'
 
-    db.create_tables([LeaderPoint, Referral])
+    class CommissionSettlement(Model):
+        leader = ForeignKeyField(User, on_delete='CASCADE')
+        start = DateField()
+        end = DateField()
+        amount = IntegerField()
+        settled_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        settled_at = DateTimeField()
+
+        class Meta:
+            database = db
+            table_name = 'commission_settlement'
+            indexes = ((('leader', 'start', 'end'), True),)
+
+    db.create_tables([LeaderPoint, Referral, CommissionSettlement])
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('referral'), migrator.drop_table('leader_point'))
+    for table in ('commission_settlement', 'referral', 'leader_point'):
+        migrator.migrate(migrator.drop_table(table))

@@ -16,6 +16,7 @@ from models.db import db
 from models.exports.jobs import ExportJob
 from models.groupbuy.group import GroupOutcome
 from models.groupbuy.tiers import FinalPrice
+from models.leaders.commission import CommissionSettlement
 from models.leaders.leader import LeaderPoint, Referral
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
@@ -65,6 +66,7 @@ ALL_MODELS = [
     FinalPrice,
     LeaderPoint,
     Referral,
+    CommissionSettlement,
 ]
 
 __all__ = [

@@ -197,6 +197,14 @@ class TemplateSettingsForm(FlaskForm):
             "order is cancelled. Empty: no minimum."
         ),
     )
+    commission_percent = CountField(
+        _l("Leader's commission (percent of the order)"), description=_l("Empty: none.")
+    )
+    commission_per_item = MoneyField(
+        _l("Leader's commission per item (yuan)"),
+        description=_l("Empty: none. Give a percentage or an amount per item."),
+        render_kw={"inputmode": "decimal"},
+    )
     group_minimum_by = RadioField(
         _l("Counted in"),
         choices=[SelectChoice("people", _l("People")), SelectChoice("units", _l("Units"))],
@@ -312,6 +320,8 @@ class TemplateSettingsForm(FlaskForm):
             min_order_amount=self.min_order_amount.data,
             group_minimum=self.group_minimum.data,
             group_minimum_by=self.group_minimum_by.data or "people",
+            commission_percent=self.commission_percent.data,
+            commission_per_item=self.commission_per_item.data,
             auto_cancel_minutes=self.auto_cancel_minutes.data,
             auto_cancel_unpaid=bool(self.auto_cancel_unpaid.data),
             pending_reminder_minutes=self.pending_reminder_minutes.data,
