@@ -4,7 +4,8 @@ one tap to hand an order over at their pickup point."""
 import re
 
 from models.leaders.leader import Referral
-from models.orders.order import Order
+from models.messaging.outbox import Outbox
+from models.orders.order import Order, OrderEvent
 from tests.factories import leader_shop_order, make_activity, make_product
 from tests.helpers import EN, hidden_inputs, make_user
 
@@ -89,3 +90,30 @@ def test_a_referred_order_at_another_point_is_seen_but_not_handed_over(
     assert "Only orders at your own pickup points can be handed over here." in listed
     with app.app_context():
         assert Order.get_by_id(order.id).status == "confirmed"
+
+
+def test_a_leaders_message_reaches_each_participant_once(app, client, english, leader, login):
+    with app.app_context():
+        first = leader_shop_order(leader, name="Ma", phone="13800000011")
+        leader_shop_order(leader, name="Ma", phone="13800000011")  # the same customer again
+        leader_shop_order(leader, name="Niu", phone="13800000012")
+        other = leader_shop_order(make_user("leader"), name="Other", phone="13800000013")
+    login(leader)
+    page = client.get("/leader").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    empty = client.post("/leader/message", data={"csrf_token": token, "message": "  "})
+    sent = client.post(
+        "/leader/message", data={"csrf_token": token, "message": "Durians arrive at 5 pm."}
+    )
+
+    assert empty.status_code == 422
+    assert "Write the message (at most 500 characters)." in empty.get_data(as_text=True)
+    assert sent.status_code == 303
+    with app.app_context():
+        notes = OrderEvent.select().where(OrderEvent.kind == "notified")
+        assert notes.count() == 2  # Ma once, Niu once, Other never
+        assert {e.note for e in notes} == {"Durians arrive at 5 pm."}
+        assert not notes.where(OrderEvent.order == other.id).exists()
+        assert Outbox.select().where(Outbox.delivery_key.endswith(".rule_message")).count() == 2
+        assert first.customer_id in {e.order.customer_id for e in notes}
