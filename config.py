@@ -87,6 +87,7 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "NOTICE_TEXT_MAX_CHARS": int(env("NOTICE_TEXT_MAX_CHARS", "10000")),
         "NOTICE_TEXT_MAX_MS": int(env("NOTICE_TEXT_MAX_MS", "500")),
         "DELIVERY_TEST_PAUSE_SECONDS": float(env("DELIVERY_TEST_PAUSE_SECONDS", "0")),
+        "GROUP_SETTLE_TEST_PAUSE_SECONDS": float(env("GROUP_SETTLE_TEST_PAUSE_SECONDS", "0")),
         "SMS_BACKEND": env("SMS_BACKEND", "log"),
         "SMS_WEBHOOK_URL": env("SMS_WEBHOOK_URL", ""),
         "SMS_WEBHOOK_TOKEN": env("SMS_WEBHOOK_TOKEN", ""),

@@ -5,14 +5,17 @@ from blueprints.admin import accounts as admin
 from blueprints.admin import (
     audit,
     collection_codes,
+    commissions,
     deliveries,
     designer,
     integrations,
+    offers,
     products,
     reports,
     rules,
 )
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
+from blueprints.leader import pages as leader
 from blueprints.staff import (
     board,
     chat_import,
@@ -55,6 +58,9 @@ def register_blueprints(app) -> None:
         my_data,
         integrations,
         api,
+        offers,
+        leader,
+        commissions,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

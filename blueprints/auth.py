@@ -18,7 +18,7 @@ from forms.account import OwnPasswordForm
 from forms.auth import LoginForm
 from models.accounts.admin import WrongPassword, change_own_password
 from models.accounts.sign_in import Limit, SignInThrottled, authenticate
-from models.accounts.user import User, WeakPassword, end_sessions
+from models.accounts.user import LEADER, User, WeakPassword, end_sessions
 from models.base import utcnow
 
 bp = Blueprint("auth", __name__)
@@ -32,10 +32,15 @@ def _limits() -> tuple[Limit, Limit]:
     return Limit.parse(config["LOGIN_ATTEMPTS"]), Limit.parse(config["LOGIN_ADDRESS_ATTEMPTS"])
 
 
+def home_for(user) -> str:
+    """Where a signed-in account starts: a group leader on their own page, others the board."""
+    return url_for("leader.index") if user.role == LEADER else url_for("board.index")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next"), url_for("board.index")))
+        return redirect(safe_next(request.args.get("next"), home_for(current_user)))
     form = LoginForm()
     if not form.validate_on_submit():
         return render(PAGE, FORM, status=422 if request.method == "POST" else 200, form=form)
@@ -53,7 +58,7 @@ def login():
         return render(PAGE, FORM, status=422, form=form)
     _new_session()
     login_user(user, remember=form.remember.data)
-    target = safe_next(request.args.get("next"), url_for("board.index"))
+    target = safe_next(request.args.get("next"), home_for(current_user))
     return go(target, 302)
 
 
@@ -98,5 +103,5 @@ def password():
     else:
         stay_signed_in(user)
         flash(_("Your password is changed. Every other device you used is signed out."))
-        return go(url_for("board.index"))
+        return go(home_for(current_user))
     return render(PASSWORD_PAGE, PASSWORD_FORM, 422, form=form)

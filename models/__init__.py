@@ -17,6 +17,10 @@ from models.catalog.products import Product, Stock, Warehouse
 from models.customers.customer import Customer
 from models.db import db
 from models.exports.jobs import ExportJob
+from models.groupbuy.group import GroupOutcome
+from models.groupbuy.tiers import FinalPrice
+from models.leaders.commission import CommissionSettlement
+from models.leaders.leader import LeaderPoint, Referral
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
 from models.orders.order import Counter, Note, Order, OrderEvent, OrderLine
@@ -25,6 +29,7 @@ from models.payments.claims import PaymentClaim
 from models.payments.collection_codes import CollectionCode
 from models.payments.online import OnlinePayment
 from models.payments.refunds import Refund, RefundLine
+from models.promotions.offer import Offer, OfferUse
 from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
@@ -38,6 +43,8 @@ ALL_MODELS = [
     PickupPoint,
     FormTemplate,
     FormTemplateVersion,
+    Offer,
+    OfferUse,
     Counter,
     Order,
     OrderLine,
@@ -70,6 +77,11 @@ ALL_MODELS = [
     ApiToken,
     WebhookEndpoint,
     WebhookDelivery,
+    GroupOutcome,
+    FinalPrice,
+    LeaderPoint,
+    Referral,
+    CommissionSettlement,
 ]
 
 __all__ = [

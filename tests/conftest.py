@@ -129,6 +129,12 @@ def staff(app):
 
 
 @pytest.fixture
+def leader(app):
+    """A group leader (团长) with no pickup point yet."""
+    return make_user("leader", "leader@example.com")
+
+
+@pytest.fixture
 def make_shop(app):
     """make_shop(**options) builds a shop (tests/factories.py make_shop) in an app context."""
 

@@ -7,10 +7,13 @@ place_order) so what they build is what the app itself would build.
 import itertools
 import uuid
 
+from models.accounts.user import User
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.catalog import stock
 from models.catalog.products import Product, Stock, Warehouse
+from models.leaders.leader import assign_point
+from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
 from models.orders.placing import LineRequest, place_order
 
@@ -159,3 +162,13 @@ def make_shop(
             activity_options["settings"] = pickup | settings
         version = make_activity(list(made.values()), **activity_options)
     return {**made, **places, "version": version}
+
+
+def leader_shop_order(leader: User, **options) -> Order:
+    """A confirmed order at a pickup point `leader` runs (a new point and activity)."""
+    point = PickupPoint.create(name=unique("Point "), address="1 Leader Rd")
+    assign_point(point, leader)
+    product = make_product(20)
+    version = make_activity([product], settings={"pickup_point_ids": [point.id]})
+    order = order_for(version, [(product, 1)], pickup_point=point, **options)
+    return transition_order(order, "confirmed", Actor.system())

@@ -4,12 +4,12 @@ Every page works as a plain HTML form; htmx adds the live parts (stock and total
 customer types, per-field checks when a field loses focus, the list as people join).
 """
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, make_response, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from blueprints.rendering import go, render, wants_fragment
-from forms.ordering.checkout import build_checkout_form
+from forms.ordering.checkout import APPLY_COUPON, build_checkout_form
 from forms.ordering.order_form import build_order_form, cleaned_answers, requested_lines
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from i18n import format_slot
@@ -18,14 +18,19 @@ from models.activities.fields import line_fields
 from models.activities.slots import describe, next_free_slot
 from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
+from models.groupbuy.group import group_progress
+from models.groupbuy.tiers import tier_status
+from models.leaders.leader import attribute, leader_by_ref
 from models.orders.changes import activity_stamp
 from models.orders.checkout import submit_order
 from models.orders.placing import SlotFull
+from models.promotions.pricing import CouponRefused, next_offer, with_offer
 from models.storefront.chain import chain_for
 
 bp = Blueprint("ordering", __name__, url_prefix="/f")
 
 PAGE, FORM = "ordering/page.html", "ordering/_form.html"
+REF_COOKIE, REF_DAYS = "ref", 30  # the leader whose share link the customer came by
 
 
 def _activity(slug: str):
@@ -43,9 +48,22 @@ def _forms(activity, formdata=None):
     return form, checkout
 
 
+def _priced(activity, form, checkout) -> dict:
+    """The total of the quantities on the page less its offer, with what to say about the
+    offer: `price`, `offer` (the choice, with why a code was refused) and `next_offer`."""
+    quantities = {
+        pid: qty
+        for pid, qty in requested_lines(form, activity.version)
+        if isinstance(qty, int) and qty > 0
+    }
+    price = quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
+    template_id = activity.template.id
+    price, offer = with_offer(template_id, price, checkout.coupon.data or "")
+    return {"price": price, "offer": offer, "next_offer": next_offer(template_id, price.subtotal)}
+
+
 @one_snapshot()  # stock, places and the list as of one moment
 def _page(activity, form, checkout, status=200, **extra):
-    quantities = dict(requested_lines(form, activity.version))
     return render(
         PAGE,
         FORM,
@@ -53,7 +71,9 @@ def _page(activity, form, checkout, status=200, **extra):
         activity=activity,
         form=form,
         checkout=checkout,
-        price=quote(activity.version, quantities, activity.products, delivered=checkout.delivered),
+        **_priced(activity, form, checkout),
+        group=group_progress(activity.version),
+        tiers=tier_status(activity.version, activity.products),
         products_by_id=activity.products,
         stock_left=activity.stock_left,
         slots_left=activity.slots_left,
@@ -108,7 +128,13 @@ def form_page(slug):
             else None,
         )
     form, checkout = _forms(activity)
-    return _page(activity, form, checkout)
+    response = make_response(_page(activity, form, checkout))
+    leader = leader_by_ref(request.args.get("ref"))
+    if leader is not None:  # kept for when the customer comes back on this device
+        response.set_cookie(
+            REF_COOKIE, str(leader.id), max_age=REF_DAYS * 86400, httponly=True, samesite="Lax"
+        )
+    return response
 
 
 @bp.post("/<slug>")
@@ -118,11 +144,15 @@ def submit(slug):
     if STEP in request.form:  # a − or + button without JavaScript: show the form again
         form, checkout = _forms(activity, stepped(request.form, quantity_limits(form)))
         return _page(activity, form, checkout)
+    if APPLY_COUPON in request.form:  # the coupon's Apply without JavaScript: the new total
+        refused = _priced(activity, form, checkout)["offer"].refused
+        checkout.coupon.errors = [refused] if refused else []
+        return _page(activity, form, checkout, status=422 if refused else 200)
     valid = form.validate_on_submit()
     if not (checkout.validate() and valid):
         return _page(activity, form, checkout, status=422)
     try:
-        order, _created = submit_order(
+        order, created = submit_order(
             activity.template,
             activity.version,
             answers=cleaned_answers(form, activity.version),
@@ -131,6 +161,7 @@ def submit(slug):
             address=checkout.address.data or "",
             submission_key=checkout.key.data,
             locale="zh_CN" if get_locale().language == "zh" else "en",
+            coupon=checkout.coupon.data or "",
         )
     except OutOfStock as error:
         form.form_errors.append(str(error))
@@ -140,9 +171,15 @@ def submit(slug):
         activity = load_activity(slug)
         point_at_next_slot(form, activity, error.details["field"])
         return _page(activity, form, checkout, status=422)
+    except CouponRefused as error:
+        checkout.coupon.errors = [str(error)]
+        return _page(load_activity(slug), form, checkout, status=422)
     except DomainError as error:
         form.form_errors.append(str(error))
         return _page(activity, form, checkout, status=422)
+    leader = leader_by_ref(request.cookies.get(REF_COOKIE))
+    if created and leader is not None:
+        attribute(order, leader)
     return go(url_for("tracking.order_page", token=order.tracking_token))
 
 
@@ -152,16 +189,13 @@ def live(slug):
     """Stock left and the total for the quantities on the page, as out-of-band swaps."""
     activity = _activity(slug)
     form, checkout = _forms(activity, request.args)
-    quantities = {
-        pid: qty
-        for pid, qty in requested_lines(form, activity.version)
-        if isinstance(qty, int) and qty > 0
-    }
-    price = quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
     return render(
         "ordering/_live.html",
         "ordering/_live.html",
-        price=price,
+        **_priced(activity, form, checkout),
+        group=group_progress(activity.version),
+        tiers=tier_status(activity.version, activity.products),
+        products_by_id=activity.products,
         stock_left=activity.stock_left,
     )
 

@@ -17,6 +17,7 @@ from forms.payments import ClaimForm
 from models.activities.activity import offered_products
 from models.db import one_snapshot
 from models.errors import DomainError, OutOfStock
+from models.groupbuy.tiers import difference as group_price_difference
 from models.messaging.notifications import customer_messages
 from models.orders.order import Order
 from models.orders.status import PaymentStatus
@@ -80,6 +81,7 @@ def _page(
             LIVE,
             status=status,
             order=order,
+            group_price=group_price_difference(order),
             lines=list(order.lines),
             slots=order_slots(order),
             timeline=customer_timeline(order),

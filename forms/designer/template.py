@@ -190,6 +190,26 @@ class TemplateSettingsForm(FlaskForm):
         description=_l("Empty: no minimum."),
         render_kw={"inputmode": "decimal"},
     )
+    group_minimum = CountField(
+        _l("Minimum group (成团)"),
+        description=_l(
+            "The activity happens only if this many join by the deadline; otherwise every "
+            "order is cancelled. Empty: no minimum."
+        ),
+    )
+    commission_percent = CountField(
+        _l("Leader's commission (percent of the order)"), description=_l("Empty: none.")
+    )
+    commission_per_item = MoneyField(
+        _l("Leader's commission per item (yuan)"),
+        description=_l("Empty: none. Give a percentage or an amount per item."),
+        render_kw={"inputmode": "decimal"},
+    )
+    group_minimum_by = RadioField(
+        _l("Counted in"),
+        choices=[SelectChoice("people", _l("People")), SelectChoice("units", _l("Units"))],
+        default="people",
+    )
 
     payment_methods = SelectMultipleField(
         _l("How customers pay"),
@@ -299,6 +319,10 @@ class TemplateSettingsForm(FlaskForm):
             delivery_fee=self.delivery_fee.data or 0,
             free_above=self.free_above.data,
             min_order_amount=self.min_order_amount.data,
+            group_minimum=self.group_minimum.data,
+            group_minimum_by=self.group_minimum_by.data or "people",
+            commission_percent=self.commission_percent.data,
+            commission_per_item=self.commission_per_item.data,
             auto_cancel_minutes=self.auto_cancel_minutes.data,
             auto_cancel_unpaid=bool(self.auto_cancel_unpaid.data),
             pending_reminder_minutes=self.pending_reminder_minutes.data,

@@ -1,17 +1,19 @@
 """The part of the ordering page that is not designed per template: how the customer gets the
-goods (a pickup point or delivery to an address) and the submission key that makes a second
+goods (a pickup point or delivery to an address), a coupon code, and the submission key that makes a second
 tap, a refresh or a resubmitted form land on the same order."""
 
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, HiddenField, RadioField, TextAreaField
+from wtforms import Form, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from models.activities.pickup import PickupPoint
 from models.orders.checkout import DELIVERY
+from models.promotions.pricing import CODE_MAX
 
 PREFIX = "checkout-"
+APPLY_COUPON = "apply-coupon"  # the coupon's Apply button: show the total again, place nothing
 
 
 class CheckoutForm(Form):
@@ -24,6 +26,12 @@ class CheckoutForm(Form):
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[Length(max=300)],
         render_kw={"autocomplete": "street-address", "rows": 2},
+    )
+    coupon = StringField(
+        _l("Coupon code (optional)"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Length(max=CODE_MAX)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": CODE_MAX},
     )
 
     def validate_method(self, field):

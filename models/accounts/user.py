@@ -1,4 +1,4 @@
-"""Staff and admin accounts.
+"""Staff, admin and group leader accounts.
 
 A session and a "keep me signed in" cookie name the account by `get_id()`: its id and its
 session token. A new token (`end_sessions`, a new password, deactivation) ends every session
@@ -18,7 +18,9 @@ from peewee import BooleanField, CharField, DateTimeField
 from models.base import BaseModel, utcnow
 from models.errors import DomainError
 
-ROLES = ("admin", "staff")
+STAFF_ROLES = ("admin", "staff")  # who works the shop: rules, staff notices, assignment
+LEADER = "leader"  # a group leader (团长): their pickup points' orders (models/leaders/)
+ROLES = (*STAFF_ROLES, LEADER)
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
 

@@ -29,10 +29,11 @@ class Quote:
 
     subtotal: int
     delivery_fee: int
+    discount: int = 0  # a coupon's or 满减 (models/promotions/pricing.py), on the items
 
     @property
     def total(self) -> int:
-        return self.subtotal + self.delivery_fee
+        return self.subtotal + self.delivery_fee - self.discount
 
 
 def find_activity(slug: str) -> tuple[FormTemplate, FormTemplateVersion] | None:

@@ -152,6 +152,10 @@ class TemplateSettings:
     delivery_fee: int = 0
     free_above: int | None = None
     min_order_amount: int | None = None
+    group_minimum: int | None = None  # 成团 (models/groupbuy/group.py)
+    group_minimum_by: str = "people"
+    commission_percent: int | None = None  # a leader's commission (models/leaders/commission.py)
+    commission_per_item: int | None = None  # fen per unit
     auto_cancel_minutes: int | None = None
     auto_cancel_unpaid: bool = False
     pending_reminder_minutes: int | None = None
@@ -173,9 +177,18 @@ class TemplateSettings:
                 "free_above": self.free_above,
             },
             "min_order_amount": self.min_order_amount,
+            "group_minimum": self.group_minimum,
+            "group_minimum_by": self.group_minimum_by,
+            "commission": self.commission(),
             "payment_methods": list(self.payment_methods),
             **{key: getattr(self, key) for key in AUTOMATION_KEYS},
         }
+
+    def commission(self) -> dict | None:
+        """The `commission` setting: {"percent": n} or {"per_item": fen}, None for none."""
+        if self.commission_percent:
+            return {"percent": self.commission_percent}
+        return {"per_item": self.commission_per_item} if self.commission_per_item else None
 
     def pickup_window(self) -> dict | None:
         """The `pickup_window` setting (models/activities/pickup.py); raises BadPickupTimes."""
@@ -206,6 +219,10 @@ class TemplateSettings:
             delivery_fee=delivery.get("fee") or 0,
             free_above=delivery.get("free_above"),
             min_order_amount=settings.get("min_order_amount"),
+            group_minimum=settings.get("group_minimum"),
+            group_minimum_by=settings.get("group_minimum_by") or "people",
+            commission_percent=(settings.get("commission") or {}).get("percent"),
+            commission_per_item=(settings.get("commission") or {}).get("per_item"),
             auto_cancel_minutes=settings.get("auto_cancel_minutes"),
             auto_cancel_unpaid=bool(settings.get("auto_cancel_unpaid")),
             pending_reminder_minutes=settings.get("pending_reminder_minutes"),
@@ -222,6 +239,10 @@ def update_settings(template: FormTemplate, new: TemplateSettings) -> FormTempla
         raise DesignError()
     if new.opens_at and new.closes_at and new.closes_at <= new.opens_at:
         raise DesignError(_l("The deadline must be after the opening time."))
+    if new.group_minimum and not new.closes_at:
+        raise DesignError(_l("A minimum group needs a deadline."))
+    if new.commission_percent and new.commission_per_item:
+        raise DesignError(_l("Give the leaders' commission as a percentage or per item, not both."))
     try:
         new.pickup_window()
     except BadPickupTimes as error:

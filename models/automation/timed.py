@@ -1,5 +1,5 @@
-"""Time-based automation, run every minute by tasks/automation.py: auto-cancel, reminders,
-the daily summary and schedule rules. Every step is safe to run again: a cancelled order no
+"""Time-based automation, run every minute by tasks/automation.py: 成团 at the deadline
+(models/groupbuy/settle.py), auto-cancel, reminders, the daily summary and schedule rules. Every step is safe to run again: a cancelled order no
 longer matches, and each reminder has its own outbox key, so it is sent once.
 
 Per published version (`version.settings`, docs/order-form-fields.md):
@@ -29,6 +29,7 @@ from models.automation.rules import plan_scheduled_rules
 from models.base import utcnow
 from models.db import db
 from models.errors import StaleOrder, TransitionNotAllowed
+from models.groupbuy.settle import settle_groups
 from models.messaging.admin_notices import plan_daily_summary, plan_deadline_reminders
 from models.messaging.notifications import NOTICES, notice_settings
 from models.messaging.outbox import Outbox, add_work
@@ -50,6 +51,7 @@ def run_automation(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     done = {}
     for step in (
+        settle_groups,
         cancel_overdue_orders,
         plan_pending_reminders,
         plan_pickup_reminders,

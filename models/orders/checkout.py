@@ -17,6 +17,7 @@ from models.activities.template import FormTemplate, FormTemplateVersion
 from models.errors import DomainError
 from models.orders.order import Order
 from models.orders.placing import LineRequest, place_order
+from models.promotions.pricing import CouponRefused, choose_offer
 
 DELIVERY = "delivery"
 
@@ -44,12 +45,14 @@ def submit_order(
     submission_key: str,
     locale: str,
     source: str = "form",
+    coupon: str = "",
 ) -> tuple[Order, bool]:
     """Place the customer's order, or return the one this submission already placed.
 
     `answers` are the form's cleaned answers (with the contact fields `name` and `phone`),
-    `fulfilment` a pickup point id as text or DELIVERY. Raises a DomainError the page
-    can show: ActivityNotOpen, BelowMinimum, NoSuchPickupPoint, or those of place_order.
+    `fulfilment` a pickup point id as text or DELIVERY, `coupon` the code typed (the best
+    automatic offer applies without one). Raises a DomainError the page can show:
+    ActivityNotOpen, BelowMinimum, NoSuchPickupPoint, CouponRefused, or those of place_order.
     """
     key = f"{template.id}:{submission_key}"
     done = Order.get_or_none(Order.submission_key == key)
@@ -70,6 +73,9 @@ def submit_order(
     minimum = version.setting("min_order_amount")
     if minimum and price.subtotal < minimum:
         raise BelowMinimum(_l("The smallest order is %(amount)s.", amount=format_money(minimum)))
+    offer = choose_offer(template.id, price.subtotal, coupon)
+    if offer.refused:
+        raise CouponRefused(offer.refused, field="coupon")
     return place_order(
         version=version,
         customer_name=answers.get("name", ""),
@@ -82,6 +88,8 @@ def submit_order(
         pickup_point=point,
         address=address if delivered else answers.get("address", ""),
         delivery_fee=price.delivery_fee,
+        offer=offer.offer,
+        discount=offer.discount,
         locale=locale,
         source=source,
     )

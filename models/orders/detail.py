@@ -6,7 +6,7 @@ from datetime import datetime
 
 from peewee import JOIN, SQL, Case, fn
 
-from models.accounts.user import User
+from models.accounts.user import STAFF_ROLES, User
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.customers.customer import Customer
@@ -95,4 +95,5 @@ def customer_history(customer: Customer, recent: int = 5) -> CustomerHistory:
 
 def staff_members() -> list[User]:
     """Who an order can be assigned to: active staff and admins, by name."""
-    return list(User.select().where(User.active == True).order_by(User.name))  # noqa: E712
+    active_staff = (User.active == True) & User.role.in_(STAFF_ROLES)  # noqa: E712
+    return list(User.select().where(active_staff).order_by(User.name))

@@ -102,10 +102,12 @@ def _set_quantities(order, version, quantities) -> list[str]:
     if not remaining and version.template.kind == "goods":
         raise EmptyOrder()
     subtotal = sum(line.line_total for line in remaining)
-    Order.update(subtotal=subtotal, total=subtotal + order.delivery_fee).where(
+    discount = min(order.discount, subtotal)  # the coupon's amount, as placed, at most the items
+    total = subtotal + order.delivery_fee - discount
+    Order.update(subtotal=subtotal, discount=discount, total=total).where(
         Order.id == order.id
     ).execute()
-    follow_total(order.id, subtotal + order.delivery_fee, previous_total=order.total)
+    follow_total(order.id, total, previous_total=order.total)
     return changes
 
 

@@ -21,6 +21,7 @@ from models.errors import StaleOrder, TransitionNotAllowed
 from models.orders.order import Order, OrderEvent
 from models.orders.signals import order_changed
 from models.orders.status import STATUS_LABELS, OrderStatus
+from models.promotions import claims as offer_claims
 
 STAFF = frozenset({"staff", "admin"})
 AUTOMATION = frozenset({"rule", "system"})
@@ -181,6 +182,7 @@ def _timeline_event(order: Order, actor: Actor, **fields) -> OrderEvent:
 def _apply_stock_effect(order: Order, to_status: str) -> None:
     if to_status == OrderStatus.CANCELLED:
         allotment.give_back(order.template_id, order.holds)
+        offer_claims.give_back(order.offer_id, order.customer_id)
         Order.update(holds=[]).where(Order.id == order.id).execute()
     effect = {CANCELLED: stock.release, COMPLETED: stock.consume}.get(to_status)
     if effect is None:

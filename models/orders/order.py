@@ -21,6 +21,7 @@ from models.base import BaseModel, utcnow
 from models.catalog.products import Product, Warehouse
 from models.customers.customer import Customer
 from models.orders.status import OrderStatus, PaymentStatus
+from models.promotions.offer import Offer
 
 
 def new_tracking_token() -> str:
@@ -57,6 +58,8 @@ class Order(BaseModel):
     payment_status = CharField(default=PaymentStatus.UNPAID, index=True)
     subtotal = IntegerField(default=0)  # fen
     delivery_fee = IntegerField(default=0)  # fen
+    discount = IntegerField(default=0)  # fen off the items, by `offer` (models/promotions/)
+    offer = ForeignKeyField(Offer, null=True, backref="orders", on_delete="SET NULL")
     total = IntegerField(default=0, constraints=[Check("total >= 0")])  # fen
     answers = JSONField(default=dict)
     pickup_point = ForeignKeyField(PickupPoint, null=True, backref="orders")

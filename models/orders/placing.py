@@ -18,6 +18,9 @@ from models.orders.lifecycle import Actor, record_event
 from models.orders.order import Counter, Order, OrderLine
 from models.orders.payments import status_when_placed
 from models.orders.status import OrderStatus
+from models.promotions import claims
+from models.promotions.offer import Offer
+from models.promotions.pricing import CouponRefused
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def place_order(
     pickup_point: PickupPoint | None = None,
     address: str = "",
     delivery_fee: int = 0,
+    offer: Offer | None = None,
+    discount: int = 0,
     locale: str = "zh_CN",
     source: str = "form",
 ) -> tuple[Order, bool]:
@@ -63,7 +68,8 @@ def place_order(
     Returns (order, created). Raises OutOfStock (with `details["short"]`, a
     mapping of product id to what is still available) and reserves nothing if
     any line cannot be filled; likewise ActivityFull, CustomerLimitReached and
-    SlotFull when the activity's places (models/activities/allotment.py) are taken.
+    SlotFull when the activity's places (models/activities/allotment.py) are taken, and
+    CouponRefused when `offer` (taking `discount` fen off) has no use left for the customer.
     """
     existing = Order.get_or_none(Order.submission_key == submission_key)
     if existing:
@@ -83,6 +89,7 @@ def place_order(
                 pickup_point,
                 address,
                 delivery_fee,
+                (offer, discount),
                 locale,
                 source,
             )
@@ -95,10 +102,24 @@ def place_order(
 
 
 def _create(
-    version, name, phone, lines, key, answers, pickup_point, address, delivery_fee, locale, source
+    version,
+    name,
+    phone,
+    lines,
+    key,
+    answers,
+    pickup_point,
+    address,
+    delivery_fee,
+    offered,
+    locale,
+    source,
 ):
     customer = Customer.find_or_create(name, phone)
     holds = _take_places(version, customer, answers)
+    offer, discount = offered
+    if offer is not None:
+        _use_offer(offer, customer)
     warehouse = Warehouse.default()
     subtotal = sum(line.product.price * line.quantity for line in lines)
     window = pickup_point and window_for(
@@ -112,8 +133,10 @@ def _create(
         customer=customer,
         subtotal=subtotal,
         delivery_fee=delivery_fee,
-        total=subtotal + delivery_fee,
-        payment_status=status_when_placed(subtotal + delivery_fee),
+        discount=discount,
+        offer=offer,
+        total=subtotal + delivery_fee - discount,
+        payment_status=status_when_placed(subtotal + delivery_fee - discount),
         answers=answers,
         pickup_point=pickup_point,
         pickup_starts_at=window.starts_at if window else None,
@@ -141,6 +164,18 @@ def _create(
         raise OutOfStock(short=short)
     record_event(order, Actor.of_customer(customer), kind="created", to_status=OrderStatus.PENDING)
     return order
+
+
+OFFER_RAN_OUT = {
+    "customer": _l("You have already used this coupon as often as it allows."),
+    "total": _l("This coupon has been used up."),
+}
+
+
+def _use_offer(offer: Offer, customer: Customer) -> None:
+    ran_out = claims.try_claim(offer.id, customer.id)
+    if ran_out:
+        raise CouponRefused(OFFER_RAN_OUT[ran_out], field="coupon")
 
 
 def _take_places(version, customer, answers) -> list[str]:

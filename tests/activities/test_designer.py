@@ -475,6 +475,9 @@ def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(as_admin, admin_
         "pickup_window": {"date": "2030-01-05", "from": "09:30", "until": "11:00"},  # shop clock
         "delivery": {"enabled": True, "fee": 800, "free_above": 9950},
         "min_order_amount": 1250,
+        "group_minimum": None,
+        "group_minimum_by": "people",
+        "commission": None,
         "auto_cancel_minutes": None,
         "auto_cancel_unpaid": False,
         "pending_reminder_minutes": None,
@@ -738,3 +741,31 @@ def test_an_admin_adds_a_field_sees_it_in_the_preview_and_publishes(desktop_page
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "designer-desktop.png"), full_page=True)
+
+
+def test_a_minimum_group_is_set_in_the_settings_and_needs_a_deadline(as_admin, admin_post):
+    template = new_template(admin_post)
+    url = f"/admin/forms/{template.id}/settings"
+
+    refused = admin_post(url, settings_data(group_minimum="8", closes_at=""))
+    saved = admin_post(url, settings_data(group_minimum="20", group_minimum_by="units"))
+
+    assert refused.status_code == 422
+    assert "A minimum group needs a deadline." in refused.get_data(as_text=True)
+    assert saved.status_code == 303
+    settings = FormTemplate.get_by_id(template.id).draft["settings"]
+    assert (settings["group_minimum"], settings["group_minimum_by"]) == (20, "units")
+
+
+def test_a_leaders_commission_is_a_percentage_or_an_amount_per_item(as_admin, admin_post):
+    template = new_template(admin_post)
+    url = f"/admin/forms/{template.id}/settings"
+
+    both = admin_post(url, settings_data(commission_percent="5", commission_per_item="1"))
+    per_item = admin_post(url, settings_data(commission_per_item="1.50"))
+
+    assert both.status_code == 422
+    assert "as a percentage or per item, not both" in both.get_data(as_text=True)
+    assert per_item.status_code == 303
+    settings = FormTemplate.get_by_id(template.id).draft["settings"]
+    assert settings["commission"] == {"per_item": 150}

@@ -21,7 +21,9 @@ from werkzeug.routing.converters import (
 import config
 from app import create_app
 from blueprints.access import blueprint_requires_role, role_required
-from tests.helpers import PASSWORD, csrf_token_from
+from models.orders.order import Order
+from tests.factories import leader_shop_order
+from tests.helpers import PASSWORD, csrf_token_from, make_user
 
 # Pages anyone may open. Keep this list short and deliberate.
 PUBLIC_ENDPOINTS = frozenset(
@@ -60,7 +62,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "refund_notify.wechat",
     }
 )
-ROLES = ("staff", "admin")
+ROLES = ("staff", "admin", "leader")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -133,6 +135,8 @@ STAFF_RULES = guarded_rules(_APP, "staff")
 ADMIN_RULES = guarded_rules(_APP, "admin")
 STAFF_GET = [pytest.param(r, id=r.rule) for r in STAFF_RULES if "GET" in r.methods]
 ADMIN_GET = [pytest.param(r, id=r.rule) for r in ADMIN_RULES if "GET" in r.methods]
+LEADER_RULES = guarded_rules(_APP, "leader")
+LEADER_GET = [pytest.param(r, id=r.rule) for r in LEADER_RULES if "GET" in r.methods]
 
 
 def _request(client, rule: Rule, method: str, token: str | None = None):
@@ -235,7 +239,7 @@ def test_an_anonymous_post_to_a_guarded_route_never_reaches_the_view(app, client
 # --- anonymous visitors -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("rule", "method"), _cases(STAFF_RULES + ADMIN_RULES))
+@pytest.mark.parametrize(("rule", "method"), _cases(STAFF_RULES + ADMIN_RULES + LEADER_RULES))
 def test_anonymous_visitors_are_sent_to_sign_in(client, rule, method):
     if method == "GET":
         response = _request(client, rule, method)
@@ -249,7 +253,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, rule, method):
     assert _sent_to_login(response), (response.status_code, response.headers)
 
 
-@pytest.mark.parametrize("rule", STAFF_GET + ADMIN_GET)
+@pytest.mark.parametrize("rule", STAFF_GET + ADMIN_GET + LEADER_GET)
 def test_sign_in_sends_the_visitor_back_to_the_page(client, rule):
     response = _request(client, rule, "GET")
     assert response.headers["Location"].startswith("/login?next=")
@@ -333,3 +337,53 @@ def test_the_language_cookie_follows_the_session_cookie_flags(app, client):
     app.config["SESSION_COOKIE_SECURE"] = True
     attributes = _attributes(_set_cookie(client.get("/locale/zh_CN"), "locale"))
     assert {"httponly", "samesite=lax", "secure"} <= attributes
+
+
+# --- group leaders ----------------------------------------------------------------------------
+
+
+def test_the_walk_sees_the_leader_pages():
+    assert {"leader.index", "leader.pickup", "leader.order"} <= {r.endpoint for r in LEADER_RULES}
+
+
+@pytest.mark.parametrize(("rule", "method"), _cases(STAFF_RULES + ADMIN_RULES))
+def test_leaders_are_refused_staff_and_admin_routes(client, leader, login, rule, method):
+    login(leader)
+    token = None if method == "GET" else csrf_token_from(client, "/leader")
+    response = _request(client, rule, method, token)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("rule", LEADER_GET)
+def test_leaders_open_leader_pages(client, leader, login, rule):
+    login(leader)
+    response = _request(client, rule, "GET")
+    assert _passed_the_guard(response, rule), response.status_code
+
+
+@pytest.mark.parametrize(("rule", "method"), _cases(LEADER_RULES))
+def test_staff_are_refused_leader_routes(client, staff, login, rule, method):
+    login(staff)
+    token = None if method == "GET" else csrf_token_from(client, "/board/")
+    assert _request(client, rule, method, token).status_code == 403
+
+
+@pytest.mark.parametrize(("rule", "method"), _cases(LEADER_RULES))
+def test_a_leader_never_reaches_another_leaders_order(app, client, leader, login, rule, method):
+    """Every leader route that names an order answers 404 for an order of another leader's
+    pickup point, and changes nothing."""
+    if "number" not in rule.arguments:
+        pytest.skip("names no order")
+    with app.app_context():
+        other = make_user("leader")
+        theirs = leader_shop_order(other)
+        version = Order.get_by_id(theirs.id).version
+    login(leader)
+    token = None if method == "GET" else csrf_token_from(client, "/leader")
+    _, path = rule.build({"number": theirs.number})
+    response = client.open(
+        path, method=method, data={"version": str(version)}, headers={"X-CSRFToken": token or ""}
+    )
+    assert response.status_code == 404
+    with app.app_context():
+        assert Order.get_by_id(theirs.id).version == version

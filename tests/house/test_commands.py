@@ -19,9 +19,12 @@ from models import (
     User,
 )
 from models.activities.activity import remaining_slots
+from models.activities.fields.products import price_tiers
 from models.base import utcnow
 from models.board.filters import shop_today
+from models.leaders.leader import points_of
 from models.orders.status import OPEN_STATUSES, STATUSES
+from models.promotions.offer import Offer
 from tests.helpers import PASSWORD, csrf_token_from
 
 
@@ -42,8 +45,17 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
     )
     assert cleaning.kind == "service" and cleaning.latest_version().field("slot")["slots"]
 
+    durian = FormTemplate.get(FormTemplate.slug == "durian-group")
+    group = durian.latest_version()
+    assert (group.setting("group_minimum"), durian.closes_at > utcnow()) == (8, True)
+    assert price_tiers(group.fields) and durian.orders.count() == 3  # 还差 5 人成团
+    assert Offer.get(Offer.code == "NEWBIE5").per_customer_limit == 1
+    assert Offer.get(Offer.code.is_null()).name == "满200减20"
+    [runs] = points_of(User.get(User.email == "leader@example.com"))
+    assert runs.id == fruit.latest_version().settings["pickup_point_ids"][0]
+
     orders = Order.select()
-    assert 190 <= orders.count() <= 200
+    assert 190 <= orders.where(Order.template != durian.id).count() <= 200
     assert {o.status for o in orders} == set(STATUSES)
     days = {o.created_at.date() for o in orders}
     assert len(days) >= 20, "orders should be spread over the last 30 days"
@@ -62,7 +74,7 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
         )
         assert stock.reserved == held and 0 <= stock.reserved <= stock.on_hand
 
-    for role in ("admin", "staff"):
+    for role in ("admin", "staff", "leader"):
         password = re.search(rf"{role}@example.com\s+password: (\S+)", result.output).group(1)
         browser = app.test_client()
         token = csrf_token_from(browser, "/login")
@@ -75,7 +87,7 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
 
 AHEAD = {  # meant to be in the future
     *("opens_at", "closes_at", "expires_at", "available_at", "locked_until"),
-    *("pickup_starts_at", "pickup_ends_at"),
+    *("pickup_starts_at", "pickup_ends_at", "ends_at"),
 }
 
 
@@ -111,7 +123,7 @@ def test_demo_if_empty_leaves_an_existing_shop_alone(runner):
     runner.invoke(args=["demo", "--orders", "5"])
     again = runner.invoke(args=["demo", "--if-empty"])
     assert "skipped" in again.output
-    assert User.select().count() == 2
+    assert User.select().count() == 3  # admin, staff, leader
 
 
 def test_user_create_makes_an_account_that_signs_in(runner, post_form):
@@ -158,7 +170,7 @@ def test_demo_on_an_existing_shop_says_so_and_how_to_set_a_password(runner):
     assert "admins: admin@example.com" in again.output
     assert "flask --app app user password EMAIL" in again.output
     assert "IntegrityError" not in again.output
-    assert User.select().count() == 2 and Order.select().count() == orders
+    assert User.select().count() == 3 and Order.select().count() == orders
 
 
 def test_demo_on_a_shop_made_by_hand_names_its_admins(runner):

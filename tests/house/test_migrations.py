@@ -80,7 +80,15 @@ def insert(table: str, **values) -> int:
 
 WHEN = "2024-05-01 10:00:00"
 # order columns a database at 0010 lacks
-ADDED_AFTER_0011 = {"change_seq", "change_tx", "pickup_starts_at", "pickup_ends_at", "source"}
+ADDED_AFTER_0011 = {
+    "change_seq",
+    "change_tx",
+    "pickup_starts_at",
+    "pickup_ends_at",
+    "source",
+    "discount",
+    "offer",
+}
 
 
 def write_rows_at_0001() -> dict:

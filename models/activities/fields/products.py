@@ -1,6 +1,9 @@
-"""Product lines: the products a goods form offers, each with a quantity and an optional
-per-order limit. A spec's `products` entries are {"product_id": id, "limit": n}; read them
-with `entry_product_id` / `offered_ids`, never by hand."""
+"""Product lines: the products a goods form offers, each with a quantity, an optional
+per-order limit and optional group prices (阶梯价). A spec's `products` entries are
+{"product_id": id, "limit": n, "tiers": [[units, fen], ...]}; read them with
+`entry_product_id` / `offered_ids` / `price_tiers`, never by hand."""
+
+import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,7 +12,9 @@ from wtforms import BooleanField, FormField
 from models.activities.fields import inputs
 from models.activities.fields.base import FieldType, common, field_label, register
 from models.activities.fields.editor import FieldEditor, WholeField
+from models.activities.fields.inputs import ParsedTextField
 from models.catalog.products import Product
+from models.money import amount_text, typed_amount
 
 PRODUCTS = "products"
 QUANTITY_CAP = 999  # when a products entry has no `limit`
@@ -29,6 +34,41 @@ def offered_ids(fields: list[dict]) -> list[int]:
         for entry in spec.get("products") or []
     ]
     return list(dict.fromkeys(ids))
+
+
+def price_tiers(fields: list[dict]) -> dict[int, list[tuple[int, int]]]:
+    """{product id: [(units, price in fen), ...] by units} for the products with group
+    prices: from `units` units ordered in the whole activity, the product costs `price`."""
+    return {
+        entry_product_id(entry): sorted((int(u), int(p)) for u, p in entry["tiers"])
+        for spec in fields or []
+        if spec.get("type") == PRODUCTS
+        for entry in spec.get("products") or []
+        if entry.get("tiers")
+    }
+
+
+TIER = re.compile(r"(\d{1,6})\s*[=＝:：]\s*(\S+)")
+
+
+class TiersField(ParsedTextField):
+    """Group prices typed as "10=18, 30=15.50": from 10 units ¥18, from 30 units ¥15.50."""
+
+    def parse(self, text):
+        parts = [p for p in re.split(r"[,，;；\s]+(?=\d+\s*[=＝:：])", text.strip()) if p]
+        tiers = []
+        for part in parts:
+            match = TIER.fullmatch(part.strip().rstrip(",，"))
+            fen = match and typed_amount(match.group(2))
+            if not match or fen is None or int(match.group(1)) < 2:
+                raise ValueError(_l("Write each group price as units=price, like 10=18, 30=15.50."))
+            tiers.append([int(match.group(1)), fen])
+        if len({units for units, _price in tiers}) != len(tiers):
+            raise ValueError(_l("Give each number of units one price."))
+        return sorted(tiers)
+
+    def format(self, value) -> str:
+        return ", ".join(f"{units}={amount_text(price)}" for units, price in value)
 
 
 def quantity_field(label: str, limit=None, default: int = 0) -> inputs.QuantityField:
@@ -56,26 +96,34 @@ class ProductsEditor(FieldEditor):
         for entry in spec.get("products") or []:
             data[f"offer_{entry_product_id(entry)}"] = True
             data[f"limit_{entry_product_id(entry)}"] = entry.get("limit")
+            data[f"tiers_{entry_product_id(entry)}"] = entry.get("tiers")
         return data
 
     def lines(self):
-        """(product, offer box, limit input) for the template."""
-        return [(p, self[f"offer_{p.id}"], self[f"limit_{p.id}"]) for p in self.products]
+        """(product, offer box, limit input, group prices input) for the template."""
+        return [
+            (p, self[f"offer_{p.id}"], self[f"limit_{p.id}"], self[f"tiers_{p.id}"])
+            for p in self.products
+        ]
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        if not any(offer.data for _, offer, _ in self.lines()):
+        if not any(offer.data for _, offer, _, _ in self.lines()):
             self.form_errors.append(_l("Tick at least one product."))
             return False
         return ok
 
     def own_values(self):
-        chosen = {p.id: limit.data for p, offer, limit in self.lines() if offer.data}
+        chosen = {
+            p.id: {"limit": limit.data, "tiers": tiers.data}
+            for p, offer, limit, tiers in self.lines()
+            if offer.data
+        }
         earlier = offered_ids([self.spec])
         order = [i for i in earlier if i in chosen] + [i for i in chosen if i not in earlier]
         return {
             "products": [
-                {"product_id": i, **({"limit": chosen[i]} if chosen[i] else {})} for i in order
+                {"product_id": i, **{k: v for k, v in chosen[i].items() if v}} for i in order
             ]
         }
 
@@ -117,6 +165,7 @@ class Products(FieldType):
         for product in attrs["products"]:
             attrs[f"offer_{product.id}"] = BooleanField(product.name)
             attrs[f"limit_{product.id}"] = WholeField(_l("Limit per order"))
+            attrs[f"tiers_{product.id}"] = TiersField(_l("Group prices"))
         return type("CatalogProductsEditor", (ProductsEditor,), attrs)
 
     def build(self, spec, products):
