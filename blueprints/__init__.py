@@ -2,7 +2,15 @@
 
 from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
-from blueprints.admin import collection_codes, deliveries, designer, products, reports, rules
+from blueprints.admin import (
+    collection_codes,
+    deliveries,
+    delivery_zones,
+    designer,
+    products,
+    reports,
+    rules,
+)
 from blueprints.customer import my_orders, ordering, tracking
 from blueprints.staff import (
     board,
@@ -38,6 +46,7 @@ def register_blueprints(app) -> None:
         claims,
         collection_codes,
         reports,
+        delivery_zones,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

@@ -13,6 +13,9 @@ from models.catalog.admin import StockMovement
 from models.catalog.products import Product, Stock, Warehouse
 from models.customers.customer import Customer
 from models.db import db
+from models.delivery.booking import OrderDelivery
+from models.delivery.windows import DeliveryWindow
+from models.delivery.zones import DeliveryZone
 from models.exports.jobs import ExportJob
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
@@ -55,6 +58,9 @@ ALL_MODELS = [
     SalesBucket,
     SalesHour,
     SalesDay,
+    DeliveryZone,
+    DeliveryWindow,
+    OrderDelivery,
 ]
 
 __all__ = [

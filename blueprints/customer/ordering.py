@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from blueprints.rendering import go, render, wants_fragment
 from forms.ordering.checkout import build_checkout_form
+from forms.ordering.delivery import build_delivery_form
 from forms.ordering.order_form import build_order_form, cleaned_answers, requested_lines
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from i18n import format_slot
@@ -17,6 +18,9 @@ from models.activities.activity import OPEN, STATE_TITLES, load_activity, quote
 from models.activities.fields import line_fields
 from models.activities.slots import describe, next_free_slot
 from models.db import one_snapshot
+from models.delivery.checkout import submit_delivered_order, zone_quote
+from models.delivery.windows import NoSuchWindow, WindowFull, bookable_windows
+from models.delivery.zones import NoSuchZone, OutsideEveryZone, active_zones, match_zone
 from models.errors import DomainError, OutOfStock
 from models.orders.changes import activity_stamp
 from models.orders.checkout import submit_order
@@ -36,11 +40,26 @@ def _activity(slug: str):
 
 
 def _forms(activity, formdata=None):
+    """The order form and the checkout form; `checkout.zoned` is the delivery-zone form when
+    the activity delivers and the shop has zones (models/delivery/), else None."""
     form = build_order_form(activity.version, formdata=formdata, products=activity.products)
     checkout = build_checkout_form(
         activity.pickup_points, activity.delivery["enabled"], formdata=formdata
     )
+    zones = active_zones() if activity.delivery["enabled"] else []
+    checkout.zoned = (
+        build_delivery_form(zones, bookable_windows([z.id for z in zones]), formdata=formdata)
+        if zones
+        else None
+    )
     return form, checkout
+
+
+def _price(activity, checkout, quantities):
+    if checkout.zoned and checkout.delivered:
+        zone = checkout.zoned.chosen_zone()
+        return zone_quote(activity.version, quantities, activity.products, zone)
+    return quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
 
 
 @one_snapshot()  # stock, places and the list as of one moment
@@ -53,7 +72,7 @@ def _page(activity, form, checkout, status=200, **extra):
         activity=activity,
         form=form,
         checkout=checkout,
-        price=quote(activity.version, quantities, activity.products, delivered=checkout.delivered),
+        price=_price(activity, checkout, quantities),
         products_by_id=activity.products,
         stock_left=activity.stock_left,
         slots_left=activity.slots_left,
@@ -121,6 +140,8 @@ def submit(slug):
     valid = form.validate_on_submit()
     if not (checkout.validate() and valid):
         return _page(activity, form, checkout, status=422)
+    if checkout.zoned and checkout.delivered:
+        return _submit_delivered(activity, form, checkout)
     try:
         order, _created = submit_order(
             activity.template,
@@ -146,6 +167,53 @@ def submit(slug):
     return go(url_for("tracking.order_page", token=order.tracking_token))
 
 
+def _submit_delivered(activity, form, checkout):
+    """Delivery in a zone: the zone is the customer's choice, or found from the address and
+    shown for them to confirm (a second submit); an address in no zone places no order."""
+    zoned, address = checkout.zoned, checkout.address.data or ""
+    if zoned.zone.data is not None and zoned.chosen_zone() is None:
+        zoned.zone.errors = [str(NoSuchZone())]
+        return _page(activity, form, checkout, status=422)
+    if zoned.zone.data is None:
+        zone = match_zone(address, list(zoned.zones.values()))
+        if zone is None:
+            zoned.zone.errors = [str(OutsideEveryZone())]
+        else:
+            zoned.zone.data = zone.id
+            zoned.zone.errors = [
+                _("Your address is in %(zone)s. Check it, then place the order.", zone=zone.name)
+            ]
+        return _page(activity, form, checkout, status=422)
+    try:
+        order, _created = submit_delivered_order(
+            activity.template,
+            activity.version,
+            zone_id=zoned.zone.data,
+            window_id=zoned.window.data,
+            address=address,
+            answers=cleaned_answers(form, activity.version),
+            quantities=dict(requested_lines(form, activity.version)),
+            submission_key=checkout.key.data,
+            locale="zh_CN" if get_locale().language == "zh" else "en",
+        )
+    except NoSuchZone as error:
+        zoned.zone.errors = [str(error)]
+        return _page(activity, form, checkout, status=422)
+    except (NoSuchWindow, WindowFull) as error:
+        activity = load_activity(activity.template.slug)
+        form, checkout = _forms(activity, request.form)
+        checkout.zoned.window.errors = [str(error)]
+        return _page(activity, form, checkout, status=422)
+    except OutOfStock as error:
+        form.form_errors.append(str(error))
+        mark_short_lines(form, activity.version, error.details.get("short", {}))
+        return _page(load_activity(activity.template.slug), form, checkout, status=422)
+    except DomainError as error:  # BelowZoneMinimum, ActivityNotOpen, ...
+        form.form_errors.append(str(error))
+        return _page(activity, form, checkout, status=422)
+    return go(url_for("tracking.order_page", token=order.tracking_token))
+
+
 @bp.get("/<slug>/live")
 @one_snapshot()
 def live(slug):
@@ -157,7 +225,7 @@ def live(slug):
         for pid, qty in requested_lines(form, activity.version)
         if isinstance(qty, int) and qty > 0
     }
-    price = quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
+    price = _price(activity, checkout, quantities)
     return render(
         "ordering/_live.html",
         "ordering/_live.html",

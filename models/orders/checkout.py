@@ -44,12 +44,15 @@ def submit_order(
     submission_key: str,
     locale: str,
     source: str = "form",
+    delivery_fee: int | None = None,
 ) -> tuple[Order, bool]:
     """Place the customer's order, or return the one this submission already placed.
 
     `answers` are the form's cleaned answers (with the contact fields `name` and `phone`),
     `fulfilment` a pickup point id as text or DELIVERY. Raises a DomainError the page
     can show: ActivityNotOpen, BelowMinimum, NoSuchPickupPoint, or those of place_order.
+    `delivery_fee`: the fee of a delivery zone (models/delivery/checkout.py) instead of the
+    activity's flat fee.
     """
     key = f"{template.id}:{submission_key}"
     done = Order.get_or_none(Order.submission_key == key)
@@ -81,7 +84,7 @@ def submit_order(
         answers=answers,
         pickup_point=point,
         address=address if delivered else answers.get("address", ""),
-        delivery_fee=price.delivery_fee,
+        delivery_fee=price.delivery_fee if delivery_fee is None or not delivered else delivery_fee,
         locale=locale,
         source=source,
     )

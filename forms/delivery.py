@@ -1,0 +1,86 @@
+"""The admin's forms of delivery zones and their windows (money typed in yuan, times on the
+shop's clock)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from forms.designer.template import CountField, MoneyField, strip
+from models.delivery.zones import DeliveryZone, names_list
+from models.shop_time import LOCAL_TIME_FORMATS, to_utc
+
+
+class ZoneForm(FlaskForm):
+    name = StringField(_l("Name"), [DataRequired(), Length(max=60)], filters=[strip])
+    districts = TextAreaField(
+        _l("Districts"),
+        description=_l("One a line or separated by commas, as addresses write them: 朝阳区"),
+        render_kw={"rows": 2},
+    )
+    communities = TextAreaField(
+        _l("Residential compounds (小区)"),
+        description=_l("One a line or separated by commas."),
+        render_kw={"rows": 3},
+    )
+    postcode_prefixes = StringField(
+        _l("Postcode prefixes"), description=_l("Like 1000, 1001: a postcode starting so is in.")
+    )
+    fee = MoneyField(_l("Delivery fee (yuan)"), render_kw={"inputmode": "decimal"})
+    minimum_order = MoneyField(_l("Minimum order (yuan)"), render_kw={"inputmode": "decimal"})
+    free_above = MoneyField(
+        _l("Free delivery from (yuan)"),
+        description=_l("Leave empty if delivery is never free."),
+        render_kw={"inputmode": "decimal"},
+    )
+    active = BooleanField(_l("Offered to customers"), default=True)
+
+    def validate_postcode_prefixes(self, field):
+        if any(not p.isdigit() or len(p) > 6 for p in names_list(field.data)):
+            raise ValidationError(_l("Postcode prefixes are 1 to 6 digits."))
+
+    def validate_districts(self, field):
+        if not any(names_list(f.data) for f in (self.districts, self.communities)) and not (
+            names_list(self.postcode_prefixes.data)
+        ):
+            raise ValidationError(_l("Give at least one district, compound or postcode prefix."))
+
+    def values(self) -> dict:
+        """The zone's columns as the form gives them."""
+        return {
+            "name": self.name.data,
+            "districts": names_list(self.districts.data),
+            "communities": names_list(self.communities.data),
+            "postcode_prefixes": names_list(self.postcode_prefixes.data),
+            "fee": self.fee.data or 0,
+            "minimum_order": self.minimum_order.data or 0,
+            "free_above": self.free_above.data,
+            "active": self.active.data,
+        }
+
+    @classmethod
+    def of(cls, zone: DeliveryZone) -> "ZoneForm":
+        return cls(
+            formdata=None,
+            name=zone.name,
+            districts="\n".join(zone.districts),
+            communities="\n".join(zone.communities),
+            postcode_prefixes=", ".join(zone.postcode_prefixes),
+            fee=zone.fee,
+            minimum_order=zone.minimum_order,
+            free_above=zone.free_above,
+            active=zone.active,
+        )
+
+
+class WindowForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Starts"), [DataRequired()], format=LOCAL_TIME_FORMATS)
+    ends_at = DateTimeLocalField(_l("Ends"), [DataRequired()], format=LOCAL_TIME_FORMATS)
+    capacity = CountField(_l("Places"), [Optional()], description=_l("Leave empty for no limit."))
+
+    def validate_ends_at(self, field):
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("A delivery window must end after it starts."))
+
+    def utc_times(self):
+        return to_utc(self.starts_at.data), to_utc(self.ends_at.data)
