@@ -11,12 +11,14 @@ from blueprints.admin import (
     reports,
     rules,
 )
+from blueprints.courier import runs as courier_runs
 from blueprints.customer import my_orders, ordering, tracking
 from blueprints.staff import (
     board,
     chat_import,
     claims,
     customers,
+    delivery_runs,
     export,
     fulfilment,
     inbox,
@@ -47,6 +49,8 @@ def register_blueprints(app) -> None:
         collection_codes,
         reports,
         delivery_zones,
+        delivery_runs,
+        courier_runs,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

@@ -32,10 +32,15 @@ def _limits() -> tuple[Limit, Limit]:
     return Limit.parse(config["LOGIN_ATTEMPTS"]), Limit.parse(config["LOGIN_ADDRESS_ATTEMPTS"])
 
 
+def _home(user) -> str:
+    """Where an account lands after signing in: a courier on their runs, others on the board."""
+    return url_for("courier.today") if user.role == "courier" else url_for("board.index")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next"), url_for("board.index")))
+        return redirect(safe_next(request.args.get("next"), _home(current_user)))
     form = LoginForm()
     if not form.validate_on_submit():
         return render(PAGE, FORM, status=422 if request.method == "POST" else 200, form=form)
@@ -53,7 +58,7 @@ def login():
         return render(PAGE, FORM, status=422, form=form)
     _new_session()
     login_user(user, remember=form.remember.data)
-    target = safe_next(request.args.get("next"), url_for("board.index"))
+    target = safe_next(request.args.get("next"), _home(user))
     return go(target, 302)
 
 

@@ -22,7 +22,11 @@ from forms.designer.template import strip
 from models.accounts.user import MIN_PASSWORD_LENGTH, WeakPassword, check_new_password
 from models.activities.fields.inputs import EmailAddress
 
-ROLE_CHOICES = [SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))]
+ROLE_CHOICES = [
+    SelectChoice("staff", _l("Staff")),
+    SelectChoice("admin", _l("Admin")),
+    SelectChoice("courier", _l("Courier")),
+]
 
 
 def _new_password(form, field):
@@ -46,7 +50,10 @@ def _role():
         _l("Role"),
         choices=ROLE_CHOICES,
         default="staff",
-        description=_l("Staff work the orders; admins also manage forms, rules and accounts."),
+        description=_l(
+            "Staff work the orders; admins also manage forms, rules and accounts; "
+            "couriers only see their own delivery runs."
+        ),
     )
 
 

@@ -3,12 +3,23 @@ shop's clock)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms.designer.template import CountField, MoneyField, strip
+from forms.payments import IMAGE_TYPES
+from models.delivery.runs import FAILURE_REASONS
 from models.delivery.zones import DeliveryZone, names_list
 from models.shop_time import LOCAL_TIME_FORMATS, to_utc
+from models.uploads import read_upload
 
 
 class ZoneForm(FlaskForm):
@@ -84,3 +95,29 @@ class WindowForm(FlaskForm):
 
     def utc_times(self):
         return to_utc(self.starts_at.data), to_utc(self.ends_at.data)
+
+
+class DeliveredForm(FlaskForm):
+    """The courier's "delivered": the cash collected at the door and an optional photo."""
+
+    cash = MoneyField(
+        _l("Cash collected (yuan)"),
+        description=_l("Leave empty when the customer paid before."),
+        render_kw={"inputmode": "decimal"},
+    )
+    photo = FileField(
+        _l("Photo (optional)"), render_kw={"accept": IMAGE_TYPES, "capture": "environment"}
+    )
+
+    def photo_bytes(self) -> bytes | None:
+        upload = self.photo.data
+        return read_upload(upload) if upload and upload.filename else None
+
+
+class FailedForm(FlaskForm):
+    reason = RadioField(
+        _l("Why"),
+        choices=[SelectChoice(key, label) for key, label in FAILURE_REASONS.items()],
+        validators=[InputRequired(_l("Choose why the delivery failed."))],
+    )
+    note = StringField(_l("Note"), [Length(max=200)], filters=[strip])

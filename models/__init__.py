@@ -14,6 +14,7 @@ from models.catalog.products import Product, Stock, Warehouse
 from models.customers.customer import Customer
 from models.db import db
 from models.delivery.booking import OrderDelivery
+from models.delivery.runs import CourierRun, RunStop
 from models.delivery.windows import DeliveryWindow
 from models.delivery.zones import DeliveryZone
 from models.exports.jobs import ExportJob
@@ -61,6 +62,8 @@ ALL_MODELS = [
     DeliveryZone,
     DeliveryWindow,
     OrderDelivery,
+    CourierRun,
+    RunStop,
 ]
 
 __all__ = [

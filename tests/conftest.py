@@ -129,6 +129,11 @@ def staff(app):
 
 
 @pytest.fixture
+def courier(app):
+    return make_user("courier", "courier@example.com")
+
+
+@pytest.fixture
 def make_shop(app):
     """make_shop(**options) builds a shop (tests/factories.py make_shop) in an app context."""
 

@@ -2,7 +2,7 @@
 (or left to be found from the address, then confirmed) and a delivery window of that zone."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, RadioField, SelectField
+from wtforms import Form, RadioField, SelectChoice, SelectField
 
 from i18n import format_money, format_window
 from models.delivery.windows import DeliveryWindow
@@ -51,9 +51,9 @@ def build_delivery_form(
     customers may book now; the page checks that the window is one of the chosen zone's."""
     form = DeliveryForm(formdata=formdata, prefix=PREFIX)
     form.zones = {zone.id: zone for zone in zones}
-    form.zone.choices = [(FIND, _l("Find it from my address"))] + [
-        (zone.id, zone_label(zone)) for zone in zones
+    form.zone.choices = [SelectChoice(FIND, _l("Find it from my address"))] + [
+        SelectChoice(zone.id, zone_label(zone)) for zone in zones
     ]
     names = {zone.id: zone.name for zone in zones}
-    form.window.choices = [(w.id, window_label(w, names[w.zone_id])) for w in windows]
+    form.window.choices = [SelectChoice(w.id, window_label(w, names[w.zone_id])) for w in windows]
     return form

@@ -18,7 +18,8 @@ from peewee import BooleanField, CharField, DateTimeField
 from models.base import BaseModel, utcnow
 from models.errors import DomainError
 
-ROLES = ("admin", "staff")
+STAFF_ROLES = ("admin", "staff")  # the shop's people: staff notices and rules reach them
+ROLES = (*STAFF_ROLES, "courier")  # a courier sees only their own delivery runs
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
 

@@ -24,7 +24,7 @@ from peewee import (
     fn,
 )
 
-from models.accounts.user import ROLES, User
+from models.accounts.user import STAFF_ROLES, User
 from models.activities.fields import FIELD_TYPES
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
@@ -86,7 +86,7 @@ def _answered(spec: dict) -> bool:
 
 def rule_choices() -> RuleChoices:
     templates = FormTemplate.select().where(FormTemplate.status != "archived")
-    staff = User.select().where(User.active == True, User.role.in_(ROLES))  # noqa: E712
+    staff = User.select().where(User.active == True, User.role.in_(STAFF_ROLES))  # noqa: E712
     versions = FormTemplateVersion.select(FormTemplateVersion.fields)
     fields = {
         spec["name"]

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from models.accounts.user import ROLES, User
+from models.accounts.user import STAFF_ROLES, User
 from models.activities.template import FormTemplateVersion, read_setting
 from models.messaging.deliveries import InboxMessage
 from models.messaging.outbox import Outbox, add_work
@@ -309,7 +309,7 @@ def _recipients(notice: Notice, order: Order, payload: dict) -> list[Recipient]:
                 phone=customer.phone,
             )
         ]
-    users = User.select().where(User.active == True, User.role.in_(ROLES))  # noqa: E712
+    users = User.select().where(User.active == True, User.role.in_(STAFF_ROLES))  # noqa: E712
     if notice.audience == "assignee":
         users = users.where(User.id == payload["user"])
     return [

@@ -2,7 +2,7 @@
 
 from peewee import fn
 
-from models.accounts.user import ROLES, User
+from models.accounts.user import STAFF_ROLES, User
 from models.orders.order import Counter, Order
 from models.orders.status import OPEN_STATUSES
 
@@ -20,7 +20,7 @@ class Context:
     def staff(self) -> dict[int, User]:
         """Active staff and admin accounts by id."""
         if self._staff is None:
-            users = User.select().where(User.active == True, User.role.in_(ROLES))  # noqa: E712
+            users = User.select().where(User.active == True, User.role.in_(STAFF_ROLES))  # noqa: E712
             self._staff = {user.id: user for user in users.order_by(User.id)}
         return self._staff
 
