@@ -7,8 +7,8 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -115,7 +115,7 @@ class DeliveredForm(FlaskForm):
 
 
 class FailedForm(FlaskForm):
-    reason = RadioField(
+    reason = SelectField(
         _l("Why"),
         choices=[SelectChoice(key, label) for key, label in FAILURE_REASONS.items()],
         validators=[InputRequired(_l("Choose why the delivery failed."))],
