@@ -15,6 +15,7 @@ from forms.ordering.steppers import STEP, quantity_limits, stepped
 from forms.payments import ClaimForm
 from models.activities.activity import offered_products
 from models.db import one_snapshot
+from models.delivery.progress import delivery_progress
 from models.errors import DomainError, OutOfStock
 from models.messaging.notifications import customer_messages
 from models.orders.order import Order
@@ -86,6 +87,7 @@ def _page(
         payment=payment,
         claim_form=claim_form,
         code_kinds=KINDS,
+        delivery=delivery_progress(order),
     )
 
 

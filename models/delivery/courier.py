@@ -20,6 +20,7 @@ from models.delivery.runs import (
     RunStop,
     StopClosed,
     courier_actor,
+    touch_orders,
 )
 from models.errors import DomainError
 from models.orders.lifecycle import allowed_transitions, record_event, walk_order
@@ -43,6 +44,7 @@ def start_run(run: CourierRun) -> int:
         for stop in stops:
             RunStop.update(status=OUT).where(RunStop.id == stop.id).execute()
             record_event(Order.get_by_id(stop.order_id), actor, kind="out_for_delivery")
+        touch_orders(s.order_id for s in stops)
     return len(stops)
 
 
@@ -65,6 +67,8 @@ def deliver_stop(stop: RunStop, *, proof_image: str = "", cash: int = 0) -> None
         steps = _steps_to_completed(order, actor)
         if steps:
             walk_order(order, steps, actor)
+        else:
+            touch_orders([order.id])
 
 
 def fail_stop(stop: RunStop, reason: str, note: str = "") -> None:
@@ -76,6 +80,7 @@ def fail_stop(stop: RunStop, reason: str, note: str = "") -> None:
         _close(stop, FAILED, reason=reason, note=note[:200])
         order = Order.get_by_id(stop.order_id)
         record_event(order, courier_actor(stop.run.courier), kind="delivery_failed", note=reason)
+        touch_orders([order.id])
 
 
 def _close(stop: RunStop, status: str, **changes) -> None:

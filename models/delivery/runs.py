@@ -136,6 +136,7 @@ def assign_to_courier(
                 run=run, order=order, open_order=order.id, position=(last or 0) + 1
             )
             record_event(order, actor, kind="delivery_assigned", note=courier.name)
+            touch_orders([order.id])
     except IntegrityError as error:
         raise AlreadyOnARun() from error
     return stop
@@ -145,6 +146,12 @@ def _run_for(courier: User, day: date, window: DeliveryWindow | None) -> Courier
     query = CourierRun.select().where(CourierRun.courier == courier.id, CourierRun.day == day)
     query = query.where(CourierRun.window == window.id if window else CourierRun.window.is_null())
     return query.first() or CourierRun.create(courier=courier, day=day, window=window)
+
+
+def touch_orders(order_ids) -> None:
+    """Write the orders' rows, so the pages that follow them (the tracking page's poll, the
+    board) see a change made only to delivery rows (models/orders/changes.py)."""
+    Order.update(updated_at=utcnow()).where(Order.id.in_(list(order_ids))).execute()
 
 
 def stops_of(run: CourierRun) -> list[RunStop]:
@@ -168,6 +175,7 @@ def move_stop(stop: RunStop, up: bool) -> None:
         stops[at], stops[other] = stops[other], stops[at]
         for position, each in enumerate(stops, start=1):
             RunStop.update(position=position).where(RunStop.id == each.id).execute()
+        touch_orders(s.order_id for s in stops)  # each customer's "stop n of m"
 
 
 def runs_of_day(day: date, courier: User | None = None) -> list[CourierRun]:

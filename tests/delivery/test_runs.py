@@ -4,12 +4,14 @@ only their own runs, sets off, delivers (cash recorded as a payment, the order c
 fails with a reason (the order waits for staff again)."""
 
 import io
+import re
 from collections import Counter as Tally
 
 import pytest
 from PIL import Image
 
 from models.delivery.checkout import submit_delivered_order
+from models.delivery.courier import deliver_stop, fail_stop, start_run
 from models.delivery.runs import (
     AlreadyOnARun,
     CourierRun,
@@ -23,7 +25,7 @@ from models.orders.lifecycle import Actor
 from models.orders.order import Order, OrderEvent
 from models.orders.payments import Payment
 from tests.factories import cn_mobile
-from tests.helpers import PASSWORD, csrf_token_from, make_user, race, text_of
+from tests.helpers import EN, PASSWORD, csrf_token_from, make_user, race, text_of
 
 
 def deliver_order(zoned, i=0, window=True):
@@ -198,3 +200,26 @@ def test_a_courier_signs_in_to_their_runs(client, rider):
         },
     )
     assert response.headers["Location"] == "/courier"
+
+
+def test_the_customer_follows_the_delivery_on_the_tracking_page(client, zoned, rider, staff):
+    orders = [deliver_order(zoned, i) for i in range(2)]
+    url = f"/o/{orders[1].tracking_token}"
+    assert "To be delivered in Chaoyang." in text_of(client.get(url, headers=EN))
+    assert "Expected:" in text_of(client.get(url, headers=EN))
+    for order in orders:
+        assign_to_courier(order, rider, Actor.of_user(staff))
+    page = client.get(url, headers=EN)
+    assert "On the courier's run: you are stop 2 of 2." in text_of(page)
+    stamp = re.search(r"poll\?v=([^\"&]+)", page.get_data(as_text=True)).group(1)
+    run = CourierRun.get()
+    start_run(run)
+    polled = client.get(f"{url}/poll?v={stamp}", headers=EN)  # the page follows: live
+    assert polled.status_code == 200
+    assert "Out for delivery: you are stop 2 of 2." in text_of(polled)
+    first, second = stops_of(run)
+    fail_stop(second, "not_home")
+    text = text_of(client.get(url, headers=EN))
+    assert "We could not deliver it (Nobody at home). The shop will arrange a new delivery." in text
+    deliver_stop(first, cash=0)
+    assert "Delivered." in text_of(client.get(f"/o/{orders[0].tracking_token}", headers=EN))
