@@ -23,6 +23,7 @@ from blueprints.staff import (
     fulfilment,
     inbox,
     order_detail,
+    shipping,
 )
 
 
@@ -51,6 +52,7 @@ def register_blueprints(app) -> None:
         delivery_zones,
         delivery_runs,
         courier_runs,
+        shipping,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

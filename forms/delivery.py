@@ -3,10 +3,11 @@ shop's clock)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from forms.designer.template import CountField, MoneyField, strip
 from forms.payments import IMAGE_TYPES
 from models.delivery.runs import FAILURE_REASONS
+from models.delivery.shipping import CARRIERS
 from models.delivery.zones import DeliveryZone, names_list
 from models.shop_time import LOCAL_TIME_FORMATS, to_utc
 from models.uploads import read_upload
@@ -121,3 +123,32 @@ class FailedForm(FlaskForm):
         validators=[InputRequired(_l("Choose why the delivery failed."))],
     )
     note = StringField(_l("Note"), [Length(max=200)], filters=[strip])
+
+
+def _carrier_field():
+    return SelectField(
+        _l("Carrier"),
+        choices=[SelectChoice(key, name) for key, (name, _url) in CARRIERS.items()],
+        default="sf",
+    )
+
+
+class ShipForm(FlaskForm):
+    order_number = StringField(_l("Order number"), [DataRequired()], filters=[strip])
+    carrier = _carrier_field()
+    tracking_number = StringField(_l("Tracking number"), [DataRequired(), Length(max=60)])
+
+
+class WaybillImportForm(FlaskForm):
+    file = FileField(
+        _l("E-waybill export (CSV or XLSX)"),
+        [FileRequired(_l("Choose the file."))],
+        render_kw={"accept": ".csv,.xlsx"},
+        description=_l("Order numbers and tracking numbers, one order a row."),
+    )
+    carrier = _carrier_field()
+
+
+class WaybillConfirmForm(FlaskForm):
+    table = HiddenField()
+    carrier = HiddenField()

@@ -15,6 +15,7 @@ from models.customers.customer import Customer
 from models.db import db
 from models.delivery.booking import OrderDelivery
 from models.delivery.runs import CourierRun, RunStop
+from models.delivery.shipping import Shipment
 from models.delivery.windows import DeliveryWindow
 from models.delivery.zones import DeliveryZone
 from models.exports.jobs import ExportJob
@@ -64,6 +65,7 @@ ALL_MODELS = [
     OrderDelivery,
     CourierRun,
     RunStop,
+    Shipment,
 ]
 
 __all__ = [

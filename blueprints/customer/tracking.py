@@ -16,6 +16,7 @@ from forms.payments import ClaimForm
 from models.activities.activity import offered_products
 from models.db import one_snapshot
 from models.delivery.progress import delivery_progress
+from models.delivery.shipping import shipment_of
 from models.errors import DomainError, OutOfStock
 from models.messaging.notifications import customer_messages
 from models.orders.order import Order
@@ -88,6 +89,7 @@ def _page(
         claim_form=claim_form,
         code_kinds=KINDS,
         delivery=delivery_progress(order),
+        shipment=shipment_of(order),
     )
 
 

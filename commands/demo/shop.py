@@ -264,7 +264,7 @@ def settle_seeded_work() -> int:
     )
 
 
-PENDING, CONFIRMED, PROCESSING, READY, COMPLETED, CANCELLED = OrderStatus
+PENDING, CONFIRMED, PROCESSING, READY, _SHIPPED, COMPLETED, CANCELLED = OrderStatus
 
 
 def _target_status(age_days: float, rng: random.Random) -> str:

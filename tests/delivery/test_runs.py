@@ -223,3 +223,20 @@ def test_the_customer_follows_the_delivery_on_the_tracking_page(client, zoned, r
     assert "We could not deliver it (Nobody at home). The shop will arrange a new delivery." in text
     deliver_stop(first, cash=0)
     assert "Delivered." in text_of(client.get(f"/o/{orders[0].tracking_token}", headers=EN))
+
+
+def test_out_for_delivery_delivered_and_failed_each_send_their_notice(zoned, rider, staff):
+    from models.messaging.outbox import Outbox
+
+    orders = [deliver_order(zoned, i) for i in range(2)]
+    for order in orders:
+        assign_to_courier(order, rider, Actor.of_user(staff))
+    run = CourierRun.get()
+    start_run(run)
+    first, second = stops_of(run)
+    deliver_stop(first)
+    fail_stop(second, "refused")
+    sent = Tally(item.payload.get("notice") for item in Outbox.select())  # planned with the change
+    assert sent["out_for_delivery"] == 2
+    assert sent["delivered"] == 1
+    assert sent["delivery_failed"] == 1
