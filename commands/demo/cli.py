@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 from peewee import IntegrityError
 
+from commands.demo.delivery import build_delivery
 from commands.demo.shop import (
     build_catalog,
     build_rules,
@@ -26,12 +27,13 @@ from models.reports.recount import rebuild
 @click.option("--seed", default=None, type=int, help="Random seed, for a repeatable shop.")
 @with_appcontext
 def cli(if_empty, orders, seed):
-    """Create products, pickup points, two published activities, two accounts and orders."""
+    """Create products, pickup points, two published activities, delivery zones, three accounts
+    (admin, staff, courier), orders and a courier's run for today."""
     with db.connection_context():
         if User.select().exists() or Order.select().exists():
             _already_a_shop(if_empty)
             return
-        passwords = {"admin": secrets.token_urlsafe(9), "staff": secrets.token_urlsafe(9)}
+        passwords = {role: secrets.token_urlsafe(9) for role in ("admin", "staff", "courier")}
         try:
             with db.atomic():
                 admin = User.register(
@@ -43,18 +45,22 @@ def cli(if_empty, orders, seed):
                 products = build_catalog()
                 templates = build_templates(products, admin)
                 build_rules(templates, [admin, staff])
+                courier = User.register(
+                    "courier@example.com", "骑手 Courier", passwords["courier"], role="courier"
+                )
         except IntegrityError:  # another `demo` made the shop a moment ago
             _already_a_shop(if_empty)
             return
         created = place_demo_orders(templates, [admin, staff], orders, random.Random(seed))
+        created += build_delivery(templates[0], staff, courier)
         settle_seeded_work()  # the invented orders' messages and rule runs are not sent
         rebuild()  # the sales rollups, at once rather than by the worker
     click.echo(
         f"demo shop ready: {len(products)} products, {len(templates)} activities, {created} orders"
     )
     click.echo("sign in at /login with:")
-    for role in ("admin", "staff"):
-        click.echo(f"  {role:5}  {role}@example.com  password: {passwords[role]}")
+    for role in ("admin", "staff", "courier"):
+        click.echo(f"  {role:7}  {role}@example.com  password: {passwords[role]}")
 
 
 def _already_a_shop(if_empty: bool) -> None:

@@ -18,7 +18,7 @@ from peewee import AutoField, JSONField, chunked
 
 from commands.demo.shop import NAMES, REMARKS
 from commands.demo.timeline import fit_before
-from models.accounts.user import User
+from models.accounts.user import STAFF_ROLES, User
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.base import utcnow
@@ -78,7 +78,7 @@ def _shop() -> dict:
         "goods": [p for p in products if p.tracks_stock] or products,
         "services": [p for p in products if not p.tracks_stock] or products,
         "points": [p.id for p in points],
-        "staff": list(User.select().where(User.active == True)),  # noqa: E712
+        "staff": list(User.select().where(User.active == True, User.role.in_(STAFF_ROLES))),  # noqa: E712
     }
 
 

@@ -168,6 +168,8 @@ def build_templates(products: list[Product], admin: User) -> list[FormTemplate]:
                 "order_cap": 500,
                 "pickup_reminder_minutes": 120,
                 "payment_methods": ["at_pickup", "collection_code"],
+                # delivered in the zones of commands/demo/delivery.py, at their fees
+                "delivery": {"enabled": True, "fee": 800, "free_above": 10000},
             },
         },
     )
