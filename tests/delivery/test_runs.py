@@ -240,3 +240,15 @@ def test_out_for_delivery_delivered_and_failed_each_send_their_notice(zoned, rid
     assert sent["out_for_delivery"] == 2
     assert sent["delivered"] == 1
     assert sent["delivery_failed"] == 1
+
+
+def test_staff_notices_reach_admins_and_staff_not_couriers(app, zoned, rider, staff):
+    from models.messaging.notifications import fan_out
+    from models.messaging.outbox import Outbox
+
+    deliver_order(zoned, 1)
+    item = next(i for i in Outbox.select() if i.payload.get("notice") == "order_received_staff")
+    with app.test_request_context():
+        names = {str(row["recipient"]) for row in fan_out(item)}
+    assert any(staff.name in name for name in names)
+    assert not any(rider.name in name for name in names)
