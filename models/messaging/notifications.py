@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from models.accounts.user import STAFF_ROLES, User
 from models.activities.template import FormTemplateVersion, read_setting
 from models.messaging.deliveries import InboxMessage
+from models.messaging.delivery_notices import DELIVERY_NOTICES
 from models.messaging.outbox import Outbox, add_work
 from models.messaging.texts import page_url, render_texts, template_variables
 from models.orders.order import Order, OrderEvent
@@ -103,74 +104,7 @@ NOTICES = {
                 ),
             },
         ),
-        # Delivery by the shop's couriers and express shipping (models/delivery/, docs/delivery.md)
-        Notice(
-            "out_for_delivery",
-            "out_for_delivery",
-            "customer",
-            ("email", "inapp"),
-            {
-                "subject": _l("Order #{{ order_number }} is out for delivery"),
-                "body": _l(
-                    "Hello {{ customer_name }},\n\nour courier is on the way with your order "
-                    "#{{ order_number }} to {{ address }}.\n\n"
-                    "See when it arrives: {{ tracking_url }}"
-                ),
-                "sms": _l(
-                    "{{ shop_name }}: order #{{ order_number }} is out for delivery. "
-                    "{{ tracking_url }}"
-                ),
-            },
-        ),
-        Notice(
-            "delivered",
-            "delivered",
-            "customer",
-            ("email", "inapp"),
-            {
-                "subject": _l("Order #{{ order_number }} is delivered"),
-                "body": _l(
-                    "Hello {{ customer_name }},\n\nyour order #{{ order_number }} was "
-                    "delivered to {{ address }}. Enjoy!\n\n{{ tracking_url }}"
-                ),
-                "sms": _l("{{ shop_name }}: order #{{ order_number }} is delivered."),
-            },
-        ),
-        Notice(
-            "delivery_failed",
-            "delivery_failed",
-            "customer",
-            ("email", "inapp"),
-            {
-                "subject": _l("We could not deliver order #{{ order_number }}"),
-                "body": _l(
-                    "Hello {{ customer_name }},\n\nour courier could not deliver your order "
-                    "#{{ order_number }} to {{ address }}. We will contact you to arrange a new "
-                    "delivery.\n\n{{ tracking_url }}"
-                ),
-                "sms": _l(
-                    "{{ shop_name }}: we could not deliver order #{{ order_number }}; "
-                    "we will contact you. {{ tracking_url }}"
-                ),
-            },
-        ),
-        Notice(
-            "shipped",
-            "shipped",
-            "customer",
-            ("email", "inapp"),
-            {
-                "subject": _l("Order #{{ order_number }} is shipped"),
-                "body": _l(
-                    "Hello {{ customer_name }},\n\nyour order #{{ order_number }} is on its "
-                    "way: {{ note }}.\n\nFollow it: {{ tracking_url }}"
-                ),
-                "sms": _l(
-                    "{{ shop_name }}: order #{{ order_number }} shipped, {{ note }}. "
-                    "{{ tracking_url }}"
-                ),
-            },
-        ),
+        *(Notice(*spec) for spec in DELIVERY_NOTICES),  # models/messaging/delivery_notices.py
         # No order change plans these (event ""): reminders come from models/automation/timed.py,
         # rule messages from models/automation/actions/notify.py (docs/automation.md).
         Notice(
