@@ -7,6 +7,7 @@ from blueprints.admin import (
     collection_codes,
     commissions,
     deliveries,
+    delivery_zones,
     designer,
     integrations,
     offers,
@@ -14,6 +15,7 @@ from blueprints.admin import (
     reports,
     rules,
 )
+from blueprints.courier import runs as courier_runs
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
 from blueprints.leader import pages as leader
 from blueprints.staff import (
@@ -21,11 +23,13 @@ from blueprints.staff import (
     chat_import,
     claims,
     customers,
+    delivery_runs,
     export,
     fulfilment,
     inbox,
     order_detail,
     privacy,
+    shipping,
 )
 
 
@@ -61,6 +65,10 @@ def register_blueprints(app) -> None:
         offers,
         leader,
         commissions,
+        delivery_zones,
+        delivery_runs,
+        courier_runs,
+        shipping,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

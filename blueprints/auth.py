@@ -18,7 +18,7 @@ from forms.account import OwnPasswordForm
 from forms.auth import LoginForm
 from models.accounts.admin import WrongPassword, change_own_password
 from models.accounts.sign_in import Limit, SignInThrottled, authenticate
-from models.accounts.user import LEADER, User, WeakPassword, end_sessions
+from models.accounts.user import COURIER, LEADER, User, WeakPassword, end_sessions
 from models.base import utcnow
 
 bp = Blueprint("auth", __name__)
@@ -33,8 +33,13 @@ def _limits() -> tuple[Limit, Limit]:
 
 
 def home_for(user) -> str:
-    """Where a signed-in account starts: a group leader on their own page, others the board."""
-    return url_for("leader.index") if user.role == LEADER else url_for("board.index")
+    """Where a signed-in account starts: a group leader on their own page, a courier on their
+    runs, others on the board."""
+    if user.role == LEADER:
+        return url_for("leader.index")
+    if user.role == COURIER:
+        return url_for("courier.today")
+    return url_for("board.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,7 +63,7 @@ def login():
         return render(PAGE, FORM, status=422, form=form)
     _new_session()
     login_user(user, remember=form.remember.data)
-    target = safe_next(request.args.get("next"), home_for(current_user))
+    target = safe_next(request.args.get("next"), home_for(user))
     return go(target, 302)
 
 

@@ -26,6 +26,7 @@ ROLE_CHOICES = [
     SelectChoice("staff", _l("Staff")),
     SelectChoice("admin", _l("Admin")),
     SelectChoice("leader", _l("Group leader (团长)")),
+    SelectChoice("courier", _l("Courier")),
 ]
 
 
@@ -52,7 +53,8 @@ def _role():
         default="staff",
         description=_l(
             "Staff work the orders; admins also manage forms, rules and accounts; group "
-            "leaders see only the orders of their pickup points and share links."
+            "leaders see only the orders of their pickup points and share links; couriers "
+            "only see their own delivery runs."
         ),
     )
 

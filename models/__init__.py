@@ -16,6 +16,11 @@ from models.catalog.admin import StockMovement
 from models.catalog.products import Product, Stock, Warehouse
 from models.customers.customer import Customer
 from models.db import db
+from models.delivery.booking import OrderDelivery
+from models.delivery.runs import CourierRun, RunStop
+from models.delivery.shipping import Shipment
+from models.delivery.windows import DeliveryWindow
+from models.delivery.zones import DeliveryZone
 from models.exports.jobs import ExportJob
 from models.groupbuy.group import GroupOutcome
 from models.groupbuy.tiers import FinalPrice
@@ -82,6 +87,12 @@ ALL_MODELS = [
     LeaderPoint,
     Referral,
     CommissionSettlement,
+    DeliveryZone,
+    DeliveryWindow,
+    OrderDelivery,
+    CourierRun,
+    RunStop,
+    Shipment,
 ]
 
 __all__ = [

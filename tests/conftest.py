@@ -135,6 +135,11 @@ def leader(app):
 
 
 @pytest.fixture
+def courier(app):
+    return make_user("courier", "courier@example.com")
+
+
+@pytest.fixture
 def make_shop(app):
     """make_shop(**options) builds a shop (tests/factories.py make_shop) in an app context."""
 

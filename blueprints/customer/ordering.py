@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from blueprints.rendering import go, render, wants_fragment
 from forms.ordering.checkout import APPLY_COUPON, build_checkout_form
+from forms.ordering.delivery import build_delivery_form
 from forms.ordering.order_form import build_order_form, cleaned_answers, requested_lines
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from i18n import format_slot
@@ -17,6 +18,9 @@ from models.activities.activity import OPEN, STATE_TITLES, load_activity, quote
 from models.activities.fields import line_fields
 from models.activities.slots import describe, next_free_slot
 from models.db import one_snapshot
+from models.delivery.checkout import submit_delivered_order, zone_quote
+from models.delivery.windows import NoSuchWindow, WindowFull, bookable_windows
+from models.delivery.zones import NoSuchZone, OutsideEveryZone, active_zones, match_zone
 from models.errors import DomainError, OutOfStock
 from models.groupbuy.group import group_progress
 from models.groupbuy.tiers import tier_status
@@ -41,22 +45,35 @@ def _activity(slug: str):
 
 
 def _forms(activity, formdata=None):
+    """The order form and the checkout form; `checkout.zoned` is the delivery-zone form when
+    the activity delivers and the shop has zones (models/delivery/), else None."""
     form = build_order_form(activity.version, formdata=formdata, products=activity.products)
     checkout = build_checkout_form(
         activity.pickup_points, activity.delivery["enabled"], formdata=formdata
+    )
+    zones = active_zones() if activity.delivery["enabled"] else []
+    checkout.zoned = (
+        build_delivery_form(zones, bookable_windows([z.id for z in zones]), formdata=formdata)
+        if zones
+        else None
     )
     return form, checkout
 
 
 def _priced(activity, form, checkout) -> dict:
-    """The total of the quantities on the page less its offer, with what to say about the
-    offer: `price`, `offer` (the choice, with why a code was refused) and `next_offer`."""
+    """The total of the quantities on the page (with the chosen delivery zone's fee) less its
+    offer, with what to say about the offer: `price`, `offer` (the choice, with why a code was
+    refused) and `next_offer`."""
     quantities = {
         pid: qty
         for pid, qty in requested_lines(form, activity.version)
         if isinstance(qty, int) and qty > 0
     }
-    price = quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
+    if checkout.zoned and checkout.delivered:
+        zone = checkout.zoned.chosen_zone()
+        price = zone_quote(activity.version, quantities, activity.products, zone)
+    else:
+        price = quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
     template_id = activity.template.id
     price, offer = with_offer(template_id, price, checkout.coupon.data or "")
     return {"price": price, "offer": offer, "next_offer": next_offer(template_id, price.subtotal)}
@@ -151,6 +168,8 @@ def submit(slug):
     valid = form.validate_on_submit()
     if not (checkout.validate() and valid):
         return _page(activity, form, checkout, status=422)
+    if checkout.zoned and checkout.delivered:
+        return _submit_delivered(activity, form, checkout)
     try:
         order, created = submit_order(
             activity.template,
@@ -177,10 +196,66 @@ def submit(slug):
     except DomainError as error:
         form.form_errors.append(str(error))
         return _page(activity, form, checkout, status=422)
+    return _placed(order, created)
+
+
+def _placed(order, created: bool):
+    """To the new order's page, crediting the leader whose share link brought the customer."""
     leader = leader_by_ref(request.cookies.get(REF_COOKIE))
     if created and leader is not None:
         attribute(order, leader)
     return go(url_for("tracking.order_page", token=order.tracking_token))
+
+
+def _submit_delivered(activity, form, checkout):
+    """Delivery in a zone: the zone is the customer's choice, or found from the address and
+    shown for them to confirm (a second submit); an address in no zone places no order."""
+    zoned, address = checkout.zoned, checkout.address.data or ""
+    if zoned.zone.data is not None and zoned.chosen_zone() is None:
+        zoned.zone.errors = [str(NoSuchZone())]
+        return _page(activity, form, checkout, status=422)
+    if zoned.zone.data is None:
+        zone = match_zone(address, list(zoned.zones.values()))
+        if zone is None:
+            zoned.zone.errors = [str(OutsideEveryZone())]
+        else:
+            zoned.zone.data = zone.id
+            zoned.zone.errors = [
+                _("Your address is in %(zone)s. Check it, then place the order.", zone=zone.name)
+            ]
+        return _page(activity, form, checkout, status=422)
+    try:
+        order, created = submit_delivered_order(
+            activity.template,
+            activity.version,
+            zone_id=zoned.zone.data,
+            window_id=zoned.window.data,
+            address=address,
+            answers=cleaned_answers(form, activity.version),
+            quantities=dict(requested_lines(form, activity.version)),
+            submission_key=checkout.key.data,
+            locale="zh_CN" if get_locale().language == "zh" else "en",
+            coupon=checkout.coupon.data or "",
+        )
+    except NoSuchZone as error:
+        zoned.zone.errors = [str(error)]
+        return _page(activity, form, checkout, status=422)
+    except (NoSuchWindow, WindowFull) as error:
+        activity = load_activity(activity.template.slug)
+        form, checkout = _forms(activity, request.form)
+        checkout.zoned.window.errors = [str(error)]
+        return _page(activity, form, checkout, status=422)
+    except OutOfStock as error:
+        form.form_errors.append(str(error))
+        mark_short_lines(form, activity.version, error.details.get("short", {}))
+        return _page(load_activity(activity.template.slug), form, checkout, status=422)
+    except CouponRefused as error:
+        checkout.coupon.errors = [str(error)]
+        return _page(load_activity(activity.template.slug), form, checkout, status=422)
+    except DomainError as error:  # BelowZoneMinimum, ActivityNotOpen, ...
+        form.form_errors.append(str(error))
+        return _page(activity, form, checkout, status=422)
+    return _placed(order, created)
 
 
 @bp.get("/<slug>/live")

@@ -16,6 +16,8 @@ from forms.ordering.steppers import STEP, quantity_limits, stepped
 from forms.payments import ClaimForm
 from models.activities.activity import offered_products
 from models.db import one_snapshot
+from models.delivery.progress import delivery_progress
+from models.delivery.shipping import shipment_of
 from models.errors import DomainError, OutOfStock
 from models.groupbuy.tiers import difference as group_price_difference
 from models.messaging.notifications import customer_messages
@@ -102,6 +104,8 @@ def _page(
             online_qr=online_qr,
             provider_names=PROVIDER_NAMES,
             has_receipt=has_receipt(order),
+            delivery=delivery_progress(order),
+            shipment=shipment_of(order),
             in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
         )
     )

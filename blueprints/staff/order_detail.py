@@ -23,6 +23,7 @@ from forms.staff.payment import PaymentForm
 from forms.staff.payment_removal import PaymentRemovalForm
 from forms.staff.refund import refund_form
 from models.accounts.user import User
+from models.delivery.runs import FAILURE_REASONS
 from models.errors import DomainError, OutOfStock, StaleOrder
 from models.orders.detail import (
     customer_history,
@@ -120,6 +121,7 @@ def _timeline_context(order, oob_timeline=False) -> dict:
         "timeline": timeline,
         "oob_timeline": timeline if oob_timeline else None,
         "payment_words": payment_words,
+        "failure_reasons": FAILURE_REASONS,
     }
 
 

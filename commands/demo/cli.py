@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 from peewee import IntegrityError
 
+from commands.demo.delivery import build_delivery
 from commands.demo.group_buy import build_group_buy, build_leader, build_offers
 from commands.demo.shop import (
     build_catalog,
@@ -18,6 +19,8 @@ from commands.demo.shop import (
 from models import Order, User, db
 from models.reports.recount import rebuild
 
+ROLES = ("admin", "staff", "leader", "courier")  # the demo accounts, each <role>@example.com
+
 
 @click.command("demo")
 @click.option(
@@ -28,12 +31,13 @@ from models.reports.recount import rebuild
 @with_appcontext
 def cli(if_empty, orders, seed):
     """Create products, pickup points, three published activities (one a 成团 with tiered
-    prices), a coupon and a 满减, three accounts (one a group leader) and orders."""
+    prices), a coupon and a 满减, delivery zones, four accounts (admin, staff, a group leader and
+    a courier), orders and a courier's run for today."""
     with db.connection_context():
         if User.select().exists() or Order.select().exists():
             _already_a_shop(if_empty)
             return
-        passwords = {role: secrets.token_urlsafe(9) for role in ("admin", "staff", "leader")}
+        passwords = {role: secrets.token_urlsafe(9) for role in ROLES}
         try:
             with db.atomic():
                 admin = User.register(
@@ -47,12 +51,16 @@ def cli(if_empty, orders, seed):
                 build_rules(templates, [admin, staff])
                 build_offers()
                 build_leader(passwords["leader"])
+                courier = User.register(
+                    "courier@example.com", "骑手 Courier", passwords["courier"], role="courier"
+                )
         except IntegrityError:  # another `demo` made the shop a moment ago
             _already_a_shop(if_empty)
             return
         created = place_demo_orders(templates, [admin, staff], orders, random.Random(seed))
         with db.atomic():
             build_group_buy(admin)
+        created += build_delivery(templates[0], staff, courier)
         settle_seeded_work()  # the invented orders' messages and rule runs are not sent
         rebuild()  # the sales rollups, at once rather than by the worker
     click.echo(
@@ -60,8 +68,8 @@ def cli(if_empty, orders, seed):
         f"{created} orders"
     )
     click.echo("sign in at /login with:")
-    for role in ("admin", "staff", "leader"):
-        click.echo(f"  {role:6}  {role}@example.com  password: {passwords[role]}")
+    for role in ROLES:
+        click.echo(f"  {role:7}  {role}@example.com  password: {passwords[role]}")
 
 
 def _already_a_shop(if_empty: bool) -> None:

@@ -31,7 +31,7 @@ from models.orders.status import OrderStatus, PaymentStatus
 
 BATCH = 1000  # orders per transaction
 ROWS_PER_INSERT = 400  # keeps every INSERT under SQLite's limit of bound parameters
-PENDING, CONFIRMED, PROCESSING, READY, COMPLETED, CANCELLED = OrderStatus
+PENDING, CONFIRMED, PROCESSING, READY, _SHIPPED, COMPLETED, CANCELLED = OrderStatus
 UNPAID, PAID, REFUNDED = PaymentStatus.UNPAID, PaymentStatus.PAID, PaymentStatus.REFUNDED
 PATH = (PENDING, CONFIRMED, PROCESSING, READY, COMPLETED)
 DELIVERY_FEE = 800

@@ -168,6 +168,8 @@ def build_templates(products: list[Product], admin: User) -> list[FormTemplate]:
                 "order_cap": 500,
                 "pickup_reminder_minutes": 120,
                 "payment_methods": ["at_pickup", "collection_code"],
+                # delivered in the zones of commands/demo/delivery.py, at their fees
+                "delivery": {"enabled": True, "fee": 800, "free_above": 10000},
             },
         },
     )
@@ -274,7 +276,7 @@ def settle_seeded_work() -> int:
     )
 
 
-PENDING, CONFIRMED, PROCESSING, READY, COMPLETED, CANCELLED = OrderStatus
+PENDING, CONFIRMED, PROCESSING, READY, _SHIPPED, COMPLETED, CANCELLED = OrderStatus
 
 
 def _target_status(age_days: float, rng: random.Random) -> str:

@@ -31,6 +31,19 @@ NOTICE_LABELS = {  # name -> (title, when it is sent)
         _l("Order assigned"),
         _l("When someone gives an order to a staff member (not to themselves)."),
     ),
+    "out_for_delivery": (
+        _l("Out for delivery"),
+        _l("When the shop's courier sets off with the order."),
+    ),
+    "delivered": (_l("Delivered"), _l("When the courier has delivered the order.")),
+    "delivery_failed": (
+        _l("Delivery failed"),
+        _l("When the courier could not deliver the order."),
+    ),
+    "shipped": (
+        _l("Shipped"),
+        _l("When the order is handed to an express carrier; {{ note }} is the carrier and number."),
+    ),
     "pending_reminder": (
         _l("Reminder: order still unconfirmed"),
         _l("After the minutes set under Automation in the settings."),

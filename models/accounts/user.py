@@ -20,7 +20,8 @@ from models.errors import DomainError
 
 STAFF_ROLES = ("admin", "staff")  # who works the shop: rules, staff notices, assignment
 LEADER = "leader"  # a group leader (团长): their pickup points' orders (models/leaders/)
-ROLES = (*STAFF_ROLES, LEADER)
+COURIER = "courier"  # sees only their own delivery runs (models/delivery/)
+ROLES = (*STAFF_ROLES, LEADER, COURIER)
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
 

@@ -46,6 +46,7 @@ def submit_order(
     locale: str,
     source: str = "form",
     coupon: str = "",
+    delivery_fee: int | None = None,
 ) -> tuple[Order, bool]:
     """Place the customer's order, or return the one this submission already placed.
 
@@ -53,6 +54,8 @@ def submit_order(
     `fulfilment` a pickup point id as text or DELIVERY, `coupon` the code typed (the best
     automatic offer applies without one). Raises a DomainError the page can show:
     ActivityNotOpen, BelowMinimum, NoSuchPickupPoint, CouponRefused, or those of place_order.
+    `delivery_fee`: the fee of a delivery zone (models/delivery/checkout.py) instead of the
+    activity's flat fee.
     """
     key = f"{template.id}:{submission_key}"
     done = Order.get_or_none(Order.submission_key == key)
@@ -87,7 +90,7 @@ def submit_order(
         answers=answers,
         pickup_point=point,
         address=address if delivered else answers.get("address", ""),
-        delivery_fee=price.delivery_fee,
+        delivery_fee=delivery_fee if delivered and delivery_fee is not None else price.delivery_fee,
         offer=offer.offer,
         discount=offer.discount,
         locale=locale,

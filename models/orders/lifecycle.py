@@ -1,7 +1,7 @@
 """The order state machine: which status changes exist and who may make each.
 
     pending -> confirmed -> processing -> ready -> completed
-       \\__________\\____________\\-> cancelled
+       \\__________\\____________\\-> cancelled  \\-> shipped -> completed (express carriers)
 
 Every change runs in one transaction with its stock effect and its OrderEvent,
 and only applies if the order is still at the version the caller saw.
@@ -26,12 +26,14 @@ from models.promotions import claims as offer_claims
 STAFF = frozenset({"staff", "admin"})
 AUTOMATION = frozenset({"rule", "system"})
 
-PENDING, CONFIRMED, PROCESSING, READY, COMPLETED, CANCELLED = OrderStatus
+PENDING, CONFIRMED, PROCESSING, READY, SHIPPED, COMPLETED, CANCELLED = OrderStatus
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (PENDING, CONFIRMED): STAFF | AUTOMATION,
     (CONFIRMED, PROCESSING): STAFF | AUTOMATION,
     (PROCESSING, READY): STAFF | AUTOMATION,
     (READY, COMPLETED): STAFF | AUTOMATION,
+    (READY, SHIPPED): STAFF | AUTOMATION,  # by an express carrier: not open any more
+    (SHIPPED, COMPLETED): STAFF | AUTOMATION,
     (PENDING, CANCELLED): STAFF | AUTOMATION | {"customer"},
     (CONFIRMED, CANCELLED): STAFF | AUTOMATION,
     (PROCESSING, CANCELLED): STAFF | AUTOMATION,
@@ -70,10 +72,17 @@ def may_transition(order: Order, to_status: str, actor: Actor) -> bool:
     return actor.kind != "customer" or actor.customer.id == order.customer_id
 
 
+# Reached on a page of their own, not by a plain status button: "shipped" goes with a carrier
+# and a tracking number (models/delivery/shipping.py ship_order).
+OWN_PAGE = frozenset({SHIPPED})
+
+
 def allowed_transitions(order: Order, actor: Actor) -> list[str]:
-    """The statuses `actor` may move `order` to now, in lifecycle order."""
+    """The statuses `actor` may move `order` to now with a status button, in lifecycle order."""
     return [
-        to for (frm, to) in TRANSITIONS if frm == order.status and may_transition(order, to, actor)
+        to
+        for (frm, to) in TRANSITIONS
+        if frm == order.status and to not in OWN_PAGE and may_transition(order, to, actor)
     ]
 
 
@@ -184,7 +193,11 @@ def _apply_stock_effect(order: Order, to_status: str) -> None:
         allotment.give_back(order.template_id, order.holds)
         offer_claims.give_back(order.offer_id, order.customer_id)
         Order.update(holds=[]).where(Order.id == order.id).execute()
-    effect = {CANCELLED: stock.release, COMPLETED: stock.consume}.get(to_status)
+    effect = {CANCELLED: stock.release, COMPLETED: stock.consume, SHIPPED: stock.consume}.get(
+        to_status
+    )
+    if to_status == COMPLETED and order.status == SHIPPED:
+        return  # consumed when shipped
     if effect is None:
         return
     for line in order.lines:

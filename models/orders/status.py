@@ -17,6 +17,7 @@ class OrderStatus(StrEnum):
     CONFIRMED = "confirmed"
     PROCESSING = "processing"
     READY = "ready"
+    SHIPPED = "shipped"  # handed to an express carrier (models/delivery/shipping.py)
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
@@ -68,6 +69,7 @@ STATUS_LABELS = {
     OrderStatus.CONFIRMED: _l("Confirmed"),
     OrderStatus.PROCESSING: _l("Processing"),
     OrderStatus.READY: _l("Ready"),
+    OrderStatus.SHIPPED: _l("Shipped"),
     OrderStatus.COMPLETED: _l("Completed"),
     OrderStatus.CANCELLED: _l("Cancelled"),
 }
@@ -95,6 +97,7 @@ STATUS_TONES = {
     OrderStatus.CONFIRMED: "info",
     OrderStatus.PROCESSING: "busy",
     OrderStatus.READY: "ok",
+    OrderStatus.SHIPPED: "info",
     OrderStatus.COMPLETED: "muted",
     OrderStatus.CANCELLED: "danger",
 }

@@ -1,6 +1,6 @@
 """Every staff and admin page is guarded, found by walking the app's URL map.
 
-A new route must either be wrapped in `role_required("staff" | "admin")`, belong to a blueprint
+A new route must either be wrapped in `role_required("staff" | "admin" | "courier")`, belong to a blueprint
 guarded by `blueprint_requires_role` (the development pages), or be added to PUBLIC_ENDPOINTS
 below; otherwise `test_every_route_is_public_or_role_guarded` fails. The walk runs with the
 development pages on (tests/conftest.py), so they are walked too.
@@ -62,7 +62,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "refund_notify.wechat",
     }
 )
-ROLES = ("staff", "admin", "leader")
+ROLES = ("staff", "admin", "leader", "courier")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -133,10 +133,12 @@ def _cases(rules: list[Rule]) -> list:
 _APP = _url_map_app()
 STAFF_RULES = guarded_rules(_APP, "staff")
 ADMIN_RULES = guarded_rules(_APP, "admin")
+COURIER_RULES = guarded_rules(_APP, "courier")  # a courier's own runs (blueprints/courier/)
 STAFF_GET = [pytest.param(r, id=r.rule) for r in STAFF_RULES if "GET" in r.methods]
 ADMIN_GET = [pytest.param(r, id=r.rule) for r in ADMIN_RULES if "GET" in r.methods]
 LEADER_RULES = guarded_rules(_APP, "leader")
 LEADER_GET = [pytest.param(r, id=r.rule) for r in LEADER_RULES if "GET" in r.methods]
+COURIER_GET = [pytest.param(r, id=r.rule) for r in COURIER_RULES if "GET" in r.methods]
 
 
 def _request(client, rule: Rule, method: str, token: str | None = None):
@@ -187,6 +189,7 @@ def test_the_walk_sees_the_known_staff_and_admin_pages():
         "reports.bill_match",
         "reports.bill_download",
     } <= {r.endpoint for r in ADMIN_RULES}
+    assert {"courier.today", "courier.delivered"} <= {r.endpoint for r in COURIER_RULES}
 
 
 def test_the_check_fails_for_a_new_unguarded_route(app):
@@ -239,7 +242,9 @@ def test_an_anonymous_post_to_a_guarded_route_never_reaches_the_view(app, client
 # --- anonymous visitors -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("rule", "method"), _cases(STAFF_RULES + ADMIN_RULES + LEADER_RULES))
+@pytest.mark.parametrize(
+    ("rule", "method"), _cases(STAFF_RULES + ADMIN_RULES + LEADER_RULES + COURIER_RULES)
+)
 def test_anonymous_visitors_are_sent_to_sign_in(client, rule, method):
     if method == "GET":
         response = _request(client, rule, method)
@@ -253,7 +258,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, rule, method):
     assert _sent_to_login(response), (response.status_code, response.headers)
 
 
-@pytest.mark.parametrize("rule", STAFF_GET + ADMIN_GET + LEADER_GET)
+@pytest.mark.parametrize("rule", STAFF_GET + ADMIN_GET + LEADER_GET + COURIER_GET)
 def test_sign_in_sends_the_visitor_back_to_the_page(client, rule):
     response = _request(client, rule, "GET")
     assert response.headers["Location"].startswith("/login?next=")
@@ -277,10 +282,32 @@ def test_staff_open_staff_pages(client, staff, login, rule):
     assert _passed_the_guard(response, rule), response.status_code
 
 
-@pytest.mark.parametrize("rule", ADMIN_GET + STAFF_GET)
+@pytest.mark.parametrize("rule", ADMIN_GET + STAFF_GET + COURIER_GET)
 def test_admins_open_admin_and_staff_pages(app, client, admin, login, rule, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "dev")  # /dev/mail is there only then
     login(admin)
+    response = _request(client, rule, "GET")
+    assert _passed_the_guard(response, rule), response.status_code
+
+
+@pytest.mark.parametrize(("rule", "method"), _cases(COURIER_RULES))
+def test_staff_are_refused_courier_routes(client, staff, login, rule, method):
+    """A courier's pages are the courier's: staff work the runs on /delivery/runs instead."""
+    login(staff)
+    token = None if method == "GET" else csrf_token_from(client, "/board/")
+    assert _request(client, rule, method, token).status_code == 403
+
+
+@pytest.mark.parametrize(("rule", "method"), _cases(STAFF_RULES + ADMIN_RULES))
+def test_couriers_are_refused_staff_and_admin_routes(client, courier, login, rule, method):
+    login(courier)
+    token = None if method == "GET" else csrf_token_from(client, "/courier")
+    assert _request(client, rule, method, token).status_code == 403
+
+
+@pytest.mark.parametrize("rule", COURIER_GET)
+def test_couriers_open_their_pages(client, courier, login, rule):
+    login(courier)
     response = _request(client, rule, "GET")
     assert _passed_the_guard(response, rule), response.status_code
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from peewee import DateTimeField, fn
 
+from commands.demo.delivery import ORDERS as DELIVERY_ORDERS
 from commands.demo.shop import SLOT_CAPACITY, SLOT_HOURS
 from models import (
     ALL_MODELS,
@@ -22,6 +23,9 @@ from models.activities.activity import remaining_slots
 from models.activities.fields.products import price_tiers
 from models.base import utcnow
 from models.board.filters import shop_today
+from models.delivery.runs import CourierRun, stops_of
+from models.delivery.shipping import Shipment
+from models.delivery.zones import DeliveryZone
 from models.leaders.leader import points_of
 from models.orders.status import OPEN_STATUSES, STATUSES
 from models.promotions.offer import Offer
@@ -55,7 +59,11 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
     assert runs.id == fruit.latest_version().settings["pickup_point_ids"][0]
 
     orders = Order.select()
-    assert 190 <= orders.where(Order.template != durian.id).count() <= 200
+    assert (
+        190 + DELIVERY_ORDERS
+        <= orders.where(Order.template != durian.id).count()
+        <= 200 + DELIVERY_ORDERS
+    )
     assert {o.status for o in orders} == set(STATUSES)
     days = {o.created_at.date() for o in orders}
     assert len(days) >= 20, "orders should be spread over the last 30 days"
@@ -74,7 +82,13 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
         )
         assert stock.reserved == held and 0 <= stock.reserved <= stock.on_hand
 
-    for role in ("admin", "staff", "leader"):
+    zones = {zone.name: zone for zone in DeliveryZone.select()}
+    assert len(zones) == 2
+    [run] = CourierRun.select()  # the courier's, for today
+    assert run.courier.email == "courier@example.com" and len(stops_of(run)) == 4
+    assert Shipment.select().count() == 2
+
+    for role in ("admin", "staff", "leader", "courier"):
         password = re.search(rf"{role}@example.com\s+password: (\S+)", result.output).group(1)
         browser = app.test_client()
         token = csrf_token_from(browser, "/login")
@@ -87,7 +101,8 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
 
 AHEAD = {  # meant to be in the future
     *("opens_at", "closes_at", "expires_at", "available_at", "locked_until"),
-    *("pickup_starts_at", "pickup_ends_at", "ends_at"),
+    *("pickup_starts_at", "pickup_ends_at"),
+    *("starts_at", "ends_at"),  # delivery windows (commands/demo/delivery.py)
 }
 
 
@@ -123,7 +138,7 @@ def test_demo_if_empty_leaves_an_existing_shop_alone(runner):
     runner.invoke(args=["demo", "--orders", "5"])
     again = runner.invoke(args=["demo", "--if-empty"])
     assert "skipped" in again.output
-    assert User.select().count() == 3  # admin, staff, leader
+    assert User.select().count() == 4  # admin, staff, leader, courier
 
 
 def test_user_create_makes_an_account_that_signs_in(runner, post_form):

@@ -25,11 +25,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import AnyConverter
 
 from blueprints.params import IdConverter
+from commands.demo.delivery import build_delivery
 from commands.demo.shop import build_catalog, build_rules, build_templates, place_demo_orders
 from models.activities.pickup import PickupPoint
 from models.automation.rules import Rule
 from models.board.saved_views import SavedView, save_view
 from models.catalog.products import Product, Warehouse
+from models.delivery.runs import CourierRun, RunStop
+from models.delivery.windows import DeliveryWindow
+from models.delivery.zones import DeliveryZone
 from models.exports.jobs import ExportJob, start_export
 from models.messaging.deliveries import Delivery
 from models.messaging.notifications import NOTICES
@@ -42,7 +46,7 @@ from models.payments.claims import claim_payment
 from models.payments.collection_codes import CollectionCode
 from models.reports.reconcile import import_bill
 from tests.factories import order_for
-from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from
+from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from, make_user
 from tests.reports.bill_files import Trade, wechat_bill
 
 HUGE = "99999999999999999999"  # 20 digits: beyond 2**63 - 1
@@ -94,6 +98,7 @@ def demo_shop(app, admin, staff, tmp_path):
         templates = build_templates(build_catalog(), admin)
         build_rules(templates, [admin, staff])
         place_demo_orders(templates, [admin, staff], 6, random.Random(11))
+        build_delivery(templates[0], staff, make_user("courier"))
         version = templates[0].latest_version()
         point = PickupPoint.get_by_id(version.settings["pickup_point_ids"][0])
         strawberries = Product.get(Product.sku == "FR-STRAW")
@@ -129,6 +134,10 @@ def demo_shop(app, admin, staff, tmp_path):
         "online_id": 1,  # none in the demo shop: the route answers 404
         "image": CollectionCode.get().image,
         "notice": next(iter(NOTICES)),
+        "zone_id": DeliveryZone.select().first().id,
+        "window_id": DeliveryWindow.select().first().id,
+        "run_id": CourierRun.select().first().id,
+        "stop_id": RunStop.select().first().id,
     }
 
 

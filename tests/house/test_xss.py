@@ -10,6 +10,7 @@ flask-babel marks as safe HTML: i18n.py takes that away), inline SVG and the not
 sandbox.
 """
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,10 +19,15 @@ from werkzeug.routing import AnyConverter
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.automation.rules import save_rule
+from models.base import utcnow
 from models.board.saved_views import SavedView, save_view
 from models.catalog.admin import change_stock
 from models.catalog.products import Product, Warehouse
 from models.customers.tags import add_customer_tag
+from models.delivery.booking import OrderDelivery
+from models.delivery.runs import assign_to_courier
+from models.delivery.windows import add_window
+from models.delivery.zones import save_zone
 from models.messaging.notice_design import update_notice_settings
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.notes import add_note
@@ -44,6 +50,20 @@ def payload(key: str, short: bool = False) -> str:
 
 def escaped(key: str) -> str:
     return f"{key}&lt;script&gt;__xss(1)&lt;/script&gt;"
+
+
+def _payload_delivery(order, admin) -> dict:
+    """The order delivered in a zone, on a courier's run: the zone's name and area and the
+    courier's name are payloads (docs/delivery.md)."""
+    courier = make_user("courier")
+    courier.name = payload("XCOURIER")
+    courier.save()
+    zone = save_zone(name=payload("XZONE"), districts=[payload("XDISTRICT")], fee=500)
+    start = utcnow() + timedelta(days=1)
+    window = add_window(zone, start, start + timedelta(hours=1), None)
+    OrderDelivery.create(order=order, zone=zone, window=window)
+    stop = assign_to_courier(order, courier, Actor.of_user(admin))
+    return {"zone_id": zone.id, "window_id": window.id, "run_id": stop.run_id, "stop_id": stop.id}
 
 
 @pytest.fixture
@@ -136,8 +156,10 @@ def payload_shop(app, admin):
         ]
         bill = import_bill(wechat_bill(trades), payload("XBILLFILE"), admin)
         match_bill(bill)
+        delivery = _payload_delivery(order, admin)
         order = Order.get_by_id(order.id)
     return {
+        **delivery,
         "number": order.number,
         "token": order.tracking_token,
         "slug": template.slug,

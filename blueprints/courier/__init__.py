@@ -1,0 +1,1 @@
+"""The courier's pages: their own runs on a phone."""

@@ -1,0 +1,59 @@
+"""The delivery part of the ordering page when the shop has delivery zones: the customer's zone
+(or left to be found from the address, then confirmed) and a delivery window of that zone."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, RadioField, SelectChoice, SelectField
+
+from i18n import format_money, format_window
+from models.delivery.windows import DeliveryWindow
+from models.delivery.zones import DeliveryZone
+
+PREFIX = "delivery-"
+FIND = ""  # the zone choice "find it from my address"
+
+
+def _number(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class DeliveryForm(Form):
+    """No CSRF of its own: it is submitted with the order form, which carries the token."""
+
+    zone = SelectField(_l("Delivery zone"), coerce=_number, validate_choice=False)
+    window = RadioField(_l("Delivery time"), coerce=_number, validate_choice=False)
+
+    def chosen_zone(self) -> DeliveryZone | None:
+        return self.zones.get(self.zone.data)
+
+
+def zone_label(zone: DeliveryZone) -> str:
+    parts = [zone.name, str(_l("fee %(fee)s", fee=format_money(zone.fee)))]
+    if zone.free_above is not None:
+        parts.append(str(_l("free from %(amount)s", amount=format_money(zone.free_above))))
+    if zone.minimum_order:
+        parts.append(str(_l("minimum %(amount)s", amount=format_money(zone.minimum_order))))
+    return " · ".join(parts)
+
+
+def window_label(window: DeliveryWindow, zone_name: str) -> str:
+    left = window.places_left
+    text = f"{zone_name} · {format_window(window)}"
+    return text if left is None else text + " · " + str(_l("%(count)s left", count=left))
+
+
+def build_delivery_form(
+    zones: list[DeliveryZone], windows: list[DeliveryWindow], formdata=None
+) -> DeliveryForm:
+    """Zones to choose from (first: find it from the address) and the windows of every zone that
+    customers may book now; the page checks that the window is one of the chosen zone's."""
+    form = DeliveryForm(formdata=formdata, prefix=PREFIX)
+    form.zones = {zone.id: zone for zone in zones}
+    form.zone.choices = [SelectChoice(FIND, _l("Find it from my address"))] + [
+        SelectChoice(zone.id, zone_label(zone)) for zone in zones
+    ]
+    names = {zone.id: zone.name for zone in zones}
+    form.window.choices = [SelectChoice(w.id, window_label(w, names[w.zone_id])) for w in windows]
+    return form

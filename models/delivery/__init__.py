@@ -1,0 +1,1 @@
+"""Delivery and logistics: zones and their fees, delivery windows with places, courier runs."""
