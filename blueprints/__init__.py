@@ -2,7 +2,15 @@
 
 from blueprints import auth, dev, shop
 from blueprints.admin import accounts as admin
-from blueprints.admin import collection_codes, deliveries, designer, products, reports, rules
+from blueprints.admin import (
+    collection_codes,
+    deliveries,
+    designer,
+    products,
+    reports,
+    rules,
+    warehouses,
+)
 from blueprints.customer import my_orders, ordering, tracking
 from blueprints.staff import (
     board,
@@ -35,6 +43,7 @@ def register_blueprints(app) -> None:
         deliveries,
         rules,
         products,
+        warehouses,
         claims,
         collection_codes,
         reports,

@@ -5,7 +5,7 @@ available in the same statement, so two buyers of the last unit cannot both win.
 Call these inside the transaction of the order change they belong to.
 """
 
-from models.catalog.products import Stock
+from models.catalog.products import Stock, Warehouse
 
 
 class StockInvariantBroken(RuntimeError):
@@ -29,6 +29,19 @@ def try_reserve(product_id: int, warehouse_id: int, quantity: int) -> bool:
         .execute()
     )
     return updated == 1
+
+
+def reserve_from(product_id: int, warehouse: Warehouse, quantity: int) -> int | None:
+    """Hold `quantity` units in `warehouse`, or else in its fallback warehouse when it has one
+    in use; the id of the warehouse holding them, None when neither has enough."""
+    if try_reserve(product_id, warehouse.id, quantity):
+        return warehouse.id
+    fallback = warehouse.fallback_id and Warehouse.get_or_none(
+        Warehouse.id == warehouse.fallback_id
+    )
+    if fallback and fallback.active and try_reserve(product_id, fallback.id, quantity):
+        return fallback.id
+    return None
 
 
 def release(product_id: int, warehouse_id: int, quantity: int) -> None:

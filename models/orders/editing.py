@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from models.activities import allotment
 from models.activities.fields import field_type
 from models.activities.fields.products import PRODUCTS
+from models.activities.pickup import serving_warehouse
 from models.catalog import stock
-from models.catalog.products import Product, Warehouse
+from models.catalog.products import Product
 from models.db import db
 from models.errors import DomainError, OutOfStock
 from models.orders.lifecycle import Actor, bump_version, record_event
@@ -117,7 +118,7 @@ def _new_line(order, product_id, offered) -> OrderLine:
     return OrderLine(
         order=order,
         product=product,
-        warehouse=Warehouse.default() if product.tracks_stock else None,
+        warehouse=serving_warehouse(order.pickup_point) if product.tracks_stock else None,
         name=product.name,
         unit_price=product.price,
         quantity=0,
