@@ -9,7 +9,7 @@ from models.automation.rules import Rule
 from models.board.answer_text import OrderAnswerText
 from models.board.directory import LatestOrder
 from models.board.saved_views import SavedView
-from models.catalog.admin import StockMovement
+from models.catalog.ledger import StockMovement
 from models.catalog.products import Product, Stock, Warehouse
 from models.customers.customer import Customer
 from models.db import db

@@ -127,7 +127,9 @@ def _create(
     for line in lines:
         held_in = None
         if line.product.tracks_stock:
-            held_in = stock.reserve_from(line.product.id, warehouse, line.quantity)
+            held_in = stock.reserve_from(
+                line.product.id, warehouse, line.quantity, order_number=order.number
+            )
             if held_in is None:  # what is left where the order collects, not elsewhere
                 short[line.product.id] = stock.available(line.product.id, warehouse.id)
                 continue
