@@ -21,6 +21,7 @@ from blueprints.staff import (
     fulfilment,
     inbox,
     order_detail,
+    stockroom,
 )
 
 
@@ -44,6 +45,7 @@ def register_blueprints(app) -> None:
         rules,
         products,
         warehouses,
+        stockroom,
         claims,
         collection_codes,
         reports,

@@ -11,6 +11,7 @@ from models.board.directory import LatestOrder
 from models.board.saved_views import SavedView
 from models.catalog.ledger import StockMovement
 from models.catalog.products import Product, Stock, Warehouse
+from models.catalog.transfers import Transfer, TransferLine
 from models.customers.customer import Customer
 from models.db import db
 from models.exports.jobs import ExportJob
@@ -48,6 +49,8 @@ ALL_MODELS = [
     Rule,
     Payment,
     StockMovement,
+    Transfer,
+    TransferLine,
     LatestOrder,
     SignInAttempt,
     CollectionCode,
@@ -72,6 +75,8 @@ __all__ = [
     "Product",
     "Stock",
     "StockMovement",
+    "Transfer",
+    "TransferLine",
     "User",
     "Warehouse",
     "db",

@@ -20,7 +20,7 @@ product and warehouse the stock row is the ledger's sum:
 | transfer_in   | +N     |                 | a transfer received                     |
 
 Who (`user`, None for a customer or the system), why (`reason`) and what it belongs to
-(`order_number`) are kept with each row. The ledger of a product is read newest first, a page at a
+(`order_number`, `transfer_id`) are kept with each row. The ledger of a product is read newest first, a page at a
 time by keyset (`id < before`), never by OFFSET.
 """
 
@@ -63,6 +63,7 @@ class StockMovement(BaseModel):
     reason = TextField(default="")
     user = ForeignKeyField(User, null=True, on_delete="SET NULL")
     order_number = IntegerField(null=True)  # no foreign key: orders sit above the catalog
+    transfer_id = IntegerField(null=True)  # models/catalog/transfers.py
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -86,6 +87,7 @@ def record(
     reason: str = "",
     by: User | None = None,
     order_number: int | None = None,
+    transfer_id: int | None = None,
 ) -> StockMovement:
     """Write one movement; call it in the transaction of the stock UPDATE it records."""
     return StockMovement.create(
@@ -97,6 +99,7 @@ def record(
         reason=(reason or "").strip()[:MAX_REASON_LENGTH],
         user=by.id if by else None,
         order_number=order_number,
+        transfer_id=transfer_id,
     )
 
 

@@ -30,6 +30,8 @@ from models.activities.pickup import PickupPoint
 from models.automation.rules import Rule
 from models.board.saved_views import SavedView, save_view
 from models.catalog.products import Product, Warehouse
+from models.catalog.transfers import create_transfer
+from models.catalog.warehouses import WarehouseDetails, create_warehouse
 from models.exports.jobs import ExportJob, start_export
 from models.messaging.deliveries import Delivery
 from models.messaging.notifications import NOTICES
@@ -103,6 +105,8 @@ def demo_shop(app, admin, staff, tmp_path):
         add_note(order, author=staff, body="call first")
         save_view(admin, "Unpaid", "payment=unpaid")
         start_export(admin, MultiDict({"created": "all"}), "csv")
+        east = create_warehouse(WarehouseDetails("east", "East"))
+        transfer = create_transfer(Warehouse.default(), east, {strawberries.id: 1})
     order = Order.get_by_id(order.id)
     return {
         "number": order.number,
@@ -115,6 +119,7 @@ def demo_shop(app, admin, staff, tmp_path):
         "point_id": point.id,
         "product_id": strawberries.id,
         "warehouse_id": Warehouse.default().id,
+        "transfer_id": transfer.id,
         "rule_id": Rule.select().first().id,
         "user_id": staff.id,
         "view_id": SavedView.get(SavedView.user == admin.id).id,
