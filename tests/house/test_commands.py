@@ -21,6 +21,7 @@ from models import (
 from models.activities.activity import remaining_slots
 from models.base import utcnow
 from models.board.filters import shop_today
+from models.catalog.ledger import balance
 from models.orders.status import OPEN_STATUSES, STATUSES
 from tests.helpers import PASSWORD, csrf_token_from
 
@@ -57,10 +58,15 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
         held = (
             OrderLine.select(fn.COALESCE(fn.SUM(OrderLine.quantity), 0))
             .join(Order)
-            .where(OrderLine.product == stock.product, Order.status.in_(OPEN_STATUSES))
+            .where(
+                OrderLine.product == stock.product,
+                OrderLine.warehouse == stock.warehouse,
+                Order.status.in_(OPEN_STATUSES),
+            )
             .scalar()
         )
         assert stock.reserved == held and 0 <= stock.reserved <= stock.on_hand
+        assert balance(stock.product_id, stock.warehouse_id) == (stock.on_hand, stock.reserved)
 
     for role in ("admin", "staff"):
         password = re.search(rf"{role}@example.com\s+password: (\S+)", result.output).group(1)
