@@ -144,6 +144,8 @@ def test_staff_draft_send_and_receive_a_transfer(client, staff, login):
     )
     assert made.status_code == 303
     transfer = Transfer.get()
+    draft = client.get(f"/stock/transfers/{transfer.id}").get_data(as_text=True)
+    assert "Free in source" in draft and '<td class="num">8</td>' in draft
     assert (
         client.post(f"/stock/transfers/{transfer.id}/send", data={"csrf_token": token}).status_code
         == 303
