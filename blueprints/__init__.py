@@ -14,6 +14,7 @@ from blueprints.admin import (
     products,
     reports,
     rules,
+    warehouses,
 )
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
@@ -30,6 +31,7 @@ from blueprints.staff import (
     order_detail,
     privacy,
     shipping,
+    stockroom,
 )
 
 
@@ -53,6 +55,8 @@ def register_blueprints(app) -> None:
         deliveries,
         rules,
         products,
+        warehouses,
+        stockroom,
         claims,
         collection_codes,
         reports,

@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 
 from forms.designer.template import MoneyField, strip
 from models.activities.fields.editor import WholeField
-from models.catalog.admin import MAX_REASON_LENGTH, ProductDetails
+from models.catalog.admin import ProductDetails
+from models.catalog.ledger import MAX_REASON_LENGTH
 
 NAME_MAX, SKU_MAX, UNIT_MAX, DESCRIPTION_MAX, ALIASES_MAX = 100, 40, 20, 2000, 500
 ALIAS_SEPARATORS = re.compile(r"[,，、;；\n]+")

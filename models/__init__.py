@@ -12,8 +12,9 @@ from models.automation.rules import Rule
 from models.board.answer_text import OrderAnswerText
 from models.board.directory import LatestOrder
 from models.board.saved_views import SavedView
-from models.catalog.admin import StockMovement
+from models.catalog.ledger import StockMovement
 from models.catalog.products import Product, Stock, Warehouse
+from models.catalog.transfers import Transfer, TransferLine
 from models.customers.customer import Customer
 from models.db import db
 from models.delivery.booking import OrderDelivery
@@ -66,6 +67,8 @@ ALL_MODELS = [
     Rule,
     Payment,
     StockMovement,
+    Transfer,
+    TransferLine,
     LatestOrder,
     SignInAttempt,
     CollectionCode,
@@ -110,6 +113,8 @@ __all__ = [
     "Product",
     "Stock",
     "StockMovement",
+    "Transfer",
+    "TransferLine",
     "User",
     "Warehouse",
     "db",

@@ -7,11 +7,27 @@ replaces itself with its errors (422); a stock change redraws the stock section.
 JavaScript every form posts and redirects back (303) with a flash.
 """
 
-from flask import Blueprint, flash, redirect, request, url_for
+import io
+import re
+from datetime import date, datetime, time, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.utils import secure_filename
 
 from blueprints.access import role_required
+from blueprints.admin.reports import XLSX
+from blueprints.params import arg_id
 from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.product import STOCK_FORMS, NewProductForm, ProductForm, stock_form
 from models.catalog.admin import (
@@ -23,8 +39,19 @@ from models.catalog.admin import (
     stock_by_warehouse,
     update_product,
 )
+from models.catalog.ledger import (
+    KINDS,
+    LedgerFilter,
+    ledger_cells,
+    ledger_header,
+    ledger_page,
+    ledger_rows,
+)
 from models.catalog.products import Product, Warehouse
 from models.errors import DomainError
+from models.exports.table import ExportTable, csv_chunks, write_xlsx
+from models.params import choices
+from models.shop_time import to_utc
 
 bp = Blueprint("products", __name__, url_prefix="/admin/products")
 
@@ -137,3 +164,74 @@ def change(product_id: int, warehouse_id: int, action: str):
             return redirect(url_for(".show", product_id=product.id, _anchor="stock"), 303)
     context = _stock_context(product, failed=(kind, warehouse.id, form))
     return render(PAGE, STOCK, 422, form=ProductForm.of(product), **context)
+
+
+# The ledger ------------------------------------------------------------------------------
+
+LEDGER_PAGE, LEDGER = "products/ledger.html", "products/_ledger.html"
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _day(name: str) -> date | None:
+    text = request.args.get(name, "")
+    try:
+        return date.fromisoformat(text) if DAY.fullmatch(text) else None
+    except ValueError:
+        return None
+
+
+def _ledger_filter() -> tuple[LedgerFilter, dict]:
+    """The filter in the URL, and its arguments as they go into links (the next page's, the
+    export's)."""
+    since, until = _day("from"), _day("to")
+    chosen = LedgerFilter(
+        warehouse_id=arg_id("warehouse"),
+        kinds=choices(request.args.getlist("kind"), KINDS),
+        since=to_utc(datetime.combine(since, time())) if since else None,
+        until=to_utc(datetime.combine(until + timedelta(days=1), time())) if until else None,
+    )
+    args = {
+        "warehouse": chosen.warehouse_id or "",
+        "kind": list(chosen.kinds),
+        "from": since.isoformat() if since else "",
+        "to": until.isoformat() if until else "",
+    }
+    return chosen, {key: value for key, value in args.items() if value}
+
+
+@bp.get("/<id:product_id>/ledger")
+@role_required("admin")
+def ledger(product_id: int):
+    product = _product(product_id)
+    chosen, args = _ledger_filter()
+    rows, older = ledger_page(product, chosen, before=arg_id("before"))
+    return render(
+        LEDGER_PAGE,
+        LEDGER,
+        product=product,
+        rows=rows,
+        older=older,
+        args=args,
+        chosen=chosen,
+        kinds=KINDS,
+        warehouses=Warehouse.select().order_by(Warehouse.id),
+    )
+
+
+@bp.get("/<id:product_id>/ledger.<any(csv, xlsx):fmt>")
+@role_required("admin")
+def ledger_export(product_id: int, fmt: str):
+    product = _product(product_id)
+    chosen, _args = _ledger_filter()
+    table = ExportTable(ledger_header(), ledger_cells(ledger_rows(product, chosen)))
+    filename = f"ledger-{secure_filename(product.sku) or product.id}.{fmt}"
+    if fmt == "csv":
+        return Response(
+            stream_with_context(csv_chunks(table)),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    target = io.BytesIO()
+    write_xlsx(table, target, _("Stock ledger"))
+    target.seek(0)
+    return send_file(target, mimetype=XLSX, as_attachment=True, download_name=filename)

@@ -11,12 +11,18 @@ from flask import current_app
 
 from commands.demo.timeline import fit_before
 from models.accounts.user import User
-from models.activities.pickup import PickupPoint, create_pickup_point, next_opening
+from models.activities.pickup import (
+    PickupPoint,
+    create_pickup_point,
+    next_opening,
+    set_serving_warehouse,
+)
 from models.activities.template import FormTemplate
 from models.automation.rules import save_rule
 from models.base import utcnow
 from models.catalog.admin import INITIAL_STOCK, receive_stock
 from models.catalog.products import Product, Warehouse
+from models.catalog.warehouses import WarehouseDetails, create_warehouse
 from models.db import db
 from models.errors import OutOfStock
 from models.messaging.outbox import Outbox
@@ -103,7 +109,17 @@ def _shop_now() -> datetime:
 
 
 def build_catalog() -> list[Product]:
+    """The products, in the main warehouse and (a few of each) in the metro store, which takes
+    from the main warehouse when short."""
     warehouse = Warehouse.default()
+    metro = create_warehouse(
+        WarehouseDetails(
+            code="metro",
+            name="地铁店 Metro store",
+            address="人民路地铁站",
+            fallback_id=warehouse.id,
+        )
+    )
     products = []
     for name, sku, price, unit, on_hand in CATALOG:
         product = Product.create(
@@ -111,6 +127,7 @@ def build_catalog() -> list[Product]:
         )
         if on_hand is not None:
             receive_stock(product, warehouse, on_hand, reason=str(INITIAL_STOCK))
+            receive_stock(product, metro, max(on_hand // 5, 1), reason=str(INITIAL_STOCK))
         products.append(product)
     return products
 
@@ -140,6 +157,7 @@ def build_templates(products: list[Product], admin: User) -> list[FormTemplate]:
             {SATURDAY: (time(17), time(19))},
         ),
     ]
+    set_serving_warehouse(points[1], Warehouse.get(Warehouse.code == "metro"))
     today = _shop_now().replace(hour=0, minute=0, second=0, microsecond=0)
     friday = today + timedelta(days=(4 - today.weekday()) % 7 or 7, hours=20)
     fruit = FormTemplate.create(

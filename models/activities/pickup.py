@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from peewee import BooleanField, CharField, JSONField, TextField
+from peewee import BooleanField, CharField, ForeignKeyField, JSONField, TextField
 
 from models.activities.template import read_setting
 from models.base import BaseModel, utcnow
+from models.catalog.products import Warehouse
 from models.errors import DomainError
 from models.shop_time import shop_zone, to_utc
 
@@ -36,6 +37,7 @@ class PickupPoint(BaseModel):
     # [{"day": 5, "from": "10:00", "until": "12:00"}] (models/activities/pickup.py)
     hours = JSONField(default=list)
     active = BooleanField(default=True)
+    warehouse = ForeignKeyField(Warehouse, null=True)  # serves its orders; None: the main one
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,19 @@ def update_pickup_point(
     PickupPoint.update(name=name, address=address or "", hours=hours_rows(hours)).where(
         PickupPoint.id == point.id
     ).execute()
+
+
+def serving_warehouse(point: PickupPoint | None) -> Warehouse:
+    """The warehouse an order at `point` reserves from: the point's, when set and in use;
+    without a point (delivery), the delivery warehouse (models/catalog/products.py)."""
+    if point is None:
+        return Warehouse.for_delivery()
+    warehouse = point.warehouse_id and Warehouse.get_or_none(Warehouse.id == point.warehouse_id)
+    return warehouse if warehouse and warehouse.active else Warehouse.default()
+
+
+def set_serving_warehouse(point: PickupPoint, warehouse: Warehouse | None) -> None:
+    PickupPoint.update(warehouse=warehouse).where(PickupPoint.id == point.id).execute()
 
 
 def set_pickup_point_active(point: PickupPoint, active: bool) -> None:

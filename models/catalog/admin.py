@@ -1,9 +1,8 @@
 """What admins do with the catalog (/admin/products): list, add and change products, and the
 stock on the shelf.
 
-Stock changes made by hand are one conditional UPDATE each (models/catalog/stock.py), recorded as a
-`StockMovement` in the same transaction, so the movements of a product add up to what they
-changed on hand:
+Stock changes made by hand are one conditional UPDATE each (models/catalog/stock.py), recorded in
+the stock ledger (models/catalog/ledger.py) in the same transaction:
 
 - received: on hand grows by N (N ≥ 1);
 - written off: on hand drops by N, with a reason, only as far as units are not held by open
@@ -12,60 +11,25 @@ changed on hand:
   records the difference to what was on hand.
 
 Orders reserve, release and consume stock on their own (models/orders/placing.py,
-models/orders/lifecycle.py); those are not movements here. An inactive product is no longer offered
+models/orders/lifecycle.py), through the same ledger. An inactive product is no longer offered
 (models/activities/activity.py `offered_products`); orders already placed keep it.
 """
 
 from dataclasses import asdict, dataclass
 
 from flask_babel import lazy_gettext as _l
-from peewee import (
-    JOIN,
-    CharField,
-    DateTimeField,
-    ForeignKeyField,
-    IntegerField,
-    IntegrityError,
-    TextField,
-    fn,
-)
+from peewee import JOIN, IntegrityError, fn
 
 from models.accounts.user import User
 from models.audit.log import record
-from models.base import BaseModel, utcnow
 from models.catalog import stock
+from models.catalog.ledger import LedgerFilter, StockMovement, ledger_page
 from models.catalog.products import Product, Stock, Warehouse
 from models.db import db, locked
 from models.errors import DomainError
 from models.matching import ilike
 
-KINDS = {
-    "received": _l("Received"),
-    "written_off": _l("Written off"),
-    "counted": _l("Counted"),
-}
-MAX_REASON_LENGTH = 200
 MOVEMENTS_SHOWN = 50
-
-
-class StockMovement(BaseModel):
-    """A change of on hand made by hand: `change` is signed units (+ received, − written off,
-    either for a count)."""
-
-    product = ForeignKeyField(Product, backref="movements", on_delete="CASCADE")
-    warehouse = ForeignKeyField(Warehouse)
-    change = IntegerField()
-    kind = CharField(max_length=16)  # KINDS
-    reason = TextField(default="")
-    user = ForeignKeyField(User, null=True, on_delete="SET NULL")
-    created_at = DateTimeField(default=utcnow)
-
-    class Meta:
-        indexes = ((("product", "created_at"), False),)
-
-    @property
-    def kind_label(self) -> str:
-        return str(KINDS.get(self.kind, self.kind))
 
 
 INITIAL_STOCK = _l("Initial stock")  # the reason of a new product's first units
@@ -232,15 +196,7 @@ def stock_by_warehouse(product: Product) -> list[WarehouseStock]:
 
 
 def recent_movements(product: Product, limit: int = MOVEMENTS_SHOWN) -> list[StockMovement]:
-    return list(
-        StockMovement.select(StockMovement, User, Warehouse)
-        .join(User, JOIN.LEFT_OUTER)
-        .switch(StockMovement)
-        .join(Warehouse)
-        .where(StockMovement.product == product.id)
-        .order_by(StockMovement.created_at.desc(), StockMovement.id.desc())
-        .limit(limit)
-    )
+    return ledger_page(product, LedgerFilter(), size=limit)[0]
 
 
 def _ensure_stock_row(product: Product, warehouse: Warehouse) -> None:
@@ -252,20 +208,14 @@ def _locked_stock_row(product: Product, warehouse: Warehouse) -> Stock:
     return locked(query).get()
 
 
-def _record(product, warehouse, change, kind, reason, by) -> StockMovement:
+def _audited(movement: StockMovement) -> StockMovement:
+    """The audit log's entry for a stock change made by hand (docs/operations.md)."""
     record(
-        f"stock.{kind}",
-        f"#{product.id} @ {warehouse.id}",
-        after={"change": change, "reason": reason},
+        f"stock.{movement.kind}",
+        f"#{movement.product_id} @ {movement.warehouse_id}",
+        after={"change": movement.change, "reason": movement.reason},
     )
-    return StockMovement.create(
-        product=product.id,
-        warehouse=warehouse.id,
-        change=change,
-        kind=kind,
-        reason=(reason or "").strip()[:MAX_REASON_LENGTH],
-        user=by.id if by else None,
-    )
+    return movement
 
 
 def _check_units(units: int, least: int) -> None:
@@ -277,8 +227,7 @@ def receive_stock(product, warehouse, units: int, *, reason: str = "", by=None):
     """Goods arrived: on hand grows by `units` (at least 1)."""
     _check_units(units, 1)
     with db.atomic():
-        stock.receive(product.id, warehouse.id, units)
-        return _record(product, warehouse, units, "received", reason, by)
+        return _audited(stock.receive(product.id, warehouse.id, units, reason=reason, by=by))
 
 
 def write_off_stock(product, warehouse, units: int, *, reason: str, by=None):
@@ -288,7 +237,8 @@ def write_off_stock(product, warehouse, units: int, *, reason: str, by=None):
     if not (reason or "").strip():
         raise InvalidStockChange(_l("Say why the units are written off."))
     with db.atomic():
-        if not stock.try_write_off(product.id, warehouse.id, units):
+        movement = stock.try_write_off(product.id, warehouse.id, units, reason=reason, by=by)
+        if movement is None:
             row = Stock.get_or_none(Stock.product == product.id, Stock.warehouse == warehouse.id)
             on_hand, free = (row.on_hand, row.available) if row else (0, 0)
             raise NotEnoughFree(
@@ -300,7 +250,7 @@ def write_off_stock(product, warehouse, units: int, *, reason: str, by=None):
                 ),
                 free=free,
             )
-        return _record(product, warehouse, -units, "written_off", reason, by)
+        return _audited(movement)
 
 
 def count_stock(product, warehouse, counted: int, *, reason: str = "", by=None):
@@ -320,9 +270,12 @@ def count_stock(product, warehouse, counted: int, *, reason: str = "", by=None):
                 ),
                 held=row.reserved,
             )
-        if not stock.try_set_on_hand(product.id, warehouse.id, counted, seen=row.on_hand):
+        movement = stock.try_set_on_hand(
+            product.id, warehouse.id, counted, seen=row.on_hand, reason=reason, by=by
+        )
+        if movement is None:
             raise StockBusy()
-        return _record(product, warehouse, counted - row.on_hand, "counted", reason, by)
+        return _audited(movement)
 
 
 STOCK_CHANGES = {

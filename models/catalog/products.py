@@ -1,8 +1,8 @@
 """Products, warehouses and stock.
 
-Stock is kept per product *and* warehouse; today every shop has one default
-warehouse, and order lines remember the warehouse they reserved from, so more
-warehouses can come later without touching orders.
+Stock is kept per product *and* warehouse. Every shop has the main warehouse
+(`Warehouse.default()`); admins add more (models/catalog/warehouses.py). Order lines
+remember the warehouse they reserved from.
 """
 
 from peewee import (
@@ -21,13 +21,26 @@ from models.base import BaseModel, utcnow
 
 
 class Warehouse(BaseModel):
+    """A warehouse or store holding stock. `delivers`: delivery orders reserve here (one at
+    most; none: the main one). `fallback`: where an order takes a line this one is short of."""
+
     code = CharField(unique=True)
     name = CharField()
+    address = TextField(default="")
+    active = BooleanField(default=True)
+    delivers = BooleanField(default=False)
+    fallback = ForeignKeyField("self", null=True)
 
     @classmethod
     def default(cls) -> "Warehouse":
         warehouse, _ = cls.get_or_create(code="main", defaults={"name": "Main"})
         return warehouse
+
+    @classmethod
+    def for_delivery(cls) -> "Warehouse":
+        """Where delivery orders reserve: the one that `delivers`, else the main one."""
+        chosen = cls.get_or_none((cls.delivers == True) & (cls.active == True))  # noqa: E712
+        return chosen or cls.default()
 
 
 class Product(BaseModel):

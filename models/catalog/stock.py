@@ -1,11 +1,14 @@
-"""Stock movements, each one conditional UPDATE that the database checks.
+"""Stock movements, each one conditional UPDATE that the database checks, and its ledger row
+(models/catalog/ledger.py) written beside it.
 
 Never read-then-write: `reserve` succeeds only if the row still has enough
 available in the same statement, so two buyers of the last unit cannot both win.
-Call these inside the transaction of the order change they belong to.
+Call these inside the transaction of the change they belong to; `by` (a User or None),
+`reason` and `order_number` go into the ledger.
 """
 
-from models.catalog.products import Stock
+from models.catalog import ledger
+from models.catalog.products import Stock, Warehouse
 
 
 class StockInvariantBroken(RuntimeError):
@@ -21,27 +24,38 @@ def available(product_id: int, warehouse_id: int) -> int:
     return stock.available if stock else 0
 
 
-def try_reserve(product_id: int, warehouse_id: int, quantity: int) -> bool:
+def try_reserve(product_id: int, warehouse_id: int, quantity: int, **note) -> bool:
     """Hold `quantity` units for an order; False when fewer are available."""
     updated = (
         Stock.update(reserved=Stock.reserved + quantity)
         .where(_stock(product_id, warehouse_id), Stock.on_hand - Stock.reserved >= quantity)
         .execute()
     )
+    if updated == 1:
+        ledger.record(product_id, warehouse_id, "reserved", reserved_change=quantity, **note)
     return updated == 1
 
 
-def release(product_id: int, warehouse_id: int, quantity: int) -> None:
-    """Give held units back (order cancelled or quantity lowered)."""
-    _apply(
-        product_id,
-        warehouse_id,
-        quantity,
-        {Stock.reserved: Stock.reserved - quantity},
+def reserve_from(product_id: int, warehouse: Warehouse, quantity: int, **note) -> int | None:
+    """Hold `quantity` units in `warehouse`, or else in its fallback warehouse when it has one
+    in use; the id of the warehouse holding them, None when neither has enough."""
+    if try_reserve(product_id, warehouse.id, quantity, **note):
+        return warehouse.id
+    fallback = warehouse.fallback_id and Warehouse.get_or_none(
+        Warehouse.id == warehouse.fallback_id
     )
+    if fallback and fallback.active and try_reserve(product_id, fallback.id, quantity, **note):
+        return fallback.id
+    return None
 
 
-def consume(product_id: int, warehouse_id: int, quantity: int) -> None:
+def release(product_id: int, warehouse_id: int, quantity: int, **note) -> None:
+    """Give held units back (order cancelled or quantity lowered)."""
+    _apply(product_id, warehouse_id, quantity, {Stock.reserved: Stock.reserved - quantity})
+    ledger.record(product_id, warehouse_id, "released", reserved_change=-quantity, **note)
+
+
+def consume(product_id: int, warehouse_id: int, quantity: int, **note) -> None:
     """Held units leave the shelf (order completed): on hand and reserved both drop."""
     _apply(
         product_id,
@@ -49,30 +63,37 @@ def consume(product_id: int, warehouse_id: int, quantity: int) -> None:
         quantity,
         {Stock.reserved: Stock.reserved - quantity, Stock.on_hand: Stock.on_hand - quantity},
     )
+    ledger.record(
+        product_id, warehouse_id, "sold", change=-quantity, reserved_change=-quantity, **note
+    )
 
 
-def receive(product_id: int, warehouse_id: int, quantity: int) -> None:
-    """Goods arrive: on hand grows by `quantity`."""
+def receive(product_id: int, warehouse_id: int, quantity: int, kind="received", **note):
+    """Goods arrive (or come back, kind "returned"): on hand grows by `quantity`."""
     Stock.insert(
         product=product_id, warehouse=warehouse_id, on_hand=0
     ).on_conflict_ignore().execute()
     Stock.update(on_hand=Stock.on_hand + quantity).where(_stock(product_id, warehouse_id)).execute()
+    return ledger.record(product_id, warehouse_id, kind, change=quantity, **note)
 
 
-def try_write_off(product_id: int, warehouse_id: int, quantity: int) -> bool:
-    """Take `quantity` units off the shelf (damaged, lost); False when fewer are free, as
-    units held by open orders stay on hand."""
+def try_write_off(product_id: int, warehouse_id: int, quantity: int, kind="written_off", **note):
+    """Take `quantity` units off the shelf (damaged, lost; kind "transfer_out": sent to another
+    warehouse); the movement, or None when fewer are free, as units held by open orders stay
+    on hand."""
     updated = (
         Stock.update(on_hand=Stock.on_hand - quantity)
         .where(_stock(product_id, warehouse_id), Stock.on_hand - quantity >= Stock.reserved)
         .execute()
     )
-    return updated == 1
+    if updated != 1:
+        return None
+    return ledger.record(product_id, warehouse_id, kind, change=-quantity, **note)
 
 
-def try_set_on_hand(product_id: int, warehouse_id: int, counted: int, seen: int) -> bool:
+def try_set_on_hand(product_id: int, warehouse_id: int, counted: int, seen: int, **note):
     """A stock-take: on hand becomes `counted` if it is still `seen` (so the change recorded
-    is exact) and `counted` covers what orders hold; False otherwise."""
+    is exact) and `counted` covers what orders hold; the movement, or None otherwise."""
     updated = (
         Stock.update(on_hand=counted)
         .where(
@@ -82,7 +103,9 @@ def try_set_on_hand(product_id: int, warehouse_id: int, counted: int, seen: int)
         )
         .execute()
     )
-    return updated == 1
+    if updated != 1:
+        return None
+    return ledger.record(product_id, warehouse_id, "counted", change=counted - seen, **note)
 
 
 def _apply(product_id, warehouse_id, quantity, changes) -> None:

@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from models.activities import allotment
 from models.activities.fields import field_type
 from models.activities.fields.products import PRODUCTS
+from models.activities.pickup import serving_warehouse
 from models.catalog import stock
-from models.catalog.products import Product, Warehouse
+from models.catalog.products import Product
 from models.db import db
 from models.errors import DomainError, OutOfStock
 from models.orders.lifecycle import Actor, bump_version, record_event
@@ -59,7 +60,9 @@ def edit_order(
             if current.status not in OPEN_STATUSES:
                 raise OrderNotEditable()
             version = current.template_version
-            changes = _set_quantities(current, version, quantities) if quantities else []
+            changes = (
+                _set_quantities(current, version, quantities, actor.user) if quantities else []
+            )
             answer_changes = None
             if answers is not None:
                 answer_changes = _replace_answers(current, version, answers, bool(changes))
@@ -72,7 +75,7 @@ def edit_order(
     return Order.get_by_id(order.id)
 
 
-def _set_quantities(order, version, quantities) -> list[str]:
+def _set_quantities(order, version, quantities, by) -> list[str]:
     lines = {line.product_id: line for line in order.lines}
     offered = set(offered_product_ids(version))
     changes, short = [], {}
@@ -85,11 +88,12 @@ def _set_quantities(order, version, quantities) -> list[str]:
             continue
         if line.holds_stock:
             delta = quantity - before
-            if delta > 0 and not stock.try_reserve(product_id, line.warehouse_id, delta):
+            note = {"order_number": order.number, "by": by}
+            if delta > 0 and not stock.try_reserve(product_id, line.warehouse_id, delta, **note):
                 short[product_id] = stock.available(product_id, line.warehouse_id)
                 continue
             if delta < 0:
-                stock.release(product_id, line.warehouse_id, -delta)
+                stock.release(product_id, line.warehouse_id, -delta, **note)
         if quantity:
             line.quantity = quantity
             line.save()
@@ -119,7 +123,7 @@ def _new_line(order, product_id, offered) -> OrderLine:
     return OrderLine(
         order=order,
         product=product,
-        warehouse=Warehouse.default() if product.tracks_stock else None,
+        warehouse=serving_warehouse(order.pickup_point) if product.tracks_stock else None,
         name=product.name,
         unit_price=product.price,
         quantity=0,

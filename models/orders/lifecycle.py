@@ -128,7 +128,7 @@ def walk_order(
         for n, to_status in enumerate(steps, start=1):
             _check_transition(current, to_status, actor)
             bump_version(current, current.version, status=to_status)
-            _apply_stock_effect(current, to_status)
+            _apply_stock_effect(current, to_status, actor)
             events.append(
                 _timeline_event(
                     current,
@@ -188,7 +188,7 @@ def _timeline_event(order: Order, actor: Actor, **fields) -> OrderEvent:
     )
 
 
-def _apply_stock_effect(order: Order, to_status: str) -> None:
+def _apply_stock_effect(order: Order, to_status: str, actor: Actor) -> None:
     if to_status == OrderStatus.CANCELLED:
         allotment.give_back(order.template_id, order.holds)
         offer_claims.give_back(order.offer_id, order.customer_id)
@@ -202,7 +202,13 @@ def _apply_stock_effect(order: Order, to_status: str) -> None:
         return
     for line in order.lines:
         if line.holds_stock:
-            effect(line.product_id, line.warehouse_id, line.quantity)
+            effect(
+                line.product_id,
+                line.warehouse_id,
+                line.quantity,
+                order_number=order.number,
+                by=actor.user,
+            )
 
 
 def assign_order(

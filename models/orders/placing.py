@@ -6,11 +6,11 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from models.activities import allotment
-from models.activities.pickup import PickupPoint, window_for
+from models.activities.pickup import PickupPoint, serving_warehouse, window_for
 from models.activities.template import FormTemplateVersion
 from models.base import utcnow
 from models.catalog import stock
-from models.catalog.products import Product, Warehouse
+from models.catalog.products import Product
 from models.customers.customer import Customer
 from models.db import db
 from models.errors import DomainError, OutOfStock
@@ -120,7 +120,7 @@ def _create(
     offer, discount = offered
     if offer is not None:
         _use_offer(offer, customer)
-    warehouse = Warehouse.default()
+    warehouse = serving_warehouse(pickup_point)
     subtotal = sum(line.product.price * line.quantity for line in lines)
     window = pickup_point and window_for(
         version.settings, version.template.closes_at, pickup_point, utcnow()
@@ -148,14 +148,18 @@ def _create(
     )
     short = {}
     for line in lines:
-        holds = line.product.tracks_stock
-        if holds and not stock.try_reserve(line.product.id, warehouse.id, line.quantity):
-            short[line.product.id] = stock.available(line.product.id, warehouse.id)
-            continue
+        held_in = None
+        if line.product.tracks_stock:
+            held_in = stock.reserve_from(
+                line.product.id, warehouse, line.quantity, order_number=order.number
+            )
+            if held_in is None:  # what is left where the order collects, not elsewhere
+                short[line.product.id] = stock.available(line.product.id, warehouse.id)
+                continue
         OrderLine.create(
             order=order,
             product=line.product,
-            warehouse=warehouse if holds else None,
+            warehouse=held_in,
             name=line.product.name,
             unit_price=line.product.price,
             quantity=line.quantity,

@@ -23,6 +23,7 @@ from models.activities.activity import remaining_slots
 from models.activities.fields.products import price_tiers
 from models.base import utcnow
 from models.board.filters import shop_today
+from models.catalog.ledger import balance
 from models.delivery.runs import CourierRun, stops_of
 from models.delivery.shipping import Shipment
 from models.delivery.zones import DeliveryZone
@@ -77,10 +78,15 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
         held = (
             OrderLine.select(fn.COALESCE(fn.SUM(OrderLine.quantity), 0))
             .join(Order)
-            .where(OrderLine.product == stock.product, Order.status.in_(OPEN_STATUSES))
+            .where(
+                OrderLine.product == stock.product,
+                OrderLine.warehouse == stock.warehouse,
+                Order.status.in_(OPEN_STATUSES),
+            )
             .scalar()
         )
         assert stock.reserved == held and 0 <= stock.reserved <= stock.on_hand
+        assert balance(stock.product_id, stock.warehouse_id) == (stock.on_hand, stock.reserved)
 
     zones = {zone.name: zone for zone in DeliveryZone.select()}
     assert len(zones) == 2

@@ -31,6 +31,8 @@ from models.activities.pickup import PickupPoint
 from models.automation.rules import Rule
 from models.board.saved_views import SavedView, save_view
 from models.catalog.products import Product, Warehouse
+from models.catalog.transfers import create_transfer
+from models.catalog.warehouses import WarehouseDetails, create_warehouse
 from models.delivery.runs import CourierRun, RunStop
 from models.delivery.windows import DeliveryWindow
 from models.delivery.zones import DeliveryZone
@@ -112,6 +114,8 @@ def demo_shop(app, admin, staff, tmp_path):
         start_export(admin, MultiDict({"created": "all"}), "csv")
         trade = Trade("2026-03-01 10:00:00", "4200000001", f"JL{order.number}", "1.00")
         bill = import_bill(wechat_bill([trade]), "bill.csv", admin)
+        east = create_warehouse(WarehouseDetails("east", "East"))
+        transfer = create_transfer(Warehouse.default(), east, {strawberries.id: 1})
     order = Order.get_by_id(order.id)
     return {
         "number": order.number,
@@ -124,6 +128,7 @@ def demo_shop(app, admin, staff, tmp_path):
         "point_id": point.id,
         "product_id": strawberries.id,
         "warehouse_id": Warehouse.default().id,
+        "transfer_id": transfer.id,
         "rule_id": Rule.select().first().id,
         "user_id": staff.id,
         "view_id": SavedView.get(SavedView.user == admin.id).id,
