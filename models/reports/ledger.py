@@ -62,7 +62,12 @@ def refunds_between(start: datetime, end: datetime, method: str | None = None) -
             Refund.out_refund_no,
         )
         .join(Order, on=(Refund.order == Order.id))
-        .where(Refund.status == SUCCEEDED, Refund.settled_at >= start, Refund.settled_at < end)
+        .where(
+            Refund.status == SUCCEEDED,
+            Refund.settled_at >= start,
+            Refund.settled_at < end,
+            Refund.online_payment.is_null(),  # a flagged payment's: never in the books
+        )
         .order_by(Refund.settled_at, Refund.id)
     )
     if method:

@@ -196,7 +196,9 @@ def _refunds(order_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
     amounts, units = defaultdict(int), defaultdict(int)
     if order_ids:
         query = Refund.select(Refund.order, Refund.amount).where(
-            Refund.order.in_(order_ids), Refund.status == SUCCEEDED
+            Refund.order.in_(order_ids),
+            Refund.status == SUCCEEDED,
+            Refund.online_payment.is_null(),  # a flagged payment's: never counted as sold
         )
         for order_id, amount in query.tuples():
             amounts[order_id] += amount
