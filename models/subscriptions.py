@@ -1,11 +1,12 @@
 """Who follows an order change (models/orders/signals.py `order_changed`), in the order their
 outbox rows are written: first the change's notifications, then its rule evaluations, then the
-recount of its sales rollups, then closing a cancelled order's open payment claim, then giving back its
-delivery window place, then its webhooks; and who checks a draft's settings before it is published besides
-its own package."""
+recount of its sales rollups, then closing a cancelled order's open payment claim, then closing
+its open provider orders (after the commit), then giving back its delivery window place, then its
+webhooks; and who checks a draft's settings before it is published besides its own package."""
 
 from models.activities.publish_checks import checking_settings
 from models.api.webhooks import plan_webhooks
+from models.automation.close_on_cancel import plan_closing
 from models.automation.rules import plan_rules
 from models.delivery.booking import release_on_cancel
 from models.messaging.notifications import plan_notifications
@@ -35,5 +36,6 @@ def connect() -> None:
     checking_settings.connect(online_method_problems)
     order_changed.connect(plan_recount)
     order_changed.connect(withdraw_on_cancel)
+    order_changed.connect(plan_closing)  # its open provider orders closed after the commit
     order_changed.connect(release_on_cancel)
     order_changed.connect(plan_webhooks)  # signed POSTs to the shop's other tools

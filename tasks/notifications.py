@@ -14,6 +14,7 @@ import time
 
 from huey import crontab
 
+from models.automation import close_on_cancel
 from models.automation.rules import run_rules
 from models.messaging import outbox
 from models.messaging.admin_notices import announce
@@ -34,6 +35,8 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     "announce": Work(prepare=announce, write=add_deliveries),
     "export": Work(prepare=queue_export),  # outside the write: a queue round trip
     recount.KIND: Work(write=recount.recount_row),  # recount a bucket of the sales rollups
+    # close a cancelled order's provider orders: outside the write, a gateway round trip
+    close_on_cancel.KIND: Work(prepare=close_on_cancel.close_checkouts),
     "webhook": Work(prepare=queue_delivery),  # tasks/webhooks.py: queue the signed POST
 }
 

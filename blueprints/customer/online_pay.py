@@ -12,7 +12,8 @@ from extensions import csrf
 from models.errors import DomainError
 from models.orders.order import Order
 from models.payments.online import check_paid, providers, settle_notification, start_checkout
-from models.payments.providers.base import BadNotification, CheckoutKind, Scene
+from models.payments.providers.base import BadNotification, CheckoutKind, NotificationKind, Scene
+from models.payments.refund_provider import on_refund_notification
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,19 @@ def paid_return(token):
 @bp.post("/pay/notify/<any(wechat, alipay):provider>")
 @csrf.exempt
 def notify(provider):
-    """A provider's notification: verified by its SDK, settled once, answered as it expects."""
+    """A provider's notification: verified by its SDK, settled once, answered as it expects.
+    A refund's (Alipay tells refunds on the payment's notify URL) settles that refund, once; one
+    that is not ours (made in the merchant app) is acknowledged, or the provider resends it."""
     found = providers().get(provider)
     if found is None:
         abort(404)
     try:
         notification = found.verify_notification(request.headers, _body())
-        settle_notification(notification)
+        if notification.kind == NotificationKind.REFUND:  # Alipay sends refunds here too
+            if not on_refund_notification(notification):
+                log.info("%s refund %s is not ours", provider, notification.out_refund_no)
+        else:
+            settle_notification(notification)
         accepted = True
     except (BadNotification, LookupError) as error:
         log.warning("%s notification refused: %s", provider, error)

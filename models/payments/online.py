@@ -6,7 +6,8 @@ says about it.
 total, never the client's), or gives back the open one a double tap already made: it locks the
 order first. `settle` turns a paid provider order into one `Payment` (models/orders/payments.py
 `record_payment`), however the news comes (the notification, the customer's return, a query,
-all at once): the provider order leaves "open" or "closed" by a conditional update, and its
+all at once), carrying the provider, its transaction id and our trade number there, so a
+refund of it goes back through the provider: the provider order leaves "open" or "closed" by a conditional update, and its
 `transaction_id` is unique. What cannot be recorded is flagged for staff, an order event
 "payment_flagged" with the reason: another amount than asked, an order cancelled meanwhile or
 paid another way (the money has to go back), listed for staff (`flagged_payments`) until they
@@ -42,7 +43,7 @@ from models.orders.order import Order
 from models.orders.payments import Payment, outstanding, paid_so_far, record_payment
 from models.orders.status import OrderStatus, PaymentStatus
 from models.payments.methods import online_providers_in
-from models.payments.providers import available_providers
+from models.payments.providers import app_providers
 from models.payments.providers.base import (
     Charge,
     Checkout,
@@ -110,11 +111,9 @@ class Settled:
 
 
 def providers() -> dict[str, Provider]:
-    """The configured providers, built once per app (a WeChat client keeps its certificates)."""
-    cache = current_app.extensions.setdefault("payment_providers", {})
-    if "providers" not in cache:
-        cache["providers"] = available_providers(current_app.config)
-    return cache["providers"]
+    """The configured providers, built once per app (a WeChat client keeps its certificates),
+    the same ones refunds go through."""
+    return app_providers(current_app)
 
 
 def offered_providers(settings: dict | None) -> list[str]:
@@ -296,6 +295,11 @@ def settle(online: OnlinePayment, transaction_id: str, paid: int) -> Settled:
                 None,
                 note=transaction_id,
             )
+            Payment.update(
+                provider=online.provider,
+                provider_txn_id=transaction_id,
+                provider_trade_no=online.out_trade_no,
+            ).where(Payment.id == payment.id).execute()
             OnlinePayment.update(payment=payment.id).where(OnlinePayment.id == online.id).execute()
             return Settled("recorded", OnlinePayment.get_by_id(online.id))
     except IntegrityError:  # the same transaction settled at once through another order row

@@ -31,11 +31,9 @@ def send_refund(refund: Refund, providers: dict[str, Provider]) -> Refund:
     if provider is None:
         settle_refund(refund.id, False, failure=f"{refund.provider} is not configured")
         return Refund.get_by_id(refund.id)
-    payment = refund.payment
+    trade_no, total = _trade_of(refund)
     try:
-        state = provider.refund(
-            payment.provider_trade_no or "", refund.out_refund_no, refund.amount, payment.amount
-        )
+        state = provider.refund(trade_no, refund.out_refund_no, refund.amount, total)
     except ProviderTimeout as error:
         log.warning("refund %s: %s; waiting for the notification", refund.out_refund_no, error)
         return Refund.get_by_id(refund.id)
@@ -47,6 +45,15 @@ def send_refund(refund: Refund, providers: dict[str, Provider]) -> Refund:
     elif state.refund_id:
         Refund.update(provider_refund_id=state.refund_id).where(Refund.id == refund.id).execute()
     return Refund.get_by_id(refund.id)
+
+
+def _trade_of(refund: Refund) -> tuple[str, int]:
+    """Our trade number at the provider and what it was paid: the payment's, or the flagged
+    provider order's (models/payments/flagged_refunds.py)."""
+    if refund.online_payment_id:
+        online = refund.online_payment
+        return online.out_trade_no, online.paid_amount or 0
+    return refund.payment.provider_trade_no or "", refund.payment.amount
 
 
 def on_refund_notification(notification: Notification) -> bool:

@@ -40,6 +40,7 @@ from models.orders.lifecycle import Actor, bump_version, record_event
 from models.orders.order import Order, OrderLine
 from models.orders.payments import MAX_NOTE_LENGTH, METHODS, Payment, paid_so_far, payment_status
 from models.orders.status import OrderStatus
+from models.payments.online import FLAGGED, HANDLED, OnlinePayment
 
 REQUESTED, SUCCEEDED, FAILED = "requested", "succeeded", "failed"
 REFUND_STATUSES = {
@@ -58,6 +59,9 @@ def new_refund_number() -> str:
 class Refund(BaseModel):
     order = ForeignKeyField(Order, backref="refunds", on_delete="CASCADE")
     payment = ForeignKeyField(Payment, null=True, on_delete="SET NULL")  # refunded through
+    # A flagged online payment given back (models/payments/flagged_refunds.py): money that was
+    # never recorded as paid, so it counts nowhere in the order's figures.
+    online_payment = ForeignKeyField(OnlinePayment, null=True, on_delete="SET NULL")
     amount = IntegerField(constraints=[Check("amount > 0")])  # fen
     method = CharField(max_length=16)  # models.orders.payments.METHODS
     provider = CharField(max_length=16, null=True)  # set when it goes through a provider
@@ -116,7 +120,7 @@ def holding(order_id) -> int:
     """Fen refunded or being refunded on the order: what the cap counts."""
     return int(
         Refund.select(fn.COALESCE(fn.SUM(Refund.amount), 0))
-        .where(Refund.order == order_id, Refund.status != FAILED)
+        .where(Refund.order == order_id, Refund.status != FAILED, Refund.online_payment.is_null())
         .scalar()
     )
 
@@ -125,7 +129,9 @@ def refunded_so_far(order_id) -> int:
     """Fen refunded on the order: what the payment status counts."""
     return int(
         Refund.select(fn.COALESCE(fn.SUM(Refund.amount), 0))
-        .where(Refund.order == order_id, Refund.status == SUCCEEDED)
+        .where(
+            Refund.order == order_id, Refund.status == SUCCEEDED, Refund.online_payment.is_null()
+        )
         .scalar()
     )
 
@@ -281,7 +287,12 @@ def settle_refund(refund_id: int, succeeded: bool, provider_refund_id: str = "",
         if settled != 1:
             return False
         refund = Refund.get_by_id(refund_id)
-        if succeeded:
+        if refund.online_payment_id:  # a flagged payment given back: it leaves staff's list
+            if succeeded:
+                OnlinePayment.update(status=HANDLED).where(
+                    OnlinePayment.id == refund.online_payment_id, OnlinePayment.status == FLAGGED
+                ).execute()
+        elif succeeded:
             _succeed(refund, order, Actor.system())
         else:
             bump_version(order, order.version)

@@ -51,7 +51,7 @@ class BillLine(BaseModel):
     note = TextField(default="")
     outcome = CharField(max_length=16, default=UNMATCHED)  # OUTCOMES
     order_number = IntegerField(null=True)
-    jielong_key = IntegerField(null=True)  # the Payment's id, or the refund event's id
+    jielong_key = IntegerField(null=True)  # the Payment's or Refund's id (models/reports/ledger.py)
     jielong_amount = IntegerField(null=True)  # fen, as Jielong has it
 
     class Meta:

@@ -6,6 +6,8 @@ provider's method, and lists what Jielong has in the bill's days that the bill l
 again (after a payment was recorded, say) and replaces the previous result.
 
 A line finds its money, first rule wins, among what no line took yet:
+0. a refund line by its merchant refund number (商户退款单号, 退款批次号), our refund's
+   `out_refund_no`;
 1. by the provider's transaction id, when Jielong kept it (`provider_txn_id`, or typed into a
    payment's note);
 2. by an order number among the digits of the merchant order number (商户订单号) or the note
@@ -146,6 +148,10 @@ class _Pool:
         return [money for money in candidates if money.key not in self.taken]
 
     def _find(self, line: BillLine) -> Money | None:
+        if line.refund_no:
+            for money in self._free(self.referenced):
+                if money.reference == line.refund_no:
+                    return money
         if line.transaction_id:
             for money in self._free(self.referenced):
                 if line.transaction_id in money.reference:

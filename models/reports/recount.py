@@ -18,6 +18,7 @@ from models.messaging.outbox import Outbox
 from models.orders.order import Order, OrderLine
 from models.orders.payments import Payment
 from models.orders.status import OrderStatus, PaymentStatus
+from models.payments.refunds import SUCCEEDED, Refund, RefundLine
 from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.shop_time import shop_zone
 
@@ -108,34 +109,39 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
     )
     ids = [row[0] for row in orders]
     methods, paid = _payments(ids)
+    refunded, refunded_units = _refunds(ids)
     lines = defaultdict(list)
     if ids:
         query = OrderLine.select(
             OrderLine.order,
+            OrderLine.id,
             OrderLine.product,
             OrderLine.name,
             OrderLine.quantity,
             OrderLine.unit_price,
         ).where(OrderLine.order.in_(ids))
-        for order_id, product, name, quantity, price in query.tuples():
-            lines[order_id].append((product or 0, name, quantity, price))
+        for order_id, line_id, product, name, quantity, price in query.tuples():
+            lines[order_id].append((line_id, product or 0, name, quantity, price))
     hours, products = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0, 0])
     for order_id, status, payment, total, point, created_at in orders:
         counted = status != OrderStatus.CANCELLED
-        refunded = payment == PaymentStatus.REFUNDED
-        if not counted and not refunded:
+        # Refund rows say what went back; an order marked refunded as a whole, all it was paid.
+        whole = payment == PaymentStatus.REFUNDED and order_id not in refunded
+        given_back = paid.get(order_id, 0) if whole else refunded.get(order_id, 0)
+        if not counted and not given_back:
             continue
         where = (point or 0, methods.get(order_id, ""))
         figures = hours[(*where, shop_moment(created_at).hour)]
         figures[0] += counted
         figures[1] += total if counted else 0
-        figures[2] += paid.get(order_id, 0) if refunded else 0
-        for product, name, quantity, price in lines[order_id]:
+        figures[2] += given_back
+        for line_id, product, name, quantity, price in lines[order_id]:
             sold = products[(*where, product, name)]
             sold[0] += counted
             sold[1] += quantity if counted else 0
             sold[2] += quantity * price if counted else 0
-            sold[3] += quantity * price if refunded else 0
+            units = quantity if whole else refunded_units.get(line_id, 0)
+            sold[3] += units * price
     return (
         [
             dict(
@@ -182,6 +188,28 @@ def _payments(order_ids: list[int]) -> tuple[dict[int, str], dict[int, int]]:
             methods.setdefault(order_id, method)
             paid[order_id] += amount
     return methods, paid
+
+
+def _refunds(order_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """The fen refunded on each order (succeeded refunds, in part or whole) and the units
+    refunded of each order line (refunds by line; one by amount names no product)."""
+    amounts, units = defaultdict(int), defaultdict(int)
+    if order_ids:
+        query = Refund.select(Refund.order, Refund.amount).where(
+            Refund.order.in_(order_ids),
+            Refund.status == SUCCEEDED,
+            Refund.online_payment.is_null(),  # a flagged payment's: never counted as sold
+        )
+        for order_id, amount in query.tuples():
+            amounts[order_id] += amount
+        query = (
+            RefundLine.select(RefundLine.line, RefundLine.quantity)
+            .join(Refund)
+            .where(Refund.order.in_(order_ids), Refund.status == SUCCEEDED)
+        )
+        for line_id, quantity in query.tuples():
+            units[line_id] += quantity
+    return amounts, units
 
 
 def rebuild() -> int:
