@@ -12,6 +12,7 @@ from blueprints.admin import (
     reports,
     rules,
 )
+from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
 from blueprints.staff import (
     board,
@@ -38,6 +39,7 @@ def register_blueprints(app) -> None:
         ordering,
         tracking,
         online_pay,
+        aftersales_customer,
         order_detail,
         fulfilment,
         chat_import,

@@ -1,4 +1,5 @@
-"""After-sales (models/aftersales/case.py): aftersales_case, its lines and its timeline."""
+"""After-sales (models/aftersales/case.py): aftersales_case, its lines, its timeline and
+its photos."""
 
 from peewee import *
 
@@ -69,9 +70,18 @@ def up(migrator, db):
                 SQL("CHECK (actor_kind IN ('customer', 'staff', 'admin', 'rule', 'system'))")
             ]
 
-    db.create_tables([AfterSalesCase, CaseLine, CaseEvent])
+    class CasePhoto(Model):
+        case = ForeignKeyField(AfterSalesCase, on_delete="CASCADE")
+        image = CharField(max_length=80)
+        thumbnail = CharField(max_length=80)
+
+        class Meta:
+            database = db
+            table_name = "aftersales_case_photo"
+
+    db.create_tables([AfterSalesCase, CaseLine, CaseEvent, CasePhoto])
 
 
 def down(migrator, db):
-    for table in ("aftersales_case_event", "aftersales_case_line", "aftersales_case"):
+    for table in ("aftersales_case_photo", "aftersales_case_event", "aftersales_case_line", "aftersales_case"):
         migrator.migrate(migrator.drop_table(table))

@@ -132,3 +132,14 @@ class CaseEvent(BaseModel):
         table_name = "aftersales_case_event"
         indexes = ((("case", "created_at"), False),)
         constraints = [SQL(f"CHECK (actor_kind IN ({', '.join(repr(k) for k in ACTOR_KINDS)}))")]
+
+
+class CasePhoto(BaseModel):
+    """A photo the customer attached (models/uploads.py names): the image and its thumbnail."""
+
+    case = ForeignKeyField(AfterSalesCase, backref="photos", on_delete="CASCADE")
+    image = CharField(max_length=80)
+    thumbnail = CharField(max_length=80)
+
+    class Meta:
+        table_name = "aftersales_case_photo"

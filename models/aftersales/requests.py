@@ -5,16 +5,52 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from models.aftersales.case import AfterSalesCase, CaseKind, CaseLine, CaseStatus
+from models.aftersales.case import AfterSalesCase, CaseKind, CaseLine, CasePhoto, CaseStatus
 from models.aftersales.lifecycle import CaseRefused, record_case_event
 from models.base import utcnow
 from models.db import db, locked
 from models.orders.lifecycle import Actor
 from models.orders.order import Order, OrderEvent, OrderLine
 from models.orders.status import OrderStatus
+from models.uploads import save_image
 
 DEFAULT_WINDOW_DAYS = 7  # the form setting `aftersales_days` when not given
 MAX_DETAILS = 1000
+MAX_PHOTOS = 6
+THUMBNAIL_SIDE = 320  # px
+# The reasons offered when the form has no `aftersales_reasons` setting of its own.
+DEFAULT_REASONS = (
+    _l("Damaged"),
+    _l("Wrong item"),
+    _l("Missing items"),
+    _l("Quality problem"),
+    _l("Not as described"),
+    _l("Other"),
+)
+# The resolution the customer prefers (AfterSalesCase.preferred).
+PREFERENCES = {
+    "refund": _l("Money back"),
+    "exchange": _l("A replacement"),
+    "redo": _l("Make it again"),
+    "": _l("Let the shop decide"),
+}
+
+
+def reasons_for(order: Order) -> list[str]:
+    """The reasons the customer chooses from: the form's own list, else the defaults."""
+    own = order.template_version.setting("aftersales_reasons") or []
+    return [str(reason) for reason in own if str(reason).strip()] or [
+        str(reason) for reason in DEFAULT_REASONS
+    ]
+
+
+def keep_photos(uploads: list[bytes]) -> tuple[tuple[str, str], ...]:
+    """Check, re-encode (EXIF dropped, at most 1600 px) and keep up to MAX_PHOTOS photos with a
+    thumbnail each; their (image, thumbnail) names. Raises BadImage (models/uploads.py) or
+    CaseRefused for too many."""
+    if len(uploads) > MAX_PHOTOS:
+        raise CaseRefused(_l("Attach at most %(count)s photos.", count=MAX_PHOTOS))
+    return tuple((save_image(data), save_image(data, max_side=THUMBNAIL_SIDE)) for data in uploads)
 
 
 def completed_at(order: Order) -> datetime | None:
@@ -66,6 +102,7 @@ def open_case(
     reason: str,
     details: str = "",
     preferred: str = "",
+    photos: tuple[tuple[str, str], ...] = (),
 ) -> AfterSalesCase:
     """Open a case about `quantities` (order line id → units) of `order`, as its customer.
 
@@ -77,6 +114,8 @@ def open_case(
     details = (details or "").strip()
     if len(details) > MAX_DETAILS:
         raise CaseRefused(_l("Keep it under %(max)s characters.", max=MAX_DETAILS))
+    if preferred not in PREFERENCES:
+        raise CaseRefused(_l("Choose what you would like."))
     if not (reason or "").strip():
         raise CaseRefused(_l("Choose a reason."))
     wanted = {int(k): int(v) for k, v in quantities.items() if int(v)}
@@ -107,9 +146,11 @@ def open_case(
             kind=kind,
             reason=reason.strip()[:64],
             details=details,
-            preferred=preferred or "",
+            preferred=preferred,
         )
         for line_id, units in sorted(wanted.items()):
             CaseLine.create(case=case.id, line=line_id, quantity=units)
+        for image, thumbnail in photos:
+            CasePhoto.create(case=case.id, image=image, thumbnail=thumbnail)
         record_case_event(case, actor, kind="opened", to_status=CaseStatus.REQUESTED)
     return case
