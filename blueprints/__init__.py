@@ -15,6 +15,7 @@ from blueprints.admin import (
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
 from blueprints.staff import (
+    aftersales,
     board,
     chat_import,
     claims,
@@ -40,6 +41,7 @@ def register_blueprints(app) -> None:
         tracking,
         online_pay,
         aftersales_customer,
+        aftersales,
         order_detail,
         fulfilment,
         chat_import,

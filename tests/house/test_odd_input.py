@@ -165,7 +165,9 @@ def path_values(rule, demo_shop) -> dict:
             values[name] = sorted(converter.items)[0]
         elif name == "token" and rule.endpoint.startswith("aftersales_customer."):
             values[name] = demo_shop["aftersales_token"]
-        elif name == "name" and rule.endpoint == "aftersales_customer.photo":
+        elif name == "name" and rule.endpoint.endswith(
+            ("aftersales_customer.photo", "aftersales.photo")
+        ):
             values[name] = demo_shop["photo"]
         elif name == "name" and rule.endpoint.endswith(".code_image"):
             values[name] = demo_shop["image"]
