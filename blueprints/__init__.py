@@ -17,9 +17,11 @@ from blueprints.admin import (
     warehouses,
 )
 from blueprints.courier import runs as courier_runs
+from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
 from blueprints.leader import pages as leader
 from blueprints.staff import (
+    aftersales,
     board,
     chat_import,
     claims,
@@ -47,6 +49,8 @@ def register_blueprints(app) -> None:
         ordering,
         tracking,
         online_pay,
+        aftersales_customer,
+        aftersales,
         order_detail,
         fulfilment,
         chat_import,

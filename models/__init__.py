@@ -5,6 +5,7 @@ from models.accounts.user import User
 from models.activities.allotment import Allotment
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
+from models.aftersales.case import AfterSalesCase, CaseEvent, CaseLine, CasePhoto
 from models.api.tokens import ApiToken
 from models.api.webhooks import WebhookDelivery, WebhookEndpoint
 from models.audit.log import AuditEntry
@@ -96,6 +97,10 @@ ALL_MODELS = [
     CourierRun,
     RunStop,
     Shipment,
+    AfterSalesCase,
+    CaseLine,
+    CaseEvent,
+    CasePhoto,
 ]
 
 __all__ = [

@@ -15,6 +15,8 @@ from forms.ordering.quantity_change import build_quantity_form
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from forms.payments import ClaimForm
 from models.activities.activity import offered_products
+from models.aftersales.requests import may_request
+from models.aftersales.views import cases_of
 from models.db import one_snapshot
 from models.delivery.progress import delivery_progress
 from models.delivery.shipping import shipment_of
@@ -106,6 +108,8 @@ def _page(
             has_receipt=has_receipt(order),
             delivery=delivery_progress(order),
             shipment=shipment_of(order),
+            cases=cases_of(order),
+            may_request_aftersales=may_request(order),
             in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
         )
     )

@@ -59,6 +59,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "online_pay.paid_return",
         "online_pay.notify",  # no login: the provider's signature is checked
         "tracking.receipt",
+        "aftersales_customer.request_form",  # the order's unguessable token is the customer
+        "aftersales_customer.submit",
+        "aftersales_customer.cancel",
+        "aftersales_customer.photo",
         "refund_notify.wechat",
     }
 )

@@ -28,18 +28,20 @@ from blueprints.params import IdConverter
 from commands.demo.delivery import build_delivery
 from commands.demo.shop import build_catalog, build_rules, build_templates, place_demo_orders
 from models.activities.pickup import PickupPoint
+from models.aftersales.requests import keep_photos, open_case
 from models.automation.rules import Rule
 from models.board.saved_views import SavedView, save_view
 from models.catalog.products import Product, Warehouse
 from models.catalog.transfers import create_transfer
 from models.catalog.warehouses import WarehouseDetails, create_warehouse
+from models.customers.customer import Customer
 from models.delivery.runs import CourierRun, RunStop
 from models.delivery.windows import DeliveryWindow
 from models.delivery.zones import DeliveryZone
 from models.exports.jobs import ExportJob, start_export
 from models.messaging.deliveries import Delivery
 from models.messaging.notifications import NOTICES
-from models.orders.lifecycle import Actor, transition_order
+from models.orders.lifecycle import Actor, transition_order, walk_order
 from models.orders.notes import add_note
 from models.orders.order import Order
 from models.orders.payments import Payment, record_payment
@@ -49,6 +51,7 @@ from models.payments.collection_codes import CollectionCode
 from models.reports.reconcile import import_bill
 from tests.factories import order_for
 from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from, make_user
+from tests.payments.images import png
 from tests.reports.bill_files import Trade, wechat_bill
 
 HUGE = "99999999999999999999"  # 20 digits: beyond 2**63 - 1
@@ -116,6 +119,7 @@ def demo_shop(app, admin, staff, tmp_path):
         bill = import_bill(wechat_bill([trade]), "bill.csv", admin)
         east = create_warehouse(WarehouseDetails("east", "East"))
         transfer = create_transfer(Warehouse.default(), east, {strawberries.id: 1})
+        case = _aftersales_case(version, strawberries, point)
     order = Order.get_by_id(order.id)
     return {
         "number": order.number,
@@ -145,7 +149,26 @@ def demo_shop(app, admin, staff, tmp_path):
         "window_id": DeliveryWindow.select().first().id,
         "run_id": CourierRun.select().first().id,
         "stop_id": RunStop.select().first().id,
+        "aftersales_token": case.order.tracking_token,  # a handed-over order with a case
+        "line_id": case.order.lines[0].id,
+        "case_id": case.id,
+        "photo": case.photos[0].image,
     }
+
+
+def _aftersales_case(version, product, point):
+    """A handed-over order and its customer's after-sales request with a photo."""
+    done = order_for(version, [(product, 2)], name="Cy", pickup_point=point)
+    done = walk_order(done, ("confirmed", "processing", "ready", "completed"), Actor.system())
+    customer = Actor.of_customer(Customer.get_by_id(done.customer_id))
+    return open_case(
+        done,
+        customer,
+        kind="return_refund",
+        quantities={done.lines[0].id: 1},
+        reason="Damaged",
+        photos=keep_photos([png()]),
+    )
 
 
 def path_values(rule, demo_shop) -> dict:
@@ -154,6 +177,12 @@ def path_values(rule, demo_shop) -> dict:
     for name, converter in rule._converters.items():
         if isinstance(converter, AnyConverter):
             values[name] = sorted(converter.items)[0]
+        elif name == "token" and rule.endpoint.startswith("aftersales_customer."):
+            values[name] = demo_shop["aftersales_token"]
+        elif name == "name" and rule.endpoint.endswith(
+            ("aftersales_customer.photo", "aftersales.photo")
+        ):
+            values[name] = demo_shop["photo"]
         elif name == "name" and rule.endpoint.endswith(".code_image"):
             values[name] = demo_shop["image"]
         elif name == "name":

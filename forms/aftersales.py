@@ -1,0 +1,57 @@
+"""The customer's after-sales request (models/aftersales/requests.py)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from forms.payments import IMAGE_TYPES
+from models.activities.fields.base import strip
+from models.aftersales.case import KIND_LABELS
+from models.aftersales.requests import MAX_DETAILS, MAX_PHOTOS, PREFERENCES
+from models.uploads import read_upload
+
+
+def at_least_one(form, field) -> None:
+    """A whole number of 1 or more (NumberRange fails on an int too large for a float)."""
+    if field.data is None or field.data < 1:
+        raise ValidationError(_l("At least 1."))
+
+
+class CaseRequestForm(FlaskForm):
+    kind = RadioField(
+        _l("What would you like?"),
+        [InputRequired(_l("Choose what you would like."))],
+        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+    )
+    quantity = IntegerField(
+        _l("How many"),
+        [InputRequired(_l("Enter how many.")), at_least_one],
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
+    reason = SelectField(_l("Reason"), [InputRequired(_l("Choose a reason."))], choices=[])
+    details = TextAreaField(
+        _l("Tell the shop more (optional)"), [Length(max=MAX_DETAILS)], filters=[strip]
+    )
+    photos = MultipleFileField(
+        _l("Photos (optional, up to %(count)s)", count=MAX_PHOTOS),
+        render_kw={"accept": IMAGE_TYPES, "multiple": True},
+    )
+    preferred = RadioField(
+        _l("You would prefer"),
+        choices=[SelectChoice(value, label) for value, label in PREFERENCES.items()],
+        default="",
+    )
+
+    def __init__(self, *args, reasons=(), most: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [SelectChoice(reason, reason) for reason in reasons]
+        self.quantity.render_kw = {**self.quantity.render_kw, "max": most}
+        if self.quantity.data is None and not self.is_submitted():
+            self.quantity.data = most
+
+    def photo_bytes(self) -> list[bytes]:
+        return [
+            read_upload(upload) for upload in self.photos.data or [] if upload and upload.filename
+        ]

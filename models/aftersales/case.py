@@ -1,0 +1,145 @@
+"""An after-sales case, the order lines it is about, and its timeline."""
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from peewee import SQL, CharField, Check, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from models.accounts.user import User
+from models.base import BaseModel, utcnow
+from models.orders.order import ACTOR_KINDS, Order, OrderLine
+
+
+class CaseKind(StrEnum):
+    """What the customer asks for."""
+
+    RETURN_REFUND = "return_refund"
+    EXCHANGE = "exchange"
+    REFUND_ONLY = "refund_only"
+    REDO = "redo"
+    COMPLAINT = "complaint"
+
+    @property
+    def label(self):
+        return KIND_LABELS[self]
+
+    @property
+    def needs_return(self) -> bool:
+        """The goods come back to the shop before the case is resolved."""
+        return self in (CaseKind.RETURN_REFUND, CaseKind.EXCHANGE)
+
+
+class CaseStatus(StrEnum):
+    """Where a case is (models/aftersales/lifecycle.py), in lifecycle order."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    AWAITING_RETURN = "awaiting_return"
+    RECEIVED = "received"
+    REFUNDED = "refunded"
+    REPLACED = "replaced"
+    REDONE = "redone"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self]
+
+
+KIND_LABELS = {
+    CaseKind.RETURN_REFUND: _l("Return and refund"),
+    CaseKind.EXCHANGE: _l("Exchange"),
+    CaseKind.REFUND_ONLY: _l("Refund only"),
+    CaseKind.REDO: _l("Redo"),
+    CaseKind.COMPLAINT: _l("Complaint"),
+}
+
+STATUS_LABELS = {
+    CaseStatus.REQUESTED: _l("Requested"),
+    CaseStatus.APPROVED: _l("Approved"),
+    CaseStatus.REJECTED: _l("Rejected"),
+    CaseStatus.AWAITING_RETURN: _l("Awaiting return"),
+    CaseStatus.RECEIVED: _l("Goods received"),
+    CaseStatus.REFUNDED: _l("Refunded"),
+    CaseStatus.REPLACED: _l("Replaced"),
+    CaseStatus.REDONE: _l("Redone"),
+    CaseStatus.CLOSED: _l("Closed"),
+    CaseStatus.CANCELLED: _l("Cancelled"),
+}
+
+# What happened to a returned line's units when they came back.
+RESTOCKED, WRITTEN_OFF = "restocked", "written_off"
+DISPOSITIONS = {RESTOCKED: _l("Back to stock"), WRITTEN_OFF: _l("Written off")}
+
+
+class AfterSalesCase(BaseModel):
+    order = ForeignKeyField(Order, backref="aftersales_cases", on_delete="CASCADE")
+    kind = CharField(max_length=16)  # CaseKind
+    status = CharField(max_length=16, default=CaseStatus.REQUESTED)  # CaseStatus
+    reason = CharField(max_length=64, default="")  # one of the shop's reasons, as chosen
+    details = TextField(default="")  # the customer's own words
+    preferred = CharField(max_length=16, default="")  # the resolution the customer prefers
+    answer = TextField(default="")  # the shop's latest word to the customer (a rejection's reason)
+    assignee = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow, index=True)
+    updated_at = DateTimeField(default=utcnow)
+    first_answer_at = DateTimeField(null=True)  # when staff first moved it on
+    closed_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "aftersales_case"
+        indexes = ((("status", "created_at"), False), (("order", "created_at"), False))
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+class CaseLine(BaseModel):
+    """Units of one order line the case is about; `disposition` once they came back."""
+
+    case = ForeignKeyField(AfterSalesCase, backref="lines", on_delete="CASCADE")
+    line = ForeignKeyField(OrderLine, on_delete="CASCADE")
+    quantity = IntegerField(constraints=[Check("quantity > 0")])
+    disposition = CharField(max_length=16, null=True)  # DISPOSITIONS
+
+    class Meta:
+        table_name = "aftersales_case_line"
+        indexes = ((("case", "line"), True),)
+
+
+class CaseEvent(BaseModel):
+    """One entry of a case's timeline: who did what, when."""
+
+    case = ForeignKeyField(AfterSalesCase, backref="events", on_delete="CASCADE")
+    kind = CharField(max_length=16)  # opened, status, noted, messaged
+    from_status = CharField(max_length=16, null=True)
+    to_status = CharField(max_length=16, null=True)
+    actor_kind = CharField(max_length=16)
+    actor_user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    actor_label = CharField(default="")
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "aftersales_case_event"
+        indexes = ((("case", "created_at"), False),)
+        constraints = [SQL(f"CHECK (actor_kind IN ({', '.join(repr(k) for k in ACTOR_KINDS)}))")]
+
+
+class CasePhoto(BaseModel):
+    """A photo the customer attached (models/uploads.py names): the image and its thumbnail."""
+
+    case = ForeignKeyField(AfterSalesCase, backref="photos", on_delete="CASCADE")
+    image = CharField(max_length=80)
+    thumbnail = CharField(max_length=80)
+
+    class Meta:
+        table_name = "aftersales_case_photo"

@@ -1,0 +1,53 @@
+"""After-sales in a real browser: the customer asks on a phone (390×844) without JavaScript,
+with a photo; staff approve on a desktop and the customer sees the answer."""
+
+import pytest
+
+from models.orders.lifecycle import Actor, walk_order
+from tests.factories import make_product, order_for, published_version
+from tests.helpers import assert_fits_the_screen, sign_in
+from tests.payments.images import png
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def handed_over(app):
+    with app.app_context():
+        product = make_product(10, price=1250, name="Mooncakes")
+        order = order_for(published_version(), [(product, 3)], name="Eve")
+        order = walk_order(order, ("confirmed", "processing", "ready", "completed"), Actor.system())
+        return order.tracking_token
+
+
+def test_a_customer_asks_on_a_phone_and_staff_answer_on_a_desktop(
+    new_page, handed_over, staff, tmp_path
+):
+    photo = tmp_path / "box.png"
+    photo.write_bytes(png())
+    phone = new_page(device="phone", javascript=False)
+    phone.goto(f"/o/{handed_over}")
+    phone.get_by_role("link", name="Ask for after-sales").click()
+    assert_fits_the_screen(phone)
+    phone.get_by_label("Refund only").check()
+    phone.get_by_label("How many").fill("2")
+    phone.get_by_label("Reason").select_option("Damaged")
+    phone.get_by_label("Tell the shop more (optional)").fill("Two were crushed")
+    phone.locator("input[name=photos]").set_input_files(str(photo))
+    phone.get_by_role("button", name="Send the request").click()
+    assert "Refund only" in phone.locator("#after-sales").inner_text()
+    assert phone.locator("#after-sales img").count() == 1
+    assert_fits_the_screen(phone)
+
+    desk = new_page(device="desktop")
+    desk.goto("/login")
+    sign_in(desk, staff)
+    desk.wait_for_url("**/board/**")
+    desk.goto("/board/after-sales")
+    desk.get_by_role("link", name="Case 1").click()
+    desk.get_by_label("Word to the customer").fill("Sorry, we will refund you")
+    desk.get_by_role("button", name="Approved").click()
+    assert "Approved" in desk.locator("[data-status]").first.inner_text()
+
+    phone.reload()
+    assert "Sorry, we will refund you" in phone.locator("#after-sales").inner_text()
