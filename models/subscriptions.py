@@ -4,8 +4,9 @@ recount of its sales rollups, then closing a cancelled order's open payment clai
 its own package."""
 
 from models.activities.publish_checks import checking_settings
-from models.api.webhooks import plan_webhooks
+from models.api.webhooks import plan_stock_low, plan_webhooks
 from models.automation.rules import plan_rules
+from models.catalog.signals import stock_moved
 from models.messaging.notifications import plan_notifications
 from models.orders.signals import order_changed
 from models.payments.claims import withdraw_on_cancel
@@ -34,3 +35,4 @@ def connect() -> None:
     order_changed.connect(plan_recount)
     order_changed.connect(withdraw_on_cancel)
     order_changed.connect(plan_webhooks)  # signed POSTs to the shop's other tools
+    stock_moved.connect(plan_stock_low)

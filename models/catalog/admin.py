@@ -35,6 +35,7 @@ from models.audit.log import record
 from models.base import BaseModel, utcnow
 from models.catalog import stock
 from models.catalog.products import Product, Stock, Warehouse
+from models.catalog.signals import stock_moved
 from models.db import db, locked
 from models.errors import DomainError
 from models.matching import ilike
@@ -258,7 +259,7 @@ def _record(product, warehouse, change, kind, reason, by) -> StockMovement:
         f"#{product.id} @ {warehouse.id}",
         after={"change": change, "reason": reason},
     )
-    return StockMovement.create(
+    movement = StockMovement.create(
         product=product.id,
         warehouse=warehouse.id,
         change=change,
@@ -266,6 +267,8 @@ def _record(product, warehouse, change, kind, reason, by) -> StockMovement:
         reason=(reason or "").strip()[:MAX_REASON_LENGTH],
         user=by.id if by else None,
     )
+    stock_moved.send(product, warehouse=warehouse, change=change)
+    return movement
 
 
 def _check_units(units: int, least: int) -> None:
