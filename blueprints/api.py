@@ -30,7 +30,7 @@ from models.catalog.products import Product, Warehouse
 from models.errors import DomainError, StaleOrder, TransitionNotAllowed
 from models.orders.order import Order
 from models.orders.status import STATUSES
-from models.params import DB_INT_MAX
+from models.params import ID_MAX
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -98,14 +98,14 @@ for status in (400, 404, 413, 415):
 
 
 def body_field(name: str, kind: type, *, choices=None, low: int = 0):
-    """Field `name` of the JSON body, of type `kind` (a whole number from `low` up to what the
-    database holds, or one of `choices`); Invalid otherwise."""
+    """Field `name` of the JSON body, of type `kind` (a whole number from `low` up to what an
+    INTEGER column holds, or one of `choices`); Invalid otherwise."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Invalid("", "Send a JSON object with Content-Type: application/json.")
     value = body.get(name)
     if kind is int and (
-        not isinstance(value, int) or isinstance(value, bool) or not low <= value <= DB_INT_MAX
+        not isinstance(value, int) or isinstance(value, bool) or not low <= value <= ID_MAX
     ):
         raise Invalid(name, f"{name} must be a whole number from {low}.")
     if kind is str and (not isinstance(value, str) or (choices and value not in choices)):
