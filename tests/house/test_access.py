@@ -40,6 +40,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "api.customer",
         "api_spec.openapi_json",  # the API's description, no data (blueprints/api_spec.py)
         "api_spec.docs",
+        "metrics.metrics",  # loopback or METRICS_TOKEN (blueprints/metrics.py)
         "auth.login",
         "auth.logout",
         "my_orders.index",
