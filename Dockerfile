@@ -26,7 +26,7 @@ RUN apt-get update \
     && useradd --create-home --uid 10001 jielong
 WORKDIR /app
 COPY --from=build /venv /venv
-COPY --chown=root:root app.py config.py extensions.py i18n.py babel.cfg ./
+COPY --chown=root:root app.py config.py extensions.py i18n.py logs.py babel.cfg ./
 COPY blueprints blueprints
 COPY commands commands
 COPY forms forms

@@ -7,7 +7,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 import i18n
-from blueprints import acting, params, register_blueprints, rendering, security_headers
+import logs
+from blueprints import (
+    acting,
+    metrics,
+    params,
+    register_blueprints,
+    rendering,
+    security_headers,
+)
 from commands import register_commands
 from extensions import babel, csrf, limiter, login_manager
 from models import User, subscriptions
@@ -50,6 +58,8 @@ def create_app(**overrides) -> Flask:
     register_commands(app)
     notifications.init_app(app)  # queue the outbox rows a request wrote, after it
     readiness.init_app(app)  # /readyz: database and queue reachable
+    metrics.init_app(app)  # /metrics: request latency (blueprints/metrics.py)
+    logs.init_app(app)  # LOG_FORMAT=json
     _register_error_pages(app)
 
     @app.context_processor

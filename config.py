@@ -70,6 +70,9 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         # The outbox and its deliveries (docs/notifications.md); the pause is for tests only.
         "OUTBOX_MAX_ATTEMPTS": int(env("OUTBOX_MAX_ATTEMPTS", "6")),
         "OUTBOX_RETRY_SECONDS": float(env("OUTBOX_RETRY_SECONDS", "60")),
+        "STOCK_LOW_UNITS": int(env("STOCK_LOW_UNITS", "5")),
+        "METRICS_TOKEN": env("METRICS_TOKEN", ""),
+        "LOG_FORMAT": env("LOG_FORMAT", "text"),
         "OUTBOX_LEASE_SECONDS": float(env("OUTBOX_LEASE_SECONDS", "300")),
         "OUTBOX_SWEEP_SECONDS": float(env("OUTBOX_SWEEP_SECONDS", "0")),
         "WORK_LOG_KEEP_DAYS": int(env("WORK_LOG_KEEP_DAYS", "90")),

@@ -1,6 +1,6 @@
 """HTTP layer: thin views that parse the request, call one domain function, and render."""
 
-from blueprints import api, auth, dev, refund_notify, shop
+from blueprints import api, api_spec, auth, dev, metrics, refund_notify, shop
 from blueprints.admin import accounts as admin
 from blueprints.admin import (
     audit,
@@ -77,6 +77,8 @@ def register_blueprints(app) -> None:
         delivery_runs,
         courier_runs,
         shipping,
+        api_spec,
+        metrics,
     ):
         app.register_blueprint(module.bp)
     dev.register(app)  # development pages, only when enabled

@@ -5,9 +5,10 @@ its open provider orders (after the commit), then giving back its delivery windo
 webhooks; and who checks a draft's settings before it is published besides its own package."""
 
 from models.activities.publish_checks import checking_settings
-from models.api.webhooks import plan_webhooks
+from models.api.webhooks import plan_stock_low, plan_webhooks
 from models.automation.close_on_cancel import plan_closing
 from models.automation.rules import plan_rules
+from models.catalog.signals import stock_moved
 from models.delivery.booking import release_on_cancel
 from models.messaging.notifications import plan_notifications
 from models.orders.signals import order_changed
@@ -39,3 +40,4 @@ def connect() -> None:
     order_changed.connect(plan_closing)  # its open provider orders closed after the commit
     order_changed.connect(release_on_cancel)
     order_changed.connect(plan_webhooks)  # signed POSTs to the shop's other tools
+    stock_moved.connect(plan_stock_low)

@@ -15,7 +15,10 @@ from models.errors import DomainError
 
 SCOPES = {
     "orders:read": _l("Read orders"),
+    "orders:write": _l("Change order statuses"),
     "products:read": _l("Read products"),
+    "stock:write": _l("Set stock levels"),
+    "customers:read": _l("Read customers (names and phone numbers)"),
 }
 PREFIX = "jl_"
 

@@ -1,9 +1,12 @@
 """Webhooks: an endpoint (a URL, a secret and the events it wants) receives a signed POST for
-each order event it chose.
+each event it chose.
 
 - **Written with the change**: the `order_changed` subscriber `plan_webhooks` writes one
   `WebhookDelivery` per endpoint and event, with the payload as the order was then, in the
-  change's transaction, and an outbox row that queues its sending once committed.
+  change's transaction, and an outbox row that queues its sending once committed. So does
+  `plan_stock_low` for `stock.low`: a product's available units (on hand less what open orders
+  hold) in a warehouse fall to STOCK_LOW_UNITS or below, from above, by an order placed or a
+  change by hand (the `stock_moved` signal).
 - **Signed**: `X-Jielong-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the
   secret>`; receivers check it with `verify_signature`, refusing a time outside the replay window.
 - **Delivered at least once, recognisably**: a delivery is leased like an outbox row (claimed
@@ -22,6 +25,7 @@ import urllib.error
 import urllib.request
 import uuid
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from peewee import (
     BooleanField,
@@ -36,16 +40,25 @@ from peewee import (
 from models.api.orders import order_json
 from models.audit.log import record
 from models.base import BaseModel, utcnow
+from models.catalog.products import Stock
 from models.db import db
 from models.errors import DomainError
 from models.messaging.outbox import Leased, add_work
+from models.orders.payments import Payment
 
 EVENTS = {
     "order.created": _l("An order is placed"),
     "order.status_changed": _l("An order's status changes"),
+    "payment.recorded": _l("A payment is recorded"),
+    "stock.low": _l("A product's stock runs low"),
 }
-EVENT_OF_KIND = {"created": "order.created", "status": "order.status_changed"}
+EVENT_OF_KIND = {
+    "created": "order.created",
+    "status": "order.status_changed",
+    "payment": "payment.recorded",
+}
 REPLAY_WINDOW_SECONDS = 300
+DEFAULT_LOW_UNITS = 5  # STOCK_LOW_UNITS outside an app (config.py has the same default)
 TIMEOUT_SECONDS = 10
 WORK_KIND = "webhook"
 
@@ -100,28 +113,80 @@ def remove_endpoint(endpoint_id: int) -> None:
             record("webhook.removed", f"#{endpoint_id}")
 
 
+def _active_endpoints(name: str) -> list[WebhookEndpoint]:
+    active = WebhookEndpoint.select().where(WebhookEndpoint.active == True)  # noqa: E712
+    return [e for e in active if name in e.events]
+
+
+def _queue(name: str, data: dict, endpoints: list[WebhookEndpoint]) -> None:
+    """One delivery of event `name` per endpoint, with its outbox row: call in the change's
+    transaction."""
+    for endpoint in endpoints:
+        event_id = str(uuid.uuid4())
+        payload = {
+            "id": event_id,
+            "type": name,
+            "created_at": utcnow().isoformat() + "Z",
+            "data": data,
+        }
+        delivery = WebhookDelivery.create(
+            endpoint=endpoint.id, event_id=event_id, event=name, payload=payload
+        )
+        add_work(WORK_KIND, f"webhook.{delivery.id}", {"delivery": delivery.id})
+
+
 def plan_webhooks(event, steps, from_status=None) -> None:
-    """The `order_changed` subscriber: a delivery per step, per endpoint that wants it."""
-    endpoints = [e for e in WebhookEndpoint.select().where(WebhookEndpoint.active == True)]  # noqa: E712
-    if not endpoints:
-        return
+    """The `order_changed` subscriber: a delivery per step, per endpoint that wants it; and
+    stock.low for what a placed order's lines took below the mark."""
     for step in steps:
         name = EVENT_OF_KIND.get(step.kind)
-        if name is None:
-            continue
-        data = {"order": order_json(step.order)}
-        for endpoint in (e for e in endpoints if name in e.events):
-            event_id = str(uuid.uuid4())
-            payload = {
-                "id": event_id,
-                "type": name,
-                "created_at": utcnow().isoformat() + "Z",
-                "data": data,
-            }
-            delivery = WebhookDelivery.create(
-                endpoint=endpoint.id, event_id=event_id, event=name, payload=payload
-            )
-            add_work(WORK_KIND, f"webhook.{delivery.id}", {"delivery": delivery.id})
+        endpoints = _active_endpoints(name) if name else []
+        if endpoints:
+            data = {"order": order_json(step.order)}
+            if name == "payment.recorded":
+                data["payment"] = _payment_json(step.order)
+            _queue(name, data, endpoints)
+        if step.kind == "created":
+            taken: dict[tuple, int] = {}
+            for line in step.order.lines:
+                if line.holds_stock:
+                    key = (line.product, line.warehouse)
+                    taken[key] = taken.get(key, 0) + line.quantity
+            for (product, warehouse), units in taken.items():
+                plan_stock_low(product, warehouse=warehouse, change=-units)
+
+
+def _payment_json(order) -> dict:
+    payment = Payment.select().where(Payment.order == order.id).order_by(Payment.id.desc()).get()
+    return {
+        "id": payment.id,
+        "amount_fen": payment.amount,
+        "method": payment.method,
+        "created_at": payment.created_at.isoformat() + "Z",
+    }
+
+
+def plan_stock_low(product, warehouse, change: int) -> None:
+    """stock.low when `change` (signed units, just applied) took the product's available units
+    in `warehouse` from above STOCK_LOW_UNITS to it or below; once per fall, not per sale."""
+    endpoints = _active_endpoints("stock.low") if change < 0 else []
+    row = endpoints and Stock.get_or_none(
+        Stock.product == product.id, Stock.warehouse == warehouse.id
+    )
+    if not row:
+        return
+    mark = current_app.config["STOCK_LOW_UNITS"] if has_app_context() else DEFAULT_LOW_UNITS
+    if row.available <= mark < row.available - change:
+        stock = {
+            "product": product.id,
+            "name": product.name,
+            "sku": product.sku,
+            "warehouse": warehouse.code,
+            "on_hand": row.on_hand,
+            "available": row.available,
+            "low_mark": mark,
+        }
+        _queue("stock.low", {"stock": stock}, endpoints)
 
 
 def signature(secret: str, body: bytes, at: int) -> str:

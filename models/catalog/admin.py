@@ -25,6 +25,7 @@ from models.audit.log import record
 from models.catalog import stock
 from models.catalog.ledger import LedgerFilter, StockMovement, ledger_page
 from models.catalog.products import Product, Stock, Warehouse
+from models.catalog.signals import stock_moved
 from models.db import db, locked
 from models.errors import DomainError
 from models.matching import ilike
@@ -209,12 +210,14 @@ def _locked_stock_row(product: Product, warehouse: Warehouse) -> Stock:
 
 
 def _audited(movement: StockMovement) -> StockMovement:
-    """The audit log's entry for a stock change made by hand (docs/operations.md)."""
+    """The audit log's entry and the `stock_moved` signal (webhooks: stock.low) of a stock
+    change made by hand."""
     record(
         f"stock.{movement.kind}",
         f"#{movement.product_id} @ {movement.warehouse_id}",
         after={"change": movement.change, "reason": movement.reason},
     )
+    stock_moved.send(movement.product, warehouse=movement.warehouse, change=movement.change)
     return movement
 
 

@@ -6,8 +6,6 @@ import re
 import threading
 import time
 
-import pytest
-
 from models import ALL_MODELS
 from models.api import webhooks
 from models.api.tokens import ApiToken, issue_token, revoke_token
@@ -20,8 +18,8 @@ from models.api.webhooks import (
     verify_signature,
 )
 from models.orders.lifecycle import Actor, transition_order
+from tests.api.webhook_receiver import deliver_all
 from tests.factories import order_for
-from tests.fakes import Server
 from tests.helpers import text_of
 
 
@@ -100,56 +98,13 @@ def test_each_token_has_its_own_rate_limit(client, app):
     assert _get(client, "/api/v1/orders", calm).status_code == 200
 
 
-class Receiver(Server):
-    """Keeps what arrives (headers, body); `answers` are the statuses to give, then 200.
-    A `None` answer sleeps past the sender's timeout: the request arrived, its answer is lost."""
-
-    def __init__(self, answers=()):
-        self.arrived, self.answers = [], list(answers)
-        self.lock = threading.Lock()
-        super().__init__(self._handle)
-
-    def _handle(self, method, path, headers, body):
-        with self.lock:
-            self.arrived.append((headers, body))
-            answer = self.answers.pop(0) if self.answers else 200
-        if answer is None:
-            time.sleep(1.0)
-            answer = 200
-        return answer, {}, b"ok"
-
-
-@pytest.fixture
-def receiver():
-    servers = []
-
-    def start(answers=()):
-        servers.append(Receiver(answers))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.close()
-
-
-def _deliver_all(app, rounds: int = 5):
-    """What the sweeper does, made due at once each round (no waiting out the pauses)."""
-    with app.app_context():
-        for _ in range(rounds):
-            for row in WebhookDelivery.select().where(WebhookDelivery.status == "queued"):
-                WebhookDelivery.update(available_at=row.created_at).where(
-                    WebhookDelivery.id == row.id
-                ).execute()
-                send_delivery(row.id, "test-worker")
-
-
 def test_an_order_event_arrives_signed_and_verifiable(app, shop, receiver, staff):
     server = receiver()
     with app.app_context():
         endpoint = add_endpoint(server.url + "/hook", ["order.created", "order.status_changed"])
         order = order_for(shop["version"], [(shop["apples"], 2)])
         transition_order(order, "confirmed", Actor.of_user(staff))
-    _deliver_all(app)
+    deliver_all(app)
     assert len(server.arrived) == 2
     kinds = []
     for headers, body in server.arrived:
@@ -182,7 +137,7 @@ def test_failures_are_retried_and_a_lost_answer_repeats_the_same_event_id(
     with app.app_context():
         add_endpoint(server.url, ["order.created"])
         order_for(shop["version"], [(shop["apples"], 1)])
-    _deliver_all(app)
+    deliver_all(app)
     assert len(server.arrived) == 3
     assert len({headers["X-Jielong-Event-Id"] for headers, _ in server.arrived}) == 1
     with app.app_context():
@@ -196,7 +151,7 @@ def test_a_receiver_that_never_answers_fails_after_the_last_try(app, shop, recei
     with app.app_context():
         add_endpoint(server.url, ["order.created"])
         order_for(shop["version"], [(shop["apples"], 1)])
-    _deliver_all(app, rounds=6)
+    deliver_all(app, rounds=6)
     assert len(server.arrived) == 3
     with app.app_context():
         assert WebhookDelivery.get().status == "failed"
@@ -209,13 +164,13 @@ def test_send_again_repeats_the_event_and_shows_in_the_log(
     with app.app_context():
         add_endpoint(server.url, ["order.created"])
         order_for(shop["version"], [(shop["apples"], 1)])
-    _deliver_all(app)
+    deliver_all(app)
     with app.app_context():
         delivery = WebhookDelivery.get()
     page = as_admin.get("/admin/integrations")
     assert delivery.event_id in text_of(page)
     assert admin_post(f"/admin/integrations/deliveries/{delivery.id}/send-again").status_code == 303
-    _deliver_all(app)
+    deliver_all(app)
     ids = [headers["X-Jielong-Event-Id"] for headers, _ in server.arrived]
     assert ids == [delivery.event_id, delivery.event_id]
 

@@ -291,3 +291,31 @@ def test_rules_confirm_and_assign_a_web_order_and_auto_cancel_frees_stock(
     login(staff)
     timeline = client.get(f"/board/orders/{placed.number}").get_data(as_text=True)
     assert "rule: Auto-confirm" in timeline and "rule: To the shop floor" in timeline
+
+
+def test_two_consumers_on_one_postgresql_and_redis_one_killed_midway_send_once(
+    app, client, shop, consumer, mailbox
+):
+    """Scale-out (docs/operations.md): two consumers share one database and one queue. The one
+    holding the email is killed between claiming and sending while the other runs; the other
+    sends it once its lease runs out, and only once. PostgreSQL and Redis only (CI's second run;
+    there a missing or unreachable Redis fails it, and PostgreSQL's absence fails every test)."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("needs TEST_DATABASE_URL (CI's PostgreSQL run) and TEST_REDIS_URL")
+    # queue_url (the `queue` fixture) fails CI's PostgreSQL run without a reachable Redis.
+    doomed = consumer(DELIVERY_TEST_PAUSE_SECONDS=3, OUTBOX_LEASE_SECONDS=1)
+    with app.app_context():
+        order = order_on_the_web(client, shop, "alice@example.com")
+        wait_until(
+            lambda: (d := email_of(order)) and d.claimed_by and d.status == "queued",
+            what="the email to be claimed",
+            consumer=doomed,
+        )
+        other = consumer(OUTBOX_LEASE_SECONDS=1)
+        time.sleep(0.5)  # both consumers running
+        doomed.kill()
+        wait_until(lambda: email_sent(order), what="the other consumer's send", consumer=other)
+        time.sleep(1.5)  # several sweeps of the survivor later
+        sent = email_of(order)
+        assert sent.claimed_by.split(":")[1] == str(other.pid)
+    assert [m["To"] for m in mailbox.messages] == ["alice@example.com"]
