@@ -7,7 +7,6 @@ from blueprints.admin import (
     collection_codes,
     commissions,
     deliveries,
-    delivery_zones,
     designer,
     integrations,
     offers,
@@ -19,6 +18,9 @@ from blueprints.admin import (
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
+from blueprints.delivery import runs as delivery_runs
+from blueprints.delivery import shipping
+from blueprints.delivery import zones as delivery_zones
 from blueprints.leader import pages as leader
 from blueprints.staff import (
     aftersales,
@@ -26,13 +28,11 @@ from blueprints.staff import (
     chat_import,
     claims,
     customers,
-    delivery_runs,
     export,
     fulfilment,
     inbox,
     order_detail,
     privacy,
-    shipping,
     stockroom,
 )
 

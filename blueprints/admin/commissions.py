@@ -70,7 +70,7 @@ def download(fmt: str):
     return send_file(target, mimetype=XLSX, as_attachment=True, download_name=filename)
 
 
-@bp.post("/<int:leader_id>/settle")
+@bp.post("/<id:leader_id>/settle")
 @role_required("admin")
 def settle(leader_id: int):
     leader = or_404(User.get_or_none(User.id == leader_id, User.role == LEADER))

@@ -55,7 +55,7 @@ def new():
     return render(EDIT, FORM, status, form=form, offer=None)
 
 
-@bp.route("/<int:offer_id>", methods=["GET", "POST"])
+@bp.route("/<id:offer_id>", methods=["GET", "POST"])
 @role_required("admin")
 def edit(offer_id: int):
     offer = _offer(offer_id)
@@ -69,7 +69,7 @@ def edit(offer_id: int):
     return render(EDIT, FORM, 422, form=form, offer=offer)
 
 
-@bp.post("/<int:offer_id>/delete")
+@bp.post("/<id:offer_id>/delete")
 @role_required("admin")
 def delete(offer_id: int):
     offer = _offer(offer_id)

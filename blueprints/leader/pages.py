@@ -54,7 +54,7 @@ def message():
     return go(url_for(".index"))
 
 
-@bp.get("/orders/<int:number>")
+@bp.get("/orders/<id:number>")
 @role_required("leader")
 def order(number: int):
     found = or_404(leader_order(_me(), number))
@@ -67,7 +67,7 @@ def pickup():
     return render("leader/pickup.html", "leader/_pickup.html", orders=pickup_list(_me()))
 
 
-@bp.post("/orders/<int:number>/hand-over")
+@bp.post("/orders/<id:number>/hand-over")
 @role_required("leader")
 def hand_over(number: int):
     me = _me()

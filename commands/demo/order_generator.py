@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from peewee import AutoField, JSONField, chunked
 
-from commands.demo.shop import NAMES, REMARKS
+from commands.demo.people import NAMES, REMARKS
 from commands.demo.timeline import fit_before
 from models.accounts.user import STAFF_ROLES, User
 from models.activities.pickup import PickupPoint

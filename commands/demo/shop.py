@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import segno
 from flask import current_app
 
+from commands.demo.people import NAMES, REMARKS
 from commands.demo.timeline import fit_before
 from models.accounts.user import User
 from models.activities.pickup import (
@@ -57,46 +58,6 @@ SLOT_DAYS = 14
 SLOT_HOURS = ("09:00–11:00", "14:00–16:00", "18:00–20:00")
 SLOT_CAPACITY = 4
 SATURDAY, SUNDAY = 5, 6
-
-NAMES = [
-    "王芳",
-    "李娜",
-    "张伟",
-    "刘洋",
-    "陈静",
-    "杨敏",
-    "赵磊",
-    "黄丽",
-    "周杰",
-    "吴霞",
-    "徐婷",
-    "孙浩",
-    "胡晓",
-    "朱琳",
-    "高峰",
-    "林青",
-    "何佳",
-    "郭蕾",
-    "马超",
-    "罗丹",
-    "梁雪",
-    "宋佳",
-    "郑爽",
-    "谢楠",
-    "Emily Chen",
-    "David Li",
-    "Grace Wang",
-    "Tom Zhou",
-]
-
-REMARKS = [
-    "",
-    "",
-    "",
-    "请挑大一点的 / bigger ones please",
-    "下午取 / picking up in the afternoon",
-    "不要太熟的",
-]
 
 
 def _to_utc(local: datetime) -> datetime:

@@ -191,7 +191,7 @@ def test_demo_on_an_existing_shop_says_so_and_how_to_set_a_password(runner):
     assert "admins: admin@example.com" in again.output
     assert "flask --app app user password EMAIL" in again.output
     assert "IntegrityError" not in again.output
-    assert User.select().count() == 3 and Order.select().count() == orders
+    assert User.select().count() == 4 and Order.select().count() == orders
 
 
 def test_demo_on_a_shop_made_by_hand_names_its_admins(runner):

@@ -64,7 +64,7 @@ SCREEN_OPTIONS = {"desktop": DESKTOP, "phone": PHONE}  # 1280 and 390 px wide
 SCREENS = tuple(SCREEN_OPTIONS)
 LANGUAGES = {"en": "en-US", "zh": "zh-CN"}  # the browser's language
 NOT_FOLLOWED = ("/logout", "/locale/", "/static/", "/my/sign-out")
-DOWNLOADS = re.compile(r"(\.csv|\.xlsx|/download)$")
+DOWNLOADS = re.compile(r"(\.csv|\.xlsx|\.zip|/download)$")
 
 # Pages each person must be able to reach by following links.
 STAFF_PAGES = {

@@ -143,6 +143,8 @@ def demo_shop(app, admin, staff, tmp_path):
         "online_id": 1,  # none in the demo shop: the route answers 404
         "token_id": 1,  # nor API tokens and webhook endpoints
         "endpoint_id": 1,
+        "offer_id": 1,  # nor offers and group leaders
+        "leader_id": 1,
         "image": CollectionCode.get().image,
         "notice": next(iter(NOTICES)),
         "zone_id": DeliveryZone.select().first().id,

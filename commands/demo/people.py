@@ -1,0 +1,41 @@
+"""The demo's invented customers: their names, and what they write in the remarks field."""
+
+NAMES = [
+    "王芳",
+    "李娜",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "杨敏",
+    "赵磊",
+    "黄丽",
+    "周杰",
+    "吴霞",
+    "徐婷",
+    "孙浩",
+    "胡晓",
+    "朱琳",
+    "高峰",
+    "林青",
+    "何佳",
+    "郭蕾",
+    "马超",
+    "罗丹",
+    "梁雪",
+    "宋佳",
+    "郑爽",
+    "谢楠",
+    "Emily Chen",
+    "David Li",
+    "Grace Wang",
+    "Tom Zhou",
+]
+
+REMARKS = [
+    "",
+    "",
+    "",
+    "请挑大一点的 / bigger ones please",
+    "下午取 / picking up in the afternoon",
+    "不要太熟的",
+]
