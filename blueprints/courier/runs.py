@@ -78,7 +78,7 @@ def today():
 @role_required("courier")
 def start(run_id: int):
     count = start_run(_my_run(run_id))
-    flash(_("%(count)s orders are out for delivery.", count=count), "info")
+    flash(_("Out for delivery now: %(count)s.", count=count), "info")
     return go(url_for(".today") + f"#run-{run_id}")
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from models.orders.lifecycle import Actor, walk_order
 from tests.factories import make_product, order_for, published_version
-from tests.helpers import assert_fits_the_screen, sign_in
+from tests.helpers import assert_fits_the_screen, screenshot, sign_in
 from tests.payments.images import png
 
 pytestmark = pytest.mark.browser
@@ -38,6 +38,7 @@ def test_a_customer_asks_on_a_phone_and_staff_answer_on_a_desktop(
     assert "Refund only" in phone.locator("#after-sales").inner_text()
     assert phone.locator("#after-sales img").count() == 1
     assert_fits_the_screen(phone)
+    screenshot(phone, "aftersales-phone.png")
 
     desk = new_page(device="desktop")
     desk.goto("/login")
@@ -48,6 +49,7 @@ def test_a_customer_asks_on_a_phone_and_staff_answer_on_a_desktop(
     desk.get_by_label("Word to the customer").fill("Sorry, we will refund you")
     desk.get_by_role("button", name="Approved").click()
     assert "Approved" in desk.locator("[data-status]").first.inner_text()
+    screenshot(desk, "aftersales-case-desktop.png")
 
     phone.reload()
     assert "Sorry, we will refund you" in phone.locator("#after-sales").inner_text()

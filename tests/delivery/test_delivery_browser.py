@@ -19,6 +19,7 @@ from tests.helpers import (
     assert_fits_the_screen,
     assert_tap_targets_are_big_enough,
     make_user,
+    screenshot,
     sign_in,
 )
 
@@ -79,6 +80,7 @@ def test_a_delivery_from_the_order_form_to_the_couriers_phone(app, new_page, sho
     row.get_by_label("Courier").select_option(label="Courier")
     row.get_by_role("button", name="Assign").click()
     desk.get_by_text(f"Order #{order.number} is on Courier's run.").wait_for()
+    screenshot(desk, "runs-desktop.png")
 
     rider = new_page("phone")
     rider.goto("/login")
@@ -91,7 +93,8 @@ def test_a_delivery_from_the_order_form_to_the_couriers_phone(app, new_page, sho
     assert_fits_the_screen(rider)
     assert_tap_targets_are_big_enough(rider)
     rider.get_by_role("button", name="Set off: out for delivery").click()
-    rider.get_by_text("1 orders are out for delivery.").wait_for()
+    rider.get_by_text("Out for delivery now: 1.").wait_for()
+    screenshot(rider, "courier-phone.png")
     rider.locator(".stop summary", has_text="Delivered").click()
     assert rider.get_by_label("Cash collected (yuan)").input_value() == "66.00"
     rider.locator(".stop form button", has_text="Delivered").click()

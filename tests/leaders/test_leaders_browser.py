@@ -4,7 +4,7 @@ import re
 
 from models.orders.order import Order
 from tests.factories import leader_shop_order
-from tests.helpers import assert_fits_the_screen, make_user, sign_in
+from tests.helpers import assert_fits_the_screen, make_user, screenshot, sign_in
 
 
 def test_a_leader_hands_an_order_over_on_a_phone(new_page, app):
@@ -20,6 +20,7 @@ def test_a_leader_hands_an_order_over_on_a_phone(new_page, app):
     card = page.locator(".pickup-list li").filter(has_text="Wang Fang")
     assert card.is_visible()
     assert_fits_the_screen(page)
+    screenshot(page, "leader-phone.png")
     card.get_by_role("button", name=f"Hand over #{order.number}").click()
 
     page.get_by_text(f"Order #{order.number} handed over.").wait_for()

@@ -9,7 +9,7 @@ from models.activities.pickup import PickupPoint
 from models.orders.order import Order
 from models.promotions.offer import Offer
 from tests.factories import make_activity, make_product
-from tests.helpers import assert_fits_the_screen
+from tests.helpers import assert_fits_the_screen, screenshot
 
 
 @pytest.fixture
@@ -42,6 +42,7 @@ def test_a_coupon_changes_the_live_total_on_a_phone(new_page, activity, app):
     )
     assert page.locator("#order-total").get_by_text("Welcome 10 off").is_visible()
     assert_fits_the_screen(page)
+    screenshot(page, "coupon-phone.png")
     page.get_by_role("button", name="Place order").click()
 
     page.wait_for_url(re.compile(r"/o/[\w-]+$"))
