@@ -125,6 +125,10 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "WECHATPAY_PUBLIC_KEY": _text_or_file("WECHATPAY_PUBLIC_KEY"),
         "WECHATPAY_PUBLIC_KEY_ID": env("WECHATPAY_PUBLIC_KEY_ID", ""),
         "WECHATPAY_GATEWAY": env("WECHATPAY_GATEWAY", ""),
+        # The official account's AppSecret: WeChat's sign-in, so JSAPI pays inside WeChat.
+        "WECHAT_APP_SECRET": env("WECHAT_APP_SECRET", ""),
+        "WECHAT_OAUTH_URL": env("WECHAT_OAUTH_URL", ""),
+        "WECHAT_API_URL": env("WECHAT_API_URL", ""),
         "ALIPAY_APPID": env("ALIPAY_APPID", ""),
         "ALIPAY_PRIVATE_KEY": _text_or_file("ALIPAY_PRIVATE_KEY"),
         "ALIPAY_PUBLIC_KEY": _text_or_file("ALIPAY_PUBLIC_KEY"),

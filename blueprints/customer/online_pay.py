@@ -6,14 +6,23 @@ import logging
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import gettext as _
 
 from blueprints.customer.tracking import _order, _page
 from extensions import csrf
 from models.errors import DomainError
 from models.orders.order import Order
 from models.payments.online import check_paid, providers, settle_notification, start_checkout
-from models.payments.providers.base import BadNotification, CheckoutKind, NotificationKind, Scene
+from models.payments.providers.base import (
+    BadNotification,
+    CheckoutKind,
+    NotificationKind,
+    ProviderError,
+    Scene,
+)
+from models.payments.providers.wechat_oauth import authorize_url, openid_for
 from models.payments.refund_provider import on_refund_notification
+from models.payments.wechat_signin import signin_state, state_is_for
 
 log = logging.getLogger(__name__)
 
@@ -34,24 +43,69 @@ def scene_of(user_agent: str) -> Scene:
 @bp.post("/o/<token>/pay/<any(wechat, alipay):provider>")
 def start(token, provider):
     """A plain form's button: to the provider (H5, wap, page pay), or back to the page showing
-    the QR code (Native) or the WeChat button (JSAPI)."""
+    the QR code (Native). Inside WeChat, WeChat Pay goes by WeChat's sign-in first (JSAPI needs
+    the payer's openid) when the shop has set it up; otherwise the Native QR code, or wap pay."""
     order = _order(token)
     scene = scene_of(request.headers.get("User-Agent", ""))
-    if scene == Scene.WECHAT:  # JSAPI needs an openid, from a WeChat sign-in the shop lacks
+    if scene == Scene.WECHAT:
+        wechat = _jsapi_settings()
+        if provider == "wechat" and wechat:
+            redirect_uri = url_for(".wechat_signed_in", token=token, _external=True)
+            return redirect(authorize_url(wechat, redirect_uri, signin_state(token)), code=303)
         scene = Scene.PHONE if provider == "alipay" else Scene.DESKTOP  # wap pay, Native QR
+    return _checkout(order, provider, scene)
+
+
+@bp.get("/o/<token>/pay/wechat/signed-in")
+def wechat_signed_in(token):
+    """WeChat's sign-in sends the customer back here with `code` and our `state`: the state must
+    be ours for this order; the code gives the openid, and the JSAPI order is made. A code WeChat
+    does not accept falls back to the Native QR code, saying so."""
+    order = _order(token)
+    wechat = _jsapi_settings()
+    if wechat is None:
+        abort(404)
+    if not state_is_for(request.args.get("state", ""), token):
+        return _page(
+            order,
+            status=403,
+            error=_("This sign-in link is not for this order. Tap the pay button again."),
+        )
+    try:
+        openid = openid_for(wechat, request.args.get("code", ""))
+    except ProviderError as error:
+        log.warning("wechat sign-in for order %s failed: %s", order.id, error)
+        _checkout(order, "wechat", Scene.DESKTOP)
+        message = _(
+            "WeChat did not confirm who is paying, so paying right inside WeChat is not possible "
+            "now. Scan this code with WeChat on another device, or tap the pay button again."
+        )
+        return _page(Order.get_by_id(order.id), error=message)
+    return _checkout(order, "wechat", Scene.WECHAT, openid=openid)
+
+
+def _jsapi_settings():
+    """WeChat Pay's settings when it pays inside WeChat (the app secret is set), else None."""
+    wechat = providers().get("wechat")
+    return wechat.settings if wechat and wechat.settings.jsapi else None
+
+
+def _checkout(order, provider, scene, openid=""):
     try:
         online = start_checkout(
             order,
             provider,
             scene,
             client_ip=request.remote_addr or "127.0.0.1",
-            return_url=url_for(".paid_return", token=token, _external=True),
+            return_url=url_for(".paid_return", token=order.tracking_token, _external=True),
+            openid=openid,
         )
     except DomainError as error:
         return _page(Order.get_by_id(order.id), status=422, error=str(error))
     if online.checkout_kind == CheckoutKind.REDIRECT:
         return redirect(online.checkout_url, code=303)
-    return redirect(url_for("tracking.order_page", token=token) + "#pay-online", code=303)
+    page = url_for("tracking.order_page", token=order.tracking_token)
+    return redirect(page + "#pay-online", code=303)
 
 
 @bp.get("/o/<token>/pay/return")

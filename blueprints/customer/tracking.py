@@ -27,7 +27,7 @@ from models.orders.order import Order
 from models.orders.status import PaymentStatus
 from models.payments.claims import ClaimRefused, claim_payment
 from models.payments.collection_codes import KINDS, code_by_image
-from models.payments.online import PROVIDER_NAMES, checkout_origins
+from models.payments.online import PROVIDER_NAMES, checkout_origins, wechat_pays_inside
 from models.payments.providers.base import CheckoutKind
 from models.payments.receipts import has_receipt, receipt_of
 from models.payments.step import online_step, payment_step
@@ -111,6 +111,7 @@ def _page(
             cases=cases_of(order),
             may_request_aftersales=may_request(order),
             in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
+            wechat_jsapi=wechat_pays_inside(),
         )
     )
     return allow_form_targets(response, checkout_origins(online.providers) if online else [])

@@ -116,6 +116,12 @@ def providers() -> dict[str, Provider]:
     return app_providers(current_app)
 
 
+def wechat_pays_inside() -> bool:
+    """WeChat Pay is configured for JSAPI inside WeChat (the app secret is set)."""
+    wechat = providers().get("wechat")
+    return bool(wechat and wechat.settings.jsapi)
+
+
 def offered_providers(settings: dict | None) -> list[str]:
     """The providers a form's settings offer that the shop has configured, in METHODS order."""
     offered = online_providers_in(settings)
@@ -131,9 +137,12 @@ def checkout_origins(names: list[str]) -> list[str]:
     origins = []
     for name in names:
         provider = providers()[name]
-        url = WECHAT_H5_ORIGIN if name == "wechat" else provider.settings.gateway
-        parts = urlsplit(url)
-        origins.append(f"{parts.scheme}://{parts.netloc}")
+        urls = [WECHAT_H5_ORIGIN] if name == "wechat" else [provider.settings.gateway]
+        if name == "wechat" and provider.settings.jsapi:
+            urls.append(provider.settings.oauth_url)  # the sign-in inside WeChat
+        for url in urls:
+            parts = urlsplit(url)
+            origins.append(f"{parts.scheme}://{parts.netloc}")
     return origins
 
 
@@ -194,6 +203,7 @@ def start_checkout(
     *,
     client_ip: str,
     return_url: str,
+    openid: str = "",
 ) -> OnlinePayment:
     """A provider order for what `order` still owes: the open one for the same provider, scene
     and amount (a double tap), else a new one. Raises CheckoutRefused (nothing to pay, the form
@@ -233,6 +243,7 @@ def start_checkout(
             client_ip=client_ip,
             return_url=return_url,
             expires_at=expires_at.replace(tzinfo=UTC),
+            openid=openid,
         )
         try:
             checkout = provider.create(charge)

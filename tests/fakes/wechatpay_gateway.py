@@ -3,6 +3,11 @@ signatures with the merchant's public key, keeps orders and refunds, signs every
 its platform key, serves /v3/certificates encrypted with the APIv3 key, and sends
 notifications signed and AES-256-GCM encrypted as WeChat Pay documents them.
 
+It also stands for WeChat's web sign-in (snsapi_base): /connect/oauth2/authorize sends the
+browser straight back to redirect_uri with a one-time `code` and the `state`, and
+/sns/oauth2/access_token exchanges the code for the payer's `openid` (errcode/errmsg JSON
+for a bad or used code, or a wrong app secret), as WeChat documents them.
+
 Misbehaving on request: `delay` (seconds before each API answer), `refuse_refunds`, and the
 options of `notify_payment` / `notify_refund` (a stranger's signature, an old timestamp);
 `resend` delivers a notification again as it was (a duplicate, or a replay later)."""
@@ -16,7 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -25,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from tests.fakes import Server, serial_hex, sign, signed
 
 BEIJING = timezone(timedelta(hours=8))
+PAYER_OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"  # who signs in by WeChat's web sign-in
 AUTHORIZATION = re.compile(r'(\w+)="([^"]*)"')
 
 
@@ -43,7 +49,8 @@ class Order:
     transaction_id: str = ""
     paid: int = 0  # what the payer paid: the total unless told otherwise
     success_time: str = ""
-    openid: str = "oFakeBuyer0000000000000000"
+    openid: str = "oFakeBuyer0000000000000000"  # what the JSAPI request names
+    prepay_id: str = ""  # a JSAPI order's
 
 
 @dataclass
@@ -70,8 +77,20 @@ class Sent:
 
 class FakeWeChatPay:
     def __init__(
-        self, *, mchid, appid, merchant_key, merchant_serial, apiv3_key, platform_key, platform_cert
+        self,
+        *,
+        mchid,
+        appid,
+        merchant_key,
+        merchant_serial,
+        apiv3_key,
+        platform_key,
+        platform_cert,
+        app_secret="",
+        openid=PAYER_OPENID,
     ):
+        self.app_secret, self.openid = app_secret, openid
+        self.codes: dict[str, str] = {}  # sign-in codes not yet exchanged: code -> openid
         self.mchid, self.appid, self.apiv3_key = mchid, appid, apiv3_key
         self.merchant_public_key = merchant_key.public_key()
         self.merchant_serial = merchant_serial
@@ -92,6 +111,9 @@ class FakeWeChatPay:
     # --- the API --------------------------------------------------------------------------
 
     def _handle(self, method, path, headers, body):
+        url = urlsplit(path)
+        if url.path in ("/connect/oauth2/authorize", "/sns/oauth2/access_token"):
+            return self._sign_in(url)
         if self.delay:
             time.sleep(self.delay)
         text = body.decode()
@@ -107,6 +129,30 @@ class FakeWeChatPay:
             {"Content-Type": "application/json", **self._signature(reply)},
             reply.encode(),
         )
+
+    def _sign_in(self, url):
+        query = {key: values[0] for key, values in parse_qs(url.query).items()}
+        if url.path == "/connect/oauth2/authorize":  # snsapi_base: no page, straight back
+            code = secrets.token_hex(16)
+            self.codes[code] = self.openid
+            back = query["redirect_uri"] + "?" + urlencode({"code": code, "state": query["state"]})
+            return 302, {"Location": back}, b""
+        if query.get("appid") != self.appid or query.get("secret") != self.app_secret:
+            answer = {"errcode": 40125, "errmsg": "invalid appsecret"}
+        elif query.get("grant_type") != "authorization_code":
+            answer = {"errcode": 40002, "errmsg": "invalid grant_type"}
+        elif (openid := self.codes.pop(query.get("code", ""), None)) is None:
+            answer = {"errcode": 40029, "errmsg": "invalid code"}
+        else:
+            answer = {
+                "access_token": secrets.token_hex(32),
+                "expires_in": 7200,
+                "refresh_token": secrets.token_hex(32),
+                "openid": openid,
+                "scope": "snsapi_base",
+            }
+        body = json.dumps(answer).encode()
+        return 200, {"Content-Type": "application/json; encoding=utf-8"}, body
 
     def _signed_by_merchant(self, method, path, headers, body) -> bool:
         scheme, _, params = headers.get("Authorization", "").partition(" ")
@@ -167,10 +213,13 @@ class FakeWeChatPay:
             return 400, {"code": "ORDER_CLOSED", "message": "订单已关闭或已支付"}
         if known and known.total != amount["total"]:
             return 400, {"code": "INVALID_REQUEST", "message": "201 商户订单号重复"}
-        self.orders[data["out_trade_no"]] = Order(
+        prepay_id = "wx" + secrets.token_hex(14)
+        order = Order(
             data["appid"], data["description"], amount["total"], data["notify_url"], kind.upper()
         )
-        prepay_id = "wx" + secrets.token_hex(14)
+        if kind == "jsapi":
+            order.openid, order.prepay_id = data["payer"]["openid"], prepay_id
+        self.orders[data["out_trade_no"]] = order
         if kind == "native":
             return 200, {"code_url": f"weixin://wxpay/bizpayurl?pr={secrets.token_urlsafe(6)}"}
         if kind == "h5":

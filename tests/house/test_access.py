@@ -64,6 +64,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "tracking.code_image",
         "online_pay.start",  # the order's unguessable token is the customer
         "online_pay.paid_return",
+        "online_pay.wechat_signed_in",  # the token, and a state signed for it
         "online_pay.notify",  # no login: the provider's signature is checked
         "tracking.receipt",
         "aftersales_customer.request_form",  # the order's unguessable token is the customer

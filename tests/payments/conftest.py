@@ -35,6 +35,7 @@ def qr_order(qr_shop, app):
 
 ONLINE_METHODS = {"payment_methods": ["wechat_pay", "alipay"]}
 MCHID, WECHAT_APPID, ALIPAY_APPID = "1900000109", "wxd678efh567hg6787", "2021000117600001"
+WECHAT_APP_SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +65,7 @@ def gateways(app, gateway_keys, tmp_path):
         apiv3_key=keys["apiv3"],
         platform_key=keys["platform"],
         platform_cert=keys["platform_cert"],
+        app_secret=WECHAT_APP_SECRET,
     )
     alipay = FakeAlipay(appid=ALIPAY_APPID, app_key=keys["app"], alipay_key=keys["alipay"])
     app.config.update(
@@ -74,6 +76,9 @@ def gateways(app, gateway_keys, tmp_path):
         WECHATPAY_APIV3_KEY=keys["apiv3"],
         WECHATPAY_CERT_DIR=str(tmp_path / "wechatpay-certs"),
         WECHATPAY_GATEWAY=wechat.url,
+        WECHAT_APP_SECRET=WECHAT_APP_SECRET,
+        WECHAT_OAUTH_URL=wechat.url,
+        WECHAT_API_URL=wechat.url,
         ALIPAY_APPID=ALIPAY_APPID,
         ALIPAY_PRIVATE_KEY=private_pem(keys["app"]),
         ALIPAY_PUBLIC_KEY=public_pem(keys["alipay"]),

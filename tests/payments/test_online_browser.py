@@ -1,5 +1,6 @@
 """Paying online in a real browser on a phone (390×844) against the fake gateways: WeChat Pay H5
-(the page turns paid by itself within 3 s of the notification) and Alipay wap pay (back through
+(the page turns paid by itself within 3 s of the notification), JSAPI inside WeChat (a stand-in
+WeixinJSBridge), and Alipay wap pay (back through
 the return URL, which asks Alipay). Paying by the shop's collection code is
 test_claims_browser.py."""
 
@@ -10,7 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from models.payments.online import OnlinePayment
+from tests.fakes import signed
+from tests.fakes.wechatpay_gateway import PAYER_OPENID
 from tests.helpers import assert_fits_the_screen, screenshot
+from tests.payments.conftest import WECHAT_APPID
 
 pytestmark = pytest.mark.browser
 
@@ -80,3 +84,54 @@ def test_pay_by_alipay_wap_and_come_back_paid(new_page, online_order, app, gatew
     customer.wait_for_url(re.compile(rf"/o/{online_order.tracking_token}$"))
     customer.get_by_text("Payment: Paid").wait_for()
     assert_fits_the_screen(customer)
+
+
+WECHAT_UA = PHONE_UA + " MicroMessenger/8.0.40(0x18002831) NetType/WIFI Language/zh_CN"
+# WeChat's own bridge, stood in for: it keeps what the page asked for and answers "ok".
+STUB_BRIDGE = """
+window.paidWith = [];
+window.WeixinJSBridge = {
+  invoke(name, params, callback) {
+    window.paidWith.push({name, params});
+    setTimeout(() => callback({err_msg: "get_brand_wcpay_request:ok"}), 50);
+  },
+};
+"""
+
+
+def test_pay_inside_wechat_by_jsapi_and_the_page_turns_paid_within_3_seconds(
+    new_page, online_order, app, gateways, notified_shop, gateway_keys
+):
+    customer = new_page("phone", user_agent=WECHAT_UA)
+    customer.add_init_script(STUB_BRIDGE)
+    customer.goto(f"/o/{online_order.tracking_token}")
+
+    # through WeChat's sign-in (the fake's) and back, to WeChat's payment sheet
+    customer.locator("#pay-online").get_by_role("button", name="Pay by WeChat Pay").click()
+    pay = customer.get_by_role("button", name=re.compile(r"25\.00 in WeChat"))
+    pay.click()
+    customer.get_by_text("Waiting for WeChat Pay to confirm").wait_for()
+    assert_fits_the_screen(customer)
+
+    [asked] = customer.evaluate("window.paidWith")
+    online = the_checkout(app)
+    made = gateways.wechat.orders[online.out_trade_no]
+    params = asked["params"]
+    assert asked["name"] == "getBrandWCPayRequest"
+    assert (params["appId"], params["package"], params["signType"]) == (
+        WECHAT_APPID,
+        f"prepay_id={made.prepay_id}",
+        "RSA",
+    )
+    signed_text = (
+        f"{WECHAT_APPID}\n{params['timeStamp']}\n{params['nonceStr']}\n{params['package']}\n"
+    )
+    assert signed(gateway_keys["merchant"].public_key(), signed_text, params["paySign"])
+    assert made.openid == PAYER_OPENID
+    assert "Payment: Paid" not in customer.content()  # the bridge's word records nothing
+
+    gateways.wechat.pay(online.out_trade_no)
+    sent_at = time.monotonic()
+    assert gateways.wechat.notify_payment(online.out_trade_no).status == 204
+    customer.get_by_text("Payment: Paid").wait_for(timeout=3_000)
+    assert time.monotonic() - sent_at < 3

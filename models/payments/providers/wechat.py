@@ -32,6 +32,8 @@ from models.payments.providers.base import (
 )
 
 GATEWAY = "https://api.mch.weixin.qq.com"
+OAUTH_URL = "https://open.weixin.qq.com"  # WeChat's web sign-in page (wechat_oauth.py)
+API_URL = "https://api.weixin.qq.com"  # where its code is exchanged for the openid
 NOTIFY_PATH = "/pay/notify/wechat"
 REFUND_NOTIFY_PATH = "/pay/refund-notify/wechat"
 # WeChat Pay signs each delivery afresh; one older than this is a replay (its advice: 5 minutes).
@@ -68,6 +70,14 @@ class WeChatSettings:
     public_key_id: str = ""
     gateway: str = GATEWAY
     timeout: float = 10
+    app_secret: str = ""  # the official account's AppSecret: JSAPI inside WeChat when set
+    oauth_url: str = OAUTH_URL
+    api_url: str = API_URL
+
+    @property
+    def jsapi(self) -> bool:
+        """JSAPI is offered inside WeChat only with the app secret (to learn the openid)."""
+        return bool(self.app_secret)
 
     @classmethod
     def from_config(cls, config) -> "WeChatSettings | None":
@@ -88,6 +98,9 @@ class WeChatSettings:
             public_key_id=config.get("WECHATPAY_PUBLIC_KEY_ID", ""),
             gateway=config.get("WECHATPAY_GATEWAY") or GATEWAY,
             timeout=config.get("PAYMENT_GATEWAY_TIMEOUT", 10),
+            app_secret=config.get("WECHAT_APP_SECRET", ""),
+            oauth_url=config.get("WECHAT_OAUTH_URL") or OAUTH_URL,
+            api_url=config.get("WECHAT_API_URL") or API_URL,
         )
 
 
