@@ -27,7 +27,8 @@ class Referral(BaseModel):
 
 def leader_by_ref(ref: str | None) -> User | None:
     """The active leader a share link's `ref` names, or None."""
-    if not (ref or "").isdigit() or len(ref) > 12:
+    ref = ref or ""
+    if not (ref.isascii() and ref.isdigit()) or len(ref) > 12:
         return None
     return User.get_or_none(User.id == int(ref), User.role == LEADER, User.active == True)  # noqa: E712
 

@@ -167,6 +167,9 @@ def test_settings_keep_money_in_fen_and_the_draft_fields_untouched(ctx):
         "pickup_reminder_minutes": 120,
         "deadline_reminder_minutes": 60,  # the default admin_notices uses without the key
         "payment_methods": ["at_pickup"],
+        "group_minimum": None,  # no 成团, no leaders' commission
+        "group_minimum_by": "people",
+        "commission": None,
     }
     assert [f["name"] for f in saved.draft["fields"]] == ["name", "phone"]
     assert TemplateSettings.of(template).deadline_reminder_minutes == 60

@@ -58,7 +58,7 @@ def test_a_status_change_needs_the_write_scope_and_a_well_formed_body(client, ap
     for body, field in (
         ({"status": "confirmed"}, "version"),
         ({"status": "confirmed", "version": "1"}, "version"),
-        ({"status": "shipped", "version": order.version}, "status"),
+        ({"status": "teleported", "version": order.version}, "status"),
         ([1, 2], ""),
     ):
         answer = client.post(url, json=body, headers=_auth(writer))

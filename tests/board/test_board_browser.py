@@ -130,6 +130,7 @@ def test_staff_filter_and_bulk_confirm_on_a_desktop(desktop_page, staff, shop):
         "Confirmed": "2",
         "Processing": "0",
         "Ready": "0",
+        "Shipped": "0",
         "Completed": "0",
         "Cancelled": "1",
     }

@@ -78,7 +78,7 @@ def test_a_customer_orders_with_the_keyboard_alone(new_page, activity):
     tab_to(page, "input[type=radio]")  # the first pickup point
     page.keyboard.press("ArrowDown")  # the next one, chosen as it is reached
     assert page.evaluate("document.activeElement.checked")
-    tab_to(page, "button[type=submit]")
+    tab_to(page, "button[type=submit].primary")  # past the coupon's Apply
     page.keyboard.press("Enter")
 
     page.wait_for_url(re.compile(r"/o/[\w-]+$"))

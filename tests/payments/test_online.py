@@ -408,6 +408,9 @@ def test_expiry_closes_the_provider_order_cancels_and_a_late_notification_is_fla
         assert cancelled.status == OrderStatus.CANCELLED
         assert OnlinePayment.get().status == "closed"
         assert Stock.get(Stock.product == shop["apples"].id).reserved == 0  # given back
+        told = OrderEvent.get(OrderEvent.order == order.id, OrderEvent.kind == "status")
+        assert told.note == "Not paid within 15 minutes."  # and the customer is told so:
+        assert Outbox.get_or_none(Outbox.delivery_key == f"notify.{told.id}.status_changed")
     assert gateways.wechat.orders[number].state == "CLOSED"
 
     gateways.wechat.pay(number)  # the payer's bank was late: paid anyway
