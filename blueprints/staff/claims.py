@@ -18,8 +18,9 @@ from models.orders.lifecycle import Actor
 from models.orders.payments import METHODS
 from models.payments.claims import PaymentClaim, confirm_claim, open_claims, reject_claim
 from models.payments.collection_codes import code_by_image
+from models.payments.flagged import flagged_payments, mark_handled
 from models.payments.flagged_refunds import flagged_refunds, refund_flagged
-from models.payments.online import OnlinePayment, flagged_payments, mark_handled
+from models.payments.online import OnlinePayment
 from models.payments.providers import app_providers
 from models.payments.refund_provider import send_refund
 from models.payments.refunds import FAILED, SUCCEEDED, may_refund_money

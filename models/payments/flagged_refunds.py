@@ -1,4 +1,4 @@
-"""Giving back a flagged online payment (models/payments/online.py `flagged_payments`: another
+"""Giving back a flagged online payment (models/payments/flagged.py `flagged_payments`: another
 amount than asked, a cancelled or already paid order) through its provider's refund API.
 
 No payment row was recorded for that money, so the refund is tied to the provider order

@@ -10,7 +10,7 @@ all at once), carrying the provider, its transaction id and our trade number the
 refund of it goes back through the provider: the provider order leaves "open" or "closed" by a conditional update, and its
 `transaction_id` is unique. What cannot be recorded is flagged for staff, an order event
 "payment_flagged" with the reason: another amount than asked, an order cancelled meanwhile or
-paid another way (the money has to go back), listed for staff (`flagged_payments`) until they
+paid another way (the money has to go back), listed for staff (models/payments/flagged.py) until they
 mark it handled. `close_open_checkouts` closes an order's provider
 orders at the provider before the payment window's auto-cancel gives up on it
 (models/automation/timed.py).
@@ -384,24 +384,3 @@ def _mark_closed(online: OnlinePayment) -> None:
     OnlinePayment.update(status=CLOSED).where(
         OnlinePayment.id == online.id, OnlinePayment.status == OPEN
     ).execute()
-
-
-def flagged_payments() -> list[OnlinePayment]:
-    """Online payments staff must look at (another amount, a cancelled or already paid order),
-    newest first, with their orders."""
-    return list(
-        OnlinePayment.select(OnlinePayment, Order)
-        .join(Order)
-        .where(OnlinePayment.status == FLAGGED)
-        .order_by(OnlinePayment.created_at.desc(), OnlinePayment.id.desc())
-    )
-
-
-def mark_handled(online: OnlinePayment) -> bool:
-    """Staff dealt with a flagged payment (refunded it in the provider's merchant app, say): it
-    leaves the list. False when it was not flagged (someone else did it first)."""
-    return bool(
-        OnlinePayment.update(status=HANDLED)
-        .where(OnlinePayment.id == online.id, OnlinePayment.status == FLAGGED)
-        .execute()
-    )
