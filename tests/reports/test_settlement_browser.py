@@ -88,5 +88,6 @@ def test_the_settlement_report_and_a_bill_in_a_browser(new_page, admin, paid, de
     assert page.inner_text("#count-amount_mismatch") == "1"
     assert page.inner_text("#count-only_in_jielong") == "1"
     if device == "phone":
+        page.wait_for_load_state("load")  # its stylesheets too: a loaded machine was slower
         assert_fits_the_screen(page)
     screenshot(page, f"bill-{device}.png")
