@@ -21,7 +21,6 @@ from models.aftersales.case import (
 )
 from models.base import utcnow
 from models.catalog import stock
-from models.catalog.admin import StockMovement
 from models.db import db
 from models.errors import DomainError, TransitionNotAllowed
 from models.orders.lifecycle import AUTOMATION, STAFF, Actor
@@ -175,12 +174,12 @@ def _receive(case: AfterSalesCase, dispositions: dict[int, str], actor: Actor) -
         sold = line.line
         if chosen[line.id] != RESTOCKED or sold.product_id is None or not sold.holds_stock:
             continue
-        stock.receive(sold.product_id, sold.warehouse_id, line.quantity)
-        StockMovement.create(
-            product=sold.product_id,
-            warehouse=sold.warehouse_id,
-            change=line.quantity,
-            kind="received",
-            reason=f"After-sales #{order_number}",
-            user=actor.user,
+        stock.receive(
+            sold.product_id,
+            sold.warehouse_id,
+            line.quantity,
+            kind="returned",
+            reason="After-sales",
+            by=actor.user,
+            order_number=order_number,
         )

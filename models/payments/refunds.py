@@ -33,7 +33,6 @@ from i18n import format_money
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
 from models.catalog import stock
-from models.catalog.admin import StockMovement
 from models.db import db, locked
 from models.errors import DomainError, StaleOrder
 from models.orders.lifecycle import Actor, bump_version, record_event
@@ -321,7 +320,8 @@ def _succeed(refund: Refund, order: Order, actor: Actor) -> None:
 
 
 def _restock(refund: Refund, order: Order) -> None:
-    reason = f"#{order.number}"
+    """The refunded units back on the shelf: one stock UPDATE and its ledger row ("returned")
+    per line."""
     for line in (
         RefundLine.select(RefundLine, OrderLine)
         .join(OrderLine)
@@ -330,14 +330,14 @@ def _restock(refund: Refund, order: Order) -> None:
         sold = line.line
         if sold.product_id is None or not sold.holds_stock:
             continue
-        stock.receive(sold.product_id, sold.warehouse_id, line.quantity)
-        StockMovement.create(
-            product=sold.product_id,
-            warehouse=sold.warehouse_id,
-            change=line.quantity,
-            kind="received",
-            reason=f"Refund {reason}",
-            user=refund.created_by_id,
+        stock.receive(
+            sold.product_id,
+            sold.warehouse_id,
+            line.quantity,
+            kind="returned",
+            reason="Refund",
+            by=refund.created_by,
+            order_number=order.number,
         )
 
 

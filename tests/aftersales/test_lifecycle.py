@@ -15,7 +15,7 @@ from models.aftersales.lifecycle import (
     transition_case,
 )
 from models.aftersales.requests import open_case
-from models.catalog.admin import StockMovement
+from models.catalog.ledger import StockMovement, balance
 from models.errors import TransitionNotAllowed
 from models.orders.lifecycle import Actor
 from models.orders.order import OrderEvent
@@ -140,8 +140,10 @@ def test_received_goods_go_back_to_stock_once(completed, customer_of, staff, pro
     assert stock_of(product).on_hand == before + 2
     moves = StockMovement.select().where(StockMovement.product == product.id)
     assert [(m.change, m.kind) for m in moves if m.reason.startswith("After-sales")] == [
-        (2, "received")
+        (2, "returned")
     ]
+    shelf = stock_of(product)  # the ledger still adds up to the stock: one row per return
+    assert balance(product.id, shelf.warehouse_id) == (shelf.on_hand, shelf.reserved)
 
 
 def test_staff_approving_one_case_at_once_approve_it_once(app, completed, customer_of):

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.automation.rules import save_rule
+from models.catalog.ledger import balance
 from models.catalog.products import Stock
 from models.messaging.outbox import Outbox
 from models.orders.lifecycle import Actor, walk_order
@@ -151,6 +152,7 @@ def test_goods_go_back_on_the_shelf_when_staff_choose(shop, staff, admin):
 
     apples = Stock.get(Stock.product == shop["apples"].id)
     assert (apples.on_hand, apples.reserved) == (49, 0)
+    assert balance(apples.product_id, apples.warehouse_id) == (49, 0)  # one ledger row each
 
 
 def test_the_payment_refunded_rule_fires_once_per_refund(shop, staff, admin):
