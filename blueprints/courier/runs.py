@@ -9,14 +9,13 @@ from blueprints.access import role_required
 from blueprints.rendering import go, or_404, render
 from forms.delivery import DeliveredForm, FailedForm
 from models.base import utcnow
-from models.delivery.courier import deliver_stop, fail_stop, start_run, to_collect
+from models.delivery.courier import deliver_stop, fail_stop, start_run, stops_to_work
 from models.delivery.runs import (
     STOP_LABELS,
     CourierRun,
     RunStop,
     runs_of_day,
     shop_day,
-    stops_of,
 )
 from models.errors import DomainError
 from models.uploads import BadImage, save_image
@@ -28,19 +27,17 @@ PAGE, RUNS = "courier/today.html", "courier/_runs.html"
 
 def _today(status: int = 200, forms=None):
     runs = runs_of_day(shop_day(utcnow()), current_user._get_current_object())
-    runs = [(run, stops_of(run)) for run in runs]
+    runs = [(run, stops_to_work(run)) for run in runs]
     forms = forms or {}
-    collect = {stop.id: to_collect(stop.order) for _, stops in runs for stop in stops}
     return render(
         PAGE,
         RUNS,
         status=status,
         runs=runs,
-        collect=collect,
         stop_labels=STOP_LABELS,
         delivered_forms={
             stop.id: forms.get(("delivered", stop.id))
-            or DeliveredForm(formdata=None, prefix=f"d{stop.id}", cash=collect[stop.id] or None)
+            or DeliveredForm(formdata=None, prefix=f"d{stop.id}", cash=stop.to_collect or None)
             for _, stops in runs
             for stop in stops
         },

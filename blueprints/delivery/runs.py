@@ -13,7 +13,7 @@ from blueprints.rendering import go, or_404, render
 from models.accounts.user import User
 from models.base import utcnow
 from models.customers.phones import mask_phone
-from models.delivery.courier import to_collect
+from models.delivery.courier import stops_to_work
 from models.delivery.runs import (
     STOP_LABELS,
     CourierRun,
@@ -95,12 +95,10 @@ def move(stop_id: int, direction: str):
 @role_required("staff")
 def sheet(run_id: int):
     run = or_404(CourierRun.get_or_none(CourierRun.id == run_id))
-    stops = stops_of(run)
     return render(
         "delivery_runs/sheet.html",
         "delivery_runs/sheet.html",
         run=run,
-        stops=stops,
-        collect={stop.id: to_collect(stop.order) for stop in stops},
+        stops=stops_to_work(run),
         masked=mask_phone,
     )

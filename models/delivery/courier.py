@@ -9,6 +9,7 @@ Each is one transaction with its timeline event, whose kind calls for its notice
 from flask_babel import lazy_gettext as _l
 
 from models.base import utcnow
+from models.customers.customer import Customer
 from models.db import db
 from models.delivery.runs import (
     DELIVERED,
@@ -24,8 +25,8 @@ from models.delivery.runs import (
 )
 from models.errors import DomainError
 from models.orders.lifecycle import allowed_transitions, record_event, walk_order
-from models.orders.order import Order
-from models.orders.payments import outstanding, paid_so_far, record_payment
+from models.orders.order import Order, OrderLine
+from models.orders.payments import outstanding, paid_on, record_payment
 from models.orders.status import OrderStatus
 
 
@@ -48,9 +49,25 @@ def start_run(run: CourierRun) -> int:
     return len(stops)
 
 
-def to_collect(order: Order) -> int:
-    """What the courier collects at the door: what the order still owes, in fen."""
-    return outstanding(order, paid_so_far(order))
+def stops_to_work(run: CourierRun) -> list[RunStop]:
+    """The run's stops in their order, each order with its customer and lines, and
+    `stop.to_collect`: what the courier collects at the door (what the order still owes, in
+    fen). Three queries however many stops (the courier's page and the printed run sheet)."""
+    stops = list(
+        RunStop.select(RunStop, Order, Customer, paid_on(Order.id).alias("paid"))
+        .join(Order)
+        .join(Customer)
+        .where(RunStop.run == run.id)
+        .order_by(RunStop.position, RunStop.id)
+    )
+    lines: dict[int, list[OrderLine]] = {}
+    ordered = OrderLine.select().where(OrderLine.order.in_([stop.order_id for stop in stops]))
+    for line in ordered.order_by(OrderLine.id):
+        lines.setdefault(line.order_id, []).append(line)
+    for stop in stops:
+        stop.order.lines = lines.get(stop.order_id, [])
+        stop.to_collect = outstanding(stop.order, int(stop.paid or 0))
+    return stops
 
 
 def deliver_stop(stop: RunStop, *, proof_image: str = "", cash: int = 0) -> None:

@@ -23,9 +23,17 @@ from models.delivery.runs import (
 )
 from models.orders.lifecycle import Actor
 from models.orders.order import Order, OrderEvent
-from models.orders.payments import Payment
+from models.orders.payments import Payment, record_payment
 from tests.factories import cn_mobile
-from tests.helpers import EN, PASSWORD, csrf_token_from, make_user, race, text_of
+from tests.helpers import (
+    EN,
+    PASSWORD,
+    csrf_token_from,
+    make_user,
+    race,
+    selects_while,
+    text_of,
+)
 
 
 def deliver_order(zoned, i=0, window=True):
@@ -252,3 +260,47 @@ def test_staff_notices_reach_admins_and_staff_not_couriers(app, zoned, rider, st
         names = {str(row["recipient"]) for row in fan_out(item)}
     assert any(staff.name in name for name in names)
     assert not any(rider.name in name for name in names)
+
+
+def _a_run_of(zoned, rider, staff, stops: int):
+    """A courier's run with its first `stops` of six delivery orders, the first part paid;
+    returns the run's id and the six orders."""
+    actor = Actor.of_user(staff)
+    orders = [deliver_order(zoned, i, window=False) for i in range(6)]
+    record_payment(orders[0], 1000, "cash", actor, None)
+    made = [assign_to_courier(order, rider, actor) for order in orders[:stops]]
+    return made[0].run_id, orders
+
+
+def _assign_the_rest(orders, rider, staff):
+    for order in orders[2:]:
+        assign_to_courier(order, rider, Actor.of_user(staff))
+
+
+def test_the_courier_page_reads_the_same_for_two_stops_as_for_six(
+    client, zoned, rider, staff, login
+):
+    """Each stop shows its customer, lines and what is left to collect; none of that is read
+    stop by stop (a run of 20 stops costs what a run of 2 does)."""
+    _run_id, orders = _a_run_of(zoned, rider, staff, stops=2)
+    login(rider)
+    two = selects_while(client, "/courier")
+    page = text_of(client.get("/courier"))
+    owed = Order.get_by_id(orders[0].id).total - 1000
+    assert f"To collect: CN¥{owed / 100:.2f}" in page and "Customer 1" in page
+
+    _assign_the_rest(orders, rider, staff)
+    assert len(selects_while(client, "/courier")) == len(two)
+    assert "Customer 5" in text_of(client.get("/courier"))
+
+
+def test_the_run_sheet_reads_the_same_for_two_stops_as_for_six(client, zoned, rider, staff, login):
+    run_id, orders = _a_run_of(zoned, rider, staff, stops=2)
+    login(staff)
+    two = selects_while(client, f"/delivery/runs/{run_id}/sheet")
+    owed = Order.get_by_id(orders[0].id).total - 1000
+    assert f"CN¥{owed / 100:.2f}" in text_of(client.get(f"/delivery/runs/{run_id}/sheet"))
+
+    _assign_the_rest(orders, rider, staff)
+    assert len(selects_while(client, f"/delivery/runs/{run_id}/sheet")) == len(two)
+    assert "Customer 5" in text_of(client.get(f"/delivery/runs/{run_id}/sheet"))
