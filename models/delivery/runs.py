@@ -29,6 +29,7 @@ from models.base import BaseModel, utcnow
 from models.db import db
 from models.delivery.booking import OrderDelivery
 from models.delivery.windows import DeliveryWindow
+from models.delivery.zones import DeliveryZone
 from models.errors import DomainError
 from models.orders.lifecycle import Actor, record_event
 from models.orders.order import Order
@@ -104,11 +105,14 @@ def shop_day(moment: datetime) -> date:
 
 
 def waiting_orders() -> list[OrderDelivery]:
-    """Open orders delivered in a zone and on no run: for staff to assign, soonest window first."""
+    """Open orders delivered in a zone and on no run: for staff to assign, soonest window first,
+    each with its order, zone and window (one query)."""
     on_runs = RunStop.select(RunStop.open_order).where(RunStop.open_order.is_null(False))
     return list(
-        OrderDelivery.select(OrderDelivery, Order)
+        OrderDelivery.select(OrderDelivery, Order, DeliveryZone, DeliveryWindow)
         .join(Order)
+        .switch(OrderDelivery)
+        .join(DeliveryZone)
         .switch(OrderDelivery)
         .join(DeliveryWindow, JOIN.LEFT_OUTER)
         .where(Order.status.in_(OPEN_STATUSES), Order.id.not_in(on_runs))

@@ -304,3 +304,18 @@ def test_the_run_sheet_reads_the_same_for_two_stops_as_for_six(client, zoned, ri
     _assign_the_rest(orders, rider, staff)
     assert len(selects_while(client, f"/delivery/runs/{run_id}/sheet")) == len(two)
     assert "Customer 5" in text_of(client.get(f"/delivery/runs/{run_id}/sheet"))
+
+
+def test_the_runs_page_reads_the_same_for_two_orders_waiting_as_for_six(
+    client, zoned, staff, login
+):
+    """Each waiting order shows its zone and window; they are not read order by order."""
+    for i in range(2):
+        deliver_order(zoned, i)
+    login(staff)
+    two = selects_while(client, "/delivery/runs")
+    for i in range(2, 6):
+        deliver_order(zoned, i, window=False)
+    page = text_of(client.get("/delivery/runs"))
+    assert zoned["east"].name in page and zoned["west"].name in page
+    assert len(selects_while(client, "/delivery/runs")) == len(two)
