@@ -9,10 +9,12 @@
   PostgreSQL cannot store or even compare text holding one, and no person types it.
 """
 
+from datetime import date
+
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
-from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, whole_number
+from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, shop_date, whole_number
 
 
 class IdConverter(IntegerConverter):
@@ -28,6 +30,11 @@ class IdConverter(IntegerConverter):
 def arg_id(name: str) -> int | None:
     """The id in query argument `name`, or None."""
     return positive_id(request.args.get(name))
+
+
+def arg_date(name: str) -> date | None:
+    """The shop day (YYYY-MM-DD, years 2000 to 2100) in query or form value `name`, or None."""
+    return shop_date(request.values.get(name))
 
 
 def arg_number(name: str, default: int, *, low: int = 0, high: int = DB_INT_MAX) -> int:

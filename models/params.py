@@ -9,10 +9,13 @@ None: each parser returns the value or None and never raises.
 """
 
 import re
+from datetime import date
 
 DB_INT_MAX = 2**63 - 1  # the largest integer SQLite and PostgreSQL (bigint) hold at all
 ID_MAX = 2**31 - 1  # ids, order numbers, versions: INTEGER columns, 32 bits on PostgreSQL
 DIGITS = re.compile(r"[0-9]{1,19}")
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # what a shop's dates can be
 
 
 def whole_number(text, *, low: int = 0, high: int = DB_INT_MAX) -> int | None:
@@ -31,6 +34,18 @@ def positive_id(text) -> int | None:
 def positive_ids(values) -> tuple[int, ...]:
     """The valid ids among `values`, each once, in ascending order; the rest are dropped."""
     return tuple(sorted({i for i in map(positive_id, values) if i is not None}))
+
+
+def shop_date(text) -> date | None:
+    """A day written YYYY-MM-DD from 2000 to 2100, else None: "0001-01-01" is a date Python
+    reads, but shifted to UTC it leaves the calendar, and no shop has trade in that year."""
+    if not isinstance(text, str) or not DAY.fullmatch(text.strip()):
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def choice(text, allowed) -> str | None:

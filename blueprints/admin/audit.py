@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request, stream_with_context
 from flask_babel import gettext as _
 
 from blueprints.access import role_required
-from blueprints.params import arg_id
+from blueprints.params import arg_date, arg_id
 from blueprints.rendering import render
 from models.audit.log import record
 from models.audit.queries import AuditFilter, entries, every_entry, kinds, people
@@ -34,14 +34,10 @@ CSV_HEADER = [
 
 
 def _date(name: str, errors: dict) -> date | None:
-    text = request.args.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+    day = arg_date(name)
+    if day is None and request.args.get(name, "").strip():
         errors[name] = _("Enter a date like 2026-03-01.")
-        return None
+    return day
 
 
 def _filter() -> tuple[AuditFilter, dict]:

@@ -15,6 +15,7 @@ from models.accounts.user import LEADER, User
 from models.exports.table import ExportTable, csv_chunks, write_xlsx
 from models.leaders.commission import commission_report, settle_commission
 from models.money import amount
+from models.params import shop_date
 from models.shop_time import shop_zone
 
 bp = Blueprint("commissions", __name__, url_prefix="/admin/commissions")
@@ -25,10 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _period(values) -> tuple[date, date]:
     """start and end (shop days) from the request; the last 30 days when missing or bad."""
     today = datetime.now(shop_zone()).date()
-    try:
-        start = date.fromisoformat(values.get("start") or "")
-        end = date.fromisoformat(values.get("end") or "")
-    except ValueError:
+    start, end = shop_date(values.get("start")), shop_date(values.get("end"))
+    if start is None or end is None:
         return today - timedelta(days=29), today
     return (start, end) if start <= end and (end - start).days <= 366 else (end, end)
 

@@ -8,8 +8,7 @@ JavaScript every form posts and redirects back (303) with a flash.
 """
 
 import io
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import (
     Blueprint,
@@ -27,7 +26,7 @@ from werkzeug.utils import secure_filename
 
 from blueprints.access import role_required
 from blueprints.admin.reports import XLSX
-from blueprints.params import arg_id
+from blueprints.params import arg_date, arg_id
 from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.product import STOCK_FORMS, NewProductForm, ProductForm, stock_form
 from models.catalog.admin import (
@@ -169,21 +168,12 @@ def change(product_id: int, warehouse_id: int, action: str):
 # The ledger ------------------------------------------------------------------------------
 
 LEDGER_PAGE, LEDGER = "products/ledger.html", "products/_ledger.html"
-DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _day(name: str) -> date | None:
-    text = request.args.get(name, "")
-    try:
-        return date.fromisoformat(text) if DAY.fullmatch(text) else None
-    except ValueError:
-        return None
 
 
 def _ledger_filter() -> tuple[LedgerFilter, dict]:
     """The filter in the URL, and its arguments as they go into links (the next page's, the
     export's)."""
-    since, until = _day("from"), _day("to")
+    since, until = arg_date("from"), arg_date("to")
     chosen = LedgerFilter(
         warehouse_id=arg_id("warehouse"),
         kinds=choices(request.args.getlist("kind"), KINDS),

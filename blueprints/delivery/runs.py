@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
+from blueprints.params import arg_date
 from blueprints.rendering import go, or_404, render
 from models.accounts.user import User
 from models.base import utcnow
@@ -37,10 +38,7 @@ PAGE, RUNS = "delivery_runs/index.html", "delivery_runs/_runs.html"
 
 
 def _day() -> date:
-    try:
-        return date.fromisoformat(request.values.get("day") or "")
-    except ValueError:
-        return shop_day(utcnow())
+    return arg_date("day") or shop_day(utcnow())
 
 
 def _page(day: date, status: int = 200, error: str = "", failed_order: int | None = None):

@@ -16,6 +16,7 @@ from peewee import fn
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.orders.payments import METHODS
+from models.params import choice, positive_id, shop_date
 from models.reports.rollups import SalesDay, SalesHour
 
 GROUPS = {"day": _l("Day"), "week": _l("Week"), "month": _l("Month")}
@@ -40,36 +41,15 @@ class SalesQuery:
         bad = {}
 
         def read(name, parse):
+            """The parsed value of `name`; a value that does not parse is noted in `bad`."""
             raw = (args.get(name) or "").strip()
-            if not raw:
-                return None
-            try:
-                return parse(raw)
-            except (ValueError, OverflowError):
+            value = parse(raw) if raw else None
+            if raw and value is None:
                 bad[name] = raw[:40]
-                return None
+            return value
 
-        def a_day(raw):
-            day = date.fromisoformat(raw)
-            if not date(2000, 1, 1) <= day <= date(2100, 1, 1):
-                raise ValueError(raw)
-            return day
-
-        def an_id(raw):
-            if not raw.isdigit() or len(raw) > 12:
-                raise ValueError(raw)
-            return int(raw)
-
-        def a_choice(choices):
-            def parse(raw):
-                if raw not in choices:
-                    raise ValueError(raw)
-                return raw
-
-            return parse
-
-        end = read("to", a_day) or today
-        start = read("from", a_day) or end - timedelta(days=DEFAULT_DAYS - 1)
+        end = read("to", shop_date) or today
+        start = read("from", shop_date) or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
             bad["from"] = start.isoformat()
             start = end - timedelta(days=DEFAULT_DAYS - 1)
@@ -79,10 +59,10 @@ class SalesQuery:
         return cls(
             start=start,
             end=end,
-            group=read("group", a_choice(GROUPS)) or "day",
-            activity=read("activity", an_id),
-            point=read("point", an_id),
-            method=read("method", a_choice({*METHODS, "none"})),
+            group=read("group", lambda raw: choice(raw, GROUPS)) or "day",
+            activity=read("activity", positive_id),
+            point=read("point", positive_id),
+            method=read("method", lambda raw: choice(raw, {*METHODS, "none"})),
             bad=bad,
         )
 

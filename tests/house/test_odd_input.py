@@ -13,6 +13,7 @@ import inspect
 import os
 import random
 import re
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -45,7 +46,7 @@ from models.orders.lifecycle import Actor, transition_order, walk_order
 from models.orders.notes import add_note
 from models.orders.order import Order
 from models.orders.payments import Payment, record_payment
-from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, whole_number
+from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, shop_date, whole_number
 from models.payments.claims import claim_payment
 from models.payments.collection_codes import CollectionCode
 from models.reports.reconcile import import_bill
@@ -201,6 +202,29 @@ def path_values(rule, demo_shop) -> dict:
 
 
 ORDER_NUMBER = re.compile(r"#(\d{5,})")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-03-01", date(2026, 3, 1)),
+        ("0001-01-01", None),  # Python reads it, but in UTC it leaves the calendar
+        ("9999-12-31", None),
+        ("2026-02-30", None),
+        ("２０２６-03-01", None),
+        ("2026-3-1", None),
+        (None, None),
+    ],
+)
+def test_a_shop_date_is_a_day_of_this_or_the_next_century(text, expected):
+    assert shop_date(text) == expected
+
+
+def test_an_audit_filter_from_year_one_is_refused_inline(client, admin, login):
+    login(admin)
+    answer = client.get("/admin/audit?since=0001-01-01")
+    assert answer.status_code == 422
+    assert "Enter a date like 2026-03-01." in answer.text
 
 
 def test_unicode_digits_in_the_board_filter_are_ignored(client, demo_shop, admin, login):

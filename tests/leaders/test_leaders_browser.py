@@ -18,7 +18,7 @@ def test_a_leader_hands_an_order_over_on_a_phone(new_page, app):
 
     page.get_by_role("link", name="Pickup list").first.click()
     card = page.locator(".pickup-list li").filter(has_text="Wang Fang")
-    assert card.is_visible()
+    card.wait_for()  # the list opens after the tap
     assert_fits_the_screen(page)
     screenshot(page, "leader-phone.png")
     card.get_by_role("button", name=f"Hand over #{order.number}").click()

@@ -357,8 +357,7 @@ def test_without_javascript_a_change_after_the_shops_rule_is_saved(app, new_page
     page.get_by_text("Change quantities").click()
     page.locator(f"input[name='qty-{apples.id}']").fill("")  # empty means 0 ...
     page.get_by_role("button", name="Save changes").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Choose at least one item.").is_visible()  # ... of a goods order
+    page.get_by_text("Choose at least one item.").wait_for()  # ... of a goods order
     page.get_by_role("button", name="One more Apples").click()  # a step re-renders the form
     page.wait_for_load_state()
     assert page.locator(f"input[name='qty-{apples.id}']").input_value() == "1"
