@@ -65,11 +65,29 @@ def _postgres_template():
         pytest.skip(f"PostgreSQL unavailable: {error}")
     bind_database(url)
     upgrade()
-    tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
+    sequences = [
+        name
+        for (name,) in db.execute_sql(
+            "SELECT sequence_name FROM information_schema.sequences"
+            " WHERE sequence_schema = current_schema()"
+        )
+    ]
+    # DELETE with the foreign-key triggers off, then every sequence from 1: what TRUNCATE …
+    # RESTART IDENTITY CASCADE does, in a tenth of its time on tables this small (TRUNCATE makes
+    # new files for every table, ~150 ms a test).
+    clean = "".join(
+        [
+            "SET session_replication_role = replica;",
+            *(f'DELETE FROM "{m._meta.table_name}";' for m in ALL_MODELS),
+            *(f'ALTER SEQUENCE "{name}" RESTART;' for name in sequences),
+            "SET session_replication_role = DEFAULT;",
+        ]
+    )
+    db.close()
 
     def clean_postgres():
         bind_database(url)
-        db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        db.execute_sql(clean)
         db.close()
         return url
 
