@@ -96,6 +96,7 @@ def test_a_delivery_from_the_order_form_to_the_couriers_phone(app, new_page, sho
     rider.get_by_text("Out for delivery now: 1.").wait_for()
     screenshot(rider, "courier-phone.png")
     rider.locator(".stop summary", has_text="Delivered").click()
+    rider.get_by_label("Cash collected (yuan)").wait_for()  # the details open
     assert rider.get_by_label("Cash collected (yuan)").input_value() == "66.00"
     rider.locator(".stop form button", has_text="Delivered").click()
     rider.get_by_text(f"Order #{order.number} delivered.").wait_for()
