@@ -20,11 +20,13 @@ from models.schema import upgrade
 from tests import factories
 from tests.helpers import HTMX, PASSWORD, csrf_token_from, make_user
 from tests.mailbox import Mailbox
+from tests.url_builder_cache import share_url_builders
 
 IN_CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 tasks.huey.immediate = True
+share_url_builders()
 
 
 def _worker() -> str:
