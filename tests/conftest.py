@@ -10,8 +10,10 @@ import threading
 import uuid
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from werkzeug.serving import make_server
 
+import models.accounts.user as accounts
 import tasks
 from app import create_app
 from models import ALL_MODELS, User, db
@@ -27,6 +29,13 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 tasks.huey.immediate = True
 share_url_builders()
+# Passwords are hashed with argon2's cheapest parameters (argon2-cffi's profile for tests):
+# production's cost ~0.1 s a hash and every test signs someone in. Production's own are checked
+# in tests/accounts/test_auth.py.
+PRODUCTION_HASHER, accounts._hasher = (
+    accounts._hasher,
+    PasswordHasher.from_parameters(profiles.CHEAPEST),
+)
 
 
 def _worker() -> str:

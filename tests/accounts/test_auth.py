@@ -1,6 +1,7 @@
 """Signing in and out, throttling, password hashing."""
 
 from models import User
+from tests.conftest import PRODUCTION_HASHER
 from tests.helpers import EN, HTMX, PASSWORD
 
 
@@ -76,6 +77,14 @@ def test_passwords_are_stored_as_argon2_hashes(staff):
     stored = User.get_by_id(staff.id).password_hash
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
+
+
+def test_production_hashes_with_argon2id_at_rfc_9106_cost():
+    """The tests hash cheaply (tests/conftest.py); the app itself uses RFC 9106's
+    recommended low-memory parameters: 64 MiB, 3 passes."""
+    hashed = PRODUCTION_HASHER.hash(PASSWORD)
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert PRODUCTION_HASHER.verify(hashed, PASSWORD)
 
 
 def test_sign_out_ends_the_session(client, staff, login, post_form):
