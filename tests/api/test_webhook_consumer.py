@@ -16,7 +16,8 @@ from tests.messaging.test_consumer import wait_until
 
 ORDERS = 6
 ANSWER_AFTER = 0.3  # seconds the receiver takes over each request
-LEASE = "2"  # OUTBOX_LEASE_SECONDS: a dead worker's claim runs out this soon
+LEASE = "5"  # OUTBOX_LEASE_SECONDS: a dead worker's claim runs out this soon (a busy machine
+# must still answer, write and mark a delivery within it)
 
 
 class SlowReceiver(Server):
@@ -56,7 +57,9 @@ def test_a_consumer_killed_mid_delivery_loses_no_event_and_keeps_their_order(
             for n in range(ORDERS):
                 place_on_the_web(client, shop, f"p{n}@example.com")
             # the third event is on the wire: the receiver has it and is about to answer
-            wait_until(lambda: len(receiver.arrived) >= 3, what="three events", consumer=worker)
+            wait_until(
+                lambda: len(receiver.arrived) >= 3, timeout=60, what="three events", consumer=worker
+            )
             worker.kill()
             killed_at = len(receiver.arrived)
             held = json.loads(receiver.arrived[-1][1])["id"]
