@@ -82,6 +82,7 @@ clean:
 bench: setup
 	bench/run.sh
 	$(PY) bench/ordering.py
+	$(PY) bench/submit.py
 	$(PY) bench/board.py
 	$(PY) bench/backup.py
 	$(PY) bench/chat_import_accuracy.py

@@ -25,7 +25,7 @@ from models.reports import recount
 from tasks import huey
 from tasks.context import collect_kicks, consumer_app, take_kicks, working
 from tasks.exports import queue_export
-from tasks.webhooks import queue_delivery
+from tasks.webhooks import queue_delivery, sweep_due_webhooks
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ def _sweep_every(seconds: float) -> None:
         try:
             with working():
                 sweep_due()
+                sweep_due_webhooks()
         except Exception:  # keep sweeping; the next round retries
             log.exception("outbox sweep failed")
         time.sleep(seconds)

@@ -8,7 +8,7 @@ import threading
 
 from huey import crontab
 
-from models.api.webhooks import WebhookDelivery, send_delivery
+from models.api.webhooks import WebhookDelivery, send_in_order
 from tasks import huey
 from tasks.context import working
 
@@ -20,7 +20,7 @@ def worker_name() -> str:
 @huey.task()
 def send_webhook(delivery_id: int) -> None:
     with working():
-        send_delivery(delivery_id, worker_name())
+        send_in_order(delivery_id, worker_name())
 
 
 def queue_delivery(item) -> object:
@@ -32,5 +32,11 @@ def queue_delivery(item) -> object:
 @huey.periodic_task(crontab(minute="*"))
 def sweep_webhooks() -> None:
     with working():
-        for delivery_id in WebhookDelivery.due_ids():
-            send_delivery(delivery_id, worker_name())
+        sweep_due_webhooks()
+
+
+def sweep_due_webhooks() -> None:
+    """Send each endpoint's due deliveries, in order (also run by the fast sweeper)."""
+    worker = worker_name()
+    for delivery_id in WebhookDelivery.due_ids():
+        send_in_order(delivery_id, worker)
