@@ -22,6 +22,7 @@ from blueprints.delivery import runs as delivery_runs
 from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
 from blueprints.leader import pages as leader
+from blueprints.leader import points as leader_points
 from blueprints.staff import (
     aftersales,
     board,
@@ -72,6 +73,7 @@ def register_blueprints(app) -> None:
         api,
         offers,
         leader,
+        leader_points,
         commissions,
         delivery_zones,
         delivery_runs,

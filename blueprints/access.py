@@ -8,15 +8,18 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, abort, current_app
 from flask_login import current_user, login_required
 
+SIGNED_IN = "signed_in"  # any account, whatever its role: its own password page
+
 
 def role_required(role: str):
-    """Anonymous users go to the login page; signed-in users without `role` get 403."""
+    """Anonymous users go to the login page; signed-in users without `role` get 403
+    (SIGNED_IN: every signed-in account passes)."""
 
     def decorate(view):
         @wraps(view)
         @login_required
         def guarded(*args, **kwargs):
-            if not current_user.has_role(role):
+            if role != SIGNED_IN and not current_user.has_role(role):
                 abort(403)
             return view(*args, **kwargs)
 

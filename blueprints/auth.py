@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, flash, g, redirect, request, session, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from blueprints.access import role_required, safe_next
+from blueprints.access import SIGNED_IN, role_required, safe_next
 from blueprints.rendering import go, render
 from forms.account import OwnPasswordForm
 from forms.auth import LoginForm
@@ -92,7 +92,7 @@ def stay_signed_in(user: User) -> None:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@role_required("staff")
+@role_required(SIGNED_IN)  # staff, admins, group leaders and couriers: their own password
 def password():
     form = OwnPasswordForm()
     if not form.validate_on_submit():

@@ -16,6 +16,7 @@ from huey import crontab
 
 from models.automation import close_on_cancel
 from models.automation.rules import run_rules
+from models.groupbuy import refunds as group_refunds
 from models.messaging import outbox
 from models.messaging.admin_notices import announce
 from models.messaging.deliveries import Delivery, add_deliveries, send_delivery
@@ -38,6 +39,8 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     # close a cancelled order's provider orders: outside the write, a gateway round trip
     close_on_cancel.KIND: Work(prepare=close_on_cancel.close_checkouts),
     "webhook": Work(prepare=queue_delivery),  # tasks/webhooks.py: queue the signed POST
+    # send a refund the group's outcome asked for: outside the write, a gateway round trip
+    group_refunds.KIND: Work(prepare=group_refunds.send_planned_refund),
 }
 
 

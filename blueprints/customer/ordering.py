@@ -4,6 +4,8 @@ Every page works as a plain HTML form; htmx adds the live parts (stock and total
 customer types, per-field checks when a field loses focus, the list as people join).
 """
 
+from functools import partial
+
 from flask import Blueprint, abort, make_response, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -181,6 +183,7 @@ def submit(slug):
             submission_key=checkout.key.data,
             locale="zh_CN" if get_locale().language == "zh" else "en",
             coupon=checkout.coupon.data or "",
+            also=_referral(),
         )
     except OutOfStock as error:
         form.form_errors.append(str(error))
@@ -199,11 +202,15 @@ def submit(slug):
     return _placed(order, created)
 
 
-def _placed(order, created: bool):
-    """To the new order's page, crediting the leader whose share link brought the customer."""
+def _referral():
+    """Crediting the leader whose share link brought the customer (the cookie it set), done
+    inside the new order's transaction (place_order's `also`); None without one."""
     leader = leader_by_ref(request.cookies.get(REF_COOKIE))
-    if created and leader is not None:
-        attribute(order, leader)
+    return None if leader is None else partial(attribute, leader=leader)
+
+
+def _placed(order, created: bool):
+    """To the new order's page."""
     return go(url_for("tracking.order_page", token=order.tracking_token))
 
 
@@ -236,6 +243,7 @@ def _submit_delivered(activity, form, checkout):
             submission_key=checkout.key.data,
             locale="zh_CN" if get_locale().language == "zh" else "en",
             coupon=checkout.coupon.data or "",
+            also=_referral(),
         )
     except NoSuchZone as error:
         zoned.zone.errors = [str(error)]

@@ -137,6 +137,22 @@ def delivery_settings(version: FormTemplateVersion) -> dict:
     }
 
 
+# Unit prices other than the list price for an order placed now: each source takes (version,
+# products by id) and returns {product id: unit price} for some; models/groupbuy/tiers.py
+# registers the group price in force (阶梯价). The lowest wins, never above the list price.
+PRICE_SOURCES: list = []
+
+
+def unit_prices(version: FormTemplateVersion, products: dict[int, Product]) -> dict[int, int]:
+    """What each product costs on an order placed now, by product id (fen)."""
+    prices = {pid: product.price for pid, product in products.items()}
+    for source in PRICE_SOURCES:
+        for pid, price in source(version, products).items():
+            if pid in prices:
+                prices[pid] = min(prices[pid], price)
+    return prices
+
+
 def quote(
     version: FormTemplateVersion,
     quantities: dict[int, int],
@@ -144,8 +160,11 @@ def quote(
     *,
     delivered: bool,
 ) -> Quote:
-    """Subtotal of `quantities` at today's prices, plus the delivery fee when delivered."""
-    subtotal = sum(products[pid].price * qty for pid, qty in quantities.items() if pid in products)
+    """Subtotal of `quantities` at the prices of an order placed now (`unit_prices`), plus the
+    delivery fee when delivered."""
+    chosen = {pid: products[pid] for pid in quantities if pid in products}
+    prices = unit_prices(version, chosen) if chosen else {}
+    subtotal = sum(prices[pid] * qty for pid, qty in quantities.items() if pid in prices)
     fee = 0
     delivery = delivery_settings(version)
     if delivered and delivery["enabled"]:

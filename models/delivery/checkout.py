@@ -39,6 +39,7 @@ def submit_delivered_order(
     locale: str,
     source: str = "form",
     coupon: str = "",
+    also=None,
 ) -> tuple[Order, bool]:
     """Place the order for delivery in zone `zone_id`, in window `window_id` (required when the
     zone has windows to offer). Raises NoSuchZone, NoSuchWindow, BelowZoneMinimum, WindowFull
@@ -69,6 +70,7 @@ def submit_delivered_order(
             source=source,
             delivery_fee=zone.fee_for(subtotal),
             coupon=coupon,
+            also=also,
         )
         if created:
             if window and not windows.try_take(window.id):

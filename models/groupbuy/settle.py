@@ -5,8 +5,10 @@ places and coupon uses and tells each customer, in the order's own transaction.
 
 Safe to run again and again (the automation minute does): the outcome row is unique per
 activity, a cancelled order no longer matches, so a worker killed half-way leaves the rest
-for the next run and nobody is cancelled or told twice. Paid orders keep their payment and
-say "refund due" on the cancellation: staff refund them (there is no online refund call yet).
+for the next run and nobody is cancelled or told twice. What an order was paid online is
+refunded through its provider, asked for in the cancellation's own transaction and sent after
+it (models/groupbuy/refunds.py), so once; other payments say "refund due" on the cancellation
+for staff to give back.
 """
 
 import logging
@@ -19,12 +21,15 @@ from flask_babel import gettext as _
 from peewee import JOIN
 
 from models.activities.template import FormTemplate
+from models.db import db
 from models.errors import StaleOrder, TransitionNotAllowed
 from models.groupbuy.group import PEOPLE, GroupOutcome, group_minimum, joined
+from models.groupbuy.refunds import refund_online
 from models.groupbuy.tiers import fix_final_prices, unpriced
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order
 from models.orders.order import Order
 from models.orders.status import OrderStatus, PaymentStatus
+from models.payments.shop_refunds import online_left
 
 log = logging.getLogger(__name__)
 
@@ -83,18 +88,20 @@ def cancel_group(template: FormTemplate, outcome: GroupOutcome) -> int:
             minimum=outcome.minimum,
         )
         refund = _("Paid: refund due.")
+        online = _("Paid online: refunded through the payment service.")
     pause = current_app.config["GROUP_SETTLE_TEST_PAUSE_SECONDS"]
     cancelled = 0
-    open_orders = Order.select().where(Order.template == template.id, Order.status.in_(CANCELLABLE))
-    for order in list(open_orders.order_by(Order.id)):
+    for order in list(open_orders(template).order_by(Order.id)):
         paid = order.payment_status == PaymentStatus.PAID and order.total > 0
         try:
-            transition_order(
-                order,
-                OrderStatus.CANCELLED,
-                Actor.system(),
-                note=f"{note} {refund}" if paid else note,
-            )
+            with db.atomic():  # the cancellation and its online refunds, or nothing
+                back = online_left(order)
+                said = online if back else refund if paid else ""
+                done = transition_order(
+                    order, OrderStatus.CANCELLED, Actor.system(), note=f"{note} {said}".strip()
+                )
+                if back:
+                    refund_online(done, back, note)
             cancelled += 1
         except (StaleOrder, TransitionNotAllowed) as error:  # changed meanwhile: next run
             log.info("group cancel skipped order %s: %s", order.id, error)

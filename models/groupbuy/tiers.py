@@ -1,9 +1,12 @@
 """Tiered group prices (阶梯价): a product's unit price falls as the activity's units pass
 thresholds (the products field's `tiers`, models/activities/fields/products.py).
 
-Orders are placed at the list price; at the deadline the final tier is fixed and each order
-that is not cancelled is repriced once (FinalPrice, one row per order): the difference is
-what staff refund (paid orders) or what is left to collect.
+An order is placed at the group price in force then (`unit_prices`, registered with
+models/orders/placing.py); at the deadline the final tier is fixed and each order that is not
+cancelled is repriced once (FinalPrice, one row per order), never above what it was placed
+at: what an order paid online is paid over goes back through the provider in the repricing's
+own transaction (models/groupbuy/refunds.py), the rest is what staff refund (other payments)
+or what is left to collect.
 """
 
 from dataclasses import dataclass
@@ -11,9 +14,10 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from peewee import DateTimeField, ForeignKeyField, IntegerField, IntegrityError
+from peewee import DateTimeField, ForeignKeyField, IntegerField, IntegrityError, fn
 
 from i18n import format_money
+from models.activities.activity import PRICE_SOURCES
 from models.activities.fields.products import price_tiers
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import BaseModel, utcnow
@@ -21,10 +25,12 @@ from models.catalog.products import Product
 from models.db import db
 from models.errors import StaleOrder
 from models.groupbuy.group import UNITS, joined
+from models.groupbuy.refunds import refund_online
 from models.orders.lifecycle import Actor, bump_version, record_event
 from models.orders.order import Order, OrderLine
 from models.orders.payments import follow_total, paid_so_far
 from models.orders.status import OrderStatus
+from models.payments.refunds import FAILED, Refund, holding
 
 
 class FinalPrice(BaseModel):
@@ -74,6 +80,19 @@ def tier_status(version: FormTemplateVersion, products: dict[int, Product]) -> T
     )
 
 
+def group_prices_now(version: FormTemplateVersion, products: dict[int, Product]) -> dict[int, int]:
+    """The group price in force of each tiered product among `products` (a price source of
+    models/activities/activity.py `unit_prices`, registered below)."""
+    tiers = {pid: t for pid, t in price_tiers(version.fields).items() if pid in products}
+    if not tiers:
+        return {}
+    units = joined(version.template_id, UNITS)
+    return {pid: price_at(products[pid], t, units) for pid, t in tiers.items()}
+
+
+PRICE_SOURCES.append(group_prices_now)
+
+
 def fix_final_prices(template: FormTemplate) -> int:
     """Reprice every order of the activity that is not cancelled at its final tier, once
     each; returns the orders whose total changed."""
@@ -100,7 +119,10 @@ def _reprice(order_id: int, tiers: dict, units: int) -> bool:
                 return False
             bump_version(order, order.version, subtotal=subtotal, discount=discount, total=total)
             follow_total(order_id, total, previous_total=order.total)
-            _record(order, total)
+            note = _record(order, total)
+            over = paid_so_far(order) - holding(order_id) - total
+            if over > 0:
+                refund_online(Order.get_by_id(order_id), over, note)
     except (IntegrityError, StaleOrder):  # fixed by another run, or changed: next run
         return False
     return True
@@ -128,8 +150,8 @@ def _final_prices(order: Order, tiers: dict, units: int) -> tuple[int, int, int]
     the discount kept at most the items' worth."""
     subtotal = 0
     for line in OrderLine.select().where(OrderLine.order == order.id):
-        if line.product_id in tiers:
-            price = price_at(line.product, tiers[line.product_id], units)
+        if line.product_id in tiers:  # never above the price it was placed at
+            price = min(price_at(line.product, tiers[line.product_id], units), line.unit_price)
             if price != line.unit_price:
                 line.unit_price = price
                 line.save(only=[OrderLine.unit_price])
@@ -138,8 +160,8 @@ def _final_prices(order: Order, tiers: dict, units: int) -> tuple[int, int, int]
     return subtotal, discount, subtotal + order.delivery_fee - discount
 
 
-def _record(order: Order, total: int) -> None:
-    """The timeline event of the repricing (staff and the customer see it)."""
+def _record(order: Order, total: int) -> str:
+    """The timeline event of the repricing (staff and the customer see it); its note."""
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
         note = _(
             "Group price fixed at the deadline: %(before)s → %(after)s",
@@ -147,18 +169,27 @@ def _record(order: Order, total: int) -> None:
             after=format_money(total),
         )
     record_event(order, Actor.system(), kind="edited", note=note)
+    return note
 
 
 def difference(order: Order) -> dict | None:
-    """What the fixed group price means for the order now: {"before", "after", "refund",
-    "collect"} in fen (None: its price was not changed at the deadline)."""
+    """What the fixed group price means for the order now: {"before", "after", "refunded"
+    (given back online since), "refund" (still due), "collect"} in fen (None: its price was
+    not changed at the deadline)."""
     final = FinalPrice.get_or_none(FinalPrice.order == order.id)
     if final is None or final.before_total == final.after_total:
         return None
     paid = paid_so_far(order)
+    online = Refund.select(fn.COALESCE(fn.SUM(Refund.amount), 0)).where(
+        Refund.order == order.id,
+        Refund.provider.is_null(False),
+        Refund.status != FAILED,
+        Refund.created_at >= final.fixed_at,
+    )
     return {
         "before": final.before_total,
         "after": final.after_total,
-        "refund": max(paid - order.total, 0),
+        "refunded": int(online.scalar() or 0),
+        "refund": max(paid - holding(order.id) - order.total, 0),
         "collect": max(order.total - paid, 0) if order.payment_status != "paid" else 0,
     }

@@ -47,6 +47,7 @@ def submit_order(
     source: str = "form",
     coupon: str = "",
     delivery_fee: int | None = None,
+    also=None,
 ) -> tuple[Order, bool]:
     """Place the customer's order, or return the one this submission already placed.
 
@@ -55,7 +56,7 @@ def submit_order(
     automatic offer applies without one). Raises a DomainError the page can show:
     ActivityNotOpen, BelowMinimum, NoSuchPickupPoint, CouponRefused, or those of place_order.
     `delivery_fee`: the fee of a delivery zone (models/delivery/checkout.py) instead of the
-    activity's flat fee.
+    activity's flat fee. `also`: see place_order.
     """
     key = f"{template.id}:{submission_key}"
     done = Order.get_or_none(Order.submission_key == key)
@@ -95,4 +96,5 @@ def submit_order(
         discount=offer.discount,
         locale=locale,
         source=source,
+        also=also,
     )

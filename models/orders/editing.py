@@ -8,6 +8,7 @@ import json
 from flask_babel import lazy_gettext as _l
 
 from models.activities import allotment
+from models.activities.activity import unit_prices
 from models.activities.fields import field_type
 from models.activities.fields.products import PRODUCTS
 from models.activities.pickup import serving_warehouse
@@ -125,7 +126,7 @@ def _new_line(order, product_id, offered) -> OrderLine:
         product=product,
         warehouse=serving_warehouse(order.pickup_point) if product.tracks_stock else None,
         name=product.name,
-        unit_price=product.price,
+        unit_price=unit_prices(order.template_version, {product.id: product})[product.id],
         quantity=0,
     )
 

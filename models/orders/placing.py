@@ -1,11 +1,13 @@
 """Placing an order: one transaction that reserves stock all-or-nothing."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from models.activities import allotment
+from models.activities.activity import unit_prices
 from models.activities.pickup import PickupPoint, serving_warehouse, window_for
 from models.activities.template import FormTemplateVersion
 from models.base import utcnow
@@ -62,8 +64,13 @@ def place_order(
     discount: int = 0,
     locale: str = "zh_CN",
     source: str = "form",
+    also: Callable[[Order], None] | None = None,
 ) -> tuple[Order, bool]:
     """Create the order, or return the one this submission already created.
+
+    `also(order)` runs inside the order's transaction once it is created: what a higher
+    package keeps with the new order, written with it or not at all (the leader whose share
+    link brought it: models/leaders/leader.py `attribute`).
 
     Returns (order, created). Raises OutOfStock (with `details["short"]`, a
     mapping of product id to what is still available) and reserves nothing if
@@ -93,6 +100,8 @@ def place_order(
                 locale,
                 source,
             )
+            if also is not None:
+                also(order)
     except IntegrityError:
         existing = Order.get_or_none(Order.submission_key == submission_key)
         if existing is None:
@@ -121,7 +130,9 @@ def _create(
     if offer is not None:
         _use_offer(offer, customer)
     warehouse = serving_warehouse(pickup_point)
-    subtotal = sum(line.product.price * line.quantity for line in lines)
+    # the prices in force now, read inside the order's transaction (a group price: 阶梯价)
+    prices = unit_prices(version, {line.product.id: line.product for line in lines})
+    subtotal = sum(prices[line.product.id] * line.quantity for line in lines)
     window = pickup_point and window_for(
         version.settings, version.template.closes_at, pickup_point, utcnow()
     )
@@ -161,7 +172,7 @@ def _create(
             product=line.product,
             warehouse=held_in,
             name=line.product.name,
-            unit_price=line.product.price,
+            unit_price=prices[line.product.id],
             quantity=line.quantity,
         )
     if short:

@@ -190,6 +190,31 @@ def request_refund(
     """
     if not may_refund_money(actor):
         raise NotAllowedToRefund()
+    return request_unchecked(
+        order,
+        actor,
+        method=method,
+        amount=amount,
+        quantities=quantities,
+        reason=reason,
+        restock=restock,
+        expected_version=expected_version,
+    )
+
+
+def request_unchecked(
+    order: Order,
+    actor: Actor,
+    *,
+    method: str,
+    amount: int | None = None,
+    quantities: dict[int, int] | None = None,
+    reason: str = "",
+    restock: bool = False,
+    expected_version: int | None = None,
+) -> Refund:
+    """`request_refund` without asking whether `actor` may refund money: for the shop's own
+    refunds as the system (models/payments/shop_refunds.py)."""
     if method != TO_PROVIDER and method not in METHODS:
         raise ValueError(f"unknown refund method {method!r}")
     reason = (reason or "").strip()

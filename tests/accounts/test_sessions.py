@@ -144,6 +144,27 @@ def test_changing_your_own_password_keeps_this_device_and_signs_out_the_others(a
     assert signed_in(sign_in(app, staff, "my own new secret"))
 
 
+@pytest.mark.parametrize(("role", "home"), [("leader", "/leader"), ("courier", "/courier")])
+def test_group_leaders_and_couriers_change_their_own_password(request, app, role, home):
+    """The same page as staff's, linked from their own menu; back to their own page after."""
+    user = request.getfixturevalue(role)
+    here = sign_in(app, user)
+    assert 'href="/account/password"' in here.get(home, headers=EN).get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_token_from(here, "/account/password"),
+        "current": PASSWORD,
+        "password": "a leader's new secret",
+        "confirm": "a leader's new secret",
+    }
+    wrong = here.post("/account/password", data={**data, "current": "nope"}, headers=EN)
+    response = here.post("/account/password", data=data, headers=EN)
+
+    assert wrong.status_code == 422 and "not your current password" in wrong.text
+    assert response.status_code in (302, 303) and response.headers["Location"] == home
+    assert User.get_by_id(user.id).check_password("a leader's new secret")
+    sign_in(app, user, "a leader's new secret")  # the new one lets them in
+
+
 @pytest.mark.parametrize(
     ("current", "new", "field", "message"),
     [

@@ -14,7 +14,7 @@ from models.orders.lifecycle import Actor
 from models.orders.order import Order, OrderEvent
 from models.orders.payments import record_payment
 from tests.factories import make_product, make_template, order_for
-from tests.helpers import EN, HTMX
+from tests.helpers import EN, HTMX, hidden_inputs
 
 
 def tiered_activity(product, tiers, **settings):
@@ -82,7 +82,14 @@ def test_at_the_deadline_every_order_is_repriced_once_and_the_difference_shown(a
         assert GroupOutcome.get().settled and FinalPrice.select().count() == 2
         paid, unpaid = Order.get_by_id(paid.id), Order.get_by_id(unpaid.id)
         assert (paid.total, unpaid.total) == (15000, 37500)  # 35 units: ¥15.00 each
-        assert difference(paid) == {"before": 20000, "after": 15000, "refund": 5000, "collect": 0}
+        assert difference(paid) == {
+            "before": 20000,
+            "after": 15000,
+            "refunded": 0,  # paid in cash: staff give it back
+            "refund": 5000,
+            "collect": 0,
+        }
+        assert difference(unpaid)["before"] == 45000  # placed at 10 units so far: ¥18.00
         assert difference(unpaid)["collect"] == 37500
         [event] = OrderEvent.select().where(
             OrderEvent.order == paid.id, OrderEvent.kind == "edited"
@@ -93,6 +100,29 @@ def test_at_the_deadline_every_order_is_repriced_once_and_the_difference_shown(a
     page = app.test_client().get(f"/o/{token}", headers=EN).get_data(as_text=True)
     assert "The group price was fixed at the deadline: CN¥200.00 → CN¥150.00." in page
     assert "Refund due to you: CN¥50.00" in page
+
+
+def test_an_order_is_charged_the_group_price_in_force_when_it_is_placed(app, mangoes):
+    """The total comes from the server: the form's total and the order placed both use the
+    tier reached so far, whatever the page sent."""
+    product, version = mangoes
+    slug = version.template.slug
+    with app.app_context():
+        order_for(version, [(product, 12)])
+    client = app.test_client()
+    html = client.get(f"/f/{slug}", headers=EN).get_data(as_text=True)
+    data = {**hidden_inputs(html), "name": "Li", "phone": "13800000009", f"items-{product.id}": "3"}
+    data["total"] = "1"  # anything the browser sends about money is not read
+
+    live = client.get(f"/f/{slug}/live", query_string=data, headers={**EN, **HTMX}).text
+    placed = client.post(f"/f/{slug}", data=data, headers=EN)
+
+    assert "CN¥54.00" in live  # 3 × ¥18.00, the price at 12 units
+    assert placed.status_code == 303
+    with app.app_context():
+        order = Order.by_token(placed.headers["Location"].rsplit("/", 1)[1])
+        assert [line.unit_price for line in order.lines] == [1800]
+        assert (order.subtotal, order.total) == (5400, 5400)
 
 
 def test_a_group_that_did_not_form_is_cancelled_not_repriced(app, mangoes):

@@ -20,7 +20,7 @@ from werkzeug.routing.converters import (
 
 import config
 from app import create_app
-from blueprints.access import blueprint_requires_role, role_required
+from blueprints.access import SIGNED_IN, blueprint_requires_role, role_required
 from models.orders.order import Order
 from tests.factories import leader_shop_order
 from tests.helpers import PASSWORD, csrf_token_from, make_user
@@ -74,7 +74,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "refund_notify.wechat",
     }
 )
-ROLES = ("staff", "admin", "leader", "courier")
+ROLES = ("staff", "admin", "leader", "courier", SIGNED_IN)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -151,6 +151,8 @@ ADMIN_GET = [pytest.param(r, id=r.rule) for r in ADMIN_RULES if "GET" in r.metho
 LEADER_RULES = guarded_rules(_APP, "leader")
 LEADER_GET = [pytest.param(r, id=r.rule) for r in LEADER_RULES if "GET" in r.methods]
 COURIER_GET = [pytest.param(r, id=r.rule) for r in COURIER_RULES if "GET" in r.methods]
+ACCOUNT_RULES = guarded_rules(_APP, SIGNED_IN)  # every account's own pages (its password)
+ACCOUNT_GET = [pytest.param(r, id=r.rule) for r in ACCOUNT_RULES if "GET" in r.methods]
 
 
 def _request(client, rule: Rule, method: str, token: str | None = None):
@@ -189,7 +191,8 @@ def test_the_public_list_names_only_real_public_endpoints(app):
 
 
 def test_the_walk_sees_the_known_staff_and_admin_pages():
-    assert {"board.index", "auth.password"} <= {r.endpoint for r in STAFF_RULES}
+    assert {"board.index"} <= {r.endpoint for r in STAFF_RULES}
+    assert {"auth.password"} <= {r.endpoint for r in ACCOUNT_RULES}
     assert {"admin.users", "dev.sms_log"} <= {r.endpoint for r in ADMIN_RULES}
     # The reports' blueprint is the admins' (staff open it with REPORTS_FOR_STAFF only).
     assert {
@@ -255,7 +258,8 @@ def test_an_anonymous_post_to_a_guarded_route_never_reaches_the_view(app, client
 
 
 @pytest.mark.parametrize(
-    ("rule", "method"), _cases(STAFF_RULES + ADMIN_RULES + LEADER_RULES + COURIER_RULES)
+    ("rule", "method"),
+    _cases(STAFF_RULES + ADMIN_RULES + LEADER_RULES + COURIER_RULES + ACCOUNT_RULES),
 )
 def test_anonymous_visitors_are_sent_to_sign_in(client, rule, method):
     if method == "GET":
@@ -270,7 +274,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, rule, method):
     assert _sent_to_login(response), (response.status_code, response.headers)
 
 
-@pytest.mark.parametrize("rule", STAFF_GET + ADMIN_GET + LEADER_GET + COURIER_GET)
+@pytest.mark.parametrize("rule", STAFF_GET + ADMIN_GET + LEADER_GET + COURIER_GET + ACCOUNT_GET)
 def test_sign_in_sends_the_visitor_back_to_the_page(client, rule):
     response = _request(client, rule, "GET")
     assert response.headers["Location"].startswith("/login?next=")
@@ -320,6 +324,15 @@ def test_couriers_are_refused_staff_and_admin_routes(client, courier, login, rul
 @pytest.mark.parametrize("rule", COURIER_GET)
 def test_couriers_open_their_pages(client, courier, login, rule):
     login(courier)
+    response = _request(client, rule, "GET")
+    assert _passed_the_guard(response, rule), response.status_code
+
+
+@pytest.mark.parametrize("role", ["staff", "admin", "leader", "courier"])
+@pytest.mark.parametrize("rule", ACCOUNT_GET)
+def test_every_role_opens_its_own_account_pages(request, client, login, rule, role):
+    """The password page is every account's: staff, admins, group leaders and couriers."""
+    login(request.getfixturevalue(role))
     response = _request(client, rule, "GET")
     assert _passed_the_guard(response, rule), response.status_code
 

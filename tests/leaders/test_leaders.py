@@ -2,11 +2,14 @@
 one tap to hand an order over at their pickup point."""
 
 import re
+from functools import partial
 
-from models.leaders.leader import Referral
+import pytest
+
+from models.leaders.leader import Referral, attribute
 from models.messaging.outbox import Outbox
 from models.orders.order import Order, OrderEvent
-from tests.factories import leader_shop_order, make_activity, make_product
+from tests.factories import leader_shop_order, make_activity, make_product, order_for, stock_of
 from tests.helpers import EN, hidden_inputs, make_user
 
 
@@ -36,6 +39,25 @@ def test_the_share_link_brings_orders_to_its_leader_also_on_a_later_visit(app, l
         referred = {r.order_id for r in Referral.select().where(Referral.leader == leader.id)}
         assert referred == {first.id, later.id}
         assert not Referral.get_or_none(Referral.order.in_([elsewhere.id, bogus.id]))
+
+
+def test_the_referral_is_written_in_the_orders_own_transaction(app_context, leader):
+    """Written with the order or not at all: a failure after the referral, still inside the
+    placing, leaves neither the order nor the referral nor a reserved unit."""
+    product = make_product(20)
+    version = make_activity([product])
+
+    def refer_then_fail(order):
+        attribute(order, leader)
+        assert Referral.get(Referral.order == order.id)  # written, not committed yet
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        order_for(version, [(product, 2)], also=refer_then_fail)
+    placed = order_for(version, [(product, 1)], also=partial(attribute, leader=leader))
+
+    assert Order.select().count() == 1 and Referral.get().order_id == placed.id
+    assert stock_of(product).reserved == 1
 
 
 def test_a_leader_sees_their_orders_and_hands_one_over_in_one_tap(
