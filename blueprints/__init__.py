@@ -22,6 +22,7 @@ from blueprints.delivery import runs as delivery_runs
 from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
 from blueprints.leader import pages as leader
+from blueprints.reports import customers as customer_report
 from blueprints.staff import (
     aftersales,
     board,
@@ -64,6 +65,7 @@ def register_blueprints(app) -> None:
         claims,
         collection_codes,
         reports,
+        customer_report,
         refund_notify,
         audit,
         privacy,

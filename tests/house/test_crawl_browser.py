@@ -99,6 +99,7 @@ ADMIN_PAGES = STAFF_PAGES | {
     "/admin/deliveries",
     "/admin/collection-codes",
     "/reports/sales",
+    "/reports/customers",
     "/reports/settlement",
 }
 
