@@ -23,6 +23,7 @@ from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
 from blueprints.leader import pages as leader
 from blueprints.reports import customers as customer_report
+from blueprints.reports import products as product_report
 from blueprints.staff import (
     aftersales,
     board,
@@ -66,6 +67,7 @@ def register_blueprints(app) -> None:
         collection_codes,
         reports,
         customer_report,
+        product_report,
         refund_notify,
         audit,
         privacy,

@@ -100,6 +100,7 @@ ADMIN_PAGES = STAFF_PAGES | {
     "/admin/collection-codes",
     "/reports/sales",
     "/reports/customers",
+    "/reports/products",
     "/reports/settlement",
 }
 

@@ -85,3 +85,21 @@ def test_the_customers_report_in_a_browser(new_page, admin, sales, device):
     new.locator("a.segment-link").click()
     page.wait_for_selector("#segment-shown")
     assert page.locator("#customer-rows tr[id^='customer-']").count() == min(count, 50)
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_products_report_in_a_browser(new_page, admin, sales, device):
+    """Open it, narrow the slow movers' days (the URL keeps them), pass axe."""
+    page = new_page(device=device)
+    page.goto("/login?next=/reports/products")
+    sign_in(page, admin)
+    page.wait_for_selector("#products-report .report-figures")
+    assert page.locator("svg.chart").count() == 1
+    assert page.locator("#table-products tbody tr").count() == 2
+    page.fill("#report-idle", "7")
+    page.locator("#report-idle").dispatch_event("change")
+    page.wait_for_url("**idle=7**")
+    page.wait_for_selector("#report-idle[value='7']")
+    assert Visitor(page).visit(page.url, audit=True) == []
+    if device == "phone":
+        assert_fits_the_screen(page)
