@@ -1,4 +1,5 @@
-"""Sales report benchmark (issue 18): server time of /reports/sales with 100,000 orders.
+"""Reports benchmark (issue 18): server time of /reports/sales and /reports/customers with
+100,000 orders.
 
     .venv/bin/python bench/reports.py            # SQLite, in a scratch file
     BENCH_DATABASE_URL=postgresql://… .venv/bin/python bench/reports.py   # and PostgreSQL
@@ -43,6 +44,10 @@ def cases(app) -> list[tuple[str, str]]:
         ("90 days, not paid", f"/reports/sales?from={ago[89]}&method=none"),
         ("htmx fragment, 90 days", f"/reports/sales?from={ago[89]}#htmx"),
         ("products table as XLSX, 90 days", f"/reports/sales/products.xlsx?from={ago[89]}"),
+        ("customers: default, last 30 days", "/reports/customers"),
+        ("customers: 90 days by week", f"/reports/customers?from={ago[89]}&group=week"),
+        ("customers: a year by month", f"/reports/customers?from={ago[364]}&group=month"),
+        ("customers: segments as XLSX", "/reports/customers/segments.xlsx"),
     ]
 
 

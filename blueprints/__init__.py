@@ -23,6 +23,8 @@ from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
 from blueprints.leader import pages as leader
 from blueprints.leader import points as leader_points
+from blueprints.reports import customers as customer_report
+from blueprints.reports import products as product_report
 from blueprints.staff import (
     aftersales,
     board,
@@ -65,6 +67,8 @@ def register_blueprints(app) -> None:
         claims,
         collection_codes,
         reports,
+        customer_report,
+        product_report,
         refund_notify,
         audit,
         privacy,

@@ -38,7 +38,7 @@ from models.payments.online import OnlinePayment
 from models.payments.refunds import Refund, RefundLine
 from models.promotions.offer import Offer, OfferUse
 from models.reports.imports import BillImport, BillLine
-from models.reports.rollups import SalesBucket, SalesDay, SalesHour
+from models.reports.rollups import CustomerDay, SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
 
 ALL_MODELS = [
@@ -80,6 +80,7 @@ ALL_MODELS = [
     SalesBucket,
     SalesHour,
     SalesDay,
+    CustomerDay,
     BillImport,
     BillLine,
     AuditEntry,

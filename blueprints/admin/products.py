@@ -25,9 +25,9 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from blueprints.access import role_required
-from blueprints.admin.reports import XLSX
 from blueprints.params import arg_date, arg_id
 from blueprints.rendering import go, or_404, render, wants_fragment
+from blueprints.reports.downloads import XLSX
 from forms.product import STOCK_FORMS, NewProductForm, ProductForm, stock_form
 from models.catalog.admin import (
     SkuTaken,

@@ -3,17 +3,16 @@
 provider's bill matched against Jielong's money (models/reports/reconcile.py). Admins; staff
 too with REPORTS_FOR_STAFF."""
 
-import io
 from datetime import datetime
 
-from flask import Blueprint, Response, request, send_file, stream_with_context, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 
 from blueprints.access import blueprint_requires_role
 from blueprints.rendering import go, or_404, render
+from blueprints.reports.downloads import download
 from forms.reports import BillForm
 from models.errors import DomainError
-from models.exports.table import ExportTable, csv_chunks, write_xlsx
 from models.reports.imports import OUTCOMES, PROVIDERS, BillImport
 from models.reports.reconcile import bill_result, import_bill, match_bill, recent_imports
 from models.reports.sales import GROUPS, SalesQuery, choices, sales_report
@@ -24,8 +23,6 @@ from models.shop_time import shop_zone
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 blueprint_requires_role(bp, "admin", staff_setting="REPORTS_FOR_STAFF")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _today():
     return datetime.now(shop_zone()).date()
@@ -33,19 +30,6 @@ def _today():
 
 def _query() -> SalesQuery:
     return SalesQuery.from_args(request.args, _today())
-
-
-def _download(data: ExportTable, fmt: str, filename: str, title: str):
-    if fmt == "csv":
-        return Response(
-            stream_with_context(csv_chunks(data)),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
-    target = io.BytesIO()
-    write_xlsx(data, target, title)
-    target.seek(0)
-    return send_file(target, mimetype=XLSX, as_attachment=True, download_name=filename)
 
 
 @bp.get("/sales")
@@ -67,7 +51,7 @@ def sales_table(table, fmt):
     query = _query()
     data = report_table(sales_report(query), table)
     filename = f"sales-{table}-{query.start:%Y%m%d}-{query.end:%Y%m%d}.{fmt}"
-    return _download(data, fmt, filename, str(TABLES[table]))
+    return download(data, fmt, filename, str(TABLES[table]))
 
 
 def _settlement_page(form: BillForm | None = None, status: int = 200):
@@ -91,7 +75,7 @@ def settlement_page():
 def settlement_download(fmt):
     query = SettlementQuery.from_args(request.args, _today())
     filename = f"settlement-{query.start:%Y%m%d}-{query.end:%Y%m%d}.{fmt}"
-    return _download(settlement_table(settlement(query)), fmt, filename, "Settlement")
+    return download(settlement_table(settlement(query)), fmt, filename, "Settlement")
 
 
 @bp.post("/settlement/imports")
@@ -131,4 +115,4 @@ def bill_match(import_id):
 @bp.get("/settlement/imports/<id:import_id>.<any(csv, xlsx):fmt>")
 def bill_download(import_id, fmt):
     result = bill_result(or_404(BillImport.get_or_none(id=import_id)))
-    return _download(bill_table(result), fmt, f"bill-{import_id}.{fmt}", "Bill")
+    return download(bill_table(result), fmt, f"bill-{import_id}.{fmt}", "Bill")

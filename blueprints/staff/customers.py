@@ -4,6 +4,8 @@ keyset pages of 50; one customer's card, orders, tags and the notes on their ord
 The queries are in models/board/directory.py; tags go through models/customers/tags.py.
 """
 
+from dataclasses import replace
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
@@ -21,6 +23,9 @@ from models.errors import DomainError
 from models.orders.detail import NO_ORDERS, customer_totals
 from models.orders.notes import NOTE_KINDS
 from models.orders.text import lines_text
+from models.params import choice, shop_date
+from models.reports.customers import SEGMENTS, segment_members
+from models.shop_time import shop_zone
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
@@ -36,11 +41,12 @@ def _url(customer_filter: CustomerFilter, **extra) -> str:
 @bp.get("/")
 @role_required("staff")
 def index():
-    customer_filter = CustomerFilter.from_args(request.args)
+    customer_filter, among = _segment(CustomerFilter.from_args(request.args))
     after = Cursor.parse(request.args.get("after"))
-    page = customer_page(customer_filter, after)
+    page = customer_page(customer_filter, after, among=among)
     context = {
         "customer_filter": customer_filter,
+        "segment_label": SEGMENTS.get(customer_filter.segment),
         "page": page,
         "after": after,
         "here": _url(customer_filter),
@@ -55,6 +61,15 @@ def index():
         response = make_response(render_template(PAGE, tags=tags_in_use(), **context))
     response.vary.add("HX-Request")
     return response
+
+
+def _segment(customer_filter: CustomerFilter):
+    """The filter with a known segment and its day (today if none or unreadable), and the
+    segment's customers; an unknown segment is left out."""
+    if not choice(customer_filter.segment, SEGMENTS):
+        return replace(customer_filter, segment="", on=""), None
+    on = shop_date(customer_filter.on) or datetime.now(shop_zone()).date()
+    return replace(customer_filter, on=on.isoformat()), segment_members(customer_filter.segment, on)
 
 
 def _card_context(customer: Customer, tag_form=None) -> dict:

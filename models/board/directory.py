@@ -9,9 +9,11 @@ or by scanning the customers first (one few match). The order count and spend of
 customers are one grouped query over their orders only (`customer_totals`), which the
 customer card on the order page reads too.
 
-URL arguments, both optional: `q` (the customer's name containing the text, ignoring the case
+URL arguments, all optional: `q` (the customer's name containing the text, ignoring the case
 of Latin letters, or their phone as typed, or its last 4 digits: exactly as the board's search
-finds customers) and `tag` (customers with that tag, compared without case).
+finds customers), `tag` (customers with that tag, compared without case), and `segment` with `on`
+(an RFM segment as of a shop day, models/reports/customers.py): the view passes the segment's
+customers as `among`, since reports sit above this package.
 """
 
 from dataclasses import dataclass
@@ -41,17 +43,22 @@ PAGE_SIZE = 50
 class CustomerFilter:
     search: str = ""
     tag: str = ""
+    segment: str = ""  # read by the view (blueprints/staff/customers.py), kept in the URL here
+    on: str = ""  # the day the segment is taken on, YYYY-MM-DD
 
     @classmethod
     def from_args(cls, args) -> "CustomerFilter":
         return cls(
             search=" ".join((args.get("q") or "").split())[:MAX_SEARCH],
             tag=(args.get("tag") or "").strip()[:MAX_TAG_LENGTH],
+            segment=(args.get("segment") or "").strip()[:20],
+            on=(args.get("on") or "").strip()[:10],
         )
 
     def to_args(self) -> list[tuple[str, str]]:
         """The URL arguments that give this filter back; [] for everyone."""
-        return [(key, value) for key, value in (("q", self.search), ("tag", self.tag)) if value]
+        pairs = (("q", self.search), ("tag", self.tag), ("segment", self.segment), ("on", self.on))
+        return [(key, value) for key, value in pairs if value]
 
     @property
     def narrows(self) -> bool:
@@ -92,13 +99,19 @@ class CustomerRow:
 
 
 def customer_page(
-    customer_filter: CustomerFilter, after: Cursor | None = None, size: int = PAGE_SIZE
+    customer_filter: CustomerFilter,
+    after: Cursor | None = None,
+    size: int = PAGE_SIZE,
+    among=None,
 ) -> Page:
-    """One page of customers, the one whose latest order is newest first, after `after`."""
+    """One page of customers, the one whose latest order is newest first, after `after`;
+    only those of `among` (a query of customer ids) when it is given."""
     latest = LatestOrder
     keys = latest.select(latest.created_at, latest.order, latest.customer)
     if customer_filter.narrows:
         keys = keys.join(Customer).where(*customer_filter.conditions())
+    if among is not None:
+        keys = keys.where(latest.customer.in_(among))
     if after is not None:
         # The first term bounds the index range; the second breaks ties on created_at.
         keys = keys.where(

@@ -12,6 +12,8 @@ killed worker only count again. `rebuild` recounts every bucket (nightly and `fl
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
+from peewee import fn
+
 from models.base import utcnow
 from models.db import db, locked
 from models.messaging.outbox import Outbox
@@ -19,7 +21,7 @@ from models.orders.order import Order, OrderLine
 from models.orders.payments import Payment
 from models.orders.status import OrderStatus, PaymentStatus
 from models.payments.refunds import SUCCEEDED, Refund, RefundLine
-from models.reports.rollups import SalesBucket, SalesDay, SalesHour
+from models.reports.rollups import CustomerDay, SalesBucket, SalesDay, SalesHour
 from models.shop_time import shop_zone
 
 KIND = "sales"
@@ -81,12 +83,15 @@ def recount_bucket(day: date, activity: int) -> None:
         )
         locked(bucket).get()
         hours, products = count_bucket(day, activity)
-        for model in (SalesHour, SalesDay):
+        customers = count_customers(day, activity)
+        for model in (SalesHour, SalesDay, CustomerDay):
             model.delete().where(model.day == day, model.activity == activity).execute()
         if hours:
             SalesHour.insert_many(hours).execute()
         if products:
             SalesDay.insert_many(products).execute()
+        if customers:
+            CustomerDay.insert_many(customers).execute()
         SalesBucket.update(recounted_at=utcnow()).where(
             SalesBucket.day == day, SalesBucket.activity == activity
         ).execute()
@@ -173,6 +178,26 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
             for (point, method, product, name), (n, units, revenue, refunds) in products.items()
         ],
     )
+
+
+def count_customers(day: date, activity: int) -> list[dict]:
+    """The CustomerDay rows of a bucket: each customer's orders that day, not cancelled."""
+    start, end = day_bounds(day)
+    query = (
+        Order.select(Order.customer, fn.COUNT(Order.id), fn.SUM(Order.total))
+        .where(
+            Order.template == activity,
+            Order.created_at >= start,
+            Order.created_at < end,
+            Order.status != OrderStatus.CANCELLED,
+        )
+        .group_by(Order.customer)
+        .tuples()
+    )
+    return [
+        dict(day=day, activity=activity, customer=c, orders=n, revenue=int(revenue or 0))
+        for c, n, revenue in query
+    ]
 
 
 def _payments(order_ids: list[int]) -> tuple[dict[int, str], dict[int, int]]:

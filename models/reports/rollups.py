@@ -67,4 +67,22 @@ class SalesDay(BaseModel):
         )
 
 
-ROLLUPS = (SalesBucket, SalesHour, SalesDay)
+class CustomerDay(BaseModel):
+    """What one customer ordered in a shop day of an activity (not cancelled): the customers
+    report reads first orders, repeats, cohorts and RFM segments from it."""
+
+    day = DateField()
+    activity = IntegerField()
+    customer = IntegerField()
+    orders = IntegerField()
+    revenue = IntegerField()  # fen, order totals
+
+    class Meta:
+        indexes = (
+            (("day", "activity"), False),
+            # a customer's first and last day, orders and spend, read from the index alone
+            (("customer", "day", "orders", "revenue"), False),
+        )
+
+
+ROLLUPS = (SalesBucket, SalesHour, SalesDay, CustomerDay)

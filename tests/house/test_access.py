@@ -203,6 +203,10 @@ def test_the_walk_sees_the_known_staff_and_admin_pages():
         "reports.bill_page",
         "reports.bill_match",
         "reports.bill_download",
+        "customer_report.page",
+        "customer_report.table",
+        "product_report.page",
+        "product_report.table",
     } <= {r.endpoint for r in ADMIN_RULES}
     assert {"courier.today", "courier.delivered"} <= {r.endpoint for r in COURIER_RULES}
 

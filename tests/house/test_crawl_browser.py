@@ -99,6 +99,8 @@ ADMIN_PAGES = STAFF_PAGES | {
     "/admin/deliveries",
     "/admin/collection-codes",
     "/reports/sales",
+    "/reports/customers",
+    "/reports/products",
     "/reports/settlement",
 }
 

@@ -52,3 +52,16 @@ def recount(activity: int, zone: ZoneInfo) -> tuple[Counter, Counter]:
         products[(*where, "revenue")] += int(revenue) if counted else 0
         products[(*where, "refunds")] += int(revenue) if refunded else 0
     return +hours, +products
+
+
+def customer_recount(activity: int, zone: ZoneInfo) -> Counter:
+    """{(day, customer, figure): value} of one activity's orders not cancelled, by direct SQL."""
+    found = Counter()
+    query = (
+        'SELECT customer_id, created_at, total FROM "order" WHERE template_id = %s AND status <> %s'
+    )
+    for customer, created_at, total in db.execute_sql(_sql(query), (activity, "cancelled")):
+        day = _moment(created_at, zone).date()
+        found[(day, customer, "orders")] += 1
+        found[(day, customer, "revenue")] += total
+    return +found

@@ -14,6 +14,7 @@ from models.orders.payments import record_payment
 from models.reports.recount import rebuild
 from tests.factories import order_for
 from tests.helpers import assert_fits_the_screen, screenshot, sign_in
+from tests.page_checks import Visitor
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +63,43 @@ def test_the_sales_report_in_a_browser(new_page, admin, sales, device):
     if device == "phone":
         assert_fits_the_screen(page)
     screenshot(page, f"reports-{device}.png")
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_customers_report_in_a_browser(new_page, admin, sales, device):
+    """Open it, group by week (the URL keeps it), pass axe, follow a segment to the customers."""
+    page = new_page(device=device)
+    page.goto("/login?next=/reports/customers")
+    sign_in(page, admin)
+    page.wait_for_selector("#customers-report .report-figures")
+    assert page.locator("svg.chart").count() == 2
+    assert int(page.inner_text("#figure-customers")) > 0
+    page.select_option("#report-group", "week")
+    page.wait_for_url("**group=week**")
+    page.wait_for_selector("#report-group option[value='week'][selected]", state="attached")
+    assert Visitor(page).visit(page.url, audit=True) == []
+    if device == "phone":
+        assert_fits_the_screen(page)
+    new = page.locator("#table-segments tbody tr").filter(has_text="New").first
+    count = int(new.locator("td").first.inner_text())
+    new.locator("a.segment-link").click()
+    page.wait_for_selector("#segment-shown")
+    assert page.locator("#customer-rows tr[id^='customer-']").count() == min(count, 50)
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_products_report_in_a_browser(new_page, admin, sales, device):
+    """Open it, narrow the slow movers' days (the URL keeps them), pass axe."""
+    page = new_page(device=device)
+    page.goto("/login?next=/reports/products")
+    sign_in(page, admin)
+    page.wait_for_selector("#products-report .report-figures")
+    assert page.locator("svg.chart").count() == 1
+    assert page.locator("#table-products tbody tr").count() == 2
+    page.fill("#report-idle", "7")
+    page.locator("#report-idle").dispatch_event("change")
+    page.wait_for_url("**idle=7**")
+    page.wait_for_selector("#report-idle[value='7']")
+    assert Visitor(page).visit(page.url, audit=True) == []
+    if device == "phone":
+        assert_fits_the_screen(page)

@@ -18,10 +18,10 @@ from models.orders.order import Order
 from models.orders.payments import record_payment, refund_order
 from models.orders.status import OrderStatus
 from models.reports.recount import KIND, rebuild
-from models.reports.rollups import SalesDay, SalesHour
+from models.reports.rollups import CustomerDay, SalesDay, SalesHour
 from tasks.notifications import WORK
 from tests.factories import order_for
-from tests.reports.oracle import recount
+from tests.reports.oracle import customer_recount, recount
 
 SHOP = ZoneInfo("Asia/Shanghai")
 STEP = st.integers(min_value=0, max_value=50)  # minutes the clock moves before an operation
@@ -59,6 +59,14 @@ def rolled_up(activity: int) -> tuple[Counter, Counter]:
         for figure in ("orders", "units", "revenue", "refunds"):
             products[(*where, figure)] += getattr(row, figure)
     return +hours, +products
+
+
+def customers_rolled_up(activity: int) -> Counter:
+    found = Counter()
+    for row in CustomerDay.select().where(CustomerDay.activity == activity):
+        found[(row.day, row.customer, "orders")] += row.orders
+        found[(row.day, row.customer, "revenue")] += row.revenue
+    return +found
 
 
 def apply(operation, shop, orders, admin) -> None:
@@ -127,6 +135,7 @@ def test_the_rollups_equal_a_full_recount_after_any_changes(
         run_sales_outbox()
         activity = shop["version"].template_id
         assert rolled_up(activity) == recount(activity, SHOP)
+        assert customers_rolled_up(activity) == customer_recount(activity, SHOP)
 
 
 def test_a_rebuild_counts_every_bucket_again(app_context, shop, admin):
