@@ -22,6 +22,8 @@ from blueprints.delivery import runs as delivery_runs
 from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
 from blueprints.leader import pages as leader
+from blueprints.order_entry import pages as order_entry
+from blueprints.pickup import scanner as pickup_scanner
 from blueprints.staff import (
     aftersales,
     board,
@@ -35,6 +37,7 @@ from blueprints.staff import (
     privacy,
     stockroom,
 )
+from blueprints.waitlist import pages as waitlist
 
 
 def register_blueprints(app) -> None:
@@ -54,6 +57,9 @@ def register_blueprints(app) -> None:
         order_detail,
         fulfilment,
         chat_import,
+        order_entry,
+        pickup_scanner,
+        waitlist,
         export,
         inbox,
         deliveries,
