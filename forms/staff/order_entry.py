@@ -6,7 +6,7 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from models.activities.fields.base import strip
@@ -28,10 +28,10 @@ class ChooseActivityForm(FlaskForm):
 
 class EntryForm(FlaskForm):
     activity = HiddenField()
-    key = HiddenField()
+    key = HiddenField(validators=[Length(max=64)])  # the order's submission key, uuid4 hex
     channel = SelectField(
         _l("The customer asked by"),
-        choices=list(CHANNELS.items()),
+        choices=[SelectChoice(value, label) for value, label in CHANNELS.items()],
         default="phone",
         validators=[DataRequired(_l("Choose how the customer asked."))],
     )

@@ -176,3 +176,11 @@ def test_each_order_says_how_it_came(fruit, staff, leader):
     assert [
         str(source_of(Order.get_by_id(order.id)).label) for order in (by_link, by_leader, imported)
     ] == ["Activity link", "Leader's share link", "Chat 接龙 import"]
+
+
+def test_a_tampered_submission_key_places_nothing(as_staff, fruit):
+    hidden = entry_page(as_staff, fruit["version"].template.slug)
+
+    refused = as_staff.post("/board/enter", data=fill(fruit, hidden, key="k" * 300))
+
+    assert refused.status_code == 422 and Order.select().count() == 0
