@@ -7,8 +7,9 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
+from forms.ordering.waitlist import within
 from models.activities.fields.base import strip
 from models.activities.fields.inputs import Phone, QuantityField
 from models.orders.checkout import DELIVERY
@@ -89,10 +90,10 @@ def entry_form(activity_slug: str, products: dict, points: list, delivers: bool,
             QuantityField(
                 product.name,
                 validators=[
-                    NumberRange(
-                        min=0,
-                        max=MAX_QUANTITY,
-                        message=_l("Enter a whole number from 0 to %(most)s.", most=MAX_QUANTITY),
+                    within(
+                        0,
+                        MAX_QUANTITY,
+                        _l("Enter a whole number from 0 to %(most)s.", most=MAX_QUANTITY),
                     )
                 ],
             ),

@@ -146,6 +146,10 @@ def test_missing_and_bad_fields_are_422_with_the_error_beside_them(as_staff, fru
     assert re.search(r'id="phone-error">Enter a valid phone number', body)
     assert re.search(r"id=\"name-error\">Enter the customer&#39;s name", body)
     assert 'id="channel-error"' in body and f'id="{strawberries}-error"' in body
+    huge = as_staff.post("/board/enter", data=fill(fruit, hidden, **{strawberries: "9" * 400}))
+    assert (
+        huge.status_code == 422 and f'id="{strawberries}-error">Enter a whole number' in huge.text
+    )
     empty = as_staff.post("/board/enter", data=fill(fruit, hidden, **{strawberries: "0"}))
     assert empty.status_code == 422 and "Choose at least one item." in text_of(empty)
     unknown = as_staff.post("/board/enter", data=fill(fruit, hidden, activity="no-such"))

@@ -137,3 +137,9 @@ def test_an_open_form_with_one_product_sold_out_links_to_its_line(customer, app_
 
     assert "Sold out? Join the waiting list" in text_of(page)
     assert f"/f/{slug}/wait?product={shop['eggs'].id}" in page.get_data(as_text=True)
+
+
+def test_a_400_digit_quantity_is_refused_beside_the_field(customer, sold_out):
+    huge = join(customer, sold_out, quantity="9" * 400)
+    assert huge.status_code == 422
+    assert re.search(r'id="quantity-error">Enter a whole number from 1 to 99', huge.text)
