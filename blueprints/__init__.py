@@ -25,6 +25,8 @@ from blueprints.leader import pages as leader
 from blueprints.leader import points as leader_points
 from blueprints.reports import customers as customer_report
 from blueprints.reports import products as product_report
+from blueprints.order_entry import pages as order_entry
+from blueprints.pickup import scanner as pickup_scanner
 from blueprints.staff import (
     aftersales,
     board,
@@ -38,6 +40,7 @@ from blueprints.staff import (
     privacy,
     stockroom,
 )
+from blueprints.waitlist import pages as waitlist
 
 
 def register_blueprints(app) -> None:
@@ -57,6 +60,9 @@ def register_blueprints(app) -> None:
         order_detail,
         fulfilment,
         chat_import,
+        order_entry,
+        pickup_scanner,
+        waitlist,
         export,
         inbox,
         deliveries,

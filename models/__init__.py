@@ -36,10 +36,13 @@ from models.payments.claims import PaymentClaim
 from models.payments.collection_codes import CollectionCode
 from models.payments.online import OnlinePayment
 from models.payments.refunds import Refund, RefundLine
+from models.pickup.codes import PickupCode
 from models.promotions.offer import Offer, OfferUse
 from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import CustomerDay, SalesBucket, SalesDay, SalesHour
+from models.staff_entry.entry import StaffEntry
 from models.storefront.login_code import LoginCode
+from models.waitlist.entry import WaitlistEntry
 
 ALL_MODELS = [
     User,
@@ -102,6 +105,9 @@ ALL_MODELS = [
     CaseLine,
     CaseEvent,
     CasePhoto,
+    StaffEntry,
+    PickupCode,
+    WaitlistEntry,
 ]
 
 __all__ = [

@@ -2,7 +2,8 @@
 outbox rows are written: first the change's notifications, then its rule evaluations, then the
 recount of its sales rollups, then closing a cancelled order's open payment claim, then closing
 its open provider orders (after the commit), then giving back its delivery window place, then its
-webhooks; and who checks a draft's settings before it is published besides its own package."""
+webhooks, then a new pickup order's pickup code, then offering freed units to the waiting list;
+and who checks a draft's settings before it is published besides its own package."""
 
 from models.activities.publish_checks import checking_settings
 from models.api.webhooks import plan_stock_low, plan_webhooks
@@ -15,7 +16,9 @@ from models.orders.signals import order_changed
 from models.payments.claims import withdraw_on_cancel
 from models.payments.collection_codes import collection_code_problems
 from models.payments.online import online_method_problems
+from models.pickup.codes import issue_on_placing
 from models.reports.recount import plan_recount
+from models.waitlist.offers import offer_on_cancel, offer_on_receipt
 
 
 def notify(event, steps, from_status=None) -> None:
@@ -40,4 +43,7 @@ def connect() -> None:
     order_changed.connect(plan_closing)  # its open provider orders closed after the commit
     order_changed.connect(release_on_cancel)
     order_changed.connect(plan_webhooks)  # signed POSTs to the shop's other tools
+    order_changed.connect(issue_on_placing)  # a new pickup order's pickup code
     stock_moved.connect(plan_stock_low)
+    order_changed.connect(offer_on_cancel)  # freed units to the waiting list
+    stock_moved.connect(offer_on_receipt)

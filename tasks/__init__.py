@@ -26,4 +26,13 @@ huey = make_huey(
     name=os.environ.get("HUEY_NAME") or "jielong",
 )
 
-from tasks import automation, backup, exports, housekeeping, notifications, privacy, reports  # noqa: E402, F401  (registers their tasks with the consumer)
+from tasks import (  # noqa: E402, F401  (registers their tasks with the consumer)
+    automation,
+    backup,
+    exports,
+    housekeeping,
+    notifications,
+    privacy,
+    reports,
+    waitlist,
+)

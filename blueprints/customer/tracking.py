@@ -31,6 +31,7 @@ from models.payments.online import PROVIDER_NAMES, checkout_origins, wechat_pays
 from models.payments.providers.base import CheckoutKind
 from models.payments.receipts import has_receipt, receipt_of
 from models.payments.step import online_step, payment_step
+from models.pickup.codes import code_of, display
 from models.storefront.tracking import (
     cancel_by_customer,
     change_by_customer,
@@ -79,6 +80,7 @@ def _page(
     online_qr = None
     if checkout and checkout.checkout_kind == CheckoutKind.QR:
         online_qr = qr_svg(checkout.checkout_url, _("Scan with WeChat to pay"))
+    code = code_of(order) if order.pickup_point_id else None
     response = make_response(
         render(
             PAGE,
@@ -98,6 +100,8 @@ def _page(
             editing=editing,
             error=error,
             qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
+            pickup_code=display(code) if code else None,
+            pickup_qr=qr_svg(code, _("Pickup code")) if code else None,
             page_url=url,
             payment=payment,
             claim_form=claim_form,

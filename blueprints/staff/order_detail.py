@@ -63,6 +63,7 @@ from models.payments.refunds import (
     refundable_payment,
     request_refund,
 )
+from models.staff_entry.entry import CHANNELS, source_of
 
 bp = Blueprint("order_detail", __name__, url_prefix="/board/orders")
 
@@ -109,6 +110,7 @@ def _order_context(order, message=None) -> dict:
         "claim": latest_claim(order),
         "reject_form": RejectClaimForm(formdata=None),
         "message": message,
+        "source": source_of(order),
         **_customer_context(order),
     }
 
@@ -122,6 +124,7 @@ def _timeline_context(order, oob_timeline=False) -> dict:
         "oob_timeline": timeline if oob_timeline else None,
         "payment_words": payment_words,
         "failure_reasons": FAILURE_REASONS,
+        "entry_channels": CHANNELS,
     }
 
 

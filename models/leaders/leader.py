@@ -7,7 +7,7 @@ from models.accounts.user import LEADER, User
 from models.activities.pickup import PickupPoint
 from models.base import BaseModel, utcnow
 from models.orders.order import Order
-from models.orders.status import OrderStatus
+from models.orders.status import OrderSource, OrderStatus
 
 
 class LeaderPoint(BaseModel):
@@ -41,8 +41,12 @@ def assign_point(point: PickupPoint, leader: User) -> None:
 
 
 def attribute(order: Order, leader: User) -> None:
-    """Keep on `order` that `leader`'s share link brought it (the first leader stays)."""
+    """Keep on `order` that `leader`'s share link brought it (the first leader stays); an order
+    that came by the link is then the leader's (its source), one entered or imported keeps its."""
     Referral.insert(order=order.id, leader=leader.id).on_conflict_ignore().execute()
+    Order.update(source=OrderSource.LEADER).where(
+        Order.id == order.id, Order.source == OrderSource.FORM
+    ).execute()
 
 
 def points_of(leader: User) -> list[PickupPoint]:

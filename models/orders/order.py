@@ -70,7 +70,7 @@ class Order(BaseModel):
     assignee = ForeignKeyField(User, null=True, backref="assigned_orders")
     holds = JSONField(default=list)  # keys of the allotments (places) this order holds
     locale = CharField(default="zh_CN")  # the customer's language when ordering
-    source = CharField(default="form")  # how it came: "form", "staff" or "chat_import"
+    source = CharField(default="form")  # how it came: an OrderSource (models/orders/status.py)
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow, index=True)
     updated_at = DateTimeField(default=utcnow)  # shown to people; change detection uses:

@@ -110,3 +110,25 @@ PAYMENT_TONES = {
     PaymentStatus.PARTLY_REFUNDED: "muted",
     PaymentStatus.REFUNDED: "muted",
 }
+
+
+class OrderSource(StrEnum):
+    """How an order came (`Order.source`): the activity's link, a leader's share link, entered
+    by staff on the customer's behalf (models/staff_entry/), or imported from a chat 接龙."""
+
+    FORM = "form"
+    LEADER = "leader"
+    STAFF = "staff"
+    CHAT_IMPORT = "chat_import"
+
+    @property
+    def label(self):
+        return SOURCE_LABELS[self]
+
+
+SOURCE_LABELS = {
+    OrderSource.FORM: _l("Activity link"),
+    OrderSource.LEADER: _l("Leader's share link"),
+    OrderSource.STAFF: _l("Entered by staff"),
+    OrderSource.CHAT_IMPORT: _l("Chat 接龙 import"),
+}

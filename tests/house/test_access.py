@@ -72,6 +72,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "aftersales_customer.cancel",
         "aftersales_customer.photo",
         "refund_notify.wechat",
+        "waitlist.join_page",  # joining a sold-out product's waiting list, as the order form
+        "waitlist.place",  # the entry's unguessable token is the customer
+        "waitlist.take_offer",
+        "waitlist.leave",
     }
 )
 ROLES = ("staff", "admin", "leader", "courier", SIGNED_IN)

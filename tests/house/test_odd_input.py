@@ -50,6 +50,7 @@ from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, shop_da
 from models.payments.claims import claim_payment
 from models.payments.collection_codes import CollectionCode
 from models.reports.reconcile import import_bill
+from models.waitlist.entry import WaitlistEntry
 from tests.factories import order_for
 from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from, make_user
 from tests.payments.images import png
@@ -121,6 +122,9 @@ def demo_shop(app, admin, staff, tmp_path):
         east = create_warehouse(WarehouseDetails("east", "East"))
         transfer = create_transfer(Warehouse.default(), east, {strawberries.id: 1})
         case = _aftersales_case(version, strawberries, point)
+        waiting = WaitlistEntry.create(
+            template=templates[0], product=strawberries, customer=order.customer, quantity=1
+        )
     order = Order.get_by_id(order.id)
     return {
         "number": order.number,
@@ -152,7 +156,8 @@ def demo_shop(app, admin, staff, tmp_path):
         "window_id": DeliveryWindow.select().first().id,
         "run_id": CourierRun.select().first().id,
         "stop_id": RunStop.select().first().id,
-        "aftersales_token": case.order.tracking_token,  # a handed-over order with a case
+        "aftersales_token": case.order.tracking_token,
+        "waitlist_token": waiting.token,  # a place in a waiting list  # a handed-over order with a case
         "line_id": case.order.lines[0].id,
         "case_id": case.id,
         "photo": case.photos[0].image,
@@ -182,6 +187,8 @@ def path_values(rule, demo_shop) -> dict:
             values[name] = sorted(converter.items)[0]
         elif name == "token" and rule.endpoint.startswith("aftersales_customer."):
             values[name] = demo_shop["aftersales_token"]
+        elif name == "token" and rule.endpoint.startswith("waitlist."):
+            values[name] = demo_shop["waitlist_token"]
         elif name == "name" and rule.endpoint.endswith(
             ("aftersales_customer.photo", "aftersales.photo")
         ):

@@ -1,0 +1,1 @@
+"""The customer's waiting list pages (docs/group-buy.md "Waiting list")."""

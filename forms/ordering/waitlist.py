@@ -1,0 +1,76 @@
+"""The waiting list's forms: joining a product's line (phone first, name, product, how many),
+and taking an offer (the pickup point, when the activity has several)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from models.activities.fields.base import strip
+from models.activities.fields.inputs import Phone
+from models.waitlist.entry import MAX_QUANTITY
+
+
+def within(low: int, high: int, message):
+    """low <= the whole number <= high. (WTForms' NumberRange turns the number into a float
+    first, which a 400-digit number overflows.)"""
+
+    def check(form, field):
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(message)
+
+    return check
+
+
+class JoinForm(FlaskForm):
+    phone = StringField(
+        _l("Phone number"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your phone number.")),
+            Length(max=40, message=_l("At most %(max)s characters.", max=40)),
+            Phone(),
+        ],
+        render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 40},
+    )
+    name = StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your name.")),
+            Length(max=100, message=_l("At most %(max)s characters.", max=100)),
+        ],
+        render_kw={"autocomplete": "name", "maxlength": 100},
+    )
+    product = SelectField(
+        _l("Product"), coerce=int, validators=[InputRequired(_l("Choose the product."))]
+    )
+    quantity = IntegerField(
+        _l("How many"),
+        default=1,
+        validators=[
+            InputRequired(_l("Enter how many you want.")),
+            within(
+                1, MAX_QUANTITY, _l("Enter a whole number from 1 to %(most)s.", most=MAX_QUANTITY)
+            ),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1, "max": MAX_QUANTITY},
+    )
+
+
+def join_form(products, formdata=None, chosen: int | None = None) -> JoinForm:
+    form = JoinForm(formdata=formdata)
+    form.product.choices = [(p.id, p.name) for p in products]
+    if formdata is None and chosen is not None:
+        form.product.data = chosen
+    return form
+
+
+class TakeOfferForm(FlaskForm):
+    fulfilment = SelectField(_l("Pickup point"), validators=[Optional()])
+
+
+def take_offer_form(points, formdata=None) -> TakeOfferForm:
+    form = TakeOfferForm(formdata=formdata)
+    form.fulfilment.choices = [(str(p.id), p.name) for p in points] or [("", "—")]
+    return form

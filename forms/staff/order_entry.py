@@ -1,0 +1,112 @@
+"""The form staff fill in to enter an order for a customer (models/staff_entry/): the channel the
+customer asked by, their name and phone, the pickup point (or delivery and the address), a
+quantity per product, and the submission key that makes a second submit the same order."""
+
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from forms.ordering.waitlist import within
+from models.activities.fields.base import strip
+from models.activities.fields.inputs import Phone, QuantityField
+from models.orders.checkout import DELIVERY
+from models.staff_entry.entry import CHANNELS
+
+MAX_QUANTITY = 9999
+
+
+class ChooseActivityForm(FlaskForm):
+    """The activity to enter an order for (a GET form: no CSRF, nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    activity = SelectField(_l("Activity"), validators=[DataRequired(_l("Choose the activity."))])
+
+
+class EntryForm(FlaskForm):
+    activity = HiddenField()
+    key = HiddenField(validators=[Length(max=64)])  # the order's submission key, uuid4 hex
+    channel = SelectField(
+        _l("The customer asked by"),
+        choices=[SelectChoice(value, label) for value, label in CHANNELS.items()],
+        default="phone",
+        validators=[DataRequired(_l("Choose how the customer asked."))],
+    )
+    phone = StringField(
+        _l("Phone number"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter the customer's phone number.")),
+            Length(max=40, message=_l("At most %(max)s characters.", max=40)),
+            Phone(),
+        ],
+        render_kw={"autocomplete": "off", "inputmode": "tel", "maxlength": 40},
+    )
+    name = StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter the customer's name.")),
+            Length(max=100, message=_l("At most %(max)s characters.", max=100)),
+        ],
+        render_kw={"autocomplete": "off", "maxlength": 100},
+    )
+    fulfilment = SelectField(_l("Pickup point or delivery"), validators=[Optional()])
+    address = TextAreaField(
+        _l("Delivery address"),
+        filters=[strip],
+        validators=[Length(max=500, message=_l("At most %(max)s characters.", max=500))],
+        render_kw={"rows": 2, "maxlength": 500},
+    )
+
+    def validate_address(self, field):
+        if self.fulfilment.data == DELIVERY and not field.data:
+            field.errors.append(_l("Enter the address to deliver to."))
+
+    def quantity_fields(self):
+        return [self[name] for name in self.product_fields]
+
+    def quantities(self) -> dict[int, int]:
+        return {int(name[4:]): self[name].data or 0 for name in self.product_fields}
+
+
+def entry_form(activity_slug: str, products: dict, points: list, delivers: bool, formdata=None):
+    """The entry form of one activity: a quantity box per product (`qty-<product id>`), the
+    activity's pickup points (and delivery when it delivers) to choose from."""
+
+    class Form(EntryForm):
+        pass
+
+    names = []
+    for product in products.values():
+        name = f"qty-{product.id}"
+        setattr(
+            Form,
+            name,
+            QuantityField(
+                product.name,
+                validators=[
+                    within(
+                        0,
+                        MAX_QUANTITY,
+                        _l("Enter a whole number from 0 to %(most)s.", most=MAX_QUANTITY),
+                    )
+                ],
+            ),
+        )
+        names.append(name)
+    Form.product_fields = names
+    form = Form(formdata=formdata)
+    form.fulfilment.choices = [(str(point.id), point.name) for point in points]
+    if delivers:
+        form.fulfilment.choices.append((DELIVERY, str(_l("Delivery to the address"))))
+    if not form.fulfilment.choices:
+        form.fulfilment.choices = [("", "—")]
+    form.activity.data = form.activity.data or activity_slug
+    if not form.key.data:
+        form.key.data = uuid.uuid4().hex
+    return form
