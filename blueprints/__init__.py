@@ -23,10 +23,10 @@ from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
 from blueprints.leader import pages as leader
 from blueprints.leader import points as leader_points
-from blueprints.reports import customers as customer_report
-from blueprints.reports import products as product_report
 from blueprints.order_entry import pages as order_entry
 from blueprints.pickup import scanner as pickup_scanner
+from blueprints.reports import customers as customer_report
+from blueprints.reports import products as product_report
 from blueprints.staff import (
     aftersales,
     board,
