@@ -23,7 +23,9 @@ from forms.staff.payment import PaymentForm
 from forms.staff.payment_removal import PaymentRemovalForm
 from forms.staff.refund import refund_form
 from models.accounts.user import User
-from models.delivery.runs import FAILURE_REASONS
+from models.delivery.progress import delivery_progress
+from models.delivery.runs import FAILURE_REASONS, STOP_LABELS
+from models.delivery.shipping import shipment_of
 from models.errors import DomainError, OutOfStock, StaleOrder
 from models.orders.detail import (
     customer_history,
@@ -109,6 +111,9 @@ def _order_context(order, message=None) -> dict:
         "claim": latest_claim(order),
         "reject_form": RejectClaimForm(formdata=None),
         "message": message,
+        "delivery": delivery_progress(order),
+        "shipment": shipment_of(order),
+        "stop_labels": STOP_LABELS,
         **_customer_context(order),
     }
 
