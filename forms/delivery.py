@@ -17,9 +17,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from forms.designer.template import CountField, MoneyField, strip
 from forms.payments import IMAGE_TYPES
-from models.delivery.runs import FAILURE_REASONS
+from models.delivery.runs import FAILURE_REASONS, couriers
 from models.delivery.shipping import CARRIERS
 from models.delivery.zones import DeliveryZone, names_list
+from models.params import whole_number
 from models.shop_time import LOCAL_TIME_FORMATS, to_utc
 from models.uploads import read_upload
 
@@ -47,6 +48,21 @@ class ZoneForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     active = BooleanField(_l("Offered to customers"), default=True)
+    courier = SelectField(
+        _l("Courier of the zone"),
+        description=_l("Rules that assign couriers by zone give the zone's orders to them."),
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.courier.choices = [SelectChoice("", _l("Nobody"))] + [
+            SelectChoice(str(user.id), user.name) for user in couriers()
+        ]
+
+    def validate_courier(self, field):
+        if field.data and field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Choose one of the couriers."))
 
     def validate_postcode_prefixes(self, field):
         if any(not p.isdigit() or len(p) > 6 for p in names_list(field.data)):
@@ -69,6 +85,7 @@ class ZoneForm(FlaskForm):
             "minimum_order": self.minimum_order.data or 0,
             "free_above": self.free_above.data,
             "active": self.active.data,
+            "courier": whole_number(self.courier.data) if self.courier.data else None,
         }
 
     @classmethod
@@ -83,6 +100,7 @@ class ZoneForm(FlaskForm):
             minimum_order=zone.minimum_order,
             free_above=zone.free_above,
             active=zone.active,
+            courier=str(zone.courier_id or ""),
         )
 
 

@@ -76,6 +76,8 @@ class ActionForm(Form):
     status = StringField(_l("New status"))
     users = IdListField(_l("Staff"))
     points = PointMapField(_l("Staff per pickup point"))
+    strategy = StringField(_l("Which courier"))  # assign_courier
+    courier = StringField(_l("Courier"))  # assign_courier, strategy "named"
     tag = StringField(_l("Tag"), filters=[strip])
     to = StringField(_l("To"))
     message = TextAreaField(_l("Message"), filters=[strip], render_kw={"rows": 3})

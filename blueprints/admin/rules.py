@@ -12,7 +12,7 @@ from flask_login import current_user
 from blueprints.access import role_required
 from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.rules import NEW_RULE, RuleForm, rule_form_data
-from models.automation.actions import ACTIONS, AUDIENCES
+from models.automation.actions import ACTIONS, AUDIENCES, STRATEGIES
 from models.automation.actions import KINDS as ACTION_KINDS
 from models.automation.conditions import CONDITIONS
 from models.automation.conditions import KINDS as CONDITION_KINDS
@@ -27,6 +27,7 @@ from models.automation.rules import (
     set_rule_enabled,
 )
 from models.automation.triggers import TRIGGERS
+from models.delivery.dispatch import METHODS
 from models.orders.status import STATUS_LABELS
 
 bp = Blueprint("rules", __name__, url_prefix="/admin/rules")
@@ -39,6 +40,8 @@ LABELS = {
     "action_kinds": ACTION_KINDS,
     "audiences": AUDIENCES,
     "statuses": STATUS_LABELS,
+    "delivery_methods": METHODS,
+    "courier_strategies": STRATEGIES,
 }
 
 

@@ -1,10 +1,11 @@
 """Express shipping for staff: ship an order with its tracking number, import a carrier's
-e-waybill export (preview, then confirm) and print an order's packing slip."""
+e-waybill export (preview, then confirm) and print an order's packing slip (A4) or shipping
+label (A6)."""
 
 import csv
 import io
 
-from flask import Blueprint, flash, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +13,8 @@ from blueprints.access import role_required
 from blueprints.customer.qr import qr_svg
 from blueprints.rendering import go, or_404, render
 from forms.delivery import ShipForm, WaybillConfirmForm, WaybillImportForm
+from models.customers.phones import mask_phone
+from models.delivery.booking import delivery_of
 from models.delivery.shipping import CARRIERS, ship_order, shipment_of
 from models.delivery.waybills import apply_waybills, preview
 from models.errors import DomainError
@@ -101,12 +104,16 @@ def import_confirm():
 @bp.get("/<id:number>/slip")
 @role_required("staff")
 def slip(number: int):
+    """The order's packing slip on A4, or its shipping label on A6 (`?size=a6`)."""
     order = or_404(Order.get_or_none(Order.number == number))
     url = url_for("tracking.order_page", token=order.tracking_token, _external=True)
     return render(
         "shipping/slip.html",
         "shipping/slip.html",
         order=order,
+        size="a6" if request.args.get("size") == "a6" else "a4",
         shipment=shipment_of(order),
+        delivery=delivery_of(order),
+        masked=mask_phone,
         qr=qr_svg(url, _("Order #%(number)s", number=order.number)),
     )

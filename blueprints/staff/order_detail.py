@@ -23,7 +23,9 @@ from forms.staff.payment import PaymentForm
 from forms.staff.payment_removal import PaymentRemovalForm
 from forms.staff.refund import refund_form
 from models.accounts.user import User
-from models.delivery.runs import FAILURE_REASONS
+from models.delivery.progress import delivery_progress
+from models.delivery.runs import FAILURE_REASONS, STOP_LABELS
+from models.delivery.shipping import shipment_of
 from models.errors import DomainError, OutOfStock, StaleOrder
 from models.orders.detail import (
     customer_history,
@@ -111,6 +113,9 @@ def _order_context(order, message=None) -> dict:
         "reject_form": RejectClaimForm(formdata=None),
         "message": message,
         "source": source_of(order),
+        "delivery": delivery_progress(order),
+        "shipment": shipment_of(order),
+        "stop_labels": STOP_LABELS,
         **_customer_context(order),
     }
 

@@ -9,7 +9,7 @@ Schedule rules are planned by the minute task (tasks/automation.py) once per rul
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,8 @@ from models.automation.conditions import matches, snapshot_of, snapshots
 from models.automation.triggers import EVENT_TRIGGERS, SCHEDULE
 from models.base import BaseModel, utcnow
 from models.db import db
+from models.delivery.runs import couriers
+from models.delivery.zones import all_zones
 from models.errors import DomainError
 from models.messaging.outbox import Outbox, add_work
 from models.orders.order import Order, OrderEvent
@@ -76,6 +78,8 @@ class RuleChoices:
     points: dict[int, str]
     staff: dict[int, str]
     fields: list[str]
+    zones: dict[int, str] = field(default_factory=dict)  # delivery zones
+    couriers: dict[int, str] = field(default_factory=dict)  # active couriers
 
 
 def _answered(spec: dict) -> bool:
@@ -99,6 +103,8 @@ def rule_choices() -> RuleChoices:
         points={p.id: p.name for p in PickupPoint.select().order_by(PickupPoint.name)},
         staff={u.id: u.name for u in staff.order_by(User.name)},
         fields=sorted(fields),
+        zones={z.id: z.name for z in all_zones()},
+        couriers={u.id: u.name for u in couriers()},
     )
 
 

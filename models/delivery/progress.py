@@ -1,10 +1,11 @@
 """Where a delivered order is, as its customer reads it on the tracking page: waiting for a
-courier, on a run ("stop 5 of 12"), out for delivery, delivered, or not delivered (and why)."""
+courier, on a run ("stop 5 of 12"), out for delivery, delivered, or not delivered (and why).
+Staff's order page shows the same, with the zone, the window and the courier's run."""
 
 from dataclasses import dataclass
 
 from models.delivery.booking import OrderDelivery
-from models.delivery.runs import FAILED, FAILURE_REASONS, PLANNED, RunStop, stops_of
+from models.delivery.runs import FAILED, FAILURE_REASONS, PLANNED, CourierRun, RunStop, stops_of
 from models.delivery.windows import DeliveryWindow
 from models.orders.order import Order
 
@@ -19,6 +20,7 @@ class DeliveryProgress:
     stop: int | None = None  # its place on the courier's run, from 1
     stops: int = 0
     reason: str = ""  # why it failed (models/delivery/runs.py FAILURE_REASONS)
+    run: CourierRun | None = None  # the run it is (or was last) on, for staff: its courier, day
 
     @property
     def reason_label(self) -> str:
@@ -47,4 +49,5 @@ def delivery_progress(order: Order) -> DeliveryProgress | None:
         stop=place,
         stops=len(stops),
         reason=latest.reason if state == FAILED else "",
+        run=run,
     )

@@ -26,7 +26,7 @@ from peewee import (
 
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
-from models.db import db
+from models.db import db, is_postgres
 from models.delivery.booking import OrderDelivery
 from models.delivery.windows import DeliveryWindow
 from models.delivery.zones import DeliveryZone
@@ -134,6 +134,9 @@ def assign_to_courier(
     day = shop_day(window.starts_at) if window else (day or shop_day(utcnow()))
     try:
         with db.atomic():
+            lock_runs()
+            if RunStop.select().where(RunStop.open_order == order.id).exists():
+                raise AlreadyOnARun()
             run = _run_for(courier, day, window)
             last = RunStop.select(fn.MAX(RunStop.position)).where(RunStop.run == run.id).scalar()
             stop = RunStop.create(
@@ -144,6 +147,15 @@ def assign_to_courier(
     except IntegrityError as error:
         raise AlreadyOnARun() from error
     return stop
+
+
+def lock_runs() -> None:
+    """Courier runs change one assignment at a time, until the transaction ends: two orders
+    assigned at once never make two runs for one courier and window, nor read the same loads
+    (models/delivery/dispatch.py). PostgreSQL: a transaction's advisory lock; SQLite's write
+    transactions (BEGIN IMMEDIATE) already run one at a time."""
+    if is_postgres():
+        db.execute_sql("SELECT pg_advisory_xact_lock(hashtext('jielong courier runs'))")
 
 
 def _run_for(courier: User, day: date, window: DeliveryWindow | None) -> CourierRun:

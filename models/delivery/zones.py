@@ -10,8 +10,9 @@ first active zone (by position, then id) that matches wins; an address in no zon
 import re
 
 from flask_babel import lazy_gettext as _l
-from peewee import BooleanField, CharField, Check, IntegerField, JSONField
+from peewee import BooleanField, CharField, Check, ForeignKeyField, IntegerField, JSONField
 
+from models.accounts.user import User
 from models.base import BaseModel
 from models.errors import DomainError
 
@@ -37,6 +38,8 @@ class DeliveryZone(BaseModel):
     free_above = IntegerField(null=True)  # fen; None: never free
     position = IntegerField(default=0)
     active = BooleanField(default=True)
+    # who takes the zone's orders when a rule assigns couriers "by zone" (models/delivery/dispatch.py)
+    courier = ForeignKeyField(User, null=True, backref="zones", on_delete="SET NULL")
 
     def fee_for(self, subtotal: int) -> int:
         """The delivery fee of an order of `subtotal` fen in this zone."""

@@ -50,6 +50,8 @@ def snapshots():
             tuple
         ),
         moment=st.builds(time, st.integers(0, 23), st.integers(0, 59)),
+        zone_id=st.one_of(st.none(), st.integers(1, 2)),
+        method=st.sampled_from(["pickup", "own", "express"]),
     )
 
 
@@ -86,6 +88,10 @@ def conditions():
         st.fixed_dictionaries(
             {"kind": st.just("time_between"), "value": CLOCKS, "until": CLOCKS}
         ).filter(lambda c: c["value"] != c["until"]),
+        st.fixed_dictionaries({"kind": st.just("delivery_zone"), "value": st.integers(1, 2)}),
+        st.fixed_dictionaries(
+            {"kind": st.just("delivery_method"), "value": st.sampled_from(["own", "express"])}
+        ),
         st.fixed_dictionaries({"kind": st.just("unknown"), "value": st.just(1)}),
     )
     return st.lists(one, max_size=3)
@@ -125,6 +131,8 @@ def oracle(conditions: list[dict], s: OrderSnapshot) -> bool:
                 "quantity_at_least": ("quantity", ">="),
                 "quantity_at_most": ("quantity", "<="),
                 "pickup_point": ("pickup_point_id", "=="),
+                "delivery_zone": ("zone_id", "=="),
+                "delivery_method": ("method", "=="),
             }
             if kind not in compare:
                 return False

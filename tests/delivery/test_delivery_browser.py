@@ -1,6 +1,6 @@
 """Delivery in a real browser: a customer orders delivery in a zone and window, staff put the
 order on a courier's run, the courier on a 390×844 phone sets off and delivers; a run sheet of
-20 stops prints on one A4 page."""
+20 stops prints on one A4 page; an order's label prints on one A6 page."""
 
 import re
 from datetime import timedelta
@@ -10,6 +10,7 @@ import pytest
 from models.base import utcnow
 from models.delivery.checkout import submit_delivered_order
 from models.delivery.runs import CourierRun, assign_to_courier
+from models.delivery.shipping import ship_order
 from models.delivery.windows import add_window
 from models.delivery.zones import save_zone
 from models.orders.lifecycle import Actor
@@ -22,6 +23,7 @@ from tests.helpers import (
     screenshot,
     sign_in,
 )
+from tests.page_checks import Visitor
 
 pytestmark = pytest.mark.browser
 
@@ -131,3 +133,53 @@ def test_a_run_sheet_of_twenty_stops_prints_on_one_a4_page(app, new_page, shop):
     pdf = desk.pdf(format="A4", prefer_css_page_size=True)
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 1, f"the run sheet takes {pages} pages"
+
+
+def test_staff_print_an_orders_a6_label_from_its_page(app, new_page, shop):
+    """Desktop: the order page shows the zone, window and courier run and links the label; the
+    label prints on one A6 page; both pages pass the crawl's checks (axe included)."""
+    with app.app_context():
+        version = shop["version"]
+        order, _ = submit_delivered_order(
+            version.template,
+            version,
+            zone_id=shop["east"].id,
+            window_id=shop["window"].id,
+            address="北京市朝阳区 望京花园 3-501",
+            answers={"name": "Wang Fang", "phone": "13900017143"},
+            quantities={shop["fruit"].id: 2},
+            submission_key="label-browser",
+            locale="en",
+        )
+        assign_to_courier(order, shop["courier"], Actor.of_user(shop["staff"]))
+        ship_order(order, "sf", "SF1234567890", Actor.of_user(shop["staff"]))
+    desk = new_page("desktop")
+    desk.goto("/login")
+    sign_in(desk, shop["staff"])
+    desk.wait_for_url(re.compile(r"/board"))
+    desk.goto("/delivery/shipping")  # off the board, whose poll is not this test's business
+    visitor = Visitor(desk)
+
+    assert visitor.visit(f"/board/orders/{order.number}", audit=True) == []
+    facts = desk.locator("dl.facts")
+    assert facts.locator(".delivery-zone dd").inner_text() == "Chaoyang"
+    assert "Courier" in facts.locator(".delivery-courier dd").inner_text()
+    assert "stop 1 of 1" in facts.locator(".delivery-courier dd").inner_text()
+    assert facts.locator(".delivery-window dd").inner_text().strip() != ""
+    desk.get_by_role("link", name="Print label (A6)").click()
+    desk.wait_for_url(re.compile(r"/slip\?size=a6"))
+    assert visitor.check(audit=True) == []
+    assert "SF1234567890" in desk.locator(".label-carrier").inner_text()
+    assert desk.locator(".label-qr svg").count() == 1
+
+    pdf = desk.pdf(prefer_css_page_size=True)
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1, "the label takes more than a page"
+    width, height = (float(n) for n in boxes[0])
+    assert (round(width), round(height)) == (298, 420)  # A6: 105 × 148 mm in points
+
+    desk.get_by_role("link", name="Print as packing slip (A4)").click()
+    desk.wait_for_url(re.compile(r"/slip\?size=a4"))
+    pdf = desk.pdf(prefer_css_page_size=True)
+    [box] = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert tuple(round(float(n)) for n in box) == (595, 842)  # A4: 210 × 297 mm

@@ -2,7 +2,7 @@
 
 from models.delivery.windows import DeliveryWindow
 from models.delivery.zones import DeliveryZone
-from tests.helpers import text_of
+from tests.helpers import make_user, text_of
 
 ZONE = {
     "name": "Chaoyang",
@@ -64,3 +64,17 @@ def test_an_admin_adds_and_removes_windows(client, admin_post):
     assert "Booked Places" in text_of(client.get(f"/admin/delivery-zones/{zone.id}"))
     assert admin_post(f"{url}/{window.id}/remove", {}).status_code == 303
     assert DeliveryWindow.select().count() == 0
+
+
+def test_an_admin_sets_the_zones_courier(client, admin_post):
+    rider = make_user("courier", "rider@example.com")
+    admin_post("/admin/delivery-zones", ZONE)
+    zone = DeliveryZone.get()
+    wrong = admin_post(f"/admin/delivery-zones/{zone.id}", {**ZONE, "courier": "99999"})
+    assert wrong.status_code == 422 and "Choose one of the couriers." in text_of(wrong)
+    assert admin_post(f"/admin/delivery-zones/{zone.id}", {**ZONE, "courier": str(rider.id)})
+    assert DeliveryZone.get().courier_id == rider.id
+    page = client.get(f"/admin/delivery-zones/{zone.id}").get_data(as_text=True)
+    assert f'<option selected value="{rider.id}">' in page
+    admin_post(f"/admin/delivery-zones/{zone.id}", {**ZONE, "courier": ""})
+    assert DeliveryZone.get().courier_id is None

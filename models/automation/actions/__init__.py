@@ -10,6 +10,8 @@ Actions (dicts with a `kind`, docs/automation.md; docs/architecture.md says how 
     assign_pickup_point  points {point id: user id}
     assign_least_loaded  users [ids] (none: all) the one with the fewest open orders
     add_tag              tag                     a tag on the customer
+    assign_courier       strategy (named, zone, least_load, round_robin), courier, users
+                                                 the order on a courier's run (courier.py)
     notify               to (customer, staff), message
 """
 
@@ -20,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from models.automation.actions.assign import LEAST_LOADED, PICKUP_POINT, ROUND_ROBIN
 from models.automation.actions.base import Action, Step, skip
 from models.automation.actions.context import Context
+from models.automation.actions.courier import ASSIGN_COURIER, STRATEGIES
 from models.automation.actions.notify import AUDIENCES, NOTIFY
 from models.automation.actions.status import CONFIRM, SET_STATUS
 from models.automation.actions.tag import ADD_TAG
@@ -27,12 +30,17 @@ from models.automation.conditions import OrderSnapshot
 from models.automation.kinds import registry
 from models.customers.tags import DuplicateTag, InvalidTag
 from models.db import db
+from models.delivery.runs import AlreadyOnARun, NotACourier, NotDeliverable
 from models.errors import StaleOrder, TransitionNotAllowed
 
 log = logging.getLogger(__name__)
 
+# what a step may meet when the order changed meanwhile: logged and skipped
+SKIPPED_ERRORS = (StaleOrder, TransitionNotAllowed, InvalidTag, DuplicateTag)
+SKIPPED_ERRORS += (AlreadyOnARun, NotACourier, NotDeliverable)
+
 KINDS: dict[str, Action] = registry(
-    CONFIRM, SET_STATUS, ROUND_ROBIN, PICKUP_POINT, LEAST_LOADED, ADD_TAG, NOTIFY
+    CONFIRM, SET_STATUS, ROUND_ROBIN, PICKUP_POINT, LEAST_LOADED, ADD_TAG, NOTIFY, ASSIGN_COURIER
 )
 ACTIONS = {name: kind.label for name, kind in KINDS.items()}
 
@@ -60,7 +68,7 @@ def run_actions(rule, snapshot: OrderSnapshot, context: Context) -> None:
                 step = decide(action, snapshot, rule, context)
                 if step.action is not None:
                     step.action.apply(step, snapshot, rule)
-        except (StaleOrder, TransitionNotAllowed, InvalidTag, DuplicateTag) as error:
+        except SKIPPED_ERRORS as error:
             log.info(
                 "rule %r skipped %s on order %s: %s", rule.name, action, snapshot.order_id, error
             )
@@ -70,5 +78,15 @@ def run_actions(rule, snapshot: OrderSnapshot, context: Context) -> None:
         snapshot = after(step, snapshot)
 
 
-__all__ = ["ACTIONS", "AUDIENCES", "KINDS", "Action", "Context", "Step", "after", "decide"]
+__all__ = [
+    "ACTIONS",
+    "AUDIENCES",
+    "KINDS",
+    "STRATEGIES",
+    "Action",
+    "Context",
+    "Step",
+    "after",
+    "decide",
+]
 __all__ += ["run_actions"]

@@ -1,8 +1,12 @@
 """What actions read during one run or one Try it (models/automation/preview.py)."""
 
+from datetime import date
+
 from peewee import fn
 
 from models.accounts.user import STAFF_ROLES, User
+from models.delivery.dispatch import open_stops
+from models.delivery.runs import couriers
 from models.orders.order import Counter, Order
 from models.orders.status import OPEN_STATUSES
 
@@ -16,6 +20,8 @@ class Context:
         self._staff: dict[int, User] | None = None
         self._turns: dict[int, int] = {}
         self._loads: dict[int, int] | None = None
+        self._couriers: dict[int, User] | None = None
+        self._stops: dict[date, dict[int, int]] = {}
 
     def staff(self) -> dict[int, User]:
         """Active staff and admin accounts by id."""
@@ -55,3 +61,20 @@ class Context:
         if self.dry_run:
             loads = self.loads()
             loads[user_id] = loads.get(user_id, 0) + 1
+
+    def couriers(self) -> dict[int, User]:
+        """Active couriers by id."""
+        if self._couriers is None:
+            self._couriers = {user.id: user for user in sorted(couriers(), key=lambda u: u.id)}
+        return self._couriers
+
+    def courier_loads(self, day: date) -> dict[int, int]:
+        """{courier id: open stops on the runs of `day`}; a real run reads them afresh."""
+        if day not in self._stops or not self.dry_run:
+            self._stops[day] = open_stops(day)
+        return self._stops[day]
+
+    def courier_assigned(self, user_id: int, day: date) -> None:
+        """A dry run counts the stop its own decision would add."""
+        loads = self.courier_loads(day)
+        loads[user_id] = loads.get(user_id, 0) + 1

@@ -5,7 +5,8 @@ templates/rules/conditions/<template>.html).
 `matches(conditions, snapshot)` reads nothing but its arguments, so the tests compare it with an
 oracle over generated snapshots. A rule's conditions all have to hold (none: every order). Each
 stored condition is a dict with a `kind` (KINDS) and its `value`; `answer_*` also name the form
-`field`, `time_between` has an `until`. docs/automation.md describes each one; docs/architecture.md
+`field`, `time_between` has an `until`; `delivery_zone` and `delivery_method` read the snapshot's
+`zone_id` and `method`. docs/automation.md describes each one; docs/architecture.md
 says how to add one.
 """
 
@@ -13,6 +14,7 @@ from models.automation.conditions.answers import ANSWER_CONTAINS, ANSWER_EQUALS
 from models.automation.conditions.base import Condition
 from models.automation.conditions.choice import ACTIVITY, PICKUP_POINT, STATUS
 from models.automation.conditions.customer_tag import CUSTOMER_TAG
+from models.automation.conditions.delivery import DELIVERY_METHOD, DELIVERY_ZONE
 from models.automation.conditions.numbers import (
     QUANTITY_AT_LEAST,
     QUANTITY_AT_MOST,
@@ -35,6 +37,8 @@ KINDS: dict[str, Condition] = registry(
     PICKUP_POINT,
     CUSTOMER_TAG,
     TIME_BETWEEN,
+    DELIVERY_ZONE,
+    DELIVERY_METHOD,
 )
 CONDITIONS = {name: kind.label for name, kind in KINDS.items()}
 

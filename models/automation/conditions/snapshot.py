@@ -1,4 +1,4 @@
-"""What conditions and actions look at: a plain snapshot of an order, taken in two queries."""
+"""What conditions and actions look at: a plain snapshot of an order, taken in four queries."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time
 from peewee import fn
 
 from models.customers.customer import Customer
+from models.delivery.dispatch import PICKUP, delivery_methods
 from models.orders.order import Order, OrderLine
 from models.shop_time import shop_zone
 
@@ -25,6 +26,8 @@ class OrderSnapshot:
     assignee_id: int | None
     customer_tags: tuple[str, ...]
     moment: time  # the shop's time of day the rule looks at (the event's, or now)
+    zone_id: int | None = None  # the delivery zone (models/delivery/dispatch.py)
+    method: str = PICKUP  # pickup, own (the shop's couriers) or express
 
 
 def shop_clock(at: datetime) -> time:
@@ -34,7 +37,7 @@ def shop_clock(at: datetime) -> time:
 
 
 def snapshots(orders: list[Order], at: datetime | None = None) -> dict[int, OrderSnapshot]:
-    """{order id: snapshot} in two queries; `at` is the moment rules look at (None: each
+    """{order id: snapshot} in four queries; `at` is the moment rules look at (None: each
     order's placing time, as Try it shows)."""
     if not orders:
         return {}
@@ -49,6 +52,7 @@ def snapshots(orders: list[Order], at: datetime | None = None) -> dict[int, Orde
     tags = dict(
         Customer.select(Customer.id, Customer.tags).where(Customer.id.in_(customer_ids)).tuples()
     )
+    deliveries = delivery_methods(orders)
     return {
         order.id: OrderSnapshot(
             order_id=order.id,
@@ -62,6 +66,8 @@ def snapshots(orders: list[Order], at: datetime | None = None) -> dict[int, Orde
             assignee_id=order.assignee_id,
             customer_tags=tuple(tags.get(order.customer_id) or ()),
             moment=shop_clock(at or order.created_at),
+            zone_id=deliveries[order.id][0],
+            method=deliveries[order.id][1],
         )
         for order in orders
     }
