@@ -21,6 +21,7 @@ from blueprints.customer import my_data, my_orders, online_pay, ordering, tracki
 from blueprints.delivery import runs as delivery_runs
 from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
+from blueprints.inventory import low_stock, restock
 from blueprints.leader import pages as leader
 from blueprints.staff import (
     aftersales,
@@ -61,6 +62,8 @@ def register_blueprints(app) -> None:
         products,
         warehouses,
         stockroom,
+        low_stock,
+        restock,
         claims,
         collection_codes,
         reports,
