@@ -23,6 +23,7 @@ from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
 from blueprints.inventory import low_stock, restock
 from blueprints.leader import pages as leader
+from blueprints.purchasing import orders as purchasing
 from blueprints.staff import (
     aftersales,
     board,
@@ -64,6 +65,7 @@ def register_blueprints(app) -> None:
         stockroom,
         low_stock,
         restock,
+        purchasing,
         claims,
         collection_codes,
         reports,

@@ -37,6 +37,8 @@ from models.payments.collection_codes import CollectionCode
 from models.payments.online import OnlinePayment
 from models.payments.refunds import Refund, RefundLine
 from models.promotions.offer import Offer, OfferUse
+from models.purchasing.orders import PurchaseLine, PurchaseOrder
+from models.purchasing.suppliers import Supplier
 from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
@@ -70,6 +72,9 @@ ALL_MODELS = [
     StockMovement,
     Transfer,
     TransferLine,
+    Supplier,
+    PurchaseOrder,
+    PurchaseLine,
     LatestOrder,
     SignInAttempt,
     CollectionCode,

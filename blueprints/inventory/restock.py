@@ -9,6 +9,7 @@ from blueprints.rendering import render
 from models.catalog.products import Warehouse
 from models.catalog.restock import COVER_DAYS, DAYS, LEAD_DAYS, MAX_DAYS, suggestions
 from models.params import positive_id, whole_number
+from models.purchasing.orders import on_order
 
 bp = Blueprint("restock", __name__, url_prefix="/inventory")
 
@@ -30,6 +31,5 @@ def index():
         "warehouse_id": positive_id(request.args.get("warehouse")),
     }
     warehouses = Warehouse.select().where(Warehouse.active == True).order_by(Warehouse.id)  # noqa: E712
-    return render(
-        PAGE, LIST, rows=suggestions(**chosen), warehouses=list(warehouses), chosen=chosen
-    )
+    rows = suggestions(**chosen, on_order=on_order(chosen["warehouse_id"]))
+    return render(PAGE, LIST, rows=rows, warehouses=list(warehouses), chosen=chosen)
