@@ -170,6 +170,7 @@ def test_staff_add_a_supplier_draft_send_print_and_receive_an_order(client, logi
     assert printed.status_code == 200
     assert "Orchard Co" in text_of(printed) and "Pears" in text_of(printed)
     assert "CN¥17.50" in text_of(printed)  # 5 × 3.50
+    assert "css/print.css" in printed.get_data(as_text=True)  # no menu on paper
     assert client.post(f"{url}/send", data={"csrf_token": token}).status_code == 303
     [line] = purchase.lines
     over = client.post(f"{url}/receive", data={"csrf_token": token, f"got-{line.id}": "7"})
