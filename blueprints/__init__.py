@@ -21,10 +21,12 @@ from blueprints.customer import my_data, my_orders, online_pay, ordering, tracki
 from blueprints.delivery import runs as delivery_runs
 from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
+from blueprints.inventory import low_stock, restock
 from blueprints.leader import pages as leader
 from blueprints.leader import points as leader_points
 from blueprints.order_entry import pages as order_entry
 from blueprints.pickup import scanner as pickup_scanner
+from blueprints.purchasing import orders as purchasing
 from blueprints.reports import customers as customer_report
 from blueprints.reports import products as product_report
 from blueprints.staff import (
@@ -70,6 +72,9 @@ def register_blueprints(app) -> None:
         products,
         warehouses,
         stockroom,
+        low_stock,
+        restock,
+        purchasing,
         claims,
         collection_codes,
         reports,

@@ -38,6 +38,8 @@ from models.payments.online import OnlinePayment
 from models.payments.refunds import Refund, RefundLine
 from models.pickup.codes import PickupCode
 from models.promotions.offer import Offer, OfferUse
+from models.purchasing.orders import PurchaseLine, PurchaseOrder
+from models.purchasing.suppliers import Supplier
 from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import CustomerDay, SalesBucket, SalesDay, SalesHour
 from models.staff_entry.entry import StaffEntry
@@ -73,6 +75,9 @@ ALL_MODELS = [
     StockMovement,
     Transfer,
     TransferLine,
+    Supplier,
+    PurchaseOrder,
+    PurchaseLine,
     LatestOrder,
     SignInAttempt,
     CollectionCode,

@@ -9,9 +9,10 @@ from models.activities.publish_checks import checking_settings
 from models.api.webhooks import plan_stock_low, plan_webhooks
 from models.automation.close_on_cancel import plan_closing
 from models.automation.rules import plan_rules
-from models.catalog.signals import stock_moved
+from models.catalog.signals import stock_fell_low, stock_moved
 from models.delivery.booking import release_on_cancel
 from models.messaging.notifications import plan_notifications
+from models.messaging.stock_notices import plan_low_stock_notice
 from models.orders.signals import order_changed
 from models.payments.claims import withdraw_on_cancel
 from models.payments.collection_codes import collection_code_problems
@@ -47,3 +48,4 @@ def connect() -> None:
     stock_moved.connect(plan_stock_low)
     order_changed.connect(offer_on_cancel)  # freed units to the waiting list
     stock_moved.connect(offer_on_receipt)
+    stock_fell_low.connect(plan_low_stock_notice)  # low-stock notice to staff and admins

@@ -20,7 +20,7 @@ product and warehouse the stock row is the ledger's sum:
 | transfer_in   | +N     |                 | a transfer received                     |
 
 Who (`user`, None for a customer or the system), why (`reason`) and what it belongs to
-(`order_number`, `transfer_id`) are kept with each row. The ledger of a product is read newest first, a page at a
+(`order_number`, `transfer_id`, `purchase_id`) are kept with each row. The ledger of a product is read newest first, a page at a
 time by keyset (`id < before`), never by OFFSET.
 """
 
@@ -64,6 +64,7 @@ class StockMovement(BaseModel):
     user = ForeignKeyField(User, null=True, on_delete="SET NULL")
     order_number = IntegerField(null=True)  # no foreign key: orders sit above the catalog
     transfer_id = IntegerField(null=True)  # models/catalog/transfers.py
+    purchase_id = IntegerField(null=True)  # models/purchasing/orders.py (above the catalog)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -88,6 +89,7 @@ def record(
     by: User | None = None,
     order_number: int | None = None,
     transfer_id: int | None = None,
+    purchase_id: int | None = None,
 ) -> StockMovement:
     """Write one movement; call it in the transaction of the stock UPDATE it records."""
     return StockMovement.create(
@@ -100,6 +102,7 @@ def record(
         user=by.id if by else None,
         order_number=order_number,
         transfer_id=transfer_id,
+        purchase_id=purchase_id,
     )
 
 

@@ -56,12 +56,17 @@ class Product(BaseModel):
 
 
 class Stock(BaseModel):
-    """On hand minus reserved is what can still be sold; the database refuses negatives."""
+    """On hand minus reserved is what can still be sold; the database refuses negatives.
+    `low_mark`: available at or below it is low stock (None: the STOCK_LOW_UNITS setting);
+    `low_since`: when it fell low and staff were told, None once above the mark again
+    (models/catalog/alerts.py)."""
 
     product = ForeignKeyField(Product, backref="stock", on_delete="CASCADE")
     warehouse = ForeignKeyField(Warehouse, backref="stock")
     on_hand = IntegerField(default=0, constraints=[Check("on_hand >= 0")])
     reserved = IntegerField(default=0, constraints=[Check("reserved >= 0")])
+    low_mark = IntegerField(null=True, constraints=[Check("low_mark >= 0")])
+    low_since = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("product", "warehouse"), True),)

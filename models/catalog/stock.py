@@ -4,10 +4,12 @@
 Never read-then-write: `reserve` succeeds only if the row still has enough
 available in the same statement, so two buyers of the last unit cannot both win.
 Call these inside the transaction of the change they belong to; `by` (a User or None),
-`reason` and `order_number` go into the ledger.
+`reason` and `order_number` go into the ledger. A movement that lowers or raises what is
+available then checks the row's low-stock mark (models/catalog/alerts.py), on the row it has
+just updated.
 """
 
-from models.catalog import ledger
+from models.catalog import alerts, ledger
 from models.catalog.products import Stock, Warehouse
 
 
@@ -33,6 +35,7 @@ def try_reserve(product_id: int, warehouse_id: int, quantity: int, **note) -> bo
     )
     if updated == 1:
         ledger.record(product_id, warehouse_id, "reserved", reserved_change=quantity, **note)
+        alerts.after_fall(product_id, warehouse_id)
     return updated == 1
 
 
@@ -53,6 +56,7 @@ def release(product_id: int, warehouse_id: int, quantity: int, **note) -> None:
     """Give held units back (order cancelled or quantity lowered)."""
     _apply(product_id, warehouse_id, quantity, {Stock.reserved: Stock.reserved - quantity})
     ledger.record(product_id, warehouse_id, "released", reserved_change=-quantity, **note)
+    alerts.after_rise(product_id, warehouse_id)
 
 
 def consume(product_id: int, warehouse_id: int, quantity: int, **note) -> None:
@@ -74,7 +78,9 @@ def receive(product_id: int, warehouse_id: int, quantity: int, kind="received", 
         product=product_id, warehouse=warehouse_id, on_hand=0
     ).on_conflict_ignore().execute()
     Stock.update(on_hand=Stock.on_hand + quantity).where(_stock(product_id, warehouse_id)).execute()
-    return ledger.record(product_id, warehouse_id, kind, change=quantity, **note)
+    movement = ledger.record(product_id, warehouse_id, kind, change=quantity, **note)
+    alerts.after_rise(product_id, warehouse_id)
+    return movement
 
 
 def try_write_off(product_id: int, warehouse_id: int, quantity: int, kind="written_off", **note):
@@ -88,7 +94,9 @@ def try_write_off(product_id: int, warehouse_id: int, quantity: int, kind="writt
     )
     if updated != 1:
         return None
-    return ledger.record(product_id, warehouse_id, kind, change=-quantity, **note)
+    movement = ledger.record(product_id, warehouse_id, kind, change=-quantity, **note)
+    alerts.after_fall(product_id, warehouse_id)
+    return movement
 
 
 def try_set_on_hand(product_id: int, warehouse_id: int, counted: int, seen: int, **note):
@@ -105,7 +113,12 @@ def try_set_on_hand(product_id: int, warehouse_id: int, counted: int, seen: int,
     )
     if updated != 1:
         return None
-    return ledger.record(product_id, warehouse_id, "counted", change=counted - seen, **note)
+    movement = ledger.record(product_id, warehouse_id, "counted", change=counted - seen, **note)
+    if counted < seen:
+        alerts.after_fall(product_id, warehouse_id)
+    elif counted > seen:
+        alerts.after_rise(product_id, warehouse_id)
+    return movement
 
 
 def _apply(product_id, warehouse_id, quantity, changes) -> None:

@@ -6,6 +6,7 @@ per active admin and channel, in DEFAULT_LOCALE, like the order notifications' f
     deadline_approaching  in-app and email, `deadline_reminder_minutes` (default 60; 0: off)
                           before the activity's closes_at (setting of its latest version)
     daily_summary         email, once a shop day from DAILY_SUMMARY_HOUR (config.py, default 21) on
+    stock_low             in-app and email, to staff too: planned by models/messaging/stock_notices.py
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,13 +22,19 @@ from models.activities.design import DEADLINE_MINUTES
 from models.activities.template import FormTemplate
 from models.db import db
 from models.messaging.outbox import Outbox, add_work
+from models.messaging.stock_notices import stock_low_text
 from models.messaging.texts import page_url
 from models.orders.order import Order
 from models.orders.status import OPEN_STATUSES, OrderStatus
 from models.shop_time import shop_zone, to_utc
 
 ANNOUNCE = "announce"
-CHANNELS = {"deadline_approaching": ("inapp", "email"), "daily_summary": ("email",)}
+CHANNELS = {
+    "deadline_approaching": ("inapp", "email"),
+    "daily_summary": ("email",),
+    "stock_low": ("inapp", "email"),
+}
+ROLES = {"stock_low": ("admin", "staff")}  # who gets it: admins, unless said otherwise
 
 
 def _plan_once(key: str, payload: dict) -> int:
@@ -74,17 +81,18 @@ def plan_daily_summary(now: datetime) -> int:
 
 
 def announce(item: Outbox) -> list[dict]:
-    """The "announce" outbox work: one delivery per active admin and channel, as rows for
-    models/messaging/deliveries.py `add_deliveries` (read and rendered before its transaction)."""
+    """The "announce" outbox work: one delivery per active admin (and staff member, for the
+    notices in ROLES) and channel, as rows for models/messaging/deliveries.py `add_deliveries`
+    (read and rendered before its transaction)."""
     notice = item.payload["notice"]
+    texts_of = {"deadline_approaching": _deadline, "stock_low": stock_low_text}
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
-        texts = (
-            _deadline(item.payload) if notice == "deadline_approaching" else _summary(item.payload)
-        )
+        texts = texts_of.get(notice, _summary)(item.payload)
     if texts is None:
-        return []  # the deadline moved or went: a new reminder is planned for the new one
+        return []  # the deadline moved or went, the stock was restocked: nothing to say
     subject, body, endpoint, values = texts
-    admins = User.select().where(User.active == True, User.role == "admin")  # noqa: E712
+    roles = ROLES.get(notice, ("admin",))
+    admins = User.select().where(User.active == True, User.role.in_(roles))  # noqa: E712
     return [
         {
             "outbox": item.id,

@@ -1,0 +1,1 @@
+"""Purchasing pages for staff: suppliers and purchase orders (models/purchasing/)."""

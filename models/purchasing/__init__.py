@@ -1,0 +1,1 @@
+"""Buying stock: suppliers and purchase orders, received into warehouses through the ledger."""
