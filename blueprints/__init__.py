@@ -18,10 +18,12 @@ from blueprints.admin import (
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
+from blueprints.customer import ratings as ratings_customer
 from blueprints.delivery import runs as delivery_runs
 from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
 from blueprints.leader import pages as leader
+from blueprints.ratings import pages as ratings
 from blueprints.staff import (
     aftersales,
     board,
@@ -51,6 +53,8 @@ def register_blueprints(app) -> None:
         online_pay,
         aftersales_customer,
         aftersales,
+        ratings_customer,
+        ratings,
         order_detail,
         fulfilment,
         chat_import,

@@ -37,6 +37,7 @@ from models.payments.collection_codes import CollectionCode
 from models.payments.online import OnlinePayment
 from models.payments.refunds import Refund, RefundLine
 from models.promotions.offer import Offer, OfferUse
+from models.ratings.rating import ProductRating, Rating, RatingPhoto
 from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import SalesBucket, SalesDay, SalesHour
 from models.storefront.login_code import LoginCode
@@ -101,6 +102,9 @@ ALL_MODELS = [
     CaseLine,
     CaseEvent,
     CasePhoto,
+    Rating,
+    ProductRating,
+    RatingPhoto,
 ]
 
 __all__ = [

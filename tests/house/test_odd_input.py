@@ -49,6 +49,7 @@ from models.orders.payments import Payment, record_payment
 from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, shop_date, whole_number
 from models.payments.claims import claim_payment
 from models.payments.collection_codes import CollectionCode
+from models.ratings.giving import rate_order
 from models.reports.reconcile import import_bill
 from tests.factories import order_for
 from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from, make_user
@@ -121,6 +122,7 @@ def demo_shop(app, admin, staff, tmp_path):
         east = create_warehouse(WarehouseDetails("east", "East"))
         transfer = create_transfer(Warehouse.default(), east, {strawberries.id: 1})
         case = _aftersales_case(version, strawberries, point)
+        rating = rate_order(case.order, stars=2, comment="bruised", photos=keep_photos([png()]))
     order = Order.get_by_id(order.id)
     return {
         "number": order.number,
@@ -156,6 +158,8 @@ def demo_shop(app, admin, staff, tmp_path):
         "line_id": case.order.lines[0].id,
         "case_id": case.id,
         "photo": case.photos[0].image,
+        "rating_id": rating.id,
+        "rating_photo": rating.photos[0].image,
     }
 
 
@@ -180,12 +184,16 @@ def path_values(rule, demo_shop) -> dict:
     for name, converter in rule._converters.items():
         if isinstance(converter, AnyConverter):
             values[name] = sorted(converter.items)[0]
-        elif name == "token" and rule.endpoint.startswith("aftersales_customer."):
+        elif name == "token" and rule.endpoint.startswith(
+            ("aftersales_customer.", "ratings_customer.")
+        ):
             values[name] = demo_shop["aftersales_token"]
         elif name == "name" and rule.endpoint.endswith(
             ("aftersales_customer.photo", "aftersales.photo")
         ):
             values[name] = demo_shop["photo"]
+        elif name == "name" and rule.endpoint in ("ratings_customer.photo", "ratings.photo"):
+            values[name] = demo_shop["rating_photo"]
         elif name == "name" and rule.endpoint.endswith(".code_image"):
             values[name] = demo_shop["image"]
         elif name == "name":
