@@ -18,6 +18,7 @@ from blueprints.admin import (
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
+from blueprints.customer import ratings as ratings_customer
 from blueprints.delivery import runs as delivery_runs
 from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
@@ -27,6 +28,7 @@ from blueprints.leader import points as leader_points
 from blueprints.order_entry import pages as order_entry
 from blueprints.pickup import scanner as pickup_scanner
 from blueprints.purchasing import orders as purchasing
+from blueprints.ratings import pages as ratings
 from blueprints.reports import customers as customer_report
 from blueprints.reports import products as product_report
 from blueprints.staff import (
@@ -59,6 +61,8 @@ def register_blueprints(app) -> None:
         online_pay,
         aftersales_customer,
         aftersales,
+        ratings_customer,
+        ratings,
         order_detail,
         fulfilment,
         chat_import,

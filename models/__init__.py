@@ -40,6 +40,7 @@ from models.pickup.codes import PickupCode
 from models.promotions.offer import Offer, OfferUse
 from models.purchasing.orders import PurchaseLine, PurchaseOrder
 from models.purchasing.suppliers import Supplier
+from models.ratings.rating import ProductRating, Rating, RatingPhoto
 from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import CustomerDay, SalesBucket, SalesDay, SalesHour
 from models.staff_entry.entry import StaffEntry
@@ -113,6 +114,9 @@ ALL_MODELS = [
     StaffEntry,
     PickupCode,
     WaitlistEntry,
+    Rating,
+    ProductRating,
+    RatingPhoto,
 ]
 
 __all__ = [

@@ -22,6 +22,8 @@ from models.messaging.admin_notices import announce
 from models.messaging.deliveries import Delivery, add_deliveries, send_delivery
 from models.messaging.notifications import fan_out
 from models.messaging.outbox import Outbox, Work
+from models.ratings.giving import LOW_RATING
+from models.ratings.notices import low_rating_messages
 from models.reports import recount
 from tasks import huey
 from tasks.context import collect_kicks, consumer_app, take_kicks, working
@@ -34,6 +36,7 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     "notify": Work(prepare=fan_out, write=add_deliveries),
     "rules": Work(write=run_rules),
     "announce": Work(prepare=announce, write=add_deliveries),
+    LOW_RATING: Work(prepare=low_rating_messages, write=add_deliveries),  # staff: a low rating
     "export": Work(prepare=queue_export),  # outside the write: a queue round trip
     recount.KIND: Work(write=recount.recount_row),  # recount a bucket of the sales rollups
     # close a cancelled order's provider orders: outside the write, a gateway round trip

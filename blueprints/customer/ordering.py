@@ -31,6 +31,7 @@ from models.orders.changes import activity_stamp
 from models.orders.checkout import submit_order
 from models.orders.placing import SlotFull
 from models.promotions.pricing import CouponRefused, next_offer, with_offer
+from models.ratings.queries import shown_ratings
 from models.storefront.chain import chain_for
 
 bp = Blueprint("ordering", __name__, url_prefix="/f")
@@ -100,6 +101,7 @@ def _page(activity, form, checkout, status=200, **extra):
         if activity.version.setting("show_chain_list")
         else None,
         check_url=lambda name: url_for(".check_field", slug=activity.template.slug, name=name),
+        ratings=shown_ratings(activity.version),
         **extra,
     )
 

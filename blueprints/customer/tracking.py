@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, make_response, redirect, reques
 from flask_babel import gettext as _
 
 from blueprints.customer.qr import qr_svg
+from blueprints.customer.ratings import rating_context
 from blueprints.images import image_response
 from blueprints.params import optional_version
 from blueprints.rendering import order_slots, render, wants_fragment
@@ -114,6 +115,7 @@ def _page(
             shipment=shipment_of(order),
             cases=cases_of(order),
             may_request_aftersales=may_request(order),
+            **rating_context(order),
             in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
             wechat_jsapi=wechat_pays_inside(),
         )

@@ -159,6 +159,7 @@ class TemplateSettingsForm(FlaskForm):
     order_cap = CountField(_l("Total order cap"), description=_l("Empty: no cap."))
     per_customer_limit = CountField(_l("Orders per customer"), description=_l("Empty: no limit."))
     show_chain_list = BooleanField(_l("Show the public 接龙 list of who joined"))
+    show_ratings = BooleanField(_l("Show customers' ratings (names masked)"))
     pickup_point_ids = SelectMultipleField(
         _l("Pickup points"),
         coerce=int,
@@ -311,6 +312,7 @@ class TemplateSettingsForm(FlaskForm):
             order_cap=self.order_cap.data,
             per_customer_limit=self.per_customer_limit.data,
             show_chain_list=self.show_chain_list.data,
+            show_ratings=self.show_ratings.data,
             pickup_point_ids=list(self.pickup_point_ids.data or []),
             pickup_day=self.pickup_day.data,
             pickup_from=self.pickup_from.data,

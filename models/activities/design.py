@@ -144,6 +144,7 @@ class TemplateSettings:
     order_cap: int | None = None
     per_customer_limit: int | None = None
     show_chain_list: bool = False
+    show_ratings: bool = False  # the ratings on the public page (models/ratings/queries.py)
     pickup_point_ids: list[int] = field(default_factory=list)
     pickup_day: date | None = None  # the shop's calendar
     pickup_from: time | None = None  # the shop's clock; both or neither
@@ -169,6 +170,7 @@ class TemplateSettings:
             "order_cap": self.order_cap,
             "per_customer_limit": self.per_customer_limit,
             "show_chain_list": self.show_chain_list,
+            "show_ratings": self.show_ratings,
             "pickup_point_ids": list(self.pickup_point_ids),
             "pickup_window": self.pickup_window(),
             "delivery": {
@@ -211,6 +213,7 @@ class TemplateSettings:
             order_cap=settings.get("order_cap"),
             per_customer_limit=settings.get("per_customer_limit"),
             show_chain_list=bool(settings.get("show_chain_list")),
+            show_ratings=bool(settings.get("show_ratings")),
             pickup_point_ids=list(settings.get("pickup_point_ids") or []),
             pickup_day=day,
             pickup_from=opens,

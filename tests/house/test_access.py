@@ -71,6 +71,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "aftersales_customer.submit",
         "aftersales_customer.cancel",
         "aftersales_customer.photo",
+        "ratings_customer.form_page",  # the order's unguessable token is the customer
+        "ratings_customer.submit",
+        "ratings_customer.photo",
         "refund_notify.wechat",
         "waitlist.join_page",  # joining a sold-out product's waiting list, as the order form
         "waitlist.place",  # the entry's unguessable token is the customer

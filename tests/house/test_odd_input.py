@@ -49,6 +49,7 @@ from models.orders.payments import Payment, record_payment
 from models.params import DB_INT_MAX, ID_MAX, positive_id, positive_ids, shop_date, whole_number
 from models.payments.claims import claim_payment
 from models.payments.collection_codes import CollectionCode
+from models.ratings.giving import rate_order
 from models.reports.reconcile import import_bill
 from models.waitlist.entry import WaitlistEntry
 from tests.factories import order_for
@@ -125,6 +126,7 @@ def demo_shop(app, admin, staff, tmp_path):
         waiting = WaitlistEntry.create(
             template=templates[0], product=strawberries, customer=order.customer, quantity=1
         )
+        rating = rate_order(case.order, stars=2, comment="bruised", photos=keep_photos([png()]))
     order = Order.get_by_id(order.id)
     return {
         "number": order.number,
@@ -157,11 +159,13 @@ def demo_shop(app, admin, staff, tmp_path):
         "window_id": DeliveryWindow.select().first().id,
         "run_id": CourierRun.select().first().id,
         "stop_id": RunStop.select().first().id,
-        "aftersales_token": case.order.tracking_token,
-        "waitlist_token": waiting.token,  # a place in a waiting list  # a handed-over order with a case
+        "aftersales_token": case.order.tracking_token,  # a handed-over order with a case
+        "waitlist_token": waiting.token,  # a place in a waiting list
         "line_id": case.order.lines[0].id,
         "case_id": case.id,
         "photo": case.photos[0].image,
+        "rating_id": rating.id,
+        "rating_photo": rating.photos[0].image,
     }
 
 
@@ -186,7 +190,9 @@ def path_values(rule, demo_shop) -> dict:
     for name, converter in rule._converters.items():
         if isinstance(converter, AnyConverter):
             values[name] = sorted(converter.items)[0]
-        elif name == "token" and rule.endpoint.startswith("aftersales_customer."):
+        elif name == "token" and rule.endpoint.startswith(
+            ("aftersales_customer.", "ratings_customer.")
+        ):
             values[name] = demo_shop["aftersales_token"]
         elif name == "token" and rule.endpoint.startswith("waitlist."):
             values[name] = demo_shop["waitlist_token"]
@@ -194,6 +200,8 @@ def path_values(rule, demo_shop) -> dict:
             ("aftersales_customer.photo", "aftersales.photo")
         ):
             values[name] = demo_shop["photo"]
+        elif name == "name" and rule.endpoint in ("ratings_customer.photo", "ratings.photo"):
+            values[name] = demo_shop["rating_photo"]
         elif name == "name" and rule.endpoint.endswith(".code_image"):
             values[name] = demo_shop["image"]
         elif name == "name":

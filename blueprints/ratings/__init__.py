@@ -1,0 +1,1 @@
+"""Staff's ratings pages (models/ratings/)."""
