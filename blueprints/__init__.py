@@ -15,6 +15,8 @@ from blueprints.admin import (
     rules,
     warehouses,
 )
+from blueprints.aftersales import actions as aftersales_actions
+from blueprints.aftersales import staff as aftersales
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
@@ -23,7 +25,6 @@ from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
 from blueprints.leader import pages as leader
 from blueprints.staff import (
-    aftersales,
     board,
     chat_import,
     claims,
@@ -51,6 +52,7 @@ def register_blueprints(app) -> None:
         online_pay,
         aftersales_customer,
         aftersales,
+        aftersales_actions,
         order_detail,
         fulfilment,
         chat_import,

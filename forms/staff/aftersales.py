@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from models.activities.fields.base import strip
@@ -28,3 +28,27 @@ class CaseRefundForm(FlaskForm):
         ],
         default="cash",
     )
+
+
+class CaseBulkForm(FlaskForm):
+    """What the queue does to the ticked cases: approve, reject with one reason, or assign."""
+
+    reason = StringField(
+        _l("Reason for rejecting"),
+        [Length(max=MAX_NOTE_LENGTH)],
+        filters=[strip],
+        description=_l("Shown to each customer; required to reject."),
+    )
+    assignee = SelectField(_l("Assign to"), choices=[], validate_choice=False)
+
+    def with_staff(self, people) -> "CaseBulkForm":
+        self.assignee.choices = [("", _l("Nobody"))] + [(str(p.id), p.name) for p in people]
+        return self
+
+
+class CaseAssignForm(FlaskForm):
+    assignee = SelectField(_l("Assigned to"), choices=[], validate_choice=False)
+
+    def with_staff(self, people) -> "CaseAssignForm":
+        self.assignee.choices = [("", _l("Nobody"))] + [(str(p.id), p.name) for p in people]
+        return self

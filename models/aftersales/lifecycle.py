@@ -139,6 +139,18 @@ def transition_case(
     return AfterSalesCase.get_by_id(case.id)
 
 
+def assign_case(
+    case: AfterSalesCase, assignee, actor: Actor, *, expected_version: int | None = None
+) -> AfterSalesCase:
+    """Make `assignee` (a User; None: nobody) responsible for `case`; StaleCase if it changed
+    since the caller loaded it."""
+    expected = case.version if expected_version is None else expected_version
+    with db.atomic():
+        bump_case(case, expected, assignee=assignee.id if assignee else None)
+        record_case_event(case, actor, kind="assigned", note=assignee.name if assignee else "")
+    return AfterSalesCase.get_by_id(case.id)
+
+
 def bump_case(case: AfterSalesCase, expected_version: int, **changes) -> None:
     """Write `changes` only if the case is still at `expected_version`, else StaleCase."""
     updated = (
@@ -179,7 +191,7 @@ def _receive(case: AfterSalesCase, dispositions: dict[int, str], actor: Actor) -
             sold.warehouse_id,
             line.quantity,
             kind="returned",
-            reason="After-sales",
+            reason=f"After-sales {case.code}",
             by=actor.user,
             order_number=order_number,
         )
