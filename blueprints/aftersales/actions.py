@@ -1,5 +1,6 @@
 """Staff's changes to cases beyond a step: bulk actions from the queue (approve, reject with one
-reason, assign: models/aftersales/bulk.py) and assigning one case from its page. Each case
+reason, assign: models/aftersales/bulk.py), assigning one case from its page, and its internal
+notes and messages to the customer (models/aftersales/talk.py). Each case
 changes at the version the page showed; a case someone else changed meanwhile is refused and
 named, never overwritten."""
 
@@ -11,7 +12,7 @@ from blueprints.access import role_required
 from blueprints.aftersales.staff import case_page, filter_from_args, queue_page
 from blueprints.params import form_version
 from blueprints.rendering import go, or_404
-from forms.staff.aftersales import CaseAssignForm, CaseBulkForm
+from forms.staff.aftersales import CaseAssignForm, CaseBulkForm, CaseMessageForm, CaseNoteForm
 from models.accounts.user import User
 from models.aftersales.bulk import (
     MAX_CASES,
@@ -22,6 +23,7 @@ from models.aftersales.bulk import (
 )
 from models.aftersales.case import AfterSalesCase
 from models.aftersales.lifecycle import assign_case
+from models.aftersales.talk import add_case_note, message_customer
 from models.errors import DomainError
 from models.orders.detail import staff_members
 from models.orders.lifecycle import Actor
@@ -98,4 +100,28 @@ def assign(case_id: int):
         form.assignee.errors = [str(error)]
         return case_page(AfterSalesCase.get_by_id(case.id), status=409, assign_form=form)
     flash(_("Case updated."), "info")
+    return go(url_for("aftersales.show", case_id=case.id))
+
+
+@bp.post("/<id:case_id>/note")
+@role_required("staff")
+def note(case_id: int):
+    case = or_404(AfterSalesCase.get_or_none(AfterSalesCase.id == case_id))
+    form = CaseNoteForm()
+    if not form.validate():
+        return case_page(case, status=422, note_form=form)
+    add_case_note(case, Actor.of_user(current_user._get_current_object()), form.internal_note.data)
+    flash(_("Note added."), "info")
+    return go(url_for("aftersales.show", case_id=case.id))
+
+
+@bp.post("/<id:case_id>/message")
+@role_required("staff")
+def message(case_id: int):
+    case = or_404(AfterSalesCase.get_or_none(AfterSalesCase.id == case_id))
+    form = CaseMessageForm()
+    if not form.validate():
+        return case_page(case, status=422, message_form=form)
+    message_customer(case, Actor.of_user(current_user._get_current_object()), form.message.data)
+    flash(_("Message sent."), "info")
     return go(url_for("aftersales.show", case_id=case.id))

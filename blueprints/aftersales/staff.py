@@ -14,7 +14,14 @@ from blueprints.access import role_required
 from blueprints.images import image_response
 from blueprints.params import form_version
 from blueprints.rendering import go, or_404, render
-from forms.staff.aftersales import CaseAssignForm, CaseBulkForm, CaseRefundForm, CaseStepForm
+from forms.staff.aftersales import (
+    CaseAssignForm,
+    CaseBulkForm,
+    CaseMessageForm,
+    CaseNoteForm,
+    CaseRefundForm,
+    CaseStepForm,
+)
 from models.aftersales.case import (
     DISPOSITIONS,
     KIND_LABELS,
@@ -119,7 +126,15 @@ def export_xlsx():
     )
 
 
-def case_page(case: AfterSalesCase, status: int = 200, step_form=None, error="", assign_form=None):
+def case_page(
+    case: AfterSalesCase,
+    status: int = 200,
+    step_form=None,
+    error="",
+    assign_form=None,
+    note_form=None,
+    message_form=None,
+):
     shown = next(c for c in cases_of(case.order) if c.id == case.id)
     return render(
         CASE,
@@ -131,6 +146,8 @@ def case_page(case: AfterSalesCase, status: int = 200, step_form=None, error="",
         step_form=step_form or CaseStepForm(formdata=None),
         refund_form=CaseRefundForm(formdata=None),
         assign_form=assign_form or _assign_form(shown),
+        note_form=note_form or CaseNoteForm(formdata=None),
+        message_form=message_form or CaseMessageForm(formdata=None),
         dispositions=DISPOSITIONS,
         status_labels=STATUS_LABELS,
         error=error,

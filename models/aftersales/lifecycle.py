@@ -19,6 +19,7 @@ from models.aftersales.case import (
     CaseLine,
     CaseStatus,
 )
+from models.aftersales.notices import step_words, tell_customer, tell_shop
 from models.base import utcnow
 from models.catalog import stock
 from models.db import db
@@ -136,6 +137,8 @@ def transition_case(
             to_status=to_status,
             note=note,
         )
+        tell = tell_shop if actor.kind == "customer" else tell_customer
+        tell(current, actor, step_words(to_status, note))
     return AfterSalesCase.get_by_id(case.id)
 
 

@@ -14,6 +14,7 @@ from models.aftersales.case import (
     CaseStatus,
 )
 from models.aftersales.lifecycle import CaseRefused, record_case_event
+from models.aftersales.notices import tell_shop
 from models.base import utcnow
 from models.db import db, locked
 from models.orders.lifecycle import Actor
@@ -161,4 +162,5 @@ def open_case(
         for image, thumbnail in photos:
             CasePhoto.create(case=case.id, image=image, thumbnail=thumbnail)
         record_case_event(case, actor, kind="opened", to_status=CaseStatus.REQUESTED)
+        tell_shop(case, actor, lambda c: f"{c.kind_label} · {c.reason}")
     return case

@@ -71,6 +71,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "aftersales_customer.submit",
         "aftersales_customer.cancel",
         "aftersales_customer.photo",
+        "aftersales_customer.reply_form",
+        "aftersales_customer.reply",
         "refund_notify.wechat",
     }
 )
