@@ -54,6 +54,10 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "SHOP_TIMEZONE": env("SHOP_TIMEZONE", "Asia/Shanghai"),
         "SHOP_CURRENCY": env("SHOP_CURRENCY", "CNY"),
         "SHOP_PHONE_REGION": env("SHOP_PHONE_REGION", "CN"),
+        # After-sales case numbers read SH-000123 (docs/after-sales.md).
+        "CASE_NUMBER_PREFIX": env("CASE_NUMBER_PREFIX", "SH"),
+        # A case not answered within this many hours is overdue (red on the queue).
+        "AFTERSALES_ANSWER_HOURS": int(env("AFTERSALES_ANSWER_HOURS", "24")),
         "DEFAULT_LOCALE": env("DEFAULT_LOCALE", "zh_CN"),
         # smtp sends through MAIL_SERVER; dev keeps the mails in MAIL_DEV_DIR for /dev/mail
         # (`make run` and `make dev` choose dev when MAIL_SERVER is not set).

@@ -15,6 +15,8 @@ from blueprints.admin import (
     rules,
     warehouses,
 )
+from blueprints.aftersales import actions as aftersales_actions
+from blueprints.aftersales import staff as aftersales
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
@@ -32,7 +34,6 @@ from blueprints.ratings import pages as ratings
 from blueprints.reports import customers as customer_report
 from blueprints.reports import products as product_report
 from blueprints.staff import (
-    aftersales,
     board,
     chat_import,
     claims,
@@ -63,6 +64,7 @@ def register_blueprints(app) -> None:
         aftersales,
         ratings_customer,
         ratings,
+        aftersales_actions,
         order_detail,
         fulfilment,
         chat_import,

@@ -4,12 +4,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from forms.payments import IMAGE_TYPES
 from models.activities.fields.base import strip
 from models.aftersales.case import KIND_LABELS
 from models.aftersales.requests import MAX_DETAILS, MAX_PHOTOS, PREFERENCES
+from models.aftersales.talk import MAX_TEXT
 from models.uploads import read_upload
 
 
@@ -55,3 +56,13 @@ class CaseRequestForm(FlaskForm):
         return [
             read_upload(upload) for upload in self.photos.data or [] if upload and upload.filename
         ]
+
+
+class CaseReplyForm(FlaskForm):
+    """The customer writing to the shop about a case (models/aftersales/talk.py)."""
+
+    message = TextAreaField(
+        _l("Your message"),
+        [DataRequired(_l("Write something first.")), Length(max=MAX_TEXT)],
+        filters=[strip],
+    )

@@ -1,5 +1,5 @@
 """The customer's after-sales requests from the tracking page (docs/after-sales.md): the request
-form per order line, cancelling a request, and the case photos, shown only to whoever holds
+form per order line, cancelling a request, writing to the shop about a case, and the photos, shown only to whoever holds
 the order's link (its unguessable token is the customer) and to staff."""
 
 from contextlib import suppress
@@ -9,7 +9,7 @@ from flask import Blueprint, abort, redirect, url_for
 from blueprints.images import image_response
 from blueprints.params import optional_version
 from blueprints.rendering import go, render
-from forms.aftersales import CaseRequestForm
+from forms.aftersales import CaseReplyForm, CaseRequestForm
 from models.aftersales.case import AfterSalesCase
 from models.aftersales.lifecycle import transition_case
 from models.aftersales.requests import (
@@ -19,7 +19,8 @@ from models.aftersales.requests import (
     reasons_for,
     units_in_cases,
 )
-from models.aftersales.views import photo_of_order
+from models.aftersales.talk import customer_reply
+from models.aftersales.views import cases_of, photo_of_order
 from models.customers.customer import Customer
 from models.errors import DomainError
 from models.orders.lifecycle import Actor
@@ -103,6 +104,41 @@ def cancel(token, case_id):
         abort(404)
     with suppress(DomainError):  # changed meanwhile: the page shows where the case is now
         transition_case(case, "cancelled", _customer(order), expected_version=optional_version())
+    return go(url_for("tracking.order_page", token=token, _anchor="after-sales"))
+
+
+def _case_of(order: Order, case_id: int) -> AfterSalesCase:
+    case = next((c for c in cases_of(order) if c.id == case_id), None)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _reply_page(order, case, form=None, status=200):
+    form = form or CaseReplyForm(formdata=None)
+    return render(
+        "aftersales/reply.html", "aftersales/reply.html", status, order=order, case=case, form=form
+    )
+
+
+@bp.get("/<token>/after-sales/case/<id:case_id>/reply")
+def reply_form(token, case_id):
+    order = _order(token)
+    return _reply_page(order, _case_of(order, case_id))
+
+
+@bp.post("/<token>/after-sales/case/<id:case_id>/reply")
+def reply(token, case_id):
+    order = _order(token)
+    case = _case_of(order, case_id)
+    form = CaseReplyForm()
+    if not form.validate():
+        return _reply_page(order, case, form, 422)
+    try:
+        customer_reply(case, _customer(order), form.message.data)
+    except DomainError as error:
+        form.message.errors = [str(error)]
+        return _reply_page(order, case, form, 422)
     return go(url_for("tracking.order_page", token=token, _anchor="after-sales"))
 
 

@@ -44,6 +44,14 @@ NOTICE_LABELS = {  # name -> (title, when it is sent)
         _l("Shipped"),
         _l("When the order is handed to an express carrier; {{ note }} is the carrier and number."),
     ),
+    "aftersales_update": (
+        _l("After-sales news"),
+        _l("When an after-sales case moves on or the shop writes; {{ note }} says what."),
+    ),
+    "aftersales_asked_staff": (
+        _l("After-sales request for the staff"),
+        _l("When a customer asks for after-sales, answers or withdraws; {{ note }} says what."),
+    ),
     "pending_reminder": (
         _l("Reminder: order still unconfirmed"),
         _l("After the minutes set under Automation in the settings."),

@@ -2,12 +2,14 @@
 
 from enum import StrEnum
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from peewee import SQL, CharField, Check, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
 from models.orders.order import ACTOR_KINDS, Order, OrderLine
+from models.params import positive_id
 
 
 class CaseKind(StrEnum):
@@ -74,7 +76,28 @@ RESTOCKED, WRITTEN_OFF = "restocked", "written_off"
 DISPOSITIONS = {RESTOCKED: _l("Back to stock"), WRITTEN_OFF: _l("Written off")}
 
 
+# The counter (models/orders/order.py Counter) case numbers are taken from: 1, 2, 3, ...
+NUMBER_COUNTER = "aftersales_case"
+DEFAULT_PREFIX = "SH"  # the config CASE_NUMBER_PREFIX when not set
+
+
+def case_code(number: int) -> str:
+    """A case number as people read and type it: the shop's prefix and six digits, SH-000123."""
+    prefix = current_app.config.get("CASE_NUMBER_PREFIX") if has_app_context() else None
+    return f"{prefix or DEFAULT_PREFIX}-{number:06d}"
+
+
+def number_from_code(text: str) -> int | None:
+    """The case number in what someone typed: "SH-000123", "sh000123", "000123" or "123"."""
+    digits = (text or "").strip().upper()
+    prefix = current_app.config.get("CASE_NUMBER_PREFIX") if has_app_context() else None
+    digits = digits.removeprefix((prefix or DEFAULT_PREFIX).upper()).lstrip("-# ")
+    return positive_id(digits)
+
+
 class AfterSalesCase(BaseModel):
+    # per shop, from 1 (`code`: SH-000001), taken in the transaction that opens the case
+    number = IntegerField(unique=True)
     order = ForeignKeyField(Order, backref="aftersales_cases", on_delete="CASCADE")
     kind = CharField(max_length=16)  # CaseKind
     status = CharField(max_length=16, default=CaseStatus.REQUESTED)  # CaseStatus
@@ -92,6 +115,11 @@ class AfterSalesCase(BaseModel):
     class Meta:
         table_name = "aftersales_case"
         indexes = ((("status", "created_at"), False), (("order", "created_at"), False))
+
+    @property
+    def code(self) -> str:
+        """The case's number as shown everywhere: SH-000123."""
+        return case_code(self.number)
 
     @property
     def kind_label(self):

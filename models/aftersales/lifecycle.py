@@ -19,6 +19,7 @@ from models.aftersales.case import (
     CaseLine,
     CaseStatus,
 )
+from models.aftersales.notices import step_words, tell_customer, tell_shop
 from models.base import utcnow
 from models.catalog import stock
 from models.db import db
@@ -136,6 +137,20 @@ def transition_case(
             to_status=to_status,
             note=note,
         )
+        tell = tell_shop if actor.kind == "customer" else tell_customer
+        tell(current, actor, step_words(to_status, note))
+    return AfterSalesCase.get_by_id(case.id)
+
+
+def assign_case(
+    case: AfterSalesCase, assignee, actor: Actor, *, expected_version: int | None = None
+) -> AfterSalesCase:
+    """Make `assignee` (a User; None: nobody) responsible for `case`; StaleCase if it changed
+    since the caller loaded it."""
+    expected = case.version if expected_version is None else expected_version
+    with db.atomic():
+        bump_case(case, expected, assignee=assignee.id if assignee else None)
+        record_case_event(case, actor, kind="assigned", note=assignee.name if assignee else "")
     return AfterSalesCase.get_by_id(case.id)
 
 
@@ -179,7 +194,7 @@ def _receive(case: AfterSalesCase, dispositions: dict[int, str], actor: Actor) -
             sold.warehouse_id,
             line.quantity,
             kind="returned",
-            reason="After-sales",
+            reason=f"After-sales {case.code}",
             by=actor.user,
             order_number=order_number,
         )

@@ -5,12 +5,20 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from models.aftersales.case import AfterSalesCase, CaseKind, CaseLine, CasePhoto, CaseStatus
+from models.aftersales.case import (
+    NUMBER_COUNTER,
+    AfterSalesCase,
+    CaseKind,
+    CaseLine,
+    CasePhoto,
+    CaseStatus,
+)
 from models.aftersales.lifecycle import CaseRefused, record_case_event
+from models.aftersales.notices import tell_shop
 from models.base import utcnow
 from models.db import db, locked
 from models.orders.lifecycle import Actor
-from models.orders.order import Order, OrderEvent, OrderLine
+from models.orders.order import Counter, Order, OrderEvent, OrderLine
 from models.orders.status import OrderStatus
 from models.uploads import save_image
 
@@ -142,6 +150,7 @@ def open_case(
                     )
                 )
         case = AfterSalesCase.create(
+            number=Counter.next(NUMBER_COUNTER, start=0),
             order=current.id,
             kind=kind,
             reason=reason.strip()[:64],
@@ -153,4 +162,5 @@ def open_case(
         for image, thumbnail in photos:
             CasePhoto.create(case=case.id, image=image, thumbnail=thumbnail)
         record_case_event(case, actor, kind="opened", to_status=CaseStatus.REQUESTED)
+        tell_shop(case, actor, lambda c: f"{c.kind_label} · {c.reason}")
     return case

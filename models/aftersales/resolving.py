@@ -28,7 +28,7 @@ def refund_case(
             actor,
             method=method,
             quantities=units,
-            reason=f"After-sales {case.kind_label}",
+            reason=f"After-sales {case.code} {case.kind_label}",
         )
         transition_case(case, REFUNDED, actor, expected_version=expected)
     return refund

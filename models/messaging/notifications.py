@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from models.accounts.user import STAFF_ROLES, User
 from models.activities.template import FormTemplateVersion, read_setting
+from models.messaging.aftersales_notices import AFTERSALES_NOTICES
 from models.messaging.deliveries import InboxMessage
 from models.messaging.delivery_notices import DELIVERY_NOTICES
 from models.messaging.outbox import Outbox, add_work
@@ -123,6 +124,7 @@ NOTICES = {
             },
         ),
         *(Notice(*spec) for spec in DELIVERY_NOTICES),  # models/messaging/delivery_notices.py
+        *(Notice(*spec) for spec in AFTERSALES_NOTICES),  # models/messaging/aftersales_notices.py
         # No order change plans these (event ""): reminders come from models/automation/timed.py,
         # rule messages from models/automation/actions/notify.py (docs/automation.md).
         Notice(

@@ -36,6 +36,7 @@ def test_a_customer_asks_on_a_phone_and_staff_answer_on_a_desktop(
     phone.locator("input[name=photos]").set_input_files(str(photo))
     phone.get_by_role("button", name="Send the request").click()
     phone.locator("#after-sales").get_by_text("Refund only").wait_for()  # back on the tracking page
+    assert "SH-000001" in phone.locator("#after-sales").inner_text()  # the case's number
     assert phone.locator("#after-sales img").count() == 1
     assert_fits_the_screen(phone)
     screenshot(phone, "aftersales-phone.png")
@@ -45,7 +46,7 @@ def test_a_customer_asks_on_a_phone_and_staff_answer_on_a_desktop(
     sign_in(desk, staff)
     desk.wait_for_url("**/board/**")
     desk.goto("/board/after-sales")
-    desk.get_by_role("link", name="Case 1").click()
+    desk.get_by_role("link", name="SH-000001").click()
     desk.get_by_label("Word to the customer").fill("Sorry, we will refund you")
     desk.get_by_role("button", name="Approved").click()
     desk.locator("[data-status]").first.filter(has_text="Approved").wait_for()

@@ -48,10 +48,10 @@ def test_the_queue_lists_open_cases_with_counts_and_filters(client, staff, login
     login(staff)
     page = client.get("/board/after-sales", headers=EN)
     assert page.status_code == 200
-    assert f"Case {case.id}" in text_of(page) and "Dora" in text_of(page)
+    assert case.code in text_of(page) and "Dora" in text_of(page)
     assert "Requested (1)" in text_of(page)
-    assert f"Case {case.id}" not in text_of(client.get("/board/after-sales?kind=redo", headers=EN))
-    assert f"Case {case.id}" in text_of(client.get("/board/after-sales?status=requested"))
+    assert case.code not in text_of(client.get("/board/after-sales?kind=redo", headers=EN))
+    assert case.code in text_of(client.get("/board/after-sales?status=requested"))
 
 
 def test_customers_and_strangers_never_see_the_queue(client, case):

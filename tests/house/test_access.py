@@ -74,6 +74,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "ratings_customer.form_page",  # the order's unguessable token is the customer
         "ratings_customer.submit",
         "ratings_customer.photo",
+        "aftersales_customer.reply_form",
+        "aftersales_customer.reply",
         "refund_notify.wechat",
         "waitlist.join_page",  # joining a sold-out product's waiting list, as the order form
         "waitlist.place",  # the entry's unguessable token is the customer
