@@ -13,6 +13,7 @@ from flask_login import current_user
 from blueprints.access import role_required
 from blueprints.params import form_id, form_version
 from blueprints.rendering import go, or_404, render, wants_fragment
+from blueprints.staff.delivery_context import delivery_context
 from blueprints.staff.refund_context import refund_context
 from forms.ordering.order_form import cleaned_answers
 from forms.payments import RejectClaimForm
@@ -23,9 +24,7 @@ from forms.staff.payment import PaymentForm
 from forms.staff.payment_removal import PaymentRemovalForm
 from forms.staff.refund import refund_form
 from models.accounts.user import User
-from models.delivery.progress import delivery_progress
-from models.delivery.runs import FAILURE_REASONS, STOP_LABELS
-from models.delivery.shipping import shipment_of
+from models.delivery.runs import FAILURE_REASONS
 from models.errors import DomainError, OutOfStock, StaleOrder
 from models.orders.detail import (
     customer_history,
@@ -113,9 +112,7 @@ def _order_context(order, message=None) -> dict:
         "reject_form": RejectClaimForm(formdata=None),
         "message": message,
         "source": source_of(order),
-        "delivery": delivery_progress(order),
-        "shipment": shipment_of(order),
-        "stop_labels": STOP_LABELS,
+        **delivery_context(order),
         **_customer_context(order),
     }
 
