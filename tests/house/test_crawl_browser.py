@@ -57,7 +57,7 @@ from tests.page_checks import Visitor
 
 pytestmark = pytest.mark.browser
 
-MAX_PAGES = 60  # per walk
+MAX_PAGES = 90  # per walk
 PER_KIND = 3  # pages per kind of numbered URL: /board/orders/<n>, /admin/rules/<n>, …
 VARIANTS = 2  # pages per path with other query arguments: /board/picking?status=…, …
 SCREEN_OPTIONS = {"desktop": DESKTOP, "phone": PHONE}  # 1280 and 390 px wide
