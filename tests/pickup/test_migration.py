@@ -11,7 +11,7 @@ from tests.house.test_migrations import empty_database, write_rows_at_0001  # no
 def test_pickup_orders_placed_before_0048_get_their_codes(empty_database):  # noqa: F811
     upgrade(target="0001_initial")
     ids = write_rows_at_0001()
-    upgrade(target="0038_flagged_refunds")
+    upgrade(target="0047_customer_rollup")  # the one before
     point = PickupPoint.create(name="North gate", address="1 North Rd")
     Order.update(pickup_point=point.id).where(Order.id == ids["order"]).execute()
 
