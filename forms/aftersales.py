@@ -4,20 +4,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from forms.payments import IMAGE_TYPES
+from forms.validators import whole_number_within
 from models.activities.fields.base import strip
 from models.aftersales.case import KIND_LABELS
 from models.aftersales.requests import MAX_DETAILS, MAX_PHOTOS, PREFERENCES
 from models.aftersales.talk import MAX_TEXT
 from models.uploads import read_upload
-
-
-def at_least_one(form, field) -> None:
-    """A whole number of 1 or more (NumberRange fails on an int too large for a float)."""
-    if field.data is None or field.data < 1:
-        raise ValidationError(_l("At least 1."))
 
 
 class CaseRequestForm(FlaskForm):
@@ -28,7 +23,7 @@ class CaseRequestForm(FlaskForm):
     )
     quantity = IntegerField(
         _l("How many"),
-        [InputRequired(_l("Enter how many.")), at_least_one],
+        [InputRequired(_l("Enter how many.")), whole_number_within(1, None, _l("At least 1."))],
         render_kw={"inputmode": "numeric", "min": 1},
     )
     reason = SelectField(_l("Reason"), [InputRequired(_l("Choose a reason."))], choices=[])

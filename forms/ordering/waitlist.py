@@ -4,22 +4,12 @@ and taking an offer (the pickup point, when the activity has several)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from forms.validators import whole_number_within
 from models.activities.fields.base import strip
 from models.activities.fields.inputs import Phone
 from models.waitlist.entry import MAX_QUANTITY
-
-
-def within(low: int, high: int, message):
-    """low <= the whole number <= high. (WTForms' NumberRange turns the number into a float
-    first, which a 400-digit number overflows.)"""
-
-    def check(form, field):
-        if field.data is not None and not low <= field.data <= high:
-            raise ValidationError(message)
-
-    return check
 
 
 class JoinForm(FlaskForm):
@@ -50,7 +40,7 @@ class JoinForm(FlaskForm):
         default=1,
         validators=[
             InputRequired(_l("Enter how many you want.")),
-            within(
+            whole_number_within(
                 1, MAX_QUANTITY, _l("Enter a whole number from 1 to %(most)s.", most=MAX_QUANTITY)
             ),
         ],

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.ordering.waitlist import within
+from forms.validators import whole_number_within
 from models.activities.fields.base import strip
 from models.activities.fields.inputs import Phone, QuantityField
 from models.orders.checkout import DELIVERY
@@ -90,7 +90,7 @@ def entry_form(activity_slug: str, products: dict, points: list, delivers: bool,
             QuantityField(
                 product.name,
                 validators=[
-                    within(
+                    whole_number_within(
                         0,
                         MAX_QUANTITY,
                         _l("Enter a whole number from 0 to %(most)s.", most=MAX_QUANTITY),

@@ -4,9 +4,10 @@ back, why, and whether the goods go back on the shelf."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 
 from forms.designer.template import MoneyField, strip
+from forms.validators import whole_number_within
 from models.orders.payments import MAX_NOTE_LENGTH, METHODS
 from models.payments.refunds import TO_PROVIDER
 
@@ -72,7 +73,7 @@ def refund_form(lines, online: bool, formdata=None) -> RefundForm:
             line.name,
             validators=[
                 Optional(),
-                NumberRange(min=0, max=line.quantity, message=_l("Enter 0 to %(max)s.")),
+                whole_number_within(0, line.quantity, _l("Enter 0 to %(max)s.", max=line.quantity)),
             ],
             default=0,
             render_kw={"inputmode": "numeric", "min": 0, "max": line.quantity},
