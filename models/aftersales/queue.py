@@ -157,11 +157,6 @@ def _words(text: str):
     return condition
 
 
-def queue(*, status: str = "", kind: str = "", limit: int | None = None) -> list[AfterSalesCase]:
-    """Cases, open ones by default (`status` "all": every one), oldest first."""
-    return CaseFilter(status=status, kind=kind).page(limit)[0]
-
-
 def counts() -> dict[str, int]:
     """Cases per status."""
     rows = AfterSalesCase.select(AfterSalesCase.status, fn.COUNT(AfterSalesCase.id)).group_by(
