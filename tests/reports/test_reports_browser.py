@@ -53,6 +53,7 @@ def test_the_sales_report_in_a_browser(new_page, admin, sales, device):
     page.goto("/login?next=/reports/sales")
     sign_in(page, admin)
     page.wait_for_selector("#sales .report-figures")
+    page.wait_for_load_state()  # htmx (deferred) listens by now
     assert page.locator("svg.chart").count() == 3
     start = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=13)).date().isoformat()
     page.fill("#report-from", start)
@@ -94,6 +95,7 @@ def test_the_products_report_in_a_browser(new_page, admin, sales, device):
     page.goto("/login?next=/reports/products")
     sign_in(page, admin)
     page.wait_for_selector("#products-report .report-figures")
+    page.wait_for_load_state()  # htmx (deferred) listens by now
     assert page.locator("svg.chart").count() == 1
     assert page.locator("#table-products tbody tr").count() == 2
     page.fill("#report-idle", "7")

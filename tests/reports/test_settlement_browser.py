@@ -40,6 +40,7 @@ def test_the_settlement_report_and_a_bill_in_a_browser(new_page, admin, paid, de
     page.goto("/login?next=/reports/settlement")
     sign_in(page, admin)
     page.wait_for_selector("#settlement #table-days")
+    page.wait_for_load_state()  # htmx (deferred) listens by now: the change below is sent
     day = yesterday.date().isoformat()
     page.fill("#report-from", day)
     page.locator("#report-from").dispatch_event("change")
