@@ -18,7 +18,14 @@ from models.orders.notes import tag_customer
 from models.orders.order import Order
 from tasks.notifications import sweep_due
 from tests.factories import make_activity, make_product, make_template, order_for
-from tests.helpers import MIN_TAP, PASSWORD, assert_fits_the_screen, make_user, screenshot
+from tests.helpers import (
+    MIN_TAP,
+    PASSWORD,
+    assert_fits_the_screen,
+    assert_tap_targets_are_big_enough,
+    make_user,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -434,3 +441,13 @@ def test_a_slot_that_just_filled_up_is_unticked_and_the_next_free_one_is_named(
     page.get_by_role("button", name="Place order").click()
     page.wait_for_url(re.compile(r"/o/[\w-]+$"))
     assert f"{weekday_date(3)}, 9:00" in page.locator(".booked-slot").inner_text()
+
+
+def test_every_tap_target_on_the_tracking_page_is_big_enough_for_a_thumb(phone_page, app):
+    with app.app_context():
+        apples = make_product(300, name="Apples")
+        order = order_for(make_activity([apples]), [(apples, 2)], name="Li Na")
+    phone_page.goto(f"/o/{order.tracking_token}")
+    phone_page.get_by_role("link", name="All my orders").wait_for()
+    assert_tap_targets_are_big_enough(phone_page)
+    assert_fits_the_screen(phone_page)
