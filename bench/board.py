@@ -35,11 +35,11 @@ from app import create_app
 from commands.demo.order_generator import generate_orders
 from commands.demo.shop import build_catalog, build_templates
 from models import Order, User, db
-from models.board.filters import shop_today
 from models.board.queries import Cursor
 from models.db import is_postgres
 from models.orders.changes import unchanged, watch_now
 from models.schema import upgrade
+from models.shop_time import shop_today
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", 100_000))
 RUNS = int(os.environ.get("BENCH_RUNS", 40))

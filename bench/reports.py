@@ -24,9 +24,9 @@ from board import ORDERS, RUNS, build_shop, machine, report, signed_in, timed
 
 from app import create_app
 from models import db
-from models.board.filters import shop_today
 from models.db import is_postgres
 from models.reports.recount import rebuild
+from models.shop_time import shop_today
 
 BUDGET = 300.0
 

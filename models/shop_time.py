@@ -1,6 +1,6 @@
 """The shop's wall clock: times are entered and shown in SHOP_TIMEZONE, stored as naive UTC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -24,3 +24,13 @@ def to_utc(moment: datetime | None) -> datetime | None:
 def as_utc(stored: datetime | None) -> datetime | None:
     """A stored naive UTC datetime made aware, for inputs that convert to the shop's zone."""
     return stored.replace(tzinfo=UTC) if stored else None
+
+
+def shop_today() -> date:
+    """Today on the shop's clock."""
+    return datetime.now(shop_zone()).date()
+
+
+def shop_day(stored: datetime) -> date:
+    """The shop's day of a stored naive UTC datetime."""
+    return stored.replace(tzinfo=UTC).astimezone(shop_zone()).date()

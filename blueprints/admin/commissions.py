@@ -3,7 +3,7 @@ as a page, CSV or XLSX, and the mark that a leader's period is settled
 (models/leaders/commission.py)."""
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, flash, request, send_file, url_for
 from flask_babel import gettext as _
@@ -16,7 +16,7 @@ from models.exports.table import ExportTable, csv_chunks, write_xlsx
 from models.leaders.commission import commission_report, settle_commission
 from models.money import amount
 from models.params import shop_date
-from models.shop_time import shop_zone
+from models.shop_time import shop_today
 
 bp = Blueprint("commissions", __name__, url_prefix="/admin/commissions")
 
@@ -25,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _period(values) -> tuple[date, date]:
     """start and end (shop days) from the request; the last 30 days when missing or bad."""
-    today = datetime.now(shop_zone()).date()
+    today = shop_today()
     start, end = shop_date(values.get("start")), shop_date(values.get("end"))
     if start is None or end is None:
         return today - timedelta(days=29), today

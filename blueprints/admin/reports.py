@@ -3,8 +3,6 @@
 provider's bill matched against Jielong's money (models/reports/reconcile.py). Admins; staff
 too with REPORTS_FOR_STAFF."""
 
-from datetime import datetime
-
 from flask import Blueprint, request, url_for
 from flask_login import current_user
 
@@ -18,14 +16,14 @@ from models.reports.reconcile import bill_result, import_bill, match_bill, recen
 from models.reports.sales import GROUPS, SalesQuery, choices, sales_report
 from models.reports.settlement import SettlementQuery, settlement
 from models.reports.tables import TABLES, WEEKDAYS, bill_table, report_table, settlement_table
-from models.shop_time import shop_zone
+from models.shop_time import shop_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 blueprint_requires_role(bp, "admin", staff_setting="REPORTS_FOR_STAFF")
 
 
 def _today():
-    return datetime.now(shop_zone()).date()
+    return shop_today()
 
 
 def _query() -> SalesQuery:

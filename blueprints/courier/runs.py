@@ -8,16 +8,15 @@ from flask_login import current_user
 from blueprints.access import role_required
 from blueprints.rendering import go, or_404, render
 from forms.delivery import DeliveredForm, FailedForm
-from models.base import utcnow
 from models.delivery.courier import deliver_stop, fail_stop, start_run, stops_to_work
 from models.delivery.runs import (
     STOP_LABELS,
     CourierRun,
     RunStop,
     runs_of_day,
-    shop_day,
 )
 from models.errors import DomainError
+from models.shop_time import shop_today
 from models.uploads import BadImage, save_image
 
 bp = Blueprint("courier", __name__, url_prefix="/courier")
@@ -26,7 +25,7 @@ PAGE, RUNS = "courier/today.html", "courier/_runs.html"
 
 
 def _today(status: int = 200, forms=None):
-    runs = runs_of_day(shop_day(utcnow()), current_user._get_current_object())
+    runs = runs_of_day(shop_today(), current_user._get_current_object())
     runs = [(run, stops_to_work(run)) for run in runs]
     forms = forms or {}
     return render(

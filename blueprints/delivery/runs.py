@@ -12,7 +12,6 @@ from blueprints.access import role_required
 from blueprints.params import arg_date
 from blueprints.rendering import go, or_404, render
 from models.accounts.user import User
-from models.base import utcnow
 from models.customers.phones import mask_phone
 from models.delivery.courier import stops_to_work
 from models.delivery.runs import (
@@ -23,7 +22,6 @@ from models.delivery.runs import (
     couriers,
     move_stop,
     runs_of_day,
-    shop_day,
     stops_of,
     waiting_orders,
 )
@@ -31,6 +29,7 @@ from models.errors import DomainError
 from models.orders.lifecycle import Actor
 from models.orders.order import Order
 from models.params import whole_number
+from models.shop_time import shop_today
 
 bp = Blueprint("delivery_runs", __name__, url_prefix="/delivery")
 
@@ -38,7 +37,7 @@ PAGE, RUNS = "delivery_runs/index.html", "delivery_runs/_runs.html"
 
 
 def _day() -> date:
-    return arg_date("day") or shop_day(utcnow())
+    return arg_date("day") or shop_today()
 
 
 def _page(day: date, status: int = 200, error: str = "", failed_order: int | None = None):

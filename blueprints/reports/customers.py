@@ -2,8 +2,6 @@
 segments (models/reports/customers.py); each table as CSV or XLSX. Admins; staff too with
 REPORTS_FOR_STAFF."""
 
-from datetime import datetime
-
 from flask import Blueprint, request
 
 from blueprints.access import blueprint_requires_role
@@ -12,14 +10,14 @@ from blueprints.reports.downloads import download
 from models.reports.customer_tables import CUSTOMER_TABLES, customers_table
 from models.reports.customers import customers_query, customers_report
 from models.reports.sales import GROUPS, choices
-from models.shop_time import shop_zone
+from models.shop_time import shop_today
 
 bp = Blueprint("customer_report", __name__, url_prefix="/reports/customers")
 blueprint_requires_role(bp, "admin", staff_setting="REPORTS_FOR_STAFF")
 
 
 def _query():
-    return customers_query(request.args, datetime.now(shop_zone()).date())
+    return customers_query(request.args, shop_today())
 
 
 @bp.get("")

@@ -2,8 +2,6 @@
 (models/reports/products.py); each table as CSV or XLSX. Admins; staff too with
 REPORTS_FOR_STAFF."""
 
-from datetime import datetime
-
 from flask import Blueprint, request
 
 from blueprints.access import blueprint_requires_role
@@ -17,14 +15,14 @@ from models.reports.products import (
     products_table,
 )
 from models.reports.sales import choices
-from models.shop_time import shop_zone
+from models.shop_time import shop_today
 
 bp = Blueprint("product_report", __name__, url_prefix="/reports/products")
 blueprint_requires_role(bp, "admin", staff_setting="REPORTS_FOR_STAFF")
 
 
 def _query() -> ProductsQuery:
-    return ProductsQuery.from_args(request.args, datetime.now(shop_zone()).date())
+    return ProductsQuery.from_args(request.args, shop_today())
 
 
 @bp.get("")

@@ -5,7 +5,6 @@ The queries are in models/board/directory.py; tags go through models/customers/t
 """
 
 from dataclasses import replace
-from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
@@ -25,7 +24,7 @@ from models.orders.notes import NOTE_KINDS
 from models.orders.text import lines_text
 from models.params import choice, shop_date
 from models.reports.customers import SEGMENTS, segment_members
-from models.shop_time import shop_zone
+from models.shop_time import shop_today
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
@@ -68,7 +67,7 @@ def _segment(customer_filter: CustomerFilter):
     segment's customers; an unknown segment is left out."""
     if not choice(customer_filter.segment, SEGMENTS):
         return replace(customer_filter, segment="", on=""), None
-    on = shop_date(customer_filter.on) or datetime.now(shop_zone()).date()
+    on = shop_date(customer_filter.on) or shop_today()
     return replace(customer_filter, on=on.isoformat()), segment_members(customer_filter.segment, on)
 
 

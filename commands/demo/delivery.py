@@ -11,7 +11,7 @@ from models.delivery.shipping import ship_order
 from models.delivery.windows import add_window, upcoming_windows
 from models.delivery.zones import save_zone
 from models.orders.lifecycle import Actor
-from models.shop_time import shop_zone, to_utc
+from models.shop_time import shop_today, to_utc
 
 RUN_CUSTOMERS = [
     ("陈静", "+8613900010001", "滨江区 滨江花园 3 幢 1201"),
@@ -43,7 +43,7 @@ def build_delivery(template: FormTemplate, staff: User, courier: User) -> int:
         minimum_order=5000,
         free_above=15000,
     )
-    today = datetime.now(shop_zone()).date()
+    today = shop_today()
     for day in (today + timedelta(days=d) for d in range(1, 4)):
         for opens, closes in HOURS:
             start = to_utc(datetime.combine(day, time(opens)))

@@ -47,7 +47,7 @@ from models.money import amount_text, minor_units
 from models.orders.order import Order
 from models.orders.status import OPEN_STATUSES, PAYMENT_STATUSES, STATUSES
 from models.params import choices, positive_id, positive_ids
-from models.shop_time import shop_zone, to_utc
+from models.shop_time import shop_today, to_utc
 
 FILTER_KEYS = frozenset(
     {"status", "template", "from", "to", "created", "pickup", "assignee", "payment", "min", "max"}
@@ -57,10 +57,6 @@ MAX_SEARCH = 100
 MAX_FEN = 10**11
 PHONE_LIKE = re.compile(r"^[\d\s+\-().]+$")
 ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-def shop_today() -> date:
-    return datetime.now(shop_zone()).date()
 
 
 def shop_midnight_utc(day: date) -> datetime:

@@ -20,9 +20,10 @@ from peewee import fn
 
 from models.base import utcnow
 from models.delivery.booking import OrderDelivery
-from models.delivery.runs import CourierRun, RunStop, shop_day
+from models.delivery.runs import CourierRun, RunStop
 from models.delivery.shipping import Shipment
 from models.orders.order import Order
+from models.shop_time import shop_day
 
 PICKUP, OWN, EXPRESS = "pickup", "own", "express"
 METHODS = {

@@ -10,7 +10,7 @@ A courier acts as staff in an order's timeline (`courier_actor`); the courier's 
 show the courier's own runs.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from peewee import (
@@ -34,7 +34,7 @@ from models.errors import DomainError
 from models.orders.lifecycle import Actor, record_event
 from models.orders.order import Order
 from models.orders.status import OPEN_STATUSES
-from models.shop_time import shop_zone
+from models.shop_time import shop_day, shop_today
 
 PLANNED, OUT, DELIVERED, FAILED = "planned", "out", "delivered", "failed"
 STOP_LABELS = {
@@ -100,10 +100,6 @@ def courier_actor(user: User) -> Actor:
     return Actor(kind="staff", user=user, label=user.name)
 
 
-def shop_day(moment: datetime) -> date:
-    return moment.replace(tzinfo=UTC).astimezone(shop_zone()).date()
-
-
 def waiting_orders() -> list[OrderDelivery]:
     """Open orders delivered in a zone and on no run: for staff to assign, soonest window first,
     each with its order, zone and window (one query)."""
@@ -131,7 +127,7 @@ def assign_to_courier(
     if booking is None or order.status not in OPEN_STATUSES:
         raise NotDeliverable()
     window = booking.window
-    day = shop_day(window.starts_at) if window else (day or shop_day(utcnow()))
+    day = shop_day(window.starts_at) if window else (day or shop_today())
     try:
         with db.atomic():
             lock_runs()

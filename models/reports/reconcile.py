@@ -37,7 +37,7 @@ from models.reports.imports import (
     BillLine,
 )
 from models.reports.ledger import Money, payments_between, refunds_between
-from models.reports.settlement import shop_day
+from models.shop_time import shop_day
 
 MATCH_MINUTES = 15
 SLACK = timedelta(days=2)  # staff may record a payment a while after it came

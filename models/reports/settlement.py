@@ -21,7 +21,7 @@ from models.orders.status import OrderStatus
 from models.reports.imports import BillImport, BillLine
 from models.reports.ledger import payments_between, refunds_between
 from models.reports.sales import SalesQuery
-from models.shop_time import shop_zone
+from models.shop_time import shop_day, shop_zone
 
 NOT_PAID = _l("Not paid")
 
@@ -49,10 +49,6 @@ class SettlementQuery:
 def utc_start(day: date) -> datetime:
     """When the shop day `day` starts, as stored (naive UTC)."""
     return datetime.combine(day, time(), shop_zone()).astimezone(UTC).replace(tzinfo=None)
-
-
-def shop_day(stored: datetime) -> date:
-    return stored.replace(tzinfo=UTC).astimezone(shop_zone()).date()
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from models.activities.pickup import PickupPoint
-from models.board.filters import OrderFilter, shop_today
+from models.board.filters import OrderFilter
 from models.customers.customer import Customer
 from models.customers.phones import InvalidPhone, normalize_phone
 from models.db import db, is_postgres
 from models.orders.order import Order
 from models.orders.status import OPEN_STATUSES, PAYMENT_STATUSES, STATUSES
 from models.schema import upgrade
+from models.shop_time import shop_today
 from tests.factories import published_version
 from tests.helpers import make_user
 from tests.house.test_migrations import empty_database, write_rows_at_0001  # noqa: F401 a fixture

@@ -22,7 +22,6 @@ from models import (
 from models.activities.activity import remaining_slots
 from models.activities.fields.products import price_tiers
 from models.base import utcnow
-from models.board.filters import shop_today
 from models.catalog.ledger import balance
 from models.delivery.runs import CourierRun, stops_of
 from models.delivery.shipping import Shipment
@@ -30,6 +29,7 @@ from models.delivery.zones import DeliveryZone
 from models.leaders.leader import points_of
 from models.orders.status import OPEN_STATUSES, STATUSES
 from models.promotions.offer import Offer
+from models.shop_time import shop_today
 from tests.helpers import PASSWORD, csrf_token_from
 
 

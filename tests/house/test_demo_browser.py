@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from commands.demo.shop import SLOT_HOURS
-from models.board.filters import shop_today
 from models.catalog.products import Product
 from models.orders.order import Order
+from models.shop_time import shop_today
 
 pytestmark = pytest.mark.browser
 

@@ -7,11 +7,11 @@ import re
 from openpyxl import load_workbook
 
 from models.activities.pickup import PickupPoint
-from models.board.filters import shop_today
 from models.leaders.commission import CommissionSettlement, commission_report
 from models.leaders.leader import Referral, assign_point
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.payments import record_payment, refund_order
+from models.shop_time import shop_today
 from tests.factories import make_activity, make_product, order_for
 from tests.helpers import make_user
 
