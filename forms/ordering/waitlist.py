@@ -3,35 +3,17 @@ and taking an offer (the pickup point, when the activity has several)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import IntegerField, SelectField
+from wtforms.validators import InputRequired, Optional
 
+from forms.ordering.contact import name_field, phone_field
 from forms.validators import whole_number_within
-from models.activities.fields.base import strip
-from models.activities.fields.inputs import Phone
 from models.waitlist.entry import MAX_QUANTITY
 
 
 class JoinForm(FlaskForm):
-    phone = StringField(
-        _l("Phone number"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter your phone number.")),
-            Length(max=40, message=_l("At most %(max)s characters.", max=40)),
-            Phone(),
-        ],
-        render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 40},
-    )
-    name = StringField(
-        _l("Name"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter your name.")),
-            Length(max=100, message=_l("At most %(max)s characters.", max=100)),
-        ],
-        render_kw={"autocomplete": "name", "maxlength": 100},
-    )
+    phone = phone_field(_l("Enter your phone number."))
+    name = name_field(_l("Enter your name."))
     product = SelectField(
         _l("Product"), coerce=int, validators=[InputRequired(_l("Choose the product."))]
     )

@@ -6,12 +6,13 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from forms.ordering.contact import name_field, phone_field
 from forms.validators import whole_number_within
 from models.activities.fields.base import strip
-from models.activities.fields.inputs import Phone, QuantityField
+from models.activities.fields.inputs import QuantityField
 from models.orders.checkout import DELIVERY
 from models.staff_entry.entry import CHANNELS
 
@@ -36,25 +37,8 @@ class EntryForm(FlaskForm):
         default="phone",
         validators=[DataRequired(_l("Choose how the customer asked."))],
     )
-    phone = StringField(
-        _l("Phone number"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter the customer's phone number.")),
-            Length(max=40, message=_l("At most %(max)s characters.", max=40)),
-            Phone(),
-        ],
-        render_kw={"autocomplete": "off", "inputmode": "tel", "maxlength": 40},
-    )
-    name = StringField(
-        _l("Name"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter the customer's name.")),
-            Length(max=100, message=_l("At most %(max)s characters.", max=100)),
-        ],
-        render_kw={"autocomplete": "off", "maxlength": 100},
-    )
+    phone = phone_field(_l("Enter the customer's phone number."), autocomplete="off")
+    name = name_field(_l("Enter the customer's name."), autocomplete="off")
     fulfilment = SelectField(_l("Pickup point or delivery"), validators=[Optional()])
     address = TextAreaField(
         _l("Delivery address"),
