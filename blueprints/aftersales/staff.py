@@ -32,7 +32,7 @@ from models.aftersales.case import (
 )
 from models.aftersales.export import case_table, log_case_download
 from models.aftersales.lifecycle import allowed_transitions, transition_case
-from models.aftersales.queue import AGES, CaseFilter, counts
+from models.aftersales.queue import AGES, CaseFilter, counts, filter_choices
 from models.aftersales.resolving import refund_case
 from models.aftersales.sla import answer_hours, is_overdue
 from models.aftersales.views import cases_of
@@ -84,6 +84,7 @@ def queue_page(case_filter: CaseFilter, status: int = 200, bulk_form=None, picke
         statuses=list(CaseStatus),
         kinds=KIND_LABELS,
         ages=AGES,
+        choices=filter_choices(),
         staff=staff,
         bulk_form=bulk_form or CaseBulkForm(formdata=None).with_staff(staff),
         picked=set(picked),

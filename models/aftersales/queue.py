@@ -2,8 +2,9 @@
 
 A filter lives in the URL (`CaseFilter.from_args` / `to_args`): status (open ones by default,
 "all" or one status), kind, age (older than 24 h / 3 days / 7 days, or "overdue": not answered
-within the SLA, models/aftersales/sla.py), assignee ("me", "none" or a staff id) and words (a
-case number, an order number, the customer's name or phone, the reason or details). Pages are
+within the SLA, models/aftersales/sla.py), assignee ("me", "none" or a staff id), activity (the
+order's form), product (a case about a line of it) and words (a case number, an order number, the
+customer's name or phone, the reason or details). Pages are
 keyset pages: `after` is the last case shown, so a page never repeats or skips a case while
 others are opened.
 """
@@ -15,13 +16,21 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from models.aftersales.case import KIND_LABELS, AfterSalesCase, CaseStatus, number_from_code
+from models.activities.template import FormTemplate
+from models.aftersales.case import (
+    KIND_LABELS,
+    AfterSalesCase,
+    CaseLine,
+    CaseStatus,
+    number_from_code,
+)
 from models.aftersales.lifecycle import FINISHED
 from models.aftersales.sla import overdue_condition
 from models.base import utcnow
+from models.catalog.products import Product
 from models.customers.customer import Customer
 from models.matching import ilike
-from models.orders.order import Order
+from models.orders.order import Order, OrderLine
 from models.params import positive_id
 
 OPEN = [status for status in CaseStatus if status not in FINISHED]
@@ -41,6 +50,8 @@ class CaseFilter:
     kind: str = ""
     age: str = ""  # one of AGES
     assignee: str = ""  # "", "me", "none" or a user id
+    activity: int | None = None  # the order's form (FormTemplate id)
+    product: int | None = None  # a case with a line of this product
     words: str = ""
     after: int | None = None  # keyset: the last case of the previous page
     user_id: int | None = None  # who is looking ("me")
@@ -57,6 +68,8 @@ class CaseFilter:
             kind=args.get("kind", "") if args.get("kind", "") in KIND_LABELS else "",
             age=args.get("age", "") if args.get("age", "") in AGES else "",
             assignee=assignee,
+            activity=positive_id(args.get("activity")),
+            product=positive_id(args.get("product")),
             words=(args.get("q") or "").strip()[:MAX_WORDS],
             after=positive_id(args.get("after")),
             user_id=user.id if user is not None else None,
@@ -69,6 +82,8 @@ class CaseFilter:
             "kind": self.kind,
             "age": self.age,
             "assignee": self.assignee,
+            "activity": str(self.activity or ""),
+            "product": str(self.product or ""),
             "q": self.words,
             "after": str(after) if after else "",
         }
@@ -107,6 +122,10 @@ class CaseFilter:
             conditions.append(AfterSalesCase.assignee.is_null())
         elif self.assignee:
             conditions.append(AfterSalesCase.assignee == int(self.assignee))
+        if self.activity:
+            conditions.append(Order.template == self.activity)
+        if self.product:
+            conditions.append(AfterSalesCase.id.in_(cases_of_product(self.product)))
         if self.words:
             conditions.append(_words(self.words))
         return conditions
@@ -133,6 +152,27 @@ class CaseFilter:
 
     def count(self) -> int:
         return self.query().order_by().count()
+
+
+def cases_of_product(product_id: int):
+    """The ids of the cases with a line of the product (by the indexes on order_line.product
+    and aftersales_case_line.line)."""
+    return CaseLine.select(CaseLine.case).join(OrderLine).where(OrderLine.product == product_id)
+
+
+def filter_choices() -> dict[str, list[tuple[int, str]]]:
+    """The activities and the products the queue offers to filter by: those with cases."""
+    activities = (
+        FormTemplate.select(FormTemplate.id, FormTemplate.title)
+        .where(FormTemplate.id.in_(Order.select(Order.template).join(AfterSalesCase)))
+        .order_by(FormTemplate.title, FormTemplate.id)
+    )
+    products = (
+        Product.select(Product.id, Product.name)
+        .where(Product.id.in_(OrderLine.select(OrderLine.product).join(CaseLine)))
+        .order_by(Product.name, Product.id)
+    )
+    return {"activities": list(activities.tuples()), "products": list(products.tuples())}
 
 
 def _words(text: str):

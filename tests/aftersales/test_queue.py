@@ -151,3 +151,35 @@ def test_the_filtered_queue_downloads_as_xlsx(client, staff, login, cases):
 def test_the_export_is_for_staff_only(client, cases):
     assert client.get("/board/after-sales/export.csv").status_code == 302
     assert client.get("/board/after-sales/export.xlsx").status_code == 302
+
+
+def test_activity_and_product_filters_are_in_the_url_pages_and_export(
+    client, staff, login, cases, app, monkeypatch
+):
+    """Dan's case is on another activity, about another product; the filters select by the
+    order's form and by a case line's product, the pages keep them, the export too."""
+    with app.app_context():
+        apples = make_product(20, price=500, name="Apples")
+        dan = open_one(apples, "Dan")
+        activity, product = dan.order.template_id, apples.id
+        mooncakes = cases["ann"].order.lines[0].product_id
+    login(staff)
+    assert shown(client, f"activity={activity}") == []  # Dan is not among the three names
+    page = text_of(client.get(f"/board/after-sales?activity={activity}", headers=EN))
+    assert dan.code in page and cases["ann"].code not in page
+    page = text_of(client.get(f"/board/after-sales?product={product}", headers=EN))
+    assert dan.code in page and cases["bob"].code not in page
+    assert shown(client, f"product={mooncakes}") == ["Cyd", "Ann", "Bob"]
+    assert shown(client, f"product={mooncakes}&activity={activity}") == []
+    assert shown(client, "product=x&activity=-3") == ["Cyd", "Ann", "Bob"]  # left out
+    chooser = client.get("/board/after-sales", headers=EN).get_data(as_text=True)
+    assert f'<option value="{product}">Apples</option>' in chooser
+    monkeypatch.setattr(queue_module, "PAGE", 2)
+    first = client.get(f"/board/after-sales?product={mooncakes}", headers=EN)
+    assert f"after={cases['ann'].id}&amp;product={mooncakes}" in first.get_data(as_text=True)
+    assert shown(client, f"product={mooncakes}&after={cases['ann'].id}") == ["Bob"]
+    csv = client.get(f"/board/after-sales/export.csv?status=all&product={product}", headers=EN)
+    rows = csv.get_data().decode("utf-8-sig").splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == [dan.code]
+    with app.app_context():
+        assert [c.id for c in CaseFilter(activity=activity).query()] == [dan.id]
