@@ -31,6 +31,7 @@ from blueprints.order_entry import pages as order_entry
 from blueprints.pickup import scanner as pickup_scanner
 from blueprints.purchasing import orders as purchasing
 from blueprints.ratings import pages as ratings
+from blueprints.ratings import public as ratings_public
 from blueprints.reports import customers as customer_report
 from blueprints.reports import products as product_report
 from blueprints.staff import (
@@ -64,6 +65,7 @@ def register_blueprints(app) -> None:
         aftersales,
         ratings_customer,
         ratings,
+        ratings_public,
         aftersales_actions,
         order_detail,
         fulfilment,

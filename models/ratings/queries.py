@@ -1,6 +1,6 @@
 """Reading ratings: staff's list (newest first, by stars, in keyset pages) and the ones an
 activity's public page shows (its form setting `show_ratings`, off by default), each with the
-customer's name masked."""
+customer's name masked, and their photos, public only while the rating is shown."""
 
 from peewee import fn
 
@@ -74,3 +74,25 @@ def shown_ratings(version: FormTemplateVersion) -> list[Rating]:
     for rating in rows:
         rating.masked_name = mask_name(rating.order.customer.name)
     return with_details(rows)
+
+
+def shown_photo(version: FormTemplateVersion, name: str) -> bool:
+    """Whether `name` is a photo (or its thumbnail) of a rating the activity's public page shows
+    now: its setting `show_ratings` on and the rating among the PUBLIC_SIZE newest."""
+    if not version.setting("show_ratings"):
+        return False
+    shown = (
+        Rating.select(Rating.id)
+        .join(Order)
+        .where(Order.template == version.template_id)
+        .order_by(Rating.id.desc())
+        .limit(PUBLIC_SIZE)
+    )
+    return (
+        RatingPhoto.select()
+        .where(
+            RatingPhoto.rating.in_(shown),
+            (RatingPhoto.image == name) | (RatingPhoto.thumbnail == name),
+        )
+        .exists()
+    )

@@ -74,6 +74,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "ratings_customer.form_page",  # the order's unguessable token is the customer
         "ratings_customer.submit",
         "ratings_customer.photo",
+        "ratings_public.photo",  # only a photo of a rating the activity's public page shows
         "aftersales_customer.reply_form",
         "aftersales_customer.reply",
         "refund_notify.wechat",

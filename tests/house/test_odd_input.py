@@ -200,7 +200,11 @@ def path_values(rule, demo_shop) -> dict:
             ("aftersales_customer.photo", "aftersales.photo")
         ):
             values[name] = demo_shop["photo"]
-        elif name == "name" and rule.endpoint in ("ratings_customer.photo", "ratings.photo"):
+        elif name == "name" and rule.endpoint in (
+            "ratings_customer.photo",
+            "ratings.photo",
+            "ratings_public.photo",
+        ):
             values[name] = demo_shop["rating_photo"]
         elif name == "name" and rule.endpoint.endswith(".code_image"):
             values[name] = demo_shop["image"]
