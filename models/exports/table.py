@@ -4,7 +4,8 @@ The orders are read in batches of BATCH by ascending id (keyset pagination over 
 filter's own query), and each batch brings its customers and lines in one query each, so an
 export of 100,000 orders holds one batch in memory at a time.
 
-Columns: the fixed ones (ORDER_COLUMNS), then one per template field. Fields are grouped by
+Columns: the fixed ones (`order_columns`: the order's rating and whether the shop replied to it
+among them, read for a whole batch in one query), then one per template field. Fields are grouped by
 template (by template id); within a template, fields keep the order of the newest exported
 version, followed by fields that only older versions had, newest version first. A field is
 known by its name, headed by its label in the newest version that has it, prefixed with the
@@ -39,6 +40,7 @@ from models.orders.text import (
     lines_text,
     product_names,
 )
+from models.ratings.rating import Rating
 
 BATCH = 500
 MONEY_FORMAT = "0.00"
@@ -63,6 +65,8 @@ def order_columns() -> list[str]:
         _("Subtotal (yuan)"),
         _("Delivery fee (yuan)"),
         _("Total (yuan)"),
+        _("Rating (stars)"),
+        _("Shop replied"),
     ]
 
 
@@ -128,6 +132,7 @@ class _Lookups:
     statuses: dict[str, str]
     payments: dict[str, str]
     zone: ZoneInfo
+    yes_no: tuple[str, str]
 
     @classmethod
     def load(cls, versions, columns) -> "_Lookups":
@@ -145,6 +150,7 @@ class _Lookups:
             statuses={k: str(v) for k, v in STATUS_LABELS.items()},
             payments={k: str(v) for k, v in PAYMENT_LABELS.items()},
             zone=ZoneInfo(current_app.config["SHOP_TIMEZONE"]),
+            yes_no=(_("Yes"), _("No")),
         )
 
 
@@ -166,12 +172,28 @@ def _rows(orders, lookups: _Lookups):
             .order_by(OrderLine.id)
         ):
             lines.setdefault(line.order_id, []).append(line)
+        ratings = {
+            order_id: (stars, replied)
+            for order_id, stars, replied in Rating.select(
+                Rating.order, Rating.stars, Rating.replied_at.is_null(False)
+            )
+            .where(Rating.order.in_([o.id for o in batch]))
+            .tuples()
+        }
         for order in batch:
-            yield order_row(order, customers[order.customer_id], lines.get(order.id, []), lookups)
+            yield order_row(
+                order,
+                customers[order.customer_id],
+                lines.get(order.id, []),
+                lookups,
+                ratings.get(order.id),
+            )
 
 
-def order_row(order, customer, lines, lookups: _Lookups) -> list:
-    """One order's cells, in the columns' order."""
+def order_row(order, customer, lines, lookups: _Lookups, rating=None) -> list:
+    """One order's cells, in the columns' order; `rating`: its (stars, replied), if rated."""
+    stars, replied = rating or ("", None)
+    replied = "" if replied is None else lookups.yes_no[0 if replied else 1]
     version = lookups.versions[order.template_version_id]
     answers = order.answers or {}
     fields = [
@@ -194,6 +216,8 @@ def order_row(order, customer, lines, lookups: _Lookups) -> list:
         amount(order.subtotal),
         amount(order.delivery_fee),
         amount(order.total),
+        stars,
+        replied,
         *fields,
     ]
 

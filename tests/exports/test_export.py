@@ -3,6 +3,7 @@ field columns of several templates and versions, formulas kept as text, and stre
 
 import csv
 import io
+import logging
 import re
 import uuid
 from datetime import UTC, datetime
@@ -16,9 +17,10 @@ from openpyxl import load_workbook
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplateVersion
 from models.customers.customer import Customer
-from models.exports.table import BATCH
+from models.exports.table import BATCH, export_table
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order, OrderLine
+from models.ratings.rating import Rating
 from tests.factories import make_product, make_template, order_for
 from tests.helpers import EN, csrf_token_from
 
@@ -41,6 +43,8 @@ FIXED = [
     "Subtotal (yuan)",
     "Delivery fee (yuan)",
     "Total (yuan)",
+    "Rating (stars)",
+    "Shop replied",
 ]
 
 
@@ -153,6 +157,8 @@ def fruit_and_cleaning(app, staff):
     transition_order(orders[0], "confirmed", Actor.of_user(staff))
     transition_order(orders[2], "cancelled", Actor.of_user(staff))
     Order.update(payment_status="paid").where(Order.id == orders[1].id).execute()
+    Rating.create(order=orders[0].id, stars=4, reply="Thanks", replied_at=orders[0].created_at)
+    Rating.create(order=orders[1].id, stars=2)  # not replied to; orders[2] is not rated
     return {"versions": (fruit_v1, fruit_v2, cleaning), "orders": orders}
 
 
@@ -215,6 +221,7 @@ def expected_rows() -> list[list]:
             for title, name, _ in EXPECTED_FIELDS
         ]
         point = PickupPoint.get_or_none(PickupPoint.id == order.pickup_point_id)
+        rating = Rating.get_or_none(Rating.order == order.id)
         rows.append(
             [
                 order.number,
@@ -232,6 +239,8 @@ def expected_rows() -> list[list]:
                 Decimal(order.subtotal) / 100,
                 Decimal(order.delivery_fee) / 100,
                 Decimal(order.total) / 100,
+                rating.stars if rating else "",
+                ("Yes" if rating.replied_at else "No") if rating else "",
                 *fields,
             ]
         )
@@ -446,3 +455,22 @@ def test_a_label_typed_as_a_formula_stays_text_in_the_xlsx(
             assert cell.data_type != "f", cell.value
             if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
                 assert cell.quotePrefix, cell.value
+
+
+def test_ratings_come_in_one_query_per_batch(app, fruit_and_cleaning, caplog):
+    """The rating columns read a batch's ratings at once: the queries do not grow with the
+    orders (peewee logs each query it runs)."""
+
+    def rating_queries() -> list[str]:
+        caplog.clear()
+        with app.test_request_context(), caplog.at_level(logging.DEBUG, logger="peewee"):
+            rows = list(export_table(Order.select()).rows)
+        assert [row[15:17] for row in rows[:3]] == [[4, "Yes"], [2, "No"], ["", ""]]
+        return [r.getMessage() for r in caplog.records if '"rating"' in r.getMessage()]
+
+    assert len(rating_queries()) == 1
+    product = make_product(50)
+    for stars in (1, 5, 3, 5):
+        order = order_for(fruit_and_cleaning["versions"][1], [(product, 1)], name="More")
+        Rating.create(order=order.id, stars=stars)
+    assert len(rating_queries()) == 1  # seven orders, four more rated: still one query
