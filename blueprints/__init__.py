@@ -16,6 +16,7 @@ from blueprints.admin import (
     warehouses,
 )
 from blueprints.aftersales import actions as aftersales_actions
+from blueprints.aftersales import numbers as aftersales_numbers
 from blueprints.aftersales import staff as aftersales
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
@@ -67,6 +68,7 @@ def register_blueprints(app) -> None:
         ratings,
         ratings_public,
         aftersales_actions,
+        aftersales_numbers,
         order_detail,
         fulfilment,
         chat_import,
