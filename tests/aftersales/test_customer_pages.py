@@ -3,6 +3,7 @@ checked (hostile files are a 422 with the error under the input), seen only with
 link, the shop's answer shown, withdrawing a request."""
 
 import io
+import os
 import re
 
 import pytest
@@ -103,19 +104,32 @@ def bomb() -> bytes:
     return out.getvalue()
 
 
+def real_50_mb_png() -> bytes:
+    """A real PNG of 50 MB and more: noise Pillow stores uncompressed (4200 × 4200 pixels)."""
+    side = 4200
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(
+        out, "PNG", compress_level=0
+    )
+    data = out.getvalue()
+    assert len(data) > 50 * 1024 * 1024 and Image.open(io.BytesIO(data)).format == "PNG"
+    return data
+
+
 @pytest.mark.parametrize(
     "upload",
     [
         ("shell.jpg", b"<?php system($_GET['c']); ?>"),
         ("huge.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * (50 * 1024 * 1024)),
+        ("photo.png", "50-MB-png"),
         ("bomb.png", "bomb"),
     ],
-    ids=["php-renamed-jpg", "50-MB", "decompression-bomb"],
+    ids=["php-renamed-jpg", "50-MB", "real-50-MB-png", "decompression-bomb"],
 )
 def test_a_hostile_file_is_a_422_with_the_error_under_the_input(client, done, app, upload):
     url, line_id, _ = done
     name, content = upload
-    content = bomb() if content == "bomb" else content
+    content = {"bomb": bomb, "50-MB-png": real_50_mb_png}.get(content, lambda: content)()
     response = ask(client, url, line_id, photos=[(name, content)], details="kept")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
