@@ -14,6 +14,7 @@ from models.aftersales.queue import CaseFilter
 from models.aftersales.requests import open_case
 from models.audit.log import AuditEntry
 from models.customers.customer import Customer
+from models.db import db, is_postgres
 from models.orders.lifecycle import Actor, walk_order
 from models.orders.order import Order
 from tests.factories import make_product, order_for, published_version
@@ -183,3 +184,14 @@ def test_activity_and_product_filters_are_in_the_url_pages_and_export(
     assert [row.split(",")[0] for row in rows[1:]] == [dan.code]
     with app.app_context():
         assert [c.id for c in CaseFilter(activity=activity).query()] == [dan.id]
+
+
+def test_the_product_filter_is_answered_by_indexes(app_context):
+    """SQLite's plan for the product filter's subquery searches order_line by product and the
+    case lines by line (no scan of either table)."""
+    if is_postgres():
+        pytest.skip("the plan is read on SQLite")
+    sql, params = CaseFilter(product=1, status="all").query().sql()
+    plan = " | ".join(row[-1] for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "INDEX orderline_product_id (product_id=?)" in plan, plan
+    assert "INDEX caseline_line_id (line_id=?)" in plan and "SCAN" not in plan, plan
