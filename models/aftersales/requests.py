@@ -15,6 +15,7 @@ from models.aftersales.case import (
 )
 from models.aftersales.lifecycle import CaseRefused, record_case_event
 from models.aftersales.notices import tell_shop
+from models.aftersales.signals import case_opened
 from models.base import utcnow
 from models.db import db, locked
 from models.orders.lifecycle import Actor
@@ -163,4 +164,5 @@ def open_case(
             CasePhoto.create(case=case.id, image=image, thumbnail=thumbnail)
         record_case_event(case, actor, kind="opened", to_status=CaseStatus.REQUESTED)
         tell_shop(case, actor, lambda c: f"{c.kind_label} · {c.reason}")
+        case_opened.send(case)
     return case
