@@ -1,6 +1,8 @@
 """Time-based automation, run every minute by tasks/automation.py: 成团 at the deadline
-(models/groupbuy/settle.py), auto-cancel, reminders, the daily summary and schedule rules. Every step is safe to run again: a cancelled order no
-longer matches, and each reminder has its own outbox key, so it is sent once.
+(models/groupbuy/settle.py), auto-cancel, reminders, the daily summary, schedule rules and the
+after-sales SLA reminder (models/messaging/aftersales_reminders.py). Every step is safe to run
+again: a cancelled order no longer matches, and each reminder has its own outbox key, so it is
+sent once.
 
 Per published version (`version.settings`, docs/order-form-fields.md):
     auto_cancel_minutes       cancel orders still pending this long after they were placed
@@ -31,6 +33,7 @@ from models.db import db
 from models.errors import StaleOrder, TransitionNotAllowed
 from models.groupbuy.settle import settle_groups
 from models.messaging.admin_notices import plan_daily_summary, plan_deadline_reminders
+from models.messaging.aftersales_reminders import plan_overdue_reminders
 from models.messaging.notifications import NOTICES, notice_settings
 from models.messaging.outbox import Outbox, add_work
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order
@@ -58,6 +61,7 @@ def run_automation(now: datetime | None = None) -> dict[str, int]:
         plan_deadline_reminders,
         plan_daily_summary,
         plan_scheduled_rules,
+        plan_overdue_reminders,
     ):
         try:
             done[step.__name__] = step(now)
