@@ -14,10 +14,10 @@ import time
 
 from huey import crontab
 
-from models.automation import close_on_cancel
+from models.automation import aftersales_reminders, close_on_cancel
 from models.automation.rules import run_rules
 from models.groupbuy import refunds as group_refunds
-from models.messaging import aftersales_reminders, outbox
+from models.messaging import outbox
 from models.messaging.admin_notices import announce
 from models.messaging.deliveries import Delivery, add_deliveries, send_delivery
 from models.messaging.notifications import fan_out

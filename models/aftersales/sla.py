@@ -2,7 +2,7 @@
 AFTERSALES_ANSWER_HOURS, default 24). "Answered" is staff's or a rule's first step
 (`first_answer_at`); an open case past the time without one is overdue and shows red on the
 queue, and reminds staff once (`claim_reminder`; the sweep and its notice are
-models/messaging/aftersales_reminders.py)."""
+models/automation/aftersales_reminders.py)."""
 
 from datetime import datetime, timedelta
 

@@ -1,6 +1,6 @@
 """Time-based automation, run every minute by tasks/automation.py: 成团 at the deadline
 (models/groupbuy/settle.py), auto-cancel, reminders, the daily summary, schedule rules and the
-after-sales SLA reminder (models/messaging/aftersales_reminders.py). Every step is safe to run
+after-sales SLA reminder (models/automation/aftersales_reminders.py). Every step is safe to run
 again: a cancelled order no longer matches, and each reminder has its own outbox key, so it is
 sent once.
 
@@ -27,13 +27,13 @@ from peewee import IntegrityError, fn
 
 from models.activities.slots import slot_start
 from models.activities.template import FormTemplateVersion, read_setting
+from models.automation.aftersales_reminders import plan_overdue_reminders
 from models.automation.rules import plan_scheduled_rules
 from models.base import utcnow
 from models.db import db
 from models.errors import StaleOrder, TransitionNotAllowed
 from models.groupbuy.settle import settle_groups
 from models.messaging.admin_notices import plan_daily_summary, plan_deadline_reminders
-from models.messaging.aftersales_reminders import plan_overdue_reminders
 from models.messaging.notifications import NOTICES, notice_settings
 from models.messaging.outbox import Outbox, add_work
 from models.orders.lifecycle import TRANSITIONS, Actor, transition_order

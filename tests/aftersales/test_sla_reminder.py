@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from models.aftersales.case import AfterSalesCase
 from models.aftersales.lifecycle import assign_case, transition_case
 from models.aftersales.requests import open_case
+from models.automation.aftersales_reminders import KIND, plan_overdue_reminders
 from models.automation.timed import run_automation
 from models.base import utcnow
-from models.messaging.aftersales_reminders import KIND, plan_overdue_reminders
 from models.messaging.deliveries import Delivery, InboxMessage
 from models.messaging.outbox import Outbox
 from models.orders.lifecycle import Actor
