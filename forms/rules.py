@@ -31,7 +31,7 @@ from models.automation.conditions import CONDITIONS
 from models.automation.conditions import KINDS as CONDITION_KINDS
 from models.automation.kinds import RowError
 from models.automation.rules import RuleChoices
-from models.automation.triggers import TRIGGERS
+from models.automation.triggers import SUBJECTS, TRIGGERS
 from models.params import positive_id, positive_ids
 
 
@@ -65,19 +65,24 @@ def _choices(labels: dict, blank: bool = True) -> list[SelectChoice]:
 
 
 class ConditionForm(Form):
-    kind = SelectField(_l("Condition"), choices=_choices(CONDITIONS), default="")
+    # any kind is taken here; its parse says when it is wrong (unknown, or not for the trigger)
+    kind = SelectField(
+        _l("Condition"), choices=_choices(CONDITIONS), default="", validate_choice=False
+    )
     field = StringField(_l("Form field"), filters=[strip])  # answer_*: which answer
     value = StringField(_l("Value"), filters=[strip])
     until = StringField(_l("Until"), filters=[strip])  # time_between: the end
+    days = StringField(_l("Days"), filters=[strip])  # customer_cases_below: how far back
 
 
 class ActionForm(Form):
-    kind = SelectField(_l("Action"), choices=_choices(ACTIONS), default="")
+    kind = SelectField(_l("Action"), choices=_choices(ACTIONS), default="", validate_choice=False)
     status = StringField(_l("New status"))
     users = IdListField(_l("Staff"))
     points = PointMapField(_l("Staff per pickup point"))
     strategy = StringField(_l("Which courier"))  # assign_courier
     courier = StringField(_l("Courier"))  # assign_courier, strategy "named"
+    user = StringField(_l("Staff member"))  # assign_case
     tag = StringField(_l("Tag"), filters=[strip])
     to = StringField(_l("To"))
     message = TextAreaField(_l("Message"), filters=[strip], render_kw={"rows": 3})
@@ -102,6 +107,17 @@ class RuleForm(FlaskForm):
         self.choices = choices
         self.parsed_conditions: list[dict] = []
         self.parsed_actions: list[dict] = []
+        subject = self.subject()
+        for rows, kinds in ((self.conditions, CONDITION_KINDS), (self.actions, ACTION_KINDS)):
+            for row in rows:  # each row offers the kinds of the trigger's subject
+                offered = {
+                    name: kind.label for name, kind in kinds.items() if kind.subject == subject
+                }
+                row.kind.choices = _choices(offered)
+
+    def subject(self) -> str:
+        """What the chosen trigger's rules look at: "order" or "case"."""
+        return SUBJECTS.get(self.trigger.data, "order")
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -118,7 +134,7 @@ class RuleForm(FlaskForm):
             if not row.kind.data:
                 continue  # an empty row is left out
             try:
-                parsed.append(parse(row.form, self.choices))
+                parsed.append(parse(row.form, self.choices, self.subject()))
             except RowError as error:
                 row.form[error.field].errors = [*row.form[error.field].errors, str(error)]
         return parsed
@@ -150,19 +166,22 @@ def _has_errors(rows) -> bool:
     return any(field.errors for row in rows for field in row)
 
 
-def parse_condition(row: ConditionForm, choices: RuleChoices) -> dict:
-    return _parse_row(row, CONDITION_KINDS, choices, _l("Choose a condition."))
+def parse_condition(row: ConditionForm, choices: RuleChoices, subject: str = "order") -> dict:
+    return _parse_row(row, CONDITION_KINDS, choices, _l("Choose a condition."), subject)
 
 
-def parse_action(row: ActionForm, choices: RuleChoices) -> dict:
-    return _parse_row(row, ACTION_KINDS, choices, _l("Choose an action."))
+def parse_action(row: ActionForm, choices: RuleChoices, subject: str = "order") -> dict:
+    return _parse_row(row, ACTION_KINDS, choices, _l("Choose an action."), subject)
 
 
-def _parse_row(row, kinds: dict, choices: RuleChoices, unknown) -> dict:
-    """The row parsed by its kind (models/automation/kinds.py), from the inputs it reads."""
+def _parse_row(row, kinds: dict, choices: RuleChoices, unknown, subject: str) -> dict:
+    """The row parsed by its kind (models/automation/kinds.py), from the inputs it reads; a
+    kind about another subject than the trigger's (an order action on a case) is refused."""
     kind = kinds.get(row.kind.data)
     if kind is None:
         raise RowError("kind", unknown)
+    if kind.subject != subject:
+        raise RowError("kind", _l("This does not go with the trigger chosen above."))
     inputs = {name: "" if row[name].data is None else row[name].data for name in kind.inputs}
     return kind.parse(inputs, choices)
 
@@ -173,7 +192,7 @@ def rule_form_data(rule) -> dict:
     def condition(c: dict) -> dict:
         kind = CONDITION_KINDS.get(c["kind"])
         data = kind.form_data(c) if kind else {"value": str(c.get("value"))}
-        return {"kind": c["kind"], "field": "", "until": "", **data}
+        return {"kind": c["kind"], "field": "", "until": "", "days": "", **data}
 
     return {
         "name": rule.name,
@@ -181,7 +200,12 @@ def rule_form_data(rule) -> dict:
         "enabled": rule.enabled,
         "conditions": [condition(c) for c in rule.conditions],
         "actions": [
-            {**a, "points": a.get("points") or {}, "users": a.get("users") or []}
+            {
+                **a,
+                "points": a.get("points") or {},
+                "users": a.get("users") or [],
+                "user": str(a.get("user") or ""),
+            }
             for a in rule.actions
         ],
     }

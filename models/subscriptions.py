@@ -6,9 +6,10 @@ webhooks, then a new pickup order's pickup code, then offering freed units to th
 and who checks a draft's settings before it is published besides its own package."""
 
 from models.activities.publish_checks import checking_settings
+from models.aftersales.signals import case_opened
 from models.api.webhooks import plan_stock_low, plan_webhooks
 from models.automation.close_on_cancel import plan_closing
-from models.automation.rules import plan_rules
+from models.automation.rules import plan_case_rules, plan_rules
 from models.catalog.signals import stock_fell_low, stock_moved
 from models.delivery.booking import release_on_cancel
 from models.messaging.notifications import plan_notifications
@@ -49,3 +50,4 @@ def connect() -> None:
     order_changed.connect(offer_on_cancel)  # freed units to the waiting list
     stock_moved.connect(offer_on_receipt)
     stock_fell_low.connect(plan_low_stock_notice)  # low-stock notice to staff and admins
+    case_opened.connect(plan_case_rules)  # the rules "after-sales requested"

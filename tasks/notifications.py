@@ -14,7 +14,7 @@ import time
 
 from huey import crontab
 
-from models.automation import close_on_cancel
+from models.automation import aftersales_reminders, close_on_cancel
 from models.automation.rules import run_rules
 from models.groupbuy import refunds as group_refunds
 from models.messaging import outbox
@@ -37,6 +37,10 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     "rules": Work(write=run_rules),
     "announce": Work(prepare=announce, write=add_deliveries),
     LOW_RATING: Work(prepare=low_rating_messages, write=add_deliveries),  # staff: a low rating
+    # staff: an after-sales case left unanswered past AFTERSALES_ANSWER_HOURS
+    aftersales_reminders.KIND: Work(
+        prepare=aftersales_reminders.overdue_messages, write=add_deliveries
+    ),
     "export": Work(prepare=queue_export),  # outside the write: a queue round trip
     recount.KIND: Work(write=recount.recount_row),  # recount a bucket of the sales rollups
     # close a cancelled order's provider orders: outside the write, a gateway round trip

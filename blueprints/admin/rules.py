@@ -12,6 +12,8 @@ from flask_login import current_user
 from blueprints.access import role_required
 from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.rules import NEW_RULE, RuleForm, rule_form_data
+from models.aftersales.case import KIND_LABELS
+from models.aftersales.case import STATUS_LABELS as CASE_STATUSES
 from models.automation.actions import ACTIONS, AUDIENCES, STRATEGIES
 from models.automation.actions import KINDS as ACTION_KINDS
 from models.automation.conditions import CONDITIONS
@@ -42,6 +44,8 @@ LABELS = {
     "statuses": STATUS_LABELS,
     "delivery_methods": METHODS,
     "courier_strategies": STRATEGIES,
+    "case_kinds": KIND_LABELS,
+    "case_statuses": CASE_STATUSES,
 }
 
 

@@ -28,6 +28,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput, TimeInput
 
+from forms.designer.reasons import ReasonsField
 from models.activities.design import PAYMENT_METHODS as PAYMENT_METHODS_UNSET
 from models.activities.design import BadSlug, TemplateSettings, check_slug
 from models.activities.fields import FIELD_TYPES
@@ -160,6 +161,7 @@ class TemplateSettingsForm(FlaskForm):
     per_customer_limit = CountField(_l("Orders per customer"), description=_l("Empty: no limit."))
     show_chain_list = BooleanField(_l("Show the public 接龙 list of who joined"))
     show_ratings = BooleanField(_l("Show customers' ratings (names masked)"))
+    aftersales_reasons = ReasonsField(_l("After-sales reasons"))
     pickup_point_ids = SelectMultipleField(
         _l("Pickup points"),
         coerce=int,
@@ -313,6 +315,7 @@ class TemplateSettingsForm(FlaskForm):
             per_customer_limit=self.per_customer_limit.data,
             show_chain_list=self.show_chain_list.data,
             show_ratings=self.show_ratings.data,
+            aftersales_reasons=self.aftersales_reasons.data,
             pickup_point_ids=list(self.pickup_point_ids.data or []),
             pickup_day=self.pickup_day.data,
             pickup_from=self.pickup_from.data,

@@ -145,6 +145,7 @@ class TemplateSettings:
     per_customer_limit: int | None = None
     show_chain_list: bool = False
     show_ratings: bool = False  # the ratings on the public page (models/ratings/queries.py)
+    aftersales_reasons: list[str] = field(default_factory=list)  # []: the default list
     pickup_point_ids: list[int] = field(default_factory=list)
     pickup_day: date | None = None  # the shop's calendar
     pickup_from: time | None = None  # the shop's clock; both or neither
@@ -171,6 +172,7 @@ class TemplateSettings:
             "per_customer_limit": self.per_customer_limit,
             "show_chain_list": self.show_chain_list,
             "show_ratings": self.show_ratings,
+            "aftersales_reasons": list(self.aftersales_reasons),
             "pickup_point_ids": list(self.pickup_point_ids),
             "pickup_window": self.pickup_window(),
             "delivery": {
@@ -214,6 +216,7 @@ class TemplateSettings:
             per_customer_limit=settings.get("per_customer_limit"),
             show_chain_list=bool(settings.get("show_chain_list")),
             show_ratings=bool(settings.get("show_ratings")),
+            aftersales_reasons=list(settings.get("aftersales_reasons") or []),
             pickup_point_ids=list(settings.get("pickup_point_ids") or []),
             pickup_day=day,
             pickup_from=opens,

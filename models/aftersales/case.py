@@ -111,6 +111,9 @@ class AfterSalesCase(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     first_answer_at = DateTimeField(null=True)  # when staff first moved it on
     closed_at = DateTimeField(null=True)
+    reminded_at = DateTimeField(
+        null=True
+    )  # staff reminded it is overdue (models/aftersales/sla.py)
 
     class Meta:
         table_name = "aftersales_case"

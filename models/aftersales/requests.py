@@ -15,8 +15,10 @@ from models.aftersales.case import (
 )
 from models.aftersales.lifecycle import CaseRefused, record_case_event
 from models.aftersales.notices import tell_shop
+from models.aftersales.signals import case_opened
 from models.base import utcnow
 from models.db import db, locked
+from models.errors import DomainError
 from models.orders.lifecycle import Actor
 from models.orders.order import Counter, Order, OrderEvent, OrderLine
 from models.orders.status import OrderStatus
@@ -35,6 +37,7 @@ DEFAULT_REASONS = (
     _l("Not as described"),
     _l("Other"),
 )
+MAX_REASONS, MAX_REASON_LENGTH = 20, 40  # an admin's own list (the form's settings page)
 # The resolution the customer prefers (AfterSalesCase.preferred).
 PREFERENCES = {
     "refund": _l("Money back"),
@@ -50,6 +53,39 @@ def reasons_for(order: Order) -> list[str]:
     return [str(reason) for reason in own if str(reason).strip()] or [
         str(reason) for reason in DEFAULT_REASONS
     ]
+
+
+class BadReasons(DomainError):
+    message = _l("Write one reason per line.")
+
+
+def parse_reasons(text: str) -> list[str]:
+    """An admin's reasons list, one per line: each trimmed, empty lines and repeats (ignoring
+    case) left out. [] means the default list. Raises BadReasons for more than MAX_REASONS or a
+    reason longer than MAX_REASON_LENGTH."""
+    reasons: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        reason = " ".join(line.split())
+        if reason:
+            reasons.setdefault(reason.casefold(), reason)
+    too_long = [reason for reason in reasons.values() if len(reason) > MAX_REASON_LENGTH]
+    if too_long:
+        raise BadReasons(
+            _l(
+                "Keep each reason to %(max)s characters: “%(reason)s” is longer.",
+                max=MAX_REASON_LENGTH,
+                reason=too_long[0],
+            )
+        )
+    if len(reasons) > MAX_REASONS:
+        raise BadReasons(
+            _l(
+                "Give at most %(max)s reasons (there are %(count)s).",
+                max=MAX_REASONS,
+                count=len(reasons),
+            )
+        )
+    return list(reasons.values())
 
 
 def keep_photos(uploads: list[bytes]) -> tuple[tuple[str, str], ...]:
@@ -163,4 +199,5 @@ def open_case(
             CasePhoto.create(case=case.id, image=image, thumbnail=thumbnail)
         record_case_event(case, actor, kind="opened", to_status=CaseStatus.REQUESTED)
         tell_shop(case, actor, lambda c: f"{c.kind_label} · {c.reason}")
+        case_opened.send(case)
     return case

@@ -20,6 +20,7 @@ class Kind:
 
     inputs: tuple[str, ...] = ()  # the row inputs it reads
     template: str = ""
+    subject = "order"  # what it looks at: "order", or "case" (the trigger "after-sales requested")
 
     def __init__(self, name: str, label: LazyString):
         self.name, self.label = name, label

@@ -6,6 +6,8 @@ rules of that trigger in position order (`run_rules`). Changes made by a rule ar
 actor kind "rule", and those events never plan rules again, so no rule can set off itself or
 another in a loop.
 Schedule rules are planned by the minute task (tasks/automation.py) once per rule and order.
+A case a customer opens plans a "rules" row for the trigger "after-sales requested"
+(`plan_case_rules`, subscribed to models/aftersales/signals.py `case_opened`).
 """
 
 import logging
@@ -28,9 +30,10 @@ from models.accounts.user import STAFF_ROLES, User
 from models.activities.fields import FIELD_TYPES
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate, FormTemplateVersion
+from models.aftersales.case import AfterSalesCase
 from models.automation.actions import Context, run_actions
-from models.automation.conditions import matches, snapshot_of, snapshots
-from models.automation.triggers import EVENT_TRIGGERS, SCHEDULE
+from models.automation.conditions import case_snapshot_of, matches, snapshot_of, snapshots
+from models.automation.triggers import CASE_REQUESTED, EVENT_TRIGGERS, SCHEDULE
 from models.base import BaseModel, utcnow
 from models.db import db
 from models.delivery.runs import couriers
@@ -156,10 +159,33 @@ def plan_rules(event: OrderEvent) -> None:
         add_work("rules", f"rules.{event.id}", {"event": event.id})
 
 
+def plan_case_rules(case: AfterSalesCase) -> None:
+    """Plan the rules "after-sales requested" for a case just opened; inside its transaction."""
+    if Rule.select().where(Rule.enabled == True, Rule.trigger == CASE_REQUESTED.name).exists():  # noqa: E712
+        add_work("rules", f"rules.case.{case.id}", {"case": case.id})
+
+
+def run_case_rules(case_id: int) -> None:
+    """The rules "after-sales requested" on one case, in order, each seeing the case as the
+    rules before it left it."""
+    context = Context(dry_run=False)
+    for rule in Rule.active(CASE_REQUESTED.name):
+        case = AfterSalesCase.get_or_none(AfterSalesCase.id == case_id)
+        if case is None:
+            return
+        snapshot = case_snapshot_of(case)
+        if matches(rule.conditions, snapshot):
+            run_actions(rule, snapshot, context)
+
+
 def run_rules(item: Outbox) -> None:
-    """The "rules" outbox work: the rules of an event's trigger, in order, or one schedule
-    rule on one order. Runs in one transaction with marking the row done."""
+    """The "rules" outbox work: the rules of an event's trigger, in order, one schedule rule
+    on one order, or the rules of a case just opened. Runs in one transaction with marking the
+    row done."""
     payload = item.payload
+    if "case" in payload:
+        run_case_rules(payload["case"])
+        return
     if "event" in payload:
         event = OrderEvent.get_or_none(OrderEvent.id == payload["event"])
         if event is None:

@@ -1,6 +1,8 @@
 """Time-based automation, run every minute by tasks/automation.py: 成团 at the deadline
-(models/groupbuy/settle.py), auto-cancel, reminders, the daily summary and schedule rules. Every step is safe to run again: a cancelled order no
-longer matches, and each reminder has its own outbox key, so it is sent once.
+(models/groupbuy/settle.py), auto-cancel, reminders, the daily summary, schedule rules and the
+after-sales SLA reminder (models/automation/aftersales_reminders.py). Every step is safe to run
+again: a cancelled order no longer matches, and each reminder has its own outbox key, so it is
+sent once.
 
 Per published version (`version.settings`, docs/order-form-fields.md):
     auto_cancel_minutes       cancel orders still pending this long after they were placed
@@ -25,6 +27,7 @@ from peewee import IntegrityError, fn
 
 from models.activities.slots import slot_start
 from models.activities.template import FormTemplateVersion, read_setting
+from models.automation.aftersales_reminders import plan_overdue_reminders
 from models.automation.rules import plan_scheduled_rules
 from models.base import utcnow
 from models.db import db
@@ -58,6 +61,7 @@ def run_automation(now: datetime | None = None) -> dict[str, int]:
         plan_deadline_reminders,
         plan_daily_summary,
         plan_scheduled_rules,
+        plan_overdue_reminders,
     ):
         try:
             done[step.__name__] = step(now)

@@ -158,6 +158,7 @@ def test_settings_keep_money_in_fen_and_the_draft_fields_untouched(ctx):
         "per_customer_limit": None,
         "show_chain_list": True,
         "show_ratings": False,
+        "aftersales_reasons": [],  # the default list
         "pickup_point_ids": [point.id],
         "pickup_window": None,
         "delivery": {"enabled": True, "fee": 800, "free_above": 10000},

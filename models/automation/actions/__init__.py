@@ -13,12 +13,18 @@ Actions (dicts with a `kind`, docs/automation.md; docs/architecture.md says how 
     assign_courier       strategy (named, zone, least_load, round_robin), courier, users
                                                  the order on a courier's run (courier.py)
     notify               to (customer, staff), message
+after-sales requested (aftersales.py, on a case's snapshot):
+    approve_case                                 requested -> approved
+    reject_case          message                 requested -> rejected, the reason to the customer
+    assign_case          user                    that staff member, unless the case has someone
 """
 
 import logging
 
 from flask_babel import lazy_gettext as _l
 
+from models.aftersales.lifecycle import CaseRefused, StaleCase
+from models.automation.actions.aftersales import APPROVE_CASE, ASSIGN_CASE, REJECT_CASE
 from models.automation.actions.assign import LEAST_LOADED, PICKUP_POINT, ROUND_ROBIN
 from models.automation.actions.base import Action, Step, skip
 from models.automation.actions.context import Context
@@ -26,7 +32,7 @@ from models.automation.actions.courier import ASSIGN_COURIER, STRATEGIES
 from models.automation.actions.notify import AUDIENCES, NOTIFY
 from models.automation.actions.status import CONFIRM, SET_STATUS
 from models.automation.actions.tag import ADD_TAG
-from models.automation.conditions import OrderSnapshot
+from models.automation.conditions import CaseSnapshot, OrderSnapshot
 from models.automation.kinds import registry
 from models.customers.tags import DuplicateTag, InvalidTag
 from models.db import db
@@ -37,29 +43,30 @@ log = logging.getLogger(__name__)
 
 # what a step may meet when the order changed meanwhile: logged and skipped
 SKIPPED_ERRORS = (StaleOrder, TransitionNotAllowed, InvalidTag, DuplicateTag)
-SKIPPED_ERRORS += (AlreadyOnARun, NotACourier, NotDeliverable)
+SKIPPED_ERRORS += (AlreadyOnARun, NotACourier, NotDeliverable, StaleCase, CaseRefused)
 
 KINDS: dict[str, Action] = registry(
-    CONFIRM, SET_STATUS, ROUND_ROBIN, PICKUP_POINT, LEAST_LOADED, ADD_TAG, NOTIFY, ASSIGN_COURIER
-)
+    CONFIRM, SET_STATUS, ROUND_ROBIN, PICKUP_POINT, LEAST_LOADED, ADD_TAG, NOTIFY, ASSIGN_COURIER,
+    APPROVE_CASE, REJECT_CASE, ASSIGN_CASE,
+)  # fmt: skip
 ACTIONS = {name: kind.label for name, kind in KINDS.items()}
 
 
-def decide(action: dict, s: OrderSnapshot, rule, context: Context) -> Step:
-    """What `action` would do to the order `s` now; reads only (a real run's round robin
-    takes its turn)."""
+def decide(action: dict, s: OrderSnapshot | CaseSnapshot, rule, context: Context) -> Step:
+    """What `action` would do to the order (or case) `s` now; reads only (a real run's round
+    robin takes its turn)."""
     kind = KINDS.get(action.get("kind", ""))
-    if kind is None:
+    if kind is None or kind.subject != s.subject:
         return skip(_l("Skipped: unknown action %(kind)s.", kind=action.get("kind", "")))
     return kind.decide(action, s, rule, context)
 
 
-def after(step: Step, s: OrderSnapshot) -> OrderSnapshot:
+def after(step: Step, s):
     """The snapshot as the step leaves the order (for the rule's next action)."""
     return s if step.action is None else step.action.after(step, s)
 
 
-def run_actions(rule, snapshot: OrderSnapshot, context: Context) -> None:
+def run_actions(rule, snapshot: OrderSnapshot | CaseSnapshot, context: Context) -> None:
     """Decide and apply each action in turn, each in its own savepoint. A step the order no
     longer allows (someone changed it, the lifecycle refuses) is logged and skipped."""
     for action in rule.actions:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import ClassVar
 
 from peewee import fn
 
@@ -14,6 +15,8 @@ from models.shop_time import shop_zone
 @dataclass(frozen=True)
 class OrderSnapshot:
     """What conditions and actions look at: plain values, no database."""
+
+    subject: ClassVar[str] = "order"
 
     order_id: int
     version: int  # the order's version: actions apply only if nobody changed it meanwhile
