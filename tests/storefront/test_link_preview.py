@@ -11,6 +11,7 @@ from PIL import Image
 
 from models.activities.template import FormTemplate
 from models.base import utcnow
+from models.catalog.products import Product
 from models.storefront import card
 from tests.factories import make_activity, make_product
 from tests.helpers import EN, ZH
@@ -43,7 +44,7 @@ def meta(html: str) -> dict[str, str]:
 
 
 def test_the_form_page_has_open_graph_and_twitter_tags_with_absolute_urls(client, activity):
-    html = client.get(f"/f/{activity.slug}", headers=EN).get_data(as_text=True)
+    html = client.get(f"/f/{activity.slug}?ref=7", headers=EN).get_data(as_text=True)
     tags = meta(html)
 
     assert tags["og:title"] == tags["twitter:title"] == "周五水果接龙 Friday fruit"
@@ -66,6 +67,16 @@ def test_without_a_description_the_preview_says_the_price_from_and_the_deadline(
     )
     tags = meta(client.get(f"/f/{version.template.slug}", headers=EN).get_data(as_text=True))
     assert tags["og:description"].startswith("From CN¥8.00 · Orders close ")
+
+
+def test_an_activity_not_taking_orders_previews_too(client, activity):
+    FormTemplate.update(closes_at=utcnow() - timedelta(hours=1)).where(
+        FormTemplate.id == activity.id
+    ).execute()
+    html = client.get(f"/f/{activity.slug}", headers=EN).get_data(as_text=True)
+    assert "no longer takes orders" in html
+    assert meta(html)["og:title"] == "周五水果接龙 Friday fruit"
+    assert meta(html)["og:image"].startswith(f"http://localhost/f/{activity.slug}/card.png?v=")
 
 
 def test_a_title_with_markup_and_quotes_is_text_in_the_tags(client, activity):
@@ -107,6 +118,17 @@ def test_the_card_is_a_1200_by_630_png_cached_by_its_version(client, activity):
     assert again.status_code == 200 and again.headers["ETag"].strip('"') != etag
     assert png_of(again).size == (1200, 630)
     assert again.get_data() != response.get_data()
+
+
+def test_the_card_is_the_same_in_any_language_and_changes_with_a_price(client, activity):
+    url = f"/f/{activity.slug}/card.png"
+    first = client.get(url, headers=EN)
+    assert client.get(url, headers=ZH).headers["ETag"] == first.headers["ETag"]
+    assert client.get(url, headers=ZH).get_data() == first.get_data()
+
+    Product.update(price=500).where(Product.name == "Pears").execute()
+
+    assert client.get(url, headers=EN).headers["ETag"] != first.headers["ETag"]
 
 
 def test_an_unknown_or_odd_slug_has_no_card(client, app_context):
