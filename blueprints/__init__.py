@@ -20,7 +20,15 @@ from blueprints.aftersales import numbers as aftersales_numbers
 from blueprints.aftersales import staff as aftersales
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
-from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
+from blueprints.customer import (
+    link_preview,
+    my_data,
+    my_orders,
+    online_pay,
+    ordering,
+    returning,
+    tracking,
+)
 from blueprints.customer import ratings as ratings_customer
 from blueprints.delivery import runs as delivery_runs
 from blueprints.delivery import shipping
@@ -60,6 +68,8 @@ def register_blueprints(app) -> None:
         designer,
         my_orders,
         ordering,
+        link_preview,
+        returning,
         tracking,
         online_pay,
         aftersales_customer,

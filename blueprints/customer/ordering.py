@@ -10,6 +10,8 @@ from flask import Blueprint, abort, make_response, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from blueprints.customer.link_preview import preview_of
+from blueprints.customer.returning import prefilled, remember
 from blueprints.rendering import go, render, wants_fragment
 from forms.ordering.checkout import APPLY_COUPON, build_checkout_form
 from forms.ordering.delivery import build_delivery_form
@@ -144,12 +146,18 @@ def form_page(slug):
             "ordering/unavailable.html",
             activity=activity,
             title=STATE_TITLES[activity.state],
+            preview=preview_of(activity),
             chain=chain_for(activity.template.id)
             if activity.version.setting("show_chain_list")
             else None,
         )
     form, checkout = _forms(activity)
-    response = make_response(_page(activity, form, checkout))
+    remembered = prefilled(activity, form, checkout)
+    response = make_response(
+        _page(activity, form, checkout, preview=preview_of(activity), remembered=remembered)
+    )
+    if remembered is not None:  # the customer's own name and phone: for no shared cache
+        response.headers["Cache-Control"] = "private, no-store"
     leader = leader_by_ref(request.args.get("ref"))
     if leader is not None:  # kept for when the customer comes back on this device
         response.set_cookie(
@@ -212,8 +220,8 @@ def _referral():
 
 
 def _placed(order, created: bool):
-    """To the new order's page."""
-    return go(url_for("tracking.order_page", token=order.tracking_token))
+    """To the new order's page; the device remembers the customer for their next order."""
+    return remember(go(url_for("tracking.order_page", token=order.tracking_token)), order)
 
 
 def _submit_delivered(activity, form, checkout):

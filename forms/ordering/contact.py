@@ -1,5 +1,6 @@
 """The phone and name fields a person is known by: the customer's own (waiting list) and the
-ones staff type for a customer (order entry) differ only in their wording and autocomplete."""
+ones staff type for a customer (order entry) differ only in their wording and autocomplete;
+and the order form's contact fields filled in for a returning customer."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
@@ -7,6 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from models.activities.fields.base import strip
 from models.activities.fields.inputs import Phone
+from models.customers.phones import format_phone
 
 PHONE_MAX, NAME_MAX = 40, 100
 
@@ -34,3 +36,16 @@ def name_field(missing, autocomplete: str = "name") -> StringField:
         ],
         render_kw={"autocomplete": autocomplete, "maxlength": NAME_MAX},
     )
+
+
+def prefill(form, checkout, remembered) -> None:
+    """A new order form filled in for the device's returning customer (models/privacy/
+    remembered.py): the contact fields `name` and `phone` where the form has them, and their
+    pickup point where it is still offered."""
+    if "name" in form:
+        form["name"].data = remembered.name
+    if "phone" in form:
+        form["phone"].data = format_phone(remembered.phone)
+    point = str(remembered.point_id)
+    if remembered.point_id and point in {value for value, _label in checkout.method.choices}:
+        checkout.method.data = point

@@ -56,6 +56,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "ordering.live",
         "ordering.check_field",
         "ordering.chain_page",
+        "link_preview.card",  # the card image chat apps show for a shared /f/<slug> link
+        "returning.forget",  # "Not you?": forgets this device's customer (its own cookie)
         "tracking.order_page",
         "tracking.poll",
         "tracking.cancel",
