@@ -19,9 +19,10 @@ RUN /venv/bin/pybabel compile -d translations
 
 FROM python:3.11-slim-bookworm AS runtime
 # pg_dump for `flask backup` on PostgreSQL (docs/operations.md): Debian 12 ships client 15, so
-# compose.yaml runs PostgreSQL 15 (pg_dump refuses a newer server).
+# compose.yaml runs PostgreSQL 15 (pg_dump refuses a newer server). fonts-noto-cjk draws the
+# Chinese on the order form's link-preview card (docs/group-buy.md).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && apt-get install -y --no-install-recommends postgresql-client-15 fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 jielong
 WORKDIR /app
