@@ -32,6 +32,7 @@ from blueprints.pickup import scanner as pickup_scanner
 from blueprints.purchasing import orders as purchasing
 from blueprints.ratings import pages as ratings
 from blueprints.reports import customers as customer_report
+from blueprints.reports import funnel as funnel_report
 from blueprints.reports import products as product_report
 from blueprints.staff import (
     board,
@@ -86,6 +87,7 @@ def register_blueprints(app) -> None:
         reports,
         customer_report,
         product_report,
+        funnel_report,
         refund_notify,
         audit,
         privacy,

@@ -107,6 +107,7 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
             Order.payment_status,
             Order.total,
             Order.pickup_point,
+            Order.source,
             Order.created_at,
         )
         .where(Order.template == activity, Order.created_at >= start, Order.created_at < end)
@@ -128,14 +129,14 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
         for order_id, line_id, product, name, quantity, price in query.tuples():
             lines[order_id].append((line_id, product or 0, name, quantity, price))
     hours, products = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0, 0])
-    for order_id, status, payment, total, point, created_at in orders:
+    for order_id, status, payment, total, point, source, created_at in orders:
         counted = status != OrderStatus.CANCELLED
         # Refund rows say what went back; an order marked refunded as a whole, all it was paid.
         whole = payment == PaymentStatus.REFUNDED and order_id not in refunded
         given_back = paid.get(order_id, 0) if whole else refunded.get(order_id, 0)
         if not counted and not given_back:
             continue
-        where = (point or 0, methods.get(order_id, ""))
+        where = (point or 0, methods.get(order_id, ""), source)
         figures = hours[(*where, shop_moment(created_at).hour)]
         figures[0] += counted
         figures[1] += total if counted else 0
@@ -156,11 +157,12 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
                 activity=activity,
                 pickup_point=point,
                 method=method,
+                source=source,
                 orders=n,
                 revenue=revenue,
                 refunds=refunds,
             )
-            for (point, method, hour), (n, revenue, refunds) in hours.items()
+            for (point, method, source, hour), (n, revenue, refunds) in hours.items()
         ],
         [
             dict(
@@ -168,6 +170,7 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
                 activity=activity,
                 pickup_point=point,
                 method=method,
+                source=source,
                 product=product,
                 name=name[:255],
                 orders=n,
@@ -175,7 +178,12 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
                 revenue=revenue,
                 refunds=refunds,
             )
-            for (point, method, product, name), (n, units, revenue, refunds) in products.items()
+            for (point, method, source, product, name), (
+                n,
+                units,
+                revenue,
+                refunds,
+            ) in products.items()
         ],
     )
 

@@ -18,6 +18,7 @@ TABLES = {
     "products": _l("By product"),
     "points": _l("By pickup point"),
     "methods": _l("By payment method"),
+    "sources": _l("By source"),
     "hours": _l("By hour and weekday"),
 }
 WEEKDAYS = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
@@ -70,6 +71,7 @@ def report_table(report: SalesReport, name: str) -> ExportTable:
         "activities": _("Activity"),
         "points": _("Pickup point"),
         "methods": _("Payment method"),
+        "sources": _("Source"),
     }[name]
     return _compared(first, getattr(report, name))
 

@@ -55,6 +55,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "ordering.submit",
         "ordering.live",
         "ordering.check_field",
+        "ordering.started",
         "ordering.chain_page",
         "tracking.order_page",
         "tracking.poll",

@@ -8,7 +8,7 @@ from models.db import db
 
 ORDERS = """
 SELECT o.id, o.template_id, o.status, o.payment_status, o.total,
-       COALESCE(o.pickup_point_id, 0), o.created_at,
+       COALESCE(o.pickup_point_id, 0), o.source, o.created_at,
        COALESCE((SELECT p.method FROM payment p WHERE p.order_id = o.id
                  ORDER BY p.created_at, p.id LIMIT 1), ''),
        COALESCE((SELECT SUM(p.amount) FROM payment p WHERE p.order_id = o.id), 0)
@@ -32,21 +32,21 @@ def _moment(value, zone: ZoneInfo) -> datetime:
 
 
 def recount(activity: int, zone: ZoneInfo) -> tuple[Counter, Counter]:
-    """({(day, hour, point, method, figure): value}, {(day, point, method, product, name, figure):
-    value}) for one activity, zeros left out."""
+    """({(day, hour, point, method, source, figure): value}, {(day, point, method, source,
+    product, name, figure): value}) for one activity, zeros left out."""
     hours, products, keys = Counter(), Counter(), {}
     for row in db.execute_sql(_sql(ORDERS), (activity,)).fetchall():
-        order_id, _, status, payment, total, point, created_at, method, paid = row
+        order_id, _, status, payment, total, point, source, created_at, method, paid = row
         moment = _moment(created_at, zone)
         counted, refunded = status != "cancelled", payment == "refunded"
-        keys[order_id] = (moment.date(), point, method, counted, refunded)
-        where = (moment.date(), moment.hour, point, method)
+        keys[order_id] = (moment.date(), point, method, source, counted, refunded)
+        where = (moment.date(), moment.hour, point, method, source)
         hours[(*where, "orders")] += int(counted)
         hours[(*where, "revenue")] += total if counted else 0
         hours[(*where, "refunds")] += int(paid) if refunded else 0
     for order_id, product, name, units, revenue in db.execute_sql(_sql(LINES), (activity,)):
-        day, point, method, counted, refunded = keys[order_id]
-        where = (day, point, method, product, name)
+        day, point, method, source, counted, refunded = keys[order_id]
+        where = (day, point, method, source, product, name)
         products[(*where, "orders")] += int(counted)
         products[(*where, "units")] += int(units) if counted else 0
         products[(*where, "revenue")] += int(revenue) if counted else 0

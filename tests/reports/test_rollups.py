@@ -51,11 +51,11 @@ def run_sales_outbox() -> None:
 def rolled_up(activity: int) -> tuple[Counter, Counter]:
     hours, products = Counter(), Counter()
     for row in SalesHour.select().where(SalesHour.activity == activity):
-        where = (row.day, row.hour, row.pickup_point, row.method)
+        where = (row.day, row.hour, row.pickup_point, row.method, row.source)
         for figure in ("orders", "revenue", "refunds"):
             hours[(*where, figure)] += getattr(row, figure)
     for row in SalesDay.select().where(SalesDay.activity == activity):
-        where = (row.day, row.pickup_point, row.method, row.product, row.name)
+        where = (row.day, row.pickup_point, row.method, row.source, row.product, row.name)
         for figure in ("orders", "units", "revenue", "refunds"):
             products[(*where, figure)] += getattr(row, figure)
     return +hours, +products
