@@ -69,6 +69,7 @@ class ProductDetails:
     name: str
     sku: str
     price: int
+    cost_price: int | None = None  # fen; None: not known
     unit: str = ""
     description: str = ""
     tracks_stock: bool = True

@@ -125,10 +125,11 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
             OrderLine.name,
             OrderLine.quantity,
             OrderLine.unit_price,
+            OrderLine.unit_cost,
         ).where(OrderLine.order.in_(ids))
-        for order_id, line_id, product, name, quantity, price in query.tuples():
-            lines[order_id].append((line_id, product or 0, name, quantity, price))
-    hours, products = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0, 0])
+        for order_id, line_id, product, name, quantity, price, cost in query.tuples():
+            lines[order_id].append((line_id, product or 0, name, quantity, price, cost))
+    hours, products = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0] * 6)
     for order_id, status, payment, total, point, source, created_at in orders:
         counted = status != OrderStatus.CANCELLED
         # Refund rows say what went back; an order marked refunded as a whole, all it was paid.
@@ -141,13 +142,16 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
         figures[0] += counted
         figures[1] += total if counted else 0
         figures[2] += given_back
-        for line_id, product, name, quantity, price in lines[order_id]:
+        for line_id, product, name, quantity, price, cost in lines[order_id]:
             sold = products[(*where, product, name)]
             sold[0] += counted
             sold[1] += quantity if counted else 0
             sold[2] += quantity * price if counted else 0
             units = quantity if whole else refunded_units.get(line_id, 0)
             sold[3] += units * price
+            if counted and cost is not None:
+                sold[4] += quantity * cost
+                sold[5] += quantity * price
     return (
         [
             dict(
@@ -177,12 +181,16 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
                 units=units,
                 revenue=revenue,
                 refunds=refunds,
+                cost=cost,
+                costed_revenue=costed,
             )
             for (point, method, source, product, name), (
                 n,
                 units,
                 revenue,
                 refunds,
+                cost,
+                costed,
             ) in products.items()
         ],
     )

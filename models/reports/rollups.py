@@ -62,6 +62,8 @@ class SalesDay(BaseModel):
     units = IntegerField()
     revenue = IntegerField()  # fen, line totals, not cancelled
     refunds = IntegerField()  # fen, line totals of refunded orders
+    cost = IntegerField(default=0)  # fen, units × their cost when sold, of lines with a cost
+    costed_revenue = IntegerField(default=0)  # fen, the line totals of those lines
 
     class Meta:
         indexes = (

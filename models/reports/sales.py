@@ -131,6 +131,17 @@ class ProductRow:
     units: int
     revenue: int
     refunds: int
+    cost: int = 0  # fen, of the units sold with a cost price
+    costed_revenue: int = 0  # fen, what those units sold for
+
+    @property
+    def margin(self) -> int | None:
+        """Fen earned over cost on the units with a cost price; None when none has one."""
+        return self.costed_revenue - self.cost if self.costed_revenue else None
+
+    @property
+    def margin_percent(self) -> int | None:
+        return round(100 * self.margin / self.costed_revenue) if self.costed_revenue else None
 
 
 @dataclass
@@ -144,6 +155,10 @@ class SalesReport:
     sources: list[Row]
     products: list[ProductRow]
     heat: list[list[int]]  # [weekday][hour] orders
+
+    @property
+    def has_costs(self) -> bool:
+        return any(row.costed_revenue for row in self.products)
 
     @property
     def heat_max(self) -> int:
@@ -258,6 +273,8 @@ def _products(query: SalesQuery) -> list[ProductRow]:
             fn.SUM(SalesDay.units),
             fn.SUM(SalesDay.revenue),
             fn.SUM(SalesDay.refunds),
+            fn.SUM(SalesDay.cost),
+            fn.SUM(SalesDay.costed_revenue),
         )
         .where(query.where(SalesDay, query.start, query.end))
         .group_by(SalesDay.product, SalesDay.name)

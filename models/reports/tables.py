@@ -56,9 +56,25 @@ def _compared(first: str, rows: list[Row]) -> ExportTable:
 def report_table(report: SalesReport, name: str) -> ExportTable:
     """One of TABLES of the report."""
     if name == "products":
-        header = [_("Product"), _("Orders"), _("Units"), _("Revenue"), _("Refunds")]
+        header = [
+            _("Product"),
+            _("Orders"),
+            _("Units"),
+            _("Revenue"),
+            _("Refunds"),
+            _("Margin"),
+            _("Margin, percent"),
+        ]
         rows = [
-            [p.label, p.orders, p.units, amount(p.revenue), amount(p.refunds)]
+            [
+                p.label,
+                p.orders,
+                p.units,
+                amount(p.revenue),
+                amount(p.refunds),
+                "" if p.margin is None else amount(p.margin),
+                "" if p.margin_percent is None else p.margin_percent,
+            ]
             for p in report.products
         ]
         return ExportTable(header, rows)

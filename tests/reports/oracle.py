@@ -15,7 +15,9 @@ SELECT o.id, o.template_id, o.status, o.payment_status, o.total,
 FROM "order" o WHERE o.template_id = %s
 """
 LINES = """
-SELECT l.order_id, COALESCE(l.product_id, 0), l.name, SUM(l.quantity), SUM(l.quantity * l.unit_price)
+SELECT l.order_id, COALESCE(l.product_id, 0), l.name, SUM(l.quantity), SUM(l.quantity * l.unit_price),
+       COALESCE(SUM(l.quantity * l.unit_cost), 0),
+       COALESCE(SUM(CASE WHEN l.unit_cost IS NULL THEN 0 ELSE l.quantity * l.unit_price END), 0)
 FROM order_line l JOIN "order" o ON o.id = l.order_id WHERE o.template_id = %s
 GROUP BY l.order_id, l.product_id, l.name
 """
@@ -44,13 +46,17 @@ def recount(activity: int, zone: ZoneInfo) -> tuple[Counter, Counter]:
         hours[(*where, "orders")] += int(counted)
         hours[(*where, "revenue")] += total if counted else 0
         hours[(*where, "refunds")] += int(paid) if refunded else 0
-    for order_id, product, name, units, revenue in db.execute_sql(_sql(LINES), (activity,)):
+    for order_id, product, name, units, revenue, cost, costed in db.execute_sql(
+        _sql(LINES), (activity,)
+    ):
         day, point, method, source, counted, refunded = keys[order_id]
         where = (day, point, method, source, product, name)
         products[(*where, "orders")] += int(counted)
         products[(*where, "units")] += int(units) if counted else 0
         products[(*where, "revenue")] += int(revenue) if counted else 0
         products[(*where, "refunds")] += int(revenue) if refunded else 0
+        products[(*where, "cost")] += int(cost) if counted else 0
+        products[(*where, "costed_revenue")] += int(costed) if counted else 0
     return +hours, +products
 
 

@@ -28,7 +28,7 @@ def sales_shop(make_shop, staff) -> dict:
     """Orders over ten days: some paid by cash or WeChat, one cancelled, one refunded."""
     shop = make_shop(
         products={
-            "apples": {"on_hand": 900, "price": 1250, "name": "Apples"},
+            "apples": {"on_hand": 900, "price": 1250, "name": "Apples", "cost_price": 1000},
             "pears": {"on_hand": 900, "price": 300, "name": "Pears"},
         },
         points={"north": {"name": "North"}},
@@ -78,6 +78,12 @@ def test_the_report_equals_a_direct_sql_recount(app_context, make_shop, staff):
 
     cash = sales_report(SalesQuery.from_args({"from": "2026-03-01", "method": "cash"}, TODAY))
     assert cash.total.now.orders == by_method["cash"]
+
+    apples, pears = sorted(report.products, key=lambda p: p.label)
+    apples_sold = sum(v for k, v in products.items() if k[5] == "Apples" and k[-1] == "units")
+    assert (apples.margin, apples.margin_percent) == (apples_sold * 250, 20)
+    assert (pears.margin, pears.margin_percent) == (None, None)  # no cost price: no margin
+    assert report.has_costs
 
     by_source = {row.key: row.now.orders for row in report.sources}
     assert by_source == {"staff": 6, "form": 23}  # n = 0, 5 … 25 entered by staff; n = 7 cancelled
@@ -154,8 +160,17 @@ def test_every_table_downloads_as_csv_and_xlsx(app, as_admin, make_shop, staff):
             )
         )
     )
-    assert rows[0] == ["Product", "Orders", "Units", "Revenue", "Refunds"]
-    assert {row[0] for row in rows[1:]} == {"Apples", "Pears"}
+    assert rows[0] == [
+        "Product",
+        "Orders",
+        "Units",
+        "Revenue",
+        "Refunds",
+        "Margin",
+        "Margin, percent",
+    ]
+    margins = {row[0]: row[5:] for row in rows[1:]}
+    assert margins["Apples"][1] == "20" and margins["Pears"] == ["", ""]
     periods = list(
         csv.reader(
             io.StringIO(
