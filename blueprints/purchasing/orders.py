@@ -62,7 +62,7 @@ def _index(status=200, errors=None):
         warehouses=list(warehouses),
         products=list(products.order_by(Product.name)),
         errors=errors or {},
-        form=request.form if request.method == "POST" else {},
+        form=request.form if request.method == "POST" else request.args,  # a link may fill it
     )
 
 
