@@ -39,9 +39,11 @@ from blueprints.leader import points as leader_points
 from blueprints.order_entry import pages as order_entry
 from blueprints.pickup import scanner as pickup_scanner
 from blueprints.purchasing import orders as purchasing
+from blueprints.purchasing import suppliers as purchasing_suppliers
 from blueprints.ratings import pages as ratings
 from blueprints.ratings import public as ratings_public
 from blueprints.reports import customers as customer_report
+from blueprints.reports import funnel as funnel_report
 from blueprints.reports import products as product_report
 from blueprints.staff import (
     board,
@@ -95,11 +97,13 @@ def register_blueprints(app) -> None:
         low_stock,
         restock,
         purchasing,
+        purchasing_suppliers,
         claims,
         collection_codes,
         reports,
         customer_report,
         product_report,
+        funnel_report,
         refund_notify,
         audit,
         privacy,

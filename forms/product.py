@@ -60,6 +60,14 @@ class ProductForm(FlaskForm):
         validators=[_price_given],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
+    cost_price = MoneyField(
+        _l("Cost price (yuan, optional)"),
+        description=_l(
+            "What one unit costs you: the sales report's margins use it. Receiving a purchase "
+            "order sets it."
+        ),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
     unit = StringField(
         _l("Unit (optional)"),
         [_longest(UNIT_MAX)],
@@ -100,6 +108,7 @@ class ProductForm(FlaskForm):
             name=self.name.data,
             sku=self.sku.data,
             price=self.price.data,
+            cost_price=self.cost_price.data,
             unit=self.unit.data or "",
             description=self.description.data or "",
             tracks_stock=self.tracks_stock.data,

@@ -42,7 +42,7 @@ from models.purchasing.orders import PurchaseLine, PurchaseOrder
 from models.purchasing.suppliers import Supplier
 from models.ratings.rating import ProductRating, Rating, RatingPhoto
 from models.reports.imports import BillImport, BillLine
-from models.reports.rollups import CustomerDay, SalesBucket, SalesDay, SalesHour
+from models.reports.rollups import CustomerDay, FunnelMinute, SalesBucket, SalesDay, SalesHour
 from models.staff_entry.entry import StaffEntry
 from models.storefront.login_code import LoginCode
 from models.waitlist.entry import WaitlistEntry
@@ -90,6 +90,7 @@ ALL_MODELS = [
     SalesHour,
     SalesDay,
     CustomerDay,
+    FunnelMinute,
     BillImport,
     BillLine,
     AuditEntry,

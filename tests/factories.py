@@ -39,11 +39,16 @@ def make_product(
     price: int = 1000,
     name: str | None = None,
     sku: str | None = None,
+    cost_price: int | None = None,
 ) -> Product:
     """A product with `on_hand` units in the default warehouse; on_hand=None: a service."""
     sku = sku or unique("SKU-")
     product = Product.create(
-        name=name or f"Product {sku}", sku=sku, price=price, tracks_stock=on_hand is not None
+        name=name or f"Product {sku}",
+        sku=sku,
+        price=price,
+        cost_price=cost_price,
+        tracks_stock=on_hand is not None,
     )
     if on_hand is not None:
         stock.receive(product.id, Warehouse.default().id, on_hand)

@@ -34,6 +34,7 @@ from models.orders.checkout import submit_order
 from models.orders.placing import SlotFull
 from models.promotions.pricing import CouponRefused, next_offer, with_offer
 from models.ratings.queries import shown_ratings
+from models.reports.funnel_counter import count_start, count_view, flush_due
 from models.storefront.chain import chain_for
 
 bp = Blueprint("ordering", __name__, url_prefix="/f")
@@ -158,6 +159,9 @@ def form_page(slug):
     )
     if remembered is not None:  # the customer's own name and phone: for no shared cache
         response.headers["Cache-Control"] = "private, no-store"
+    if not wants_fragment():
+        count_view(activity.template.id)
+        response.call_on_close(flush_due)
     leader = leader_by_ref(request.args.get("ref"))
     if leader is not None:  # kept for when the customer comes back on this device
         response.set_cookie(
@@ -169,6 +173,7 @@ def form_page(slug):
 @bp.post("/<slug>")
 def submit(slug):
     activity = _activity(slug)
+    _started(activity)
     form, checkout = _forms(activity, request.form)
     if STEP in request.form:  # a − or + button without JavaScript: show the form again
         form, checkout = _forms(activity, stepped(request.form, quantity_limits(form)))
@@ -210,6 +215,20 @@ def submit(slug):
         form.form_errors.append(str(error))
         return _page(activity, form, checkout, status=422)
     return _placed(order, created)
+
+
+@bp.post("/<slug>/started")
+def started(slug):
+    """The page's script says the customer began filling the form (once per page)."""
+    _started(_activity(slug))
+    return "", 204
+
+
+def _started(activity) -> None:
+    """Counted once per submission key (the form's, one per page opened)."""
+    key = request.form.get("checkout-key", "")[:64]
+    if key:
+        count_start(activity.template.id, key)
 
 
 def _referral():

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.rendering import go, or_404, render
+from blueprints.reports.downloads import download
 from models.catalog.products import Product, Warehouse
 from models.errors import DomainError
 from models.money import typed_amount
@@ -25,6 +26,7 @@ from models.purchasing.orders import (
     receive_purchase,
     send_purchase,
 )
+from models.purchasing.sheet import purchase_sheet
 from models.purchasing.suppliers import (
     BadSupplier,
     Supplier,
@@ -59,10 +61,11 @@ def _index(status=200, errors=None):
         status,
         purchases=list(purchases),
         suppliers=supplier_list(),
+        every_supplier=list(Supplier.select().order_by(Supplier.active.desc(), Supplier.name)),
         warehouses=list(warehouses),
         products=list(products.order_by(Product.name)),
         errors=errors or {},
-        form=request.form if request.method == "POST" else {},
+        form=request.form if request.method == "POST" else request.args,  # a link may fill it
     )
 
 
@@ -145,6 +148,14 @@ def order(purchase_id: int):
 def print_order(purchase_id: int):
     purchase = _purchase(purchase_id)
     return render(PRINT, PRINT, purchase=purchase, lines=purchase_lines(purchase))
+
+
+@bp.get("/orders/<id:purchase_id>.xlsx")
+@role_required("staff")
+def sheet(purchase_id: int):
+    purchase = _purchase(purchase_id)
+    title = _("PO %(number)s", number=purchase.id)
+    return download(purchase_sheet(purchase), "xlsx", f"PO-{purchase.id}.xlsx", title)
 
 
 @bp.post("/orders/<id:purchase_id>/send")

@@ -32,6 +32,7 @@ from models.board.queries import (
     status_counts,
 )
 from models.board.saved_views import MAX_NAME, delete_view, save_view, views_of
+from models.catalog.alerts import low_count
 from models.orders.changes import Watch, unchanged, watch_now
 from models.orders.status import STATUSES
 from models.params import choice
@@ -64,7 +65,9 @@ def index():
         response = make_response(render_template(BOARD, **context))
         response.headers["HX-Push-Url"] = context["here"]  # the canonical URL of the filter
     else:
-        response = make_response(render_template(PAGE, **filter_choices(), **context))
+        response = make_response(
+            render_template(PAGE, **filter_choices(), **context, low_stock=low_count())
+        )
     response.vary.add("HX-Request")
     return response
 

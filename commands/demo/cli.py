@@ -9,6 +9,7 @@ from peewee import IntegrityError
 
 from commands.demo.delivery import build_delivery
 from commands.demo.group_buy import build_group_buy, build_leader, build_offers
+from commands.demo.purchasing import build_purchasing
 from commands.demo.shop import (
     build_catalog,
     build_rules,
@@ -30,9 +31,10 @@ ROLES = ("admin", "staff", "leader", "courier")  # the demo accounts, each <role
 @click.option("--seed", default=None, type=int, help="Random seed, for a repeatable shop.")
 @with_appcontext
 def cli(if_empty, orders, seed):
-    """Create products, pickup points, three published activities (one a 成团 with tiered
-    prices), a coupon and a 满减, delivery zones, four accounts (admin, staff, a group leader and
-    a courier), orders and a courier's run for today."""
+    """Create products (with cost prices) in two warehouses, a supplier with purchase orders,
+    pickup points, three published activities (one a 成团 with tiered prices), a coupon and a
+    满减, delivery zones, four accounts (admin, staff, a group leader and a courier), orders and
+    a courier's run for today."""
     with db.connection_context():
         if User.select().exists() or Order.select().exists():
             _already_a_shop(if_empty)
@@ -50,6 +52,7 @@ def cli(if_empty, orders, seed):
                 templates = build_templates(products, admin)
                 build_rules(templates, [admin, staff])
                 build_offers()
+                build_purchasing(products, staff)
                 build_leader(passwords["leader"])
                 courier = User.register(
                     "courier@example.com", "骑手 Courier", passwords["courier"], role="courier"

@@ -52,6 +52,8 @@ CATALOG = [
     ("擦窗加购 Window add-on", "SV-WINDOW", 6000, "次", None),
 ]
 
+COST_SHARE = 0.62  # what the fruit costs the shop, of its price
+
 # Home cleaning takes bookings for the coming two weeks, with room left after the demo's own
 # bookings (about one in five demo orders) for anyone trying the shop.
 SLOT_DAYS = 14
@@ -83,8 +85,14 @@ def build_catalog() -> list[Product]:
     )
     products = []
     for name, sku, price, unit, on_hand in CATALOG:
+        goods = on_hand is not None
         product = Product.create(
-            name=name, sku=sku, price=price, unit=unit, tracks_stock=on_hand is not None
+            name=name,
+            sku=sku,
+            price=price,
+            cost_price=round(price * COST_SHARE) if goods else None,  # the margins' cost
+            unit=unit,
+            tracks_stock=goods,
         )
         if on_hand is not None:
             receive_stock(product, warehouse, on_hand, reason=str(INITIAL_STOCK))

@@ -2,6 +2,7 @@
 goods (a pickup point or delivery to an address), a coupon code, and the submission key that makes a second
 tap, a refresh or a resubmitted form land on the same order."""
 
+import re
 import uuid
 
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,7 @@ from models.orders.checkout import DELIVERY
 from models.promotions.pricing import CODE_MAX
 
 PREFIX = "checkout-"
+KEY = re.compile(r"[0-9A-Za-z_-]{1,64}")  # a submission key a page may send (ours: 32 hex)
 APPLY_COUPON = "apply-coupon"  # the coupon's Apply button: show the total again, place nothing
 
 
@@ -63,6 +65,6 @@ def build_checkout_form(
     form.method.choices = choices
     if len(choices) == 1 and not form.method.data:
         form.method.data = choices[0][0]
-    if not form.key.data:
+    if not KEY.fullmatch(form.key.data or ""):  # none yet, or not one a page sends
         form.key.data = uuid.uuid4().hex
     return form

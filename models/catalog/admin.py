@@ -18,7 +18,7 @@ models/orders/lifecycle.py), through the same ledger. An inactive product is no 
 from dataclasses import asdict, dataclass
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, Case, IntegrityError, fn
 
 from models.accounts.user import User
 from models.audit.log import record
@@ -69,6 +69,7 @@ class ProductDetails:
     name: str
     sku: str
     price: int
+    cost_price: int | None = None  # fen; None: not known
     unit: str = ""
     description: str = ""
     tracks_stock: bool = True
@@ -83,6 +84,7 @@ class ProductRow:
     product: Product
     on_hand: int
     reserved: int
+    low: int = 0  # warehouses where it is low on stock (models/catalog/alerts.py)
 
     @property
     def available(self) -> int:
@@ -105,11 +107,17 @@ class WarehouseStock:
 
 def product_list(search: str = "", *, include_inactive: bool = False) -> list[ProductRow]:
     """Products whose name or SKU contains `search` (any case), active first, then by name,
-    with their stock summed over warehouses: one query for all of them."""
+    with their stock summed over warehouses and the warehouses where it is low: one query."""
     on_hand = fn.COALESCE(fn.SUM(Stock.on_hand), 0)
     reserved = fn.COALESCE(fn.SUM(Stock.reserved), 0)
+    low = fn.COALESCE(fn.SUM(Case(None, [(Stock.low_since.is_null(False), 1)], 0)), 0)
     query = (
-        Product.select(Product, on_hand.alias("total_on_hand"), reserved.alias("total_reserved"))
+        Product.select(
+            Product,
+            on_hand.alias("total_on_hand"),
+            reserved.alias("total_reserved"),
+            low.alias("low_in"),
+        )
         .join(Stock, JOIN.LEFT_OUTER, on=(Stock.product == Product.id))
         .group_by(Product.id)
         .order_by(Product.active.desc(), Product.name, Product.id)
@@ -118,7 +126,9 @@ def product_list(search: str = "", *, include_inactive: bool = False) -> list[Pr
         query = query.where(ilike(Product.name, search) | ilike(Product.sku, search))
     if not include_inactive:
         query = query.where(Product.active == True)  # noqa: E712
-    return [ProductRow(p, int(p.total_on_hand), int(p.total_reserved)) for p in query]
+    return [
+        ProductRow(p, int(p.total_on_hand), int(p.total_reserved), int(p.low_in)) for p in query
+    ]
 
 
 def sku_holder(sku: str, *, other_than: Product | None = None) -> Product | None:

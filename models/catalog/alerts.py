@@ -130,6 +130,24 @@ def low_stock(warehouse_id: int | None = None) -> list[LowRow]:
     return [LowRow(row, int(row.mark)) for row in query]
 
 
+def low_count() -> int:
+    """How many stock rows are low now (marked by the last fall, not yet restocked), of products
+    for sale that track stock, in warehouses in use: the board's header shows it."""
+    return (
+        Stock.select()
+        .join(Product)
+        .switch(Stock)
+        .join(Warehouse)
+        .where(
+            Stock.low_since.is_null(False),
+            Product.tracks_stock == True,  # noqa: E712
+            Product.active == True,  # noqa: E712
+            Warehouse.active == True,  # noqa: E712
+        )
+        .count()
+    )
+
+
 def marks_of(product: Product) -> dict[int, int | None]:
     """{warehouse id: the product's own mark there (None: the setting's)}."""
     rows = Stock.select().where(Stock.product == product.id)

@@ -47,6 +47,8 @@ class Product(BaseModel):
     name = CharField()
     sku = CharField(unique=True)
     price = IntegerField(constraints=[Check("price >= 0")])  # fen
+    # fen, what one unit costs the shop (None: not known); a purchase order received sets it
+    cost_price = IntegerField(null=True, constraints=[Check("cost_price >= 0")])
     unit = CharField(default="")
     description = TextField(default="")
     aliases = JSONField(default=list)  # other names chats use for it (models/chat_import/match.py)

@@ -127,6 +127,7 @@ def _new_line(order, product_id, offered) -> OrderLine:
         warehouse=serving_warehouse(order.pickup_point) if product.tracks_stock else None,
         name=product.name,
         unit_price=unit_prices(order.template_version, {product.id: product})[product.id],
+        unit_cost=product.cost_price,
         quantity=0,
     )
 

@@ -120,6 +120,7 @@ class OrderLine(BaseModel):
     warehouse = ForeignKeyField(Warehouse, null=True)
     name = CharField()  # as sold, so renaming a product never rewrites old orders
     unit_price = IntegerField(constraints=[Check("unit_price >= 0")])  # fen
+    unit_cost = IntegerField(null=True)  # fen, the product's cost price when sold (None: unknown)
     quantity = IntegerField(constraints=[Check("quantity > 0")])
 
     @property

@@ -173,6 +173,7 @@ def _create(
             warehouse=held_in,
             name=line.product.name,
             unit_price=prices[line.product.id],
+            unit_cost=line.product.cost_price,
             quantity=line.quantity,
         )
     if short:

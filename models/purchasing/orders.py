@@ -181,6 +181,9 @@ def receive_purchase(purchase, arrived: dict[int, int], *, confirm_more=False, b
             changes["received_at"] = utcnow()
         _move(purchase, RECEIVING, **changes)
         record("purchase.received", f"PO {purchase.id}", after={"units": wanted})
+        for line_id in sorted(wanted):  # what a unit costs now: the margins use it from here on
+            line = lines[line_id]
+            Product.update(cost_price=line.unit_cost).where(Product.id == line.product_id).execute()
         for line_id, units in sorted(wanted.items()):  # the hot stock rows last
             line = lines[line_id]
             stock.receive(

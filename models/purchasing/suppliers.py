@@ -56,5 +56,42 @@ def create_supplier(details: SupplierDetails) -> Supplier:
     return supplier
 
 
+class SupplierChanged(DomainError):
+    message = _l(
+        "Someone changed this supplier meanwhile. What they saved is shown; make your change again."
+    )
+
+
+def update_supplier(
+    supplier: Supplier, seen: SupplierDetails, details: SupplierDetails, *, active: bool
+) -> Supplier:
+    """Save `details` over the supplier as it was when the form was opened (`seen`): when
+    someone saved it meanwhile, nothing is written and SupplierChanged is raised. Raises
+    BadSupplier."""
+    details = _checked(details)
+    with db.atomic():
+        changed = (
+            Supplier.update(**asdict(details), active=active)
+            .where(
+                Supplier.id == supplier.id,
+                *(getattr(Supplier, name) == value for name, value in asdict(seen).items()),
+            )
+            .execute()
+        )
+        if not changed:
+            raise SupplierChanged()
+        record(
+            "supplier.updated",
+            f"{details.name} #{supplier.id}",
+            before={**asdict(seen), "active": supplier.active},
+            after={**asdict(details), "active": active},
+        )
+    return Supplier.get_by_id(supplier.id)
+
+
+def details_of(supplier: Supplier) -> SupplierDetails:
+    return SupplierDetails(supplier.name, supplier.contact, supplier.phone, supplier.note)
+
+
 def supplier_list() -> list[Supplier]:
     return list(Supplier.select().where(Supplier.active == True).order_by(Supplier.name))  # noqa: E712

@@ -8,8 +8,8 @@
 - slow movers: products that track stock, with units on hand, and no unit sold in the `idle`
   days up to the range's last day (in any activity).
 
-Products have no cost price, so the stock is valued at today's selling price, and the page says
-so. `from`, `to` and `activity` are read as the sales report reads them; `idle` is 1 to 365 days
+Stock is valued at the product's cost price, or at today's selling price for a product without
+one, and the page says so. `from`, `to` and `activity` are read as the sales report reads them; `idle` is 1 to 365 days
 (30 by default).
 """
 
@@ -29,7 +29,14 @@ from models.reports.rollups import SalesDay
 from models.reports.sales import SalesQuery
 
 DEFAULT_IDLE, MAX_IDLE = 30, 365
-VALUED_AT = _l("Products have no cost price: stock is valued at today's selling price.")
+
+
+def unit_value(product: Product) -> int:
+    """What one unit on the shelf is worth: its cost price, else its selling price (fen)."""
+    return product.price if product.cost_price is None else product.cost_price
+
+
+VALUED_AT = _l("Stock is valued at cost price; products without one at today's selling price.")
 
 
 @dataclass
@@ -146,7 +153,9 @@ def products_report(query: ProductsQuery) -> ProductsReport:
     on_hand = _on_hand()
     catalog = {
         p.id: p
-        for p in Product.select(Product.id, Product.name, Product.price, Product.tracks_stock)
+        for p in Product.select(
+            Product.id, Product.name, Product.price, Product.cost_price, Product.tracks_stock
+        )
     }
     products = [
         ProductRow(
@@ -155,7 +164,7 @@ def products_report(query: ProductsQuery) -> ProductsReport:
             int(units or 0),
             int(revenue or 0),
             on_hand.get(product, 0),
-            catalog[product].price if product in catalog else 0,
+            unit_value(catalog[product]) if product in catalog else 0,
             sales.days,
         )
         for product, units, revenue in sold
@@ -198,7 +207,9 @@ def products_report(query: ProductsQuery) -> ProductsReport:
         products=products,
         activities=activities,
         slow=_slow(query, catalog, on_hand),
-        stock_value=sum(units * catalog[p].price for p, units in on_hand.items() if p in catalog),
+        stock_value=sum(
+            units * unit_value(catalog[p]) for p, units in on_hand.items() if p in catalog
+        ),
     )
 
 
@@ -213,7 +224,7 @@ def _slow(query: ProductsQuery, catalog: dict, on_hand: dict) -> list[SlowRow]:
         .tuples()
     }
     rows = [
-        SlowRow(p, product.name, on_hand[p], last.get(p), on_hand[p] * product.price)
+        SlowRow(p, product.name, on_hand[p], last.get(p), on_hand[p] * unit_value(product))
         for p, product in catalog.items()
         if product.tracks_stock and on_hand.get(p, 0) > 0 and not (last.get(p, date.min) >= since)
     ]

@@ -107,6 +107,7 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
             Order.payment_status,
             Order.total,
             Order.pickup_point,
+            Order.source,
             Order.created_at,
         )
         .where(Order.template == activity, Order.created_at >= start, Order.created_at < end)
@@ -124,29 +125,33 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
             OrderLine.name,
             OrderLine.quantity,
             OrderLine.unit_price,
+            OrderLine.unit_cost,
         ).where(OrderLine.order.in_(ids))
-        for order_id, line_id, product, name, quantity, price in query.tuples():
-            lines[order_id].append((line_id, product or 0, name, quantity, price))
-    hours, products = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0, 0])
-    for order_id, status, payment, total, point, created_at in orders:
+        for order_id, line_id, product, name, quantity, price, cost in query.tuples():
+            lines[order_id].append((line_id, product or 0, name, quantity, price, cost))
+    hours, products = defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0] * 6)
+    for order_id, status, payment, total, point, source, created_at in orders:
         counted = status != OrderStatus.CANCELLED
         # Refund rows say what went back; an order marked refunded as a whole, all it was paid.
         whole = payment == PaymentStatus.REFUNDED and order_id not in refunded
         given_back = paid.get(order_id, 0) if whole else refunded.get(order_id, 0)
         if not counted and not given_back:
             continue
-        where = (point or 0, methods.get(order_id, ""))
+        where = (point or 0, methods.get(order_id, ""), source)
         figures = hours[(*where, shop_moment(created_at).hour)]
         figures[0] += counted
         figures[1] += total if counted else 0
         figures[2] += given_back
-        for line_id, product, name, quantity, price in lines[order_id]:
+        for line_id, product, name, quantity, price, cost in lines[order_id]:
             sold = products[(*where, product, name)]
             sold[0] += counted
             sold[1] += quantity if counted else 0
             sold[2] += quantity * price if counted else 0
             units = quantity if whole else refunded_units.get(line_id, 0)
             sold[3] += units * price
+            if counted and cost is not None:
+                sold[4] += quantity * cost
+                sold[5] += quantity * price
     return (
         [
             dict(
@@ -156,11 +161,12 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
                 activity=activity,
                 pickup_point=point,
                 method=method,
+                source=source,
                 orders=n,
                 revenue=revenue,
                 refunds=refunds,
             )
-            for (point, method, hour), (n, revenue, refunds) in hours.items()
+            for (point, method, source, hour), (n, revenue, refunds) in hours.items()
         ],
         [
             dict(
@@ -168,14 +174,24 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
                 activity=activity,
                 pickup_point=point,
                 method=method,
+                source=source,
                 product=product,
                 name=name[:255],
                 orders=n,
                 units=units,
                 revenue=revenue,
                 refunds=refunds,
+                cost=cost,
+                costed_revenue=costed,
             )
-            for (point, method, product, name), (n, units, revenue, refunds) in products.items()
+            for (point, method, source, product, name), (
+                n,
+                units,
+                revenue,
+                refunds,
+                cost,
+                costed,
+            ) in products.items()
         ],
     )
 

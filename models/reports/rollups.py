@@ -3,6 +3,7 @@
 Only the outbox worker writes them, a whole bucket at a time (models/reports/recount.py), so an
 order change never waits on a rollup row. Ids are plain integers, 0 for none (no pickup point, no
 product), and `method` is "" for an order not paid: a removed point or product leaves its figures.
+`source` is how the orders came (models/orders/status.py OrderSource).
 """
 
 from peewee import CharField, DateField, DateTimeField, IntegerField
@@ -22,7 +23,8 @@ class SalesBucket(BaseModel):
 
 
 class SalesHour(BaseModel):
-    """Orders placed in one hour of a shop day, by activity, pickup point and payment method."""
+    """Orders placed in one hour of a shop day, by activity, pickup point, payment method and
+    source."""
 
     day = DateField()
     weekday = IntegerField()  # 0 Monday … 6 Sunday, of `day`
@@ -30,6 +32,7 @@ class SalesHour(BaseModel):
     activity = IntegerField()
     pickup_point = IntegerField()
     method = CharField(max_length=16)
+    source = CharField(max_length=16, default="form")
     orders = IntegerField()  # not cancelled
     revenue = IntegerField()  # fen, order totals (delivery fees included), not cancelled
     refunds = IntegerField()  # fen, paid on orders refunded since, cancelled ones included
@@ -40,22 +43,27 @@ class SalesHour(BaseModel):
             (("activity", "day"), False),
             (("pickup_point", "day"), False),
             (("method", "day"), False),
+            (("source", "day"), False),
         )
 
 
 class SalesDay(BaseModel):
-    """What one product sold in a shop day, by activity, pickup point and payment method."""
+    """What one product sold in a shop day, by activity, pickup point, payment method and
+    source."""
 
     day = DateField()
     activity = IntegerField()
     pickup_point = IntegerField()
     method = CharField(max_length=16)
+    source = CharField(max_length=16, default="form")
     product = IntegerField()
     name = CharField()  # as sold
     orders = IntegerField()  # orders with the product, not cancelled
     units = IntegerField()
     revenue = IntegerField()  # fen, line totals, not cancelled
     refunds = IntegerField()  # fen, line totals of refunded orders
+    cost = IntegerField(default=0)  # fen, units × their cost when sold, of lines with a cost
+    costed_revenue = IntegerField(default=0)  # fen, the line totals of those lines
 
     class Meta:
         indexes = (
@@ -63,6 +71,7 @@ class SalesDay(BaseModel):
             (("activity", "day"), False),
             (("pickup_point", "day"), False),
             (("method", "day"), False),
+            (("source", "day"), False),
             (("product", "day"), False),
         )
 
@@ -85,4 +94,21 @@ class CustomerDay(BaseModel):
         )
 
 
-ROLLUPS = (SalesBucket, SalesHour, SalesDay, CustomerDay)
+class FunnelMinute(BaseModel):
+    """How many opened an activity's form in one minute (UTC) and how many started filling it
+    (models/reports/funnel.py counts them in each process and adds them here a minute at a time)."""
+
+    activity = IntegerField()
+    minute = DateTimeField()  # naive UTC, to the minute
+    day = DateField()  # the shop day of `minute`
+    views = IntegerField(default=0)
+    starts = IntegerField(default=0)
+
+    class Meta:
+        indexes = (
+            (("activity", "minute"), True),
+            (("day", "activity"), False),
+        )
+
+
+ROLLUPS = (SalesBucket, SalesHour, SalesDay, CustomerDay, FunnelMinute)

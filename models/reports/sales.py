@@ -2,7 +2,7 @@
 queries over the days asked for and the same number of days before them.
 
 `SalesQuery.from_args` reads the URL: `from` and `to` (shop days, YYYY-MM-DD), `group` (day, week,
-month), `activity`, `point` (ids) and `method`. A value that cannot be read is left out of the
+month), `activity`, `point` (ids), `method` and `source`. A value that cannot be read is left out of the
 query and kept in `bad`, so the form shows it with its message.
 """
 
@@ -16,6 +16,7 @@ from peewee import fn
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.orders.payments import METHODS
+from models.orders.status import SOURCE_LABELS
 from models.params import choice, positive_id, shop_date
 from models.reports.rollups import SalesDay, SalesHour
 
@@ -34,6 +35,7 @@ class SalesQuery:
     activity: int | None = None
     point: int | None = None
     method: str | None = None
+    source: str | None = None
     bad: dict[str, str] = field(default_factory=dict)  # parameter -> the value left out
 
     @classmethod
@@ -63,6 +65,7 @@ class SalesQuery:
             activity=read("activity", positive_id),
             point=read("point", positive_id),
             method=read("method", lambda raw: choice(raw, {*METHODS, "none"})),
+            source=read("source", lambda raw: choice(raw, SOURCE_LABELS)),
             bad=bad,
         )
 
@@ -77,7 +80,7 @@ class SalesQuery:
 
     def to_args(self) -> dict[str, str]:
         args = {"from": self.start.isoformat(), "to": self.end.isoformat(), "group": self.group}
-        for name in ("activity", "point", "method"):
+        for name in ("activity", "point", "method", "source"):
             if getattr(self, name) is not None:
                 args[name] = str(getattr(self, name))
         return args
@@ -90,6 +93,8 @@ class SalesQuery:
             condition &= model.pickup_point == self.point
         if self.method is not None:
             condition &= model.method == ("" if self.method == "none" else self.method)
+        if self.source is not None:
+            condition &= model.source == self.source
         return condition
 
 
@@ -126,6 +131,17 @@ class ProductRow:
     units: int
     revenue: int
     refunds: int
+    cost: int = 0  # fen, of the units sold with a cost price
+    costed_revenue: int = 0  # fen, what those units sold for
+
+    @property
+    def margin(self) -> int | None:
+        """Fen earned over cost on the units with a cost price; None when none has one."""
+        return self.costed_revenue - self.cost if self.costed_revenue else None
+
+    @property
+    def margin_percent(self) -> int | None:
+        return round(100 * self.margin / self.costed_revenue) if self.costed_revenue else None
 
 
 @dataclass
@@ -136,8 +152,13 @@ class SalesReport:
     activities: list[Row]
     points: list[Row]
     methods: list[Row]
+    sources: list[Row]
     products: list[ProductRow]
     heat: list[list[int]]  # [weekday][hour] orders
+
+    @property
+    def has_costs(self) -> bool:
+        return any(row.costed_revenue for row in self.products)
 
     @property
     def heat_max(self) -> int:
@@ -218,6 +239,7 @@ def sales_report(query: SalesQuery) -> SalesReport:
         ("activities", SalesHour.activity),
         ("points", SalesHour.pickup_point),
         ("methods", SalesHour.method),
+        ("sources", SalesHour.source),
     ):
         by[name] = (_grouped(query, start, end, column), _grouped(query, *before, column))
     titles = _names(FormTemplate, FormTemplate.title, {*by["activities"][0], *by["activities"][1]})
@@ -236,6 +258,7 @@ def sales_report(query: SalesQuery) -> SalesReport:
         activities=_rows(*by["activities"], lambda key: titles.get(key, f"#{key}")),
         points=_rows(*by["points"], lambda key: points.get(key, f"#{key}") if key else str(NONE)),
         methods=_rows(*by["methods"], lambda key: str(METHODS.get(key, key or NOT_PAID))),
+        sources=_rows(*by["sources"], lambda key: str(SOURCE_LABELS.get(key, key))),
         products=_products(query),
         heat=heat,
     )
@@ -250,6 +273,8 @@ def _products(query: SalesQuery) -> list[ProductRow]:
             fn.SUM(SalesDay.units),
             fn.SUM(SalesDay.revenue),
             fn.SUM(SalesDay.refunds),
+            fn.SUM(SalesDay.cost),
+            fn.SUM(SalesDay.costed_revenue),
         )
         .where(query.where(SalesDay, query.start, query.end))
         .group_by(SalesDay.product, SalesDay.name)
@@ -260,7 +285,8 @@ def _products(query: SalesQuery) -> list[ProductRow]:
 
 
 def choices() -> dict[str, list[tuple[str, str]]]:
-    """The filter form's options: activities and pickup points by name, payment methods."""
+    """The filter form's options: activities and pickup points by name, payment methods and
+    sources."""
     return {
         "activity": [
             (str(i), t)
@@ -275,4 +301,5 @@ def choices() -> dict[str, list[tuple[str, str]]]:
             .tuples()
         ],
         "method": [*((key, str(label)) for key, label in METHODS.items()), ("none", str(NOT_PAID))],
+        "source": [(str(key), str(label)) for key, label in SOURCE_LABELS.items()],
     }

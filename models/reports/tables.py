@@ -18,6 +18,7 @@ TABLES = {
     "products": _l("By product"),
     "points": _l("By pickup point"),
     "methods": _l("By payment method"),
+    "sources": _l("By source"),
     "hours": _l("By hour and weekday"),
 }
 WEEKDAYS = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
@@ -55,9 +56,25 @@ def _compared(first: str, rows: list[Row]) -> ExportTable:
 def report_table(report: SalesReport, name: str) -> ExportTable:
     """One of TABLES of the report."""
     if name == "products":
-        header = [_("Product"), _("Orders"), _("Units"), _("Revenue"), _("Refunds")]
+        header = [
+            _("Product"),
+            _("Orders"),
+            _("Units"),
+            _("Revenue"),
+            _("Refunds"),
+            _("Margin"),
+            _("Margin, percent"),
+        ]
         rows = [
-            [p.label, p.orders, p.units, amount(p.revenue), amount(p.refunds)]
+            [
+                p.label,
+                p.orders,
+                p.units,
+                amount(p.revenue),
+                amount(p.refunds),
+                "" if p.margin is None else amount(p.margin),
+                "" if p.margin_percent is None else p.margin_percent,
+            ]
             for p in report.products
         ]
         return ExportTable(header, rows)
@@ -70,6 +87,7 @@ def report_table(report: SalesReport, name: str) -> ExportTable:
         "activities": _("Activity"),
         "points": _("Pickup point"),
         "methods": _("Payment method"),
+        "sources": _("Source"),
     }[name]
     return _compared(first, getattr(report, name))
 

@@ -194,6 +194,18 @@ def test_a_new_product_takes_its_price_in_yuan(admin_post, typed, fen):
     assert product.price == fen
 
 
+def test_a_cost_price_is_optional_and_a_bad_one_is_refused_beside_the_field(admin_post):
+    response = new_product(admin_post, cost_price="7.a")
+    assert response.status_code == 422
+    assert "Enter an amount in yuan" in text_of(response)
+    assert 'value="7.a"' in response.get_data(as_text=True)  # what was typed, kept
+    assert new_product(admin_post, cost_price="").status_code == 303
+    assert Product.get(Product.sku == "AP-1").cost_price is None
+    response = new_product(admin_post, sku="AP-2", cost_price="9.80")
+    assert response.status_code == 303
+    assert Product.get(Product.sku == "AP-2").cost_price == 980
+
+
 def test_a_new_product_with_initial_stock_opens_with_it_on_the_shelf(as_admin, admin_post, admin):
     response = new_product(
         admin_post, name="Pears", sku="PE-1", price="8", unit="kg", initial_stock="20"

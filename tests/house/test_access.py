@@ -55,6 +55,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "ordering.submit",
         "ordering.live",
         "ordering.check_field",
+        "ordering.started",
         "ordering.chain_page",
         "link_preview.card",  # the card image chat apps show for a shared /f/<slug> link
         "returning.forget",  # "Not you?": forgets this device's customer (its own cookie)

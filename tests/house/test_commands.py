@@ -23,12 +23,15 @@ from models.activities.activity import remaining_slots
 from models.activities.fields.products import price_tiers
 from models.base import utcnow
 from models.catalog.ledger import balance
+from models.catalog.products import Warehouse
 from models.delivery.runs import CourierRun, stops_of
 from models.delivery.shipping import Shipment
 from models.delivery.zones import DeliveryZone
 from models.leaders.leader import points_of
 from models.orders.status import OPEN_STATUSES, STATUSES
 from models.promotions.offer import Offer
+from models.purchasing.orders import PurchaseOrder
+from models.purchasing.suppliers import Supplier
 from models.shop_time import shop_today
 from tests.helpers import PASSWORD, csrf_token_from
 
@@ -39,6 +42,12 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
 
     assert Product.select().count() == 15
     assert PickupPoint.select().count() == 2
+    assert Warehouse.select().count() == 2  # the main warehouse and the metro store
+    goods = Product.select().where(Product.tracks_stock == True)  # noqa: E712
+    assert all(p.cost_price and p.cost_price < p.price for p in goods)  # margins to show
+    purchases = {p.status: p for p in PurchaseOrder.select()}
+    assert set(purchases) == {"partly_received", "draft"}  # from the one supplier
+    assert Supplier.select().count() == 1
     fruit = FormTemplate.get(FormTemplate.slug == "friday-fruit")
     cleaning = FormTemplate.get(FormTemplate.slug == "home-cleaning")
     assert fruit.kind == "goods" and fruit.closes_at is not None

@@ -140,7 +140,8 @@ def demo_shop(app, admin, staff, tmp_path):
         "product_id": strawberries.id,
         "warehouse_id": Warehouse.default().id,
         "transfer_id": transfer.id,
-        "purchase_id": 1,  # none in the demo shop: the route answers 404
+        "purchase_id": 1,  # none in this shop: the route answers 404
+        "supplier_id": 1,
         "rule_id": Rule.select().first().id,
         "user_id": staff.id,
         "view_id": SavedView.get(SavedView.user == admin.id).id,

@@ -268,6 +268,7 @@ def test_no_page_holds_an_admin_text_raw(client, app, admin, login, payload_shop
             "delivery_id": 1,
             "transfer_id": 1,
             "purchase_id": 1,
+            "supplier_id": 1,
         },
         **{"claim_id": 1, "name": "x.png", "line_id": 1, "case_id": 1, "rating_id": 1},
         **{"offer_id": 1, "leader_id": 1},

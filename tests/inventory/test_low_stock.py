@@ -2,6 +2,8 @@
 stock-take tells staff and admins once (in-app and email), not again until restocked above the
 mark; marks per product and warehouse; the low-stock page; racing orders tell them once."""
 
+import re
+
 import pytest
 
 from models.audit.log import AuditEntry
@@ -179,3 +181,19 @@ def test_customers_and_couriers_cannot_open_the_low_stock_pages(client, login):
     assert client.get("/inventory/low").status_code == 302
     login(make_user("courier"))
     assert client.get("/inventory/low").status_code == 403
+
+
+def test_the_products_page_and_the_board_show_what_is_low(app, client, login):
+    login(make_user("admin"))
+    pears, figs = make_product(6, name="Pears"), make_product(40, name="Figs")
+    order_for(make_activity([pears, figs]), [(pears, 2), (figs, 1)])  # pears: 4 left, mark 5
+    listing = client.get("/admin/products").get_data(as_text=True)
+    rows = {
+        re.search(r'data-sku="([^"]+)"', row).group(1): row
+        for row in re.findall(r"<tr data-sku.*?</tr>", listing, re.S)
+    }
+    assert "Low on stock" in rows[pears.sku] and "Low on stock" not in rows[figs.sku]
+    board = client.get("/board/").get_data(as_text=True)
+    assert re.search(r'href="/inventory/low">Low on stock: 1<', board)
+    stock.receive(pears.id, Warehouse.default().id, 10)  # restocked: no longer low
+    assert "Low on stock" not in client.get("/board/").get_data(as_text=True)

@@ -5,7 +5,7 @@ ordered unless confirmed, and two people receiving the same order at once never 
 import pytest
 
 from models.catalog.ledger import StockMovement, balance
-from models.catalog.products import Stock, Warehouse
+from models.catalog.products import Product, Stock, Warehouse
 from models.catalog.restock import suggestions
 from models.catalog.warehouses import WarehouseDetails, create_warehouse
 from models.purchasing.orders import (
@@ -70,6 +70,8 @@ def test_an_order_is_sent_received_in_parts_and_each_receipt_is_in_the_ledger(ap
         ("received", 6),
     ]
     assert balance(apples.id, main.id) == (12, 0)
+    # what a unit cost on the order is the product's cost price now: margins use it
+    assert [Product.get_by_id(p.id).cost_price for p in (apples, pears)] == [350, 1200]
     with pytest.raises(PurchaseMoved):
         cancel_purchase(purchase)
 

@@ -1,7 +1,8 @@
 """Restock suggestions (models/catalog/restock.py): the velocity from units ordered in the
 window (net of cancellations), days of cover, and the quantity to order for the lead time and
-the cover wanted; the page."""
+the cover wanted; the page, and a purchase order drafted from it."""
 
+import re
 from datetime import timedelta
 
 from models.base import utcnow
@@ -11,8 +12,10 @@ from models.catalog.products import Warehouse
 from models.catalog.restock import suggestions
 from models.catalog.warehouses import WarehouseDetails, create_warehouse
 from models.orders.lifecycle import Actor, transition_order
+from models.purchasing.orders import PurchaseOrder
+from models.purchasing.suppliers import SupplierDetails, create_supplier
 from tests.factories import make_activity, make_product, order_for, unique
-from tests.helpers import make_user, text_of
+from tests.helpers import csrf_token_from, make_user, text_of
 
 
 def test_velocity_cover_and_the_quantity_to_order(app_context):
@@ -68,3 +71,41 @@ def test_staff_open_the_page_and_odd_values_fall_back_to_the_defaults(client, lo
 def test_couriers_cannot_open_the_suggestions(client, login):
     login(make_user("courier"))
     assert client.get("/inventory/restock").status_code == 403
+
+
+def test_a_purchase_order_is_drafted_from_the_suggestions(client, login):
+    login(make_user("staff"))
+    pears = make_product(12, name="Pears", cost_price=420)
+    figs = make_product(50, name="Figs")
+    activity = make_activity([pears, figs])
+    order_for(activity, [(pears, 6), (figs, 1)])
+    supplier = create_supplier(SupplierDetails("Orchard Co", "", ""))
+    page = client.get("/inventory/restock?days=1&lead=1&cover=2")
+    html = page.get_data(as_text=True)
+    main = Warehouse.default()
+    link = re.search(r'href="([^"]+)">Draft a purchase order for ' + main.name, html)
+    assert link, html
+    drafted = client.get(link.group(1).replace("&amp;", "&"))
+    assert drafted.status_code == 200
+    fields = hidden_or_typed(drafted.get_data(as_text=True))
+    # 6 a day, 6 available: cover for the lead day and two more is 18, so 12 to order
+    assert fields[f"qty-{pears.id}"] == "12" and fields[f"cost-{pears.id}"] == "4.20"
+    assert fields[f"qty-{figs.id}"] == "" and fields[f"cost-{figs.id}"] == ""  # enough figs
+    token = csrf_token_from(client, "/purchasing")
+    saved = client.post(
+        "/purchasing/orders",
+        data={
+            **fields,
+            "csrf_token": token,
+            "supplier": str(supplier.id),
+            "warehouse": str(main.id),
+        },
+    )
+    assert saved.status_code == 303
+    (line,) = PurchaseOrder.get(PurchaseOrder.supplier == supplier.id).lines
+    assert (line.product_id, line.quantity, line.unit_cost) == (pears.id, 12, 420)
+
+
+def hidden_or_typed(html: str) -> dict[str, str]:
+    """The new purchase order's unit and cost boxes as the page fills them."""
+    return dict(re.findall(r'name="((?:qty|cost)-\d+)"[^>]*value="([^"]*)"', html))

@@ -432,3 +432,13 @@ def test_a_slot_that_just_filled_up_is_unticked_and_the_next_free_one_named(clie
     assert re.search(r'<input disabled[^>]*value="a"', html)
     assert re.search(r'<label class="option suggested"><input[^>]*value="c"', html)
     assert 'value="Zhao"' in html
+
+
+@pytest.mark.parametrize("key", ["x" * 300, "<script>", "键" * 10, ""])
+def test_an_odd_submission_key_still_places_one_order(client, shop, key):
+    _, hidden = open_form(client, shop["version"])
+    response = client.post(
+        f"/f/{slug_of(shop['version'])}", data=filled(hidden, shop, **{"checkout-key": key})
+    )
+    assert response.status_code == 303
+    assert re.fullmatch(r"\d+:[0-9a-f]{32}", Order.get().submission_key)  # a fresh one of ours

@@ -33,7 +33,7 @@ def products_shop(make_shop, staff) -> dict:
         products={
             "apples": {"on_hand": 900, "price": 1250, "name": "Apples"},
             "pears": {"on_hand": 300, "price": 300, "name": "Pears"},
-            "plums": {"on_hand": 40, "price": 800, "name": "Plums"},
+            "plums": {"on_hand": 40, "price": 800, "name": "Plums", "cost_price": 500},
             "figs": {"on_hand": 0, "price": 900, "name": "Figs"},
         }
     )
@@ -96,9 +96,9 @@ def test_the_report_equals_a_direct_sql_recount(app_context, make_shop, staff):
     pears = next(row for row in report.slow if row.label == "Pears")
     assert pears.last_sold == last[shop["pears"].id]
     plums = next(row for row in report.slow if row.label == "Plums")
-    assert plums.last_sold is None and plums.stock_value == 40 * 800
+    assert plums.last_sold is None and plums.stock_value == 40 * 500  # at cost
     assert report.stock_value == sum(
-        n * {"Apples": 1250, "Pears": 300, "Plums": 800, "Figs": 900}[name]
+        n * {"Apples": 1250, "Pears": 300, "Plums": 500, "Figs": 900}[name]
         for name, n in (
             (name, on_hand[shop[key].id])
             for key, name in (("apples", "Apples"), ("pears", "Pears"), ("plums", "Plums"))
@@ -114,7 +114,7 @@ def test_tables_download_and_the_page_says_how_stock_is_valued(app, as_admin, ma
     page = as_admin.get("/reports/products", query_string=ARGS, headers=EN)
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and 'role="img"' in text
-    assert "no cost price" in text and 'id="table-slow"' in text
+    assert "valued at cost price" in text and 'id="table-slow"' in text
     fragment = as_admin.get("/reports/products", query_string=ARGS, headers=EN | HTMX)
     assert b"<html" not in fragment.data and b'id="products-report"' in fragment.data
     body = as_admin.get("/reports/products/slow.csv", query_string=ARGS).get_data(as_text=True)

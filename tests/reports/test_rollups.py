@@ -9,6 +9,7 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models.catalog.products import Product
 from models.errors import DomainError
 from models.messaging import outbox
 from models.messaging.outbox import Outbox
@@ -35,6 +36,7 @@ operations = st.lists(
         st.tuples(st.just("pay"), STEP, st.integers(0, 20), st.sampled_from(["cash", "wechat"])),
         st.tuples(st.just("refund"), STEP, st.integers(0, 20)),
         st.tuples(st.just("outbox"), STEP),
+        st.tuples(st.just("cost"), STEP, st.integers(0, 400)),  # pears' cost price; 0: none
     ),
     min_size=3,
     max_size=16,
@@ -51,12 +53,12 @@ def run_sales_outbox() -> None:
 def rolled_up(activity: int) -> tuple[Counter, Counter]:
     hours, products = Counter(), Counter()
     for row in SalesHour.select().where(SalesHour.activity == activity):
-        where = (row.day, row.hour, row.pickup_point, row.method)
+        where = (row.day, row.hour, row.pickup_point, row.method, row.source)
         for figure in ("orders", "revenue", "refunds"):
             hours[(*where, figure)] += getattr(row, figure)
     for row in SalesDay.select().where(SalesDay.activity == activity):
-        where = (row.day, row.pickup_point, row.method, row.product, row.name)
-        for figure in ("orders", "units", "revenue", "refunds"):
+        where = (row.day, row.pickup_point, row.method, row.source, row.product, row.name)
+        for figure in ("orders", "units", "revenue", "refunds", "cost", "costed_revenue"):
             products[(*where, figure)] += getattr(row, figure)
     return +hours, +products
 
@@ -84,6 +86,8 @@ def apply(operation, shop, orders, admin) -> None:
                 delivery_fee=500 if point == 0 else 0,
             )
         )
+    elif name == "cost":  # lines sold before keep the cost they were sold at
+        Product.update(cost_price=args[0] or None).where(Product.id == shop["pears"].id).execute()
     elif pick is None:
         return
     elif name == "cancel":
@@ -116,7 +120,7 @@ def test_the_rollups_equal_a_full_recount_after_any_changes(
     with time_machine.travel(clock, tick=False) as traveller:
         shop = make_shop(
             products={
-                "apples": {"on_hand": 500, "price": 1250, "name": "Apples"},
+                "apples": {"on_hand": 500, "price": 1250, "name": "Apples", "cost_price": 800},
                 "pears": {"on_hand": 500, "price": 300, "name": "Pears"},
             },
             points={"north": {"name": "North"}, "south": {"name": "South"}},

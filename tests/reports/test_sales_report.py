@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from models.orders.lifecycle import Actor, transition_order
+from models.orders.order import Order
 from models.orders.payments import record_payment, refund_order
-from models.orders.status import OrderStatus
+from models.orders.status import OrderSource, OrderStatus
 from models.reports.recount import rebuild
 from models.reports.sales import SalesQuery, sales_report
 from tests.factories import order_for
@@ -27,7 +28,7 @@ def sales_shop(make_shop, staff) -> dict:
     """Orders over ten days: some paid by cash or WeChat, one cancelled, one refunded."""
     shop = make_shop(
         products={
-            "apples": {"on_hand": 900, "price": 1250, "name": "Apples"},
+            "apples": {"on_hand": 900, "price": 1250, "name": "Apples", "cost_price": 1000},
             "pears": {"on_hand": 900, "price": 300, "name": "Pears"},
         },
         points={"north": {"name": "North"}},
@@ -47,6 +48,8 @@ def sales_shop(make_shop, staff) -> dict:
                 refund_order(order, actor, order.version + 1)
             if n == 7:
                 transition_order(order, OrderStatus.CANCELLED, actor)
+            if n % 5 == 0:  # a phone call or a walk-in: entered by staff
+                Order.update(source=OrderSource.STAFF).where(Order.id == order.id).execute()
     rebuild()
     return shop
 
@@ -61,7 +64,7 @@ def test_the_report_equals_a_direct_sql_recount(app_context, make_shop, staff):
     assert report.total.now.refunds == sum(v for k, v in hours.items() if k[-1] == "refunds") > 0
     assert sum(row.now.orders for row in report.periods) == 29
     assert {p.label: p.units for p in report.products} == {
-        name: sum(v for k, v in products.items() if k[4] == name and k[-1] == "units")
+        name: sum(v for k, v in products.items() if k[5] == name and k[-1] == "units")
         for name in ("Apples", "Pears")
     }
     by_method = {row.key: row.now.orders for row in report.methods}
@@ -75,6 +78,20 @@ def test_the_report_equals_a_direct_sql_recount(app_context, make_shop, staff):
 
     cash = sales_report(SalesQuery.from_args({"from": "2026-03-01", "method": "cash"}, TODAY))
     assert cash.total.now.orders == by_method["cash"]
+
+    apples, pears = sorted(report.products, key=lambda p: p.label)
+    apples_sold = sum(v for k, v in products.items() if k[5] == "Apples" and k[-1] == "units")
+    assert (apples.margin, apples.margin_percent) == (apples_sold * 250, 20)
+    assert (pears.margin, pears.margin_percent) == (None, None)  # no cost price: no margin
+    assert report.has_costs
+
+    by_source = {row.key: row.now.orders for row in report.sources}
+    assert by_source == {"staff": 6, "form": 23}  # n = 0, 5 … 25 entered by staff; n = 7 cancelled
+    staff_entered = sales_report(
+        SalesQuery.from_args({"from": "2026-03-01", "source": "staff"}, TODAY)
+    )
+    assert staff_entered.total.now.orders == 6
+    assert {p.label: p.orders for p in staff_entered.products} == {"Apples": 6, "Pears": 6}
 
 
 def test_staff_open_it_only_when_the_setting_says_so(app, client, staff, login):
@@ -107,7 +124,7 @@ ODD = st.one_of(
 )
 @given(
     values=st.dictionaries(
-        st.sampled_from(["from", "to", "group", "activity", "point", "method"]), ODD
+        st.sampled_from(["from", "to", "group", "activity", "point", "method", "source"]), ODD
     )
 )
 def test_odd_parameters_never_fail_and_bad_ones_are_shown(as_admin, values):
@@ -143,8 +160,17 @@ def test_every_table_downloads_as_csv_and_xlsx(app, as_admin, make_shop, staff):
             )
         )
     )
-    assert rows[0] == ["Product", "Orders", "Units", "Revenue", "Refunds"]
-    assert {row[0] for row in rows[1:]} == {"Apples", "Pears"}
+    assert rows[0] == [
+        "Product",
+        "Orders",
+        "Units",
+        "Revenue",
+        "Refunds",
+        "Margin",
+        "Margin, percent",
+    ]
+    margins = {row[0]: row[5:] for row in rows[1:]}
+    assert margins["Apples"][1] == "20" and margins["Pears"] == ["", ""]
     periods = list(
         csv.reader(
             io.StringIO(
@@ -156,7 +182,7 @@ def test_every_table_downloads_as_csv_and_xlsx(app, as_admin, make_shop, staff):
     )
     assert [row[0] for row in periods[1:]] == ["2026-02-23", "2026-03-02", "2026-03-09"]
     assert sum(int(row[1]) for row in periods[1:]) == 29
-    for table in ("periods", "activities", "products", "points", "methods", "hours"):
+    for table in ("periods", "activities", "products", "points", "methods", "sources", "hours"):
         download = as_admin.get(f"/reports/sales/{table}.xlsx?{args}")
         assert download.status_code == 200
         sheet = load_workbook(io.BytesIO(download.data)).active

@@ -1,0 +1,25 @@
+"""The demo's supplier and purchase orders: one sent and partly received, one draft."""
+
+from models.accounts.user import User
+from models.catalog.products import Product, Warehouse
+from models.purchasing.orders import create_purchase, receive_purchase, send_purchase
+from models.purchasing.suppliers import SupplierDetails, create_supplier
+
+
+def build_purchasing(products: list[Product], staff: User) -> None:
+    goods = [p for p in products if p.tracks_stock]
+    main = Warehouse.default()
+    supplier = create_supplier(
+        SupplierDetails("鲜果园 Orchard Co", "李经理 Mr Li", "138 0013 8000", "每周二、五送货")
+    )
+    sent = send_purchase(
+        create_purchase(
+            supplier,
+            [(p.id, main.id, 60, p.cost_price) for p in goods[:3]],
+            note="周五到货",
+            by=staff,
+        )
+    )
+    first = sent.lines[0]
+    receive_purchase(sent, {first.id: first.quantity}, by=staff)  # the rest still to come
+    create_purchase(supplier, [(p.id, main.id, 30, p.cost_price) for p in goods[3:5]], by=staff)
