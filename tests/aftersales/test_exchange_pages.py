@@ -3,6 +3,7 @@ activity; staff approve (the replacement order linked both ways, 409 when stock 
 a redo's booking is checked (422 under the field) and shown to the customer and on the
 timeline."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -71,6 +72,9 @@ def test_staff_approve_and_both_pages_link_the_replacement(app, client, staff, l
     assert f"Replacement order: #{replacement.number}" in page
     board = text_of(client.get(f"/board/orders/{replacement.number}", headers=EN))
     assert case.code in board and f"#{order.number}" in board
+    assert f"#{replacement.number}" in text_of(client.get("/board/", headers=EN))
+    picking = text_of(client.get("/board/picking?status=pending", headers=EN))
+    assert re.search(r"Mooncakes SKU-\w+ 1 1", picking)
     mine = text_of(client.get(shop["url"], headers=EN))
     assert f"Replacement order: #{replacement.number}" in mine
     theirs = text_of(client.get(f"/o/{replacement.tracking_token}", headers=EN))
