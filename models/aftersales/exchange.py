@@ -92,14 +92,10 @@ def place_replacement(case: AfterSalesCase, actor: Actor) -> Order:
     for item, product, price in lines:
         held_in = None
         if product.tracks_stock:
-            held_in = stock.reserve_from(
-                product.id, _warehouse(original, item.line), item.quantity, **note
-            )
-            if held_in is None:
-                short[product.id] = (
-                    product.name,
-                    stock.available(product.id, _warehouse(original, item.line).id),
-                )
+            warehouse = _warehouse(original, item.line)
+            held_in = stock.reserve_from(product.id, warehouse, item.quantity, **note)
+            if held_in is None:  # what is left where it was sold from
+                short[product.id] = (product.name, stock.available(product.id, warehouse.id))
                 continue
         OrderLine.create(
             order=order,
