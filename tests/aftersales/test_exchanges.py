@@ -6,8 +6,9 @@ from collections import Counter as Tally
 
 import pytest
 
+from models.aftersales.bulk import Target, approve_cases
 from models.aftersales.case import AfterSalesCase, CaseLine
-from models.aftersales.exchange import ReplacementShort, case_replaced_by
+from models.aftersales.exchange import ReplacementRefused, ReplacementShort, case_replaced_by
 from models.aftersales.lifecycle import CaseRefused, transition_case
 from models.aftersales.requests import open_case
 from models.catalog.ledger import balance
@@ -174,3 +175,22 @@ def test_two_exchanges_racing_for_the_last_unit(app, shop, staff):
     assert stock_of(shop["pear"]).reserved == 1
     assert Order.select().where(Order.source == "aftersales").count() == 1
     assert_ledger_adds_up()
+
+
+def test_a_replacement_on_its_way_keeps_the_case(shop, staff):
+    by = Actor.of_user(staff)
+    case = transition_case(exchange(handed_over(shop, [(shop["apple"], 1)])), "approved", by)
+    walk_order(case.replacement_order, ("confirmed", "processing", "ready"), by)
+
+    with pytest.raises(ReplacementRefused, match="already on its way"):
+        transition_case(case, "cancelled", by)
+
+    assert AfterSalesCase.get_by_id(case.id).status == "approved"
+    assert stock_of(shop["apple"]).reserved == 1
+
+
+def test_a_bulk_approval_places_the_replacement_too(shop, staff):
+    case = exchange(handed_over(shop, [(shop["apple"], 1)]))
+    report = approve_cases([Target(case.id, case.version)], staff)
+    assert len(report.done) == 1
+    assert AfterSalesCase.get_by_id(case.id).replacement_order.source == "aftersales"
