@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from models.orders.lifecycle import Actor, walk_order
 from tests.factories import make_activity, make_product, order_for
-from tests.helpers import assert_fits_the_screen, sign_in
+from tests.helpers import MIN_TAP, assert_fits_the_screen, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,8 +56,10 @@ def test_a_customer_asks_for_an_exchange_and_staff_approve_it(new_page, handed_o
     phone.reload()
     replacement = phone.locator("#after-sales .replacement-order")
     expect(replacement).to_contain_text(f"Replacement order: {number}")
+    assert replacement.get_by_role("link").bounding_box()["height"] >= MIN_TAP
     replacement.get_by_role("link").click()
     expect(phone.locator(".replacing")).to_contain_text(
         "This order replaces goods of after-sales case SH-000001"
     )
     assert_fits_the_screen(phone)
+    assert phone.locator(".replacing a").bounding_box()["height"] >= MIN_TAP
