@@ -5,7 +5,8 @@
         |   \\-> rejected (a reason is required) -> closed
         \\-> cancelled (the customer, while requested)
 
-A complaint is approved and closed. Every change writes its CaseEvent in the transaction of the
+A complaint is approved and closed. Staff may cancel an approved case (an exchange's replacement
+order is cancelled with it, giving its units back). Every change writes its CaseEvent in the transaction of the
 change, and only applies if the case is still at the version the caller saw (as orders do).
 """
 
