@@ -34,18 +34,31 @@ class CaseRequestForm(FlaskForm):
         _l("Photos (optional, up to %(count)s)", count=MAX_PHOTOS),
         render_kw={"accept": IMAGE_TYPES, "multiple": True},
     )
+    exchange_for = SelectField(
+        _l("For an exchange: what you would like instead"),
+        choices=[],
+        default="",
+    )
     preferred = RadioField(
         _l("You would prefer"),
         choices=[SelectChoice(value, label) for value, label in PREFERENCES.items()],
         default="",
     )
 
-    def __init__(self, *args, reasons=(), most: int = 1, **kwargs):
+    def __init__(self, *args, reasons=(), most: int = 1, swaps=(), **kwargs):
+        """`swaps`: (product id, name) a line may be exchanged for besides itself."""
         super().__init__(*args, **kwargs)
         self.reason.choices = [SelectChoice(reason, reason) for reason in reasons]
+        self.exchange_for.choices = [SelectChoice("", _l("The same again"))] + [
+            SelectChoice(str(pid), name) for pid, name in swaps
+        ]
         self.quantity.render_kw = {**self.quantity.render_kw, "max": most}
         if self.quantity.data is None and not self.is_submitted():
             self.quantity.data = most
+
+    def replacement(self) -> int | None:
+        """The product id chosen to exchange for (None: the same product)."""
+        return int(self.exchange_for.data) if self.exchange_for.data else None
 
     def photo_bytes(self) -> list[bytes]:
         return [

@@ -30,9 +30,11 @@ from models.aftersales.case import (
     CasePhoto,
     CaseStatus,
 )
+from models.aftersales.exchange import ReplacementShort
 from models.aftersales.export import case_table, log_case_download
 from models.aftersales.lifecycle import allowed_transitions, transition_case
 from models.aftersales.queue import AGES, CaseFilter, counts, filter_choices
+from models.aftersales.redo import BadBooking, booking_of, redo_window
 from models.aftersales.resolving import refund_case
 from models.aftersales.sla import answer_hours, is_overdue
 from models.aftersales.views import cases_of
@@ -151,6 +153,7 @@ def case_page(
         message_form=message_form or CaseMessageForm(formdata=None),
         dispositions=DISPOSITIONS,
         status_labels=STATUS_LABELS,
+        booking=booking_of(shown),
         error=error,
     )
 
@@ -193,12 +196,27 @@ def move(case_id: int):
             expected_version=form_version(),
             note=form.note.data or "",
             dispositions=dispositions,
+            booking=_booking(form) if to_status == "approved" and case.kind == "redo" else None,
         )
+    except BadBooking as error:
+        form.redo_day.errors = [str(error)]
+        return case_page(AfterSalesCase.get_by_id(case.id), status=422, step_form=form)
+    except ReplacementShort as error:  # the stock moved since the page: a conflict
+        return case_page(AfterSalesCase.get_by_id(case.id), 409, step_form=form, error=str(error))
     except DomainError as error:
         form.note.errors = [str(error)]
         return case_page(AfterSalesCase.get_by_id(case.id), status=422, step_form=form)
     flash(_("Case updated."), "info")
     return go(url_for(".show", case_id=case.id))
+
+
+def _booking(form: CaseStepForm):
+    """The redo's booking typed with the approval (None: none); BadBooking when incomplete."""
+    if not form.booking_typed():
+        return None
+    if not (form.redo_day.data and form.redo_from.data and form.redo_until.data):
+        raise BadBooking()
+    return redo_window(form.redo_day.data, form.redo_from.data, form.redo_until.data)
 
 
 @bp.post("/<id:case_id>/refund")

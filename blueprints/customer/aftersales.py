@@ -11,7 +11,9 @@ from blueprints.params import optional_version
 from blueprints.rendering import go, render
 from forms.aftersales import CaseReplyForm, CaseRequestForm
 from models.aftersales.case import AfterSalesCase
+from models.aftersales.exchange import case_replaced_by, replacement_choices
 from models.aftersales.lifecycle import transition_case
+from models.aftersales.redo import booking_of
 from models.aftersales.requests import (
     keep_photos,
     may_request,
@@ -49,9 +51,16 @@ def _line(order: Order, line_id: int) -> OrderLine:
     return line
 
 
+def _swaps(order: Order, line: OrderLine) -> list[tuple[int, str]]:
+    """What the line may be exchanged for besides itself: the activity's other products."""
+    return [(p.id, p.name) for p in replacement_choices(order).values() if p.id != line.product_id]
+
+
 def _form_page(order, line, form=None, status=200, error=""):
     most = max(line.quantity - units_in_cases(order.id).get(line.id, 0), 0)
-    form = form or CaseRequestForm(formdata=None, reasons=reasons_for(order), most=most)
+    form = form or CaseRequestForm(
+        formdata=None, reasons=reasons_for(order), most=most, swaps=_swaps(order, line)
+    )
     return render(
         PAGE, PAGE, status=status, order=order, line=line, form=form, most=most, error=error
     )
@@ -70,7 +79,7 @@ def submit(token, line_id):
     order = _order(token)
     line = _line(order, line_id)
     most = max(line.quantity - units_in_cases(order.id).get(line.id, 0), 0)
-    form = CaseRequestForm(reasons=reasons_for(order), most=most)
+    form = CaseRequestForm(reasons=reasons_for(order), most=most, swaps=_swaps(order, line))
     if not form.validate():
         return _form_page(order, line, form, status=422)
     try:
@@ -88,6 +97,7 @@ def submit(token, line_id):
             details=form.details.data or "",
             preferred=form.preferred.data or "",
             photos=photos,
+            replacements={line.id: form.replacement()} if form.replacement() else None,
         )
     except DomainError as error:
         return _form_page(order, line, form, status=422, error=str(error))
@@ -140,6 +150,17 @@ def reply(token, case_id):
         form.message.errors = [str(error)]
         return _reply_page(order, case, form, 422)
     return go(url_for("tracking.order_page", token=token, _anchor="after-sales"))
+
+
+@bp.app_template_global()
+def replaced_case(order: Order) -> AfterSalesCase | None:
+    """The case whose replacement `order` is (the tracking and order pages name it)."""
+    return case_replaced_by(order)
+
+
+@bp.app_template_global()
+def redo_booking(case: AfterSalesCase):
+    return booking_of(case)
 
 
 @bp.get("/<token>/after-sales/photos/<name>")

@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
+from forms.designer.template import ClockField
 from models.activities.fields.base import strip
 from models.aftersales.talk import MAX_TEXT
 from models.orders.payments import MAX_NOTE_LENGTH, METHODS
@@ -18,6 +19,13 @@ class CaseStepForm(FlaskForm):
         filters=[strip],
         description=_l("Shown on the tracking page; required to reject."),
     )
+    # a redo's booking (models/aftersales/redo.py), on the shop's clock
+    redo_day = DateField(_l("Redo on"), [Optional()])
+    redo_from = ClockField(_l("From"))
+    redo_until = ClockField(_l("Until"))
+
+    def booking_typed(self) -> bool:
+        return any(f.data for f in (self.redo_day, self.redo_from, self.redo_until))
 
 
 class CaseRefundForm(FlaskForm):

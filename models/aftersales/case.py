@@ -8,6 +8,7 @@ from peewee import SQL, CharField, Check, DateTimeField, ForeignKeyField, Intege
 
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
+from models.catalog.products import Product
 from models.orders.order import ACTOR_KINDS, Order, OrderLine
 from models.params import positive_id
 
@@ -111,9 +112,14 @@ class AfterSalesCase(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     first_answer_at = DateTimeField(null=True)  # when staff first moved it on
     closed_at = DateTimeField(null=True)
-    reminded_at = DateTimeField(
-        null=True
-    )  # staff reminded it is overdue (models/aftersales/sla.py)
+    reminded_at = DateTimeField(null=True)  # staff reminded it is overdue (models/aftersales/sla.py)
+    # an exchange: the order its approval placed for the replacement (models/aftersales/exchange.py)
+    replacement_order = ForeignKeyField(
+        Order, null=True, unique=True, backref="replaced_cases", on_delete="SET NULL"
+    )
+    # a redo: when the shop does it again (UTC; models/aftersales/redo.py)
+    redo_starts_at = DateTimeField(null=True)
+    redo_ends_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "aftersales_case"
@@ -140,6 +146,8 @@ class CaseLine(BaseModel):
     line = ForeignKeyField(OrderLine, on_delete="CASCADE")
     quantity = IntegerField(constraints=[Check("quantity > 0")])
     disposition = CharField(max_length=16, null=True)  # DISPOSITIONS
+    # an exchange for another product of the activity; None: the same product again
+    replacement_product = ForeignKeyField(Product, null=True, on_delete="SET NULL")
 
     class Meta:
         table_name = "aftersales_case_line"

@@ -5,9 +5,12 @@
         |   \\-> rejected (a reason is required) -> closed
         \\-> cancelled (the customer, while requested)
 
-A complaint is approved and closed. Every change writes its CaseEvent in the transaction of the
+A complaint is approved and closed. Staff may cancel an approved case (an exchange's replacement
+order is cancelled with it, giving its units back). Every change writes its CaseEvent in the transaction of the
 change, and only applies if the case is still at the version the caller saw (as orders do).
 """
+
+from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
 
@@ -16,9 +19,11 @@ from models.aftersales.case import (
     RESTOCKED,
     AfterSalesCase,
     CaseEvent,
+    CaseKind,
     CaseLine,
     CaseStatus,
 )
+from models.aftersales.exchange import has_replacement, place_replacement, withdraw_replacement
 from models.aftersales.notices import step_words, tell_customer, tell_shop
 from models.base import utcnow
 from models.catalog import stock
@@ -26,6 +31,7 @@ from models.db import db
 from models.errors import DomainError, TransitionNotAllowed
 from models.orders.lifecycle import AUTOMATION, STAFF, Actor
 from models.orders.order import Order, OrderLine
+from models.shop_time import shop_zone
 
 (
     REQUESTED,
@@ -51,6 +57,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (APPROVED, REPLACED): STAFF,
     (APPROVED, REDONE): STAFF,
     (APPROVED, CLOSED): STAFF,  # a complaint answered
+    (APPROVED, CANCELLED): STAFF,  # an exchange's replacement order is cancelled with it
+    (AWAITING_RETURN, CANCELLED): STAFF,
     (AWAITING_RETURN, RECEIVED): STAFF,
     (RECEIVED, REFUNDED): STAFF,
     (RECEIVED, REPLACED): STAFF,
@@ -93,12 +101,16 @@ def transition_case(
     expected_version: int | None = None,
     note: str = "",
     dispositions: dict[int, str] | None = None,
+    booking=None,
 ) -> AfterSalesCase:
     """Move `case` to `to_status` as `actor`; return the case as stored afterwards.
 
     `note` is the reason of a rejection (required) or a word to the customer, shown on the
     tracking page. Receiving the goods takes `dispositions` (case line id → RESTOCKED or
-    WRITTEN_OFF) for every line: restocked units go back on the shelf, once.
+    WRITTEN_OFF) for every line: restocked units go back on the shelf, once. Approving an
+    exchange places its replacement order (models/aftersales/exchange.py), reserving its stock
+    all or nothing; approving a redo takes its `booking` (models/aftersales/redo.py
+    redo_window), if any. Replaced needs the replacement order; cancelling cancels it.
 
     Raises StaleCase if the case changed since the caller loaded it (`expected_version`, by
     default `case.version`), TransitionNotAllowed if the lifecycle does not let this actor make
@@ -119,6 +131,8 @@ def transition_case(
             )
         if to_status == REJECTED and not note:
             raise CaseRefused(_l("Say why the request is rejected."))
+        if to_status == REPLACED and not has_replacement(current):
+            raise CaseRefused(_l("Only an exchange with its replacement order can be replaced."))
         changes = {"status": to_status}
         if note:
             changes["answer"] = note
@@ -129,6 +143,12 @@ def transition_case(
         bump_case(current, expected, **changes)
         if to_status == RECEIVED:
             _receive(current, dispositions or {}, actor)
+        if to_status == APPROVED and current.kind == CaseKind.EXCHANGE:
+            place_replacement(current, actor)
+        if to_status == CANCELLED:
+            withdraw_replacement(current, actor)
+        if to_status == APPROVED and current.kind == CaseKind.REDO and booking is not None:
+            _book(current, booking, actor)
         record_case_event(
             current,
             actor,
@@ -173,6 +193,19 @@ def record_case_event(case: AfterSalesCase, actor: Actor, **fields) -> CaseEvent
         actor_label=actor.label,
         **fields,
     )
+
+
+def _book(case: AfterSalesCase, booking, actor: Actor) -> None:
+    """Keep the redo's booking (a PickupWindow, UTC) and put it on the timeline, shop time."""
+    AfterSalesCase.update(redo_starts_at=booking.starts_at, redo_ends_at=booking.ends_at).where(
+        AfterSalesCase.id == case.id
+    ).execute()
+    zone = shop_zone()
+    starts, ends = (
+        moment.replace(tzinfo=UTC).astimezone(zone)
+        for moment in (booking.starts_at, booking.ends_at)
+    )
+    record_case_event(case, actor, kind="booked", note=f"{starts:%Y-%m-%d %H:%M}–{ends:%H:%M}")
 
 
 def _receive(case: AfterSalesCase, dispositions: dict[int, str], actor: Actor) -> None:

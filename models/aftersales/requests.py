@@ -13,6 +13,7 @@ from models.aftersales.case import (
     CasePhoto,
     CaseStatus,
 )
+from models.aftersales.exchange import replacement_choices
 from models.aftersales.lifecycle import CaseRefused, record_case_event
 from models.aftersales.notices import tell_shop
 from models.aftersales.signals import case_opened
@@ -147,11 +148,14 @@ def open_case(
     details: str = "",
     preferred: str = "",
     photos: tuple[tuple[str, str], ...] = (),
+    replacements: dict[int, int] | None = None,
 ) -> AfterSalesCase:
     """Open a case about `quantities` (order line id → units) of `order`, as its customer.
 
     Raises CaseRefused when the order is not completed, the window has passed, or a line has
     fewer units left than asked (units in open cases count: a double tap opens one case).
+    An exchange takes `replacements` (order line id → product id, one of
+    exchange.replacement_choices; a line not named is exchanged for the same product).
     """
     if kind not in CaseKind.__members__.values():
         raise CaseRefused(_l("Choose what you would like."))
@@ -185,6 +189,7 @@ def open_case(
                         name=line.name,
                     )
                 )
+        swaps = _replacements(current, lines, kind, replacements or {})
         case = AfterSalesCase.create(
             number=Counter.next(NUMBER_COUNTER, start=0),
             order=current.id,
@@ -194,10 +199,30 @@ def open_case(
             preferred=preferred,
         )
         for line_id, units in sorted(wanted.items()):
-            CaseLine.create(case=case.id, line=line_id, quantity=units)
+            CaseLine.create(
+                case=case.id,
+                line=line_id,
+                quantity=units,
+                replacement_product=swaps.get(line_id),
+            )
         for image, thumbnail in photos:
             CasePhoto.create(case=case.id, image=image, thumbnail=thumbnail)
         record_case_event(case, actor, kind="opened", to_status=CaseStatus.REQUESTED)
         tell_shop(case, actor, lambda c: f"{c.kind_label} · {c.reason}")
         case_opened.send(case)
     return case
+
+
+def _replacements(order: Order, lines: dict, kind: str, asked: dict[int, int]) -> dict:
+    """{order line id: product id} of an exchange for another product; CaseRefused for a
+    product the activity does not sell."""
+    if kind != CaseKind.EXCHANGE:
+        return {}
+    swaps = {
+        int(k): int(v)
+        for k, v in asked.items()
+        if v and int(k) in lines and int(v) != lines[int(k)].product_id
+    }
+    if swaps and not set(swaps.values()) <= set(replacement_choices(order)):
+        raise CaseRefused(_l("Choose one of the activity's products."))
+    return swaps

@@ -120,6 +120,7 @@ class OrderSource(StrEnum):
     LEADER = "leader"
     STAFF = "staff"
     CHAT_IMPORT = "chat_import"
+    AFTERSALES = "aftersales"  # an exchange's replacement (models/aftersales/exchange.py)
 
     @property
     def label(self):
@@ -131,4 +132,5 @@ SOURCE_LABELS = {
     OrderSource.LEADER: _l("Leader's share link"),
     OrderSource.STAFF: _l("Entered by staff"),
     OrderSource.CHAT_IMPORT: _l("Chat 接龙 import"),
+    OrderSource.AFTERSALES: _l("After-sales replacement"),
 }

@@ -34,6 +34,8 @@ SPEC = {
     ("approved", "replaced"): STAFF,
     ("approved", "redone"): STAFF,
     ("approved", "closed"): STAFF,
+    ("approved", "cancelled"): STAFF,  # an exchange's replacement order cancelled with it
+    ("awaiting_return", "cancelled"): STAFF,
     ("awaiting_return", "received"): STAFF,
     ("received", "refunded"): STAFF,
     ("received", "replaced"): STAFF,
