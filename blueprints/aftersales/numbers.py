@@ -1,5 +1,5 @@
 """/board/after-sales/numbers: return rates, reasons, average ratings and the times to answer and
-to close for a range of shop days in the URL (models/aftersales/numbers.py), printable, each
+to close for a range of shop days in the URL (models/aftersales/numbers/figures.py), printable, each
 table as CSV or XLSX (docs/after-sales.md, "The numbers")."""
 
 from flask import Blueprint, request
@@ -7,8 +7,8 @@ from flask import Blueprint, request
 from blueprints.access import role_required
 from blueprints.rendering import render
 from blueprints.reports.downloads import download
-from models.aftersales.number_tables import TABLES, TIME_LABELS, aftersales_numbers, number_table
-from models.aftersales.numbers import DayRange
+from models.aftersales.numbers.figures import DayRange
+from models.aftersales.numbers.tables import TABLES, TIME_LABELS, aftersales_numbers, number_table
 from models.shop_time import shop_today
 
 bp = Blueprint("aftersales_numbers", __name__, url_prefix="/board/after-sales/numbers")

@@ -112,7 +112,9 @@ class AfterSalesCase(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     first_answer_at = DateTimeField(null=True)  # when staff first moved it on
     closed_at = DateTimeField(null=True)
-    reminded_at = DateTimeField(null=True)  # staff reminded it is overdue (models/aftersales/sla.py)
+    reminded_at = DateTimeField(
+        null=True
+    )  # staff reminded it is overdue (models/aftersales/sla.py)
     # an exchange: the order its approval placed for the replacement (models/aftersales/exchange.py)
     replacement_order = ForeignKeyField(
         Order, null=True, unique=True, backref="replaced_cases", on_delete="SET NULL"

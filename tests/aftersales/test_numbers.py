@@ -1,4 +1,4 @@
-"""The after-sales numbers (models/aftersales/numbers.py, models/ratings/figures.py): every
+"""The after-sales numbers (models/aftersales/numbers/figures.py, models/ratings/figures.py): every
 figure checked against a direct recount of generated orders, cases and ratings (hypothesis, on
 whichever database the suite runs: SQLite, or PostgreSQL with TEST_DATABASE_URL), and the staff
 page, its range in the URL and its CSV/XLSX tables."""
@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from models.aftersales.case import AfterSalesCase, CaseKind, CaseLine, CaseStatus
-from models.aftersales.number_tables import TABLES, aftersales_numbers
-from models.aftersales.numbers import NOT_RETURNED, RETURN_KINDS, DayRange
+from models.aftersales.numbers.figures import NOT_RETURNED, RETURN_KINDS, DayRange
+from models.aftersales.numbers.tables import TABLES, aftersales_numbers
 from models.customers.customer import Customer
 from models.db import db
 from models.orders.order import Order, OrderLine

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from models.aftersales.numbers import (
+from models.aftersales.numbers.figures import (
     DayRange,
     ReasonRow,
     ReturnRow,
