@@ -17,6 +17,8 @@ from blueprints.admin import (
 )
 from blueprints.aftersales import actions as aftersales_actions
 from blueprints.aftersales import staff as aftersales
+from blueprints.catalog import categories, photo_files
+from blueprints.catalog import photos as product_photos
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import my_data, my_orders, online_pay, ordering, tracking
@@ -76,6 +78,9 @@ def register_blueprints(app) -> None:
         deliveries,
         rules,
         products,
+        categories,
+        product_photos,
+        photo_files,
         warehouses,
         stockroom,
         low_stock,

@@ -74,6 +74,7 @@ class ProductDetails:
     tracks_stock: bool = True
     active: bool = True
     aliases: tuple[str, ...] = ()  # other names chats use (models/chat_import/match.py)
+    category_id: int | None = None  # models/catalog/categories.py
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,15 @@ class WarehouseStock:
 # Products ----------------------------------------------------------------------------
 
 
-def product_list(search: str = "", *, include_inactive: bool = False) -> list[ProductRow]:
+NO_CATEGORY = 0  # `product_list(category=…)`: the products without one
+
+
+def product_list(
+    search: str = "", *, include_inactive: bool = False, category: int | None = None
+) -> list[ProductRow]:
     """Products whose name or SKU contains `search` (any case), active first, then by name,
-    with their stock summed over warehouses: one query for all of them."""
+    with their stock summed over warehouses: one query for all of them. `category`: only
+    those in it (NO_CATEGORY: those in none)."""
     on_hand = fn.COALESCE(fn.SUM(Stock.on_hand), 0)
     reserved = fn.COALESCE(fn.SUM(Stock.reserved), 0)
     query = (
@@ -118,6 +125,10 @@ def product_list(search: str = "", *, include_inactive: bool = False) -> list[Pr
         query = query.where(ilike(Product.name, search) | ilike(Product.sku, search))
     if not include_inactive:
         query = query.where(Product.active == True)  # noqa: E712
+    if category == NO_CATEGORY:
+        query = query.where(Product.category.is_null())
+    elif category is not None:
+        query = query.where(Product.category == category)
     return [ProductRow(p, int(p.total_on_hand), int(p.total_reserved)) for p in query]
 
 
