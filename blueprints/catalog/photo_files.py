@@ -13,7 +13,7 @@ bp = Blueprint("photo_files", __name__)
 KEEP = "public, max-age=31536000, immutable"
 
 
-@bp.get("/photos/<id:photo_id>/<int:width>")
+@bp.get("/photos/<id:photo_id>/<id:width>")
 def photo(photo_id: int, width: int):
     found = or_404(ProductPhoto.get_or_none(ProductPhoto.id == photo_id))
     response = image_response(or_404(found.name_at(width)))

@@ -71,7 +71,12 @@ def rename_category(category: Category, name: str) -> None:
     try:
         with db.atomic():
             Category.update(name=name).where(Category.id == category.id).execute()
-            record("category.renamed", f"#{category.id}", before=category.name, after=name)
+            record(
+                "category.renamed",
+                f"#{category.id}",
+                before={"name": category.name},
+                after={"name": name},
+            )
     except IntegrityError as error:
         raise CategoryTaken() from error
 
