@@ -9,13 +9,19 @@ from PIL import Image
 
 
 def noisy_photo(width=3000, height=2000, seed=0) -> bytes:
-    """A JPEG of a colour gradient under strong noise, with EXIF naming a camera and a place."""
+    """A JPEG of colour gradients under strong noise, fine and coarse (the coarse grain stays
+    after shrinking to phone size, as a photo's detail does), with EXIF naming a camera and a
+    place."""
     size = (width, height)
-    noise = Image.effect_noise(size, 80 + seed)
+    coarse = (max(1, width // 60), max(1, height // 60))
+    grain = [
+        Image.effect_noise(coarse, 90 + seed + n).resize(size, Image.Resampling.BICUBIC)
+        for n in range(2)
+    ]
     bands = (
-        Image.linear_gradient("L").resize(size),
-        noise,
-        Image.radial_gradient("L").resize(size),
+        Image.blend(Image.linear_gradient("L").resize(size), grain[0], 0.6),
+        Image.blend(Image.effect_noise(size, 60), grain[1], 0.5),
+        Image.blend(Image.radial_gradient("L").resize(size), grain[0], 0.4),
     )
     image = Image.merge("RGB", bands)
     exif = Image.Exif()

@@ -35,6 +35,8 @@ def test_a_photo_is_kept_at_each_width_without_exif(app_context):
         data, content_type = open_image(name)
         assert content_type == "image/webp"
         assert b"PhoneMaker" not in data and not Image.open(io.BytesIO(data)).getexif()
+    sizes = [len(open_image(name)[0]) for _w, _h, name in kept]
+    assert sizes[0] <= 8 * 1024 and sizes[2] <= 30 * 1024, sizes  # docs/products.md
 
 
 def test_a_small_photo_is_not_enlarged(app_context):
