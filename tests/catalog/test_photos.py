@@ -49,12 +49,13 @@ def test_an_admin_uploads_with_a_plain_form_and_with_htmx(admin_post, app):
     response = upload(admin_post, product, ("cam.jpg", noisy_photo(1200, 800)))
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/admin/products/{product.id}#photos")
-    response = upload(admin_post, product, ("b.jpg", noisy_photo(900, 900, 1)), htmx=True)
+    two = [("b.jpg", noisy_photo(900, 900, 1)), ("c.png", noisy_photo(500, 400, 2))]
+    response = upload(admin_post, product, *two, htmx=True)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert html.lstrip().startswith('<section id="photos"') and html.count("<li data-photo") == 2
+    assert html.lstrip().startswith('<section id="photos"') and html.count("<li data-photo") == 3
     assert "Cover" in html
-    assert len(product_photos(product)) == 2
+    assert len(product_photos(product)) == 3
 
 
 def test_the_product_page_shows_the_photos_section(as_admin):
