@@ -13,7 +13,7 @@ from models.catalog.photos import MAX_PHOTOS, WIDTHS, ProductPhoto, add_photos, 
 from models.uploads import open_image, save_widths
 from tests.catalog.photos import PHP, bomb, noisy_photo
 from tests.factories import make_activity, make_product
-from tests.helpers import EN
+from tests.helpers import EN, race
 
 PHONE_DPR, THUMB_CSS_PX = 2, 80  # a 390-px phone's pixel ratio; the cover's box (order.css)
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
@@ -156,3 +156,13 @@ def test_the_order_form_shows_covers_lazily_within_its_weight_budget(client, app
     for asset in set(ASSET.findall(html)):
         weight += len(gzip.compress(client.get(asset).get_data()))
     assert weight <= 50 * 1024, weight
+
+
+def test_two_uploads_at_once_never_pass_six_photos(app):
+    with app.app_context():
+        product = make_product()
+    photo = noisy_photo(200, 100)
+    results = race(app, 2, lambda i: add_photos(product, [photo] * 4))
+    assert sorted(outcome for outcome, _ in results) == ["TooManyPhotos", "ok"]
+    assert len(product_photos(product)) == 4
+    assert len(list(Path(app.config["UPLOAD_FOLDER"]).glob("*"))) == 4 * 2  # the loser's: gone
