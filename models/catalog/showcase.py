@@ -26,7 +26,7 @@ class Showcase:
         category. Lines keep the form's order within a group."""
         grouped: dict[int | None, list] = {}
         for line in lines:
-            category = self.categories.get(_product_id(line))
+            category = self.categories.get(int(line.short_name))
             grouped.setdefault(category.id if category else None, []).append(line)
         if list(grouped) == [None]:
             return [(None, grouped[None])]
@@ -35,13 +35,6 @@ class Showcase:
         return [(by_id[k], grouped[k]) for k in order] + (
             [(None, grouped[None])] if None in grouped else []
         )
-
-
-def _product_id(line) -> int:
-    try:
-        return int(line.short_name)
-    except (AttributeError, ValueError):
-        return 0
 
 
 def showcase(products: dict[int, Product]) -> Showcase:
