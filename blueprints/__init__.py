@@ -18,6 +18,8 @@ from blueprints.admin import (
 from blueprints.aftersales import actions as aftersales_actions
 from blueprints.aftersales import numbers as aftersales_numbers
 from blueprints.aftersales import staff as aftersales
+from blueprints.catalog import categories, photo_files
+from blueprints.catalog import photos as product_photos
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import (
@@ -92,6 +94,9 @@ def register_blueprints(app) -> None:
         deliveries,
         rules,
         products,
+        categories,
+        product_photos,
+        photo_files,
         warehouses,
         stockroom,
         low_stock,

@@ -1,18 +1,25 @@
-"""Forms of the products pages: a product (price typed in yuan, kept in fen) and the three
-stock changes of a warehouse row (received, written off, counted)."""
+"""Forms of the products pages: a product (price typed in yuan, kept in fen), the three
+stock changes of a warehouse row (received, written off, counted), a category's name and a
+product's photo upload."""
 
 import re
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from forms.designer.template import MoneyField, strip
+from forms.payments import IMAGE_TYPES
 from models.activities.fields.editor import WholeField
 from models.catalog.admin import ProductDetails
+from models.catalog.categories import NAME_MAX as CATEGORY_MAX
+from models.catalog.categories import category_choices
 from models.catalog.ledger import MAX_REASON_LENGTH
+from models.catalog.photos import MAX_PHOTOS
+from models.uploads import read_upload
 
 NAME_MAX, SKU_MAX, UNIT_MAX, DESCRIPTION_MAX, ALIASES_MAX = 100, 40, 20, 2000, 500
 ALIAS_SEPARATORS = re.compile(r"[,，、;；\n]+")
@@ -81,6 +88,12 @@ class ProductForm(FlaskForm):
         filters=[strip],
         render_kw={"rows": 3, "maxlength": DESCRIPTION_MAX},
     )
+    category_id = SelectField(
+        _l("Category"),
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        description=_l("The order forms list products under their category's heading."),
+        validate_choice=True,
+    )
     aliases = StringField(
         _l("Other names in chats (optional)"),
         [_longest(ALIASES_MAX)],
@@ -103,9 +116,14 @@ class ProductForm(FlaskForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category_id.choices = [(None, _l("None")), *category_choices()]
+
     def details(self) -> ProductDetails:
         return ProductDetails(
             name=self.name.data,
+            category_id=self.category_id.data,
             sku=self.sku.data,
             price=self.price.data,
             cost_price=self.cost_price.data,
@@ -183,3 +201,26 @@ def stock_form(kind: str, warehouse_id: int, formdata=None) -> FlaskForm:
     """The form of one stock change of one warehouse row; the prefix keeps the ids of every
     row's forms apart."""
     return STOCK_FORMS[kind](formdata=formdata, prefix=f"{kind}-{warehouse_id}")
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        lazy_pgettext("thing", "Name"),
+        [DataRequired(lazy_pgettext("thing", "Enter a name.")), _longest(CATEGORY_MAX)],
+        filters=[strip],
+        render_kw={"maxlength": CATEGORY_MAX, "autocomplete": "off"},
+    )
+
+
+class PhotoForm(FlaskForm):
+    photos = MultipleFileField(
+        _l("Add photos (up to %(count)s in all)", count=MAX_PHOTOS),
+        description=_l("PNG, JPEG, GIF or WebP. The first photo is the one order forms show."),
+        render_kw={"accept": IMAGE_TYPES, "multiple": True},
+    )
+
+    def photo_bytes(self) -> list[bytes]:
+        """Each chosen file's bytes (at most one past the upload limit)."""
+        return [
+            read_upload(upload) for upload in self.photos.data or [] if upload and upload.filename
+        ]

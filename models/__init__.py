@@ -14,7 +14,8 @@ from models.board.answer_text import OrderAnswerText
 from models.board.directory import LatestOrder
 from models.board.saved_views import SavedView
 from models.catalog.ledger import StockMovement
-from models.catalog.products import Product, Stock, Warehouse
+from models.catalog.photos import ProductPhoto
+from models.catalog.products import Category, Product, Stock, Warehouse
 from models.catalog.transfers import Transfer, TransferLine
 from models.customers.customer import Customer
 from models.db import db
@@ -51,7 +52,9 @@ ALL_MODELS = [
     User,
     Customer,
     Warehouse,
+    Category,
     Product,
+    ProductPhoto,
     Stock,
     PickupPoint,
     FormTemplate,

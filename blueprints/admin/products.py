@@ -25,11 +25,13 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from blueprints.access import role_required
+from blueprints.catalog.photos import photo_context
 from blueprints.params import arg_date, arg_id
 from blueprints.rendering import go, or_404, render, wants_fragment
 from blueprints.reports.downloads import XLSX
 from forms.product import STOCK_FORMS, NewProductForm, ProductForm, stock_form
 from models.catalog.admin import (
+    NO_CATEGORY,
     SkuTaken,
     change_stock,
     create_product,
@@ -38,6 +40,7 @@ from models.catalog.admin import (
     stock_by_warehouse,
     update_product,
 )
+from models.catalog.categories import category_choices
 from models.catalog.ledger import (
     KINDS,
     LedgerFilter,
@@ -74,8 +77,17 @@ def _user():
 def index():
     search = request.args.get("q", "").strip()[:SEARCH_MAX]
     inactive = request.args.get("inactive") == "1"
-    rows = product_list(search, include_inactive=inactive)
-    return render(INDEX, LIST, rows=rows, search=search, inactive=inactive)
+    category = NO_CATEGORY if request.args.get("category") == "none" else arg_id("category")
+    rows = product_list(search, include_inactive=inactive, category=category)
+    return render(
+        INDEX,
+        LIST,
+        rows=rows,
+        search=search,
+        inactive=inactive,
+        category=category,
+        categories=category_choices(),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -121,7 +133,7 @@ def show(product_id: int):
     product = _product(product_id)
     if request.method == "GET":
         form = ProductForm.of(product)
-        return render(PAGE, FORM, form=form, **_stock_context(product))
+        return render(PAGE, FORM, form=form, **_stock_context(product), **photo_context(product))
     form = ProductForm()
     if form.validate_on_submit():
         try:
@@ -131,7 +143,7 @@ def show(product_id: int):
         else:
             flash(_("“%(name)s” saved.", name=form.name.data))
             return go(url_for(".show", product_id=product.id))
-    return render(PAGE, FORM, 422, form=form, **_stock_context(product))
+    return render(PAGE, FORM, 422, form=form, **_stock_context(product), **photo_context(product))
 
 
 DONE = {
@@ -161,7 +173,7 @@ def change(product_id: int, warehouse_id: int, action: str):
                 return render(PAGE, STOCK, **_stock_context(product, notice=notice))
             flash(notice)
             return redirect(url_for(".show", product_id=product.id, _anchor="stock"), 303)
-    context = _stock_context(product, failed=(kind, warehouse.id, form))
+    context = _stock_context(product, failed=(kind, warehouse.id, form)) | photo_context(product)
     return render(PAGE, STOCK, 422, form=ProductForm.of(product), **context)
 
 

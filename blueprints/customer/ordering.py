@@ -99,6 +99,7 @@ def _page(activity, form, checkout, status=200, **extra):
         tiers=tier_status(activity.version, activity.products),
         products_by_id=activity.products,
         stock_left=activity.stock_left,
+        showcase=activity.showcase,
         slots_left=activity.slots_left,
         chain=chain_for(activity.template.id)
         if activity.version.setting("show_chain_list")

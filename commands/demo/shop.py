@@ -10,6 +10,7 @@ import segno
 from flask import current_app
 
 from commands.demo.people import NAMES, REMARKS
+from commands.demo.photos import build_categories_and_photos
 from commands.demo.timeline import fit_before
 from models.accounts.user import User
 from models.activities.pickup import (
@@ -98,6 +99,7 @@ def build_catalog() -> list[Product]:
             receive_stock(product, warehouse, on_hand, reason=str(INITIAL_STOCK))
             receive_stock(product, metro, max(on_hand // 5, 1), reason=str(INITIAL_STOCK))
         products.append(product)
+    build_categories_and_photos(products)
     return products
 
 

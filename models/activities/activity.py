@@ -12,6 +12,7 @@ from models.activities.pickup import PickupPoint, PickupWindow, window_for
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import utcnow
 from models.catalog.products import Product, Stock, Warehouse
+from models.catalog.showcase import Showcase, showcase
 
 OPEN, NOT_OPEN, CLOSED, FULL, SOLD_OUT = "open", "not_open", "closed", "full", "sold_out"
 
@@ -207,6 +208,11 @@ class Activity:
     @cached_property
     def delivery(self) -> dict:
         return delivery_settings(self.version)
+
+    @cached_property
+    def showcase(self) -> Showcase:
+        """Cover photos and category headings of the offered products."""
+        return showcase(self.products)
 
 
 def load_activity(slug: str) -> Activity | None:

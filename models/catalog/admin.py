@@ -75,6 +75,7 @@ class ProductDetails:
     tracks_stock: bool = True
     active: bool = True
     aliases: tuple[str, ...] = ()  # other names chats use (models/chat_import/match.py)
+    category_id: int | None = None  # models/catalog/categories.py
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,15 @@ class WarehouseStock:
 # Products ----------------------------------------------------------------------------
 
 
-def product_list(search: str = "", *, include_inactive: bool = False) -> list[ProductRow]:
+NO_CATEGORY = 0  # `product_list(category=…)`: the products without one
+
+
+def product_list(
+    search: str = "", *, include_inactive: bool = False, category: int | None = None
+) -> list[ProductRow]:
     """Products whose name or SKU contains `search` (any case), active first, then by name,
-    with their stock summed over warehouses and the warehouses where it is low: one query."""
+    with their stock summed over warehouses and the warehouses where it is low: one query.
+    `category`: only those in it (NO_CATEGORY: those in none)."""
     on_hand = fn.COALESCE(fn.SUM(Stock.on_hand), 0)
     reserved = fn.COALESCE(fn.SUM(Stock.reserved), 0)
     low = fn.COALESCE(fn.SUM(Case(None, [(Stock.low_since.is_null(False), 1)], 0)), 0)
@@ -126,6 +133,10 @@ def product_list(search: str = "", *, include_inactive: bool = False) -> list[Pr
         query = query.where(ilike(Product.name, search) | ilike(Product.sku, search))
     if not include_inactive:
         query = query.where(Product.active == True)  # noqa: E712
+    if category == NO_CATEGORY:
+        query = query.where(Product.category.is_null())
+    elif category is not None:
+        query = query.where(Product.category == category)
     return [
         ProductRow(p, int(p.total_on_hand), int(p.total_reserved), int(p.low_in)) for p in query
     ]

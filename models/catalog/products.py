@@ -43,6 +43,14 @@ class Warehouse(BaseModel):
         return chosen or cls.default()
 
 
+class Category(BaseModel):
+    """A heading the order forms group products under (models/catalog/categories.py);
+    `position`: its place among the others, smallest first."""
+
+    name = CharField(unique=True)
+    position = IntegerField(default=0)
+
+
 class Product(BaseModel):
     name = CharField()
     sku = CharField(unique=True)
@@ -55,6 +63,7 @@ class Product(BaseModel):
     tracks_stock = BooleanField(default=True)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    category = ForeignKeyField(Category, null=True, backref="products", on_delete="SET NULL")
 
 
 class Stock(BaseModel):

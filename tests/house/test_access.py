@@ -51,6 +51,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "my_orders.sign_out",
         "my_data.download",  # only the phone this browser proved (blueprints/customer/my_data.py)
         "my_data.ask_to_erase",
+        "photo_files.photo",  # product photos the order forms show (blueprints/catalog/photo_files.py)
         "ordering.form_page",
         "ordering.submit",
         "ordering.live",

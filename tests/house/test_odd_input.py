@@ -32,7 +32,8 @@ from models.activities.pickup import PickupPoint
 from models.aftersales.requests import keep_photos, open_case
 from models.automation.rules import Rule
 from models.board.saved_views import SavedView, save_view
-from models.catalog.products import Product, Warehouse
+from models.catalog.photos import ProductPhoto
+from models.catalog.products import Category, Product, Warehouse
 from models.catalog.transfers import create_transfer
 from models.catalog.warehouses import WarehouseDetails, create_warehouse
 from models.customers.customer import Customer
@@ -138,6 +139,9 @@ def demo_shop(app, admin, staff, tmp_path):
         "customer_id": order.customer_id,
         "point_id": point.id,
         "product_id": strawberries.id,
+        "photo_id": ProductPhoto.get(ProductPhoto.product == strawberries.id).id,
+        "width": 160,
+        "category_id": Category.select().first().id,
         "warehouse_id": Warehouse.default().id,
         "transfer_id": transfer.id,
         "purchase_id": 1,  # none in this shop: the route answers 404

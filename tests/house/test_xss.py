@@ -22,6 +22,8 @@ from models.automation.rules import save_rule
 from models.base import utcnow
 from models.board.saved_views import SavedView, save_view
 from models.catalog.admin import change_stock
+from models.catalog.categories import create_category
+from models.catalog.photos import add_photos
 from models.catalog.products import Product, Warehouse
 from models.customers.tags import add_customer_tag
 from models.delivery.booking import OrderDelivery
@@ -35,6 +37,7 @@ from models.orders.order import Order
 from models.orders.payments import record_payment
 from models.reports.reconcile import import_bill, match_bill
 from tasks.notifications import sweep_due
+from tests.catalog.photos import noisy_photo
 from tests.factories import cn_mobile, make_product, order_for
 from tests.helpers import EN, HTMX, csrf_token_from, make_user
 from tests.reports.bill_files import Trade, wechat_bill
@@ -75,9 +78,11 @@ def payload_shop(app, admin):
         clerk.save()
         point = PickupPoint.create(name=payload("XPOINT"), address=payload("XADDRESS"))
         apple = make_product(50, name=payload("XPRODUCT"), sku="X-SKU")
-        Product.update(unit=payload("XUNIT"), description=payload("XPRODDESC")).where(
-            Product.id == apple.id
-        ).execute()
+        category = create_category(payload("XCATEGORY", short=True))
+        Product.update(
+            unit=payload("XUNIT"), description=payload("XPRODDESC"), category=category.id
+        ).where(Product.id == apple.id).execute()
+        (photo,) = add_photos(apple, [noisy_photo(320, 240)])  # alt: the product's name
         fields = [
             {"name": "name", "type": "short_text", "label": "Name", "required": True},
             {"name": "phone", "type": "phone", "label": "Phone", "required": True},
@@ -173,6 +178,9 @@ def payload_shop(app, admin):
         "field": "remark",
         "clerk": clerk,
         "import_id": bill.id,
+        "category_id": category.id,
+        "photo_id": photo.id,
+        "width": 160,
     }
 
 
@@ -210,7 +218,8 @@ def where_shown(payload_shop) -> dict[str, list[str]]:
         f"{template}/notifications": ["XTITLE", "XSUBJECT", "XBODY"],
         "/admin/forms/pickup-points": ["XPOINT", "XADDRESS"],
         f"/admin/forms/pickup-points?edit={payload_shop['point_id']}": ["XPOINT", "XADDRESS"],
-        "/admin/products": ["XPRODUCT"],
+        "/admin/products": ["XPRODUCT", "XCATEGORY"],
+        "/admin/categories": ["XCATEGORY"],
         f"/admin/products/{payload_shop['product_id']}": [
             "XPRODUCT",
             "XUNIT",
@@ -227,7 +236,7 @@ def customer_pages(payload_shop) -> dict[str, list[str]]:
     return {
         f"/f/{payload_shop['slug']}": [
             *("XTITLE", "XDESC", "XLABEL", "XHELP", "XOPTION", "XSLOT", "XPRODUCT", "XPOINT"),
-            "XHEADING",
+            *("XHEADING", "XCATEGORY"),
         ],
         f"/f/{payload_shop['slug']}/list": ["XTITLE", "XPRODUCT"],
         f"/o/{payload_shop['token']}": ["XTITLE", "XPRODUCT", "XPOINT", "XSUBJECT", "XBODY"],

@@ -1,0 +1,1 @@
+"""Catalog pages beside the products list: categories, product photos and the photo files."""
