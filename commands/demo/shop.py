@@ -51,6 +51,8 @@ CATALOG = [
     ("深度保洁 4 小时 Deep cleaning, 4 hours", "SV-CLEAN4", 26000, "次", None),
     ("擦窗加购 Window add-on", "SV-WINDOW", 6000, "次", None),
 ]
+# Other names the group chats use (the chat import matches them, docs/group-buy.md)
+ALIASES = {"FR-MANGO": ["芒果"], "FR-TANG": ["砂糖橘"], "FR-GRAPE": ["阳光玫瑰"]}
 
 # Home cleaning takes bookings for the coming two weeks, with room left after the demo's own
 # bookings (about one in five demo orders) for anyone trying the shop.
@@ -84,7 +86,12 @@ def build_catalog() -> list[Product]:
     products = []
     for name, sku, price, unit, on_hand in CATALOG:
         product = Product.create(
-            name=name, sku=sku, price=price, unit=unit, tracks_stock=on_hand is not None
+            name=name,
+            sku=sku,
+            price=price,
+            unit=unit,
+            tracks_stock=on_hand is not None,
+            aliases=ALIASES.get(sku, []),
         )
         if on_hand is not None:
             receive_stock(product, warehouse, on_hand, reason=str(INITIAL_STOCK))

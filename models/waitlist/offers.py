@@ -117,8 +117,9 @@ def claim(entry: WaitlistEntry, *, fulfilment: str | None, now: datetime | None 
     return order
 
 
-def withdraw(entry: WaitlistEntry) -> None:
-    """Leave the line; units held for the customer go to the next."""
+def withdraw(entry: WaitlistEntry) -> bool:
+    """Leave the line; units held for the customer go to the next. False when they were out of
+    it already."""
     with db.atomic():
         was_offered = (
             WaitlistEntry.update(status=WITHDRAWN)
@@ -128,10 +129,13 @@ def withdraw(entry: WaitlistEntry) -> None:
         if was_offered:
             _give_back(entry)
             offer_freed(entry.product_id)
-            return
-        WaitlistEntry.update(status=WITHDRAWN).where(
-            WaitlistEntry.id == entry.id, WaitlistEntry.status == WAITING
-        ).execute()
+            return True
+        left = (
+            WaitlistEntry.update(status=WITHDRAWN)
+            .where(WaitlistEntry.id == entry.id, WaitlistEntry.status == WAITING)
+            .execute()
+        )
+        return left == 1
 
 
 def expire_due(now: datetime | None = None) -> int:
