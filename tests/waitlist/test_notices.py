@@ -118,13 +118,15 @@ def test_a_consumer_killed_before_the_gateway_got_the_sms_sends_it_exactly_once(
             found = Delivery.get_or_none(Delivery.notice == "waitlist_offer")
             return found and found.claimed_by and found.status == "queued"
 
-        wait_until(claimed, what="the SMS to be claimed", consumer=slow)
+        # a consumer starts slowly on a loaded machine: wait longer than the usual 15 s
+        wait_until(claimed, timeout=60, what="the SMS to be claimed", consumer=slow)
         slow.kill()
         assert gateway.requests == []
 
         fresh = consumer(**sms)
         wait_until(
             lambda: Delivery.get(Delivery.notice == "waitlist_offer").status == "sent",
+            timeout=60,
             what="the retry",
             consumer=fresh,
         )
