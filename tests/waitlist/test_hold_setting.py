@@ -43,3 +43,20 @@ def test_an_empty_hold_is_30_minutes(app, admin_post):
     assert admin_post(url, settings_data(waitlist_hold_minutes="")).status_code == 303
     assert admin_post(f"/admin/forms/{template.id}/publish").status_code == 303
     assert hold_minutes(FormTemplate.get_by_id(template.id)) == 30
+
+
+def test_the_offer_s_text_is_edited_with_the_other_notices(app, admin_post):
+    template = draft(app)
+    url = f"/admin/forms/{template.id}/notifications/waitlist_offer"
+    text = "{{ quantity }} × {{ product }} until {{ hold_until }}: {{ waitlist_url }}"
+    data = {"waitlist_offer-enabled": "y", "waitlist_offer-channels": "sms"}
+
+    preview = admin_post(url, {**data, "waitlist_offer-sms": text, "action": "preview"}, True)
+    assert preview.status_code == 200
+    assert "2 × Strawberries until" in preview.get_data(as_text=True)
+    broken = admin_post(url, {**data, "waitlist_offer-sms": "{{ order_total }}"}, True)
+    assert broken.status_code == 422 and "This text cannot be used" in broken.get_data(as_text=True)
+
+    assert admin_post(url, {**data, "waitlist_offer-sms": text}).status_code in (302, 303)
+    saved = FormTemplate.get_by_id(template.id).draft["settings"]["notifications"]
+    assert saved["waitlist_offer"] == {"enabled": True, "channels": ["sms"], "sms": text}
