@@ -105,8 +105,8 @@ def gateway():
 
 def test_a_consumer_killed_before_the_gateway_got_the_sms_sends_it_exactly_once(
     app,
-    consumer,
-    gateway,  # noqa: F811
+    consumer,  # noqa: F811 (the fixture imported above)
+    gateway,
 ):
     sms = {"SMS_BACKEND": "webhook", "SMS_WEBHOOK_URL": gateway.url}
     slow = consumer(DELIVERY_TEST_PAUSE_SECONDS=1.5, **sms)  # between claiming and sending
