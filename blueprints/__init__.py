@@ -59,6 +59,7 @@ from blueprints.staff import (
     privacy,
     stockroom,
 )
+from blueprints.waitlist import board as waiting_lines
 from blueprints.waitlist import pages as waitlist
 
 
@@ -89,6 +90,7 @@ def register_blueprints(app) -> None:
         order_entry,
         pickup_scanner,
         waitlist,
+        waiting_lines,
         export,
         inbox,
         deliveries,

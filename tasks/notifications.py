@@ -25,6 +25,7 @@ from models.messaging.outbox import Outbox, Work
 from models.ratings.giving import LOW_RATING
 from models.ratings.notices import low_rating_messages
 from models.reports import recount
+from models.waitlist.notices import offer_messages
 from tasks import huey
 from tasks.context import collect_kicks, consumer_app, take_kicks, working
 from tasks.exports import queue_export
@@ -41,6 +42,7 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     aftersales_reminders.KIND: Work(
         prepare=aftersales_reminders.overdue_messages, write=add_deliveries
     ),
+    "waitlist_offer": Work(prepare=offer_messages, write=add_deliveries),  # units held: an SMS
     "export": Work(prepare=queue_export),  # outside the write: a queue round trip
     recount.KIND: Work(write=recount.recount_row),  # recount a bucket of the sales rollups
     # close a cancelled order's provider orders: outside the write, a gateway round trip

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from blueprints.access import role_required
 from blueprints.rendering import render
-from forms.staff.chat_import import ChainForm, cell, read_table
+from forms.staff.chat_import import EXAMPLE_CHAIN, ChainForm, cell, read_table
 from models.activities.activity import find_activity, offered_products, pickup_points
 from models.activities.template import FormTemplate
 from models.chat_import.importing import import_drafts, propose
@@ -29,6 +29,8 @@ def _form() -> ChainForm:
 def chat_import():
     form = _form()
     if request.method == "GET":
+        if request.args.get("example"):
+            form.text.data = EXAMPLE_CHAIN
         return render(*PAGE, form=form)
     found = find_activity(form.activity.data or "") if form.validate() else None
     if found is None:

@@ -12,7 +12,7 @@ from models.customers.phones import mask_phone
 from models.errors import DomainError
 from models.params import positive_id
 from models.waitlist.entry import OFFERED, ORDERED, by_token, join, place_in_line
-from models.waitlist.offers import HOLD_MINUTES, OfferGone, claim, withdraw
+from models.waitlist.offers import OfferGone, claim, hold_minutes, withdraw
 
 bp = Blueprint("waitlist", __name__)
 
@@ -35,10 +35,12 @@ def join_page(slug):
     chosen = positive_id(request.args.get("product"))
     if request.method == "GET":
         form = join_form(products, chosen=chosen)
-        return render(*JOIN, hold_minutes=HOLD_MINUTES, template=template, form=form)
+        return render(*JOIN, hold_minutes=hold_minutes(template), template=template, form=form)
     form = join_form(products, request.form)
     if not form.validate():
-        return render(*JOIN, hold_minutes=HOLD_MINUTES, status=422, template=template, form=form)
+        return render(
+            *JOIN, hold_minutes=hold_minutes(template), status=422, template=template, form=form
+        )
     try:
         entry = join(
             template,
@@ -50,7 +52,9 @@ def join_page(slug):
         )
     except DomainError as error:
         form[error.details.get("field", "quantity")].errors = [str(error)]
-        return render(*JOIN, hold_minutes=HOLD_MINUTES, status=422, template=template, form=form)
+        return render(
+            *JOIN, hold_minutes=hold_minutes(template), status=422, template=template, form=form
+        )
     return go(url_for(".place", token=entry.token))
 
 

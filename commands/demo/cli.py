@@ -17,6 +17,7 @@ from commands.demo.shop import (
     place_demo_orders,
     settle_seeded_work,
 )
+from commands.demo.waitlist import build_waiting_list
 from models import Order, User, db
 from models.reports.recount import rebuild
 
@@ -33,8 +34,8 @@ ROLES = ("admin", "staff", "leader", "courier")  # the demo accounts, each <role
 def cli(if_empty, orders, seed):
     """Create products (with cost prices) in two warehouses, a supplier with purchase orders,
     pickup points, three published activities (one a 成团 with tiered prices), a coupon and a
-    满减, delivery zones, four accounts (admin, staff, a group leader and a courier), orders and
-    a courier's run for today."""
+    满减, delivery zones, four accounts (admin, staff, a group leader and a courier), orders, a
+    courier's run for today and a waiting list on a sold-out product."""
     with db.connection_context():
         if User.select().exists() or Order.select().exists():
             _already_a_shop(if_empty)
@@ -64,6 +65,7 @@ def cli(if_empty, orders, seed):
         with db.atomic():
             build_group_buy(admin)
         created += build_delivery(templates[0], staff, courier)
+        build_waiting_list(templates[0])
         settle_seeded_work()  # the invented orders' messages and rule runs are not sent
         rebuild()  # the sales rollups, at once rather than by the worker
     click.echo(

@@ -52,6 +52,8 @@ CATALOG = [
     ("深度保洁 4 小时 Deep cleaning, 4 hours", "SV-CLEAN4", 26000, "次", None),
     ("擦窗加购 Window add-on", "SV-WINDOW", 6000, "次", None),
 ]
+# Other names the group chats use (the chat import matches them, docs/group-buy.md)
+ALIASES = {"FR-MANGO": ["芒果"], "FR-TANG": ["砂糖橘"], "FR-GRAPE": ["阳光玫瑰"]}
 
 COST_SHARE = 0.62  # what the fruit costs the shop, of its price
 
@@ -94,6 +96,7 @@ def build_catalog() -> list[Product]:
             cost_price=round(price * COST_SHARE) if goods else None,  # the margins' cost
             unit=unit,
             tracks_stock=goods,
+            aliases=ALIASES.get(sku, []),
         )
         if on_hand is not None:
             receive_stock(product, warehouse, on_hand, reason=str(INITIAL_STOCK))

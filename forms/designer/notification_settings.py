@@ -64,6 +64,14 @@ NOTICE_LABELS = {  # name -> (title, when it is sent)
         _l("Message from a rule to the customer"),
         _l("When a rule's “send a message” action runs; {{ note }} is the rule's message."),
     ),
+    "waitlist_offer": (
+        _l("Units held for a waiting customer"),
+        _l(
+            "When freed units are held for the next in a product's waiting line; "
+            "{{ product }}, {{ quantity }}, {{ hold_until }} (when the hold ends) and "
+            "{{ waitlist_url }} (their place in line) say what and where."
+        ),
+    ),
     "rule_message_staff": (
         _l("Message from a rule to the staff"),
         _l("When a rule's “send a message” action runs; {{ note }} is the rule's message."),
@@ -73,6 +81,7 @@ AUDIENCE_LABELS = {
     "customer": _l("the customer"),
     "staff": _l("every staff member and admin"),
     "assignee": _l("the person the order is given to"),
+    "waiting": _l("the customer in the waiting line"),
 }
 CHANNEL_LABELS = {"email": _l("Email"), "sms": _l("Text message (SMS)")}
 INAPP_LABELS = {  # where an in-app message shows, by audience
@@ -145,7 +154,8 @@ class NoticeForm(FlaskForm):
     ROWS = {"subject": 2, "body": 8, "sms": 3}
 
     def __init__(self, notice: Notice, variables: dict, **kwargs):
-        self.notice, self.variables = notice, variables
+        self.notice = notice
+        self.variables = {**variables, **notice.sample()} if notice.sample else variables
         self.trial = {}  # part -> the typed text as rendered by validate
         super().__init__(prefix=notice.name, **kwargs)
         self.channels.choices = [

@@ -76,16 +76,18 @@ class CountField(ParsedTextField):
 class MinutesField(CountField):
     """A number of minutes from 1 to `maximum`; blank is None (off)."""
 
-    def __init__(self, label=None, validators=None, *, maximum: int, **kwargs):
+    def __init__(self, label=None, validators=None, *, maximum: int, minimum=1, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.maximum = maximum
-        self.widget = NumberInput(min=1, max=maximum, step=1)
+        self.minimum, self.maximum = minimum, maximum
+        self.widget = NumberInput(min=minimum, max=maximum, step=1)
 
     def parse(self, text):
-        if not WHOLE.fullmatch(text) or not 1 <= int(text) <= self.maximum:
+        if not WHOLE.fullmatch(text) or not self.minimum <= int(text) <= self.maximum:
             raise ValueError(
                 _l(
-                    "Enter a whole number of minutes from 1 to %(most)s, or leave it empty.",
+                    "Enter a whole number of minutes from %(least)s to %(most)s, or leave it "
+                    "empty.",
+                    least=self.minimum,
                     most=self.maximum,
                 )
             )
@@ -275,6 +277,12 @@ class TemplateSettingsForm(FlaskForm):
         ),
     )
 
+    waitlist_hold_minutes = MinutesField(
+        _l("Hold freed units for the next in a waiting line (5 to 1440 minutes; empty: 30)"),
+        minimum=5,
+        maximum=DAY,
+    )
+
     def __init__(self, *args, pickup_points=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.pickup_point_ids.choices = [SelectChoice(p.id, p.name) for p in pickup_points]
@@ -333,6 +341,7 @@ class TemplateSettingsForm(FlaskForm):
             pending_reminder_minutes=self.pending_reminder_minutes.data,
             pickup_reminder_minutes=self.pickup_reminder_minutes.data,
             deadline_reminder_minutes=self.deadline_reminder_minutes.data,
+            waitlist_hold_minutes=self.waitlist_hold_minutes.data,
             payment_methods=list(self.payment_methods.data or PAYMENT_METHODS_UNSET),
         )
 

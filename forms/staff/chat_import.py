@@ -10,6 +10,17 @@ from forms.designer.template import strip
 from models.chat_import.importing import Draft, Proposal
 
 MAX_TEXT, MAX_QUANTITY, MAX_NAME, MAX_PHONE = 20_000, 9999, 100, 40
+# "Try an example" (/board/import?example=1): a chain as a group chat writes it, for the demo
+# shop's fruit (models/chat_import reads its typos and Chinese numbers; docs/group-buy.md).
+EXAMPLE_CHAIN = """#接龙 周五水果团
+周五下午到货，地铁站东口自提，请写名字和数量
+
+1. 张伟 草莓2盒 脐橙1
+2. 李娜 3栋502 阳光玫瑰葡萄×1 苹果2
+3. 王芳 13800138021 蓝莓两盒
+4. 刘洋 芒果1 哈密瓜1
+5. 陈静 车厘子一份
+6. 杨帆 砂糖桔3 猕猴桃1"""
 
 
 class ChainForm(FlaskForm):

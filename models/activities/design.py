@@ -28,6 +28,7 @@ from models.db import db, locked
 from models.errors import DomainError
 
 KINDS = ("goods", "service")
+HOLD_MINUTES = 30  # waitlist_hold_minutes unless set: how long a waiting customer's offer holds
 DEADLINE_MINUTES = 60  # deadline_reminder_minutes unless set (models/messaging/admin_notices.py)
 AUTOMATION_KEYS = (  # models/automation/timed.py and models/messaging/admin_notices.py read them
     "auto_cancel_minutes",
@@ -35,6 +36,7 @@ AUTOMATION_KEYS = (  # models/automation/timed.py and models/messaging/admin_not
     "pending_reminder_minutes",
     "pickup_reminder_minutes",
     "deadline_reminder_minutes",
+    "waitlist_hold_minutes",  # models/waitlist/offers.py
 )
 PAYMENT_METHODS = ("at_pickup",)  # unless set: the methods are models/payments/methods.py
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,38}[a-z0-9]")
@@ -163,6 +165,7 @@ class TemplateSettings:
     pending_reminder_minutes: int | None = None
     pickup_reminder_minutes: int | None = None
     deadline_reminder_minutes: int | None = DEADLINE_MINUTES
+    waitlist_hold_minutes: int | None = HOLD_MINUTES
     payment_methods: list[str] = field(default_factory=lambda: list(PAYMENT_METHODS))
 
     def draft_settings(self) -> dict:
@@ -234,6 +237,7 @@ class TemplateSettings:
             pending_reminder_minutes=settings.get("pending_reminder_minutes"),
             pickup_reminder_minutes=settings.get("pickup_reminder_minutes"),
             deadline_reminder_minutes=settings.get("deadline_reminder_minutes", DEADLINE_MINUTES),
+            waitlist_hold_minutes=settings.get("waitlist_hold_minutes") or HOLD_MINUTES,
             payment_methods=list(settings.get("payment_methods") or PAYMENT_METHODS),
         )
 

@@ -9,6 +9,7 @@ Per template, `version.settings["notifications"][notice]` switches a notice and 
 and replaces its texts; docs/notifications.md lists the keys and the variables.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -22,6 +23,7 @@ from models.messaging.deliveries import InboxMessage
 from models.messaging.delivery_notices import DELIVERY_NOTICES
 from models.messaging.outbox import Outbox, add_work
 from models.messaging.texts import page_url, render_texts, template_variables
+from models.messaging.waitlist_notices import WAITLIST_NOTICES, sample_variables
 from models.orders.order import Order, OrderEvent
 from models.orders.status import OPEN_STATUSES
 
@@ -34,6 +36,7 @@ class Notice:
     channels: tuple[str, ...]  # on by default
     texts: dict = field(default_factory=dict)  # part -> default text (Jinja)
     while_open: bool = False  # not sent once the order is completed or cancelled
+    sample: Callable[[], dict] | None = None  # its own variables beyond the order's (preview)
 
 
 NOTICES = {
@@ -125,6 +128,7 @@ NOTICES = {
         ),
         *(Notice(*spec) for spec in DELIVERY_NOTICES),  # models/messaging/delivery_notices.py
         *(Notice(*spec) for spec in AFTERSALES_NOTICES),  # models/messaging/aftersales_notices.py
+        *(Notice(*spec, sample=sample_variables) for spec in WAITLIST_NOTICES),
         # No order change plans these (event ""): reminders come from models/automation/timed.py,
         # rule messages from models/automation/actions/notify.py (docs/automation.md).
         Notice(
@@ -197,6 +201,7 @@ AUDIENCE_CHANNELS = {
     "customer": ("email", "sms", "inapp"),
     "staff": ("email", "inapp"),
     "assignee": ("email", "inapp"),
+    "waiting": ("sms",),  # a customer in a waiting line (models/waitlist/notices.py)
 }
 
 

@@ -1,6 +1,7 @@
 """Offering freed units to the line: when units of a product free up (an order cancelled or
 lowered, goods received, a stock-take), the first in line whose quantity is free gets them
-held (reserved in the main warehouse) for HOLD_MINUTES; their link places the order with the
+held (reserved in the main warehouse) for the activity's `waitlist_hold_minutes` (30 unless
+the admin set 5 to 1440) and they are told by SMS (models/waitlist/notices.py); their link places the order with the
 held units; a hold that runs out is given back and offered to the next (tasks/waitlist.py sweeps
 every minute). Every step is a conditional UPDATE of the entry's status, so an offer is taken,
 expired or claimed once, whoever gets there at the same moment."""
@@ -10,6 +11,8 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 
 from models.activities.activity import find_activity
+from models.activities.design import HOLD_MINUTES
+from models.activities.template import FormTemplate, read_setting
 from models.base import utcnow
 from models.catalog import stock
 from models.catalog.products import Warehouse
@@ -19,8 +22,14 @@ from models.orders.checkout import submit_order
 from models.orders.order import Order
 from models.orders.status import OrderStatus
 from models.waitlist.entry import EXPIRED, OFFERED, ORDERED, WAITING, WITHDRAWN, WaitlistEntry
+from models.waitlist.notices import plan_offer_notice
 
-HOLD_MINUTES = 30
+
+def hold_minutes(template: FormTemplate) -> int:
+    """How long an offer of the activity holds its units (its published setting)."""
+    version = template.latest_version()
+    settings = version.settings if version else None
+    return read_setting(settings, "waitlist_hold_minutes") or HOLD_MINUTES
 
 
 class OfferGone(DomainError):
@@ -48,7 +57,7 @@ def offer_freed(product_id: int, now: datetime | None = None) -> list[WaitlistEn
                 WaitlistEntry.update(
                     status=OFFERED,
                     offered_at=now,
-                    hold_until=now + timedelta(minutes=HOLD_MINUTES),
+                    hold_until=now + timedelta(minutes=hold_minutes(entry.template)),
                     warehouse=warehouse.id,
                 )
                 .where(WaitlistEntry.id == entry.id, WaitlistEntry.status == WAITING)
@@ -58,6 +67,7 @@ def offer_freed(product_id: int, now: datetime | None = None) -> list[WaitlistEn
                 stock.release(product_id, warehouse.id, entry.quantity, **note)
                 continue
             offered.append(WaitlistEntry.get_by_id(entry.id))
+            plan_offer_notice(offered[-1])
     return offered
 
 
@@ -107,8 +117,9 @@ def claim(entry: WaitlistEntry, *, fulfilment: str | None, now: datetime | None 
     return order
 
 
-def withdraw(entry: WaitlistEntry) -> None:
-    """Leave the line; units held for the customer go to the next."""
+def withdraw(entry: WaitlistEntry) -> bool:
+    """Leave the line; units held for the customer go to the next. False when they were out of
+    it already."""
     with db.atomic():
         was_offered = (
             WaitlistEntry.update(status=WITHDRAWN)
@@ -118,10 +129,13 @@ def withdraw(entry: WaitlistEntry) -> None:
         if was_offered:
             _give_back(entry)
             offer_freed(entry.product_id)
-            return
-        WaitlistEntry.update(status=WITHDRAWN).where(
-            WaitlistEntry.id == entry.id, WaitlistEntry.status == WAITING
-        ).execute()
+            return True
+        left = (
+            WaitlistEntry.update(status=WITHDRAWN)
+            .where(WaitlistEntry.id == entry.id, WaitlistEntry.status == WAITING)
+            .execute()
+        )
+        return left == 1
 
 
 def expire_due(now: datetime | None = None) -> int:

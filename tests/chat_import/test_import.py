@@ -221,3 +221,10 @@ def test_an_entry_read_without_lines_is_shown_as_pasted_and_refused_when_importe
     assert preview.status_code == 200 and "钱七 13700137000 草莓 1.5斤" in text_of(preview)
     assert "refused: Choose at least one item." in text_of(imported)
     assert [order.customer.name for order in Order.select()] == ["张三"]
+
+
+def test_try_an_example_fills_in_a_chain_to_read(as_staff, fruit):
+    page = as_staff.get("/board/import").get_data(as_text=True)
+    assert 'href="/board/import?example=1"' in page
+    example = as_staff.get("/board/import?example=1").get_data(as_text=True)
+    assert "#接龙 周五水果团" in example and "6. 杨帆 砂糖桔3 猕猴桃1" in example

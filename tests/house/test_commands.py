@@ -8,6 +8,8 @@ from peewee import DateTimeField, fn
 
 from commands.demo.delivery import ORDERS as DELIVERY_ORDERS
 from commands.demo.shop import SLOT_CAPACITY, SLOT_HOURS
+from commands.demo.waitlist import PRODUCT_SKU
+from forms.staff.chat_import import EXAMPLE_CHAIN
 from models import (
     ALL_MODELS,
     FormTemplate,
@@ -24,6 +26,8 @@ from models.activities.fields.products import price_tiers
 from models.base import utcnow
 from models.catalog.ledger import balance
 from models.catalog.products import Warehouse
+from models.catalog.stock import available
+from models.chat_import.importing import propose
 from models.delivery.runs import CourierRun, stops_of
 from models.delivery.shipping import Shipment
 from models.delivery.zones import DeliveryZone
@@ -33,6 +37,7 @@ from models.promotions.offer import Offer
 from models.purchasing.orders import PurchaseOrder
 from models.purchasing.suppliers import Supplier
 from models.shop_time import shop_today
+from models.waitlist.entry import WaitlistEntry
 from tests.helpers import PASSWORD, csrf_token_from
 
 
@@ -94,6 +99,15 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
             )
             .scalar()
         )
+        held += (  # and the waiting list's offer (commands/demo/waitlist.py)
+            WaitlistEntry.select(fn.COALESCE(fn.SUM(WaitlistEntry.quantity), 0))
+            .where(
+                WaitlistEntry.product == stock.product,
+                WaitlistEntry.warehouse == stock.warehouse,
+                WaitlistEntry.status == "offered",
+            )
+            .scalar()
+        )
         assert stock.reserved == held and 0 <= stock.reserved <= stock.on_hand
         assert balance(stock.product_id, stock.warehouse_id) == (stock.on_hand, stock.reserved)
 
@@ -118,6 +132,7 @@ AHEAD = {  # meant to be in the future
     *("opens_at", "closes_at", "expires_at", "available_at", "locked_until"),
     *("pickup_starts_at", "pickup_ends_at"),
     *("starts_at", "ends_at"),  # delivery windows (commands/demo/delivery.py)
+    "hold_until",  # the waiting list's offer (commands/demo/waitlist.py)
 }
 
 
@@ -262,3 +277,21 @@ def test_user_password_on_an_inactive_account_says_it_stays_inactive(app, runner
     assert result.exit_code == 0
     assert "inactive" in result.output
     assert not signs_in(app, staff.email, "x" * 9)
+
+
+def test_demo_has_a_waiting_list_and_a_chain_ready_to_import(app, runner):
+    assert runner.invoke(args=["demo", "--orders", "20", "--seed", "7"]).exit_code == 0
+    mangosteen = Product.get(Product.sku == PRODUCT_SKU)
+    line = list(WaitlistEntry.select().order_by(WaitlistEntry.id))
+    assert [(e.product_id, e.status) for e in line] == [
+        (mangosteen.id, "offered"),
+        (mangosteen.id, "waiting"),
+        (mangosteen.id, "waiting"),
+    ]
+    assert available(mangosteen.id, Warehouse.default().id) == 0  # sold out
+
+    fruit = FormTemplate.get(FormTemplate.slug == "friday-fruit").latest_version()
+    proposals = propose(EXAMPLE_CHAIN, fruit)
+    assert len(proposals) == 6
+    lines = [line for proposal in proposals for line in proposal.lines]
+    assert len(lines) == 10 and all(line.match.product for line in lines)

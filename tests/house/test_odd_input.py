@@ -166,6 +166,7 @@ def demo_shop(app, admin, staff, tmp_path):
         "stop_id": RunStop.select().first().id,
         "aftersales_token": case.order.tracking_token,  # a handed-over order with a case
         "waitlist_token": waiting.token,  # a place in a waiting list
+        "entry_id": waiting.id,  # the same place, for the staff's waiting lines
         "line_id": case.order.lines[0].id,
         "case_id": case.id,
         "photo": case.photos[0].image,

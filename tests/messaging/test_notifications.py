@@ -389,6 +389,7 @@ def test_default_texts_render_in_every_language(app, mailbox, apples, staff):
         for locale in ("en", "zh_CN"):
             with force_locale(locale):
                 variables = template_variables(order, event)
+                variables |= notice.sample() if notice.sample else {}
                 for default in notice.texts.values():
                     assert render_text(str(default), variables).strip()
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from models.activities.design import HOLD_MINUTES
 from models.base import utcnow
 from models.catalog import stock
 from models.catalog.admin import count_stock, receive_stock
@@ -14,7 +15,7 @@ from models.catalog.products import Stock, Warehouse
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
 from models.waitlist.entry import StillAvailable, WaitlistEntry, join
-from models.waitlist.offers import HOLD_MINUTES, OfferGone, claim, expire_due, withdraw
+from models.waitlist.offers import OfferGone, claim, expire_due, withdraw
 from tests.factories import make_shop, order_for
 from tests.helpers import race
 

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from models.activities.design import HOLD_MINUTES
 from models.base import utcnow
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
 from models.waitlist.entry import WaitlistEntry
-from models.waitlist.offers import HOLD_MINUTES, expire_due
+from models.waitlist.offers import expire_due
 from tests.factories import make_shop, order_for
 from tests.helpers import csrf_token_from, text_of
 
