@@ -15,7 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from forms.designer.template import CountField, MoneyField, strip
+from forms.designer.template import strip
+from forms.designer.typed_fields import CountField, MoneyField
 from forms.payments import IMAGE_TYPES
 from models.delivery.runs import FAILURE_REASONS, couriers
 from models.delivery.shipping import CARRIERS

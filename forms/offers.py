@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from forms.designer.template import CountField, MoneyField
+from forms.designer.typed_fields import CountField, MoneyField
 from models.activities.fields.base import strip
 from models.promotions.admin import OfferDetails
 from models.promotions.offer import AMOUNT, PERCENT, Offer

@@ -11,7 +11,8 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
-from forms.designer.template import MoneyField, strip
+from forms.designer.template import strip
+from forms.designer.typed_fields import MoneyField
 from forms.payments import IMAGE_TYPES
 from models.activities.fields.editor import WholeField
 from models.catalog.admin import ProductDetails

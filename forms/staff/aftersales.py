@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.designer.template import ClockField
+from forms.designer.typed_fields import ClockField
 from models.activities.fields.base import strip
 from models.aftersales.talk import MAX_TEXT
 from models.orders.payments import MAX_NOTE_LENGTH, METHODS

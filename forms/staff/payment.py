@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, StopValidation
 
-from forms.designer.template import MoneyField, strip
+from forms.designer.template import strip
+from forms.designer.typed_fields import MoneyField
 from models.orders.payments import MAX_NOTE_LENGTH, METHODS
 
 

@@ -6,7 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from forms.designer.template import MoneyField, strip
+from forms.designer.template import strip
+from forms.designer.typed_fields import MoneyField
 from forms.validators import whole_number_within
 from models.orders.payments import MAX_NOTE_LENGTH, METHODS
 from models.payments.refunds import TO_PROVIDER
