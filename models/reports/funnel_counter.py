@@ -118,6 +118,8 @@ def _upsert(rows: list[dict]) -> None:
 
 @atexit.register
 def _write_the_rest() -> None:
+    if not (_views or _starts):
+        return
     try:
         _connected(flush, True)
     except Exception:  # nothing to tell at exit: the minute is lost
