@@ -17,6 +17,7 @@ from models.catalog.ledger import StockMovement
 from models.catalog.products import Product, Stock, Warehouse
 from models.catalog.transfers import Transfer, TransferLine
 from models.customers.customer import Customer
+from models.customers.tier import CustomerTier
 from models.db import db
 from models.delivery.booking import OrderDelivery
 from models.delivery.runs import CourierRun, RunStop
@@ -49,6 +50,7 @@ from models.waitlist.entry import WaitlistEntry
 
 ALL_MODELS = [
     User,
+    CustomerTier,
     Customer,
     Warehouse,
     Product,
