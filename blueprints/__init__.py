@@ -45,6 +45,7 @@ from blueprints.staff import (
     privacy,
     stockroom,
 )
+from blueprints.tiers import pages as tiers
 from blueprints.waitlist import pages as waitlist
 
 
@@ -93,6 +94,7 @@ def register_blueprints(app) -> None:
         integrations,
         api,
         offers,
+        tiers,
         leader,
         leader_points,
         commissions,

@@ -88,11 +88,11 @@ def recount_bucket(day: date, activity: int) -> None:
         )
         locked(bucket).get()
         hours, products = count_bucket(day, activity)
-        customers = count_customers(day, activity)
+        customers, touched = count_customers(day, activity)
         before = CustomerDay.select(CustomerDay.customer).where(
             CustomerDay.day == day, CustomerDay.activity == activity
         )
-        touched = {c for (c,) in before.tuples()} | {row["customer"] for row in customers}
+        touched |= {c for (c,) in before.tuples()}
         for model in (SalesHour, SalesDay, CustomerDay):
             model.delete().where(model.day == day, model.activity == activity).execute()
         if hours:
@@ -191,31 +191,23 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
     )
 
 
-def count_customers(day: date, activity: int) -> list[dict]:
+def count_customers(day: date, activity: int) -> tuple[list[dict], set[int]]:
     """The CustomerDay rows of a bucket: each customer's orders that day, not cancelled, and
-    of them the completed ones with their totals less what was refunded on them."""
+    of them the completed ones with their totals less what was refunded on them; and every
+    customer with an order in the bucket, cancelled ones too."""
     start, end = day_bounds(day)
     orders = list(
         Order.select(Order.id, Order.customer, Order.status, Order.payment_status, Order.total)
-        .where(
-            Order.template == activity,
-            Order.created_at >= start,
-            Order.created_at < end,
-            Order.status != OrderStatus.CANCELLED,
-        )
+        .where(Order.template == activity, Order.created_at >= start, Order.created_at < end)
         .tuples()
     )
     done = [row[0] for row in orders if row[2] == OrderStatus.COMPLETED]
     _, paid = _payments(done)
     refunded, _ = _refunds(done)
     figures = defaultdict(lambda: [0, 0, 0, 0])
-    for (
-        order_id,
-        customer,
-        status,
-        payment,
-        total,
-    ) in orders:
+    for order_id, customer, status, payment, total in orders:
+        if status == OrderStatus.CANCELLED:
+            continue
         row = figures[customer]
         row[0] += 1
         row[1] += total
@@ -224,7 +216,7 @@ def count_customers(day: date, activity: int) -> list[dict]:
             given_back = paid.get(order_id, 0) if whole else refunded.get(order_id, 0)
             row[2] += 1
             row[3] += max(total - given_back, 0)
-    return [
+    rows = [
         dict(
             day=day,
             activity=activity,
@@ -236,6 +228,7 @@ def count_customers(day: date, activity: int) -> list[dict]:
         )
         for c, (n, revenue, completed, spent) in figures.items()
     ]
+    return rows, {row[1] for row in orders}
 
 
 def _payments(order_ids: list[int]) -> tuple[dict[int, str], dict[int, int]]:
