@@ -75,7 +75,7 @@ def test_the_admin_adds_a_tier_and_bad_input_comes_back_422_with_what_was_typed(
         (entry,) = AuditEntry.select().where(AuditEntry.kind == "tier.created")
         assert entry.after["min_spend"] == 10000
     page = as_admin.get("/admin/tiers").get_data(as_text=True)
-    assert "金卡" in page and "spend at least CN¥100.00 · last 90 days" in page
+    assert "金卡" in page and "spend ≥ CN¥100.00 · last 90 days" in page
 
 
 def test_the_admin_changes_and_removes_a_tier_and_each_is_audited(admin_post, as_admin, app):
