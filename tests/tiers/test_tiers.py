@@ -184,6 +184,8 @@ def test_staff_see_the_tier_on_the_board_order_page_card_and_list(shop, client, 
 
     board = client.get("/board/?created=all&status=completed").get_data(as_text=True)
     assert '<span class="tier-pill">金卡</span>' in board
+    cards = client.get("/board/?created=all&view=columns").get_data(as_text=True)
+    assert '<span class="tier-pill">金卡</span>' in cards
     page = client.get(f"/board/orders/{order.number}").get_data(as_text=True)
     assert '<span class="tier-pill">金卡</span>' in page
     card = client.get(f"/customers/{order.customer_id}").get_data(as_text=True)
@@ -194,3 +196,12 @@ def test_staff_see_the_tier_on_the_board_order_page_card_and_list(shop, client, 
     full = client.get("/customers/").get_data(as_text=True)
     assert 'name="tier"' in full and f'id="customer-{other.customer_id}"' in full
     assert client.get("/customers/?tier=abc").status_code == 200
+
+
+def test_a_tier_an_admin_adds_reaches_the_customers_through_the_outbox(shop):
+    order = completed(shop, "+8613900139006")
+    rebuild()
+    assert Customer.get_by_id(order.customer_id).tier_id is None
+    tier = save_tier(None, TierDetails("银卡", rank=1, min_orders=1))
+    run_outbox()  # the "tiers" row the change wrote
+    assert Customer.get_by_id(order.customer_id).tier_id == tier.id
