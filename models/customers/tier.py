@@ -1,6 +1,6 @@
-"""Customer tiers (会员等级, e.g. 普通 / 银卡 / 金卡): what an admin defines, and the filters
-that find a tier's customers. A customer's tier is stored on the customer (`Customer.tier`);
-models/tiers/ keeps it right and holds the admin's operations (docs/customers.md, "Tiers").
+"""Customer tiers (会员等级, e.g. 普通 / 银卡 / 金卡): what an admin defines. A customer's tier is
+stored on the customer (`Customer.tier`); tier_filter.py finds a tier's customers;
+models/tiers/ keeps the tier right and holds the admin's operations (docs/customers.md).
 
 A tier's rule: within the last `days` shop days, completed orders of at least `min_orders` and
 spend of at least `min_spend` fen (both: `need` "all"; either: "any"; 0 asks nothing). A
