@@ -60,6 +60,7 @@ from blueprints.staff import (
     stockroom,
 )
 from blueprints.waitlist import board as waiting_lines
+from blueprints.tiers import pages as tiers
 from blueprints.waitlist import pages as waitlist
 
 
@@ -118,6 +119,7 @@ def register_blueprints(app) -> None:
         integrations,
         api,
         offers,
+        tiers,
         leader,
         leader_points,
         commissions,

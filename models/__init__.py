@@ -18,6 +18,7 @@ from models.catalog.photos import ProductPhoto
 from models.catalog.products import Category, Product, Stock, Warehouse
 from models.catalog.transfers import Transfer, TransferLine
 from models.customers.customer import Customer
+from models.customers.tier import CustomerTier
 from models.db import db
 from models.delivery.booking import OrderDelivery
 from models.delivery.runs import CourierRun, RunStop
@@ -50,6 +51,7 @@ from models.waitlist.entry import WaitlistEntry
 
 ALL_MODELS = [
     User,
+    CustomerTier,
     Customer,
     Warehouse,
     Category,

@@ -3,7 +3,8 @@ outbox rows are written: first the change's notifications, then its rule evaluat
 recount of its sales rollups, then closing a cancelled order's open payment claim, then closing
 its open provider orders (after the commit), then giving back its delivery window place, then its
 webhooks, then a new pickup order's pickup code, then offering freed units to the waiting list;
-and who checks a draft's settings before it is published besides its own package."""
+who follows a recount of the customers rollup (customer tiers); and who checks a draft's
+settings before it is published besides its own package."""
 
 from models.activities.publish_checks import checking_settings
 from models.aftersales.signals import case_opened
@@ -19,7 +20,8 @@ from models.payments.claims import withdraw_on_cancel
 from models.payments.collection_codes import collection_code_problems
 from models.payments.online import online_method_problems
 from models.pickup.codes import issue_on_placing
-from models.reports.recount import plan_recount
+from models.reports.recount import customers_recounted, plan_recount
+from models.tiers.assign import follow_recount
 from models.waitlist.offers import offer_on_cancel, offer_on_receipt
 
 
@@ -51,3 +53,4 @@ def connect() -> None:
     stock_moved.connect(offer_on_receipt)
     stock_fell_low.connect(plan_low_stock_notice)  # low-stock notice to staff and admins
     case_opened.connect(plan_case_rules)  # the rules "after-sales requested"
+    customers_recounted.connect(follow_recount)  # customer tiers follow their rollup rows

@@ -26,6 +26,8 @@ from models.ratings.giving import LOW_RATING
 from models.ratings.notices import low_rating_messages
 from models.reports import recount
 from models.waitlist.notices import offer_messages
+from models.tiers import admin as tier_admin
+from models.tiers.assign import reassign_row
 from tasks import huey
 from tasks.context import collect_kicks, consumer_app, take_kicks, working
 from tasks.exports import queue_export
@@ -45,6 +47,8 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     "waitlist_offer": Work(prepare=offer_messages, write=add_deliveries),  # units held: an SMS
     "export": Work(prepare=queue_export),  # outside the write: a queue round trip
     recount.KIND: Work(write=recount.recount_row),  # recount a bucket of the sales rollups
+    # the tiers changed: every customer's tier again, in batches of their own transactions
+    tier_admin.KIND: Work(prepare=reassign_row),
     # close a cancelled order's provider orders: outside the write, a gateway round trip
     close_on_cancel.KIND: Work(prepare=close_on_cancel.close_checkouts),
     "webhook": Work(prepare=queue_delivery),  # tasks/webhooks.py: queue the signed POST

@@ -16,6 +16,7 @@ from models.activities.template import FormTemplate
 from models.board.filters import OrderFilter
 from models.board.live import Changes
 from models.board.queries import shown_statuses, status_counts
+from models.customers.tier import tier_names
 from models.orders.detail import staff_members
 from models.orders.lifecycle import Actor, allowed_transitions
 from models.orders.order import Order
@@ -93,6 +94,7 @@ def board_context(order_filter: OrderFilter, view: str, **extra) -> dict:
         "payment_labels": {key: str(label) for key, label in PAYMENT_LABELS.items()},
         "payment_methods": PAYMENT_METHODS,
         "words": words(),
+        "tier_names": tier_names(),
         "moves": moves,
         "staff": board_staff(),
         "staff_ids": {person.id for person in board_staff()},

@@ -1,4 +1,4 @@
-"""The customers directory for staff: search by name, phone or its last 4 digits, or by tag;
+"""The customers directory for staff: search by name, phone or its last 4 digits, by tag or tier;
 keyset pages of 50; one customer's card, orders, tags and the notes on their orders.
 
 The queries are in models/board/directory.py; tags go through models/customers/tags.py.
@@ -18,6 +18,7 @@ from models.customers.customer import Customer
 from models.customers.tags import add_tag as add_customer_tag
 from models.customers.tags import remove_tag as remove_customer_tag
 from models.customers.tags import tags_in_use
+from models.customers.tier import CustomerTier
 from models.errors import DomainError
 from models.orders.detail import NO_ORDERS, customer_totals
 from models.orders.notes import NOTE_KINDS
@@ -43,8 +44,10 @@ def index():
     customer_filter, among = _segment(CustomerFilter.from_args(request.args))
     after = Cursor.parse(request.args.get("after"))
     page = customer_page(customer_filter, after, among=among)
+    tiers = list(CustomerTier.ranked())  # the filter's choices, the best first
     context = {
         "customer_filter": customer_filter,
+        "tier_names": {tier.id: tier.name for tier in tiers},
         "segment_label": SEGMENTS.get(customer_filter.segment),
         "page": page,
         "after": after,
@@ -57,7 +60,7 @@ def index():
         response = make_response(render_template(LIST, **context))
         response.headers["HX-Push-Url"] = context["here"]  # the canonical URL of the filter
     else:
-        response = make_response(render_template(PAGE, tags=tags_in_use(), **context))
+        response = make_response(render_template(PAGE, tags=tags_in_use(), tiers=tiers, **context))
     response.vary.add("HX-Request")
     return response
 

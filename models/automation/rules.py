@@ -35,6 +35,7 @@ from models.automation.actions import Context, run_actions
 from models.automation.conditions import case_snapshot_of, matches, snapshot_of, snapshots
 from models.automation.triggers import CASE_REQUESTED, EVENT_TRIGGERS, SCHEDULE
 from models.base import BaseModel, utcnow
+from models.customers.tier import CustomerTier
 from models.db import db
 from models.delivery.runs import couriers
 from models.delivery.zones import all_zones
@@ -83,6 +84,7 @@ class RuleChoices:
     fields: list[str]
     zones: dict[int, str] = field(default_factory=dict)  # delivery zones
     couriers: dict[int, str] = field(default_factory=dict)  # active couriers
+    tiers: dict[int, str] = field(default_factory=dict)  # customer tiers, highest first
 
 
 def _answered(spec: dict) -> bool:
@@ -108,6 +110,7 @@ def rule_choices() -> RuleChoices:
         fields=sorted(fields),
         zones={z.id: z.name for z in all_zones()},
         couriers={u.id: u.name for u in couriers()},
+        tiers={t.id: t.name for t in CustomerTier.ranked()},
     )
 
 

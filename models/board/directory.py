@@ -11,7 +11,8 @@ customer card on the order page reads too.
 
 URL arguments, all optional: `q` (the customer's name containing the text, ignoring the case
 of Latin letters, or their phone as typed, or its last 4 digits: exactly as the board's search
-finds customers), `tag` (customers with that tag, compared without case), and `segment` with `on`
+finds customers), `tag` (customers with that tag, compared without case), `tier` (customers in
+that tier, by id), and `segment` with `on`
 (an RFM segment as of a shop day, models/reports/customers.py): the view passes the segment's
 customers as `among`, since reports sit above this package.
 """
@@ -28,10 +29,12 @@ from models.board.filters import MAX_SEARCH, customer_matches
 from models.board.queries import Cursor, Page
 from models.customers.customer import Customer
 from models.customers.tags import MAX_TAG_LENGTH, tags_in_use
+from models.customers.tier_filter import tier_condition
 from models.db import is_postgres
 from models.matching import fold
 from models.orders.detail import NO_ORDERS, CustomerTotals, customer_totals
 from models.orders.order import Note, Order, OrderLine
+from models.params import positive_id
 
 PAGE_SIZE = 50
 
@@ -45,6 +48,7 @@ class CustomerFilter:
     tag: str = ""
     segment: str = ""  # read by the view (blueprints/staff/customers.py), kept in the URL here
     on: str = ""  # the day the segment is taken on, YYYY-MM-DD
+    tier: int | None = None  # customers in this tier (models/customers/tier.py)
 
     @classmethod
     def from_args(cls, args) -> "CustomerFilter":
@@ -53,16 +57,23 @@ class CustomerFilter:
             tag=(args.get("tag") or "").strip()[:MAX_TAG_LENGTH],
             segment=(args.get("segment") or "").strip()[:20],
             on=(args.get("on") or "").strip()[:10],
+            tier=positive_id(args.get("tier")),
         )
 
     def to_args(self) -> list[tuple[str, str]]:
         """The URL arguments that give this filter back; [] for everyone."""
-        pairs = (("q", self.search), ("tag", self.tag), ("segment", self.segment), ("on", self.on))
+        pairs = (
+            ("q", self.search),
+            ("tag", self.tag),
+            ("tier", str(self.tier or "")),
+            ("segment", self.segment),
+            ("on", self.on),
+        )
         return [(key, value) for key, value in pairs if value]
 
     @property
     def narrows(self) -> bool:
-        return bool(self.search or self.tag)
+        return bool(self.search or self.tag or self.tier)
 
     def conditions(self) -> list:
         """WHERE terms on Customer."""
@@ -73,6 +84,8 @@ class CustomerFilter:
             written = tags_in_use(spellings=True)
             spellings = [tag for tag in written if fold(tag) == fold(self.tag)]
             terms.append(_has_tag(spellings) if spellings else SQL("1 = 0"))
+        if self.tier:
+            terms.append(tier_condition(self.tier))
         return terms
 
 
@@ -122,7 +135,9 @@ def customer_page(
         keys.order_by(latest.created_at.desc(), latest.order.desc()).limit(size + 1).tuples()
     )
     shown = [customer_id for _, _, customer_id in keys[:size]]
-    customers = Customer.select(Customer.id, Customer.name, Customer.phone, Customer.tags)
+    customers = Customer.select(
+        Customer.id, Customer.name, Customer.phone, Customer.tags, Customer.tier
+    )
     by_id = {customer.id: customer for customer in customers.where(Customer.id.in_(shown))}
     totals = customer_totals(shown)
     rows = [CustomerRow(by_id[i], totals.get(i, NO_ORDERS)) for i in shown]

@@ -43,6 +43,7 @@ ROW_COLUMNS = (
     Customer.id,
     Customer.name,
     Customer.phone,
+    Customer.tier,  # its name from the view's `tier_names`
     FormTemplate.id,
     FormTemplate.title,
     PickupPoint.id,

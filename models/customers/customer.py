@@ -1,9 +1,10 @@
 """Customers, known by their phone number in E.164 form."""
 
-from peewee import CharField, DateTimeField, JSONField
+from peewee import CharField, DateTimeField, ForeignKeyField, JSONField
 
 from models.base import BaseModel, utcnow
 from models.customers.phones import normalize_phone
+from models.customers.tier import CustomerTier
 
 
 def mask_name(name: str) -> str:
@@ -18,6 +19,8 @@ class Customer(BaseModel):
     phone_last4 = CharField(max_length=4, index=True)
     tags = JSONField(default=list)  # labels rules give the customer (automation/actions/tag.py)
     created_at = DateTimeField(default=utcnow)
+    # kept by models/tiers/assign.py from the customers rollup (docs/customers.md, "Tiers")
+    tier = ForeignKeyField(CustomerTier, null=True, on_delete="SET NULL")
 
     @classmethod
     def find_or_create(cls, name: str, phone: str) -> "Customer":

@@ -7,12 +7,13 @@ needs no setting; the worker recounts the one or two shop days it overlaps.) The
 its minute, so changes still committing then are counted too. The worker (`recount_bucket`)
 recounts the whole bucket from the orders under the bucket's row lock: duplicates, retries and a
 killed worker only count again. `rebuild` recounts every bucket (nightly and `flask reports rebuild`).
+A recount tells `customers_recounted` whose rows it rewrote, in its transaction.
 """
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from peewee import fn
+from blinker import Signal
 
 from models.base import utcnow
 from models.db import db, locked
@@ -26,6 +27,10 @@ from models.shop_time import shop_zone
 
 KIND = "sales"
 SETTLE_SECONDS = 60
+customers_recounted = Signal(
+    "The CustomerDay rows of `customers` (ids) were just recounted, in the recount's "
+    "transaction; customer tiers follow (models/subscriptions.py)."
+)
 
 
 def shop_moment(stored: datetime) -> datetime:
@@ -83,7 +88,11 @@ def recount_bucket(day: date, activity: int) -> None:
         )
         locked(bucket).get()
         hours, products = count_bucket(day, activity)
-        customers = count_customers(day, activity)
+        customers, touched = count_customers(day, activity)
+        before = CustomerDay.select(CustomerDay.customer).where(
+            CustomerDay.day == day, CustomerDay.activity == activity
+        )
+        touched |= {c for (c,) in before.tuples()}
         for model in (SalesHour, SalesDay, CustomerDay):
             model.delete().where(model.day == day, model.activity == activity).execute()
         if hours:
@@ -95,6 +104,8 @@ def recount_bucket(day: date, activity: int) -> None:
         SalesBucket.update(recounted_at=utcnow()).where(
             SalesBucket.day == day, SalesBucket.activity == activity
         ).execute()
+        if touched:
+            customers_recounted.send(None, customers=sorted(touched))
 
 
 def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
@@ -196,24 +207,44 @@ def count_bucket(day: date, activity: int) -> tuple[list[dict], list[dict]]:
     )
 
 
-def count_customers(day: date, activity: int) -> list[dict]:
-    """The CustomerDay rows of a bucket: each customer's orders that day, not cancelled."""
+def count_customers(day: date, activity: int) -> tuple[list[dict], set[int]]:
+    """The CustomerDay rows of a bucket: each customer's orders that day, not cancelled, and
+    of them the completed ones with their totals less what was refunded on them; and every
+    customer with an order in the bucket, cancelled ones too."""
     start, end = day_bounds(day)
-    query = (
-        Order.select(Order.customer, fn.COUNT(Order.id), fn.SUM(Order.total))
-        .where(
-            Order.template == activity,
-            Order.created_at >= start,
-            Order.created_at < end,
-            Order.status != OrderStatus.CANCELLED,
-        )
-        .group_by(Order.customer)
+    orders = list(
+        Order.select(Order.id, Order.customer, Order.status, Order.payment_status, Order.total)
+        .where(Order.template == activity, Order.created_at >= start, Order.created_at < end)
         .tuples()
     )
-    return [
-        dict(day=day, activity=activity, customer=c, orders=n, revenue=int(revenue or 0))
-        for c, n, revenue in query
+    done = [row[0] for row in orders if row[2] == OrderStatus.COMPLETED]
+    _, paid = _payments(done)
+    refunded, _ = _refunds(done)
+    figures = defaultdict(lambda: [0, 0, 0, 0])
+    for order_id, customer, status, payment, total in orders:
+        if status == OrderStatus.CANCELLED:
+            continue
+        row = figures[customer]
+        row[0] += 1
+        row[1] += total
+        if status == OrderStatus.COMPLETED:
+            whole = payment == PaymentStatus.REFUNDED and order_id not in refunded
+            given_back = paid.get(order_id, 0) if whole else refunded.get(order_id, 0)
+            row[2] += 1
+            row[3] += max(total - given_back, 0)
+    rows = [
+        dict(
+            day=day,
+            activity=activity,
+            customer=c,
+            orders=n,
+            revenue=revenue,
+            completed=completed,
+            spent=spent,
+        )
+        for c, (n, revenue, completed, spent) in figures.items()
     ]
+    return rows, {row[1] for row in orders}
 
 
 def _payments(order_ids: list[int]) -> tuple[dict[int, str], dict[int, int]]:

@@ -78,13 +78,17 @@ class SalesDay(BaseModel):
 
 class CustomerDay(BaseModel):
     """What one customer ordered in a shop day of an activity (not cancelled): the customers
-    report reads first orders, repeats, cohorts and RFM segments from it."""
+    report reads first orders, repeats, cohorts and RFM segments from it, customer tiers their
+    completed orders and spend."""
 
     day = DateField()
     activity = IntegerField()
     customer = IntegerField()
     orders = IntegerField()
     revenue = IntegerField()  # fen, order totals
+    # customer tiers (models/tiers/assign.py): completed orders, and their totals less refunds
+    completed = IntegerField(default=0)
+    spent = IntegerField(default=0)  # fen
 
     class Meta:
         indexes = (

@@ -52,6 +52,7 @@ from models.payments.claims import claim_payment
 from models.payments.collection_codes import CollectionCode
 from models.ratings.giving import rate_order
 from models.reports.reconcile import import_bill
+from models.tiers.admin import TierDetails, save_tier
 from models.waitlist.entry import WaitlistEntry
 from tests.factories import order_for
 from tests.helpers import EN, HTMX, PASSWORD, ROOT, csrf_token_from, make_user
@@ -122,6 +123,7 @@ def demo_shop(app, admin, staff, tmp_path):
         trade = Trade("2026-03-01 10:00:00", "4200000001", f"JL{order.number}", "1.00")
         bill = import_bill(wechat_bill([trade]), "bill.csv", admin)
         east = create_warehouse(WarehouseDetails("east", "East"))
+        tier = save_tier(None, TierDetails("Gold", rank=2, min_spend=10_000))
         transfer = create_transfer(Warehouse.default(), east, {strawberries.id: 1})
         case = _aftersales_case(version, strawberries, point)
         waiting = WaitlistEntry.create(
@@ -143,6 +145,7 @@ def demo_shop(app, admin, staff, tmp_path):
         "width": 160,
         "category_id": Category.select().first().id,
         "warehouse_id": Warehouse.default().id,
+        "tier_id": tier.id,
         "transfer_id": transfer.id,
         "purchase_id": 1,  # none in this shop: the route answers 404
         "supplier_id": 1,

@@ -25,6 +25,7 @@ from models.catalog.admin import change_stock
 from models.catalog.categories import create_category
 from models.catalog.photos import add_photos
 from models.catalog.products import Product, Warehouse
+from models.customers.customer import Customer
 from models.customers.tags import add_customer_tag
 from models.delivery.booking import OrderDelivery
 from models.delivery.runs import assign_to_courier
@@ -36,6 +37,7 @@ from models.orders.notes import add_note
 from models.orders.order import Order
 from models.orders.payments import record_payment
 from models.reports.reconcile import import_bill, match_bill
+from models.tiers.admin import TierDetails, save_tier
 from tasks.notifications import sweep_due
 from tests.catalog.photos import noisy_photo
 from tests.factories import cn_mobile, make_product, order_for
@@ -151,6 +153,8 @@ def payload_shop(app, admin):
         sweep_due()  # the rule's run, then the messages it planned
         order = transition_order(Order.get_by_id(order.id), "confirmed", Actor.of_user(admin))
         add_customer_tag(order.customer_id, payload("XTAG", short=True))
+        tier = save_tier(None, TierDetails(payload("XTIER", short=True), rank=1))
+        Customer.update(tier=tier).where(Customer.id == order.customer_id).execute()
         add_note(order, author=admin, body=payload("XNOTE"))
         record_payment(order, 100, "cash", Actor.of_user(admin), None, payload("XPAYNOTE"))
         change_stock("received", apple, Warehouse.default(), 3, reason=payload("XSTOCK"), by=admin)
@@ -181,6 +185,7 @@ def payload_shop(app, admin):
         "category_id": category.id,
         "photo_id": photo.id,
         "width": 160,
+        "tier_id": tier.id,
     }
 
 
@@ -191,17 +196,21 @@ def where_shown(payload_shop) -> dict[str, list[str]]:
         f"/admin/forms/{payload_shop['template_id']}",
     )
     return {
-        "/board/?created=all": ["XTITLE", "XPOINT", "XSTAFF", "XVIEW"],
+        "/board/?created=all": ["XTITLE", "XPOINT", "XSTAFF", "XVIEW", "XTIER"],
         order: [
             *("XTITLE", "XLABEL", "XOPTION", "XSLOT", "XPRODUCT", "XPOINT", "XSTAFF", "XTAG"),
-            *("XRULETAG", "XNOTE", "XPAYNOTE", "XRULE"),
+            *("XRULETAG", "XNOTE", "XPAYNOTE", "XRULE", "XTIER"),
         ],
         f"{order}/edit": ["XLABEL", "XPRODUCT", "XOPTION", "XSLOT"],
         "/board/picking?created=all": ["XPRODUCT", "XTITLE", "XPOINT"],
         "/board/pickup": ["XPOINT"],
         f"/board/pickup/{payload_shop['point_id']}": ["XPOINT", "XPRODUCT"],
-        "/customers/": ["XTAG", "XRULETAG"],
-        f"/customers/{payload_shop['customer_id']}": ["XTAG", "XRULETAG", "XNOTE", "XPRODUCT"],
+        "/customers/": ["XTAG", "XRULETAG", "XTIER"],
+        f"/customers/{payload_shop['customer_id']}": [
+            *("XTAG", "XRULETAG", "XNOTE", "XPRODUCT", "XTIER"),
+        ],
+        "/admin/tiers": ["XTIER"],
+        f"/admin/tiers/{payload_shop['tier_id']}": ["XTIER"],
         "/inbox": ["XMESSAGE"],
         "/admin/users": ["XSTAFF"],
         "/reports/settlement": ["XBILLFILE"],

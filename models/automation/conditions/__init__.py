@@ -6,9 +6,10 @@ templates/rules/conditions/<template>.html).
 oracle over generated snapshots. A rule's conditions all have to hold (none: every order). Each
 stored condition is a dict with a `kind` (KINDS) and its `value`; `answer_*` also name the form
 `field`, `time_between` has an `until`; `delivery_zone` and `delivery_method` read the snapshot's
-`zone_id` and `method`. The case kinds (aftersales.py, `days` besides `value`) look at a
-case's snapshot (case_snapshot.py), for the trigger "after-sales requested".
-docs/automation.md describes each one; docs/architecture.md says how to add one.
+`zone_id` and `method`, `customer_tier*` its `tier_id` and ranks. The case kinds (aftersales.py,
+`days` besides `value`) look at a case's snapshot (case_snapshot.py), for the trigger
+"after-sales requested". docs/automation.md describes each one; docs/architecture.md says how to
+add one.
 """
 
 from models.automation.conditions.aftersales import (
@@ -22,6 +23,7 @@ from models.automation.conditions.base import Condition
 from models.automation.conditions.case_snapshot import CaseSnapshot, case_snapshot_of
 from models.automation.conditions.choice import ACTIVITY, PICKUP_POINT, STATUS
 from models.automation.conditions.customer_tag import CUSTOMER_TAG
+from models.automation.conditions.customer_tier import CUSTOMER_TIER, CUSTOMER_TIER_AT_LEAST
 from models.automation.conditions.delivery import DELIVERY_METHOD, DELIVERY_ZONE
 from models.automation.conditions.numbers import (
     QUANTITY_AT_LEAST,
@@ -44,6 +46,8 @@ KINDS: dict[str, Condition] = registry(
     ANSWER_CONTAINS,
     PICKUP_POINT,
     CUSTOMER_TAG,
+    CUSTOMER_TIER,
+    CUSTOMER_TIER_AT_LEAST,
     TIME_BETWEEN,
     DELIVERY_ZONE,
     DELIVERY_METHOD,

@@ -1,4 +1,4 @@
-"""What conditions and actions look at: a plain snapshot of an order, taken in four queries."""
+"""What conditions and actions look at: a plain snapshot of an order, taken in five queries."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -7,6 +7,7 @@ from typing import ClassVar
 from peewee import fn
 
 from models.customers.customer import Customer
+from models.customers.tier import CustomerTier
 from models.delivery.dispatch import PICKUP, delivery_methods
 from models.orders.order import Order, OrderLine
 from models.shop_time import shop_zone
@@ -31,6 +32,9 @@ class OrderSnapshot:
     moment: time  # the shop's time of day the rule looks at (the event's, or now)
     zone_id: int | None = None  # the delivery zone (models/delivery/dispatch.py)
     method: str = PICKUP  # pickup, own (the shop's couriers) or express
+    tier_id: int | None = None  # the customer's tier (models/customers/tier.py)
+    tier_rank: int | None = None  # its rank
+    tier_ranks: tuple[tuple[int, int], ...] = ()  # (id, rank) of every tier, for "at least"
 
 
 def shop_clock(at: datetime) -> time:
@@ -40,7 +44,7 @@ def shop_clock(at: datetime) -> time:
 
 
 def snapshots(orders: list[Order], at: datetime | None = None) -> dict[int, OrderSnapshot]:
-    """{order id: snapshot} in four queries; `at` is the moment rules look at (None: each
+    """{order id: snapshot} in five queries; `at` is the moment rules look at (None: each
     order's placing time, as Try it shows)."""
     if not orders:
         return {}
@@ -52,9 +56,11 @@ def snapshots(orders: list[Order], at: datetime | None = None) -> dict[int, Orde
         .tuples()
     )
     customer_ids = {order.customer_id for order in orders}
-    tags = dict(
-        Customer.select(Customer.id, Customer.tags).where(Customer.id.in_(customer_ids)).tuples()
-    )
+    tags, tiers = {}, {}
+    query = Customer.select(Customer.id, Customer.tags, Customer.tier)
+    for customer_id, customer_tags, tier_id in query.where(Customer.id.in_(customer_ids)).tuples():
+        tags[customer_id], tiers[customer_id] = customer_tags, tier_id
+    ranks = tuple(CustomerTier.select(CustomerTier.id, CustomerTier.rank).tuples())
     deliveries = delivery_methods(orders)
     return {
         order.id: OrderSnapshot(
@@ -71,6 +77,9 @@ def snapshots(orders: list[Order], at: datetime | None = None) -> dict[int, Orde
             moment=shop_clock(at or order.created_at),
             zone_id=deliveries[order.id][0],
             method=deliveries[order.id][1],
+            tier_id=tiers.get(order.customer_id),
+            tier_rank=dict(ranks).get(tiers.get(order.customer_id)),
+            tier_ranks=ranks,
         )
         for order in orders
     }

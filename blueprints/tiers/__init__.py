@@ -1,0 +1,1 @@
+"""Customer tiers for admins (/admin/tiers; models/tiers/)."""

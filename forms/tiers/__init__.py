@@ -1,0 +1,1 @@
+"""Forms of customer tiers (/admin/tiers)."""
