@@ -59,8 +59,8 @@ from blueprints.staff import (
     privacy,
     stockroom,
 )
-from blueprints.waitlist import board as waiting_lines
 from blueprints.tiers import pages as tiers
+from blueprints.waitlist import board as waiting_lines
 from blueprints.waitlist import pages as waitlist
 
 

@@ -25,9 +25,9 @@ from models.messaging.outbox import Outbox, Work
 from models.ratings.giving import LOW_RATING
 from models.ratings.notices import low_rating_messages
 from models.reports import recount
-from models.waitlist.notices import offer_messages
 from models.tiers import admin as tier_admin
 from models.tiers.assign import reassign_row
+from models.waitlist.notices import offer_messages
 from tasks import huey
 from tasks.context import collect_kicks, consumer_app, take_kicks, working
 from tasks.exports import queue_export
