@@ -238,7 +238,7 @@ def assert_tap_targets_are_big_enough(page) -> None:
     small = page.evaluate(
         f"""() => [...document.querySelectorAll('a[href], button, input, select, textarea, label.check')]
           .filter(el => el.offsetParent !== null && !el.closest('.skip-link, [aria-hidden="true"]'))
-          .filter(el => !(el.type === 'checkbox' && el.closest('label.check')))
+          .filter(el => !(['checkbox', 'radio'].includes(el.type) && el.closest('label.check')))
           .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
           .filter(([, r]) => r.height < {MIN_TAP} || r.width < {MIN_TAP})
           .map(([html, r]) => `${{html}} ${{Math.round(r.width)}}x${{Math.round(r.height)}}`)"""

@@ -164,7 +164,7 @@ def filter_choices() -> dict[str, list[tuple[int, str]]]:
     """The activities and the products the queue offers to filter by: those with cases."""
     activities = (
         FormTemplate.select(FormTemplate.id, FormTemplate.title)
-        .where(FormTemplate.id.in_(Order.select(Order.template).join(AfterSalesCase)))
+        .where(FormTemplate.id.in_(AfterSalesCase.select(Order.template).join(Order)))
         .order_by(FormTemplate.title, FormTemplate.id)
     )
     products = (

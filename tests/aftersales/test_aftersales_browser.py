@@ -5,7 +5,12 @@ import pytest
 
 from models.orders.lifecycle import Actor, walk_order
 from tests.factories import make_product, order_for, published_version
-from tests.helpers import assert_fits_the_screen, screenshot, sign_in
+from tests.helpers import (
+    assert_fits_the_screen,
+    assert_tap_targets_are_big_enough,
+    screenshot,
+    sign_in,
+)
 from tests.payments.images import png
 
 pytestmark = pytest.mark.browser
@@ -29,6 +34,8 @@ def test_a_customer_asks_on_a_phone_and_staff_answer_on_a_desktop(
     phone.goto(f"/o/{handed_over}")
     phone.get_by_role("link", name="Ask for after-sales").click()
     assert_fits_the_screen(phone)
+    phone.wait_for_load_state()  # its stylesheets too
+    assert_tap_targets_are_big_enough(phone)  # the kinds' labels and "Back to the order" too
     phone.get_by_label("Refund only").check()
     phone.get_by_label("How many").fill("2")
     phone.get_by_label("Reason").select_option("Damaged")

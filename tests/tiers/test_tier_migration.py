@@ -10,7 +10,7 @@ from tests.house.test_migrations import empty_database, insert, write_rows_at_00
 def test_customers_and_their_rollup_rows_survive_0055(empty_database):  # noqa: F811
     upgrade(target="0001_initial")
     ids = write_rows_at_0001()
-    upgrade(target="0049_waiting_lists")  # the one before
+    upgrade(target="0053_aftersales_exchanges")  # the one before
     row = insert(
         "customer_day",
         day="2026-03-01",
