@@ -45,6 +45,9 @@ from blueprints.staff import (
     privacy,
     stockroom,
 )
+from blueprints.segments import messages as segment_messages
+from blueprints.segments import optout as segment_optout
+from blueprints.segments import pages as segments
 from blueprints.waitlist import pages as waitlist
 
 
@@ -71,6 +74,9 @@ def register_blueprints(app) -> None:
         order_entry,
         pickup_scanner,
         waitlist,
+        segments,
+        segment_messages,
+        segment_optout,
         export,
         inbox,
         deliveries,
