@@ -22,7 +22,7 @@ from models.errors import DomainError
 from models.orders.detail import NO_ORDERS, customer_totals
 from models.orders.notes import NOTE_KINDS
 from models.orders.text import lines_text
-from models.params import choice, shop_date
+from models.params import choice, positive_id, shop_date
 from models.reports.customers import SEGMENTS, segment_members
 from models.segments.segment import Segment
 from models.shop_time import shop_today
@@ -70,7 +70,8 @@ def index():
 
 def _saved(raw: str | None) -> Segment | None:
     """The saved segment (/segments) the list is filtered by: `saved=<id>`."""
-    return Segment.get_or_none(Segment.id == int(raw)) if (raw or "").isdigit() else None
+    segment_id = positive_id(raw)
+    return Segment.get_or_none(Segment.id == segment_id) if segment_id else None
 
 
 def _segment(customer_filter: CustomerFilter):

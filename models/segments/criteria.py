@@ -19,6 +19,7 @@ from models.customers.tags import MAX_TAG_LENGTH
 from models.errors import DomainError
 from models.orders.order import Order
 from models.orders.status import OrderStatus
+from models.params import positive_id
 from models.reports.customers import SEGMENTS, segment_members
 from models.segments.consent import reachable
 from models.shop_time import shop_today
@@ -59,10 +60,7 @@ def _rfm(raw) -> str | None:
 def _activity(raw) -> int | None:
     if raw in (None, ""):
         return None
-    try:
-        activity_id = int(raw)
-    except (TypeError, ValueError):
-        activity_id = 0
+    activity_id = positive_id(raw) or 0
     if not FormTemplate.select().where(FormTemplate.id == activity_id).exists():
         raise InvalidCriterion("activity", _l("Choose one of the listed activities."))
     return activity_id

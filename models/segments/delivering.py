@@ -30,7 +30,7 @@ def render_text(text: str, customer: Customer, token: str, locale: str) -> str:
     """The message as the customer reads it: their name in place of {name}, the opt-out link
     at the end."""
     with force_locale(locale):
-        footer = _("Reply TD or opt out of these messages: %(url)s", url=opt_out_url(token))
+        footer = _("Opt out of these messages: %(url)s", url=opt_out_url(token))
     return f"{text.replace('{name}', customer.name)}\n\n{footer}"
 
 
