@@ -7,11 +7,12 @@ import time
 
 from models.customers.customer import Customer
 from models.messaging.deliveries import Delivery
+from models.messaging.outbox import Outbox
 from models.segments.consent import set_consent
 from models.segments.messages import send_message
 from models.segments.segment import save_segment
 from tests.factories import order_for
-from tests.messaging.test_consumer import consumer, mailbox, queue, wait_until  # noqa: F401
+from tests.messaging.test_consumer import wait_until
 
 PHONES = ("13800000011", "13800000012", "13800000013")
 
@@ -30,7 +31,7 @@ def test_a_consumer_killed_midway_through_a_send_texts_everyone_exactly_once(
     shop,
     staff,
     consumer,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     with app.app_context():
         for number, phone in enumerate(PHONES):
@@ -39,6 +40,19 @@ def test_a_consumer_killed_midway_through_a_send_texts_everyone_exactly_once(
             )
             set_consent(order.customer_id, True)
         segment = save_segment(None, "All", {"consent": "y"}, staff)
+    first = consumer()  # the order notices first, so that the message's turn comes soon
+    with app.app_context():
+        wait_until(
+            lambda: (
+                not Outbox.select()
+                .where(Outbox.status == "queued", Outbox.kind == "notify")
+                .exists()
+            ),
+            timeout=60,
+            what="the order notices",
+            consumer=first,
+        )
+    first.stop()
     slow = consumer(DELIVERY_TEST_PAUSE_SECONDS=1.5)  # between claiming and sending
     with app.app_context():
         send_message(
@@ -51,17 +65,20 @@ def test_a_consumer_killed_midway_through_a_send_texts_everyone_exactly_once(
         )
         wait_until(
             lambda: segment_sms().where(Delivery.claimed_by != "").exists(),
+            timeout=60,
             what="a delivery to be claimed",
             consumer=slow,
         )
         slow.kill()
+        assert segment_sms().where(Delivery.status == "queued").exists()  # killed midway
         fresh = consumer()
         wait_until(
             lambda: segment_sms().where(Delivery.status == "sent").count() == len(PHONES),
+            timeout=60,
             what="every text sent",
             consumer=fresh,
         )
         time.sleep(1.0)  # several sweeps later, nothing more
-        phones = sorted(record["phone"] for record in texts_sent(tmp_path))
+        phones = sorted(r["phone"] for r in texts_sent(tmp_path) if r["text"].startswith("到货了"))
         expected = sorted(Customer.get(Customer.name == f"C{n}").phone for n in range(len(PHONES)))
     assert phones == expected  # each exactly once
