@@ -4,6 +4,7 @@ message), send; the send log (/segments/messages). The same machinery for both a
 (models/segments/messages.py); a customer's page also records their marketing consent."""
 
 from flask import Blueprint, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from blueprints.access import blueprint_requires_role
@@ -45,7 +46,7 @@ def _sample(segment, customer, text: str) -> str:
     first = customer or Customer.get_or_none(Customer.id.in_(audience_ids(segment, None)))
     if first is None:
         return ""
-    return render_text(text, first, SAMPLE_TOKEN, request.accept_languages.best or "zh_CN")
+    return render_text(text, first, SAMPLE_TOKEN, str(get_locale()))
 
 
 def _page(segment, customer, form, status=200, preview=False):

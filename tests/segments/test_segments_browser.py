@@ -38,7 +38,10 @@ def test_staff_create_a_segment_and_send_it_a_message(desktop_page, app, make_sh
     page.wait_for_url(re.compile(r"/segments/\d+/message$"))
     page.wait_for_load_state()
     page.get_by_label("Message").fill("到货了，今天下午 3 点起可取")
-    page.get_by_role("button", name="Preview").click()
+    page.wait_for_function("() => window.htmx !== undefined")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Preview").click()
+    assert answer.value.status == 200, answer.value.text()
     expect(page.locator("#reach")).to_contain_text("Recipients: 2")
     expect(page.locator("#sample")).to_contain_text("到货了，今天下午 3 点起可取")
     page.get_by_role("button", name="Send to 2").click()
