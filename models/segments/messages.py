@@ -30,7 +30,7 @@ from models.db import db
 from models.errors import DomainError
 from models.messaging.outbox import Outbox, tell_written
 from models.segments.consent import reachable
-from models.segments.rate import KIND, plan_minutes, taken_minutes
+from models.segments.rate import KIND, plan_minutes, plan_one_at_a_time, taken_minutes
 from models.segments.segment import Segment
 
 CHANNEL_CHOICES = (("sms", _l("SMS")), ("email", _l("Email")), ("inapp", _l("In-app")))
@@ -115,6 +115,7 @@ def _write(segment, customer, channel, text, send_key, user) -> SegmentMessage:
         recipients=len(ids),
         skipped=audience.count() - len(ids),
     )
+    plan_one_at_a_time()
     now = utcnow()
     rate = current_app.config["SEGMENT_MESSAGES_PER_MINUTE"]
     minutes = plan_minutes(len(ids), rate, now, taken_minutes(now))

@@ -7,9 +7,11 @@ reads the decision instead of timing the sending.
 
 from datetime import datetime, timedelta
 
+from models.db import db, is_postgres
 from models.messaging.outbox import Outbox
 
 KIND = "segment_message"
+PLAN_LOCK = 0x7365676D  # "segm": the PostgreSQL advisory lock of planning minutes
 
 
 def minute_of(moment: datetime) -> datetime:
@@ -43,3 +45,11 @@ def taken_minutes(now: datetime) -> dict:
     for (due,) in rows:
         taken[minute_of(due)] = taken.get(minute_of(due), 0) + 1
     return taken
+
+
+def plan_one_at_a_time() -> None:
+    """Sends plan their minutes one at a time, so two at once never fill one minute twice:
+    on PostgreSQL a transaction-scoped advisory lock; SQLite's write transactions (BEGIN
+    IMMEDIATE) already run one at a time. Call inside the send's transaction."""
+    if is_postgres():
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PLAN_LOCK,))

@@ -21,7 +21,7 @@ from models.segments.segment import Segment, save_segment
 from models.segments.send_log import tallies
 from tasks.notifications import sweep_due
 from tests.factories import order_for
-from tests.helpers import EN, HTMX
+from tests.helpers import EN, HTMX, race
 
 
 @pytest.fixture
@@ -154,6 +154,25 @@ def test_sends_share_the_configured_rate_minute_by_minute(app, people, staff):
     first = minute_of(due[0])
     # three sends of one recipient each: one a minute, the first at once
     assert [minute_of(moment) for moment in due] == [first + timedelta(minutes=m) for m in range(3)]
+
+
+def test_sends_at_once_share_the_minutes_and_a_double_submit_at_once_sends_once(app, people, staff):
+    app.config["SEGMENT_MESSAGES_PER_MINUTE"] = 1
+    who = [people["Ann"], people["Dan"]] * 2
+    keys = ["a", "b", "same", "same"]
+
+    def send(i):
+        return send_message(
+            segment=None, customer=who[i], channel="sms", text="Hi", send_key=keys[i], user=staff
+        ).id
+
+    results = race(app, 4, send)
+
+    assert [outcome for outcome, _ in results] == ["ok"] * 4
+    assert results[2][1] == results[3][1]  # the same form twice: one message
+    assert SegmentMessage.select().count() == 3
+    due = [minute_of(row.available_at) for row in Outbox.select().where(Outbox.kind == KIND)]
+    assert len(due) == len(set(due)) == 3  # one a minute, though sent at once
 
 
 def test_the_opt_out_link_works_without_javascript_and_is_unguessable(people, client):
