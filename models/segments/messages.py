@@ -39,7 +39,9 @@ BATCH = 500
 
 
 class NobodyToReach(DomainError):
-    message = _l("Nobody in this segment has given marketing consent: there is no one to send to.")
+    message = _l(
+        "No one here has given marketing consent (or all opted out): there is no one to send to."
+    )
 
 
 class SegmentMessage(BaseModel):

@@ -230,3 +230,21 @@ def test_staff_preview_and_send_a_message_then_read_the_send_log(
     sweep_due()
     log = client.get("/segments/messages").get_data(as_text=True)
     assert "VIPs" in log and staff.name in log
+
+
+def test_staff_record_consent_and_message_one_customer_from_their_page(
+    client, staff, login, post_form, people
+):
+    login(staff)
+    cat = people["Cat"]
+    assert f"/segments/customers/{cat.id}/message" in client.get(f"/customers/{cat.id}").text
+    url = f"/segments/customers/{cat.id}/message"
+    form = {"channel": "sms", "text": "Your order is in", "send_key": "one", "action": "send"}
+    refused = post_form(url, form)
+    assert (
+        refused.status_code == 422 and "No one here has given marketing consent" in refused.text
+    )  # no consent
+    post_form(f"/segments/customers/{cat.id}/consent", {"agreed": "y"}, page=url)
+    assert post_form(url, form).status_code == 303
+    [message] = SegmentMessage.select()
+    assert (message.customer_id, message.recipients) == (cat.id, 1)
