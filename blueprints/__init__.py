@@ -33,6 +33,9 @@ from blueprints.purchasing import orders as purchasing
 from blueprints.ratings import pages as ratings
 from blueprints.reports import customers as customer_report
 from blueprints.reports import products as product_report
+from blueprints.segments import messages as segment_messages
+from blueprints.segments import optout as segment_optout
+from blueprints.segments import pages as segments
 from blueprints.staff import (
     board,
     chat_import,
@@ -45,9 +48,6 @@ from blueprints.staff import (
     privacy,
     stockroom,
 )
-from blueprints.segments import messages as segment_messages
-from blueprints.segments import optout as segment_optout
-from blueprints.segments import pages as segments
 from blueprints.waitlist import pages as waitlist
 
 
