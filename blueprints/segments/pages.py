@@ -16,6 +16,7 @@ blueprint_requires_role(bp, "staff")
 
 INDEX = "segments/index.html"
 EDIT, FORM = "segments/edit.html", "segments/_form.html"
+COUNT = "segments/_count.html"
 
 
 @bp.get("/")
@@ -78,6 +79,3 @@ def count():
     except InvalidCriteria:
         number = None
     return render(COUNT, COUNT, count=number)
-
-
-COUNT = "segments/_count.html"
