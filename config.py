@@ -79,6 +79,8 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "LOG_FORMAT": env("LOG_FORMAT", "text"),
         "OUTBOX_LEASE_SECONDS": float(env("OUTBOX_LEASE_SECONDS", "300")),
         "OUTBOX_SWEEP_SECONDS": float(env("OUTBOX_SWEEP_SECONDS", "0")),
+        # Messages to a segment: at most this many become due per minute (docs/customers.md).
+        "SEGMENT_MESSAGES_PER_MINUTE": int(env("SEGMENT_MESSAGES_PER_MINUTE", "60")),
         "WORK_LOG_KEEP_DAYS": int(env("WORK_LOG_KEEP_DAYS", "90")),
         "DAILY_SUMMARY_HOUR": int(env("DAILY_SUMMARY_HOUR", "21")),
         # The nightly backup: its folder, the hour (shop time) and what it keeps

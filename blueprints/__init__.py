@@ -47,6 +47,9 @@ from blueprints.ratings import public as ratings_public
 from blueprints.reports import customers as customer_report
 from blueprints.reports import funnel as funnel_report
 from blueprints.reports import products as product_report
+from blueprints.segments import messages as segment_messages
+from blueprints.segments import optout as segment_optout
+from blueprints.segments import pages as segments
 from blueprints.staff import (
     board,
     chat_import,
@@ -92,6 +95,9 @@ def register_blueprints(app) -> None:
         pickup_scanner,
         waitlist,
         waiting_lines,
+        segments,
+        segment_messages,
+        segment_optout,
         export,
         inbox,
         deliveries,

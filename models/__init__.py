@@ -45,6 +45,9 @@ from models.purchasing.suppliers import Supplier
 from models.ratings.rating import ProductRating, Rating, RatingPhoto
 from models.reports.imports import BillImport, BillLine
 from models.reports.rollups import CustomerDay, FunnelMinute, SalesBucket, SalesDay, SalesHour
+from models.segments.consent import ContactConsent
+from models.segments.messages import SegmentMessage, SegmentRecipient
+from models.segments.segment import Segment
 from models.staff_entry.entry import StaffEntry
 from models.storefront.login_code import LoginCode
 from models.waitlist.entry import WaitlistEntry
@@ -123,6 +126,10 @@ ALL_MODELS = [
     Rating,
     ProductRating,
     RatingPhoto,
+    ContactConsent,
+    Segment,
+    SegmentMessage,
+    SegmentRecipient,
 ]
 
 __all__ = [

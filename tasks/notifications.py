@@ -25,6 +25,7 @@ from models.messaging.outbox import Outbox, Work
 from models.ratings.giving import LOW_RATING
 from models.ratings.notices import low_rating_messages
 from models.reports import recount
+from models.segments import delivering as segment_messages
 from models.tiers import admin as tier_admin
 from models.tiers.assign import reassign_row
 from models.waitlist.notices import offer_messages
@@ -51,6 +52,8 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     tier_admin.KIND: Work(prepare=reassign_row),
     # close a cancelled order's provider orders: outside the write, a gateway round trip
     close_on_cancel.KIND: Work(prepare=close_on_cancel.close_checkouts),
+    # one recipient's message to a segment, due at its minute under the rate limit
+    segment_messages.NOTICE: Work(prepare=segment_messages.recipient_rows, write=add_deliveries),
     "webhook": Work(prepare=queue_delivery),  # tasks/webhooks.py: queue the signed POST
     # send a refund the group's outcome asked for: outside the write, a gateway round trip
     group_refunds.KIND: Work(prepare=group_refunds.send_planned_refund),

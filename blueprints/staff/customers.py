@@ -23,8 +23,9 @@ from models.errors import DomainError
 from models.orders.detail import NO_ORDERS, customer_totals
 from models.orders.notes import NOTE_KINDS
 from models.orders.text import lines_text
-from models.params import choice, shop_date
+from models.params import choice, positive_id, shop_date
 from models.reports.customers import SEGMENTS, segment_members
+from models.segments.segment import Segment
 from models.shop_time import shop_today
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
@@ -42,6 +43,10 @@ def _url(customer_filter: CustomerFilter, **extra) -> str:
 @role_required("staff")
 def index():
     customer_filter, among = _segment(CustomerFilter.from_args(request.args))
+    saved = _saved(request.args.get("saved"))
+    if saved is not None:
+        among = saved.members() if among is None else saved.members().where(Customer.id.in_(among))
+    keep = {"saved": saved.id} if saved else {}
     after = Cursor.parse(request.args.get("after"))
     page = customer_page(customer_filter, after, among=among)
     tiers = list(CustomerTier.ranked())  # the filter's choices, the best first
@@ -49,10 +54,11 @@ def index():
         "customer_filter": customer_filter,
         "tier_names": {tier.id: tier.name for tier in tiers},
         "segment_label": SEGMENTS.get(customer_filter.segment),
+        "saved": saved,
         "page": page,
         "after": after,
-        "here": _url(customer_filter),
-        "more_url": _url(customer_filter, after=page.next) if page.next else None,
+        "here": _url(customer_filter, **keep),
+        "more_url": _url(customer_filter, **keep, after=page.next) if page.next else None,
     }
     if after and wants_fragment():  # "More" appends the next page's rows
         return render_template(MORE, **context)
@@ -63,6 +69,12 @@ def index():
         response = make_response(render_template(PAGE, tags=tags_in_use(), tiers=tiers, **context))
     response.vary.add("HX-Request")
     return response
+
+
+def _saved(raw: str | None) -> Segment | None:
+    """The saved segment (/segments) the list is filtered by: `saved=<id>`."""
+    segment_id = positive_id(raw)
+    return Segment.get_or_none(Segment.id == segment_id) if segment_id else None
 
 
 def _segment(customer_filter: CustomerFilter):

@@ -86,6 +86,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "waitlist.place",  # the entry's unguessable token is the customer
         "waitlist.take_offer",
         "waitlist.leave",
+        "segment_optout.show",  # the opt-out link of a marketing message: its token is the key
+        "segment_optout.confirm",
     }
 )
 ROLES = ("staff", "admin", "leader", "courier", SIGNED_IN)

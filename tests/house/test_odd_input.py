@@ -52,6 +52,8 @@ from models.payments.claims import claim_payment
 from models.payments.collection_codes import CollectionCode
 from models.ratings.giving import rate_order
 from models.reports.reconcile import import_bill
+from models.segments.consent import token_for
+from models.segments.segment import save_segment
 from models.tiers.admin import TierDetails, save_tier
 from models.waitlist.entry import WaitlistEntry
 from tests.factories import order_for
@@ -129,6 +131,8 @@ def demo_shop(app, admin, staff, tmp_path):
         waiting = WaitlistEntry.create(
             template=templates[0], product=strawberries, customer=order.customer, quantity=1
         )
+        segment = save_segment(None, "Regulars", {"tags": "VIP"}, admin)
+        optout_token = token_for(order.customer_id)
         rating = rate_order(case.order, stars=2, comment="bruised", photos=keep_photos([png()]))
     order = Order.get_by_id(order.id)
     return {
@@ -170,6 +174,8 @@ def demo_shop(app, admin, staff, tmp_path):
         "aftersales_token": case.order.tracking_token,  # a handed-over order with a case
         "waitlist_token": waiting.token,  # a place in a waiting list
         "entry_id": waiting.id,  # the same place, for the staff's waiting lines
+        "segment_id": segment.id,
+        "optout_token": optout_token,  # a customer's marketing opt-out link
         "line_id": case.order.lines[0].id,
         "case_id": case.id,
         "photo": case.photos[0].image,
@@ -205,6 +211,8 @@ def path_values(rule, demo_shop) -> dict:
             values[name] = demo_shop["aftersales_token"]
         elif name == "token" and rule.endpoint.startswith("waitlist."):
             values[name] = demo_shop["waitlist_token"]
+        elif name == "token" and rule.endpoint.startswith("segment_optout."):
+            values[name] = demo_shop["optout_token"]
         elif name == "name" and rule.endpoint.endswith(
             ("aftersales_customer.photo", "aftersales.photo")
         ):

@@ -37,6 +37,9 @@ from models.orders.notes import add_note
 from models.orders.order import Order
 from models.orders.payments import record_payment
 from models.reports.reconcile import import_bill, match_bill
+from models.segments.consent import set_consent
+from models.segments.messages import send_message
+from models.segments.segment import save_segment
 from models.tiers.admin import TierDetails, save_tier
 from tasks.notifications import sweep_due
 from tests.catalog.photos import noisy_photo
@@ -159,6 +162,16 @@ def payload_shop(app, admin):
         record_payment(order, 100, "cash", Actor.of_user(admin), None, payload("XPAYNOTE"))
         change_stock("received", apple, Warehouse.default(), 3, reason=payload("XSTOCK"), by=admin)
         save_view(admin, payload("XVIEW"), "status=confirmed")
+        segment = save_segment(None, payload("XSEGMENT"), {}, admin)
+        set_consent(order.customer_id, True)
+        send_message(
+            segment=segment,
+            customer=None,
+            channel="sms",
+            text=payload("XSMSG", short=True),
+            send_key="xss",
+            user=admin,
+        )
         trades = [
             Trade("2026-03-01 10:00:00", "42001", payload("XBILLNO", short=True), "1.00"),
             Trade(payload("XE", short=True), "42002", "1", "1.00"),  # its error names the time
@@ -186,6 +199,7 @@ def payload_shop(app, admin):
         "photo_id": photo.id,
         "width": 160,
         "tier_id": tier.id,
+        "segment_id": segment.id,
     }
 
 
@@ -236,6 +250,10 @@ def where_shown(payload_shop) -> dict[str, list[str]]:
             "XSTOCK",
         ],
         "/admin/rules": ["XRULE"],
+        "/segments/": ["XSEGMENT"],
+        f"/segments/{payload_shop['segment_id']}": ["XSEGMENT"],
+        f"/segments/{payload_shop['segment_id']}/message": ["XSEGMENT"],
+        "/segments/messages": ["XSEGMENT", "XSMSG"],
         f"/admin/rules/{payload_shop['rule_id']}": ["XRULE", "XRULETAG", "XMESSAGE", "XSTAFF"],
         f"/admin/rules/{payload_shop['rule_id']}/try": ["XRULE", "XRULETAG", "XMESSAGE", "XSTAFF"],
     }

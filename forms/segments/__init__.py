@@ -1,0 +1,1 @@
+"""Forms of segments and messages to a segment (blueprints/segments/)."""
