@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from forms.designer.template import strip
 from models.activities.template import FormTemplate
+from models.customers.tier import CustomerTier
 from models.reports.customers import SEGMENTS
 from models.segments.segment import MAX_NAME
 
@@ -30,6 +31,7 @@ class SegmentForm(FlaskForm):
         render_kw={"maxlength": 500, "autocomplete": "off"},
     )
     rfm = SelectField(_l("RFM segment"), choices=[])
+    tier = SelectField(_l("Tier, or one above it"), choices=[])
     activity = SelectField(_l("Took part in the activity"), choices=[])
     quiet_days = StringField(
         _l("No order in the last N days"),
@@ -46,13 +48,19 @@ class SegmentForm(FlaskForm):
             FormTemplate.id.desc()
         )
         self.activity.choices = [("", _l("Any"))] + [(str(a.id), a.title) for a in activities]
-        self.activity.validate_choice = self.rfm.validate_choice = False  # the model checks
+        tiers = CustomerTier.select(CustomerTier.id, CustomerTier.name).order_by(
+            CustomerTier.rank.desc()
+        )
+        self.tier.choices = [("", _l("Any"))] + [(str(t.id), t.name) for t in tiers]
+        for field in (self.rfm, self.tier, self.activity):
+            field.validate_choice = False  # the model checks
 
     def criteria(self) -> dict:
         """What was typed, by criterion kind (models/segments/criteria.py checks it)."""
         return {
             "tags": self.tags.data,
             "rfm": self.rfm.data,
+            "tier": self.tier.data,
             "activity": self.activity.data,
             "quiet_days": self.quiet_days.data,
             "consent": self.consent.data,
@@ -70,6 +78,7 @@ class SegmentForm(FlaskForm):
             name=segment.name,
             tags=", ".join(c.get("tags", [])),
             rfm=c.get("rfm", ""),
+            tier=str(c.get("tier", "")),
             activity=str(c.get("activity", "")),
             quiet_days=str(c.get("quiet_days", "")),
             consent=bool(c.get("consent")),

@@ -1,8 +1,8 @@
 """What a segment filters on: one `Criterion` per kind, in `CRITERIA`. Each declares its label,
 how a typed value is checked (`clean`: the stored value, None when left blank, InvalidCriterion
 when wrong) and which customers it keeps (`condition`: a WHERE term on Customer). Adding a kind
-(a tier, say) is one more entry in `CRITERIA`; the segment, its count, the customers list
-filtered by it and the recipients of a message all iterate this map.
+is one more entry in `CRITERIA`; the segment, its count, the customers list filtered by it and
+the recipients of a message all iterate this map.
 """
 
 from collections.abc import Callable
@@ -16,6 +16,8 @@ from models.base import utcnow
 from models.board.directory import CustomerFilter, LatestOrder
 from models.customers.customer import Customer
 from models.customers.tags import MAX_TAG_LENGTH
+from models.customers.tier import CustomerTier
+from models.customers.tier_filter import tier_condition
 from models.errors import DomainError
 from models.orders.order import Order
 from models.orders.status import OrderStatus
@@ -66,6 +68,15 @@ def _activity(raw) -> int | None:
     return activity_id
 
 
+def _tier(raw) -> int | None:
+    if raw in (None, ""):
+        return None
+    tier_id = positive_id(raw) or 0
+    if not CustomerTier.select().where(CustomerTier.id == tier_id).exists():
+        raise InvalidCriterion("tier", _l("Choose one of the listed tiers."))
+    return tier_id
+
+
 def _took_part(activity_id: int):
     orders = Order.select(Order.customer).where(
         Order.template == activity_id, Order.status != OrderStatus.CANCELLED
@@ -114,6 +125,7 @@ CRITERIA = {
             _rfm,
             lambda s: Customer.id.in_(segment_members(s, shop_today())),
         ),
+        Criterion("tier", _l("Tier, or one above it"), _tier, lambda t: tier_condition(t, True)),
         Criterion("activity", _l("Took part in the activity"), _activity, _took_part),
         Criterion("quiet_days", _l("No order in the last N days"), _quiet_days, _quiet_for),
         Criterion(

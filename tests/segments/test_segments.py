@@ -9,6 +9,7 @@ import pytest
 
 from models.customers.customer import Customer
 from models.customers.tags import add_tag
+from models.customers.tier import CustomerTier
 from models.messaging.deliveries import Delivery
 from models.messaging.notifications import customer_messages
 from models.messaging.outbox import Outbox
@@ -61,10 +62,30 @@ def test_criteria_keep_the_right_customers(people, shop):
     assert ids(members(clean_criteria({"rfm": "new"}))) <= {c.id for c in people.values()}
 
 
+def test_a_tier_keeps_its_customers_and_those_of_the_tiers_above(people):
+    silver = CustomerTier.create(name="Silver", rank=1)
+    gold = CustomerTier.create(name="Gold", rank=2)
+    Customer.update(tier=silver.id).where(Customer.id == people["Ann"].id).execute()
+    Customer.update(tier=gold.id).where(Customer.id == people["Bob"].id).execute()
+    assert ids(members(clean_criteria({"tier": str(silver.id)}))) == {
+        people["Ann"].id,
+        people["Bob"].id,
+    }
+    assert ids(members(clean_criteria({"tier": str(gold.id)}))) == {people["Bob"].id}
+
+
 def test_bad_criteria_are_refused_with_every_problem(people):
     with pytest.raises(InvalidCriteria) as refused:
-        clean_criteria({"rfm": "nobody", "activity": "99999", "quiet_days": "-3", "tags": "x" * 41})
-    assert set(refused.value.problems) == {"rfm", "activity", "quiet_days", "tags"}
+        clean_criteria(
+            {
+                "rfm": "nobody",
+                "activity": "99999",
+                "quiet_days": "-3",
+                "tags": "x" * 41,
+                "tier": "99999",
+            }
+        )
+    assert set(refused.value.problems) == {"rfm", "activity", "quiet_days", "tags", "tier"}
 
 
 def test_a_message_reaches_only_consenting_customers_once_however_often_it_is_sent(people, staff):
