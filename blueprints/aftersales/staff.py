@@ -6,7 +6,7 @@ import io
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, flash, request, stream_with_context, url_for
+from flask import Blueprint, Response, flash, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,7 +33,7 @@ from models.aftersales.case import (
 from models.aftersales.exchange import ReplacementShort
 from models.aftersales.export import case_table, log_case_download
 from models.aftersales.lifecycle import allowed_transitions, transition_case
-from models.aftersales.queue import AGES, CaseFilter, counts, filter_choices
+from models.aftersales.queue import AGES, CaseFilter, counts, filter_choices, queue_stamp
 from models.aftersales.redo import BadBooking, booking_of, redo_window
 from models.aftersales.resolving import refund_case
 from models.aftersales.sla import answer_hours, is_overdue
@@ -94,7 +94,18 @@ def queue_page(case_filter: CaseFilter, status: int = 200, bulk_form=None, picke
         answer_hours=answer_hours(),
         is_overdue=is_overdue,
         now=utcnow(),
+        stamp=queue_stamp(),
     )
+
+
+@bp.get("/changed")
+@role_required("staff")
+def changed():
+    """The queue's live check: 204 while no case was opened or moved since the page's stamp,
+    else a notice with a link that shows the queue again (ticked cases are never swapped away)."""
+    if request.args.get("stamp") == queue_stamp():
+        return "", 204
+    return render_template("aftersales/_queue_changed.html", args=filter_from_args().to_args())
 
 
 def _filename(extension: str) -> str:

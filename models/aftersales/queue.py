@@ -203,3 +203,14 @@ def counts() -> dict[str, int]:
         AfterSalesCase.status
     )
     return {status: count for status, count in rows.tuples()}
+
+
+def queue_stamp() -> str:
+    """What the queue's live check compares: changes when a case is opened or moves (every step
+    raises its version), in one statement; no clock in it, so no clock can blind it."""
+    count, last, versions = AfterSalesCase.select(
+        fn.COUNT(AfterSalesCase.id),
+        fn.COALESCE(fn.MAX(AfterSalesCase.id), 0),
+        fn.COALESCE(fn.SUM(AfterSalesCase.version), 0),
+    ).tuples()[0]
+    return f"{count}-{last}-{versions}"

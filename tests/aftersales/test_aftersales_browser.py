@@ -54,6 +54,12 @@ def test_a_customer_asks_on_a_phone_and_staff_answer_on_a_desktop(
     desk.wait_for_url("**/board/**")
     desk.goto("/board/after-sales")
     desk.get_by_role("link", name="SH-000001").click()
+    desk.get_by_role("link", name="Photo 1").click()  # the lightbox, without a script
+    shown = desk.locator("#photo-1 img")
+    shown.wait_for()
+    desk.wait_for_function("() => document.querySelector('#photo-1 img').naturalWidth > 0")
+    desk.locator("#photo-1").get_by_role("link", name="Close").click()
+    shown.wait_for(state="hidden")
     desk.get_by_label("Word to the customer").fill("Sorry, we will refund you")
     desk.get_by_role("button", name="Approved").click()
     desk.locator("[data-status]").first.filter(has_text="Approved").wait_for()

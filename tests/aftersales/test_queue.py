@@ -1,7 +1,8 @@
 """The queue's filters in the URL (status, type, age, overdue, assignee, words), keyset pages,
-and the filtered queue as CSV and XLSX (every page, formula-safe, audited)."""
+the filtered queue as CSV and XLSX (every page, formula-safe, audited), and its live check."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from models.db import db, is_postgres
 from models.orders.lifecycle import Actor, walk_order
 from models.orders.order import Order
 from tests.factories import make_product, order_for, published_version
-from tests.helpers import EN, text_of
+from tests.helpers import EN, HTMX, text_of
 
 DONE = ("confirmed", "processing", "ready", "completed")
 
@@ -195,3 +196,19 @@ def test_the_product_filter_is_answered_by_indexes(app_context):
     plan = " | ".join(row[-1] for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "INDEX orderline_product_id (product_id=?)" in plan, plan
     assert "INDEX caseline_line_id (line_id=?)" in plan and "SCAN" not in plan, plan
+
+
+def test_the_queue_says_when_a_case_was_opened_or_moved(client, staff, login, cases, app):
+    login(staff)
+    page = client.get("/board/after-sales?kind=redo", headers=EN).get_data(as_text=True)
+    poll = re.search(r'hx-get="(/board/after-sales/changed\?[^"]+)"', page).group(1)
+    poll = poll.replace("&amp;", "&")
+    assert "kind=redo" in poll  # the notice's link keeps the filter
+    assert client.get(poll, headers=HTMX).status_code == 204  # nothing new
+    with app.app_context():
+        transition_case(cases["bob"], "approved", Actor.of_user(staff))  # moved: no new row
+    notice = client.get(poll, headers=HTMX)
+    assert notice.status_code == 200
+    assert 'href="/board/after-sales?kind=redo"' in notice.get_data(as_text=True)
+    assert "Cases have changed" in text_of(notice)
+    assert client.get("/board/after-sales/changed?stamp=<x>", headers=HTMX).status_code == 200
