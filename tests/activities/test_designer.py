@@ -473,6 +473,7 @@ def test_settings_take_yuan_and_shop_time_and_store_fen_and_utc(as_admin, admin_
         "show_chain_list": True,
         "show_ratings": False,
         "aftersales_reasons": [],
+        "waitlist_hold_minutes": None,
         "pickup_point_ids": [point.id],
         "pickup_window": {"date": "2030-01-05", "from": "09:30", "until": "11:00"},  # shop clock
         "delivery": {"enabled": True, "fee": 800, "free_above": 9950},

@@ -159,6 +159,7 @@ def test_settings_keep_money_in_fen_and_the_draft_fields_untouched(ctx):
         "show_chain_list": True,
         "show_ratings": False,
         "aftersales_reasons": [],  # the default list
+        "waitlist_hold_minutes": 30,  # the default hold, as the form shows it
         "pickup_point_ids": [point.id],
         "pickup_window": None,
         "delivery": {"enabled": True, "fee": 800, "free_above": 10000},

@@ -222,6 +222,7 @@ def _path_values(shop, admin):
         "token_id": issue_token("walk", ["orders:read"])[0].id,
         "endpoint_id": add_endpoint("http://127.0.0.1:9/", ["order.created"]).id,
         "customer_id": order_for(version, [(shop["apples"], 1)], phone="13800138000").customer_id,
+        "direction": "up",
     }
 
 
