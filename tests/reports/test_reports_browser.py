@@ -73,6 +73,7 @@ def test_the_customers_report_in_a_browser(new_page, admin, sales, device):
     page.goto("/login?next=/reports/customers")
     sign_in(page, admin)
     page.wait_for_selector("#customers-report .report-figures")
+    page.wait_for_load_state()  # htmx (deferred) listens by now
     assert page.locator("svg.chart").count() == 2
     assert int(page.inner_text("#figure-customers")) > 0
     page.select_option("#report-group", "week")
