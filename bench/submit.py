@@ -1,12 +1,16 @@
-"""Orders per second through the web server (issue 21: sizing, PgBouncer), each figure beside
-a reference measured in the same run.
+"""Orders per second through the web server (issues 21 and 22), each figure beside references
+measured in the same run.
 
-wrk POSTs the demo shop's order form (`/f/friday-fruit`, one fruit, a new customer and a new
-submission key each time) to gunicorn (2 sync workers) on loopback, for BENCH_DURATION (10 s);
-right before, the same wrk POSTs to the **reference**: bench/insert_reference.py under the same
-gunicorn, one row inserted in its own transaction through the app's pooled connection. The
-submit's share of the reference's rate says what the order's work costs, whatever else the
-machine is doing; the load average is printed before and after each pair.
+wrk (2 threads, 16 connections) POSTs the demo shop's order form (`/f/friday-fruit`, one fruit,
+pickup, a new customer and a new submission key each time) to gunicorn (4 sync workers) on
+loopback, for BENCH_DURATION (10 s) after 2 s of warm-up; only a 303 to `/o/<token>` counts as an
+order placed (wrk's script counts every other answer), and the orders in the database are
+counted too. Right before, the same wrk POSTs to the **references** of bench/references.py under
+the same gunicorn: a minimal insert (one row in its own transaction) and a minimal order desk
+(a conditional stock UPDATE and an order row). The submit's share of their rates says what the
+order's work costs, whatever else the machine is doing; the load average is printed before and
+after. The demo activity's order cap is lifted (the cap's row is still taken on every order) and
+its stock made plenty, so no answer is a refusal.
 
 Databases: SQLite (a scratch file); with BENCH_DATABASE_URL (a PostgreSQL URL whose role may
 CREATE DATABASE) a scratch database on that server, dropped afterwards; with BENCH_PGBOUNCER=1
@@ -17,6 +21,7 @@ PATH; docs/operations.md, "PgBouncer"), started here on a free port and stopped 
         .venv/bin/python bench/submit.py          # `make bench` runs it
 """
 
+import http.client
 import itertools
 import os
 import platform
@@ -27,6 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -42,9 +48,11 @@ from tests.helpers import free_port, hidden_inputs
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "friday-fruit"
 AGENT = "jielong-bench"
-WORKERS = 2
+WORKERS = 4
+CONNECTIONS = 16
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 PLENTY = 10_000_000  # units of each product: the run never sells out
+LAST_UNITS, ATTEMPTS = 50, 300
 SERIES = itertools.count()
 WRK_LINES = re.compile(
     r"requests in|Requests/sec|Latency  |  50%|  99%|Non-2xx|Socket errors|answers other"
@@ -59,12 +67,14 @@ function setup(thread)
 end
 other = 0
 function response(status, headers, body)
-  if status ~= 303 then other = other + 1 end
+  if status ~= 303 or not string.find(headers["Location"] or "", "/o/", 1, true) then
+    other = other + 1
+  end
 end
 function done(summary, latency, requests)
   local total = 0
   for _, thread in ipairs(threads) do total = total + thread:get("other") end
-  io.write(string.format("  answers other than 303 (an order placed): %d\\n", total))
+  io.write(string.format("  answers other than 303 (to /o/<token>, an order placed): %d\\n", total))
 end
 local n = {first}
 request = function()
@@ -125,12 +135,15 @@ def wrk(url: str, path: str, fields: dict, cookie: str, folder: Path) -> tuple[f
         first = next(SERIES) * 100_000  # every wrk run has customers of its own
         script.write_text(LUA.format(run=uuid.uuid4().hex[:8], first=first, path=path, body=body))
         out = sh(
-            "wrk", "-t2", "-c8", f"-d{duration}", "--timeout", "10s", "--latency", *headers,
+            "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s", "--latency", *headers,
             "-s", str(script), url,
         )  # fmt: skip
     if "answers other" not in out:  # wrk ran without the script (it printed why on stderr)
         raise SystemExit(f"wrk's script failed:\n{out}")
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests, seconds, unit = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out).groups()
+    seconds = float(seconds) / (1000 if unit == "ms" else 1)
+    other = int(re.search(r"an order placed\): (\d+)", out).group(1))
+    rate = (int(requests) - other) / seconds  # only answers that placed an order
     return rate, [line for line in out.splitlines() if WRK_LINES.search(line)]
 
 
@@ -151,6 +164,61 @@ def form_of(url: str) -> tuple[dict, str]:
     return fields, cookie
 
 
+def sql(url: str, statement: str, params=()) -> None:
+    """One change on the bench's database."""
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+            connection.execute(statement, params)
+        return
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(statement.replace("?", "%s"), params)
+
+
+def last_units(server: str, url: str, fields: dict, cookie: str) -> str:
+    """LAST_UNITS units left, ATTEMPTS customers at once (30 at a time) for them over HTTP:
+    exactly LAST_UNITS orders, every other answer a clear "sold out" (422), no 5xx; raises
+    SystemExit otherwise."""
+    product = int(next(name for name in fields if name.startswith("items-")).split("-")[1])
+    settled(url)  # requests wrk left queued at the server are answered (they order) first
+    sql(url, "UPDATE stock SET on_hand = reserved + ? WHERE product_id = ?", (LAST_UNITS, product))
+    before = orders_in(url)
+    host, port = urlparse(server).hostname, urlparse(server).port
+    run = uuid.uuid4().hex[:8]
+
+    def attempt(i: int) -> tuple[int, str]:
+        body = urlencode(fields).replace("KEY", f"last-{run}-{i}").replace("PHONE", f"137{i:08d}")
+        connection = http.client.HTTPConnection(host, port, timeout=60)
+        connection.request("POST", f"/f/{SLUG}", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+            "User-Agent": AGENT, "Accept-Language": "en",
+        })  # fmt: skip
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+
+    with ThreadPoolExecutor(30) as pool:
+        answers = list(pool.map(attempt, range(ATTEMPTS)))
+    sold = sum(status == 303 for status, _ in answers)
+    refused = sum(status == 422 and "Sold out" in body for status, body in answers)
+    in_database = orders_in(url) - before
+    verdict = (
+        f"last units over HTTP: {LAST_UNITS} units, {ATTEMPTS} customers at once → {sold} "
+        f"orders ({in_database} in the database), {refused} answered sold out, "
+        f"{ATTEMPTS - sold - refused} other answers"
+    )
+    if not (sold == in_database == LAST_UNITS and refused == ATTEMPTS - LAST_UNITS):
+        raise SystemExit(f"oversold or unclear: {verdict}")
+    return verdict
+
+
+def settled(url: str) -> None:
+    """Until the number of orders stops moving for a second."""
+    count = -1
+    while count != (count := orders_in(url)):
+        time.sleep(1)
+
+
 def orders_in(url: str) -> int:
     if url.startswith("sqlite"):
         import sqlite3
@@ -163,16 +231,20 @@ def orders_in(url: str) -> int:
 
 
 def prepare(url: str, folder: Path) -> None:
-    """Schema, the demo shop, plenty of stock, and the reference's table."""
+    """Schema, the demo shop, plenty of stock and places, and the references' tables."""
     env = {**os.environ, "DATABASE_URL": url, "HUEY_URL": f"sqlite:///{folder}/huey.db"}
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "app"]
     sh(*flask, "db", "upgrade", env=env)
     sh(*flask, "demo", "--seed", "1", env=env)
     sh(
         str(ROOT / ".venv/bin/python"), "-c",
-        "import sys; from bench.insert_reference import create_table; create_table(sys.argv[1]);"
+        "import sys; from bench.references import create_tables; create_tables(sys.argv[1]);"
         "from models.db import bind_database; d = bind_database(sys.argv[1]);"
-        f"d.execute_sql('UPDATE stock SET on_hand = on_hand + {PLENTY}'); d.close()",
+        f"d.execute_sql('UPDATE stock SET on_hand = on_hand + {PLENTY}');"
+        "from models.activities.template import FormTemplate, FormTemplateVersion as V;"
+        f"v = FormTemplate.get(slug='{SLUG}').latest_version();"  # a bench's change, in place
+        f"V.update(settings={{**v.settings, 'order_cap': {PLENTY}}}).where(V.id == v.id).execute();"
+        "d.close()",
         url, env=env,
     )  # fmt: skip
 
@@ -185,21 +257,29 @@ def measure(title: str, url: str, folder: Path) -> None:
         "SECRET_KEY": "bench",
     }
     print(f"### {title} — load average before {load()}")
-    with gunicorn("bench.insert_reference:app", env, folder) as server:
-        reference, lines = wrk(server, "/", {"note": "KEY PHONE"}, "", folder)
-    print("#### reference: POST, one INSERT in its own transaction")
-    print("\n".join(lines))
+    rates = {}
+    with gunicorn("bench.references:app", env, folder) as server:
+        for path, what in (("/insert", "one INSERT"), ("/order", "a minimal order desk")):
+            rates[path], lines = wrk(server, path, {"key": "KEY", "phone": "PHONE"}, "", folder)
+            print(f"#### reference POST {path}: {what}, in its own transaction")
+            print("\n".join(lines))
     before = orders_in(url)
     with gunicorn("app:create_app()", env, folder) as server:
         fields, cookie = form_of(server)
         submit, lines = wrk(server, f"/f/{SLUG}", fields, cookie, folder)
-    placed = orders_in(url) - before
-    print(f"#### POST /f/{SLUG}: the order submit ({placed} orders placed, warm-up included)")
+        settled(url)
+        placed = orders_in(url) - before
+        oversell = last_units(server, url, fields, cookie)
+    print(
+        f"#### POST /f/{SLUG}: the order submit ({placed} orders in the database, warm-up included)"
+    )
     print("\n".join(lines))
     print(
-        f"#### submit {submit:.1f}/s = {100 * submit / reference:.1f} % of the reference's "
-        f"{reference:.1f}/s; {submit / WORKERS:.1f} orders/s per worker — load average after {load()}"
+        f"#### submit {submit:.1f} orders/s = {submit / rates['/order']:.2f} × the minimal order "
+        f"desk's {rates['/order']:.1f}/s = {submit / rates['/insert']:.3f} × the minimal insert's "
+        f"{rates['/insert']:.1f}/s — load average after {load()}"
     )
+    print(f"#### {oversell}")
 
 
 @contextmanager
@@ -268,7 +348,7 @@ def main() -> int:
     with open("/proc/cpuinfo") as info:
         cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), cpu)
     print(
-        f"## Order submit under wrk (2 threads, 8 connections, {DURATION}) · {os.cpu_count()} cores"
+        f"## Order submit under wrk (2 threads, {CONNECTIONS} connections, {DURATION}) · {os.cpu_count()} cores"
         f" · {cpu} · gunicorn {WORKERS} sync workers · {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}"
     )
     with tempfile.TemporaryDirectory() as scratch:

@@ -1,7 +1,7 @@
 """Huey tasks that deliver notifications. They take ids and only call domain functions.
 
-After a commit, `kick()` queues one task per outbox row or delivery the change wrote (the app
-calls it after every request). A periodic sweeper claims whatever is due anyway: work whose
+After a commit, `kick()` queues one task for the outbox rows and deliveries the change wrote
+(the app calls it after every request): one write to the queue, however many rows. A periodic sweeper claims whatever is due anyway: work whose
 task was lost (queue down, consumer killed), retries whose pause is over. Claims are
 conditional UPDATEs, so tasks, sweepers and several consumers never do the same row twice.
 """
@@ -65,16 +65,16 @@ def worker_name() -> str:
 
 
 @huey.task()
-def process_outbox(outbox_id: int) -> None:
+def process_written(rows: list) -> None:
+    """Do the outbox rows, then send the deliveries, of one change: [[kind, id], ...]."""
     with working():
-        outbox.run(outbox_id, worker_name(), WORK)
+        worker = worker_name()
+        for kind, row_id in sorted(rows, key=lambda row: row[0] != "outbox"):
+            if kind == "outbox":
+                outbox.run(row_id, worker, WORK)
+            else:
+                send_delivery(row_id, worker)
         kick()
-
-
-@huey.task()
-def deliver(delivery_id: int) -> None:
-    with working():
-        send_delivery(delivery_id, worker_name())
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -93,14 +93,15 @@ def sweep_due() -> None:
 
 
 def kick() -> None:
-    """Queue a task for each row this context wrote; call after its transaction committed.
-    A failed enqueue is only logged: the sweeper delivers the row later."""
-    for kind, row_id in take_kicks():
-        task = process_outbox if kind == "outbox" else deliver
-        try:
-            task(row_id)
-        except Exception:  # the queue is down; the change itself is committed and safe
-            log.exception("could not queue %s %s; the sweeper will pick it up", kind, row_id)
+    """Queue one task for the rows this context wrote; call after its transaction committed.
+    A failed enqueue is only logged: the sweeper does the rows later."""
+    rows = take_kicks()
+    if not rows:
+        return
+    try:
+        process_written([list(row) for row in rows])
+    except Exception:  # the queue is down; the change itself is committed and safe
+        log.exception("could not queue %s rows; the sweeper will pick them up", len(rows))
 
 
 def init_app(app) -> None:

@@ -35,7 +35,7 @@ from models.orders.placing import SlotFull
 from models.promotions.pricing import CouponRefused, next_offer, with_offer
 from models.ratings.queries import shown_ratings
 from models.reports.funnel_counter import count_start, count_view, flush_due
-from models.storefront.chain import chain_for
+from models.storefront.chain import chain_from, chain_tail
 
 bp = Blueprint("ordering", __name__, url_prefix="/f")
 
@@ -101,7 +101,7 @@ def _page(activity, form, checkout, status=200, **extra):
         stock_left=activity.stock_left,
         showcase=activity.showcase,
         slots_left=activity.slots_left,
-        chain=chain_for(activity.template.id)
+        chain=chain_tail(activity.template.id)
         if activity.version.setting("show_chain_list")
         else None,
         check_url=lambda name: url_for(".check_field", slug=activity.template.slug, name=name),
@@ -149,7 +149,7 @@ def form_page(slug):
             activity=activity,
             title=STATE_TITLES[activity.state],
             preview=preview_of(activity),
-            chain=chain_for(activity.template.id)
+            chain=chain_tail(activity.template.id)
             if activity.version.setting("show_chain_list")
             else None,
         )
@@ -338,10 +338,11 @@ def chain_page(slug):
     stamp = activity_stamp(activity.template.id)
     if wants_fragment() and request.args.get("stamp") == stamp:
         return "", 204
+    template_id = activity.template.id
+    if wants_fragment() and request.args.get("tail"):  # the order form's own, polling
+        chain = chain_tail(template_id)
+    else:
+        chain = chain_from(template_id, request.args.get("after", ""))
     return render(
-        "ordering/chain.html",
-        "ordering/_chain.html",
-        activity=activity,
-        chain=chain_for(activity.template.id),
-        stamp=stamp,
+        "ordering/chain.html", "ordering/_chain.html", activity=activity, chain=chain, stamp=stamp
     )

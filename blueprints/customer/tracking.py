@@ -15,7 +15,7 @@ from blueprints.security_headers import allow_form_targets
 from forms.ordering.quantity_change import build_quantity_form
 from forms.ordering.steppers import STEP, quantity_limits, stepped
 from forms.payments import ClaimForm
-from models.activities.activity import offered_products
+from models.activities.published import offered_products
 from models.aftersales.requests import may_request
 from models.aftersales.views import cases_of
 from models.db import one_snapshot

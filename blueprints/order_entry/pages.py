@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints.access import role_required
 from blueprints.rendering import go, render
 from forms.staff.order_entry import ChooseActivityForm, entry_form
-from models.activities.activity import (
+from models.activities.published import (
     delivery_settings,
     find_activity,
     offered_products,

@@ -5,7 +5,7 @@ the newest shown), else 404 (models/ratings/queries.py shown_photo)."""
 from flask import Blueprint, abort
 
 from blueprints.images import image_response
-from models.activities.activity import find_activity
+from models.activities.published import find_activity
 from models.ratings.queries import shown_photo
 
 bp = Blueprint("ratings_public", __name__, url_prefix="/f")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from blueprints.access import role_required
 from blueprints.rendering import render
 from forms.staff.chat_import import EXAMPLE_CHAIN, ChainForm, cell, read_table
-from models.activities.activity import find_activity, offered_products, pickup_points
+from models.activities.published import find_activity, offered_products, pickup_points
 from models.activities.template import FormTemplate
 from models.chat_import.importing import import_drafts, propose
 

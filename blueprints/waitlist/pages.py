@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from blueprints.rendering import go, render
 from forms.ordering.waitlist import join_form, take_offer_form
-from models.activities.activity import find_activity, offered_products, pickup_points
+from models.activities.published import find_activity, offered_products, pickup_points
 from models.customers.phones import mask_phone
 from models.errors import DomainError
 from models.params import positive_id

@@ -1,6 +1,7 @@
 """The delivery part of the ordering page when the shop has delivery zones: the customer's zone
 (or left to be found from the address, then confirmed) and a delivery window of that zone."""
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, RadioField, SelectChoice, SelectField
 
@@ -51,9 +52,12 @@ def build_delivery_form(
     customers may book now; the page checks that the window is one of the chosen zone's."""
     form = DeliveryForm(formdata=formdata, prefix=PREFIX)
     form.zones = {zone.id: zone for zone in zones}
+    # labels are written when the page shows them: a submit that places the order never does
     form.zone.choices = [SelectChoice(FIND, _l("Find it from my address"))] + [
-        SelectChoice(zone.id, zone_label(zone)) for zone in zones
+        SelectChoice(zone.id, LazyString(zone_label, zone)) for zone in zones
     ]
     names = {zone.id: zone.name for zone in zones}
-    form.window.choices = [SelectChoice(w.id, window_label(w, names[w.zone_id])) for w in windows]
+    form.window.choices = [
+        SelectChoice(w.id, LazyString(window_label, w, names[w.zone_id])) for w in windows
+    ]
     return form

@@ -73,12 +73,8 @@ def build_order_form(
     arguments (meta={"csrf": False}, prefix=...) go to the form. Raises FormSpecError
     when the field list itself is invalid.
     """
-    specs = list(version.fields or [])
-    check_specs(specs)
-    if products is None:
-        products = _load_products(specs)
-    attrs = {"_specs": specs, **form_fields(specs, products)}
-    form_class = type(f"OrderForm{version.id or ''}", (OrderForm,), attrs)
+    form_class = _form_class(version, products)
+    specs = form_class._specs
     if formdata is not None:
         kwargs["formdata"] = formdata
     form = form_class(**kwargs)
@@ -86,6 +82,28 @@ def build_order_form(
         form[spec["name"]].spec = spec
         form[spec["name"]].kind = field_type(spec)
     return form
+
+
+# {version id: (the products it was built with, the form class)}: a published version never
+# changes, and the products of a kept activity (models/activities/published.py) are the same
+# object until the catalog changes, so the class is built once per worker and catalog change.
+_CLASSES: dict[int, tuple[dict, type]] = {}
+
+
+def _form_class(version: FormTemplateVersion, products: dict[int, Product] | None) -> type:
+    kept = _CLASSES.get(version.id) if products is not None else None
+    if kept is not None and kept[0] is products:
+        return kept[1]
+    specs = list(version.fields or [])
+    check_specs(specs)
+    attrs = {
+        "_specs": specs,
+        **form_fields(specs, _load_products(specs) if products is None else products),
+    }
+    form_class = type(f"OrderForm{version.id or ''}", (OrderForm,), attrs)
+    if products is not None and version.id is not None:
+        _CLASSES[version.id] = (products, form_class)
+    return form_class
 
 
 def _matches(value, expected) -> bool:

@@ -7,12 +7,13 @@ from functools import cached_property
 from flask_babel import lazy_gettext as _l
 
 from models.activities import allotment
-from models.activities.fields.products import offered_ids
 from models.activities.pickup import PickupPoint, PickupWindow, window_for
+from models.activities.published import Published, delivery_settings, published_by_slug
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import utcnow
 from models.catalog.products import Product, Stock, Warehouse
-from models.catalog.showcase import Showcase, showcase
+from models.catalog.showcase import Showcase
+from models.statements import Slot, StatementPerCount, slots
 
 OPEN, NOT_OPEN, CLOSED, FULL, SOLD_OUT = "open", "not_open", "closed", "full", "sold_out"
 
@@ -37,34 +38,25 @@ class Quote:
         return self.subtotal + self.delivery_fee - self.discount
 
 
-def find_activity(slug: str) -> tuple[FormTemplate, FormTemplateVersion] | None:
-    """The template behind a share link and its latest published version (None if never published)."""
-    template = FormTemplate.get_or_none(FormTemplate.slug == slug)
-    if template is None or template.status == "draft":
-        return None
-    version = template.latest_version()
-    return (template, version) if version else None
-
-
-def offered_products(version: FormTemplateVersion) -> dict[int, Product]:
-    """{product id: Product} over the version's product fields, active products only."""
-    ids = offered_ids(version.fields)
-    if not ids:
-        return {}
-    query = Product.select().where(Product.id.in_(ids), Product.active == True)  # noqa: E712
-    return {p.id: p for p in query}
-
-
-def remaining_stock(products: dict[int, Product]) -> dict[int, int | None]:
-    """{product id: units still available} in one query; None for products without stock."""
+def remaining_stock(
+    products: dict[int, Product], warehouse: Warehouse | None = None
+) -> dict[int, int | None]:
+    """{product id: units still available in `warehouse` (the main one when None)} in one
+    query; None for products without stock."""
     tracked = [pid for pid, p in products.items() if p.tracks_stock]
     left: dict[int, int | None] = {pid: None for pid in products} | dict.fromkeys(tracked, 0)
     if tracked:
-        rows = Stock.select(Stock.product, Stock.on_hand, Stock.reserved).where(
-            Stock.product.in_(tracked), Stock.warehouse == Warehouse.default().id
-        )
-        left.update({row.product_id: row.on_hand - row.reserved for row in rows})
+        warehouse_id = (warehouse or Warehouse.default()).id
+        rows = _STOCK.run("product", tracked, warehouse=warehouse_id)
+        left.update({product_id: on_hand - reserved for product_id, on_hand, reserved in rows})
     return left
+
+
+_STOCK = StatementPerCount(
+    lambda count: Stock.select(Stock.product, Stock.on_hand, Stock.reserved).where(
+        Stock.product.in_(slots("product", count)), Stock.warehouse == Slot("warehouse")
+    )
+)
 
 
 def remaining_slots(version: FormTemplateVersion) -> dict[str, dict[str, int | None]]:
@@ -96,6 +88,17 @@ def has_closed(template: FormTemplate, now: datetime | None = None) -> bool:
     return template.status == "archived" or bool(template.closes_at and now >= template.closes_at)
 
 
+def closed_by_clock(template: FormTemplate, now: datetime | None = None) -> str | None:
+    """NOT_OPEN or CLOSED when the clock (or archiving) keeps the activity from taking orders
+    now; None otherwise. Full and sold out are for the order's own transaction to find."""
+    now = now or utcnow()
+    if template.opens_at and now < template.opens_at:
+        return NOT_OPEN
+    if has_closed(template, now):
+        return CLOSED
+    return None
+
+
 def activity_state(
     template: FormTemplate,
     version: FormTemplateVersion,
@@ -104,10 +107,9 @@ def activity_state(
 ) -> str:
     """OPEN, or why the activity takes no orders now."""
     now = now or utcnow()
-    if template.opens_at and now < template.opens_at:
-        return NOT_OPEN
-    if has_closed(template, now):
-        return CLOSED
+    closed = closed_by_clock(template, now)
+    if closed:
+        return closed
     cap = version.setting("order_cap")
     if (
         cap is not None
@@ -117,25 +119,6 @@ def activity_state(
     if stock_left and all(left is not None and left <= 0 for left in stock_left.values()):
         return SOLD_OUT
     return OPEN
-
-
-def pickup_points(version: FormTemplateVersion) -> list[PickupPoint]:
-    ids = version.setting("pickup_point_ids") or []
-    if not ids:
-        return []
-    points = PickupPoint.select().where(PickupPoint.id.in_(ids), PickupPoint.active == True)  # noqa: E712
-    by_id = {p.id: p for p in points}
-    return [by_id[i] for i in ids if i in by_id]
-
-
-def delivery_settings(version: FormTemplateVersion) -> dict:
-    """{"enabled", "fee", "free_above"} with defaults; delivery is off unless enabled."""
-    delivery = version.setting("delivery") or {}
-    return {
-        "enabled": bool(delivery.get("enabled")),
-        "fee": int(delivery.get("fee") or 0),
-        "free_above": delivery.get("free_above"),
-    }
 
 
 # Unit prices other than the list price for an order placed now: each source takes (version,
@@ -176,12 +159,36 @@ def quote(
 
 @dataclass
 class Activity:
-    """Everything the ordering page needs about one activity, loaded once per request."""
+    """Everything the ordering page needs about one activity: what was published (kept
+    between requests) and the stock left now."""
 
-    template: FormTemplate
-    version: FormTemplateVersion
-    products: dict[int, Product]
+    published: Published
     stock_left: dict[int, int | None]
+
+    @property
+    def template(self) -> FormTemplate:
+        return self.published.template
+
+    @property
+    def version(self) -> FormTemplateVersion:
+        return self.published.version
+
+    @property
+    def products(self) -> dict[int, Product]:
+        return self.published.products
+
+    @property
+    def pickup_points(self) -> list[PickupPoint]:
+        return self.published.pickup_points
+
+    @property
+    def delivery(self) -> dict:
+        return self.published.delivery
+
+    @property
+    def showcase(self) -> Showcase:
+        """Cover photos and category headings of the offered products."""
+        return self.published.showcase
 
     @cached_property
     def state(self) -> str:
@@ -190,10 +197,6 @@ class Activity:
     @cached_property
     def slots_left(self) -> dict[str, dict[str, int | None]]:
         return remaining_slots(self.version)
-
-    @cached_property
-    def pickup_points(self) -> list[PickupPoint]:
-        return pickup_points(self.version)
 
     @cached_property
     def pickup_windows(self) -> dict[int, PickupWindow]:
@@ -205,23 +208,12 @@ class Activity:
         }
         return {point_id: window for point_id, window in windows.items() if window}
 
-    @cached_property
-    def delivery(self) -> dict:
-        return delivery_settings(self.version)
-
-    @cached_property
-    def showcase(self) -> Showcase:
-        """Cover photos and category headings of the offered products."""
-        return showcase(self.products)
-
 
 def load_activity(slug: str) -> Activity | None:
-    found = find_activity(slug)
+    found = published_by_slug(slug)
     if found is None:
         return None
-    template, version = found
-    products = offered_products(version)
-    return Activity(template, version, products, remaining_stock(products))
+    return Activity(found, remaining_stock(found.products, found.main_warehouse))
 
 
 def current_activities() -> list[FormTemplate]:

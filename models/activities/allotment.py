@@ -10,6 +10,7 @@ from peewee import CharField, Check, ForeignKeyField, IntegerField
 
 from models.activities.template import FormTemplate
 from models.base import BaseModel
+from models.statements import Slot, Statement
 
 ORDERS = "orders"
 
@@ -31,15 +32,32 @@ class Allotment(BaseModel):
         indexes = ((("template", "key"), True),)
 
 
+def _taking(capped: bool) -> Statement:
+    """Take one place of a key in one statement: the row is made with its first place taken,
+    or its count raised while below the capacity; RETURNING says whether a place was taken."""
+    return Statement(
+        lambda: (
+            Allotment.insert(template=Slot("template"), key=Slot("key"), taken=1)
+            .on_conflict(
+                conflict_target=[Allotment.template, Allotment.key],
+                update={Allotment.taken: Allotment.taken + 1},
+                where=(Allotment.taken < Slot("capacity")) if capped else None,
+            )
+            .returning(Allotment.taken)
+        )
+    )
+
+
+_TAKE_CAPPED, _TAKE = _taking(True), _taking(False)
+
+
 def try_take(template_id: int, key: str, capacity: int | None) -> bool:
     """Take one place of `key`; False when `capacity` places are already taken."""
-    Allotment.insert(template=template_id, key=key, taken=0).on_conflict_ignore().execute()
-    query = Allotment.update(taken=Allotment.taken + 1).where(
-        Allotment.template == template_id, Allotment.key == key
-    )
-    if capacity is not None:
-        query = query.where(Allotment.taken < capacity)
-    return query.execute() == 1
+    if capacity is None:
+        return _TAKE.one(template=template_id, key=key) is not None
+    if capacity <= 0:
+        return False
+    return _TAKE_CAPPED.one(template=template_id, key=key, capacity=capacity) is not None
 
 
 def give_back(template_id: int, keys: list[str]) -> None:

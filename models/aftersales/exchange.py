@@ -17,8 +17,9 @@ get variants, a variant is one more choice of `replacement_choices`.
 
 from flask_babel import lazy_gettext as _l
 
-from models.activities.activity import offered_products, unit_prices
+from models.activities.activity import unit_prices
 from models.activities.pickup import serving_warehouse
+from models.activities.published import offered_products
 from models.aftersales.case import AfterSalesCase, CaseLine
 from models.catalog import stock
 from models.catalog.products import Product, Warehouse

@@ -47,6 +47,7 @@ from models.api.orders import order_json
 from models.audit.log import record
 from models.base import BaseModel, utcnow
 from models.catalog.products import Stock
+from models.config_cache import kept
 from models.db import db
 from models.errors import DomainError
 from models.messaging.outbox import Leased, add_work
@@ -138,7 +139,11 @@ def remove_endpoint(endpoint_id: int) -> None:
 
 
 def _active_endpoints(name: str) -> list[WebhookEndpoint]:
-    active = WebhookEndpoint.select().where(WebhookEndpoint.active == True)  # noqa: E712
+    """The endpoints in use that want event `name` (kept between changes to the endpoints)."""
+    active = kept(
+        ("webhook endpoints",),
+        lambda: list(WebhookEndpoint.select().where(WebhookEndpoint.active == True)),  # noqa: E712
+    )
     return [e for e in active if name in e.events]
 
 
@@ -170,7 +175,7 @@ def plan_webhooks(event, steps, from_status=None) -> None:
             if name == "payment.recorded":
                 data["payment"] = _payment_json(step.order)
             _queue(name, data, endpoints)
-        if step.kind == "created":
+        if step.kind == "created" and _active_endpoints("stock.low"):
             taken: dict[tuple, int] = {}
             for line in step.order.lines:
                 if line.holds_stock:

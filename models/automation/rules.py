@@ -35,6 +35,7 @@ from models.automation.actions import Context, run_actions
 from models.automation.conditions import case_snapshot_of, matches, snapshot_of, snapshots
 from models.automation.triggers import CASE_REQUESTED, EVENT_TRIGGERS, SCHEDULE
 from models.base import BaseModel, utcnow
+from models.config_cache import kept
 from models.customers.tier import CustomerTier
 from models.db import db
 from models.delivery.runs import couriers
@@ -151,20 +152,25 @@ def delete_rule(rule: Rule) -> None:
     Rule.delete().where(Rule.id == rule.id).execute()
 
 
+def triggers_in_use() -> frozenset[str]:
+    """The triggers some enabled rule has (kept between changes to the rules)."""
+    enabled = Rule.select(Rule.trigger).where(Rule.enabled == True).distinct()  # noqa: E712
+    return kept(("rule triggers",), lambda: frozenset(rule.trigger for rule in enabled))
+
+
 def plan_rules(event: OrderEvent) -> None:
     """Plan the rules `event` triggers; call inside its transaction. A rule's own changes
     (actor kind "rule") trigger nothing: that is the loop guard."""
     trigger = EVENT_TRIGGERS.get(event.kind)
     if trigger is None or event.actor_kind == "rule":
         return
-    wanted = Rule.select().where(Rule.enabled == True, Rule.trigger == trigger)  # noqa: E712
-    if wanted.exists():
+    if trigger in triggers_in_use():
         add_work("rules", f"rules.{event.id}", {"event": event.id})
 
 
 def plan_case_rules(case: AfterSalesCase) -> None:
     """Plan the rules "after-sales requested" for a case just opened; inside its transaction."""
-    if Rule.select().where(Rule.enabled == True, Rule.trigger == CASE_REQUESTED.name).exists():  # noqa: E712
+    if CASE_REQUESTED.name in triggers_in_use():
         add_work("rules", f"rules.case.{case.id}", {"case": case.id})
 
 

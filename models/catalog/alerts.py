@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from peewee import fn
+from peewee import Case, fn
 
 from models.audit.log import record
 from models.base import utcnow
@@ -45,6 +45,20 @@ def _row(product_id: int, warehouse_id: int):
     return (Stock.product == product_id) & (Stock.warehouse == warehouse_id)
 
 
+def low_since_after_taking(taken, mark, now):
+    """What `Stock.low_since` becomes in an UPDATE that takes `taken` units off what is
+    available: `now` when that takes it to `mark` or below and it was not low, else as it was.
+    For a statement that moves the stock and marks it in one (models/catalog/stock.py)."""
+    fell = Stock.low_since.is_null() & (
+        Stock.on_hand - Stock.reserved - taken <= fn.COALESCE(Stock.low_mark, mark)
+    )
+    return Case(None, [(fell, now)], Stock.low_since)
+
+
+def announce_fall(product_id: int, warehouse_id: int) -> None:
+    stock_fell_low.send(product_id, warehouse_id=warehouse_id)
+
+
 def after_fall(product_id: int, warehouse_id: int) -> bool:
     """Call after a movement that lowered available, in its transaction: when it is now at or
     below the mark and was not low before, mark it low and send `stock_fell_low`. True then."""
@@ -58,7 +72,7 @@ def after_fall(product_id: int, warehouse_id: int) -> bool:
         .execute()
     )
     if fell:
-        stock_fell_low.send(product_id, warehouse_id=warehouse_id)
+        announce_fall(product_id, warehouse_id)
     return bool(fell)
 
 

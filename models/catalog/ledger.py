@@ -35,6 +35,7 @@ from models.accounts.user import User
 from models.base import BaseModel, utcnow
 from models.catalog.products import Product, Warehouse
 from models.shop_time import shop_zone
+from models.statements import insert_row
 
 KINDS = {
     "opening": _l("Opening balance"),
@@ -92,18 +93,19 @@ def record(
     purchase_id: int | None = None,
 ) -> StockMovement:
     """Write one movement; call it in the transaction of the stock UPDATE it records."""
-    return StockMovement.create(
-        product=product_id,
-        warehouse=warehouse_id,
-        change=change,
-        reserved_change=reserved_change,
-        kind=kind,
-        reason=(reason or "").strip()[:MAX_REASON_LENGTH],
-        user=by.id if by else None,
-        order_number=order_number,
-        transfer_id=transfer_id,
-        purchase_id=purchase_id,
-    )
+    values = {
+        "product": product_id,
+        "warehouse": warehouse_id,
+        "change": change,
+        "reserved_change": reserved_change,
+        "kind": kind,
+        "reason": (reason or "").strip()[:MAX_REASON_LENGTH],
+        "user": by.id if by else None,
+        "order_number": order_number,
+        "transfer_id": transfer_id,
+        "purchase_id": purchase_id,
+    }
+    return insert_row(StockMovement(**values))
 
 
 def balance(product_id: int, warehouse_id: int) -> tuple[int, int]:

@@ -9,8 +9,10 @@ available then checks the row's low-stock mark (models/catalog/alerts.py), on th
 just updated.
 """
 
+from models.base import utcnow
 from models.catalog import alerts, ledger
 from models.catalog.products import Stock, Warehouse
+from models.statements import Slot, Statement
 
 
 class StockInvariantBroken(RuntimeError):
@@ -27,16 +29,38 @@ def available(product_id: int, warehouse_id: int) -> int:
 
 
 def try_reserve(product_id: int, warehouse_id: int, quantity: int, **note) -> bool:
-    """Hold `quantity` units for an order; False when fewer are available."""
-    updated = (
-        Stock.update(reserved=Stock.reserved + quantity)
-        .where(_stock(product_id, warehouse_id), Stock.on_hand - Stock.reserved >= quantity)
-        .execute()
+    """Hold `quantity` units for an order; False when fewer are available. One UPDATE holds
+    them and marks the row low when this takes it to its mark."""
+    now = utcnow()
+    row = _RESERVE.one(
+        product=product_id,
+        warehouse=warehouse_id,
+        quantity=quantity,
+        mark=alerts.default_mark(),
+        now=now,
     )
-    if updated == 1:
-        ledger.record(product_id, warehouse_id, "reserved", reserved_change=quantity, **note)
-        alerts.after_fall(product_id, warehouse_id)
-    return updated == 1
+    if row is None:
+        return False
+    ledger.record(product_id, warehouse_id, "reserved", reserved_change=quantity, **note)
+    if Stock.low_since.python_value(row[0]) == now:
+        alerts.announce_fall(product_id, warehouse_id)
+    return True
+
+
+_RESERVE = Statement(
+    lambda: (
+        Stock.update(
+            reserved=Stock.reserved + Slot("quantity"),
+            low_since=alerts.low_since_after_taking(Slot("quantity"), Slot("mark"), Slot("now")),
+        )
+        .where(
+            Stock.product == Slot("product"),
+            Stock.warehouse == Slot("warehouse"),
+            Stock.on_hand - Stock.reserved >= Slot("quantity"),
+        )
+        .returning(Stock.low_since)
+    )
+)
 
 
 def reserve_from(product_id: int, warehouse: Warehouse, quantity: int, **note) -> int | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from models.activities.activity import offered_products
+from models.activities.published import offered_products
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.chat_import.match import ProductMatch, catalog, match_customer, match_product
 from models.chat_import.parse import Entry, clean, parse_chain

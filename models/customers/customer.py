@@ -1,10 +1,11 @@
 """Customers, known by their phone number in E.164 form."""
 
-from peewee import CharField, DateTimeField, ForeignKeyField, JSONField
+from peewee import EXCLUDED, CharField, DateTimeField, ForeignKeyField, JSONField
 
 from models.base import BaseModel, utcnow
 from models.customers.phones import normalize_phone
 from models.customers.tier import CustomerTier
+from models.statements import Slot, Statement, instances
 
 
 def mask_name(name: str) -> str:
@@ -24,12 +25,27 @@ class Customer(BaseModel):
 
     @classmethod
     def find_or_create(cls, name: str, phone: str) -> "Customer":
-        """The customer with this phone (any format), created if new; call inside a transaction."""
-        e164 = normalize_phone(phone)
-        customer, created = cls.get_or_create(
-            phone=e164, defaults={"name": name.strip(), "phone_last4": e164[-4:]}
-        )
-        if not created and name.strip() and customer.name != name.strip():
-            customer.name = name.strip()
-            customer.save(only=[cls.name])
-        return customer
+        """The customer with this phone (any format), created if new, its name updated when a
+        new one is given; call inside a transaction. One statement, two for a returning
+        customer whose name is unchanged."""
+        e164, name = normalize_phone(phone), name.strip()
+        row = _UPSERT.one(name=name, phone=e164, last4=e164[-4:], now=utcnow())
+        if row is None:  # known, and the name is the same (or none was given)
+            row = _BY_PHONE.one(phone=e164)
+        return instances(cls, COLUMNS, [row])[0]
+
+
+COLUMNS = [Customer._meta.fields[name] for name in Customer._meta.sorted_field_names]
+_UPSERT = Statement(
+    lambda: Customer.insert(
+        name=Slot("name"), phone=Slot("phone"), phone_last4=Slot("last4"), tags=[],
+        created_at=Slot("now"),
+    )
+    .on_conflict(
+        conflict_target=[Customer.phone],
+        update={Customer.name: EXCLUDED.name},
+        where=(EXCLUDED.name != "") & (Customer.name != EXCLUDED.name),
+    )
+    .returning(*COLUMNS)
+)  # fmt: skip
+_BY_PHONE = Statement(lambda: Customer.select(*COLUMNS).where(Customer.phone == Slot("phone")))

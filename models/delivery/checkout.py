@@ -4,7 +4,8 @@ page, its minimum order, and a place in the chosen window, all in the order's tr
 from flask_babel import lazy_gettext as _l
 
 from i18n import format_money
-from models.activities.activity import Quote, offered_products, quote
+from models.activities.activity import Quote, quote
+from models.activities.published import offered_products
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.db import db
 from models.delivery import windows

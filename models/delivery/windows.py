@@ -14,6 +14,7 @@ from peewee import CharField, Check, DateTimeField, ForeignKeyField, IntegerFiel
 from models.base import BaseModel, utcnow
 from models.delivery.zones import DeliveryZone
 from models.errors import DomainError
+from models.statements import Slot, StatementPerCount, instances, slots
 
 
 class WindowFull(DomainError):
@@ -69,11 +70,20 @@ def upcoming_windows(zone_ids: list[int], now: datetime | None = None) -> list[D
     """The windows of these zones that have not started yet, soonest first (full ones too)."""
     if not zone_ids:
         return []
-    return list(
-        DeliveryWindow.select()
-        .where(DeliveryWindow.zone.in_(zone_ids), DeliveryWindow.starts_at > (now or utcnow()))
+    rows = _UPCOMING.run("zone", list(zone_ids), now=now or utcnow())
+    return instances(DeliveryWindow, WINDOW_COLUMNS, rows)
+
+
+WINDOW_COLUMNS = DeliveryWindow._meta.sorted_fields
+_UPCOMING = StatementPerCount(
+    lambda count: (
+        DeliveryWindow.select(*WINDOW_COLUMNS)
+        .where(
+            DeliveryWindow.zone.in_(slots("zone", count)), DeliveryWindow.starts_at > Slot("now")
+        )
         .order_by(DeliveryWindow.starts_at, DeliveryWindow.id)
     )
+)
 
 
 def zone_windows(zone: DeliveryZone) -> list[DeliveryWindow]:

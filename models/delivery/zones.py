@@ -14,6 +14,7 @@ from peewee import BooleanField, CharField, Check, ForeignKeyField, IntegerField
 
 from models.accounts.user import User
 from models.base import BaseModel
+from models.config_cache import kept
 from models.errors import DomainError
 
 POSTCODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
@@ -64,8 +65,11 @@ def names_list(text: str) -> list[str]:
 
 
 def active_zones() -> list[DeliveryZone]:
+    """The zones in use, in their order (kept between changes to the zones)."""
     query = DeliveryZone.select().where(DeliveryZone.active == True)  # noqa: E712
-    return list(query.order_by(DeliveryZone.position, DeliveryZone.id))
+    return kept(
+        ("active zones",), lambda: list(query.order_by(DeliveryZone.position, DeliveryZone.id))
+    )
 
 
 def all_zones() -> list[DeliveryZone]:

@@ -26,6 +26,7 @@ from models.messaging.texts import page_url, render_texts, template_variables
 from models.messaging.waitlist_notices import WAITLIST_NOTICES, sample_variables
 from models.orders.order import Order, OrderEvent
 from models.orders.status import OPEN_STATUSES
+from models.statements import Slot, Statement
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,15 @@ def notice_settings(version_settings: dict | None, notice: Notice) -> dict:
     }
 
 
+_ORDER_NOTICES = Statement(
+    lambda: (
+        Order.select(Order.assignee, FormTemplateVersion.settings)
+        .join(FormTemplateVersion)
+        .where(Order.id == Slot("order"))
+    )
+)
+
+
 def plan_notifications(event: OrderEvent, from_status: str | None = None) -> None:
     """Write the outbox rows `event` calls for; call inside the transaction that made it.
 
@@ -225,29 +235,26 @@ def plan_notifications(event: OrderEvent, from_status: str | None = None) -> Non
     notices = [n for n in NOTICES.values() if n.event == event.kind]
     if not notices:
         return
-    order = (  # as this change left it, with its version's settings: one query
-        Order.select(Order.id, Order.assignee, FormTemplateVersion.settings)
-        .join(FormTemplateVersion)
-        .where(Order.id == event.order_id)
-        .get()
-    )
+    # as this change left it, with its version's settings: one query
+    assignee_id, version_settings = _ORDER_NOTICES.one(order=event.order_id)
+    version_settings = FormTemplateVersion.settings.python_value(version_settings)
     for notice in notices:
-        settings = notice_settings(order.template_version.settings, notice)
-        if not _wanted(notice, settings, event, order):
+        settings = notice_settings(version_settings, notice)
+        if not _wanted(notice, settings, event, assignee_id):
             continue
         payload = {"event": event.id, "notice": notice.name}
         if from_status not in (None, event.from_status):
             payload["from_status"] = from_status
         if notice.audience == "assignee":
-            payload["user"] = order.assignee_id
+            payload["user"] = assignee_id
         add_work("notify", f"notify.{event.id}.{notice.name}", payload)
 
 
-def _wanted(notice: Notice, settings: dict, event: OrderEvent, order: Order) -> bool:
+def _wanted(notice: Notice, settings: dict, event: OrderEvent, assignee_id: int | None) -> bool:
     if not settings["enabled"] or not settings["channels"]:
         return False
     if notice.audience == "assignee":  # nobody to tell, or they did it themselves
-        return order.assignee_id not in (None, event.actor_user_id)
+        return assignee_id not in (None, event.actor_user_id)
     statuses = settings["statuses"]
     return notice.name != "status_changed" or statuses is None or event.to_status in statuses
 

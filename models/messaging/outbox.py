@@ -18,6 +18,7 @@ from peewee import CharField, DateTimeField, IntegerField, JSONField, TextField
 
 from models.base import BaseModel, utcnow
 from models.db import db
+from models.statements import insert_row
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class Outbox(Leased):
 
 def add_work(kind: str, key: str, payload: dict) -> Outbox:
     """Write one outbox row; call inside the transaction of the change that needs it."""
-    item = Outbox.create(kind=kind, delivery_key=key, payload=payload)
+    item = insert_row(Outbox(kind=kind, delivery_key=key, payload=payload))
     tell_written("outbox", item.id)
     return item
 

@@ -3,20 +3,12 @@
 from flask_babel import lazy_gettext as _l
 
 from i18n import format_money
-from models.activities.activity import (
-    CLOSED,
-    NOT_OPEN,
-    activity_state,
-    delivery_settings,
-    offered_products,
-    pickup_points,
-    quote,
-    remaining_stock,
-)
+from models.activities.activity import closed_by_clock, quote
+from models.activities.published import DELIVERED, published
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.errors import DomainError
 from models.orders.order import Order
-from models.orders.placing import LineRequest, place_order
+from models.orders.placing import LineRequest, place_new, placed_order
 from models.promotions.pricing import CouponRefused, choose_offer
 
 DELIVERY = "delivery"
@@ -59,17 +51,17 @@ def submit_order(
     activity's flat fee. `also`: see place_order.
     """
     key = f"{template.id}:{submission_key}"
-    done = Order.get_or_none(Order.submission_key == key)
+    done = placed_order(key)
     if done:
         return done, False
-    products = offered_products(version)
-    state = activity_state(template, version, remaining_stock(products))
-    if state in (NOT_OPEN, CLOSED):
+    if closed_by_clock(template):
         raise ActivityNotOpen()  # a full or sold-out activity is refused by place_order itself
-    delivered = fulfilment == DELIVERY and delivery_settings(version)["enabled"]
+    parts = published(template, version)
+    products = parts.products
+    delivered = fulfilment == DELIVERY and parts.delivery["enabled"]
     point = None
     if not delivered:
-        points = {str(p.id): p for p in pickup_points(version)}
+        points = {str(p.id): p for p in parts.pickup_points}
         point = points.get(fulfilment or "")
         if points and point is None:
             raise NoSuchPickupPoint()
@@ -80,7 +72,7 @@ def submit_order(
     offer = choose_offer(template.id, price.subtotal, coupon)
     if offer.refused:
         raise CouponRefused(offer.refused, field="coupon")
-    return place_order(
+    return place_new(
         version=version,
         customer_name=answers.get("name", ""),
         customer_phone=answers.get("phone", ""),
@@ -88,6 +80,7 @@ def submit_order(
             LineRequest(products[pid], qty) for pid, qty in quantities.items() if pid in products
         ],
         submission_key=key,
+        warehouse=parts.warehouses.get(DELIVERED if delivered else point and point.id),
         answers=answers,
         pickup_point=point,
         address=address if delivered else answers.get("address", ""),

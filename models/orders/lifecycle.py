@@ -22,6 +22,7 @@ from models.orders.order import Order, OrderEvent
 from models.orders.signals import order_changed
 from models.orders.status import STATUS_LABELS, OrderStatus
 from models.promotions import claims as offer_claims
+from models.statements import insert_row
 
 STAFF = frozenset({"staff", "admin"})
 AUTOMATION = frozenset({"rule", "system"})
@@ -179,12 +180,14 @@ def record_event(order: Order, actor: Actor, **fields) -> OrderEvent:
 
 
 def _timeline_event(order: Order, actor: Actor, **fields) -> OrderEvent:
-    return OrderEvent.create(
-        order=order.id,
-        actor_kind=actor.kind,
-        actor_user=actor.user,
-        actor_label=actor.label,
-        **fields,
+    return insert_row(
+        OrderEvent(
+            order=order.id,
+            actor_kind=actor.kind,
+            actor_user=actor.user,
+            actor_label=actor.label,
+            **fields,
+        )
     )
 
 

@@ -22,6 +22,7 @@ from models.catalog.products import Product, Warehouse
 from models.customers.customer import Customer
 from models.orders.status import OrderStatus, PaymentStatus
 from models.promotions.offer import Offer
+from models.statements import Slot, Statement
 
 
 def new_tracking_token() -> str:
@@ -36,15 +37,18 @@ class Counter(BaseModel):
 
     @classmethod
     def next(cls, name: str, start: int = 10000) -> int:
-        """The next value of `name`; call inside the transaction that uses it."""
-        cls.insert(name=name, value=start).on_conflict_ignore().execute()
-        return (
-            cls.update(value=cls.value + 1)
-            .where(cls.name == name)
-            .returning(cls.value)
-            .execute()[0]
-            .value
-        )
+        """The next value of `name` (the first is start + 1); call inside the transaction that
+        uses it. One statement: the counter's row is locked from here to the commit."""
+        return _NEXT.one(name=name, first=start + 1)[0]
+
+
+_NEXT = Statement(
+    lambda: (
+        Counter.insert(name=Slot("name"), value=Slot("first"))
+        .on_conflict(conflict_target=[Counter.name], update={Counter.value: Counter.value + 1})
+        .returning(Counter.value)
+    )
+)
 
 
 class Order(BaseModel):

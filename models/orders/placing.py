@@ -12,7 +12,7 @@ from models.activities.pickup import PickupPoint, serving_warehouse, window_for
 from models.activities.template import FormTemplateVersion
 from models.base import utcnow
 from models.catalog import stock
-from models.catalog.products import Product
+from models.catalog.products import Product, Warehouse
 from models.customers.customer import Customer
 from models.db import db
 from models.errors import DomainError, OutOfStock
@@ -23,6 +23,7 @@ from models.orders.status import OrderStatus
 from models.promotions import claims
 from models.promotions.offer import Offer
 from models.promotions.pricing import CouponRefused
+from models.statements import Slot, Statement, insert_row
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,31 @@ class SlotFull(DomainError):
     message = _l("This time slot has just been fully booked. Please choose another.")
 
 
-def place_order(
+def placed_order(submission_key: str) -> Order | None:
+    """The order this submission key placed already, if any."""
+    found = _PLACED.one(key=submission_key)
+    return Order.get_by_id(found[0]) if found else None
+
+
+_PLACED = Statement(lambda: Order.select(Order.id).where(Order.submission_key == Slot("key")))
+
+
+def place_order(*, submission_key: str, **details) -> tuple[Order, bool]:
+    """Create the order, or return the one this submission already created; see place_new."""
+    existing = placed_order(submission_key)
+    if existing:
+        return existing, False
+    return place_new(submission_key=submission_key, **details)
+
+
+def place_new(
     *,
     version: FormTemplateVersion,
     customer_name: str,
     customer_phone: str,
     lines: list[LineRequest],
     submission_key: str,
+    warehouse: Warehouse | None = None,
     answers: dict | None = None,
     pickup_point: PickupPoint | None = None,
     address: str = "",
@@ -66,8 +85,10 @@ def place_order(
     source: str = "form",
     also: Callable[[Order], None] | None = None,
 ) -> tuple[Order, bool]:
-    """Create the order, or return the one this submission already created.
+    """Create the order; the caller has looked for one placed with `submission_key` already
+    (`placed_order`), and when one was placed meanwhile, that one is returned.
 
+    `warehouse`: where the lines reserve (None: the one serving `pickup_point`).
     `also(order)` runs inside the order's transaction once it is created: what a higher
     package keeps with the new order, written with it or not at all (the leader whose share
     link brought it: models/leaders/leader.py `attribute`).
@@ -78,9 +99,6 @@ def place_order(
     SlotFull when the activity's places (models/activities/allotment.py) are taken, and
     CouponRefused when `offer` (taking `discount` fen off) has no use left for the customer.
     """
-    existing = Order.get_or_none(Order.submission_key == submission_key)
-    if existing:
-        return existing, False
     lines = [line for line in lines if line.quantity > 0]
     if not lines and version.template.kind == "goods":
         raise EmptyOrder()
@@ -92,6 +110,7 @@ def place_order(
                 customer_phone,
                 lines,
                 submission_key,
+                warehouse or serving_warehouse(pickup_point),
                 answers or {},
                 pickup_point,
                 address,
@@ -102,8 +121,8 @@ def place_order(
             )
             if also is not None:
                 also(order)
-    except IntegrityError:
-        existing = Order.get_or_none(Order.submission_key == submission_key)
+    except IntegrityError:  # the submission key's order was placed already
+        existing = placed_order(submission_key)
         if existing is None:
             raise
         return existing, False
@@ -116,6 +135,7 @@ def _create(
     phone,
     lines,
     key,
+    warehouse,
     answers,
     pickup_point,
     address,
@@ -129,14 +149,13 @@ def _create(
     offer, discount = offered
     if offer is not None:
         _use_offer(offer, customer)
-    warehouse = serving_warehouse(pickup_point)
     # the prices in force now, read inside the order's transaction (a group price: 阶梯价)
     prices = unit_prices(version, {line.product.id: line.product for line in lines})
     subtotal = sum(prices[line.product.id] * line.quantity for line in lines)
     window = pickup_point and window_for(
         version.settings, version.template.closes_at, pickup_point, utcnow()
     )
-    order = Order.create(
+    order = Order(
         number=Counter.next("order"),
         submission_key=key,
         template=version.template_id,
@@ -157,6 +176,7 @@ def _create(
         locale=locale,
         source=source,
     )
+    insert_row(order)
     short = {}
     for line in lines:
         held_in = None
@@ -167,7 +187,7 @@ def _create(
             if held_in is None:  # what is left where the order collects, not elsewhere
                 short[line.product.id] = stock.available(line.product.id, warehouse.id)
                 continue
-        OrderLine.create(
+        line_row = OrderLine(
             order=order,
             product=line.product,
             warehouse=held_in,
@@ -176,6 +196,7 @@ def _create(
             unit_cost=line.product.cost_price,
             quantity=line.quantity,
         )
+        insert_row(line_row)
     if short:
         raise OutOfStock(short=short)
     record_event(order, Actor.of_customer(customer), kind="created", to_status=OrderStatus.PENDING)

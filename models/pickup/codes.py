@@ -17,6 +17,7 @@ from models.orders.fulfilment import hand_over
 from models.orders.lifecycle import Actor
 from models.orders.order import Order, OrderEvent
 from models.orders.status import OrderStatus
+from models.statements import Slot, Statement
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 6
@@ -44,14 +45,27 @@ def issue_code(order_id: int) -> str:
         ).on_conflict_ignore().execute()
 
 
+_POINT_OF = Statement(lambda: Order.select(Order.pickup_point).where(Order.id == Slot("order")))
+_NEW_CODE = Statement(
+    lambda: (
+        PickupCode.insert(order=Slot("order"), code=Slot("code"), created_at=Slot("now"))
+        .on_conflict_ignore()
+        .returning(PickupCode.code)
+    )
+)
+
+
 def issue_on_placing(event, steps, from_status=None) -> None:
     """`order_changed` subscriber: a new pickup order gets its code in the transaction that
     places it."""
     if event.kind != "created":
         return
-    order = Order.select(Order.id, Order.pickup_point).where(Order.id == event.order_id).get()
-    if order.pickup_point_id is not None:
-        issue_code(order.id)
+    (point_id,) = _POINT_OF.one(order=event.order_id)
+    if (
+        point_id is not None
+        and _NEW_CODE.one(order=event.order_id, code=new_code(), now=utcnow()) is None
+    ):
+        issue_code(event.order_id)  # its code was drawn by another order: draw again
 
 
 def code_of(order: Order) -> str | None:

@@ -12,6 +12,7 @@ from models.activities.activity import Quote
 from models.base import utcnow
 from models.errors import DomainError
 from models.promotions.offer import PERCENT, Offer
+from models.statements import Slot, Statement, instances
 
 CODE_MAX = 32
 
@@ -66,15 +67,21 @@ def why_not(offer: Offer, template_id: int, subtotal: int, now: datetime) -> str
 
 def automatic_offers(template_id: int) -> list[Offer]:
     """The active automatic offers (满减) of this activity or of all activities."""
-    return list(
-        Offer.select()
+    return instances(Offer, OFFER_COLUMNS, _AUTOMATIC.run(template=template_id))
+
+
+OFFER_COLUMNS = Offer._meta.sorted_fields
+_AUTOMATIC = Statement(
+    lambda: (
+        Offer.select(*OFFER_COLUMNS)
         .where(
             Offer.code.is_null(),
             Offer.active == True,  # noqa: E712
-            Offer.template.is_null() | (Offer.template == template_id),
+            Offer.template.is_null() | (Offer.template == Slot("template")),
         )
         .order_by(Offer.min_spend, Offer.id)
     )
+)
 
 
 def choose_offer(

@@ -24,6 +24,7 @@ from models.orders.status import OrderStatus, PaymentStatus
 from models.payments.refunds import SUCCEEDED, Refund, RefundLine
 from models.reports.rollups import CustomerDay, SalesBucket, SalesDay, SalesHour
 from models.shop_time import shop_zone
+from models.statements import Slot, Statement, as_json
 
 KIND = "sales"
 SETTLE_SECONDS = 60
@@ -52,17 +53,32 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 def plan_recount(event, steps, from_status=None) -> None:
     """Ask for the buckets of the changed order's UTC day to be recounted (inside the change's
     transaction)."""
-    order = event.order
-    day = order.created_at.date()
+    created_at, template_id = _ORDER_DAY.one(order=event.order_id)
+    day = Order.created_at.python_value(created_at).date()
     now = utcnow()
     minute = now.replace(second=0, microsecond=0)
-    Outbox.insert(
-        kind=KIND,
-        delivery_key=f"{KIND}:{day.isoformat()}:{order.template_id}:{minute:%Y%m%d%H%M}",
-        payload={"day": day.isoformat(), "activity": order.template_id},  # a UTC day
+    _PLAN.run(
+        key=f"{KIND}:{day.isoformat()}:{template_id}:{minute:%Y%m%d%H%M}",
+        payload=as_json(Outbox.payload, {"day": day.isoformat(), "activity": template_id}),
         available_at=minute + timedelta(seconds=60 + SETTLE_SECONDS),
-        created_at=now,
-    ).on_conflict_ignore().execute()
+        now=now,
+    )
+
+
+_PLAN = Statement(  # one row per UTC day, activity and minute: later changes find it planned
+    lambda: Outbox.insert(
+        kind=KIND,
+        delivery_key=Slot("key"),
+        payload=Slot("payload"),
+        available_at=Slot("available_at"),
+        created_at=Slot("now"),
+    ).on_conflict_ignore()
+)
+
+
+_ORDER_DAY = Statement(
+    lambda: Order.select(Order.created_at, Order.template).where(Order.id == Slot("order"))
+)
 
 
 def recount_row(item: Outbox) -> None:

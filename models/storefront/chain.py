@@ -1,12 +1,23 @@
-"""The public 接龙 list of an activity: who joined, in order, with names masked."""
+"""The public 接龙 list of an activity: who joined, in order, with names masked.
 
-from dataclasses import dataclass
+The order form shows its tail (the latest entries and the counts), whatever the number of
+orders; the list page shows it a page at a time, by keyset (after the last entry shown).
+Each is read in one snapshot, so an order committing meanwhile is wholly in it or not at all.
+"""
 
-from peewee import JOIN
+import re
+from dataclasses import dataclass, field
+
+from peewee import JOIN, Tuple, fn
 
 from models.customers.customer import Customer, mask_name
+from models.db import one_snapshot
 from models.orders.order import Order, OrderLine
 from models.orders.status import OrderStatus
+
+LATEST = 10  # entries the order form shows
+PAGE = 50  # entries per page of the list
+CURSOR = re.compile(r"([1-9][0-9]{0,8})\.([1-9][0-9]{0,17})")  # position.order id
 
 
 @dataclass(frozen=True)
@@ -18,38 +29,102 @@ class ChainEntry:
 
 @dataclass(frozen=True)
 class Chain:
-    entries: list[ChainEntry]  # one per order
-    totals: list[tuple[str, int]]  # per item, in order of first appearance
+    entries: list[ChainEntry]  # in order of joining
+    orders: int  # orders still standing
     people: int  # distinct customers: one person ordering twice is one person
+    totals: list[tuple[str, int]] = field(default_factory=list)  # per item (the list page)
+    next_after: str | None = None  # the cursor of the next page, when there is one
+    tail: bool = False  # the order form's: the latest entries only
 
     @property
-    def orders(self) -> int:
-        return len(self.entries)
+    def earlier(self) -> bool:
+        """Entries before those shown (the form's tail of a longer list)."""
+        return bool(self.entries) and self.entries[0].position > 1
 
 
-def chain_for(template_id: int) -> Chain:
-    """Every order still standing, in order of joining, with its lines: one statement, so an
-    order committing meanwhile is either wholly in the list or not at all."""
-    rows = (
-        Order.select(Order.id, Order.customer, Customer.name, OrderLine.name, OrderLine.quantity)
+def _standing(template_id: int):
+    return (Order.template == template_id) & (Order.status != OrderStatus.CANCELLED)
+
+
+def _counts(template_id: int) -> tuple[int, int]:
+    return (
+        Order.select(fn.COUNT(Order.id), fn.COUNT(Order.customer.distinct()))
+        .where(_standing(template_id))
+        .tuples()
+        .get()
+    )
+
+
+def _entries(orders: list[tuple[int, str]], first_position: int) -> list[ChainEntry]:
+    """`orders` ((id, customer name), in joining order) with their lines."""
+    items: dict[int, list[tuple[str, int]]] = {order_id: [] for order_id, _ in orders}
+    if orders:
+        lines = (
+            OrderLine.select(OrderLine.order, OrderLine.name, OrderLine.quantity)
+            .where(OrderLine.order.in_(list(items)))
+            .order_by(OrderLine.id)
+            .tuples()
+        )
+        for order_id, name, quantity in lines:
+            items[order_id].append((name, quantity))
+    return [
+        ChainEntry(position, mask_name(name), items[order_id])
+        for position, (order_id, name) in enumerate(orders, start=first_position)
+    ]
+
+
+def _orders(template_id: int):
+    return (
+        Order.select(Order.id, Customer.name)
         .join(Customer)
-        .switch(Order)
-        .join(OrderLine, JOIN.LEFT_OUTER)
-        .where((Order.template == template_id) & (Order.status != OrderStatus.CANCELLED))
-        .order_by(Order.created_at, Order.id, OrderLine.id)
+        .where(_standing(template_id))
         .tuples()
     )
-    orders: dict[int, tuple[str, list[tuple[str, int]]]] = {}
-    customers: set[int] = set()
-    totals: dict[str, int] = {}
-    for order_id, customer_id, customer_name, line_name, quantity in rows:
-        _, items = orders.setdefault(order_id, (customer_name, []))
-        customers.add(customer_id)
-        if line_name is not None:
-            items.append((line_name, quantity))
-            totals[line_name] = totals.get(line_name, 0) + quantity
-    entries = [
-        ChainEntry(position, mask_name(name), items)
-        for position, (name, items) in enumerate(orders.values(), start=1)
-    ]
-    return Chain(entries=entries, totals=list(totals.items()), people=len(customers))
+
+
+def chain_tail(template_id: int) -> Chain:
+    """The counts and the LATEST entries, for the order form."""
+    with one_snapshot():
+        orders, people = _counts(template_id)
+        newest = _orders(template_id).order_by(Order.created_at.desc(), Order.id.desc())
+        latest = list(reversed(list(newest.limit(LATEST))))
+        entries = _entries(latest, orders - len(latest) + 1)
+    return Chain(entries=entries, orders=orders, people=people, tail=True)
+
+
+def chain_from(template_id: int, after: str = "") -> Chain:
+    """PAGE entries after the cursor `after` (from the start when it is not one this list
+    gave), with the counts and the totals per item."""
+    with one_snapshot():
+        orders, people = _counts(template_id)
+        query = _orders(template_id).order_by(Order.created_at, Order.id)
+        position = 0
+        cursor = CURSOR.fullmatch(after or "")
+        if cursor:
+            last = (
+                Order.select(Order.created_at, Order.id)
+                .where(Order.id == int(cursor.group(2)), Order.template == template_id)
+                .tuples()
+                .first()
+            )
+            if last:
+                position = int(cursor.group(1))
+                query = query.where(Tuple(Order.created_at, Order.id) > Tuple(*last))
+        rows = list(query.limit(PAGE + 1))
+        entries = _entries(rows[:PAGE], position + 1)
+        totals = (
+            OrderLine.select(OrderLine.name, fn.SUM(OrderLine.quantity))
+            .join(Order, JOIN.INNER)
+            .where(_standing(template_id))
+            .group_by(OrderLine.name)
+            .order_by(fn.MIN(OrderLine.id))
+            .tuples()
+        )
+        more = len(rows) > PAGE
+        return Chain(
+            entries=entries,
+            orders=orders,
+            people=people,
+            totals=list(totals),
+            next_after=f"{entries[-1].position}.{rows[PAGE - 1][0]}" if more else None,
+        )

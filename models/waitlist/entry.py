@@ -9,7 +9,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from peewee import CharField, Check, DateTimeField, ForeignKeyField, IntegerField, fn
 
-from models.activities.activity import offered_products
+from models.activities.published import offered_products
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import BaseModel, utcnow
 from models.catalog import stock

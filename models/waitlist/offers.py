@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from models.activities.activity import find_activity
 from models.activities.design import HOLD_MINUTES
+from models.activities.published import find_activity
 from models.activities.template import FormTemplate, read_setting
 from models.base import utcnow
 from models.catalog import stock
