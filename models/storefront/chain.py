@@ -75,10 +75,7 @@ def _entries(orders: list[tuple[int, str]], first_position: int) -> list[ChainEn
 
 def _orders(template_id: int):
     return (
-        Order.select(Order.id, Customer.name)
-        .join(Customer)
-        .where(_standing(template_id))
-        .tuples()
+        Order.select(Order.id, Customer.name).join(Customer).where(_standing(template_id)).tuples()
     )
 
 
