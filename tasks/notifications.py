@@ -29,7 +29,7 @@ from models.segments import delivering as segment_messages
 from models.tiers import admin as tier_admin
 from models.tiers.assign import reassign_row
 from models.waitlist.notices import offer_messages
-from tasks import huey
+from tasks import huey, waking
 from tasks.context import collect_kicks, consumer_app, take_kicks, working
 from tasks.exports import queue_export
 from tasks.webhooks import queue_delivery, sweep_due_webhooks
@@ -93,13 +93,17 @@ def sweep_due() -> None:
 
 
 def kick() -> None:
-    """Queue one task for the rows this context wrote; call after its transaction committed.
+    """Have the rows this context wrote done; call after its transaction committed. They are
+    queued with other requests' rows as one task (tasks/waking.py), at once in immediate mode.
     A failed enqueue is only logged: the sweeper does the rows later."""
-    rows = take_kicks()
+    rows = [list(row) for row in take_kicks()]
     if not rows:
         return
+    if not huey.immediate:
+        waking.gather(rows, process_written)
+        return
     try:
-        process_written([list(row) for row in rows])
+        process_written(rows)
     except Exception:  # the queue is down; the change itself is committed and safe
         log.exception("could not queue %s rows; the sweeper will pick them up", len(rows))
 
