@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 # `make setup` installs the dev lock (runtime, tests and tooling); PRODUCTION=1 the runtime lock only.
 INSTALLED := .venv/.installed-$(if $(filter 1,$(PRODUCTION)),runtime,dev)
 
-.PHONY: run dev test setup assets translations messages db lint imports lock bench clean
+.PHONY: run dev test setup assets translations messages db lint imports lock bench profile clean
 
 # The demo shows its development pages (/dev/sms and /dev/mail, for admins); DEV_PAGES=0 make run
 # hides them. Without MAIL_SERVER (and MAIL_BACKEND) its emails are kept for /dev/mail, not sent.
@@ -75,6 +75,10 @@ lint: setup imports
 # The layers and the domain packages' import contracts ([tool.importlinter] in pyproject.toml).
 imports: .venv/.installed-dev
 	.venv/bin/lint-imports --no-cache --no-logo
+
+# Where an order submit's time goes: a flame graph (profile-submit.svg) and the top functions.
+profile: setup
+	$(PY) bench/profile_submit.py
 
 clean:
 	rm -rf .venv node_modules static/vendor

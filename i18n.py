@@ -7,11 +7,12 @@ updates it, `make translations` compiles it).
 """
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from babel import dates
 from babel.numbers import format_currency
 from flask import current_app, has_request_context, request
-from flask_babel import format_datetime, get_locale, to_user_timezone
+from flask_babel import format_datetime, get_locale, get_timezone, to_user_timezone
 from flask_babel.speaklater import LazyString
 
 from models import money
@@ -46,7 +47,12 @@ def format_money(fen: int | None, currency: str | None = None) -> str:
     """Integer minor units (fen) as the shop's currency, in the page's language:
     1250 -> ¥12.50 in Chinese, CN¥12.50 in English (Babel's CLDR symbols)."""
     currency = currency or current_app.config["SHOP_CURRENCY"]
-    return format_currency(money.amount(fen, currency), currency, locale=str(get_locale()))
+    return _money(fen, currency, str(get_locale()))
+
+
+@lru_cache(maxsize=8192)  # a page shows the same few prices again and again; Babel is slow
+def _money(fen: int | None, currency: str, locale: str) -> str:
+    return format_currency(money.amount(fen, currency), currency, locale=locale)
 
 
 def format_time(value, format: str = "short") -> str:
@@ -81,10 +87,15 @@ def format_slot(slot, now: datetime | None = None) -> str:
 
 
 def _slot_time(starts_at: datetime, ends_at: datetime | None) -> str:
-    start, locale = to_user_timezone(starts_at), get_locale()
+    return _slot_time_in(starts_at, ends_at, get_locale(), get_timezone())
+
+
+@lru_cache(maxsize=4096)  # the same windows and slots on every page view; Babel is slow
+def _slot_time_in(starts_at: datetime, ends_at: datetime | None, locale, zone) -> str:
+    start = starts_at.replace(tzinfo=UTC).astimezone(zone)
     if ends_at is None:
         return format_time(starts_at, "weekday")
-    end = to_user_timezone(ends_at)
+    end = ends_at.replace(tzinfo=UTC).astimezone(zone)
     if end.date() != start.date():
         return dates.format_interval(start, end, _skeleton(locale, "yMMMEd"), locale=locale)
     hours = dates.format_interval(start.time(), end.time(), _skeleton(locale), locale=locale)
@@ -99,12 +110,17 @@ def format_relative(moment: datetime, now: datetime | None = None) -> str:
     days = (to_user_timezone(moment).date() - to_user_timezone(now).date()).days
     if days == 0:
         return dates.format_timedelta(moment - now, add_direction=True, locale=get_locale())
+    return _days_away(days, get_locale())
+
+
+@lru_cache(maxsize=1024)
+def _days_away(days: int, locale) -> str:
     return dates.format_timedelta(
         timedelta(days=days),
         add_direction=True,
         granularity="day",
         threshold=1 if abs(days) >= 14 else float("inf"),  # below two weeks: days
-        locale=get_locale(),
+        locale=locale,
     )
 
 

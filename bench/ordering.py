@@ -1,13 +1,17 @@
-"""Budgets of the customer ordering page (issue 3), on the demo shop with SQLite:
+"""Budgets of the customer ordering page (issues 3 and 22), on the demo shop with SQLite:
 
 - page weight: the form page plus the CSS and JavaScript it links, each gzip-compressed
   (what a phone downloads on a first visit), must stay under 50 KB before images;
 - each product photo at phone size (the srcset width a 390-px phone with DPR 2 takes for the
   80-px cover: 160 px) at most 30 KB;
-- server time: p95 of rendering the form page and of placing an order, under 50 ms each.
+- server time p95: the form page under 10 ms, the live total/stock fragment under 5 ms, placing
+  an order under 50 ms; the form page costs the same with 10,000 orders as with 200 (it shows
+  the 接龙 list's tail), and a page of the full list (/f/<slug>/list) is measured there too.
 
 Server time is measured in-process around the WSGI call (Flask's test client, no network),
-so it is the app's own time. Run: `.venv/bin/python bench/ordering.py` (part of `make bench`).
+so it is the app's own time; beside it, GET /healthz measured the same way in the same run (the
+reference: what the machine gives now). Run: `.venv/bin/python bench/ordering.py` (part of
+`make bench`).
 """
 
 import gzip
@@ -71,14 +75,29 @@ def main() -> int:
         f"largest {largest / 1024:.1f} KB, lazy-loaded"
     )
 
-    page_times = [timed(lambda: client.get(f"/f/{SLUG}", headers=headers))[0] for _ in range(300)]
+    reference = [timed(lambda: client.get("/healthz"))[0] for _ in range(300)]
     print(
-        f"## GET /f/{SLUG}: p50 {statistics.median(page_times):.1f} ms, "
-        f"p95 {p95(page_times):.1f} ms (budget 50 ms)"
+        f"## reference GET /healthz: p50 {statistics.median(reference):.2f} ms, p95 {p95(reference):.2f} ms"
     )
+    _lift_limits(app)
+    page_times = [timed(lambda: client.get(f"/f/{SLUG}", headers=headers))[0] for _ in range(300)]
+    report(f"GET /f/{SLUG}", page_times, 10, reference)
 
     products = [int(pid) for pid in re.findall(r'name="items-(\d+)"', html.decode())]
     rng = random.Random(1)
+    live = HTMX | {"Accept-Language": "zh-CN"}
+    live_times = [
+        timed(
+            lambda: client.get(
+                f"/f/{SLUG}/live?items-{rng.choice(products[:5])}={rng.randint(1, 5)}", headers=live
+            )
+        )[0]
+        for _ in range(300)
+    ]
+    report(
+        f"GET /f/{SLUG}/live (the total and stock as a customer types)", live_times, 5, reference
+    )
+
     submit_times, placed = [], 0
     for i in range(200):
         form = client.get(f"/f/{SLUG}", headers=headers).get_data(as_text=True)
@@ -96,19 +115,80 @@ def main() -> int:
         )
         placed += response.status_code == 303
         submit_times.append(elapsed)
-    print(
-        f"## POST /f/{SLUG} ({placed} orders placed): p50 {statistics.median(submit_times):.1f} ms, "
-        f"p95 {p95(submit_times):.1f} ms (budget 50 ms)"
-    )
+    within = report(f"POST /f/{SLUG} ({placed} orders placed)", submit_times, 50, reference)
+
+    count = _grow(app, LONG_LIST, products[:5])
+    long_page = [timed(lambda: client.get(f"/f/{SLUG}", headers=headers))[0] for _ in range(200)]
+    report(f"GET /f/{SLUG} with {count} orders", long_page, 10, reference)
+    list_page = [
+        timed(lambda: client.get(f"/f/{SLUG}/list", headers=headers))[0] for _ in range(100)
+    ]
+    report(f"GET /f/{SLUG}/list (a page of {count}) — no budget", list_page, None, reference)
     ok = (
         total < 50 * 1024
         and largest <= PHOTO_BUDGET
-        and p95(page_times) < 50
-        and p95(submit_times) < 50
+        and p95(page_times) < 10
+        and p95(live_times) < 5
+        and within
         and placed == 200
+        and p95(long_page) < 10
     )
     print("## within budget" if ok else "## OVER BUDGET")
     return 0 if ok else 1
+
+
+HTMX = {"HX-Request": "true"}
+LONG_LIST = 10_000
+
+
+def report(what: str, times: list[float], budget: float | None, reference: list[float]) -> bool:
+    ratio = p95(times) / p95(reference)
+    limit = f" (budget {budget} ms)" if budget else ""
+    print(
+        f"## {what}: p50 {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms{limit}"
+        f" = {ratio:.1f} × the reference's p95"
+    )
+    return budget is None or p95(times) < budget
+
+
+def _lift_limits(app) -> None:
+    """Plenty of stock and no order cap on the demo activity: the bench measures, never sells out."""
+    from models.activities.template import FormTemplate, FormTemplateVersion
+    from models.db import db
+
+    with app.app_context(), db.connection_context():
+        db.execute_sql("UPDATE stock SET on_hand = on_hand + 10000000")
+        version = FormTemplate.get(slug=SLUG).latest_version()
+        settings = {**version.settings, "order_cap": None}
+        FormTemplateVersion.update(settings=settings).where(
+            FormTemplateVersion.id == version.id
+        ).execute()  # a bench's change, in place: published versions never change otherwise
+
+
+def _grow(app, orders: int, products: list[int]) -> int:
+    """Orders placed through the domain (no HTTP) until the activity has `orders`; its count."""
+    from models.activities.template import FormTemplate
+    from models.db import db
+    from models.orders.checkout import submit_order
+    from models.orders.order import Order
+
+    with app.app_context(), db.connection_context():
+        template = FormTemplate.get(slug=SLUG)
+        version = template.latest_version()
+        point = (version.setting("pickup_point_ids") or [None])[0]
+        have = Order.select().where(Order.template == template.id).count()
+        for i in range(have, orders):
+            submit_order(
+                template,
+                version,
+                answers={"name": f"顾客{i}", "phone": f"136{i:08d}"},
+                quantities={products[i % len(products)]: 1},
+                fulfilment=str(point) if point else None,
+                address="",
+                submission_key=f"grow-{i}",
+                locale="zh_CN",
+            )
+        return Order.select().where(Order.template == template.id).count()
 
 
 if __name__ == "__main__":

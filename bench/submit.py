@@ -98,11 +98,12 @@ def load() -> str:
 
 
 @contextmanager
-def gunicorn(target: str, env: dict, folder: Path):
+def gunicorn(target: str, env: dict, folder: Path, workers: int = WORKERS):
+    """gunicorn serving `target` on a free port; yields (its URL, the master's pid)."""
     port = free_port()
     log = (folder / "gunicorn.log").open("a")
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(WORKERS), "--bind",
+        [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--bind",
          f"127.0.0.1:{port}", target],
         cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log,
     )  # fmt: skip
@@ -112,16 +113,18 @@ def gunicorn(target: str, env: dict, folder: Path):
             if subprocess.run(["curl", "-s", "-o", "/dev/null", url + "/"]).returncode == 0:
                 break
             time.sleep(0.2)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
 
 
-def wrk(url: str, path: str, fields: dict, cookie: str, folder: Path) -> tuple[float, list[str]]:
+def wrk(
+    url: str, path: str, fields: dict, cookie: str, folder: Path, duration: str = DURATION
+) -> tuple[float, list[str]]:
     """POST the form `fields` (KEY and PHONE filled anew per request) for 2 s to warm the
-    workers up, then for DURATION: the rate and wrk's summary lines of the second."""
+    workers up, then for `duration`: the rate and wrk's summary lines of the second."""
     script, body = folder / "post.lua", urlencode(fields)
     headers = [
         "-H",
@@ -131,11 +134,11 @@ def wrk(url: str, path: str, fields: dict, cookie: str, folder: Path) -> tuple[f
     ]
     if cookie:
         headers += ["-H", f"Cookie: {cookie}"]
-    for duration in ("2s", DURATION):
+    for run_for in ("2s", duration):
         first = next(SERIES) * 100_000  # every wrk run has customers of its own
         script.write_text(LUA.format(run=uuid.uuid4().hex[:8], first=first, path=path, body=body))
         out = sh(
-            "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s", "--latency", *headers,
+            "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{run_for}", "--timeout", "10s", "--latency", *headers,
             "-s", str(script), url,
         )  # fmt: skip
     if "answers other" not in out:  # wrk ran without the script (it printed why on stderr)
@@ -258,13 +261,13 @@ def measure(title: str, url: str, folder: Path) -> None:
     }
     print(f"### {title} — load average before {load()}")
     rates = {}
-    with gunicorn("bench.references:app", env, folder) as server:
+    with gunicorn("bench.references:app", env, folder) as (server, _pid):
         for path, what in (("/insert", "one INSERT"), ("/order", "a minimal order desk")):
             rates[path], lines = wrk(server, path, {"key": "KEY", "phone": "PHONE"}, "", folder)
             print(f"#### reference POST {path}: {what}, in its own transaction")
             print("\n".join(lines))
     before = orders_in(url)
-    with gunicorn("app:create_app()", env, folder) as server:
+    with gunicorn("app:create_app()", env, folder) as (server, _pid):
         fields, cookie = form_of(server)
         submit, lines = wrk(server, f"/f/{SLUG}", fields, cookie, folder)
         settled(url)

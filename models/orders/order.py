@@ -88,6 +88,7 @@ class Order(BaseModel):
             (("template", "change_seq"), False),  # the same, for one activity's 接龙 list
             (("status", "created_at"), False),
             (("template", "created_at"), False),
+            (("template", "status", "customer"), False),  # the 接龙 list's counts (migration 0060)
             (("customer", "created_at"), False),
             # The staff board (migration 0005): pages by pickup point or assignee, and one index
             # that answers the counts per status of any filter without reading the table.

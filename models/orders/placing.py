@@ -200,6 +200,10 @@ def _create(
     if short:
         raise OutOfStock(short=short)
     record_event(order, Actor.of_customer(customer), kind="created", to_status=OrderStatus.PENDING)
+    # last: every order of the activity takes this row, so it stays locked (PostgreSQL) for
+    # the shortest time; a full activity rolls all of the above back
+    if not allotment.try_take(version.template_id, allotment.ORDERS, version.setting("order_cap")):
+        raise ActivityFull()
     return order
 
 
@@ -216,10 +220,9 @@ def _use_offer(offer: Offer, customer: Customer) -> None:
 
 
 def _take_places(version, customer, answers) -> list[str]:
-    """Take the order's places (activity, customer, chosen time slots); raise when one is full."""
+    """Take the customer's and the chosen time slots' places; raise when one is full. The keys
+    of all the order holds, the activity's place (taken last, by `_create`) first."""
     template_id = version.template_id
-    if not allotment.try_take(template_id, allotment.ORDERS, version.setting("order_cap")):
-        raise ActivityFull()
     mine = allotment.customer_key(customer.id)
     if not allotment.try_take(template_id, mine, version.setting("per_customer_limit")):
         raise CustomerLimitReached()
