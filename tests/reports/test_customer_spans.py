@@ -23,11 +23,12 @@ from models.reports.customers import (
     customers_report,
     segment_of,
 )
-from models.reports.recount import rebuild
+from models.reports.recount import rebuild, recount_bucket
 from models.reports.rollups import CustomerMonth, CustomerSpan
 from models.reports.sales import period_of
 from models.schema import upgrade
 from tests.factories import cn_mobile, make_activity, order_for
+from tests.helpers import race
 from tests.house.test_migrations import empty_database  # noqa: F401
 from tests.reports.oracle import _moment, _sql
 
@@ -257,3 +258,26 @@ def test_0061_makes_the_spans_from_the_customer_days(empty_database):  # noqa: F
             (8, 0, d("2026-03-01"), d("2026-03-01")),
         },
     )
+
+
+def test_recounts_of_two_buckets_sharing_customers_at_once_leave_their_spans_right(
+    app, app_context, make_shop
+):
+    """Two workers recount two activities' buckets of one day at the same moment; the customers
+    ordered in both, so both remake the same customers' spans (PostgreSQL: in turn, by the
+    customers' row locks)."""
+    shop = make_shop(products={"apples": {"on_hand": 9000, "price": 1250, "name": "Apples"}})
+    versions = [shop["version"], make_activity([shop["apples"]])]
+    moment = datetime(2026, 3, 5, 4, 0, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        for n in range(6):
+            phone = cn_mobile()
+            for version in versions:
+                order_for(version, [(shop["apples"], 1 + n)], name=f"C{n}", phone=phone)
+    day = moment.astimezone(SHOP).date()
+    for _ in range(3):
+        CustomerSpan.delete().execute()
+        CustomerMonth.delete().execute()
+        results = race(app, 2, lambda i: recount_bucket(day, versions[i].template_id))
+        assert all(outcome == "ok" for outcome, _ in results), results
+        assert rolled_up_spans() == span_recount(recount())
