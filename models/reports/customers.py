@@ -1,6 +1,6 @@
-"""The customers report, read from the CustomerDay rollup (models/reports/rollups.py) alone: two
-grouped queries over its (customer, day, orders, revenue) index and one for the top customers'
-names; the rest is counted here over at most one row per customer and day of the range.
+"""The customers report, read from the customers' rollups (models/reports/rollups.py) alone:
+CustomerDay, CustomerSpan and CustomerMonth, each figure a grouped query that leaves the counting
+to the database and gives a few rows (docs/reports.md, "The customers report").
 
 - new and returning customers per period (new: their first order ever falls in that period);
 - the repeat rate: of the customers who ordered in the range, those with two orders or more by
