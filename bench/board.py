@@ -43,18 +43,19 @@ from models.shop_time import shop_today
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", 100_000))
 RUNS = int(os.environ.get("BENCH_RUNS", 40))
+CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", 0)) or None  # one per 20 orders by default
 PASSWORD = "bench-password-1"
 PAGE_BUDGET, POLL_BUDGET = 100.0, 5.0
 
 
-def build_shop(app) -> None:
+def build_shop(app, customers: int | None = CUSTOMERS) -> None:
     with app.app_context():
         upgrade()
         admin = User.register("admin@example.com", "店长 Admin", PASSWORD, role="admin")
         User.register("staff@example.com", "店员 Staff", PASSWORD, role="staff")
         build_templates(build_catalog(), admin)
         started = time.perf_counter()
-        generate_orders(ORDERS, random.Random(1))
+        generate_orders(ORDERS, random.Random(1), customers=customers)
         print(f"  generated {ORDERS} orders in {time.perf_counter() - started:.0f} s", flush=True)
         # What PostgreSQL's autovacuum does after a load like this; SQLite keeps its statistics.
         db.execute_sql("VACUUM ANALYZE" if is_postgres() else "ANALYZE")

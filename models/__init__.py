@@ -44,7 +44,15 @@ from models.purchasing.orders import PurchaseLine, PurchaseOrder
 from models.purchasing.suppliers import Supplier
 from models.ratings.rating import ProductRating, Rating, RatingPhoto
 from models.reports.imports import BillImport, BillLine
-from models.reports.rollups import CustomerDay, FunnelMinute, SalesBucket, SalesDay, SalesHour
+from models.reports.rollups import (
+    CustomerDay,
+    CustomerMonth,
+    CustomerSpan,
+    FunnelMinute,
+    SalesBucket,
+    SalesDay,
+    SalesHour,
+)
 from models.segments.consent import ContactConsent
 from models.segments.messages import SegmentMessage, SegmentRecipient
 from models.segments.segment import Segment
@@ -98,6 +106,8 @@ ALL_MODELS = [
     SalesHour,
     SalesDay,
     CustomerDay,
+    CustomerSpan,
+    CustomerMonth,
     FunnelMinute,
     BillImport,
     BillLine,

@@ -16,7 +16,7 @@ from models.activities.template import FormTemplate
 from models.board.filters import OrderFilter
 from models.board.live import Changes
 from models.board.queries import shown_statuses, status_counts
-from models.customers.tier import tier_names
+from models.customers.tier import CustomerTier, tier_names
 from models.orders.detail import staff_members
 from models.orders.lifecycle import Actor, allowed_transitions
 from models.orders.order import Order
@@ -119,7 +119,7 @@ def board_context(order_filter: OrderFilter, view: str, **extra) -> dict:
 
 
 def filter_choices() -> dict:
-    """What the filter form offers: activities, pickup points and payment statuses."""
+    """What the filter form offers: activities, pickup points, payment statuses and tiers."""
     return {
         "templates": list(
             FormTemplate.select(FormTemplate.id, FormTemplate.title).order_by(FormTemplate.title)
@@ -128,6 +128,7 @@ def filter_choices() -> dict:
             PickupPoint.select(PickupPoint.id, PickupPoint.name).order_by(PickupPoint.name)
         ),
         "payment_statuses": PAYMENT_STATUSES,
+        "tiers": list(CustomerTier.ranked()),
         "all_statuses": tuple(STATUS_LABELS),
     }
 

@@ -44,10 +44,13 @@ class NothingToOrder(Exception):
         )
 
 
-def generate_orders(count: int, rng: random.Random, *, days: int = 90) -> int:
-    """Insert `count` orders; return how many were inserted."""
+def generate_orders(
+    count: int, rng: random.Random, *, days: int = 90, customers: int | None = None
+) -> int:
+    """Insert `count` orders of `customers` people (by default one for every 20 orders); return
+    how many were inserted."""
     shop = _shop()
-    customers = _customers(rng, max(count // 20, 50))
+    customers = _customers(rng, customers or max(count // 20, 50))
     last = _reserve_numbers(count)
     now = utcnow()
     # Placed in time order, as orders are: numbers (and ids) grow with created_at.

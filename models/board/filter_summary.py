@@ -7,6 +7,7 @@ from models.accounts.user import User
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.board.filters import OrderFilter
+from models.customers.tier import CustomerTier
 from models.orders.status import PAYMENT_LABELS, STATUS_LABELS
 
 
@@ -59,6 +60,8 @@ def filter_summary(order_filter: OrderFilter) -> list[tuple[str, str]]:
         parts.append((_("Payment"), ", ".join(str(PAYMENT_LABELS[p]) for p in f.payment_statuses)))
     if f.amount_min is not None or f.amount_max is not None:
         parts.append((_("Total"), _amounts(f.amount_min, f.amount_max)))
+    if f.tier_ids:
+        parts.append((_("Tier"), _names(CustomerTier, CustomerTier.name, f.tier_ids)))
     if f.search:
         parts.append((_("Search"), f.search))
     return parts

@@ -10,6 +10,7 @@ URL arguments, all optional; the plural ones repeat (`status=pending&status=read
     pickup=2                  any of these pickup points
     assignee=none|mine|7      unassigned, the viewer's own, or one staff member's
     payment=paid              any of these payment statuses
+    tier=2                    customers in any of these tiers (models/customers/tier.py)
     min=10  max=99.50         order total in yuan, inclusive
     q=...                     search (below)
 
@@ -51,7 +52,7 @@ from models.shop_time import shop_today, to_utc
 
 FILTER_KEYS = frozenset(
     {"status", "template", "from", "to", "created", "pickup", "assignee", "payment", "min", "max"}
-    | {"q"}
+    | {"tier", "q"}
 )
 MAX_SEARCH = 100
 MAX_FEN = 10**11
@@ -75,6 +76,7 @@ class OrderFilter:
     payment_statuses: tuple[str, ...] = ()
     amount_min: int | None = None  # fen
     amount_max: int | None = None  # fen
+    tier_ids: tuple[int, ...] = ()  # the customer's tier
     search: str = ""
     viewer_id: int | None = None  # who "mine" means
 
@@ -107,6 +109,7 @@ class OrderFilter:
             payment_statuses=choices(args.getlist("payment"), PAYMENT_STATUSES),
             amount_min=amount_min,
             amount_max=amount_max,
+            tier_ids=positive_ids(args.getlist("tier")),
             search=" ".join((args.get("q") or "").split())[:MAX_SEARCH],
             viewer_id=viewer_id,
         )
@@ -135,6 +138,7 @@ class OrderFilter:
             args.append(("min", _yuan(self.amount_min)))
         if self.amount_max is not None:
             args.append(("max", _yuan(self.amount_max)))
+        args += [("tier", str(i)) for i in self.tier_ids]
         if self.search:
             args.append(("q", self.search))
         return args
@@ -173,6 +177,9 @@ class OrderFilter:
             terms.append(Order.total >= self.amount_min)
         if self.amount_max is not None:
             terms.append(Order.total <= self.amount_max)
+        if self.tier_ids:
+            tiered = Customer.select(Customer.id).where(Customer.tier.in_(self.tier_ids))
+            terms.append(Order.customer.in_(tiered))
         if self.search:
             terms.append(self._searched(newest_first=newest_first))
         return terms
@@ -204,7 +211,7 @@ class OrderFilter:
     def _beyond_dates(self) -> bool:
         """Whether the filter limits anything but status, dates and search (read from orders)."""
         amounts = (self.amount_min, self.amount_max)
-        limits = (self.template_ids, self.pickup_point_ids, self.payment_statuses)
+        limits = (self.template_ids, self.pickup_point_ids, self.payment_statuses, self.tier_ids)
         return any(limits) or self.assignee is not None or amounts != (None, None)
 
     def _statuses_and_dates(self, model) -> list:

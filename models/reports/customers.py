@@ -1,6 +1,6 @@
-"""The customers report, read from the CustomerDay rollup (models/reports/rollups.py) alone: two
-grouped queries over its (customer, day, orders, revenue) index and one for the top customers'
-names; the rest is counted here over at most one row per customer and day of the range.
+"""The customers report, read from the customers' rollups (models/reports/rollups.py) alone:
+CustomerDay, CustomerSpan and CustomerMonth, each figure a grouped query that leaves the counting
+to the database and gives a few rows (docs/reports.md, "The customers report").
 
 - new and returning customers per period (new: their first order ever falls in that period);
 - the repeat rate: of the customers who ordered in the range, those with two orders or more by
@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from peewee import fn
+from peewee import SQL, Case, Select, fn
 
 from models.customers.customer import Customer
-from models.reports.rollups import CustomerDay
+from models.db import db, is_postgres
+from models.reports.rollups import CustomerDay, CustomerMonth, CustomerSpan
 from models.reports.sales import SalesQuery, period_of
 
 TOP = 20
@@ -179,104 +180,220 @@ def _add_months(month: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _summary(end: date, activity: int | None) -> dict[int, tuple]:
-    """{customer: (first day, last day, orders, revenue)} up to `end`."""
-    day = CustomerDay.day
-    query = CustomerDay.select(
-        CustomerDay.customer,
-        fn.MIN(day),
-        fn.MAX(day),
-        fn.SUM(CustomerDay.orders),
-        fn.SUM(CustomerDay.revenue),
-    ).where(day <= end, CustomerDay.orders > 0)
-    if activity is not None:
-        query = query.where(CustomerDay.activity == activity)
-    return {
-        customer: (_day(first), _day(last), int(orders), int(revenue or 0))
-        for customer, first, last, orders, revenue in query.group_by(CustomerDay.customer).tuples()
-    }
-
-
 def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def customers_report(query: SalesQuery) -> CustomersReport:
-    start, end = query.start, query.end
-    summary = _summary(end, query.activity)
-    first_cohort = max(start.replace(day=1), _add_months(end.replace(day=1), 1 - MAX_COHORTS))
-    since = min(start, first_cohort)
-    rows = CustomerDay.select(
-        CustomerDay.customer,
-        CustomerDay.day,
-        fn.SUM(CustomerDay.orders),
-        fn.SUM(CustomerDay.revenue),
-    ).where(CustomerDay.day >= since, CustomerDay.day <= end, CustomerDay.orders > 0)
+def _period(field, group: str):
+    """SQL of the first day of the period (models/reports/sales.py period_of) of a day column."""
+    if group == "day":
+        return field
+    if is_postgres():
+        return fn.DATE_TRUNC(group, field).cast("date")
+    if group == "week":
+        return fn.date(field, "weekday 0", "-6 days")  # the Monday of the week
+    return fn.strftime("%Y-%m-01", field)
+
+
+def _in_range(query: SalesQuery, start: date | None = None):
+    """CustomerDay's rows of the range (from `start` if given) and activity."""
+    where = (CustomerDay.day >= (start or query.start)) & (CustomerDay.day <= query.end)
     if query.activity is not None:
-        rows = rows.where(CustomerDay.activity == query.activity)
-    rows = rows.group_by(CustomerDay.customer, CustomerDay.day).tuples()
+        where &= CustomerDay.activity == query.activity
+    return where & (CustomerDay.orders > 0)
 
-    in_period, new_in_period = defaultdict(set), defaultdict(set)
-    active_months = defaultdict(set)  # cohort month -> {(customer, months after)}
-    spent = defaultdict(lambda: [0, 0])
-    for customer, raw_day, orders, revenue in rows:
-        day, first = _day(raw_day), summary[customer][0]
-        if first >= first_cohort:
-            active_months[first.replace(day=1)].add((customer, _months(first, day)))
-        if day < start:
-            continue
-        period = period_of(day, query.group)
-        in_period[period].add(customer)
-        if period_of(first, query.group) == period:
-            new_in_period[period].add(customer)
-        spent[customer][0] += int(orders)
-        spent[customer][1] += int(revenue or 0)
 
-    days = (start + timedelta(days=n) for n in range(query.days))
-    periods = [
-        PeriodRow(key, key.isoformat(), len(in_period[key]), len(new_in_period[key]))
-        for key in sorted({period_of(day, query.group) for day in days})
-    ]
-    cohorts = []
-    for n in range(_months(first_cohort, end) + 1):
-        month = _add_months(first_cohort, n)
-        counts = [0] * (_months(month, end) + 1)
-        for _, after in active_months[month]:
-            counts[after] += 1
-        cohorts.append(CohortRow(month, f"{month:%Y-%m}", counts))
+def _spans(query: SalesQuery):
+    return CustomerSpan.activity == (query.activity or 0)
 
+
+def customers_report(query: SalesQuery) -> CustomersReport:
+    """Every figure from grouped queries that give a few rows: the range's CustomerDay rows
+    (read from their index alone) and the CustomerSpan rows of first orders."""
+    start, end = query.start, query.end
+    top, customers = _top(query)
+    first, second = CustomerSpan.first_day, CustomerSpan.second_day
+    single = Case(None, [(second.is_null() | (second > end), 1)], 0)
+    new, singles = (
+        CustomerSpan.select(fn.COUNT(CustomerSpan.id), fn.SUM(single))
+        .where(_spans(query), first >= start, first <= end)
+        .tuples()
+        .get()
+    )
+    first_cohort = max(start.replace(day=1), _add_months(end.replace(day=1), 1 - MAX_COHORTS))
     return CustomersReport(
         query=query,
-        customers=len(spent),
-        new=sum(1 for c in spent if summary[c][0] >= start),
-        repeaters=sum(1 for c in spent if summary[c][2] >= 2),
-        periods=periods,
-        cohorts=cohorts,
-        top=_top(spent, summary),
-        segments=_segments(summary if query.activity is None else _summary(end, None), end),
+        customers=customers,
+        new=new or 0,
+        repeaters=customers - (singles or 0),
+        periods=_periods(query),
+        cohorts=_cohorts(query, first_cohort),
+        top=top,
+        segments=_segments(end),
     )
 
 
-def _top(spent: dict, summary: dict) -> list[TopRow]:
-    chosen = sorted(spent, key=lambda c: (-spent[c][1], -spent[c][0], c))[:TOP]
-    names = dict(
-        Customer.select(Customer.id, Customer.name).where(Customer.id.in_(chosen)).tuples()
-        if chosen
-        else []
-    )
+def _periods(query: SalesQuery) -> list[PeriodRow]:
+    """Per period: customers who ordered in it (within the range), and of them those whose first
+    order falls in that period."""
+    group, start = query.group, query.start
+    period = _period(CustomerDay.day, group)
+    ordered = {
+        _day(key): n
+        for key, n in CustomerDay.select(period, fn.COUNT(CustomerDay.customer.distinct()))
+        .where(_in_range(query))
+        .group_by(period)
+        .tuples()
+    }
+    first = CustomerSpan.first_day
+    new = {
+        _day(key): n
+        for key, n in CustomerSpan.select(_period(first, group), fn.COUNT(CustomerSpan.id))
+        .where(_spans(query), first >= start, first <= query.end)
+        .group_by(_period(first, group))
+        .tuples()
+    }
+    opening = period_of(start, group)
+    if opening < start:  # first ordered before the range in its first period, and again in it
+        again = CustomerDay.select(CustomerDay.customer).where(
+            _in_range(query) & (CustomerDay.day < _add_period(opening, group))
+        )
+        early = CustomerSpan.select(fn.COUNT(CustomerSpan.id)).where(
+            _spans(query), first >= opening, first < start, CustomerSpan.customer.in_(again)
+        )
+        new[opening] = new.get(opening, 0) + (early.scalar() or 0)
+    days = (start + timedelta(days=n) for n in range(query.days))
     return [
-        TopRow(c, names.get(c, f"#{c}"), spent[c][0], spent[c][1], summary[c][1]) for c in chosen
+        PeriodRow(key, key.isoformat(), ordered.get(key, 0), new.get(key, 0))
+        for key in sorted({period_of(day, group) for day in days})
     ]
 
 
-def _segments(summary: dict, on: date) -> list[SegmentRow]:
-    figures = {key: [0, 0, 0] for key in SEGMENTS}
-    for _, last, orders, revenue in summary.values():
-        cell = figures[segment_of((on - last).days, orders)]
-        cell[0] += 1
-        cell[1] += orders
-        cell[2] += revenue
+def _add_period(first: date, group: str) -> date:
+    return _add_months(first, 1) if group == "month" else first + timedelta(days=7)
+
+
+def _cohorts(query: SalesQuery, first_cohort: date) -> list[CohortRow]:
+    """Customers by the month of their first order × the months they ordered in: CustomerMonth,
+    from its index alone; when orders are counted after the range's end in its last month (a
+    range that ends before today), that month from the CustomerDay rows up to the end."""
+    end = query.end
+    end_month = end.replace(day=1)
+    found = defaultdict(dict)
+    partial = (
+        CustomerDay.select()
+        .where(
+            CustomerDay.day > end,
+            CustomerDay.day < _add_months(end_month, 1),
+            CustomerDay.orders > 0,
+        )
+        .exists()
+    )
+    rows = (
+        CustomerMonth.select(CustomerMonth.cohort, CustomerMonth.month, fn.COUNT(CustomerMonth.id))
+        .where(
+            CustomerMonth.activity == (query.activity or 0),
+            CustomerMonth.cohort >= first_cohort,
+            CustomerMonth.month < end_month if partial else CustomerMonth.month <= end,
+        )
+        .group_by(CustomerMonth.cohort, CustomerMonth.month)
+        .tuples()
+    )
+    if partial:
+        cohort = _period(CustomerSpan.first_day, "month")
+        rows = list(rows) + [
+            (first, end_month, n)
+            for first, n in CustomerDay.select(cohort, fn.COUNT(CustomerDay.customer.distinct()))
+            .join(CustomerSpan, on=(CustomerSpan.customer == CustomerDay.customer) & _spans(query))
+            .where(_in_range(query, end_month), CustomerSpan.first_day >= first_cohort)
+            .group_by(cohort)
+            .tuples()
+        ]
+    for first, ordered, n in rows:
+        found[_day(first)][_months(_day(first), _day(ordered))] = n
+    cohorts = []
+    for n in range(_months(first_cohort, end) + 1):
+        first = _add_months(first_cohort, n)
+        counts = [found[first].get(after, 0) for after in range(_months(first, end) + 1)]
+        cohorts.append(CohortRow(first, f"{first:%Y-%m}", counts))
+    return cohorts
+
+
+def _top(query: SalesQuery) -> tuple[list[TopRow], int]:
+    """The TOP customers who spent most in the range, and how many customers ordered in it (the
+    groups, counted by a window over them)."""
+    revenue, orders = fn.SUM(CustomerDay.revenue), fn.SUM(CustomerDay.orders)
+    groups = fn.COUNT(SQL("*")).over()
+    chosen = list(
+        CustomerDay.select(CustomerDay.customer, orders, revenue, fn.MAX(CustomerDay.day), groups)
+        .where(_in_range(query))
+        .group_by(CustomerDay.customer)
+        .order_by(revenue.desc(), orders.desc(), CustomerDay.customer)
+        .limit(TOP)
+        .tuples()
+    )
+    ids = [row[0] for row in chosen]
+    names = dict(
+        Customer.select(Customer.id, Customer.name).where(Customer.id.in_(ids)).tuples()
+        if ids
+        else []
+    )
+    top = [
+        TopRow(c, names.get(c, f"#{c}"), int(n), int(spent or 0), _day(last))
+        for c, n, spent, last, _ in chosen
+    ]
+    return top, (chosen[0][4] if chosen else 0)
+
+
+def _segment_case(last, orders, on: date):
+    """SQL of a customer's segment as of `on` from their last order day and their orders."""
+    recent_from = on - timedelta(days=RECENT_DAYS)
+    lapsing_from = on - timedelta(days=LAPSING_DAYS)
+    recency = (last >= recent_from, last >= lapsing_from, True)
+    frequency = (orders == 1, orders == 2, orders >= 3)
+    cells = []
+    for r in range(3):  # first match wins: the most recent band first
+        for f in range(3):
+            condition = frequency[f] if r == 2 else recency[r] & frequency[f]
+            cells.append((condition, GRID[(r, f)]))
+    return Case(None, cells)
+
+
+def _segments(on: date) -> list[SegmentRow]:
+    """Every customer with an order by `on`, in every activity, in one segment. From the spans
+    when no order is counted after `on` (the usual case: `on` is today), else from each
+    customer's days up to `on`."""
+    later = CustomerDay.select().where(CustomerDay.day > on, CustomerDay.orders > 0).exists()
+    if not later:
+        segment = _segment_case(CustomerSpan.last_day, CustomerSpan.orders, on)
+        query = CustomerSpan.select(
+            segment,
+            fn.COUNT(CustomerSpan.id),
+            fn.SUM(CustomerSpan.orders),
+            fn.SUM(CustomerSpan.revenue),
+        ).where(CustomerSpan.activity == 0, CustomerSpan.first_day <= on)
+    else:
+        per_customer = (
+            CustomerDay.select(
+                CustomerDay.customer,
+                fn.MAX(CustomerDay.day).alias("last"),
+                fn.SUM(CustomerDay.orders).alias("orders"),
+                fn.SUM(CustomerDay.revenue).alias("revenue"),
+            )
+            .where(CustomerDay.day <= on, CustomerDay.orders > 0)
+            .group_by(CustomerDay.customer)
+            .alias("per_customer")
+        )
+        c = per_customer.c
+        segment = _segment_case(c.last, c.orders, on)
+        query = Select(
+            [per_customer], [segment, fn.COUNT(c.customer), fn.SUM(c.orders), fn.SUM(c.revenue)]
+        ).bind(db)
+    figures = {
+        key: (int(n), int(orders or 0), int(revenue or 0))
+        for key, n, orders, revenue in query.group_by(segment).tuples()
+    }
     return [
-        SegmentRow(key, str(label), str(SEGMENT_RULES[key]), *figures[key])
+        SegmentRow(key, str(label), str(SEGMENT_RULES[key]), *figures.get(key, (0, 0, 0)))
         for key, label in SEGMENTS.items()
     ]

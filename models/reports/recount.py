@@ -16,13 +16,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from blinker import Signal
 
 from models.base import utcnow
+from models.customers.customer import Customer
 from models.db import db, locked
 from models.messaging.outbox import Outbox
 from models.orders.order import Order, OrderLine
 from models.orders.payments import Payment
 from models.orders.status import OrderStatus, PaymentStatus
 from models.payments.refunds import SUCCEEDED, Refund, RefundLine
-from models.reports.rollups import CustomerDay, SalesBucket, SalesDay, SalesHour
+from models.reports.rollups import (
+    CustomerDay,
+    CustomerMonth,
+    CustomerSpan,
+    SalesBucket,
+    SalesDay,
+    SalesHour,
+)
 from models.shop_time import shop_zone
 from models.statements import Slot, Statement, as_json
 
@@ -95,8 +103,10 @@ def shop_days_of(utc_day: date) -> list[date]:
     return [first] if first == last else [first, last]
 
 
-def recount_bucket(day: date, activity: int) -> None:
-    """Count the bucket again from its orders, replacing its rollup rows (in one transaction)."""
+def recount_bucket(day: date, activity: int, spans: bool = True) -> None:
+    """Count the bucket again from its orders, replacing its rollup rows, and the CustomerSpan
+    rows of its customers unless `spans` is false (`rebuild` makes them all at its end), in one
+    transaction."""
     with db.atomic():
         SalesBucket.insert(day=day, activity=activity).on_conflict_ignore().execute()
         bucket = SalesBucket.select().where(
@@ -121,6 +131,8 @@ def recount_bucket(day: date, activity: int) -> None:
             SalesBucket.day == day, SalesBucket.activity == activity
         ).execute()
         if touched:
+            if spans:
+                count_spans(sorted(touched))
             customers_recounted.send(None, customers=sorted(touched))
 
 
@@ -300,11 +312,80 @@ def _refunds(order_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
     return amounts, units
 
 
+def count_spans(customers: list[int]) -> None:
+    """Make the CustomerSpan rows of `customers` (sorted ids) again from their CustomerDay rows,
+    inside the caller's transaction. On PostgreSQL the customers' rows are locked first, so two
+    recounts sharing a customer take turns and the second reads the first's days."""
+    for start in range(0, len(customers), SPAN_BATCH):
+        chunk = customers[start : start + SPAN_BATCH]
+        list(
+            locked(Customer.select(Customer.id).where(Customer.id.in_(chunk)).order_by(Customer.id))
+        )
+        spans = {}
+        days = (
+            CustomerDay.select(
+                CustomerDay.customer,
+                CustomerDay.activity,
+                CustomerDay.day,
+                CustomerDay.orders,
+                CustomerDay.revenue,
+            )
+            .where(CustomerDay.customer.in_(chunk), CustomerDay.orders > 0)
+            .order_by(CustomerDay.customer, CustomerDay.day)
+        )
+        for customer, activity, day, orders, revenue in days.tuples():
+            for key in ((customer, activity), (customer, 0)):
+                span = spans.get(key)
+                if span is None:
+                    spans[key] = [day, day if orders >= 2 else None, day, orders, revenue, set()]
+                    spans[key][5].add(day.replace(day=1))
+                    continue
+                span[5].add(day.replace(day=1))
+                if span[1] is None and span[3] + orders >= 2:
+                    span[1] = day
+                span[2] = day
+                span[3] += orders
+                span[4] += revenue
+        CustomerSpan.delete().where(CustomerSpan.customer.in_(chunk)).execute()
+        CustomerMonth.delete().where(CustomerMonth.customer.in_(chunk)).execute()
+        rows = [
+            dict(
+                customer=customer,
+                activity=activity,
+                first_day=first,
+                second_day=second,
+                last_day=last,
+                orders=orders,
+                revenue=revenue,
+            )
+            for (customer, activity), (first, second, last, orders, revenue, _) in spans.items()
+        ]
+        for at in range(0, len(rows), 500):
+            CustomerSpan.insert_many(rows[at : at + 500]).execute()
+        rows = [
+            dict(customer=customer, activity=activity, month=month, cohort=span[0].replace(day=1))
+            for (customer, activity), span in spans.items()
+            for month in span[5]
+        ]
+        for at in range(0, len(rows), 500):
+            CustomerMonth.insert_many(rows[at : at + 500]).execute()
+
+
+SPAN_BATCH = 500
+
+
 def rebuild() -> int:
-    """Recount every bucket that has orders or rollups; return how many."""
+    """Recount every bucket that has orders or rollups, then every customer's spans; return how
+    many buckets."""
     buckets = {(row.day, row.activity) for row in SalesBucket.select()}
     for template, created_at in Order.select(Order.template, Order.created_at).tuples():
         buckets.add((shop_moment(created_at).date(), template))
     for day, activity in sorted(buckets):
-        recount_bucket(day, activity)
+        recount_bucket(day, activity, spans=False)
+    customers = {c for (c,) in CustomerDay.select(CustomerDay.customer).distinct().tuples()}
+    customers |= {c for (c,) in CustomerSpan.select(CustomerSpan.customer).distinct().tuples()}
+    ordered = sorted(customers)
+    for start in range(0, len(ordered), SPAN_BATCH):
+        with db.atomic():
+            count_spans(ordered[start : start + SPAN_BATCH])
     return len(buckets)

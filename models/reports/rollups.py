@@ -95,6 +95,30 @@ class CustomerDay(BaseModel):
             (("day", "activity"), False),
             # a customer's first and last day, orders and spend, read from the index alone
             (("customer", "day", "orders", "revenue"), False),
+            # the customers of a range, and what each spent, from the index alone (0061)
+            (("day", "activity", "customer", "orders", "revenue"), False),
+        )
+
+
+class CustomerSpan(BaseModel):
+    """A customer's orders not cancelled, over all their days, in one activity or (activity 0) in
+    all: made again from their CustomerDay rows whenever those are recounted
+    (models/reports/recount.py `count_spans`), so the customers report finds first orders,
+    repeaters and RFM segments without going through every customer's days."""
+
+    customer = IntegerField()
+    activity = IntegerField()  # 0: every activity
+    first_day = DateField()  # of the first order
+    second_day = DateField(null=True)  # of the second order (the first's when two that day)
+    last_day = DateField()
+    orders = IntegerField()
+    revenue = IntegerField()  # fen, order totals
+
+    class Meta:
+        indexes = (
+            (("customer", "activity"), True),
+            # first orders, repeaters and segments from the index alone
+            (("activity", "first_day", "second_day", "last_day", "orders", "revenue"), False),
         )
 
 
@@ -115,4 +139,21 @@ class FunnelMinute(BaseModel):
         )
 
 
-ROLLUPS = (SalesBucket, SalesHour, SalesDay, CustomerDay, FunnelMinute)
+class CustomerMonth(BaseModel):
+    """A month in which a customer ordered (not cancelled), in one activity or (0) in all, with the
+    month of their first order there: the customers report's cohorts, counted from an index
+    alone. Made with the customer's CustomerSpan rows."""
+
+    customer = IntegerField()
+    activity = IntegerField()  # 0: every activity
+    month = DateField()  # its first day
+    cohort = DateField()  # the first day of the month of the customer's first order
+
+    class Meta:
+        indexes = (
+            (("customer", "activity", "month"), True),
+            (("activity", "cohort", "month"), False),
+        )
+
+
+ROLLUPS = (SalesBucket, SalesHour, SalesDay, CustomerDay, CustomerSpan, CustomerMonth, FunnelMinute)

@@ -23,6 +23,8 @@ from models.reports.rollups import CustomerDay, SalesDay, SalesHour
 from tasks.notifications import WORK
 from tests.factories import order_for
 from tests.reports.oracle import customer_recount, recount
+from tests.reports.test_customer_spans import recount as customer_orders
+from tests.reports.test_customer_spans import rolled_up_spans, span_recount
 
 SHOP = ZoneInfo("Asia/Shanghai")
 STEP = st.integers(min_value=0, max_value=50)  # minutes the clock moves before an operation
@@ -140,6 +142,7 @@ def test_the_rollups_equal_a_full_recount_after_any_changes(
         activity = shop["version"].template_id
         assert rolled_up(activity) == recount(activity, SHOP)
         assert customers_rolled_up(activity) == customer_recount(activity, SHOP)
+        assert rolled_up_spans() == span_recount(customer_orders())  # CustomerSpan, CustomerMonth
 
 
 def test_a_rebuild_counts_every_bucket_again(app_context, shop, admin):
