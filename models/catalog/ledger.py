@@ -33,7 +33,7 @@ from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
-from models.catalog.products import Product, Warehouse
+from models.catalog.products import Product, StockBatch, Warehouse
 from models.shop_time import shop_zone
 from models.statements import insert_row
 
@@ -66,6 +66,7 @@ class StockMovement(BaseModel):
     order_number = IntegerField(null=True)  # no foreign key: orders sit above the catalog
     transfer_id = IntegerField(null=True)  # models/catalog/transfers.py
     purchase_id = IntegerField(null=True)  # models/purchasing/orders.py (above the catalog)
+    batch = ForeignKeyField(StockBatch, null=True, on_delete="SET NULL")  # None: no batch
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -91,6 +92,7 @@ def record(
     order_number: int | None = None,
     transfer_id: int | None = None,
     purchase_id: int | None = None,
+    batch_id: int | None = None,
 ) -> StockMovement:
     """Write one movement; call it in the transaction of the stock UPDATE it records."""
     values = {
@@ -104,6 +106,7 @@ def record(
         "order_number": order_number,
         "transfer_id": transfer_id,
         "purchase_id": purchase_id,
+        "batch": batch_id,
     }
     return insert_row(StockMovement(**values))
 
