@@ -19,6 +19,9 @@ product and warehouse the stock row is the ledger's sum:
 | transfer_out  | −N     |                 | a transfer sent                         |
 | transfer_in   | +N     |                 | a transfer received                     |
 
+A movement of a batch's units names it (`batch`; models/catalog/batches.py): one row per batch
+a movement used, so each batch's on hand is the SUM(change) of its rows too.
+
 Who (`user`, None for a customer or the system), why (`reason`) and what it belongs to
 (`order_number`, `transfer_id`, `purchase_id`) are kept with each row. The ledger of a product is read newest first, a page at a
 time by keyset (`id < before`), never by OFFSET.
@@ -137,10 +140,12 @@ class LedgerFilter:
 
 def _filtered(product: Product, ledger_filter: LedgerFilter):
     query = (
-        StockMovement.select(StockMovement, User, Warehouse)
+        StockMovement.select(StockMovement, User, Warehouse, StockBatch)
         .join(User, JOIN.LEFT_OUTER)
         .switch(StockMovement)
         .join(Warehouse)
+        .switch(StockMovement)
+        .join(StockBatch, JOIN.LEFT_OUTER)
         .where(StockMovement.product == product.id)
     )
     if ledger_filter.warehouse_id:
@@ -191,6 +196,7 @@ def ledger_header() -> list[str]:
         _("Who"),
         _("Order"),
         _("Reason"),
+        _("Batch"),
     ]
 
 
@@ -209,4 +215,5 @@ def ledger_cells(movements):
             who,
             m.order_number or "",
             m.reason,
+            m.batch.code if m.batch_id else "",
         ]

@@ -17,6 +17,8 @@ from models.messaging.outbox import Outbox
 from models.messaging.stock_notices import plan_expiry_notices
 from models.orders.lifecycle import Actor, walk_order
 from models.orders.order import Order
+from models.purchasing.orders import PurchaseLine, create_purchase, send_purchase
+from models.purchasing.suppliers import SupplierDetails, create_supplier
 from models.shop_time import shop_today
 from tasks.expiry import sweep_expiring_batches
 from tasks.notifications import sweep_due
@@ -269,3 +271,46 @@ def test_staff_list_near_expiry_and_write_off_expired(app_context, client, staff
     assert done.status_code == 303
     assert "Written off: 4 expired units." in text_of(client.get(done.headers["Location"]))
     assert shelf(milk) == (4, 0)
+
+
+def test_a_purchase_order_received_over_http_with_a_batch_per_line(
+    app_context, client, staff, login
+):
+    login(staff)
+    main = Warehouse.default()
+    figs, nuts = make_product(0, name="Figs"), make_product(0, name="Nuts")
+    purchase = send_purchase(
+        create_purchase(
+            create_supplier(SupplierDetails("Orchard", "", "")),
+            [(figs.id, main.id, 5, 100), (nuts.id, main.id, 4, 80)],
+        )
+    )
+    lines = {line.product_id: line.id for line in PurchaseLine.select()}
+    url = f"/purchasing/orders/{purchase.id}/receive"
+    token = csrf_token_from(client, f"/purchasing/orders/{purchase.id}")
+    got = {"csrf_token": token, f"got-{lines[figs.id]}": "5", f"got-{lines[nuts.id]}": "4"}
+    soon = day(6).isoformat()
+    bad = client.post(url, data={**got, f"expires-{lines[figs.id]}": soon})
+    assert bad.status_code == 422 and "Enter the batch code" in text_of(bad)
+    assert shelf(figs) == (0, 0)
+    done = client.post(
+        url, data={**got, f"batch-{lines[figs.id]}": "FIG-9", f"expires-{lines[figs.id]}": soon}
+    )
+    assert done.status_code == 303
+    batch = batch_of(figs, "FIG-9")
+    assert (batch.on_hand, batch.expires_on) == (5, day(6))
+    assert StockBatch.select().where(StockBatch.product == nuts.id).count() == 0
+    assert shelf(figs) == (5, 0) and shelf(nuts) == (4, 0)
+    [received] = StockMovement.select().where(StockMovement.batch == batch.id)
+    assert received.purchase_id == purchase.id
+    assert_sums(figs)
+
+
+def test_the_demo_shop_has_batches_one_near_expiry_and_one_expired(app, runner):
+    assert runner.invoke(args=["demo", "--seed", "3", "--orders", "20"]).exit_code == 0
+    with app.app_context():
+        rows = near_expiry(3)
+        assert [(r.batch.code, r.days_left) for r in rows] == [("SB-0", -1), ("SB-A", 2)]
+        assert StockBatch.select().where(StockBatch.code.startswith("PO-")).count() == 1
+        for s in Stock.select():
+            assert_sums(s.product, s.warehouse)
