@@ -54,7 +54,7 @@ def _row(model, product_id: int, warehouse_id: int):
     return (model.product == product_id) & (model.warehouse == warehouse_id)
 
 
-def check_batch(code: str, expires_on: date | None) -> str:
+def check_batch(code: str) -> str:
     code = (code or "").strip()
     if not code or len(code) > MAX_CODE_LENGTH:
         raise BadBatch()
@@ -66,7 +66,7 @@ def add(product_id: int, warehouse_id: int, quantity: int, code: str, expires_on
     return StockBatch.create(
         product=product_id,
         warehouse=warehouse_id,
-        code=check_batch(code, expires_on),
+        code=check_batch(code),
         expires_on=expires_on,
         received=quantity,
         on_hand=quantity,
@@ -261,11 +261,3 @@ def claim_near_expiry(days: int | None = None, today: date | None = None) -> lis
         if updated == 1:
             claimed.append(StockBatch.get_by_id(batch_id))
     return claimed
-
-
-def batches_of(product_id: int, warehouse_id: int) -> list[StockBatch]:
-    """The batches with units left, in the order they will be used."""
-    batches = StockBatch.select().where(
-        _row(StockBatch, product_id, warehouse_id), StockBatch.on_hand > 0
-    )
-    return [b for b, _ in _order_of_use(list(batches), 0, shop_today()) if b is not None]
