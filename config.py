@@ -75,6 +75,7 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "OUTBOX_MAX_ATTEMPTS": int(env("OUTBOX_MAX_ATTEMPTS", "6")),
         "OUTBOX_RETRY_SECONDS": float(env("OUTBOX_RETRY_SECONDS", "60")),
         "STOCK_LOW_UNITS": int(env("STOCK_LOW_UNITS", "5")),
+        "BATCH_NEAR_EXPIRY_DAYS": int(env("BATCH_NEAR_EXPIRY_DAYS", "3")),
         "METRICS_TOKEN": env("METRICS_TOKEN", ""),
         "LOG_FORMAT": env("LOG_FORMAT", "text"),
         "OUTBOX_LEASE_SECONDS": float(env("OUTBOX_LEASE_SECONDS", "300")),

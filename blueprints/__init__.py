@@ -35,7 +35,7 @@ from blueprints.customer import ratings as ratings_customer
 from blueprints.delivery import runs as delivery_runs
 from blueprints.delivery import shipping
 from blueprints.delivery import zones as delivery_zones
-from blueprints.inventory import low_stock, restock
+from blueprints.inventory import batches, low_stock, restock
 from blueprints.leader import pages as leader
 from blueprints.leader import points as leader_points
 from blueprints.order_entry import pages as order_entry
@@ -110,6 +110,7 @@ def register_blueprints(app) -> None:
         stockroom,
         low_stock,
         restock,
+        batches,
         purchasing,
         purchasing_suppliers,
         claims,

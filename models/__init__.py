@@ -15,7 +15,7 @@ from models.board.directory import LatestOrder
 from models.board.saved_views import SavedView
 from models.catalog.ledger import StockMovement
 from models.catalog.photos import ProductPhoto
-from models.catalog.products import Category, Product, Stock, Warehouse
+from models.catalog.products import Category, Product, Stock, StockBatch, Warehouse
 from models.catalog.transfers import Transfer, TransferLine
 from models.customers.customer import Customer
 from models.customers.tier import CustomerTier
@@ -69,6 +69,7 @@ ALL_MODELS = [
     Product,
     ProductPhoto,
     Stock,
+    StockBatch,
     PickupPoint,
     FormTemplate,
     FormTemplateVersion,

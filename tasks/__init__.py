@@ -29,6 +29,7 @@ huey = make_huey(
 from tasks import (  # noqa: E402, F401  (registers their tasks with the consumer)
     automation,
     backup,
+    expiry,
     exports,
     housekeeping,
     notifications,

@@ -12,10 +12,11 @@ from flask_login import current_user
 from blueprints.access import role_required
 from blueprints.rendering import go, or_404, render
 from blueprints.reports.downloads import download
+from models.catalog.batches import MAX_CODE_LENGTH
 from models.catalog.products import Product, Warehouse
 from models.errors import DomainError
 from models.money import typed_amount
-from models.params import positive_id, whole_number
+from models.params import positive_id, shop_date, whole_number
 from models.purchasing.orders import (
     MAX_UNITS,
     MoreThanOrdered,
@@ -186,21 +187,26 @@ def cancel(purchase_id: int):
 @role_required("staff")
 def receive(purchase_id: int):
     purchase = _purchase(purchase_id)
-    typed = {k: v for k, v in request.form.items() if k.startswith("got-")}
+    typed = {k: v for k, v in request.form.items() if k.startswith(("got-", "batch-", "expires-"))}
     arrived, errors = {}, {}
     for name, text in typed.items():
         line_id = positive_id(name.removeprefix("got-"))
-        if line_id is None or not text.strip():
+        if not name.startswith("got-") or line_id is None or not text.strip():
             continue
         units = whole_number(text.strip(), high=MAX_UNITS)
         if units is None:
             errors[line_id] = _("Enter a whole number.")
         else:
             arrived[line_id] = units
+    lots = _lots(typed, arrived, errors)
     if not errors:
         try:
             purchase = receive_purchase(
-                purchase, arrived, confirm_more=bool(request.form.get("more")), by=_user()
+                purchase,
+                arrived,
+                confirm_more=bool(request.form.get("more")),
+                by=_user(),
+                batches=lots,
             )
         except MoreThanOrdered as error:
             errors = {0: str(error)}
@@ -215,3 +221,22 @@ def receive(purchase_id: int):
             )
             return go(url_for(".order", purchase_id=purchase.id))
     return _order_page(purchase, 422, errors, typed)
+
+
+def _lots(typed: dict, arrived: dict, errors: dict) -> dict:
+    """{line id: (batch code, expiry date or None)} of the lines received with a batch; the
+    reasons beside their boxes in `errors` ("batch-<line id>")."""
+    lots = {}
+    for line_id in arrived:
+        code = typed.get(f"batch-{line_id}", "").strip()
+        text = typed.get(f"expires-{line_id}", "").strip()
+        expires_on = shop_date(text) if text else None
+        if len(code) > MAX_CODE_LENGTH:
+            errors[f"batch-{line_id}"] = _("Enter a batch code of at most 40 characters.")
+        elif text and expires_on is None:
+            errors[f"batch-{line_id}"] = _("Enter a date as YYYY-MM-DD.")
+        elif text and not code:
+            errors[f"batch-{line_id}"] = _("Enter the batch code printed on the goods.")
+        elif code:
+            lots[line_id] = (code, expires_on)
+    return lots

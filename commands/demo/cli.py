@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 from peewee import IntegrityError
 
+from commands.demo.batches import build_batches
 from commands.demo.delivery import build_delivery
 from commands.demo.group_buy import build_group_buy, build_leader, build_offers
 from commands.demo.purchasing import build_purchasing
@@ -35,7 +36,8 @@ def cli(if_empty, orders, seed):
     """Create products (with cost prices) in two warehouses, a supplier with purchase orders,
     pickup points, three published activities (one a 成团 with tiered prices), a coupon and a
     满减, delivery zones, four accounts (admin, staff, a group leader and a courier), orders, a
-    courier's run for today and a waiting list on a sold-out product."""
+    courier's run for today, a waiting list on a sold-out product and batches with expiry
+    dates."""
     with db.connection_context():
         if User.select().exists() or Order.select().exists():
             _already_a_shop(if_empty)
@@ -66,6 +68,8 @@ def cli(if_empty, orders, seed):
             build_group_buy(admin)
         created += build_delivery(templates[0], staff, courier)
         build_waiting_list(templates[0])
+        with db.atomic():
+            build_batches(staff)
         settle_seeded_work()  # the invented orders' messages and rule runs are not sent
         rebuild()  # the sales rollups, at once rather than by the worker
     click.echo(

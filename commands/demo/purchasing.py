@@ -1,9 +1,13 @@
-"""The demo's supplier and purchase orders: one sent and partly received, one draft."""
+"""The demo's supplier and purchase orders: one sent and partly received (its first line as a
+batch with an expiry date), one draft."""
+
+from datetime import timedelta
 
 from models.accounts.user import User
 from models.catalog.products import Product, Warehouse
 from models.purchasing.orders import create_purchase, receive_purchase, send_purchase
 from models.purchasing.suppliers import SupplierDetails, create_supplier
+from models.shop_time import shop_today
 
 
 def build_purchasing(products: list[Product], staff: User) -> None:
@@ -21,5 +25,6 @@ def build_purchasing(products: list[Product], staff: User) -> None:
         )
     )
     first = sent.lines[0]
-    receive_purchase(sent, {first.id: first.quantity}, by=staff)  # the rest still to come
+    lot = {first.id: ("PO-" + shop_today().strftime("%m%d"), shop_today() + timedelta(days=12))}
+    receive_purchase(sent, {first.id: first.quantity}, by=staff, batches=lot)  # the rest to come
     create_purchase(supplier, [(p.id, main.id, 30, p.cost_price) for p in goods[3:5]], by=staff)

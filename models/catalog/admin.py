@@ -247,11 +247,17 @@ def _check_units(units: int, least: int) -> None:
         raise InvalidStockChange()
 
 
-def receive_stock(product, warehouse, units: int, *, reason: str = "", by=None):
-    """Goods arrived: on hand grows by `units` (at least 1)."""
+def receive_stock(
+    product, warehouse, units: int, *, reason: str = "", by=None, batch=None, expires_on=None
+):
+    """Goods arrived: on hand grows by `units` (at least 1); with a batch code (and an expiry
+    date) they form a batch (models/catalog/batches.py)."""
     _check_units(units, 1)
+    note = {"batch": batch, "expires_on": expires_on} if batch else {}
     with db.atomic():
-        return _audited(stock.receive(product.id, warehouse.id, units, reason=reason, by=by))
+        return _audited(
+            stock.receive(product.id, warehouse.id, units, reason=reason, by=by, **note)
+        )
 
 
 def write_off_stock(product, warehouse, units: int, *, reason: str, by=None):

@@ -19,6 +19,9 @@ product and warehouse the stock row is the ledger's sum:
 | transfer_out  | −N     |                 | a transfer sent                         |
 | transfer_in   | +N     |                 | a transfer received                     |
 
+A movement of a batch's units names it (`batch`; models/catalog/batches.py): one row per batch
+a movement used, so each batch's on hand is the SUM(change) of its rows too.
+
 Who (`user`, None for a customer or the system), why (`reason`) and what it belongs to
 (`order_number`, `transfer_id`, `purchase_id`) are kept with each row. The ledger of a product is read newest first, a page at a
 time by keyset (`id < before`), never by OFFSET.
@@ -33,7 +36,7 @@ from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
-from models.catalog.products import Product, Warehouse
+from models.catalog.products import Product, StockBatch, Warehouse
 from models.shop_time import shop_zone
 from models.statements import insert_row
 
@@ -66,6 +69,7 @@ class StockMovement(BaseModel):
     order_number = IntegerField(null=True)  # no foreign key: orders sit above the catalog
     transfer_id = IntegerField(null=True)  # models/catalog/transfers.py
     purchase_id = IntegerField(null=True)  # models/purchasing/orders.py (above the catalog)
+    batch = ForeignKeyField(StockBatch, null=True, on_delete="SET NULL")  # None: no batch
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -91,6 +95,7 @@ def record(
     order_number: int | None = None,
     transfer_id: int | None = None,
     purchase_id: int | None = None,
+    batch_id: int | None = None,
 ) -> StockMovement:
     """Write one movement; call it in the transaction of the stock UPDATE it records."""
     values = {
@@ -104,6 +109,7 @@ def record(
         "order_number": order_number,
         "transfer_id": transfer_id,
         "purchase_id": purchase_id,
+        "batch": batch_id,
     }
     return insert_row(StockMovement(**values))
 
@@ -134,10 +140,12 @@ class LedgerFilter:
 
 def _filtered(product: Product, ledger_filter: LedgerFilter):
     query = (
-        StockMovement.select(StockMovement, User, Warehouse)
+        StockMovement.select(StockMovement, User, Warehouse, StockBatch)
         .join(User, JOIN.LEFT_OUTER)
         .switch(StockMovement)
         .join(Warehouse)
+        .switch(StockMovement)
+        .join(StockBatch, JOIN.LEFT_OUTER)
         .where(StockMovement.product == product.id)
     )
     if ledger_filter.warehouse_id:
@@ -188,6 +196,7 @@ def ledger_header() -> list[str]:
         _("Who"),
         _("Order"),
         _("Reason"),
+        _("Batch"),
     ]
 
 
@@ -206,4 +215,5 @@ def ledger_cells(movements):
             who,
             m.order_number or "",
             m.reason,
+            m.batch.code if m.batch_id else "",
         ]

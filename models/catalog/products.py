@@ -10,6 +10,7 @@ from peewee import (
     BooleanField,
     CharField,
     Check,
+    DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -86,3 +87,25 @@ class Stock(BaseModel):
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved
+
+
+class StockBatch(BaseModel):
+    """A lot of a product received into a warehouse with a code and an expiry date
+    (models/catalog/batches.py). `on_hand`: its units still on the shelf; the stock row's on
+    hand is the sum of its batches plus the units in none (stock from before batches, counted
+    in, returned: a batch without expiry, used last). `warned_at`: when staff were told it
+    comes near expiry (once per batch)."""
+
+    product = ForeignKeyField(Product, backref="batches", on_delete="CASCADE")
+    warehouse = ForeignKeyField(Warehouse, backref="batches")
+    code = CharField(max_length=40)
+    expires_on = DateField(null=True)
+    received = IntegerField(constraints=[Check("received > 0")])
+    on_hand = IntegerField(constraints=[Check("on_hand >= 0")])
+    received_at = DateTimeField(default=utcnow)
+    warned_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "stock_batch"
+        indexes = ((("product", "warehouse", "expires_on"), False),)
+        constraints = [SQL("CHECK (on_hand <= received)")]

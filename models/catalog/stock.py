@@ -6,12 +6,14 @@ available in the same statement, so two buyers of the last unit cannot both win.
 Call these inside the transaction of the change they belong to; `by` (a User or None),
 `reason` and `order_number` go into the ledger. A movement that lowers or raises what is
 available then checks the row's low-stock mark (models/catalog/alerts.py), on the row it has
-just updated.
+just updated. Units leaving the shelf come off its batches earliest expiry first
+(models/catalog/batches.py `draw`), one ledger row per batch used.
 """
 
 from models.base import utcnow
-from models.catalog import alerts, ledger
+from models.catalog import alerts, batches, ledger
 from models.catalog.products import Stock, Warehouse
+from models.db import db
 from models.statements import Slot, Statement
 
 
@@ -84,25 +86,39 @@ def release(product_id: int, warehouse_id: int, quantity: int, **note) -> None:
 
 
 def consume(product_id: int, warehouse_id: int, quantity: int, **note) -> None:
-    """Held units leave the shelf (order completed): on hand and reserved both drop."""
+    """Held units leave the shelf (order completed or shipped): on hand and reserved both drop;
+    the units come off the batches earliest expiry first, one "sold" row per batch used."""
     _apply(
         product_id,
         warehouse_id,
         quantity,
         {Stock.reserved: Stock.reserved - quantity, Stock.on_hand: Stock.on_hand - quantity},
     )
-    ledger.record(
-        product_id, warehouse_id, "sold", change=-quantity, reserved_change=-quantity, **note
-    )
+    batches.draw(product_id, warehouse_id, quantity, "sold", held=True, **note)
 
 
-def receive(product_id: int, warehouse_id: int, quantity: int, kind="received", **note):
-    """Goods arrive (or come back, kind "returned"): on hand grows by `quantity`."""
+def receive(
+    product_id: int,
+    warehouse_id: int,
+    quantity: int,
+    kind="received",
+    *,
+    batch: str | None = None,
+    expires_on=None,
+    **note,
+):
+    """Goods arrive (or come back, kind "returned"): on hand grows by `quantity`; with a batch
+    code (and an expiry date) they form a new batch, else they are in no batch."""
     Stock.insert(
         product=product_id, warehouse=warehouse_id, on_hand=0
     ).on_conflict_ignore().execute()
     Stock.update(on_hand=Stock.on_hand + quantity).where(_stock(product_id, warehouse_id)).execute()
-    movement = ledger.record(product_id, warehouse_id, kind, change=quantity, **note)
+    batch_id = None
+    if batch is not None:  # after the stock row: its UPDATE holds the row, as `draw` expects
+        batch_id = batches.add(product_id, warehouse_id, quantity, batch, expires_on).id
+    movement = ledger.record(
+        product_id, warehouse_id, kind, change=quantity, batch_id=batch_id, **note
+    )
     alerts.after_rise(product_id, warehouse_id)
     return movement
 
@@ -110,16 +126,18 @@ def receive(product_id: int, warehouse_id: int, quantity: int, kind="received", 
 def try_write_off(product_id: int, warehouse_id: int, quantity: int, kind="written_off", **note):
     """Take `quantity` units off the shelf (damaged, lost; kind "transfer_out": sent to another
     warehouse); the movement, or None when fewer are free, as units held by open orders stay
-    on hand."""
-    updated = (
-        Stock.update(on_hand=Stock.on_hand - quantity)
-        .where(_stock(product_id, warehouse_id), Stock.on_hand - quantity >= Stock.reserved)
-        .execute()
-    )
-    if updated != 1:
-        return None
-    movement = ledger.record(product_id, warehouse_id, kind, change=-quantity, **note)
-    alerts.after_fall(product_id, warehouse_id)
+    on hand. Its own transaction (a savepoint inside the caller's): the row stays held while
+    the units come off its batches."""
+    with db.atomic():
+        updated = (
+            Stock.update(on_hand=Stock.on_hand - quantity)
+            .where(_stock(product_id, warehouse_id), Stock.on_hand - quantity >= Stock.reserved)
+            .execute()
+        )
+        if updated != 1:
+            return None
+        movement = _whole(batches.draw(product_id, warehouse_id, quantity, kind, **note))
+        alerts.after_fall(product_id, warehouse_id)
     return movement
 
 
@@ -137,7 +155,10 @@ def try_set_on_hand(product_id: int, warehouse_id: int, counted: int, seen: int,
     )
     if updated != 1:
         return None
-    movement = ledger.record(product_id, warehouse_id, "counted", change=counted - seen, **note)
+    if counted < seen:
+        movement = _whole(batches.draw(product_id, warehouse_id, seen - counted, "counted", **note))
+    else:  # more than seen, or the same: the units found are in no batch
+        movement = ledger.record(product_id, warehouse_id, "counted", change=counted - seen, **note)
     if counted < seen:
         alerts.after_fall(product_id, warehouse_id)
     elif counted > seen:
@@ -155,3 +176,11 @@ def _apply(product_id, warehouse_id, quantity, changes) -> None:
         raise StockInvariantBroken(
             f"product {product_id} in warehouse {warehouse_id} holds fewer than {quantity}"
         )
+
+
+def _whole(movements):
+    """The first of the ledger rows one movement wrote (one per batch used), its `change` (in
+    memory only) the whole movement's: what callers audit and announce."""
+    first = movements[0]
+    first.change = sum(m.change for m in movements)
+    return first

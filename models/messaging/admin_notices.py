@@ -7,6 +7,7 @@ per active admin and channel, in DEFAULT_LOCALE, like the order notifications' f
                           before the activity's closes_at (setting of its latest version)
     daily_summary         email, once a shop day from DAILY_SUMMARY_HOUR (config.py, default 21) on
     stock_low             in-app and email, to staff too: planned by models/messaging/stock_notices.py
+    batch_near_expiry     in-app and email, to staff too: planned by models/messaging/stock_notices.py
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,7 +23,7 @@ from models.activities.design import DEADLINE_MINUTES
 from models.activities.template import FormTemplate
 from models.db import db
 from models.messaging.outbox import Outbox, add_work
-from models.messaging.stock_notices import stock_low_text
+from models.messaging.stock_notices import batch_expiry_text, stock_low_text
 from models.messaging.texts import page_url
 from models.orders.order import Order
 from models.orders.status import OPEN_STATUSES, OrderStatus
@@ -33,8 +34,12 @@ CHANNELS = {
     "deadline_approaching": ("inapp", "email"),
     "daily_summary": ("email",),
     "stock_low": ("inapp", "email"),
+    "batch_near_expiry": ("inapp", "email"),
 }
-ROLES = {"stock_low": ("admin", "staff")}  # who gets it: admins, unless said otherwise
+ROLES = {
+    "stock_low": ("admin", "staff"),
+    "batch_near_expiry": ("admin", "staff"),
+}  # who gets it: admins, unless said otherwise
 
 
 def _plan_once(key: str, payload: dict) -> int:
@@ -85,7 +90,11 @@ def announce(item: Outbox) -> list[dict]:
     notices in ROLES) and channel, as rows for models/messaging/deliveries.py `add_deliveries`
     (read and rendered before its transaction)."""
     notice = item.payload["notice"]
-    texts_of = {"deadline_approaching": _deadline, "stock_low": stock_low_text}
+    texts_of = {
+        "deadline_approaching": _deadline,
+        "stock_low": stock_low_text,
+        "batch_near_expiry": batch_expiry_text,
+    }
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
         texts = texts_of.get(notice, _summary)(item.payload)
     if texts is None:

@@ -4,17 +4,26 @@ row is written in the movement's transaction; the worker turns it into an in-app
 email for every active staff member and admin (models/messaging/admin_notices.py `announce`).
 
 When the stock is above its mark again by the time the worker reads it (restocked meanwhile),
-nothing is sent."""
+nothing is sent.
+
+The near-expiry notice: the hourly task (tasks/expiry.py) calls `plan_expiry_notices`, which
+marks each batch coming within BATCH_NEAR_EXPIRY_DAYS of its expiry as told (an UPDATE that
+matches once: models/catalog/batches.py `claim_near_expiry`) and writes one "announce" row for
+it in the same transaction; staff and admins get it in-app and by email, once per batch."""
 
 import uuid
 
 from flask_babel import gettext as _
 
 from models.catalog.alerts import default_mark
-from models.catalog.products import Product, Stock, Warehouse
+from models.catalog.batches import claim_near_expiry
+from models.catalog.products import Product, Stock, StockBatch, Warehouse
+from models.db import db
 from models.messaging.outbox import add_work
+from models.shop_time import shop_today
 
 NOTICE = "stock_low"
+EXPIRY_NOTICE = "batch_near_expiry"
 
 
 def plan_low_stock_notice(product_id: int, warehouse_id: int) -> None:
@@ -50,3 +59,42 @@ def stock_low_text(payload: dict):
         **words,
     )
     return subject, body, "low_stock.index", {}
+
+
+def plan_expiry_notices(today=None) -> int:
+    """One announce row per batch newly within the near-expiry days; how many."""
+    with db.atomic():
+        claimed = claim_near_expiry(today=today)
+        for batch in claimed:
+            payload = {"notice": EXPIRY_NOTICE, "batch": batch.id}
+            add_work("announce", f"batch_expiry:{batch.id}", payload)
+    return len(claimed)
+
+
+def batch_expiry_text(payload: dict):
+    """(subject, body, endpoint, values), or None when the batch has no units left."""
+    batch = (
+        StockBatch.select(StockBatch, Product, Warehouse)
+        .join(Product)
+        .switch(StockBatch)
+        .join(Warehouse)
+        .where(StockBatch.id == payload["batch"])
+        .first()
+    )
+    if batch is None or batch.on_hand == 0 or batch.expires_on is None:
+        return None
+    words = {
+        "product": batch.product.name,
+        "warehouse": batch.warehouse.name,
+        "code": batch.code,
+        "units": batch.on_hand,
+        "date": batch.expires_on.isoformat(),
+        "days": (batch.expires_on - shop_today()).days,
+    }
+    subject = _("Expiring: %(product)s batch %(code)s at %(warehouse)s", **words)
+    body = _(
+        "Batch %(code)s of %(product)s at %(warehouse)s expires on %(date)s (in %(days)s days); "
+        "%(units)s units are left. Sell it first or write it off once it has expired.",
+        **words,
+    )
+    return subject, body, "batches.index", {"warehouse": batch.warehouse_id}

@@ -146,11 +146,14 @@ def cancel_purchase(purchase: PurchaseOrder) -> PurchaseOrder:
     return PurchaseOrder.get_by_id(purchase.id)
 
 
-def receive_purchase(purchase, arrived: dict[int, int], *, confirm_more=False, by=None):
+def receive_purchase(
+    purchase, arrived: dict[int, int], *, confirm_more=False, by=None, batches=None
+):
     """{line id: units} arrived: each goes on its warehouse's shelf ("received", naming the
     order). More than a line still expects is refused unless `confirm_more`. When every line
     has all it ordered, the order is received; else partly received. Raises MoreThanOrdered,
-    PurchaseMoved, BadPurchase (no units)."""
+    PurchaseMoved, BadPurchase (no units). `batches`: {line id: (code, expiry date or None)}
+    of the lines whose units form a batch (models/catalog/batches.py)."""
     wanted = {line_id: units for line_id, units in arrived.items() if units > 0}
     if not wanted or any(units > MAX_UNITS for units in wanted.values()):
         raise BadPurchase(_l("Enter the units that arrived for at least one line."))
@@ -186,6 +189,7 @@ def receive_purchase(purchase, arrived: dict[int, int], *, confirm_more=False, b
             Product.update(cost_price=line.unit_cost).where(Product.id == line.product_id).execute()
         for line_id, units in sorted(wanted.items()):  # the hot stock rows last
             line = lines[line_id]
+            code, expires_on = (batches or {}).get(line_id, (None, None))
             stock.receive(
                 line.product_id,
                 line.warehouse_id,
@@ -193,6 +197,8 @@ def receive_purchase(purchase, arrived: dict[int, int], *, confirm_more=False, b
                 reason=f"PO {purchase.id}",
                 by=by,
                 purchase_id=purchase.id,
+                batch=code,
+                expires_on=expires_on,
             )
     return PurchaseOrder.get_by_id(purchase.id)
 
