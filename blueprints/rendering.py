@@ -100,12 +100,19 @@ def order_slots(order: Order) -> list[BookedSlot]:
         return booked_slots(order.template_version.fields, order.answers)
     cache = g.setdefault("version_fields", {})
     if order.template_version_id not in cache:
-        cache[order.template_version_id] = (
-            FormTemplateVersion.select(FormTemplateVersion.fields)
-            .where(FormTemplateVersion.id == order.template_version_id)
-            .scalar()
-        )
+        read_version_fields([order])
     return booked_slots(cache[order.template_version_id], order.answers)
+
+
+def read_version_fields(orders) -> None:
+    """Read at once the form fields of every version these orders were placed on that this
+    request has not read yet, for `order_slots` (a page of rows: one query, not one per version)."""
+    cache = g.setdefault("version_fields", {})
+    wanted = {order.template_version_id for order in orders} - cache.keys()
+    if wanted:
+        cache.update(dict.fromkeys(wanted))
+        versions = FormTemplateVersion.select(FormTemplateVersion.id, FormTemplateVersion.fields)
+        cache.update(versions.where(FormTemplateVersion.id.in_(list(wanted))).tuples())
 
 
 def init_app(app) -> None:

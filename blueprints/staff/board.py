@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
-from blueprints.rendering import or_404, wants_fragment
+from blueprints.rendering import or_404, read_version_fields, wants_fragment
 from blueprints.staff import board_actions
 from blueprints.staff.board_context import (
     board_context,
@@ -76,10 +76,13 @@ def _orders(order_filter: OrderFilter, view: str, after: Cursor | None) -> tuple
     """The counts per status, and what the view lists: each status's first cards, or a page."""
     if view == "columns":
         counts, columns = first_columns(order_filter)
+        read_version_fields(row for page in columns.values() for row in page.rows)
         return counts, {"columns": columns}
     if after:  # without JavaScript "Load more" opens the board at the cursor
-        return status_counts(order_filter), {"page": board_page(order_filter, after)}
-    counts, page = first_page(order_filter)
+        counts, page = status_counts(order_filter), board_page(order_filter, after)
+    else:
+        counts, page = first_page(order_filter)
+    read_version_fields(page.rows)
     return counts, {"page": page}
 
 
@@ -88,9 +91,11 @@ def _more(order_filter: OrderFilter, view: str, after: Cursor):
     if view == "columns":
         column = or_404(choice(request.args.get("column"), shown_statuses(order_filter)))
         page = board_page(replace(order_filter, statuses=(column,)), after, COLUMN_SIZE)
+        read_version_fields(page.rows)
         context = board_context(order_filter, view, page=page, status=column)
         return render_template("board/_more_cards.html", **context)
     page = board_page(order_filter, after)
+    read_version_fields(page.rows)
     return render_template("board/_more_rows.html", **board_context(order_filter, view, page=page))
 
 

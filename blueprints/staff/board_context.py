@@ -5,7 +5,7 @@ that swaps changed rows in out of band."""
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import g, render_template, request, url_for
+from flask import g, get_template_attribute, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -78,6 +78,16 @@ def words() -> dict:
     }
 
 
+def badges(labels: dict, payment_labels: dict) -> dict:
+    """Each status's and payment status's badge (`ui.status`, `ui.payment` of _form.html),
+    made once per request: a row shows two, a page hundreds."""
+    status, payment = (get_template_attribute("_form.html", name) for name in ("status", "payment"))
+    return {
+        "status_badges": {value: status(value, label) for value, label in labels.items()},
+        "payment_badges": {value: payment(value, label) for value, label in payment_labels.items()},
+    }
+
+
 def board_context(order_filter: OrderFilter, view: str, **extra) -> dict:
     actor = Actor.of_user(current_user)
     here = board_args(order_filter, view)
@@ -86,12 +96,15 @@ def board_context(order_filter: OrderFilter, view: str, **extra) -> dict:
     def moves(order: Order) -> list[str]:
         return allowed_transitions(order, actor)
 
+    labels = {status: str(label) for status, label in STATUS_LABELS.items()}
+    payment_labels = {key: str(label) for key, label in PAYMENT_LABELS.items()}
     return {
         "order_filter": order_filter,
         "view": view,
         "statuses": shown_statuses(order_filter),
-        "labels": {status: str(label) for status, label in STATUS_LABELS.items()},
-        "payment_labels": {key: str(label) for key, label in PAYMENT_LABELS.items()},
+        "labels": labels,
+        "payment_labels": payment_labels,
+        **badges(labels, payment_labels),
         "payment_methods": PAYMENT_METHODS,
         "words": words(),
         "tier_names": tier_names(),

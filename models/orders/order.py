@@ -90,10 +90,11 @@ class Order(BaseModel):
             (("template", "created_at"), False),
             (("template", "status", "customer"), False),  # the 接龙 list's counts (migration 0060)
             (("customer", "created_at"), False),
-            # The staff board (migration 0005): pages by pickup point or assignee, and one index
-            # that answers the counts per status of any filter without reading the table.
-            (("pickup_point", "created_at"), False),
-            (("assignee", "created_at"), False),
+            # The staff board (migrations 0005, 0065): pages by pickup point or assignee, newest
+            # first, their counts per status read from the same index, and one index that answers
+            # the counts per status of any filter without reading the table.
+            (("pickup_point", "created_at", "id", "status"), False),
+            (("assignee", "created_at", "id", "status"), False),
             (
                 (
                     "status",
