@@ -21,6 +21,7 @@ from models.exports.product_sheet.columns import MAX_BYTES, MAX_ROWS
 from models.exports.product_sheet.export import product_table
 from models.exports.table import csv_chunks, write_xlsx
 from tests.factories import make_product
+from tests.helpers import race
 
 HEADER = "SKU,Variant,Product name,Category,Price (yuan),Cost price (yuan),Unit,Tracks stock,For sale,On hand [main],Low-stock mark [main]"
 
@@ -335,3 +336,47 @@ def test_cells_are_text_on_the_preview(admin_post, app):
     assert payload not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     html = upload(admin_post, csv_file("A,,A,,1,,,,,,", header=HEADER + "," + payload))
     assert payload not in html.get_data(as_text=True)
+
+
+def test_two_imports_of_the_same_file_at_once_make_each_product_once(app):
+    """Real threads, each its own connection (SQLite, and PostgreSQL with TEST_DATABASE_URL)."""
+    data = csv_file("R-1,,Racer,,1,,,yes,yes,6,", "R-2,,Second,,2,,,yes,yes,3,1")
+
+    def work(_i):
+        with app.test_request_context():
+            return import_products(data)
+
+    outcomes = race(app, 2, work)
+    assert {name for name, _value in outcomes} <= {"ok", "ImportRefused"}
+    assert any(name == "ok" for name, _value in outcomes)
+    with app.app_context():
+        assert Product.select().count() == 2
+        assert snapshot()["R-1"][-1] == {"main": (6, 0, None)}
+        assert ledger_matches()
+
+
+def test_an_import_racing_an_order_never_takes_units_the_order_holds(app):
+    from models.catalog import stock
+
+    with app.app_context():
+        product = make_product(10, sku="HOT")
+        main = Warehouse.default().id
+    data = csv_file("HOT,,Hot,,1,,,yes,yes,5,")
+
+    def work(i):
+        with app.test_request_context():
+            if i == 0:
+                return import_products(data)
+            from models.db import db
+
+            with db.atomic():
+                return stock.try_reserve(product.id, main, 8)
+
+    outcomes = dict(enumerate(race(app, 2, work)))
+    with app.app_context():
+        row = Stock.get(Stock.product == product.id)
+        assert row.reserved <= row.on_hand and ledger_matches()
+        if outcomes[1] == ("ok", True):  # the order held 8 first: the count of 5 is refused
+            assert outcomes[0][0] == "ImportRefused" and (row.on_hand, row.reserved) == (10, 8)
+        else:  # the import counted 5 first: the order could not hold 8
+            assert outcomes[0][0] == "ok" and (row.on_hand, row.reserved) == (5, 0)

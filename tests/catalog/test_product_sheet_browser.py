@@ -8,7 +8,7 @@ import pytest
 
 from models.catalog.products import Product
 from tests.factories import make_product
-from tests.helpers import make_user
+from tests.helpers import make_user, screenshot
 from tests.page_checks import Visitor
 
 pytestmark = pytest.mark.browser
@@ -50,7 +50,7 @@ def test_an_admin_uploads_previews_and_imports(new_page, app, tmp_path, javascri
     assert "price 10.00 → 12.50" in page.locator("tr[data-line='2']").inner_text()
     if visitor:
         assert visitor.check(audit=True) == []
-        page.screenshot(path="docs/screenshots/product-sheet-desktop.png", full_page=True)
+        screenshot(page, "product-sheet-desktop.png")
     page.get_by_role("button", name="Import only the rows without errors (1)").click()
     page.get_by_text("Imported: 0 added, 1 updated, 0 unchanged, 1 left out.").wait_for()
 
