@@ -19,7 +19,7 @@ from models.exports.table import FORMULA_START
 
 # Limits of the product form (forms/product.py), kept here as models import no forms.
 NAME_MAX, SKU_MAX, UNIT_MAX, DESCRIPTION_MAX, ALIASES_MAX, CATEGORY_MAX = 100, 40, 20, 2000, 500, 40
-MAX_ROWS = 5000  # products in one file
+MAX_ROWS = 2000  # products in one file: written in one transaction, so kept short
 MAX_BYTES = 5 * 1024 * 1024  # an uploaded file
 MAX_UNPACKED = 60 * 1024 * 1024  # an XLSX file's parts, unpacked (a zip bomb stops here)
 MAX_COLUMNS = 200
