@@ -380,3 +380,20 @@ def test_an_import_racing_an_order_never_takes_units_the_order_holds(app):
             assert outcomes[0][0] == "ImportRefused" and (row.on_hand, row.reserved) == (10, 8)
         else:  # the import counted 5 first: the order could not hold 8
             assert outcomes[0][0] == "ok" and (row.on_hand, row.reserved) == (5, 0)
+
+
+def test_a_workbook_claiming_a_huge_sheet_is_read_within_the_limits(app):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["W-1", "", "Wide", "", "1"])
+    sheet.cell(row=3, column=16000, value=" ")  # a sheet 16,000 columns wide, blank there
+    target = io.BytesIO()
+    book.save(target)
+    with app.test_request_context():
+        assert check_file(target.getvalue()).valid  # read 201 columns wide, not 16,000
+        sheet.cell(row=3, column=201, value="far")
+        target = io.BytesIO()
+        book.save(target)
+        preview = check_file(target.getvalue())
+    assert preview.problems == ["The file has more than 200 columns."]

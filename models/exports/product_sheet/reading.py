@@ -41,7 +41,7 @@ def too_many_rows() -> UnreadableFile:
     )
 
 
-def read_rows(data: bytes) -> list[list[str]]:
+def read_rows(data: bytes) -> list[tuple[int, list[str]]]:
     """The file's rows (the header first) as text cells, blank rows left out but counted:
     each row is (its line in the file, its cells). Raises UnreadableFile."""
     if len(data) > MAX_BYTES:
@@ -52,10 +52,10 @@ def read_rows(data: bytes) -> list[list[str]]:
     kept = []
     for number, row in enumerate(rows, start=1):
         cells = [text_of(value) for value in row[: MAX_COLUMNS + 1]]
-        if len(cells) > MAX_COLUMNS:
-            raise UnreadableFile(_l("The file has more than %(n)s columns.", n=MAX_COLUMNS))
         while cells and not cells[-1]:
             cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise UnreadableFile(_l("The file has more than %(n)s columns.", n=MAX_COLUMNS))
         if cells:
             kept.append((number, cells))
             if len(kept) > MAX_ROWS + 1:  # the header and MAX_ROWS products
@@ -100,7 +100,8 @@ def _xlsx_rows(data: bytes):
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        # never wider than the limit, whatever size the sheet claims (it pads rows to it)
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
             rows.append(list(row))
             if len(rows) > 2 * MAX_ROWS + 10:  # blank rows count too, up to a point
                 raise too_many_rows()
