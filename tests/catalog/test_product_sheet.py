@@ -247,7 +247,8 @@ def test_export_then_import_gives_the_identical_catalog(app):
         data = _exported(app, fmt)
         with app.test_request_context():
             before = snapshot()
-            assert check_file(data).valid, check_file(data).rows[0].errors
+            checked = check_file(data)
+            assert checked.valid, (checked.problems, [r.errors for r in checked.rows])
             assert all(r.action == "unchanged" for r in check_file(data).rows)
             Product.delete().execute()
             Category.delete().execute()
