@@ -20,6 +20,7 @@ from blueprints.aftersales import numbers as aftersales_numbers
 from blueprints.aftersales import staff as aftersales
 from blueprints.catalog import categories, photo_files
 from blueprints.catalog import photos as product_photos
+from blueprints.catalog import sheets as product_sheet
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import (
@@ -105,6 +106,7 @@ def register_blueprints(app) -> None:
         products,
         categories,
         product_photos,
+        product_sheet,
         photo_files,
         warehouses,
         stockroom,

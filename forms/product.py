@@ -7,8 +7,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from forms.designer.template import strip
@@ -20,10 +20,15 @@ from models.catalog.categories import NAME_MAX as CATEGORY_MAX
 from models.catalog.categories import category_choices
 from models.catalog.ledger import MAX_REASON_LENGTH
 from models.catalog.photos import MAX_PHOTOS
+from models.exports.product_sheet.columns import MAX_BYTES as SHEET_MAX_BYTES
+from models.exports.product_sheet.columns import MAX_ROWS as SHEET_MAX_ROWS
 from models.uploads import read_upload
 
 NAME_MAX, SKU_MAX, UNIT_MAX, DESCRIPTION_MAX, ALIASES_MAX = 100, 40, 20, 2000, 500
 ALIAS_SEPARATORS = re.compile(r"[,，、;；\n]+")
+SHEET_TYPES = (
+    ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
 
 
 def _longest(most: int):
@@ -225,3 +230,30 @@ class PhotoForm(FlaskForm):
         return [
             read_upload(upload) for upload in self.photos.data or [] if upload and upload.filename
         ]
+
+
+class ProductSheetForm(FlaskForm):
+    """A product sheet to import (models/exports/product_sheet/)."""
+
+    sheet = FileField(
+        _l("CSV or XLSX file"),
+        description=_l(
+            "At most %(mb)s MB and %(rows)s products. Nothing is saved before you confirm.",
+            mb=SHEET_MAX_BYTES >> 20,
+            rows=SHEET_MAX_ROWS,
+        ),
+        render_kw={"accept": SHEET_TYPES},
+    )
+
+    def sheet_bytes(self) -> bytes | None:
+        """The chosen file's bytes (at most one past the limit), None when none was chosen."""
+        upload = self.sheet.data
+        if not upload or not getattr(upload, "filename", None):
+            return None
+        return upload.stream.read(SHEET_MAX_BYTES + 1)
+
+
+class SheetImportForm(FlaskForm):
+    """Confirming the import of the file just previewed: all of it, or its valid rows."""
+
+    upload = HiddenField()

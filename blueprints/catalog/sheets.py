@@ -1,0 +1,113 @@
+"""The catalog as a spreadsheet for admins (/admin/products/sheet): download it as CSV or
+XLSX, upload one back, see every row checked (a preview: nothing is written), then import the
+whole file or only its valid rows. The rules: models/exports/product_sheet/. Plain forms; with
+htmx the upload and the confirmation swap the page's section. A file with errors comes back
+with HTTP 422, each error beside its row."""
+
+import io
+
+from flask import Blueprint, Response, flash, request, send_file, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.access import role_required
+from blueprints.rendering import go, render
+from forms.product import ProductSheetForm, SheetImportForm
+from models.exports.product_sheet import pending
+from models.exports.product_sheet.applying import ImportRefused, import_products
+from models.exports.product_sheet.checking import ROW, Preview, check_file
+from models.exports.product_sheet.columns import MAX_BYTES
+from models.exports.product_sheet.export import product_table
+from models.exports.product_sheet.reading import too_large
+from models.exports.table import csv_chunks, write_xlsx
+
+bp = Blueprint("product_sheet", __name__, url_prefix="/admin/products")
+
+PAGE, SECTION = "product_sheet/page.html", "product_sheet/_sheet.html"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(status: int = 200, form=None, preview: Preview | None = None, upload="", refusal=""):
+    return render(
+        PAGE,
+        SECTION,
+        status,
+        form=form or ProductSheetForm(formdata=None),
+        confirm=SheetImportForm(formdata=None, upload=upload),
+        preview=preview,
+        refusal=refusal,
+        row_key=ROW,
+    )
+
+
+@bp.get("/sheet")
+@role_required("admin")
+def index():
+    return _page()
+
+
+@bp.post("/sheet")
+@role_required("admin")
+def preview():
+    form = ProductSheetForm()
+    if not form.validate_on_submit():
+        return _page(422, form)
+    data = form.sheet_bytes()
+    if data is None:
+        form.sheet.errors = [_("Choose a CSV or XLSX file.")]
+        return _page(422, form)
+    if len(data) > MAX_BYTES:
+        form.sheet.errors = [str(too_large())]
+        return _page(422, form)
+    checked = check_file(data)
+    if checked.problems:
+        form.sheet.errors = list(checked.problems)
+        return _page(422, form)
+    upload = pending.keep(data) if checked.importable else ""
+    return _page(200 if checked.valid else 422, preview=checked, upload=upload)
+
+
+@bp.post("/sheet/import")
+@role_required("admin")
+def apply():
+    form = SheetImportForm()
+    data = pending.kept(form.upload.data) if form.validate_on_submit() else None
+    if data is None:
+        form = ProductSheetForm(formdata=None)
+        form.sheet.errors = [_("That upload is no longer kept. Upload the file again.")]
+        return _page(422, form)
+    only_valid = request.form.get("only_valid") == "1"
+    try:
+        result = import_products(data, only_valid=only_valid, by=current_user._get_current_object())
+    except ImportRefused as refused:
+        checked = refused.details.get("preview") or check_file(data)
+        return _page(422, preview=checked, upload=form.upload.data, refusal=str(refused))
+    pending.forget(form.upload.data)
+    flash(
+        _(
+            "Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged, "
+            "%(left_out)s left out.",
+            added=result.added,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            left_out=result.left_out,
+        )
+    )
+    return go(url_for("products.index", inactive=1))
+
+
+@bp.get("/sheet.<any(csv, xlsx):fmt>")
+@role_required("admin")
+def export(fmt: str):
+    table = product_table()
+    filename = f"products.{fmt}"
+    if fmt == "csv":
+        return Response(
+            stream_with_context(csv_chunks(table)),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    target = io.BytesIO()
+    write_xlsx(table, target, _("Products"))
+    target.seek(0)
+    return send_file(target, mimetype=XLSX, as_attachment=True, download_name=filename)
