@@ -114,10 +114,10 @@ def _listed(search: str, include_inactive: bool, category: int | None, low_only:
     """The ids of the products listed, in the list's order (for sale first, then by name and
     id): what the index (active, name, id) reads in order (migration 0064)."""
     query = Product.select(Product.id).order_by(Product.active.desc(), Product.name, Product.id)
+    if not include_inactive:  # one value of `active`: the index is in (name, id) order within it
+        query = query.where(Product.active == True).order_by(Product.name, Product.id)  # noqa: E712
     if search:
         query = query.where(ilike(Product.name, search) | ilike(Product.sku, search))
-    if not include_inactive:
-        query = query.where(Product.active == True)  # noqa: E712
     if category == NO_CATEGORY:
         query = query.where(Product.category.is_null())
     elif category is not None:
@@ -128,13 +128,15 @@ def _listed(search: str, include_inactive: bool, category: int | None, low_only:
     return query
 
 
-def _after(query, after: int):
+def _after(query, after: int, include_inactive: bool):
     """`query` continued past product `after` in the list's order (a keyset: the page costs
     what the first costs however deep it is). An id that is no product: from the start."""
     last = Product.select(Product.active, Product.name).where(Product.id == after).first()
     if last is None:
         return query
     later = Tuple(Product.name, Product.id) > Tuple(last.name, after)
+    if last.active and not include_inactive:  # the for-sale ones only: within them, by name
+        return query.where(later)
     if last.active:
         return query.where(((Product.active == True) & later) | (Product.active == False))  # noqa: E712
     return query.where((Product.active == False) & later)  # noqa: E712
@@ -157,7 +159,7 @@ def product_list(
     stock in some warehouse (models/catalog/alerts.py)."""
     page = _listed(search, include_inactive, category, low_only)
     if after:
-        page = _after(page, after)
+        page = _after(page, after, include_inactive)
     on_hand = fn.COALESCE(fn.SUM(Stock.on_hand), 0)
     reserved = fn.COALESCE(fn.SUM(Stock.reserved), 0)
     low = fn.COALESCE(fn.SUM(Case(None, [(Stock.low_since.is_null(False), 1)], 0)), 0)
