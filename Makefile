@@ -91,4 +91,5 @@ bench: setup
 	$(PY) bench/backup.py
 	$(PY) bench/chat_import_accuracy.py
 	$(PY) bench/reports.py
+	$(PY) bench/inventory.py
 	$(PY) bench/duplicates.py --runs $${BENCH_RUNS:-2} --kills $${BENCH_KILLS:-5}

@@ -77,14 +77,22 @@ def _user():
 def index():
     search = request.args.get("q", "").strip()[:SEARCH_MAX]
     inactive = request.args.get("inactive") == "1"
+    low = request.args.get("low") == "1"
     category = NO_CATEGORY if request.args.get("category") == "none" else arg_id("category")
-    rows = product_list(search, include_inactive=inactive, category=category)
+    rows, after = product_list(
+        search, include_inactive=inactive, category=category, low_only=low, after=arg_id("after")
+    )
+    args = {"q": search, "inactive": "1" if inactive else "", "low": "1" if low else ""}
+    args["category"] = "none" if category == NO_CATEGORY else category or ""
     return render(
         INDEX,
         LIST,
         rows=rows,
+        after=after,
+        args={key: value for key, value in args.items() if value},
         search=search,
         inactive=inactive,
+        low=low,
         category=category,
         categories=category_choices(),
     )

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.rendering import go, or_404, render
-from models.catalog.alerts import MAX_MARK, default_mark, low_stock, marks_of, set_low_marks
+from models.catalog.alerts import MAX_MARK, default_mark, low_stock_page, marks_of, set_low_marks
 from models.catalog.products import Product, Warehouse
 from models.params import positive_id, whole_number
 
@@ -29,10 +29,12 @@ def _warehouses() -> list[Warehouse]:
 @role_required("staff")
 def index():
     warehouse_id = positive_id(request.args.get("warehouse"))
+    rows, after = low_stock_page(warehouse_id, after=positive_id(request.args.get("after")))
     return render(
         LOW,
         LOW_LIST,
-        rows=low_stock(warehouse_id),
+        rows=rows,
+        after=after,
         warehouses=_warehouses(),
         chosen=warehouse_id,
         default=default_mark(),

@@ -18,7 +18,7 @@ models/orders/lifecycle.py), through the same ledger. An inactive product is no 
 from dataclasses import asdict, dataclass
 
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, Case, IntegrityError, fn
+from peewee import JOIN, Case, IntegrityError, Tuple, fn
 
 from models.accounts.user import User
 from models.audit.log import record
@@ -107,14 +107,59 @@ class WarehouseStock:
 
 
 NO_CATEGORY = 0  # `product_list(category=…)`: the products without one
+PRODUCTS_SHOWN = 50  # a page of the list
+
+
+def _listed(search: str, include_inactive: bool, category: int | None, low_only: bool):
+    """The ids of the products listed, in the list's order (for sale first, then by name and
+    id): what the index (active, name, id) reads in order (migration 0064)."""
+    query = Product.select(Product.id).order_by(Product.active.desc(), Product.name, Product.id)
+    if not include_inactive:  # one value of `active`: the index is in (name, id) order within it
+        query = query.where(Product.active == True).order_by(Product.name, Product.id)  # noqa: E712
+    if search:
+        query = query.where(ilike(Product.name, search) | ilike(Product.sku, search))
+    if category == NO_CATEGORY:
+        query = query.where(Product.category.is_null())
+    elif category is not None:
+        query = query.where(Product.category == category)
+    if low_only:
+        low = Stock.select(Stock.product).where(Stock.low_since.is_null(False))
+        query = query.where(Product.tracks_stock == True, Product.id.in_(low))  # noqa: E712
+    return query
+
+
+def _after(query, after: int, include_inactive: bool):
+    """`query` continued past product `after` in the list's order (a keyset: the page costs
+    what the first costs however deep it is). An id that is no product: from the start."""
+    last = Product.select(Product.active, Product.name).where(Product.id == after).first()
+    if last is None:
+        return query
+    later = Tuple(Product.name, Product.id) > Tuple(last.name, after)
+    if last.active and not include_inactive:  # the for-sale ones only: within them, by name
+        return query.where(later)
+    if last.active:
+        return query.where(((Product.active == True) & later) | (Product.active == False))  # noqa: E712
+    return query.where((Product.active == False) & later)  # noqa: E712
 
 
 def product_list(
-    search: str = "", *, include_inactive: bool = False, category: int | None = None
-) -> list[ProductRow]:
-    """Products whose name or SKU contains `search` (any case), active first, then by name,
-    with their stock summed over warehouses and the warehouses where it is low: one query.
-    `category`: only those in it (NO_CATEGORY: those in none)."""
+    search: str = "",
+    *,
+    include_inactive: bool = False,
+    category: int | None = None,
+    low_only: bool = False,
+    after: int | None = None,
+    size: int = PRODUCTS_SHOWN,
+) -> tuple[list[ProductRow], int | None]:
+    """A page of the products whose name or SKU contains `search` (any case), for sale first,
+    then by name, after product `after`; each with its stock summed over warehouses and the
+    warehouses where it is low; and the `after` of the next page (None on the last). One query
+    (two past the first page): the page's ids first, then the stock of those only.
+    `category`: only those in it (NO_CATEGORY: those in none); `low_only`: only those low on
+    stock in some warehouse (models/catalog/alerts.py)."""
+    page = _listed(search, include_inactive, category, low_only)
+    if after:
+        page = _after(page, after, include_inactive)
     on_hand = fn.COALESCE(fn.SUM(Stock.on_hand), 0)
     reserved = fn.COALESCE(fn.SUM(Stock.reserved), 0)
     low = fn.COALESCE(fn.SUM(Case(None, [(Stock.low_since.is_null(False), 1)], 0)), 0)
@@ -126,20 +171,16 @@ def product_list(
             low.alias("low_in"),
         )
         .join(Stock, JOIN.LEFT_OUTER, on=(Stock.product == Product.id))
+        .where(Product.id.in_(page.limit(size + 1)))
         .group_by(Product.id)
         .order_by(Product.active.desc(), Product.name, Product.id)
     )
-    if search:
-        query = query.where(ilike(Product.name, search) | ilike(Product.sku, search))
-    if not include_inactive:
-        query = query.where(Product.active == True)  # noqa: E712
-    if category == NO_CATEGORY:
-        query = query.where(Product.category.is_null())
-    elif category is not None:
-        query = query.where(Product.category == category)
-    return [
+    rows = [
         ProductRow(p, int(p.total_on_hand), int(p.total_reserved), int(p.low_in)) for p in query
     ]
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].product.id if more else None)
 
 
 def sku_holder(sku: str, *, other_than: Product | None = None) -> Product | None:

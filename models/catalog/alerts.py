@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from peewee import Case, fn
+from peewee import Case, Tuple, fn
 
 from models.audit.log import record
 from models.base import utcnow
@@ -122,10 +122,12 @@ class LowRow:
         return self.stock.available
 
 
-def low_stock(warehouse_id: int | None = None) -> list[LowRow]:
-    """The stock rows at or below their mark, of products for sale that track stock, in
-    warehouses in use; the emptiest (furthest below the mark) first. One query."""
+LOW_SHOWN = 50  # a page of the low-stock list
+
+
+def _low_query(warehouse_id: int | None):
     mark = _mark()
+    gap = Stock.on_hand - Stock.reserved - mark
     query = (
         Stock.select(Stock, Product, Warehouse, mark.alias("mark"))
         .join(Product)
@@ -135,13 +137,45 @@ def low_stock(warehouse_id: int | None = None) -> list[LowRow]:
             Product.tracks_stock == True,  # noqa: E712
             Product.active == True,  # noqa: E712
             Warehouse.active == True,  # noqa: E712
-            Stock.on_hand - Stock.reserved <= mark,
+            gap <= 0,
         )
-        .order_by(Stock.on_hand - Stock.reserved - mark, Product.name, Warehouse.id)
+        .order_by(gap, Product.name, Product.id, Warehouse.id)
     )
     if warehouse_id:
         query = query.where(Stock.warehouse == warehouse_id)
+    return query, gap
+
+
+def low_stock(warehouse_id: int | None = None) -> list[LowRow]:
+    """The stock rows at or below their mark, of products for sale that track stock, in
+    warehouses in use; the emptiest (furthest below the mark) first. One query."""
+    query, _gap = _low_query(warehouse_id)
     return [LowRow(row, int(row.mark)) for row in query]
+
+
+def low_stock_page(
+    warehouse_id: int | None = None, after: int | None = None, size: int = LOW_SHOWN
+) -> tuple[list[LowRow], int | None]:
+    """A page of `low_stock`, after stock row `after` in its order (a keyset on the gap to the
+    mark, the product's name and id, the warehouse: where that row stands now); and the `after`
+    of the next page (None on the last). An `after` that is no stock row: from the start."""
+    query, gap = _low_query(warehouse_id)
+    if after:
+        last = (
+            Stock.select(gap.alias("gap"), Product.name, Product.id, Stock.warehouse)
+            .join(Product)
+            .where(Stock.id == after)
+            .tuples()
+            .first()
+        )
+        if last is not None:
+            query = query.where(
+                Tuple(gap, Product.name, Product.id, Stock.warehouse) > Tuple(*last)
+            )
+    rows = [LowRow(row, int(row.mark)) for row in query.limit(size + 1)]
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].stock.id if more else None)
 
 
 def low_count() -> int:

@@ -23,8 +23,11 @@ A movement of a batch's units names it (`batch`; models/catalog/batches.py): one
 a movement used, so each batch's on hand is the SUM(change) of its rows too.
 
 Who (`user`, None for a customer or the system), why (`reason`) and what it belongs to
-(`order_number`, `transfer_id`, `purchase_id`) are kept with each row. The ledger of a product is read newest first, a page at a
-time by keyset (`id < before`), never by OFFSET.
+(`order_number`, `transfer_id`, `purchase_id`) are kept with each row. The ledger of a product is read newest first (by
+`created_at`, then id), a page at a time by keyset (older than the last row shown), never by
+OFFSET, on the index (product, created_at, id), or (product, kind, created_at, id) per kind
+chosen: a page, its date range, its kinds and its depth cost the same whatever the product's
+history (bench/inventory.py).
 """
 
 from dataclasses import dataclass
@@ -32,7 +35,16 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
+from peewee import (
+    JOIN,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    Tuple,
+    fn,
+)
 
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
@@ -73,9 +85,9 @@ class StockMovement(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = (
-            (("product", "created_at"), False),
-            (("product", "id"), False),
+        indexes = (  # the ledger's order, of all its rows and of each kind (migration 0064)
+            (("product", "created_at", "id"), False),
+            (("product", "kind", "created_at", "id"), False),
         )
 
     @property
@@ -138,7 +150,7 @@ class LedgerFilter:
     until: datetime | None = None
 
 
-def _filtered(product: Product, ledger_filter: LedgerFilter):
+def _filtered(product: Product, ledger_filter: LedgerFilter, kind: str | None):
     query = (
         StockMovement.select(StockMovement, User, Warehouse, StockBatch)
         .join(User, JOIN.LEFT_OUTER)
@@ -150,13 +162,24 @@ def _filtered(product: Product, ledger_filter: LedgerFilter):
     )
     if ledger_filter.warehouse_id:
         query = query.where(StockMovement.warehouse == ledger_filter.warehouse_id)
-    if ledger_filter.kinds:
-        query = query.where(StockMovement.kind.in_(ledger_filter.kinds))
+    if kind:
+        query = query.where(StockMovement.kind == kind)
     if ledger_filter.since:
         query = query.where(StockMovement.created_at >= ledger_filter.since)
     if ledger_filter.until:
         query = query.where(StockMovement.created_at < ledger_filter.until)
-    return query.order_by(StockMovement.id.desc())
+    return query.order_by(StockMovement.created_at.desc(), StockMovement.id.desc())
+
+
+def _moment(product: Product, before: int) -> tuple[datetime, int] | None:
+    """Where the page after movement `before` starts: its (created_at, id); None (from the
+    newest) when it is no movement of this product."""
+    last = (
+        StockMovement.select(StockMovement.created_at)
+        .where(StockMovement.id == before, StockMovement.product == product.id)
+        .first()
+    )
+    return (last.created_at, before) if last else None
 
 
 def ledger_page(
@@ -166,11 +189,22 @@ def ledger_page(
     size: int = PAGE_SIZE,
 ) -> tuple[list[StockMovement], int | None]:
     """A page of the product's movements, newest first, older than movement `before`; and the
-    `before` of the next page (None on the last)."""
-    query = _filtered(product, ledger_filter)
-    if before:
-        query = query.where(StockMovement.id < before)
-    rows = list(query.limit(size + 1))
+    `before` of the next page (None on the last).
+
+    Each kind chosen is read on its own index, (product, kind, created_at, id), and the pages
+    merged: a kind the product rarely (or never) had costs what a common one does, where one
+    query for several kinds would walk all the product's rows to find them. No kind (or every
+    kind) chosen: one query on (product, created_at, id)."""
+    start = _moment(product, before) if before else None
+    kinds = ledger_filter.kinds if set(ledger_filter.kinds) != set(KINDS) else ()
+    rows = []
+    for kind in kinds or (None,):
+        query = _filtered(product, ledger_filter, kind)
+        if start:
+            query = query.where(Tuple(StockMovement.created_at, StockMovement.id) < Tuple(*start))
+        rows.extend(query.limit(size + 1))
+    if len(kinds) > 1:
+        rows.sort(key=lambda m: (m.created_at, m.id), reverse=True)
     more = len(rows) > size
     rows = rows[:size]
     return rows, (rows[-1].id if more else None)

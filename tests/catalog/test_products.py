@@ -145,9 +145,9 @@ def test_the_list_reads_all_products_and_their_stock_in_one_query(app):
     for i in range(6):
         make_product(10 + i)
     with sql_statements() as statements:
-        rows = product_list()
+        rows, after = product_list()
 
-    assert len(rows) == 6
+    assert len(rows) == 6 and after is None
     assert sorted(row.available for row in rows) == list(range(10, 16))
     assert len(statements) == 1, statements
 

@@ -197,3 +197,30 @@ def test_the_products_page_and_the_board_show_what_is_low(app, client, login):
     assert re.search(r'href="/inventory/low">Low on stock: 1<', board)
     stock.receive(pears.id, Warehouse.default().id, 10)  # restocked: no longer low
     assert "Low on stock" not in client.get("/board/").get_data(as_text=True)
+
+
+def test_the_low_stock_page_comes_a_page_at_a_time_in_its_order(client, login):
+    login(make_user("staff"))
+    east = create_warehouse(WarehouseDetails(unique("w"), "East store"))
+    made = [make_product(n % 4, name=f"Fig {n % 3}") for n in range(11)]  # ties: by id, then
+    for product in made[:4]:
+        stock.receive(product.id, east.id, 2)
+    everything = [(row.stock.product_id, row.stock.warehouse_id) for row in low_stock()]
+
+    pages, after = [], None
+    while True:
+        rows, after = alerts.low_stock_page(after=after, size=4)
+        pages.append([(row.stock.product_id, row.stock.warehouse_id) for row in rows])
+        if after is None:
+            break
+    first = client.get(f"/inventory/low?warehouse={east.id}")
+    html = first.get_data(as_text=True)
+
+    assert len(everything) == 15 and [len(page) for page in pages] == [4, 4, 4, 3]
+    assert [
+        row for page in pages for row in page
+    ] == everything  # none repeated, none skipped, the emptiest first
+    assert [row.available for row in low_stock()][:3] == [0, 0, 0]
+    assert html.count("<tr data-sku=") == 4 and 'rel="next"' not in html
+    assert alerts.low_stock_page(after=10**9, size=2)[0] == low_stock()[:2]  # no such row
+    assert client.get("/inventory/low?after=x1").status_code == 200
