@@ -14,7 +14,7 @@ from tests.house.test_migrations import empty_database, insert  # noqa: F401 (th
 
 
 def test_stock_from_before_0063_stays_in_no_batch_and_batches_come_first(empty_database):  # noqa: F811
-    upgrade(target="0060_config_generation")
+    upgrade(target="0061_customer_spans")
     with db.atomic():
         warehouse = insert(
             "warehouse", code="main", name="Main", address="", active=True, delivers=False
