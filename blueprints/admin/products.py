@@ -7,17 +7,13 @@ replaces itself with its errors (422); a stock change redraws the stock section.
 JavaScript every form posts and redirects back (303) with a flash.
 """
 
-import io
 from datetime import datetime, time, timedelta
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     redirect,
     request,
-    send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,7 +24,7 @@ from blueprints.access import role_required
 from blueprints.catalog.photos import photo_context
 from blueprints.params import arg_date, arg_id
 from blueprints.rendering import go, or_404, render, wants_fragment
-from blueprints.reports.downloads import XLSX
+from blueprints.reports.downloads import download
 from forms.product import STOCK_FORMS, NewProductForm, ProductForm, stock_form
 from models.catalog.admin import (
     NO_CATEGORY,
@@ -51,7 +47,7 @@ from models.catalog.ledger import (
 )
 from models.catalog.products import Product, Warehouse
 from models.errors import DomainError
-from models.exports.table import ExportTable, csv_chunks, write_xlsx
+from models.exports.table import ExportTable
 from models.params import choices
 from models.shop_time import to_utc
 
@@ -235,13 +231,4 @@ def ledger_export(product_id: int, fmt: str):
     chosen, _args = _ledger_filter()
     table = ExportTable(ledger_header(), ledger_cells(ledger_rows(product, chosen)))
     filename = f"ledger-{secure_filename(product.sku) or product.id}.{fmt}"
-    if fmt == "csv":
-        return Response(
-            stream_with_context(csv_chunks(table)),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
-    target = io.BytesIO()
-    write_xlsx(table, target, _("Stock ledger"))
-    target.seek(0)
-    return send_file(target, mimetype=XLSX, as_attachment=True, download_name=filename)
+    return download(table, fmt, filename, _("Stock ledger"))

@@ -4,14 +4,13 @@ whole file or only its valid rows. The rules: models/exports/product_sheet/. Pla
 htmx the upload and the confirmation swap the page's section. A file with errors comes back
 with HTTP 422, each error beside its row."""
 
-import io
-
-from flask import Blueprint, Response, flash, request, send_file, stream_with_context, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
 from blueprints.rendering import go, render
+from blueprints.reports.downloads import download
 from forms.product import ProductSheetForm, SheetImportForm
 from models.exports.product_sheet import pending
 from models.exports.product_sheet.applying import ImportRefused, import_products
@@ -19,12 +18,10 @@ from models.exports.product_sheet.checking import ROW, Preview, check_file
 from models.exports.product_sheet.columns import MAX_BYTES
 from models.exports.product_sheet.export import product_table
 from models.exports.product_sheet.reading import too_large
-from models.exports.table import csv_chunks, write_xlsx
 
 bp = Blueprint("product_sheet", __name__, url_prefix="/admin/products")
 
 PAGE, SECTION = "product_sheet/page.html", "product_sheet/_sheet.html"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(status: int = 200, form=None, preview: Preview | None = None, upload="", refusal=""):
@@ -100,14 +97,4 @@ def apply():
 @role_required("admin")
 def export(fmt: str):
     table = product_table()
-    filename = f"products.{fmt}"
-    if fmt == "csv":
-        return Response(
-            stream_with_context(csv_chunks(table)),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
-    target = io.BytesIO()
-    write_xlsx(table, target, _("Products"))
-    target.seek(0)
-    return send_file(target, mimetype=XLSX, as_attachment=True, download_name=filename)
+    return download(table, fmt, f"products.{fmt}", _("Products"))
