@@ -24,25 +24,27 @@ _lock = threading.Lock()
 _wake = threading.Event()
 _gathered: list = []
 _thread: list = []  # [(pid, the thread)] of this process
+_enqueue: list = []  # [what queues the rows], as the last `gather` gave it
 
 
 def gather(rows: list, enqueue: Callable[[list], None]) -> None:
     """Queue `rows` with `enqueue(rows)` soon, together with other requests' rows."""
     with _lock:
         _gathered.extend(rows)
+        _enqueue[:] = [enqueue]
         if not (_thread and _thread[0][0] == os.getpid() and _thread[0][1].is_alive()):
-            thread = threading.Thread(target=_queue_gathered, args=(enqueue,), daemon=True)
+            thread = threading.Thread(target=_queue_gathered, daemon=True)
             _thread[:] = [(os.getpid(), thread)]  # after a fork, the parent's thread is gone
             thread.start()
     _wake.set()
 
 
-def _queue_gathered(enqueue: Callable[[list], None]) -> None:
+def _queue_gathered() -> None:
     while True:
         _wake.wait()
         time.sleep(WAKE_SECONDS)  # let the burst gather
         with _lock:
-            rows = list(_gathered)
+            rows, enqueue = list(_gathered), _enqueue[0]
             _gathered.clear()
             _wake.clear()
         if rows:
