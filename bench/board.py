@@ -65,15 +65,16 @@ def build_shop(app, customers: int | None = CUSTOMERS) -> None:
         db.close()
 
 
-def signed_in(app):
+def signed_in(app, email: str = "staff@example.com"):
+    """A test client signed in as the demo shop's `email` (its pages in Chinese)."""
     client = app.test_client()
     client.set_cookie("locale", "zh_CN")
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = client.post(
-        "/login", data={"csrf_token": token, "email": "staff@example.com", "password": PASSWORD}
+        "/login", data={"csrf_token": token, "email": email, "password": PASSWORD}
     )
-    assert response.status_code == 302, "staff sign-in failed"
+    assert response.status_code == 302, f"{email} could not sign in"
     return client
 
 

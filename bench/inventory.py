@@ -36,17 +36,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
-
-import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from board import RUNS, machine, p95
+from board import PASSWORD, RUNS, machine, p95, signed_in
+from submit import scratch_database
 
 from app import create_app
 from models import Product, Stock, User, Warehouse, db
@@ -62,7 +58,6 @@ HOT, HOT_SHARE = 10, 0.4  # products with 40 % of the movements between them
 CATEGORIES = 20
 BATCH = 20_000
 BUDGET = 100.0
-PASSWORD = "bench-password-1"
 COLUMNS = (
     "product_id",
     "warehouse_id",
@@ -259,18 +254,6 @@ def check_sums() -> None:
     assert wrong == 0, f"{wrong} stock rows differ from their ledger"
 
 
-def signed_in(app):
-    client = app.test_client()
-    client.set_cookie("locale", "zh_CN")
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = client.post(
-        "/login", data={"csrf_token": token, "email": "admin@example.com", "password": PASSWORD}
-    )
-    assert response.status_code == 302, "admin sign-in failed"
-    return client
-
-
 def next_link(client, url: str, pages: int) -> str:
     """The URL `pages` pages on, following each page's rel="next" link."""
     for _ in range(pages):
@@ -357,7 +340,7 @@ def timed_both(call, runs: int = RUNS) -> tuple[list[float], list[float]]:
 
 def measure(app, facts: dict) -> list:
     """(label, wall times, CPU times, budget): the pages, then the references."""
-    client = signed_in(app)
+    client = signed_in(app, "admin@example.com")
     results = []
     for label, url in cases(client, facts):
         headers = {"HX-Request": "true"} if url.endswith("#htmx") else {}
@@ -396,21 +379,6 @@ def report(title: str, results) -> None:
     )
 
 
-@contextmanager
-def scratch_database(base: str):
-    name = f"bench_inventory_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(base)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunparse(urlparse(base)._replace(path=f"/{name}"))
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
 def run(url: str, title: str) -> None:
     print(f"{title}: building the shop…", flush=True)
     app = create_app(DATABASE_URL=url, SECRET_KEY="bench", RATELIMIT_ENABLED=False)
@@ -435,7 +403,7 @@ def main() -> None:
         run(f"sqlite:///{scratch}/inventory.db", "SQLite")
     base = os.environ.get("BENCH_DATABASE_URL")
     if base:
-        with scratch_database(base) as url:
+        with scratch_database(base, "inventory") as url:
             run(url, "PostgreSQL")
 
 

@@ -286,8 +286,9 @@ def measure(title: str, url: str, folder: Path) -> None:
 
 
 @contextmanager
-def scratch_database(base: str):
-    name = f"bench_submit_{uuid.uuid4().hex[:8]}"
+def scratch_database(base: str, purpose: str = "submit"):
+    """A throwaway database on `base`'s server (its URL), dropped afterwards."""
+    name = f"bench_{purpose}_{uuid.uuid4().hex[:8]}"
     admin = psycopg2.connect(base)
     admin.autocommit = True
     with admin.cursor() as cursor:
