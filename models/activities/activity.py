@@ -160,10 +160,14 @@ def quote(
 @dataclass
 class Activity:
     """Everything the ordering page needs about one activity: what was published (kept
-    between requests) and the stock left now."""
+    between requests) and, when asked, the stock left now (a submit that places its order
+    never asks)."""
 
     published: Published
-    stock_left: dict[int, int | None]
+
+    @cached_property
+    def stock_left(self) -> dict[int, int | None]:
+        return remaining_stock(self.published.products, self.published.main_warehouse)
 
     @property
     def template(self) -> FormTemplate:
@@ -213,7 +217,7 @@ def load_activity(slug: str) -> Activity | None:
     found = published_by_slug(slug)
     if found is None:
         return None
-    return Activity(found, remaining_stock(found.products, found.main_warehouse))
+    return Activity(found)
 
 
 def current_activities() -> list[FormTemplate]:
