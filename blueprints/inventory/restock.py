@@ -1,5 +1,5 @@
 """Restock suggestions (/inventory/restock, staff): how many units to order per product and
-warehouse from the sales of the last N days and the lead time (models/catalog/restock.py), and
+warehouse from the sales of the last N days and the lead time (models/purchasing/restock.py), and
 for each warehouse a link that opens a purchase order drafted with them. A GET form that htmx
 upgrades; odd values fall back to the defaults, never a 500."""
 
@@ -8,10 +8,10 @@ from flask import Blueprint, request, url_for
 from blueprints.access import role_required
 from blueprints.rendering import render
 from models.catalog.products import Warehouse
-from models.catalog.restock import COVER_DAYS, DAYS, LEAD_DAYS, MAX_DAYS, suggestions
 from models.money import amount_text
 from models.params import positive_id, whole_number
 from models.purchasing.orders import on_order
+from models.purchasing.restock import COVER_DAYS, DAYS, LEAD_DAYS, MAX_DAYS, suggestions
 
 bp = Blueprint("restock", __name__, url_prefix="/inventory")
 

@@ -6,7 +6,6 @@ import pytest
 
 from models.catalog.ledger import StockMovement, balance
 from models.catalog.products import Product, Stock, Warehouse
-from models.catalog.restock import suggestions
 from models.catalog.warehouses import WarehouseDetails, create_warehouse
 from models.purchasing.orders import (
     BadPurchase,
@@ -20,6 +19,7 @@ from models.purchasing.orders import (
     receive_purchase,
     send_purchase,
 )
+from models.purchasing.restock import suggestions
 from models.purchasing.suppliers import BadSupplier, Supplier, SupplierDetails, create_supplier
 from tests.factories import make_activity, make_product, order_for, unique
 from tests.helpers import csrf_token_from, make_user, race, text_of

@@ -1,4 +1,4 @@
-"""Restock suggestions (models/catalog/restock.py): the velocity from units ordered in the
+"""Restock suggestions (models/purchasing/restock.py): the velocity from units ordered in the
 window (net of cancellations), days of cover, and the quantity to order for the lead time and
 the cover wanted; the page, and a purchase order drafted from it."""
 
@@ -9,10 +9,10 @@ from models.base import utcnow
 from models.catalog import stock
 from models.catalog.ledger import StockMovement
 from models.catalog.products import Warehouse
-from models.catalog.restock import suggestions
 from models.catalog.warehouses import WarehouseDetails, create_warehouse
 from models.orders.lifecycle import Actor, transition_order
 from models.purchasing.orders import PurchaseOrder
+from models.purchasing.restock import suggestions
 from models.purchasing.suppliers import SupplierDetails, create_supplier
 from tests.factories import make_activity, make_product, order_for, unique
 from tests.helpers import csrf_token_from, make_user, text_of
