@@ -2,12 +2,13 @@
 
 Rows go in with batched insert_many, one transaction per batch, not through place_order: the
 orders hold no stock (their lines name no warehouse, so cancelling or completing one later moves
-no stock either) and take no activity places. Otherwise they are ordinary orders: spread over
-the last `days` days, in every status (older ones mostly finished), totals equal to their lines
-plus delivery (a free order is paid), and a timeline (created, assigned, each status step) that
-ends at updated_at.
+no stock either); they take their activity places, so the 接龙 list counts them, but no cap is
+checked. Otherwise they are ordinary orders: spread over the last `days` days, in every status
+(older ones mostly finished), totals equal to their lines plus delivery (a free order is paid),
+and a timeline (created, assigned, each status step) that ends at updated_at.
 """
 
+import collections
 import json
 import random
 import secrets
@@ -19,6 +20,7 @@ from peewee import AutoField, JSONField, chunked
 from commands.demo.people import NAMES, REMARKS
 from commands.demo.timeline import fit_before
 from models.accounts.user import STAFF_ROLES, User
+from models.activities.allotment import ORDERS, customer_key, take_in_bulk
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.base import utcnow
@@ -185,6 +187,7 @@ def _draft(number, placed, shop, customers, rng: random.Random, now: datetime) -
             "version": len(events),
             "created_at": placed,
             "updated_at": moments[-1],
+            "holds": [] if previous == CANCELLED else [ORDERS, customer_key(customer_id)],
         },
         "lines": [(p.id, p.name, p.price, quantity) for p, quantity in lines],
         "events": list(zip(moments, events, strict=True)),
@@ -238,6 +241,16 @@ def _insert(drafts: list[dict]) -> None:
         ]
     _insert_rows(OrderLine, lines)
     _insert_rows(OrderEvent, events)
+    _take_places([d["order"] for d in drafts])
+
+
+def _take_places(orders: list[dict]) -> None:
+    """The places the standing orders hold, so the 接龙 list counts them like placed ones."""
+    places = collections.Counter()
+    for order in orders:
+        for key in order["holds"]:
+            places[(order["template"], key)] += 1
+    take_in_bulk(places)
 
 
 def _insert_rows(model, rows: list[dict]) -> None:

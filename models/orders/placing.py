@@ -145,7 +145,7 @@ def _create(
     source,
 ):
     customer = Customer.find_or_create(name, phone)
-    holds = _take_places(version, customer, answers)
+    holds, newcomer = _take_places(version, customer, answers)
     offer, discount = offered
     if offer is not None:
         _use_offer(offer, customer)
@@ -202,7 +202,8 @@ def _create(
     record_event(order, Actor.of_customer(customer), kind="created", to_status=OrderStatus.PENDING)
     # last: every order of the activity takes this row, so it stays locked (PostgreSQL) for
     # the shortest time; a full activity rolls all of the above back
-    if not allotment.try_take(version.template_id, allotment.ORDERS, version.setting("order_cap")):
+    cap = version.setting("order_cap")
+    if not allotment.take_order_place(version.template_id, cap, newcomer=newcomer):
         raise ActivityFull()
     return order
 
@@ -219,12 +220,14 @@ def _use_offer(offer: Offer, customer: Customer) -> None:
         raise CouponRefused(OFFER_RAN_OUT[ran_out], field="coupon")
 
 
-def _take_places(version, customer, answers) -> list[str]:
+def _take_places(version, customer, answers) -> tuple[list[str], bool]:
     """Take the customer's and the chosen time slots' places; raise when one is full. The keys
-    of all the order holds, the activity's place (taken last, by `_create`) first."""
+    of all the order holds, the activity's place (taken last, by `_create`) first, and whether
+    this is the customer's first standing order of the activity."""
     template_id = version.template_id
     mine = allotment.customer_key(customer.id)
-    if not allotment.try_take(template_id, mine, version.setting("per_customer_limit")):
+    taken = allotment.try_take(template_id, mine, version.setting("per_customer_limit"))
+    if not taken:
         raise CustomerLimitReached()
     holds = [allotment.ORDERS, mine]
     for spec in version.fields:
@@ -236,4 +239,4 @@ def _take_places(version, customer, answers) -> list[str]:
         if not allotment.try_take(template_id, key, slot.get("capacity")):
             raise SlotFull(field=spec["name"])
         holds.append(key)
-    return holds
+    return holds, taken == 1

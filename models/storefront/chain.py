@@ -3,6 +3,9 @@
 The order form shows its tail (the latest entries and the counts), whatever the number of
 orders; the list page shows it a page at a time, by keyset (after the last entry shown).
 Each is read in one snapshot, so an order committing meanwhile is wholly in it or not at all.
+The counts are the activity's counted places (models/activities/allotment.py ORDERS and
+PEOPLE), one indexed read at any size. An exchange's replacement order (after-sales) is no one
+joining: it takes no place and is not on the list.
 """
 
 import re
@@ -10,10 +13,11 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, Tuple, fn
 
+from models.activities import allotment
 from models.customers.customer import Customer, mask_name
 from models.db import one_snapshot
 from models.orders.order import Order, OrderLine
-from models.orders.status import OrderStatus
+from models.orders.status import OrderSource, OrderStatus
 
 LATEST = 10  # entries the order form shows
 PAGE = 50  # entries per page of the list
@@ -43,15 +47,10 @@ class Chain:
 
 
 def _standing(template_id: int):
-    return (Order.template == template_id) & (Order.status != OrderStatus.CANCELLED)
-
-
-def _counts(template_id: int) -> tuple[int, int]:
     return (
-        Order.select(fn.COUNT(Order.id), fn.COUNT(Order.customer.distinct()))
-        .where(_standing(template_id))
-        .tuples()
-        .get()
+        (Order.template == template_id)
+        & (Order.status != OrderStatus.CANCELLED)
+        & (Order.source != OrderSource.AFTERSALES)
     )
 
 
@@ -82,7 +81,7 @@ def _orders(template_id: int):
 def chain_tail(template_id: int) -> Chain:
     """The counts and the LATEST entries, for the order form."""
     with one_snapshot():
-        orders, people = _counts(template_id)
+        orders, people = allotment.joined(template_id)
         newest = _orders(template_id).order_by(Order.created_at.desc(), Order.id.desc())
         latest = list(reversed(list(newest.limit(LATEST))))
         entries = _entries(latest, orders - len(latest) + 1)
@@ -93,7 +92,7 @@ def chain_from(template_id: int, after: str = "") -> Chain:
     """PAGE entries after the cursor `after` (from the start when it is not one this list
     gave), with the counts and the totals per item."""
     with one_snapshot():
-        orders, people = _counts(template_id)
+        orders, people = allotment.joined(template_id)
         query = _orders(template_id).order_by(Order.created_at, Order.id)
         position = 0
         cursor = CURSOR.fullmatch(after or "")
