@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from peewee import BooleanField, DateTimeField, ForeignKeyField, IntegerField, fn
 
+from models.activities import allotment
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.base import BaseModel, utcnow
 from models.orders.order import Order, OrderLine
@@ -54,12 +55,12 @@ def group_minimum(version: FormTemplateVersion) -> tuple[int, str] | None:
 
 
 def joined(template_id: int, by: str) -> int:
-    """People (distinct customers) or units on the activity's orders that are not cancelled."""
+    """People (distinct customers, the activity's counted places: one read at any size) or
+    units on the activity's orders that are not cancelled."""
+    if by != UNITS:
+        return allotment.joined(template_id)[1]
     kept = (Order.template == template_id) & (Order.status != OrderStatus.CANCELLED)
-    if by == UNITS:
-        query = OrderLine.select(fn.COALESCE(fn.SUM(OrderLine.quantity), 0)).join(Order)
-    else:
-        query = Order.select(fn.COUNT(Order.customer.distinct()))
+    query = OrderLine.select(fn.COALESCE(fn.SUM(OrderLine.quantity), 0)).join(Order)
     return int(query.where(kept).scalar() or 0)
 
 
