@@ -93,6 +93,13 @@ ERROR_PAGES = {
         _l("Your account cannot open this page. Ask an admin if you need it."),
     ),
     404: (_l("Not found"), _l("This page does not exist, or the link is no longer valid.")),
+    413: (
+        _l("Too large to send"),
+        _l(
+            "What you sent is larger than the shop accepts, and nothing was saved. "
+            "Go back and send smaller files, or fewer at once."
+        ),
+    ),
     429: (_l("Slow down"), _l("Too many requests in a short time. Wait a moment and try again.")),
     500: (
         _l("Something went wrong"),

@@ -105,6 +105,9 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         # Uploaded images (models/uploads.py): collection QR codes, payment screenshots.
         "UPLOAD_FOLDER": env("UPLOAD_FOLDER", str(instance_dir / "uploads")),
         "UPLOAD_MAX_BYTES": int(env("UPLOAD_MAX_BYTES", str(8 * 1024 * 1024))),
+        # Any request body: past it the answer is 413 before anything is read (6 photos of
+        # UPLOAD_MAX_BYTES fit; a larger file among them is refused at its field, with a 422).
+        "MAX_CONTENT_LENGTH": int(env("REQUEST_MAX_BYTES", str(64 * 1024 * 1024))),
         # /dev/… shows every kept text and mail, login codes included: only for admins, and
         # only when DEV_PAGES=1 (`make run`'s demo sets it).
         "DEV_PAGES": _flag("DEV_PAGES", False),

@@ -29,3 +29,17 @@ def test_a_crash_shows_the_shops_page_and_is_logged(app, client, monkeypatch, ca
     assert "the disk is full" in caplog.text
     chinese = client.get("/", headers=ZH).get_data(as_text=True)
     assert "<h1>出错了</h1>" in chinese
+
+
+def test_a_request_past_the_size_limit_is_refused_whole_with_a_page(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    body = {"name": "Alice", "remark": "x" * (128 * 1024)}
+
+    page = client.post("/f/no-such-activity", data=body, headers=EN)
+    api = client.post("/api/v1/orders/1/status", data=body, headers=EN)
+
+    assert page.status_code == api.status_code == 413
+    assert "<h1>Too large to send</h1>" in page.get_data(as_text=True)
+    assert api.is_json
+    chinese = client.post("/f/no-such-activity", data=body, headers=ZH)
+    assert chinese.status_code == 413 and "<h1>Too large to send</h1>" not in chinese.text
