@@ -1,6 +1,6 @@
 """The app factory: `flask --app app run`, `gunicorn 'app:create_app()'`."""
 
-from flask import Flask, g, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import lazy_gettext as _l
 from peewee import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -77,7 +77,11 @@ def _init_login(app: Flask) -> None:
     # a session restored from the remember cookie lasts (with "strong", Flask-Login 0.6.3
     # drops it on the next request). Sessions end by their token instead (models/accounts/user.py).
     login_manager.session_protection = "basic"
-    login_manager.user_loader(User.for_session)
+    login_manager.user_loader(
+        lambda session_id: User.for_session(
+            session_id, current_app.config["REMEMBER_COOKIE_DURATION"]
+        )
+    )
 
 
 ERROR_PAGES = {

@@ -1,13 +1,16 @@
 """Staff, admin and group leader accounts.
 
-A session and a "keep me signed in" cookie name the account by `get_id()`: its id and its
-session token. A new token (`end_sessions`, a new password, deactivation) ends every session
-and remember cookie of the account, in every browser, on their next request.
+A session and a "keep me signed in" cookie name the account by `get_id()`: its id, its
+session token and when they signed in. A new token (`end_sessions`, a new password,
+deactivation) ends every session and remember cookie of the account, in every browser, on their
+next request; the server ends either, and every copy of it, `REMEMBER_COOKIE_DURATION` after
+signing in, whatever the browser keeps.
 """
 
 import re
 import secrets
 from contextlib import suppress
+from datetime import UTC, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -37,7 +40,13 @@ def check_new_password(password: str) -> None:
         raise WeakPassword()
 
 
-_SESSION_ID = re.compile(r"(?P<id>[0-9]{1,18}):(?P<token>[A-Za-z0-9_-]{16,64})")
+_SESSION_ID = re.compile(
+    r"(?P<id>[0-9]{1,18}):(?P<token>[A-Za-z0-9_-]{16,64}):(?P<since>[0-9]{1,12})"
+)
+
+
+def _seconds_now() -> float:
+    return utcnow().replace(tzinfo=UTC).timestamp()
 
 
 def new_session_token() -> str:
@@ -59,14 +68,18 @@ class User(UserMixin, BaseModel):
         return self.active
 
     def get_id(self) -> str:
-        """What sessions and remember cookies store: stops matching once the token changes."""
-        return f"{self.id}:{self.session_token}"
+        """What sessions and remember cookies store, written when signing in: stops matching
+        once the token changes, and once `REMEMBER_COOKIE_DURATION` has passed."""
+        return f"{self.id}:{self.session_token}:{int(_seconds_now())}"
 
     @classmethod
-    def for_session(cls, session_id: str) -> "User | None":
-        """The active account a session or remember cookie names, unless its sessions ended."""
+    def for_session(cls, session_id: str, lasts: timedelta) -> "User | None":
+        """The active account a session or remember cookie names, unless its sessions ended
+        or it was signed in more than `lasts` ago."""
         match = _SESSION_ID.fullmatch(session_id or "")
-        if match is None:  # e.g. a session from before session tokens: it ends
+        if match is None:  # e.g. a session from before session tokens or their times: it ends
+            return None
+        if _seconds_now() - int(match["since"]) > lasts.total_seconds():
             return None
         return cls.get_or_none(
             cls.id == int(match["id"]),

@@ -13,7 +13,9 @@ import pytest
 
 import config
 from models import User
+from models.accounts import user as user_module
 from models.accounts.admin import update_account
+from models.base import utcnow
 from tests.helpers import EN, HTMX, PASSWORD, ZH, csrf_token_from
 
 REMEMBER = "remember_token"
@@ -272,3 +274,20 @@ def test_the_form_says_the_duration_in_chinese_too(app, client):
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=7)
     form = client.get("/login", headers=ZH).get_data(as_text=True)
     assert "在此设备上保持登录 7天" in form
+
+
+def test_the_server_ends_a_kept_sign_in_after_its_days_whatever_the_browser_keeps(
+    app, staff, monkeypatch
+):
+    phone = sign_in(app, staff, remember=True)
+    copied = copy_of(app, phone, REMEMBER)  # a copy the browser's expiry does not govern
+    days = app.config["REMEMBER_COOKIE_DURATION"]
+    start = utcnow()
+
+    monkeypatch.setattr(user_module, "utcnow", lambda: start + days - timedelta(minutes=1))
+    assert signed_in(copied) and signed_in(phone)
+
+    monkeypatch.setattr(user_module, "utcnow", lambda: start + days + timedelta(minutes=1))
+    assert not signed_in(copied)
+    assert not signed_in(phone)  # the session it restored lasts no longer either
+    assert signed_in(sign_in(app, staff, remember=True))  # signing in again starts anew
