@@ -2,8 +2,9 @@
 
 Signing in starts a new session (nothing of the anonymous one carries over). Signing out, a
 new password and deactivation end every session and "keep me signed in" cookie of the account,
-in every browser (models/accounts/user.py). Failed sign-ins are throttled per account and per address
-across every worker (models/accounts/sign_in.py).
+in every browser (models/accounts/user.py). Failed sign-ins are throttled per account (per
+device for a browser that signed in before) and per address across every worker
+(models/accounts/sign_in.py, models/accounts/devices.py).
 """
 
 import math
@@ -16,7 +17,9 @@ from blueprints.access import SIGNED_IN, role_required, safe_next
 from blueprints.rendering import go, render
 from forms.account import OwnPasswordForm
 from forms.auth import LoginForm
+from models.accounts import devices
 from models.accounts.admin import WrongPassword, change_own_password
+from models.accounts.devices import device_key, new_device_cookie
 from models.accounts.sign_in import Limit, SignInThrottled, authenticate
 from models.accounts.user import COURIER, LEADER, User, WeakPassword, end_sessions
 from models.base import utcnow
@@ -49,9 +52,11 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render(PAGE, FORM, status=422 if request.method == "POST" else 200, form=form)
+    secret = current_app.secret_key
+    device = device_key(request.cookies.get(devices.COOKIE), form.email.data, secret)
     try:
         user = authenticate(
-            form.email.data, form.password.data, request.remote_addr or "", *_limits()
+            form.email.data, form.password.data, request.remote_addr or "", *_limits(), device
         )
     except SignInThrottled as error:
         form.form_errors.append(str(error))
@@ -64,7 +69,16 @@ def login():
     _new_session()
     login_user(user, remember=form.remember.data)
     target = safe_next(request.args.get("next"), home_for(user))
-    return go(target, 302)
+    response = go(target, 302)
+    response.set_cookie(
+        devices.COOKIE,
+        new_device_cookie(user.email, secret),
+        max_age=devices.DAYS * 86400,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.post("/logout")

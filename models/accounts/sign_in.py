@@ -8,6 +8,12 @@ window:
     nothing about which emails have accounts), counted from every address: LOGIN_ATTEMPTS;
   - per address (`request.remote_addr`), whatever the emails: LOGIN_ADDRESS_ATTEMPTS.
 
+A browser that signed in to the account before (it holds that account's device cookie,
+`models/accounts/devices.py`) is not held by the account's count, which anyone knowing the
+email can fill: its failures are counted per device instead, against the same per-account
+limit (OWASP's "device cookies"). So someone guessing from elsewhere locks out other unknown
+browsers, never the phone the person always signs in on.
+
 Each try takes its turn before the password is checked: in one short transaction, serialized
 across processes (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE), it counts the
 failures in the window and, when both limits leave room, records the try as a failure. A try
@@ -66,24 +72,28 @@ class SignInThrottled(DomainError):
         return self.details["until"]
 
 
-def take_turn(email: str, address: str, per_account: Limit, per_address: Limit) -> None:
-    """Record this try as a failure, unless the account or the address is out of tries
-    (SignInThrottled, saying when to try again); `forget_failures` when the password matches.
-    """
+def take_turn(
+    email: str, address: str, per_account: Limit, per_address: Limit, device: str | None = None
+) -> None:
+    """Record this try as a failure, unless the account (or `device`, a known browser's key,
+    instead) or the address is out of tries (SignInThrottled, saying when to try again);
+    `forget_failures` when the password matches."""
+    counted = device or email  # the column holds either: a device key never has an "@"
     with db.atomic():
         if is_postgres():  # SQLite's BEGIN IMMEDIATE already runs one writer at a time
             db.execute_sql("SELECT pg_advisory_xact_lock(hashtext('jielong sign-in attempts'))")
         now = utcnow()
-        _refuse_when_spent(SignInAttempt.email == email, per_account, now, "account")
+        _refuse_when_spent(SignInAttempt.email == counted, per_account, now, "account")
         _refuse_when_spent(SignInAttempt.address == address, per_address, now, "address")
         oldest_kept = now - max(per_account.window, per_address.window)
         SignInAttempt.delete().where(SignInAttempt.at < oldest_kept).execute()
-        SignInAttempt.insert(email=email, address=address, at=now).execute()
+        SignInAttempt.insert(email=counted, address=address, at=now).execute()
 
 
-def forget_failures(email: str) -> None:
-    """The password matched: the account's failures (this try's among them) no longer count."""
-    SignInAttempt.delete().where(SignInAttempt.email == email).execute()
+def forget_failures(email: str, device: str | None = None) -> None:
+    """The password matched: the account's and this device's failures (this try's among them)
+    no longer count."""
+    SignInAttempt.delete().where(SignInAttempt.email.in_([email, device or email])).execute()
 
 
 def _refuse_when_spent(which, limit: Limit, now: datetime, scope: str) -> None:
@@ -123,24 +133,30 @@ def _refusal(scope: str, until: datetime, now: datetime) -> str:
 
 
 def authenticate(
-    email: str, password: str, address: str, per_account: Limit, per_address: Limit
+    email: str,
+    password: str,
+    address: str,
+    per_account: Limit,
+    per_address: Limit,
+    device: str | None = None,
 ) -> User | None:
     """The active user with these credentials, with their last sign-in recorded; else None.
 
     Each try first takes a turn of the sign-in limits (models/accounts/sign_in.py), which
     raises SignInThrottled when the account or the address is out of tries. An unknown email
     costs the same hashing time as a wrong password, so response times do not tell which
-    emails have accounts.
+    emails have accounts. `device`: the key of this browser's device cookie for `email`, if
+    it has one.
     """
     email = normalize_email(email)
-    take_turn(email, address, per_account, per_address)
+    take_turn(email, address, per_account, per_address, device)
     user = User.by_email(email)
     if user is None:
         spend_password_check(password)
         return None
     if not user.active or not user.check_password(password):
         return None
-    forget_failures(email)
+    forget_failures(email, device)
     with db.atomic(), acting(Actor(user.name, user.id, address)):
         User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
         record("account.signed_in", user.email)

@@ -24,6 +24,7 @@ from peewee import fn
 
 import config
 from app import create_app
+from models.accounts import devices
 from models.accounts.sign_in import Limit, SignInAttempt, SignInThrottled, authenticate
 from tests.helpers import (
     CSRF_INPUT,
@@ -90,6 +91,53 @@ def test_failures_count_per_address_for_every_email(app, staff):
     assert refused.status_code == 429
     assert "Too many failed sign-in attempts from your network." in refused.get_data(as_text=True)
     assert attempt(app, staff.email, PASSWORD, "10.0.0.6").status_code == 302
+
+
+def known_browser(app, user, address="10.0.1.1"):
+    """A browser that has signed in as `user` before: it holds that account's device cookie."""
+    phone = app.test_client()
+    assert attempt(app, user.email, PASSWORD, address, client=phone).status_code == 302
+    cookie = phone.get_cookie(devices.COOKIE)
+    assert cookie is not None and cookie.http_only
+    again = app.test_client()
+    again.set_cookie(devices.COOKIE, cookie.value)
+    return again
+
+
+def test_strangers_spending_the_accounts_tries_never_lock_out_a_known_browser(app, staff):
+    app.config["LOGIN_ATTEMPTS"] = "3 per 15 minutes"
+    phone = known_browser(app, staff)
+    for n in range(3):  # someone who knows the email, from elsewhere
+        assert attempt(app, staff.email, "wrong", f"10.0.0.{n + 1}").status_code == 422
+
+    assert attempt(app, staff.email, PASSWORD, "10.0.0.9").status_code == 429  # a new browser
+    assert attempt(app, staff.email, PASSWORD, "10.0.1.1", client=phone).status_code == 302
+
+
+def test_a_known_browser_has_tries_of_its_own_and_only_for_its_account(app, staff, admin):
+    app.config["LOGIN_ATTEMPTS"] = "3 per 15 minutes"
+    phone = known_browser(app, staff)
+    for _ in range(3):
+        assert attempt(app, staff.email, "wrong", "10.0.1.1", client=phone).status_code == 422
+    assert attempt(app, staff.email, PASSWORD, "10.0.1.1", client=phone).status_code == 429
+    assert attempt(app, staff.email, PASSWORD, "10.0.0.7").status_code == 302  # the account's own
+
+    other = known_browser(app, staff, "10.0.1.2")
+    for _ in range(3):  # the staff's device cookie says nothing about the admin's account
+        assert attempt(app, admin.email, "wrong", "10.0.2.1", client=other).status_code == 422
+    assert attempt(app, admin.email, PASSWORD, "10.0.2.2").status_code == 429
+
+
+def test_a_forged_or_altered_device_cookie_counts_for_nothing(app, staff):
+    app.config["LOGIN_ATTEMPTS"] = "2 per 15 minutes"
+    phone = known_browser(app, staff)
+    value = phone.get_cookie(devices.COOKIE).value
+    forged = app.test_client()
+    forged.set_cookie(devices.COOKIE, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    for n in range(2):
+        assert attempt(app, staff.email, "wrong", f"10.0.3.{n + 1}").status_code == 422
+    assert attempt(app, staff.email, PASSWORD, "10.0.3.9", client=forged).status_code == 429
+    assert attempt(app, staff.email, PASSWORD, "10.0.3.9", client=phone).status_code == 302
 
 
 def test_an_email_without_an_account_is_refused_in_the_same_words(app, staff):
