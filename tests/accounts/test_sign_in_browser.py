@@ -137,6 +137,7 @@ def test_admin_reaches_the_user_list_on_a_desktop(app, desktop_page, admin, staf
             page.locator("table.orders tr.order").count() == OrderFilter.default().query().count()
         )
 
+    page.get_by_text("Shop setup").click()
     page.get_by_role("link", name="Users").click()
     page.wait_for_url("**/admin/users")
     assert page.get_by_role("heading", name="Users", level=1).is_visible()
