@@ -45,6 +45,23 @@ class Published:
         """Whether any of these products has a member price (no query: what is kept)."""
         return any(pid in self.member_prices for pid in product_ids)
 
+    def member_offers(self) -> dict[int, list[tuple[str, int]]]:
+        """What the order form shows beside a product's price: {product id: [(tier name, or ""
+        when the shop has one tier, price)]}, lowest price first, only prices below the list
+        price (a higher one never applies)."""
+        named = len(self.tier_names) > 1
+        offers: dict[int, list[tuple[str, int]]] = {}
+        for pid, by_tier in self.member_prices.items():
+            product = self.products.get(pid)
+            below = sorted(
+                (price, self.tier_names.get(tier, "") if named else "")
+                for tier, price in by_tier.items()
+                if product is not None and price < product.price
+            )
+            if below:
+                offers[pid] = [(name, price) for price, name in below]
+        return offers
+
     def member_prices_for(
         self, product_ids, *, phone: str = "", customer_id=None
     ) -> dict[int, int]:
