@@ -13,10 +13,11 @@ from models.orders.editing import edit_order
 from models.orders.lifecycle import Actor
 from models.orders.order import Order, OrderLine
 from models.promotions.offer import Offer
+from models.staff_entry.entry import Contact, enter_order
 from models.tiers.admin import delete_tier
 from models.tiers.prices import TierPrice, member_prices, save_member_prices, stamp
 from tests.factories import make_product, make_template, order_for
-from tests.helpers import EN, HTMX, hidden_inputs, sql_statements
+from tests.helpers import EN, HTMX, hidden_inputs, make_user, sql_statements
 
 GOLD_PHONE, PLAIN_PHONE = "138 0013 8111", "138 0013 8222"
 
@@ -190,3 +191,20 @@ def test_no_member_price_in_play_costs_no_statement(app, client, shop):
     set_prices(shop["apples"], {shop["gold"].id: 850})  # ordered: the tier is read, once
     place(client, shop, "138 0013 8009")
     assert submit_statements(client, shop, [PLAIN_PHONE, GOLD_PHONE]) == [without[0] + 1] * 2
+
+
+def test_an_order_staff_enter_for_a_member_costs_the_member_price(shop):
+    set_prices(shop["apples"], {shop["gold"].id: 850})
+    version = shop["version"]
+    clerk = make_user("staff", "clerk@example.com")
+    order, created = enter_order(
+        version.template,
+        version,
+        by=clerk,
+        channel="phone",
+        contact=Contact("Gold", GOLD_PHONE),
+        quantities={shop["apples"].id: 3},
+        fulfilment=None,
+        submission_key="phoned-1",
+    )
+    assert created and order.total == 3 * 850
