@@ -63,6 +63,7 @@ from blueprints.staff import (
     privacy,
     stockroom,
 )
+from blueprints.tiers import member_prices
 from blueprints.tiers import pages as tiers
 from blueprints.waitlist import board as waiting_lines
 from blueprints.waitlist import pages as waitlist
@@ -129,6 +130,7 @@ def register_blueprints(app) -> None:
         api,
         offers,
         tiers,
+        member_prices,
         leader,
         leader_points,
         commissions,

@@ -58,6 +58,7 @@ from models.segments.messages import SegmentMessage, SegmentRecipient
 from models.segments.segment import Segment
 from models.staff_entry.entry import StaffEntry
 from models.storefront.login_code import LoginCode
+from models.tiers.prices import TierPrice
 from models.waitlist.entry import WaitlistEntry
 
 ALL_MODELS = [
@@ -141,6 +142,7 @@ ALL_MODELS = [
     Segment,
     SegmentMessage,
     SegmentRecipient,
+    TierPrice,
 ]
 
 __all__ = [

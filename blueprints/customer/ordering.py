@@ -75,11 +75,21 @@ def _priced(activity, form, checkout) -> dict:
         for pid, qty in requested_lines(form, activity.version)
         if isinstance(qty, int) and qty > 0
     }
+    # the member prices of the typed phone's tier: read (one statement) only when a product
+    # chosen has a member price (docs/customers.md, "Member prices")
+    phone = form["phone"].data if "phone" in form else ""
+    member = activity.published.member_prices_for(list(quantities), phone=phone or "")
     if checkout.zoned and checkout.delivered:
         zone = checkout.zoned.chosen_zone()
-        price = zone_quote(activity.version, quantities, activity.products, zone)
+        price = zone_quote(activity.version, quantities, activity.products, zone, member)
     else:
-        price = quote(activity.version, quantities, activity.products, delivered=checkout.delivered)
+        price = quote(
+            activity.version,
+            quantities,
+            activity.products,
+            delivered=checkout.delivered,
+            member=member,
+        )
     template_id = activity.template.id
     price, offer = with_offer(template_id, price, checkout.coupon.data or "")
     return {"price": price, "offer": offer, "next_offer": next_offer(template_id, price.subtotal)}
@@ -100,6 +110,7 @@ def _page(activity, form, checkout, status=200, **extra):
         products_by_id=activity.products,
         stock_left=activity.stock_left,
         showcase=activity.showcase,
+        member_offers=activity.published.member_offers(),
         slots_left=activity.slots_left,
         chain=chain_tail(activity.template.id)
         if activity.version.setting("show_chain_list")

@@ -127,13 +127,23 @@ def activity_state(
 PRICE_SOURCES: list = []
 
 
-def unit_prices(version: FormTemplateVersion, products: dict[int, Product]) -> dict[int, int]:
-    """What each product costs on an order placed now, by product id (fen)."""
+def unit_prices(
+    version: FormTemplateVersion,
+    products: dict[int, Product],
+    member: dict[int, int] | None = None,
+) -> dict[int, int]:
+    """What each product costs on an order placed now, by product id (fen): the lowest of its
+    list price, the PRICE_SOURCES' and `member`, the member prices of the customer's tier
+    ({product id: price}, `Published.prices_of_tier`; models/tiers/prices.py). Placing, the
+    form's total, staff order entry and changed quantities all price here."""
     prices = {pid: product.price for pid, product in products.items()}
     for source in PRICE_SOURCES:
         for pid, price in source(version, products).items():
             if pid in prices:
                 prices[pid] = min(prices[pid], price)
+    for pid, price in (member or {}).items():
+        if pid in prices:
+            prices[pid] = min(prices[pid], price)
     return prices
 
 
@@ -143,11 +153,12 @@ def quote(
     products: dict[int, Product],
     *,
     delivered: bool,
+    member: dict[int, int] | None = None,
 ) -> Quote:
-    """Subtotal of `quantities` at the prices of an order placed now (`unit_prices`), plus the
-    delivery fee when delivered."""
+    """Subtotal of `quantities` at the prices of an order placed now (`unit_prices`, with the
+    customer's `member` prices), plus the delivery fee when delivered."""
     chosen = {pid: products[pid] for pid in quantities if pid in products}
-    prices = unit_prices(version, chosen) if chosen else {}
+    prices = unit_prices(version, chosen, member) if chosen else {}
     subtotal = sum(prices[pid] * qty for pid, qty in quantities.items() if pid in prices)
     fee = 0
     delivery = delivery_settings(version)

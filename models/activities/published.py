@@ -4,7 +4,7 @@ settings and what the form shows of the catalog. Loaded once per configuration g
 kept by each worker (models/config_cache.py); stock, places and the clock are read per request.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.activities.fields.products import offered_ids
 from models.activities.pickup import PickupPoint, serving_warehouse
@@ -12,8 +12,14 @@ from models.activities.template import FormTemplate, FormTemplateVersion
 from models.catalog.products import Product, Warehouse
 from models.catalog.showcase import Showcase, showcase
 from models.config_cache import kept
+from models.customers.customer import Customer
+from models.customers.tier import tier_names
 
 DELIVERED = None  # the key of the delivery warehouse in `Published.warehouses`
+
+# Loaders of the member prices (会员价) of some products: each takes product ids and returns
+# {product id: {tier id: price in fen}}; models/tiers/prices.py registers its table's.
+MEMBER_PRICE_LOADERS: list = []
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,57 @@ class Published:
     main_warehouse: Warehouse
     delivery: dict  # {"enabled", "fee", "free_above"}
     showcase: Showcase
+    # {product id: {tier id: price}} of offered products that have member prices, and
+    # {tier id: name} of every tier when some do (both empty when none do)
+    member_prices: dict[int, dict[int, int]] = field(default_factory=dict)
+    tier_names: dict[int, str] = field(default_factory=dict)
+
+    def prices_of_tier(self, tier_id: int | None) -> dict[int, int]:
+        """{product id: member price} for a customer of this tier (None: no tier)."""
+        return prices_of_tier(self.member_prices, tier_id)
+
+    def has_member_prices(self, product_ids) -> bool:
+        """Whether any of these products has a member price (no query: what is kept)."""
+        return any(pid in self.member_prices for pid in product_ids)
+
+    def member_offers(self) -> dict[int, list[tuple[str, int]]]:
+        """What the order form shows beside a product's price: {product id: [(tier name, or ""
+        when the shop has one tier, price)]}, lowest price first, only prices below the list
+        price (a higher one never applies)."""
+        named = len(self.tier_names) > 1
+        offers: dict[int, list[tuple[str, int]]] = {}
+        for pid, by_tier in self.member_prices.items():
+            product = self.products.get(pid)
+            below = sorted(
+                (price, self.tier_names.get(tier, "") if named else "")
+                for tier, price in by_tier.items()
+                if product is not None and price < product.price
+            )
+            if below:
+                offers[pid] = [(name, price) for price, name in below]
+        return offers
+
+    def member_prices_for(
+        self, product_ids, *, phone: str = "", customer_id=None
+    ) -> dict[int, int]:
+        """{product id: member price} among `product_ids` for the customer with this phone (or
+        id): reads their tier (one statement) only when one of the products has a member
+        price, else nothing."""
+        if not self.has_member_prices(product_ids):
+            return {}
+        if customer_id is not None:
+            tier = Customer.select(Customer.tier).where(Customer.id == customer_id).scalar()
+        else:
+            tier = Customer.tier_of_phone(phone)
+        return self.prices_of_tier(tier)
+
+
+def prices_of_tier(member_prices: dict[int, dict[int, int]], tier_id: int | None) -> dict[int, int]:
+    """{product id: price} of `member_prices` ({product id: {tier id: price}}) for a customer of
+    tier `tier_id` (None: no tier, no member price)."""
+    if tier_id is None or not member_prices:
+        return {}
+    return {pid: by_tier[tier_id] for pid, by_tier in member_prices.items() if tier_id in by_tier}
 
 
 def find_activity(slug: str) -> tuple[FormTemplate, FormTemplateVersion] | None:
@@ -90,6 +147,7 @@ def _load(template: FormTemplate, version: FormTemplateVersion) -> Published:
     warehouses = {point.id: serving_warehouse(point) for point in points}
     if delivery["enabled"]:
         warehouses[DELIVERED] = serving_warehouse(None)
+    members = member_prices_of(list(products))
     return Published(
         template=template,
         version=version,
@@ -99,4 +157,15 @@ def _load(template: FormTemplate, version: FormTemplateVersion) -> Published:
         main_warehouse=Warehouse.default(),
         delivery=delivery,
         showcase=showcase(products),
+        member_prices=members,
+        tier_names=tier_names() if members else {},
     )
+
+
+def member_prices_of(product_ids: list[int]) -> dict[int, dict[int, int]]:
+    """{product id: {tier id: price}} of these products that have member prices."""
+    found: dict[int, dict[int, int]] = {}
+    for load in MEMBER_PRICE_LOADERS:
+        for pid, by_tier in load(product_ids).items():
+            found.setdefault(pid, {}).update(by_tier)
+    return found

@@ -3,7 +3,7 @@
 from peewee import EXCLUDED, CharField, DateTimeField, ForeignKeyField, JSONField
 
 from models.base import BaseModel, utcnow
-from models.customers.phones import normalize_phone
+from models.customers.phones import InvalidPhone, normalize_phone
 from models.customers.tier import CustomerTier
 from models.statements import Slot, Statement, instances
 
@@ -34,6 +34,17 @@ class Customer(BaseModel):
             row = _BY_PHONE.one(phone=e164)
         return instances(cls, COLUMNS, [row])[0]
 
+    @classmethod
+    def tier_of_phone(cls, phone: str) -> int | None:
+        """The tier id of the customer with this phone (any format); None when the number is
+        not valid, not known or its customer has no tier. One statement (none when invalid)."""
+        try:
+            e164 = normalize_phone(phone)
+        except InvalidPhone:
+            return None
+        row = _TIER_BY_PHONE.one(phone=e164)
+        return row[0] if row else None
+
 
 COLUMNS = [Customer._meta.fields[name] for name in Customer._meta.sorted_field_names]
 _UPSERT = Statement(
@@ -49,3 +60,6 @@ _UPSERT = Statement(
     .returning(*COLUMNS)
 )  # fmt: skip
 _BY_PHONE = Statement(lambda: Customer.select(*COLUMNS).where(Customer.phone == Slot("phone")))
+_TIER_BY_PHONE = Statement(
+    lambda: Customer.select(Customer.tier).where(Customer.phone == Slot("phone"))
+)

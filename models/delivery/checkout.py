@@ -21,9 +21,12 @@ class BelowZoneMinimum(DomainError):
     message = _l("The smallest order delivered in this zone is larger.")
 
 
-def zone_quote(version, quantities: dict[int, int], products, zone: DeliveryZone | None) -> Quote:
-    """What the order costs delivered in `zone` (no fee until a zone is known)."""
-    subtotal = quote(version, quantities, products, delivered=False).subtotal
+def zone_quote(
+    version, quantities: dict[int, int], products, zone: DeliveryZone | None, member=None
+) -> Quote:
+    """What the order costs delivered in `zone` (no fee until a zone is known); `member`: the
+    customer's member prices ({product id: price})."""
+    subtotal = quote(version, quantities, products, delivered=False, member=member).subtotal
     return Quote(subtotal=subtotal, delivery_fee=zone.fee_for(subtotal) if zone else 0)
 
 

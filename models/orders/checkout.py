@@ -65,7 +65,11 @@ def submit_order(
         point = points.get(fulfilment or "")
         if points and point is None:
             raise NoSuchPickupPoint()
-    price = quote(version, quantities, products, delivered=delivered)
+    # the member prices of the customer's tier (one read of it, only when one of the products
+    # ordered has some): the minimum, the coupon and the delivery fee count with them too
+    ordered = [pid for pid, qty in quantities.items() if qty and pid in products]
+    member = parts.member_prices_for(ordered, phone=answers.get("phone", ""))
+    price = quote(version, quantities, products, delivered=delivered, member=member)
     minimum = version.setting("min_order_amount")
     if minimum and price.subtotal < minimum:
         raise BelowMinimum(_l("The smallest order is %(amount)s.", amount=format_money(minimum)))
@@ -87,6 +91,7 @@ def submit_order(
         delivery_fee=delivery_fee if delivered and delivery_fee is not None else price.delivery_fee,
         offer=offer.offer,
         discount=offer.discount,
+        member_prices=parts.member_prices,
         locale=locale,
         source=source,
         also=also,

@@ -12,6 +12,7 @@ from models.activities.activity import unit_prices
 from models.activities.fields import field_type
 from models.activities.fields.products import PRODUCTS
 from models.activities.pickup import serving_warehouse
+from models.activities.published import published
 from models.catalog import stock
 from models.catalog.products import Product
 from models.db import db
@@ -126,10 +127,19 @@ def _new_line(order, product_id, offered) -> OrderLine:
         product=product,
         warehouse=serving_warehouse(order.pickup_point) if product.tracks_stock else None,
         name=product.name,
-        unit_price=unit_prices(order.template_version, {product.id: product})[product.id],
+        unit_price=_price_now(order, product),
         unit_cost=product.cost_price,
         quantity=0,
     )
+
+
+def _price_now(order, product: Product) -> int:
+    """What `product` costs the order's customer on an order placed now: as placing prices it,
+    with the member price of their tier (read only when the product has one)."""
+    version = order.template_version
+    parts = published(version.template, version)
+    member = parts.member_prices_for([product.id], customer_id=order.customer_id)
+    return unit_prices(version, {product.id: product}, member)[product.id]
 
 
 def _replace_answers(order, version, answers, lines_changed: bool) -> list[str] | None:

@@ -9,6 +9,7 @@ from peewee import IntegrityError
 from models.activities import allotment
 from models.activities.activity import unit_prices
 from models.activities.pickup import PickupPoint, serving_warehouse, window_for
+from models.activities.published import prices_of_tier
 from models.activities.template import FormTemplateVersion
 from models.base import utcnow
 from models.catalog import stock
@@ -84,6 +85,7 @@ def place_new(
     locale: str = "zh_CN",
     source: str = "form",
     also: Callable[[Order], None] | None = None,
+    member_prices: dict[int, dict[int, int]] | None = None,
 ) -> tuple[Order, bool]:
     """Create the order; the caller has looked for one placed with `submission_key` already
     (`placed_order`), and when one was placed meanwhile, that one is returned.
@@ -92,6 +94,9 @@ def place_new(
     `also(order)` runs inside the order's transaction once it is created: what a higher
     package keeps with the new order, written with it or not at all (the leader whose share
     link brought it: models/leaders/leader.py `attribute`).
+    `member_prices`: {product id: {tier id: price}} of the products (the published activity's,
+    `Published.member_prices`): a line costs its product's price for the customer's tier
+    when that is lower, the tier being the one the customer row has as the order is placed.
 
     Returns (order, created). Raises OutOfStock (with `details["short"]`, a
     mapping of product id to what is still available) and reserves nothing if
@@ -118,6 +123,7 @@ def place_new(
                 (offer, discount),
                 locale,
                 source,
+                member_prices or {},
             )
             if also is not None:
                 also(order)
@@ -143,15 +149,19 @@ def _create(
     offered,
     locale,
     source,
+    member_prices,
 ):
-    customer = Customer.find_or_create(name, phone)
+    customer = Customer.find_or_create(name, phone)  # its tier comes with it: no extra read
     holds, newcomer = _take_places(version, customer, answers)
     offer, discount = offered
     if offer is not None:
         _use_offer(offer, customer)
-    # the prices in force now, read inside the order's transaction (a group price: 阶梯价)
-    prices = unit_prices(version, {line.product.id: line.product for line in lines})
+    # the prices in force now, read inside the order's transaction (a group price: 阶梯价),
+    # and the member prices of the customer's tier (会员价)
+    member = prices_of_tier(member_prices, customer.tier_id)
+    prices = unit_prices(version, {line.product.id: line.product for line in lines}, member)
     subtotal = sum(prices[line.product.id] * line.quantity for line in lines)
+    discount = min(discount, subtotal)  # priced lower than quoted (a tier changed meanwhile)
     window = pickup_point and window_for(
         version.settings, version.template.closes_at, pickup_point, utcnow()
     )

@@ -249,6 +249,7 @@ def where_shown(payload_shop) -> dict[str, list[str]]:
             "XPRODDESC",
             "XSTOCK",
         ],
+        f"/admin/products/{payload_shop['product_id']}/member-prices": ["XPRODUCT", "XTIER"],
         "/admin/rules": ["XRULE"],
         "/segments/": ["XSEGMENT"],
         f"/segments/{payload_shop['segment_id']}": ["XSEGMENT"],
