@@ -6,7 +6,7 @@ customer types, per-field checks when a field loses focus, the list as people jo
 
 from functools import partial
 
-from flask import Blueprint, abort, make_response, request, url_for
+from flask import Blueprint, abort, g, make_response, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -21,6 +21,7 @@ from i18n import format_slot
 from models.activities.activity import OPEN, STATE_TITLES, load_activity, quote
 from models.activities.fields import line_fields
 from models.activities.slots import describe, next_free_slot
+from models.config_cache import read_every_time, read_generation_once
 from models.db import one_snapshot
 from models.delivery.checkout import submit_delivered_order, zone_quote
 from models.delivery.windows import NoSuchWindow, WindowFull, bookable_windows
@@ -38,6 +39,20 @@ from models.reports.funnel_counter import count_start, count_view, flush_due
 from models.storefront.chain import chain_from, chain_tail
 
 bp = Blueprint("ordering", __name__, url_prefix="/f")
+
+
+@bp.before_request
+def _configuration_checked_once():
+    """No page here changes the shop's configuration: its kept parts are checked once a
+    request (models/config_cache.py)."""
+    g.configuration_once = read_generation_once()
+
+
+@bp.teardown_request
+def _configuration_checked_every_time(_error):
+    if "configuration_once" in g:
+        read_every_time(g.pop("configuration_once"))
+
 
 PAGE, FORM = "ordering/page.html", "ordering/_form.html"
 REF_COOKIE, REF_DAYS = "ref", 30  # the leader whose share link the customer came by

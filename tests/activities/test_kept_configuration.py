@@ -9,7 +9,7 @@ from models.config_cache import generation
 from models.db import db, is_postgres
 from models.orders.order import Order
 from tests.factories import make_activity, make_product, order_for
-from tests.helpers import EN, hidden_inputs
+from tests.helpers import EN, hidden_inputs, sql_statements
 
 
 @pytest.fixture
@@ -79,3 +79,19 @@ def test_placing_orders_keeps_what_is_kept(app, activity):
             order_for(activity["version"], [(activity["apples"], 1)], phone=f"1380013800{i}")
         with db.connection_context():
             assert generation() == before
+
+
+def test_an_order_form_request_checks_the_configuration_once(app, client, activity):
+    """The form page and the submit change no configuration: the number that says whether
+    what is kept still holds is read once a request, however many kept parts the request uses
+    (it used to be six times a submit)."""
+    slug = activity["slug"]
+    with sql_statements() as page_reads:
+        html = client.get(f"/f/{slug}", headers=EN).get_data(as_text=True)
+    data = {**hidden_inputs(html), "name": "Li", "phone": "13800138000"}
+    data[f"items-{activity['apples'].id}"] = "1"
+    with sql_statements() as submit_reads:
+        assert client.post(f"/f/{slug}", data=data, headers=EN).status_code == 303
+
+    for statements in (page_reads, submit_reads):
+        assert sum("config_generation" in sql for sql in statements) == 1, statements
