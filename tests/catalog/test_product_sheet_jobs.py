@@ -5,6 +5,7 @@ refresh link without JS); the import stays all or nothing and runs once however 
 pressed. Uploads previewed and never imported are deleted after SHEET_UPLOAD_KEEP_HOURS by the
 hourly sweep (a fake clock, no sleeps), and at once when imported."""
 
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -202,3 +203,18 @@ def test_cells_on_the_status_page_are_text(admin_post, as_admin, small_threshold
     status_page = upload(admin_post, data).headers["Location"]
     page = as_admin.get(status_page).get_data(as_text=True)
     assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_files_no_row_records_are_swept_by_their_age(admin_post, app, small_threshold, queue_held):
+    upload(admin_post, csv_file(*rows(4)))  # a big one waiting to be checked: kept
+    with app.app_context():
+        busy = SheetUpload.get()
+        orphan = pending.keep(b"kept before migration 0068")
+        recent = pending.keep(b"kept an hour ago")
+        folder = Path(app.config["UPLOAD_FOLDER"])
+        now = utcnow()
+        for token, hours in ((busy.token, 30), (orphan, 30), (recent, 1)):
+            moment = (now - timedelta(hours=hours)).replace(tzinfo=UTC).timestamp()
+            os.utime(folder / f"sheet-{token}.upload", (moment, moment))
+        sweep_uploads(now)
+        assert files(app) == sorted(f"sheet-{t}.upload" for t in (busy.token, recent))

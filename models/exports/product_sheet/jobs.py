@@ -274,7 +274,23 @@ def sweep_uploads(now=None) -> list[int]:
     for upload in old:
         pending.forget(upload.token)
         upload.delete_instance()
+    _forget_unrecorded(now - timedelta(hours=keep_hours()))
     lost = SheetUpload.select(SheetUpload.id).where(
         SheetUpload.status.in_(list(WAITING)), SheetUpload.queued_at < now - LOST
     )
     return [upload.id for upload in lost]
+
+
+def _forget_unrecorded(cutoff) -> None:
+    """Files kept before `cutoff` that no row records (kept before migration 0068, or whose
+    row went without them): deleted."""
+    tokens = pending.kept_before(cutoff)
+    recorded = {
+        token
+        for (token,) in SheetUpload.select(SheetUpload.token)
+        .where(SheetUpload.token.in_(tokens))
+        .tuples()
+    }
+    for token in tokens:
+        if token not in recorded:
+            pending.forget(token)
