@@ -150,6 +150,28 @@ def test_transfers_sent_racing_orders_never_take_units_orders_hold(app, round_):
         assert_sums(product, east)
 
 
+def test_parts_received_at_once_on_threads_arrive_once_each_in_their_batches(app):
+    with app.app_context():
+        main, east = Warehouse.default(), east_store()
+        product = make_product(0)
+        receive(product, 3, "T-SOON", day(1))
+        receive(product, 3, "T-LATE", day(5))
+        sent = [send_transfer(create_transfer(main, east, {product.id: 3})) for _ in range(2)]
+        lines = [(t.id, t.lines.get().id) for t in sent]
+
+    def act(i):
+        transfer_id, line_id = lines[i % 2]
+        return receive_transfer(Transfer.get_by_id(transfer_id), {line_id: 1}).status
+
+    results = race(app, 8, act)
+    assert {outcome for outcome, _ in results} <= {"ok", "TooManyReceived", "TransferMoved"}
+    assert sum(1 for outcome, _ in results if outcome == "ok") == 6
+    with app.app_context():
+        assert batches_in(product, east) == {"T-SOON": (day(1), 3, 3), "T-LATE": (day(5), 3, 3)}
+        assert shelf(product, east) == (6, 0)
+        assert_sums(product, east)
+
+
 def test_staff_see_the_batches_arriving_and_receive_some(app_context, client, staff, login):
     login(staff)
     main, east = Warehouse.default(), east_store()
