@@ -23,6 +23,7 @@ for the caller to queue again. A successful import deletes its file at once.
 
 import logging
 import secrets
+from contextlib import nullcontext
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -193,7 +194,7 @@ def run_step(upload_id: int) -> str | None:
     if data is None:
         return _finish(upload_id, running, "failed", error="the uploaded file is no longer kept")
     try:
-        with force_locale(upload.locale or None):
+        with force_locale(upload.locale) if upload.locale else nullcontext():
             if running == "checking":
                 return _check(upload_id, data)
             return _import(upload, data)
