@@ -17,10 +17,11 @@ import tasks.product_import
 from models.base import utcnow
 from models.catalog.products import Product
 from models.exports.product_sheet import pending
-from models.exports.product_sheet.jobs import SheetUpload, run_step, sweep_uploads
+from models.exports.product_sheet.jobs import SheetUpload, run_step, start_import, sweep_uploads
+from models.messaging.outbox import Outbox
 from tests.catalog.test_product_sheet import confirm, csv_file, ledger_matches, upload
 from tests.factories import make_product
-from tests.helpers import HTMX
+from tests.helpers import HTMX, race
 
 JOB = re.compile(r"/admin/products/sheet/jobs/(\d+)$")
 
@@ -218,3 +219,19 @@ def test_files_no_row_records_are_swept_by_their_age(admin_post, app, small_thre
             os.utime(folder / f"sheet-{token}.upload", (moment, moment))
         sweep_uploads(now)
         assert files(app) == sorted(f"sheet-{t}.upload" for t in (busy.token, recent))
+
+
+def test_import_pressed_by_six_admins_at_once_imports_once(app, admin_post, small_threshold):
+    response = upload(admin_post, csv_file(*rows(5)))
+    upload_id = int(JOB.search(response.headers["Location"]).group(1))
+
+    def act(i):
+        return start_import(SheetUpload.get_by_id(upload_id), only_valid=False, by=None).status
+
+    results = race(app, 6, act)
+    assert sorted(outcome for outcome, _ in results) == ["UploadMoved"] * 5 + ["ok"]
+    with app.app_context():
+        queued = Outbox.select().where(Outbox.kind == "product_import")
+        assert queued.count() == 2  # the check, and one import
+        assert run_step(upload_id) == "imported" and run_step(upload_id) is None
+        assert Product.select().count() == 5 and ledger_matches()
