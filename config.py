@@ -83,6 +83,10 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         # Messages to a segment: at most this many become due per minute (docs/customers.md).
         "SEGMENT_MESSAGES_PER_MINUTE": int(env("SEGMENT_MESSAGES_PER_MINUTE", "60")),
         "WORK_LOG_KEEP_DAYS": int(env("WORK_LOG_KEEP_DAYS", "90")),
+        # product sheets of more rows are checked and imported in the background; uploads
+        # previewed and never imported are deleted after this many hours (docs/products.md)
+        "PRODUCT_IMPORT_BACKGROUND_ROWS": int(env("PRODUCT_IMPORT_BACKGROUND_ROWS", "500")),
+        "SHEET_UPLOAD_KEEP_HOURS": int(env("SHEET_UPLOAD_KEEP_HOURS", "24")),
         "DAILY_SUMMARY_HOUR": int(env("DAILY_SUMMARY_HOUR", "21")),
         # The nightly backup: its folder, the hour (shop time) and what it keeps
         # (docs/operations.md).

@@ -26,6 +26,7 @@ from models.delivery.shipping import Shipment
 from models.delivery.windows import DeliveryWindow
 from models.delivery.zones import DeliveryZone
 from models.exports.jobs import ExportJob
+from models.exports.product_sheet.jobs import SheetUpload
 from models.groupbuy.group import GroupOutcome
 from models.groupbuy.tiers import FinalPrice
 from models.leaders.commission import CommissionSettlement
@@ -89,6 +90,7 @@ ALL_MODELS = [
     Delivery,
     InboxMessage,
     ExportJob,
+    SheetUpload,
     Rule,
     Payment,
     StockMovement,

@@ -17,6 +17,7 @@ Where images are kept is a `Storage`: `FolderStorage` keeps them in `UPLOAD_FOLD
 import io
 import re
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
@@ -50,6 +51,11 @@ class Storage:
         """Forget `name` (nothing when it is not kept)."""
         raise NotImplementedError
 
+    def kept_before(self, pattern: str, moment: datetime) -> list[str]:
+        """The names matching the glob `pattern` written before `moment` (naive UTC), for
+        sweeps of files nothing records; a storage that cannot tell lists none."""
+        return []
+
 
 class FolderStorage(Storage):
     def __init__(self, folder: str | Path):
@@ -65,6 +71,12 @@ class FolderStorage(Storage):
 
     def remove(self, name: str) -> None:
         (self.folder / name).unlink(missing_ok=True)
+
+    def kept_before(self, pattern: str, moment: datetime) -> list[str]:
+        cutoff = moment.replace(tzinfo=UTC).timestamp()
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.name for p in self.folder.glob(pattern) if p.stat().st_mtime < cutoff)
 
 
 def storage() -> Storage:

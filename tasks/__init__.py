@@ -34,6 +34,7 @@ from tasks import (  # noqa: E402, F401  (registers their tasks with the consume
     housekeeping,
     notifications,
     privacy,
+    product_import,
     reports,
     waitlist,
 )

@@ -32,6 +32,7 @@ from models.waitlist.notices import offer_messages
 from tasks import huey, waking
 from tasks.context import collect_kicks, consumer_app, take_kicks, working
 from tasks.exports import queue_export
+from tasks.product_import import queue_sheet_step
 from tasks.webhooks import queue_delivery, sweep_due_webhooks
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ WORK = {  # outbox kind -> what it does (models/messaging/outbox.py `Work`)
     ),
     "waitlist_offer": Work(prepare=offer_messages, write=add_deliveries),  # units held: an SMS
     "export": Work(prepare=queue_export),  # outside the write: a queue round trip
+    "product_import": Work(prepare=queue_sheet_step),  # a big product sheet's check or import
     recount.KIND: Work(write=recount.recount_row),  # recount a bucket of the sales rollups
     # the tiers changed: every customer's tier again, in batches of their own transactions
     tier_admin.KIND: Work(prepare=reassign_row),

@@ -2,17 +2,22 @@
 XLSX, upload one back, see every row checked (a preview: nothing is written), then import the
 whole file or only its valid rows. The rules: models/exports/product_sheet/. Plain forms; with
 htmx the upload and the confirmation swap the page's section. A file with errors comes back
-with HTTP 422, each error beside its row."""
+with HTTP 422, each error beside its row.
+
+A sheet of more than PRODUCT_IMPORT_BACKGROUND_ROWS rows is checked and imported in the
+background (models/exports/product_sheet/jobs.py): the upload answers with its status page
+(/admin/products/sheet/jobs/<id>), which htmx polls every 2 s (a refresh link without JS)."""
 
 from flask import Blueprint, flash, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
-from blueprints.rendering import go, render
+from blueprints.rendering import go, or_404, render, wants_fragment
 from blueprints.reports.downloads import download
 from forms.product import ProductSheetForm, SheetImportForm
-from models.exports.product_sheet import pending
+from models.exports.product_sheet import jobs, pending
 from models.exports.product_sheet.applying import ImportRefused, import_products
 from models.exports.product_sheet.checking import ROW, Preview, check_file
 from models.exports.product_sheet.columns import MAX_BYTES
@@ -56,11 +61,15 @@ def preview():
     if len(data) > MAX_BYTES:
         form.sheet.errors = [str(too_large())]
         return _page(422, form)
+    rows, by = jobs.count_rows(data), current_user._get_current_object()
+    if jobs.in_background(rows):
+        upload = jobs.start_check(data, by, rows, str(get_locale()))
+        return go(url_for(".job", upload_id=upload.id))
     checked = check_file(data)
     if checked.problems:
         form.sheet.errors = list(checked.problems)
         return _page(422, form)
-    upload = pending.keep(data) if checked.importable else ""
+    upload = jobs.keep_upload(data, by, rows) if checked.importable else ""
     return _page(200 if checked.valid else 422, preview=checked, upload=upload)
 
 
@@ -79,7 +88,7 @@ def apply():
     except ImportRefused as refused:
         checked = refused.details.get("preview") or check_file(data)
         return _page(422, preview=checked, upload=form.upload.data, refusal=str(refused))
-    pending.forget(form.upload.data)
+    jobs.forget_upload(form.upload.data)
     flash(
         _(
             "Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged, "
@@ -98,3 +107,36 @@ def apply():
 def export(fmt: str):
     table = product_table()
     return download(table, fmt, f"products.{fmt}", _("Products"))
+
+
+JOB, JOB_BODY = "product_sheet/job.html", "product_sheet/_job.html"
+
+
+@bp.get("/sheet/jobs/<id:upload_id>")
+@role_required("admin")
+def job(upload_id: int):
+    """A big sheet's check or import. Its htmx poll sends the state it shows: 204 while that
+    is current."""
+    upload = or_404(jobs.upload_for(upload_id))
+    if wants_fragment() and request.args.get("shown") == upload.state:
+        return "", 204
+    return _job_page(upload)
+
+
+def _job_page(upload, status: int = 200, refusal: str = ""):
+    return render(JOB, JOB_BODY, status, upload=upload, refusal=refusal)
+
+
+@bp.post("/sheet/jobs/<id:upload_id>/import")
+@role_required("admin")
+def import_job(upload_id: int):
+    upload = or_404(jobs.upload_for(upload_id))  # the form's CSRF: CSRFProtect, app-wide
+    try:
+        jobs.start_import(
+            upload,
+            only_valid=request.form.get("only_valid") == "1",
+            by=current_user._get_current_object(),
+        )
+    except jobs.UploadMoved as moved:
+        return _job_page(jobs.upload_for(upload_id), 409, str(moved))
+    return go(url_for(".job", upload_id=upload_id))

@@ -17,6 +17,7 @@ from models.catalog.stocktake import CountRefused, shelf, take_stock
 from models.catalog.transfers import (
     Transfer,
     TransferLine,
+    carried_batches,
     create_transfer,
     free_units,
     receive_transfer,
@@ -149,6 +150,7 @@ def _transfer_page(transfer: Transfer, status=200, errors=None, typed=None):
         transfer=transfer,
         lines=lines,
         free=free_units(transfer.source) if transfer.status == "draft" else {},
+        carried=carried_batches(transfer),
         errors=errors or {},
         typed=typed or {},
     )

@@ -13,6 +13,10 @@ conditional UPDATE (models/catalog/stock.py), which holds that row until the tra
 and then calls `draw`: it reads the batches under that lock, lowers them and writes one ledger
 row per batch it used (the batch named), so per batch, too, on hand = SUM(change).
 
+A transfer carries its batches (`carried`, `arriving`; models/catalog/transfers.py): its
+"transfer_out" rows name the batches its units left, and what arrives at the target grows a
+batch of the same code and expiry there (`add(..., join=True)`), in the order they left.
+
 Expired batches are written off in one transaction (`write_off_expired`), but only as many
 units as orders do not hold: the stock row is locked first, then each batch takes at most what
 is free. Staff are told once per batch when it comes near expiry (`claim_near_expiry`, used by
@@ -24,6 +28,7 @@ from datetime import date, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
+from peewee import JOIN
 
 from models.audit.log import record
 from models.base import utcnow
@@ -61,8 +66,30 @@ def check_batch(code: str) -> str:
     return code
 
 
-def add(product_id: int, warehouse_id: int, quantity: int, code: str, expires_on) -> StockBatch:
-    """A new batch of `quantity` units; call it after the stock row grew by them."""
+def add(
+    product_id: int, warehouse_id: int, quantity: int, code: str, expires_on, *, join=False
+) -> StockBatch:
+    """A new batch of `quantity` units; call it after the stock row grew by them (which holds
+    the row). `join`: units of a batch carried by a transfer grow the batch of the same code and
+    expiry already there (an earlier part of the same batch), if any."""
+    if join:
+        same = (
+            StockBatch.select()
+            .where(
+                _row(StockBatch, product_id, warehouse_id),
+                StockBatch.code == code,
+                StockBatch.expires_on.is_null()
+                if expires_on is None
+                else StockBatch.expires_on == expires_on,
+            )
+            .order_by(StockBatch.id)
+            .first()
+        )
+        if same is not None:
+            StockBatch.update(
+                received=StockBatch.received + quantity, on_hand=StockBatch.on_hand + quantity
+            ).where(StockBatch.id == same.id).execute()
+            return same
     return StockBatch.create(
         product=product_id,
         warehouse=warehouse_id,
@@ -137,6 +164,64 @@ def _record(product_id, warehouse_id, kind, units, held, batch_id, note):
         batch_id=batch_id,
         **note,
     )
+
+
+@dataclass(frozen=True)
+class Carried:
+    """Units of a transfer line that left the source together: of one batch (None: units in
+    no batch), in the order they left (FEFO); `arrived`: how many of them are in the target."""
+
+    batch: StockBatch | None
+    units: int
+    arrived: int = 0
+
+    @property
+    def on_the_way(self) -> int:
+        return self.units - self.arrived
+
+
+def carried(transfer_id: int, source_id: int, received: dict[int, int]) -> dict[int, list]:
+    """{product id: [Carried]} of a sent transfer, from its "transfer_out" ledger rows (one per
+    batch used, in the order they left; one query on the ledger's (product, kind) index).
+    `received`: {product id: units arrived}; they are the first units that left (a partial
+    receipt fills the parts in order)."""
+    if not received:
+        return {}
+    rows = (
+        ledger.StockMovement.select(ledger.StockMovement, StockBatch)
+        .join(StockBatch, JOIN.LEFT_OUTER)
+        .where(
+            ledger.StockMovement.product.in_(list(received)),
+            ledger.StockMovement.kind == "transfer_out",
+            ledger.StockMovement.transfer_id == transfer_id,
+            ledger.StockMovement.warehouse == source_id,
+        )
+        .order_by(ledger.StockMovement.id)
+    )
+    parts: dict[int, list] = {}
+    left = dict(received)
+    for movement in rows:
+        units = -movement.change
+        arrived = min(units, left[movement.product_id])
+        left[movement.product_id] -= arrived
+        batch = movement.batch if movement.batch_id else None
+        parts.setdefault(movement.product_id, []).append(Carried(batch, units, arrived))
+    return parts
+
+
+def arriving(parts: list[Carried], units: int) -> list[tuple[StockBatch | None, int]]:
+    """The batches of the next `units` to arrive of a line: what is still on the way of each
+    part, in the order they left; units beyond the parts (sent before the ledger named
+    batches) in no batch."""
+    out = []
+    for part in parts:
+        taken = min(part.on_the_way, units)
+        if taken > 0:
+            out.append((part.batch, taken))
+            units -= taken
+    if units > 0:
+        out.append((None, units))
+    return out
 
 
 @dataclass(frozen=True)

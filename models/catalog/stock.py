@@ -105,17 +105,21 @@ def receive(
     *,
     batch: str | None = None,
     expires_on=None,
+    join_batch=False,
     **note,
 ):
     """Goods arrive (or come back, kind "returned"): on hand grows by `quantity`; with a batch
-    code (and an expiry date) they form a new batch, else they are in no batch."""
+    code (and an expiry date) they form a new batch (`join_batch`: or grow the one of that code
+    and expiry there, as a transfer's parts do), else they are in no batch."""
     Stock.insert(
         product=product_id, warehouse=warehouse_id, on_hand=0
     ).on_conflict_ignore().execute()
     Stock.update(on_hand=Stock.on_hand + quantity).where(_stock(product_id, warehouse_id)).execute()
     batch_id = None
     if batch is not None:  # after the stock row: its UPDATE holds the row, as `draw` expects
-        batch_id = batches.add(product_id, warehouse_id, quantity, batch, expires_on).id
+        batch_id = batches.add(
+            product_id, warehouse_id, quantity, batch, expires_on, join=join_batch
+        ).id
     movement = ledger.record(
         product_id, warehouse_id, kind, change=quantity, batch_id=batch_id, **note
     )

@@ -1,7 +1,10 @@
 """Transfers between warehouses: a draft lists products and units; sending takes them off the
 source's shelf (one "transfer_out" movement each, only units no order holds); receiving puts
 what arrived on the target's shelf ("transfer_in"), in one go or in parts, until every line is
-in. Each step is one transaction whose status change is a conditional UPDATE, so a transfer is
+in. Units leave the source's batches earliest expiry first (one "transfer_out" row per batch,
+models/catalog/batches.py) and arrive as batches of the same code and expiry at the target, in
+the order they left: a partial receipt brings the first of them, the rest stay on the way
+(units that left in no batch arrive in none). Each step is one transaction whose status change is a conditional UPDATE, so a transfer is
 sent or received once even when two people press the button together.
 
     draft ──send──▶ in_transit ──receive (all in)──▶ received
@@ -12,7 +15,7 @@ from peewee import SQL, CharField, Check, DateTimeField, ForeignKeyField, Intege
 
 from models.accounts.user import User
 from models.base import BaseModel, utcnow
-from models.catalog import stock
+from models.catalog import batches, stock
 from models.catalog.products import Product, Stock, Warehouse
 from models.db import db
 from models.errors import DomainError
@@ -115,10 +118,12 @@ def receive_transfer(transfer: Transfer, arrived: dict[int, int], *, by=None) ->
     Raises TooManyReceived, TransferMoved."""
     with db.atomic():
         _move(transfer, "in_transit", status="in_transit")  # still on the way: holds the row
-        for line in transfer.lines:
-            units = arrived.get(line.id, 0)
-            if units <= 0:
-                continue
+        lines = [line for line in transfer.lines if arrived.get(line.id, 0) > 0]
+        parts = batches.carried(
+            transfer.id, transfer.source_id, {line.product_id: line.received for line in lines}
+        )
+        for line in lines:
+            units = arrived[line.id]
             updated = (
                 TransferLine.update(received=TransferLine.received + units)
                 .where(TransferLine.id == line.id, TransferLine.received + units <= line.quantity)
@@ -127,7 +132,17 @@ def receive_transfer(transfer: Transfer, arrived: dict[int, int], *, by=None) ->
             if updated != 1:
                 raise TooManyReceived()
             note = {"by": by, "transfer_id": transfer.id, "kind": "transfer_in"}
-            stock.receive(line.product_id, transfer.target_id, units, **note)
+            for batch, part in batches.arriving(parts.get(line.product_id, []), units):
+                code, expires_on = (batch.code, batch.expires_on) if batch else (None, None)
+                stock.receive(
+                    line.product_id,
+                    transfer.target_id,
+                    part,
+                    batch=code,
+                    expires_on=expires_on,
+                    join_batch=True,
+                    **note,
+                )
         outstanding = TransferLine.select().where(
             TransferLine.transfer == transfer.id, TransferLine.received < TransferLine.quantity
         )
@@ -140,3 +155,12 @@ def free_units(warehouse: Warehouse) -> dict[int, int]:
     """{product id: units no order holds} in `warehouse`."""
     rows = Stock.select().where(Stock.warehouse == warehouse.id)
     return {row.product_id: row.available for row in rows}
+
+
+def carried_batches(transfer: Transfer) -> dict:
+    """{product id: [batches.Carried]}: the batches each line carries (once sent), in the order
+    they left, with how many of each arrived."""
+    if transfer.status == "draft":
+        return {}
+    received = {line.product_id: line.received for line in transfer.lines}
+    return batches.carried(transfer.id, transfer.source_id, received)

@@ -41,6 +41,7 @@ from models.delivery.runs import CourierRun, RunStop
 from models.delivery.windows import DeliveryWindow
 from models.delivery.zones import DeliveryZone
 from models.exports.jobs import ExportJob, start_export
+from models.exports.product_sheet.jobs import start_check
 from models.messaging.deliveries import Delivery
 from models.messaging.notifications import NOTICES
 from models.orders.lifecycle import Actor, transition_order, walk_order
@@ -127,6 +128,7 @@ def demo_shop(app, admin, staff, tmp_path):
         east = create_warehouse(WarehouseDetails("east", "East"))
         tier = save_tier(None, TierDetails("Gold", rank=2, min_spend=10_000))
         transfer = create_transfer(Warehouse.default(), east, {strawberries.id: 1})
+        upload = start_check(b"SKU,Product name,Price (yuan)\nX-1,Odd,1\n", admin, 1, "en")
         case = _aftersales_case(version, strawberries, point)
         waiting = WaitlistEntry.create(
             template=templates[0], product=strawberries, customer=order.customer, quantity=1
@@ -157,6 +159,7 @@ def demo_shop(app, admin, staff, tmp_path):
         "user_id": staff.id,
         "view_id": SavedView.get(SavedView.user == admin.id).id,
         "job_id": ExportJob.get(ExportJob.user == admin.id).id,
+        "upload_id": upload.id,  # a big product sheet checked in the background
         "delivery_id": (Delivery.select().first() or Delivery(id=1)).id,
         "claim_id": claim.id,
         "import_id": bill.id,

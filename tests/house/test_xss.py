@@ -301,6 +301,7 @@ def test_no_page_holds_an_admin_text_raw(client, app, admin, login, payload_shop
         **{
             "code": "en",
             "job_id": 1,
+            "upload_id": 1,
             "warehouse_id": 1,
             "delivery_id": 1,
             "transfer_id": 1,

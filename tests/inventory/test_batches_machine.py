@@ -64,8 +64,9 @@ class BatchMachine(RuleBasedStateMachine):
     def on_hand(self) -> int:
         return self.loose + sum(units for _, units in self.batches.values())
 
-    def _take(self, units: int) -> None:
-        """FEFO, as the docs say: not expired by expiry, no expiry, no batch, then expired."""
+    def _take(self, units: int) -> list[tuple[int | None, int]]:
+        """FEFO, as the docs say: not expired by expiry, no expiry, no batch, then expired;
+        [(batch id or None for no batch, units taken)] in that order."""
 
         def rank(item):
             batch_id, (expires, _) = item
@@ -76,6 +77,7 @@ class BatchMachine(RuleBasedStateMachine):
         order = sorted(self.batches.items(), key=rank)
         sources = [(i, b) for i, b in order if rank((i, b))[0] < 3] + [(None, None)]
         sources += [(i, b) for i, b in order if rank((i, b))[0] == 3]
+        taken_from = []
         for batch_id, batch in sources:
             have = self.loose if batch_id is None else batch[1]
             taken = min(have, units)
@@ -84,7 +86,10 @@ class BatchMachine(RuleBasedStateMachine):
             else:
                 batch[1] -= taken
             units -= taken
+            if taken:
+                taken_from.append((batch_id, taken))
         assert units == 0
+        return taken_from
 
     @rule(units=st.integers(1, 6), days=st.one_of(st.none(), st.integers(-3, 8)))
     def receive_batch(self, units, days):
@@ -163,7 +168,9 @@ class BatchMachine(RuleBasedStateMachine):
         row = Stock.get(Stock.product == self.product.id, Stock.warehouse == self.warehouse.id)
         assert (row.on_hand, row.reserved) == (self.on_hand, self.held)
         assert balance(self.product.id, self.warehouse.id) == (self.on_hand, self.held)
-        mine = StockBatch.select().where(StockBatch.product == self.product.id)
+        mine = StockBatch.select().where(
+            StockBatch.product == self.product.id, StockBatch.warehouse == self.warehouse.id
+        )
         stored = {b.id: b.on_hand for b in mine}
         assert stored == {i: b[1] for i, b in self.batches.items()}
         for batch_id, units in stored.items():

@@ -28,6 +28,11 @@ def kept(token: str) -> bytes | None:
     return storage().read(_name(token))
 
 
+def kept_before(moment) -> list[str]:
+    """The tokens of files kept before `moment` (naive UTC), as far as the storage can tell."""
+    return [name[6:-7] for name in storage().kept_before("sheet-*.upload", moment)]
+
+
 def forget(token: str) -> None:
     if TOKEN.fullmatch(token or ""):
         storage().remove(_name(token))
