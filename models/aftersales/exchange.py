@@ -17,13 +17,13 @@ get variants, a variant is one more choice of `replacement_choices`.
 
 from flask_babel import lazy_gettext as _l
 
-from models.activities.activity import unit_prices
 from models.activities.pickup import serving_warehouse
 from models.activities.published import offered_products
 from models.aftersales.case import AfterSalesCase, CaseLine
 from models.catalog import stock
 from models.catalog.products import Product, Warehouse
 from models.errors import DomainError
+from models.orders.editing import prices_now
 from models.orders.lifecycle import Actor, may_transition, record_event, transition_order
 from models.orders.order import Counter, Order, OrderLine
 from models.orders.payments import status_when_placed
@@ -63,7 +63,7 @@ def place_replacement(case: AfterSalesCase, actor: Actor) -> Order:
     if not items or None in wanted.values():
         raise ReplacementRefused(_l("Only goods of the shop's catalogue can be exchanged."))
     products = {p.id: p for p in Product.select().where(Product.id.in_(set(wanted.values())))}
-    prices = unit_prices(original.template_version, products)
+    prices = prices_now(original.template_version, products, original.customer_id)
     lines = [
         (
             item,

@@ -134,12 +134,15 @@ def _new_line(order, product_id, offered) -> OrderLine:
 
 
 def _price_now(order, product: Product) -> int:
-    """What `product` costs the order's customer on an order placed now: as placing prices it,
-    with the member price of their tier (read only when the product has one)."""
-    version = order.template_version
+    return prices_now(order.template_version, {product.id: product}, order.customer_id)[product.id]
+
+
+def prices_now(version, products: dict[int, Product], customer_id: int) -> dict[int, int]:
+    """What `products` cost this customer on an order of `version` placed now: as placing
+    prices them, with the member prices of their tier (read only when one of them has one)."""
     parts = published(version.template, version)
-    member = parts.member_prices_for([product.id], customer_id=order.customer_id)
-    return unit_prices(version, {product.id: product}, member)[product.id]
+    member = parts.member_prices_for(list(products), customer_id=customer_id)
+    return unit_prices(version, products, member)
 
 
 def _replace_answers(order, version, answers, lines_changed: bool) -> list[str] | None:

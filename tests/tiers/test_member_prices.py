@@ -7,10 +7,13 @@ import pytest
 
 from models.activities.activity import unit_prices
 from models.activities.published import published_by_slug
+from models.aftersales.lifecycle import transition_case
+from models.aftersales.requests import open_case
+from models.catalog.products import Product
 from models.customers.customer import Customer
 from models.customers.tier import CustomerTier
 from models.orders.editing import edit_order
-from models.orders.lifecycle import Actor
+from models.orders.lifecycle import Actor, walk_order
 from models.orders.order import Order, OrderLine
 from models.promotions.offer import Offer
 from models.staff_entry.entry import Contact, enter_order
@@ -208,3 +211,26 @@ def test_an_order_staff_enter_for_a_member_costs_the_member_price(shop):
         submission_key="phoned-1",
     )
     assert created and order.total == 3 * 850
+
+
+def test_a_members_exchange_for_a_dearer_product_costs_the_member_price_difference(shop, staff):
+    """Apples (¥10) exchanged for pears: ¥12 to others, ¥10.50 to the gold member, who pays
+    the ¥0.50 difference, not ¥2."""
+    apples, pears = shop["apples"], shop["pears"]
+    Product.update(price=1200).where(Product.id == pears.id).execute()
+    set_prices(pears, {shop["gold"].id: 1050})
+    order = order_for(shop["version"], [(apples, 1)], name="Gold", phone=GOLD_PHONE)
+    order = walk_order(order, ("confirmed", "processing", "ready", "completed"), Actor.system())
+    line = order.lines[0]
+    case = open_case(
+        order,
+        Actor.of_customer(order.customer),
+        kind="exchange",
+        quantities={line.id: 1},
+        reason="Bruised",
+        replacements={line.id: pears.id},
+    )
+
+    replacement = transition_case(case, "approved", Actor.of_user(staff)).replacement_order
+
+    assert replacement.total == 1050 - 1000
