@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from i18n import format_money
 from models.activities.activity import Quote, quote
-from models.activities.published import offered_products
+from models.activities.published import published
 from models.activities.template import FormTemplate, FormTemplateVersion
 from models.db import db
 from models.delivery import windows
@@ -51,7 +51,9 @@ def submit_delivered_order(
     zone = {z.id: z for z in active_zones()}.get(zone_id)
     if zone is None:
         raise NoSuchZone()
-    subtotal = quote(version, quantities, offered_products(version), delivered=False).subtotal
+    parts = published(template, version)  # the zone's minimum and fee count member prices too
+    member = parts.member_prices_for(list(quantities), phone=answers.get("phone", ""))
+    subtotal = zone_quote(version, quantities, parts.products, None, member).subtotal
     if subtotal < zone.minimum_order:
         raise BelowZoneMinimum(
             _l(

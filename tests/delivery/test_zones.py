@@ -6,11 +6,14 @@ import re
 
 import pytest
 
+from models.customers.customer import Customer
+from models.customers.tier import CustomerTier
 from models.delivery.booking import OrderDelivery
 from models.delivery.windows import DeliveryWindow
 from models.delivery.zones import DeliveryZone, match_zone, names_list
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
+from models.tiers.prices import member_prices, save_member_prices, stamp
 from tests.helpers import EN, hidden_inputs, text_of
 
 
@@ -158,3 +161,22 @@ def test_a_full_window_refuses_and_a_cancelled_order_gives_its_place_back(client
     assert DeliveryWindow.get_by_id(zoned["window"].id).taken == 1
     _, hidden = _form(client, zoned["version"])
     assert _post(client, zoned, hidden).status_code == 303
+
+
+def test_a_members_zone_minimum_and_fee_count_the_member_price_as_the_page_showed(client, zoned):
+    """Fruit box ¥30, ¥25 to gold members; Chaoyang: minimum ¥30, free delivery from ¥90."""
+    gold = CustomerTier.create(name="Gold", rank=1)
+    member = Customer.find_or_create("Li", "13800138001")
+    Customer.update(tier=gold.id).where(Customer.id == member.id).execute()
+    save_member_prices(zoned["fruit"], stamp(member_prices(zoned["fruit"].id)), {gold.id: 2500})
+    _, hidden = _form(client, zoned["version"])
+
+    below = _post(client, zoned, hidden)  # ¥25 for the member: under the zone's ¥30
+    assert below.status_code == 422
+    assert "The smallest order delivered in Chaoyang is CN¥30.00." in text_of(below)
+
+    _, hidden = _form(client, zoned["version"])
+    placed = _post(client, zoned, hidden, **{f"items-{zoned['fruit'].id}": "3"})
+    assert placed.status_code == 303  # ¥90 at list price would be delivered free; ¥75 is not
+    order = Order.get()
+    assert (order.subtotal, order.delivery_fee, order.total) == (7500, 600, 8100)
