@@ -17,11 +17,17 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError, fn
 
 from models.audit.log import record
-from models.catalog.admin import ProductDetails, SkuTaken, create_product, sku_holder
-from models.catalog.products import Product, ProductFamily
+from models.catalog.admin import (
+    ProductDetails,
+    ProductRow,
+    SkuTaken,
+    create_product,
+    sku_holder,
+)
+from models.catalog.products import Product, ProductFamily, Stock
 from models.db import db, locked
 from models.errors import DomainError
 
@@ -244,3 +250,22 @@ def leave_family(product: Product) -> None:
         if not Product.select().where(Product.family == family.id).exists():
             ProductFamily.delete().where(ProductFamily.id == family.id).execute()
         record("variant.left", f"#{product.id}", before={"family": family.id})
+
+
+def family_rows(family_id: int | None) -> list[ProductRow]:
+    """The family's variants, oldest first, each with its stock summed over warehouses: one
+    query."""
+    if family_id is None:
+        return []
+    query = (
+        Product.select(
+            Product,
+            fn.COALESCE(fn.SUM(Stock.on_hand), 0).alias("total_on_hand"),
+            fn.COALESCE(fn.SUM(Stock.reserved), 0).alias("total_reserved"),
+        )
+        .join(Stock, JOIN.LEFT_OUTER, on=(Stock.product == Product.id))
+        .where(Product.family == family_id)
+        .group_by(Product.id)
+        .order_by(Product.id)
+    )
+    return [ProductRow(p, int(p.total_on_hand), int(p.total_reserved)) for p in query]
