@@ -83,7 +83,7 @@ def sauce_shop():
 
 def test_the_order_form_shows_a_family_as_one_card_and_orders_each_variant(app, client):
     with app.app_context():
-        version, mild, hot, pear = sauce_shop()
+        version, mild, hot, _pear = sauce_shop()
     html = client.get(f"/f/{version.template.slug}", headers=EN).get_data(as_text=True)
     cards = re.findall(r'<div class="product-card[^"]*"', html)
     assert len(cards) == 1  # the sauce's; the pear is a line of its own
@@ -105,7 +105,7 @@ def test_the_order_form_shows_a_family_as_one_card_and_orders_each_variant(app, 
     with app.app_context():
         order = Order.get()
         lines = OrderLine.select().where(OrderLine.order == order.id).order_by(OrderLine.id)
-        assert [(l.name, l.unit_price, l.quantity) for l in lines] == [
+        assert [(line.name, line.unit_price, line.quantity) for line in lines] == [
             ("辣酱 原味", 1200, 2),
             ("辣酱 辣味", 1300, 1),
         ]
