@@ -89,7 +89,8 @@ def test_the_order_form_shows_a_family_as_one_card_and_orders_each_variant(app, 
     assert len(cards) == 1  # the sauce's; the pear is a line of its own
     card = html[html.index('class="product-card') :]
     card = card[: card.index("</fieldset>")]
-    assert card.count("辣酱") == 1 and "Homemade" in card
+    assert len(re.findall(r'class="family-name"[^>]*>辣酱</p>', card)) == 1
+    assert card.count("Homemade") == 1 and ">原味</span>" in card and ">辣味</span>" in card
     assert "原味" in card and "辣味" in card and "¥12.00" in card and "¥13.00" in card
     assert f'name="items-{mild.id}"' in card and f'name="items-{hot.id}"' in card
 
