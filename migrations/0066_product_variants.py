@@ -1,7 +1,8 @@
 """Variants (规格, models/catalog/variants.py): a product family table, a product's optional
 family (set to none when the family goes) with its option label, and an index on the family
 (the variants of a family). The family's name is on the order forms, so a change to the table
-raises the configuration generation like the others of 0060."""
+raises the configuration generation like the others of 0060 (on SQLite, adding the option
+column builds the product table anew: its triggers are made again)."""
 from peewee import *
 
 BUMP = 'UPDATE config_generation SET value = value + 1 WHERE id = 1'
@@ -33,10 +34,17 @@ def up(migrator, db):
             ' ON "productfamily" FOR EACH STATEMENT EXECUTE FUNCTION config_generation_bump()'
         )
         return
+    for table in ('productfamily', 'product'):
+        _sqlite_triggers(db, table)
+
+
+def _sqlite_triggers(db, table):
+    """0060's triggers on `table`. SQLite adds a NOT NULL column by building the table anew,
+    which drops the triggers on it: those on product are made again too."""
     for event in ('INSERT', 'UPDATE', 'DELETE'):
         db.execute_sql(
-            f'CREATE TRIGGER config_generation_productfamily_{event.lower()} AFTER {event}'
-            f' ON "productfamily" BEGIN {BUMP}; END'
+            f'CREATE TRIGGER IF NOT EXISTS config_generation_{table}_{event.lower()} AFTER {event}'
+            f' ON "{table}" BEGIN {BUMP}; END'
         )
 
 
@@ -49,3 +57,5 @@ def down(migrator, db):
     migrator.migrate(migrator.drop_column('product', 'option'))
     migrator.migrate(migrator.drop_column('product', 'family_id'))
     migrator.migrate(migrator.drop_table('productfamily'))
+    if not isinstance(db, PostgresqlDatabase):
+        _sqlite_triggers(db, 'product')
