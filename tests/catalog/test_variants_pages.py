@@ -112,3 +112,30 @@ def test_the_order_form_shows_a_family_as_one_card_and_orders_each_variant(app, 
         ]
         assert order.total == 3700
         assert (stock_of(mild).reserved, stock_of(hot).reserved) == (2, 1)
+
+
+def test_the_designer_lists_variants_under_their_family_each_ticked_on_its_own(
+    app, as_admin, admin_post
+):
+    from tests.activities.test_designer import fields_of, new_template
+
+    with app.app_context():
+        pear = make_product(name="Pear")
+        mild = make_product(8, price=1200, name="辣酱", sku="SAUCE-M")
+        hot = make_family(mild, "原味", VariantDetails("辣味", "SAUCE-H", 1300))
+    template = new_template(admin_post)
+    admin_post(f"/admin/forms/{template.id}/fields", {"kind": "products"})
+    html = as_admin.get(f"/admin/forms/{template.id}?edit=products_1").get_data(as_text=True)
+    rows = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert re.search(r"Pear .*辣酱 \(variants: tick the ones to offer\) .*原味 .*辣味", rows)
+
+    response = admin_post(
+        f"/admin/forms/{template.id}/fields/products_1",
+        {"label": "Items", f"offer_{hot.id}": "y", f"offer_{mild.id}": "y", f"limit_{hot.id}": "2"},
+    )
+    assert response.status_code == 303
+    assert fields_of(template)[2]["products"] == [
+        {"product_id": mild.id},
+        {"product_id": hot.id, "limit": 2},
+    ]
+    assert pear.id
