@@ -252,6 +252,36 @@ def leave_family(product: Product) -> None:
         record("variant.left", f"#{product.id}", before={"family": family.id})
 
 
+def gather_family(family_id: int | None, name: str, members: list[tuple[int, str]]) -> int:
+    """The product sheet's variants (models/exports/product_sheet/applying.py): `members`
+    (product id, option) made variants of family `family_id` (None: a new one) named `name`,
+    each named after it; the families they leave go when left empty. The family's id."""
+    name = clean_family_name(name)
+    with db.atomic():
+        if family_id is None:
+            family = ProductFamily.create(name=name)
+        else:
+            family = _locked_family(family_id)
+            if family.name != name:
+                ProductFamily.update(name=name).where(ProductFamily.id == family.id).execute()
+                for product in variants_of(family.id):
+                    Product.update(name=variant_name(name, product.option)).where(
+                        Product.id == product.id
+                    ).execute()
+        ids = [product_id for product_id, _option in members]
+        left = {p.family_id for p in Product.select(Product.family).where(Product.id.in_(ids))}
+        for product_id, option in members:
+            option = clean_option(option)
+            Product.update(family=family.id, option=option, name=variant_name(name, option)).where(
+                Product.id == product_id
+            ).execute()
+        for old in left - {None, family.id}:
+            if not Product.select().where(Product.family == old).exists():
+                ProductFamily.delete().where(ProductFamily.id == old).execute()
+        record("family.imported", f"{name} #{family.id}", after={"variants": ids})
+    return family.id
+
+
 def family_rows(family_id: int | None) -> list[ProductRow]:
     """The family's variants, oldest first, each with its stock summed over warehouses: one
     query."""
