@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.access import role_required
-from blueprints.rendering import go, or_404, render
+from blueprints.rendering import go, or_404, render, wants_fragment
 from forms.product import FamilyForm, OptionForm, VariantForm
 from models.catalog.admin import SkuTaken
 from models.catalog.products import Product, ProductFamily
@@ -67,8 +67,11 @@ def _refused(product: Product, **forms):
 
 
 def _done(product: Product, message: str):
+    """Back to the product page, at the variants; htmx loads it whole (the names on it change),
+    from a URL without the anchor, which the browser would only scroll to."""
     flash(message)
-    return go(url_for("products.show", product_id=product.id, _anchor="variants"))
+    anchor = None if wants_fragment() else "variants"
+    return go(url_for("products.show", product_id=product.id, _anchor=anchor))
 
 
 @bp.get("/<id:product_id>/variants")
