@@ -5,10 +5,10 @@ import re
 
 from models.catalog import stock
 from models.catalog.products import Product, Warehouse
-from models.catalog.variants import VariantDetails, make_family, variants_of
+from models.catalog.variants import VariantDetails, make_family, rename_family, variants_of
 from models.orders.order import Order, OrderLine
 from tests.factories import make_activity, make_product, stock_of
-from tests.helpers import EN, hidden_inputs
+from tests.helpers import EN, hidden_inputs, sql_statements
 
 
 def test_an_admin_adds_variants_and_renames_them_on_the_product_page(app, as_admin, admin_post):
@@ -139,3 +139,25 @@ def test_the_designer_lists_variants_under_their_family_each_ticked_on_its_own(
         {"product_id": hot.id, "limit": 2},
     ]
     assert pear.id
+
+
+def test_a_form_with_variants_reads_what_one_without_reads(app, client):
+    """The families come with what each worker keeps of the form (models/config_cache.py):
+    showing it reads no more than a form of plain products does, and a renamed family shows."""
+    with app.app_context():
+        version, mild, _hot, _pear = sauce_shop()
+        plain = make_activity([make_product(3, name="Figs"), make_product(3, name="Kiwis")])
+    urls = [f"/f/{version.template.slug}", f"/f/{plain.template.slug}"]
+    for url in urls:
+        client.get(url, headers=EN)  # kept from now on
+    counts = []
+    for url in urls:
+        with sql_statements() as statements:
+            assert client.get(url, headers=EN).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+    with app.app_context():
+        rename_family(Product.get_by_id(mild.id).family, "Chilli", seen="辣酱")
+    html = client.get(urls[0], headers=EN).get_data(as_text=True)
+    assert re.search(r'class="family-name"[^>]*>Chilli</p>', html)
