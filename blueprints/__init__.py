@@ -21,6 +21,7 @@ from blueprints.aftersales import staff as aftersales
 from blueprints.catalog import categories, photo_files
 from blueprints.catalog import photos as product_photos
 from blueprints.catalog import sheets as product_sheet
+from blueprints.catalog import variants as product_variants
 from blueprints.courier import runs as courier_runs
 from blueprints.customer import aftersales as aftersales_customer
 from blueprints.customer import (
@@ -108,6 +109,7 @@ def register_blueprints(app) -> None:
         categories,
         product_photos,
         product_sheet,
+        product_variants,
         photo_files,
         warehouses,
         stockroom,

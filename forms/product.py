@@ -1,6 +1,6 @@
 """Forms of the products pages: a product (price typed in yuan, kept in fen), the three
-stock changes of a warehouse row (received, written off, counted), a category's name and a
-product's photo upload."""
+stock changes of a warehouse row (received, written off, counted), a category's name, a
+product's photo upload and its variants."""
 
 import re
 
@@ -20,6 +20,7 @@ from models.catalog.categories import NAME_MAX as CATEGORY_MAX
 from models.catalog.categories import category_choices
 from models.catalog.ledger import MAX_REASON_LENGTH
 from models.catalog.photos import MAX_PHOTOS
+from models.catalog.variants import FAMILY_MAX, OPTION_MAX, VariantDetails
 from models.exports.product_sheet.columns import MAX_BYTES as SHEET_MAX_BYTES
 from models.exports.product_sheet.columns import MAX_ROWS as SHEET_MAX_ROWS
 from models.uploads import read_upload
@@ -257,3 +258,58 @@ class SheetImportForm(FlaskForm):
     """Confirming the import of the file just previewed: all of it, or its valid rows."""
 
     upload = HiddenField()
+
+
+def _option_field(label, **render_kw):
+    return StringField(
+        label,
+        [DataRequired(_l("Enter an option, e.g. 500 g or 辣味.")), _longest(OPTION_MAX)],
+        filters=[strip],
+        render_kw={"maxlength": OPTION_MAX, "autocomplete": "off", **render_kw},
+    )
+
+
+class VariantForm(FlaskForm):
+    """A new variant (models/catalog/variants.py); `first_option` only while the product has
+    no variants yet: its own option label."""
+
+    first_option = _option_field(_l("This product's option"), placeholder=_l("e.g. 500 g"))
+    option = _option_field(_l("New variant's option"), placeholder=_l("e.g. 1 kg"))
+    sku = ProductForm.sku
+    price = ProductForm.price
+    cost_price = ProductForm.cost_price
+    unit = StringField(
+        _l("Unit (optional)"),
+        [_longest(UNIT_MAX)],
+        filters=[strip],
+        description=_l("Empty: the same as this product's."),
+        render_kw={"maxlength": UNIT_MAX},
+    )
+
+    def details(self) -> VariantDetails:
+        return VariantDetails(
+            option=self.option.data,
+            sku=self.sku.data,
+            price=self.price.data,
+            unit=self.unit.data or "",
+            cost_price=self.cost_price.data,
+        )
+
+
+class FamilyForm(FlaskForm):
+    """The name all the variants share; `seen`: the one the admin changed."""
+
+    name = StringField(
+        _l("Product name (all variants)"),
+        [DataRequired(lazy_pgettext("thing", "Enter a name.")), _longest(FAMILY_MAX)],
+        filters=[strip],
+        render_kw={"maxlength": FAMILY_MAX, "autocomplete": "off"},
+    )
+    seen = HiddenField()
+
+
+class OptionForm(FlaskForm):
+    """This variant's option label; `seen`: the one the admin changed."""
+
+    option = _option_field(_l("Option"))
+    seen = HiddenField()

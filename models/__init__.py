@@ -15,7 +15,14 @@ from models.board.directory import LatestOrder
 from models.board.saved_views import SavedView
 from models.catalog.ledger import StockMovement
 from models.catalog.photos import ProductPhoto
-from models.catalog.products import Category, Product, Stock, StockBatch, Warehouse
+from models.catalog.products import (
+    Category,
+    Product,
+    ProductFamily,
+    Stock,
+    StockBatch,
+    Warehouse,
+)
 from models.catalog.transfers import Transfer, TransferLine
 from models.customers.customer import Customer
 from models.customers.tier import CustomerTier
@@ -68,6 +75,7 @@ ALL_MODELS = [
     Customer,
     Warehouse,
     Category,
+    ProductFamily,
     Product,
     ProductPhoto,
     Stock,

@@ -22,6 +22,7 @@ from werkzeug.utils import secure_filename
 
 from blueprints.access import role_required
 from blueprints.catalog.photos import photo_context
+from blueprints.catalog.variants import variant_context
 from blueprints.params import arg_date, arg_id
 from blueprints.rendering import go, or_404, render, wants_fragment
 from blueprints.reports.downloads import download
@@ -131,13 +132,18 @@ def _stock_context(product: Product, notice=None, failed=None) -> dict:
     }
 
 
+def _page_context(product: Product) -> dict:
+    """The product page's sections: stock, variants, photos."""
+    return _stock_context(product) | variant_context(product) | photo_context(product)
+
+
 @bp.route("/<id:product_id>", methods=["GET", "POST"])
 @role_required("admin")
 def show(product_id: int):
     product = _product(product_id)
     if request.method == "GET":
         form = ProductForm.of(product)
-        return render(PAGE, FORM, form=form, **_stock_context(product), **photo_context(product))
+        return render(PAGE, FORM, form=form, **_page_context(product))
     form = ProductForm()
     if form.validate_on_submit():
         try:
@@ -147,7 +153,7 @@ def show(product_id: int):
         else:
             flash(_("“%(name)s” saved.", name=form.name.data))
             return go(url_for(".show", product_id=product.id))
-    return render(PAGE, FORM, 422, form=form, **_stock_context(product), **photo_context(product))
+    return render(PAGE, FORM, 422, form=form, **_page_context(product))
 
 
 DONE = {
@@ -177,7 +183,8 @@ def change(product_id: int, warehouse_id: int, action: str):
                 return render(PAGE, STOCK, **_stock_context(product, notice=notice))
             flash(notice)
             return redirect(url_for(".show", product_id=product.id, _anchor="stock"), 303)
-    context = _stock_context(product, failed=(kind, warehouse.id, form)) | photo_context(product)
+    context = _stock_context(product, failed=(kind, warehouse.id, form))
+    context |= photo_context(product) | variant_context(product)
     return render(PAGE, STOCK, 422, form=ProductForm.of(product), **context)
 
 

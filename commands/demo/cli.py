@@ -18,6 +18,7 @@ from commands.demo.shop import (
     place_demo_orders,
     settle_seeded_work,
 )
+from commands.demo.variants import build_variants
 from commands.demo.waitlist import build_waiting_list
 from models import Order, User, db
 from models.reports.recount import rebuild
@@ -33,7 +34,7 @@ ROLES = ("admin", "staff", "leader", "courier")  # the demo accounts, each <role
 @click.option("--seed", default=None, type=int, help="Random seed, for a repeatable shop.")
 @with_appcontext
 def cli(if_empty, orders, seed):
-    """Create products (with cost prices) in two warehouses, a supplier with purchase orders,
+    """Create products (with cost prices, two with variants) in two warehouses, a supplier with purchase orders,
     pickup points, three published activities (one a 成团 with tiered prices), a coupon and a
     满减, delivery zones, four accounts (admin, staff, a group leader and a courier), orders, a
     courier's run for today, a waiting list on a sold-out product and batches with expiry
@@ -51,7 +52,7 @@ def cli(if_empty, orders, seed):
                 staff = User.register(
                     "staff@example.com", "店员 Staff", passwords["staff"], role="staff"
                 )
-                products = build_catalog()
+                products = build_variants(build_catalog())
                 templates = build_templates(products, admin)
                 build_rules(templates, [admin, staff])
                 build_offers()

@@ -52,8 +52,20 @@ class Category(BaseModel):
     position = IntegerField(default=0)
 
 
-class Product(BaseModel):
+class ProductFamily(BaseModel):
+    """One product with options (规格, models/catalog/variants.py): its variants are products
+    (`Product.family`), each with its own SKU, price, unit and stock; the order forms show them
+    as one product with a choice."""
+
     name = CharField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "productfamily"
+
+
+class Product(BaseModel):
+    name = CharField()  # a variant's: its family's name and its option ("苹果 500 g")
     sku = CharField(unique=True)
     price = IntegerField(constraints=[Check("price >= 0")])  # fen
     # fen, what one unit costs the shop (None: not known); a purchase order received sets it
@@ -65,6 +77,10 @@ class Product(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     category = ForeignKeyField(Category, null=True, backref="products", on_delete="SET NULL")
+    family = ForeignKeyField(
+        ProductFamily, null=True, backref="variants", on_delete="SET NULL", index=True
+    )
+    option = CharField(default="")  # a variant's label within its family ("500 g", "辣味")
 
     class Meta:
         indexes = ((("active", "name", "id"), False),)  # the admin list's order (migration 0064)

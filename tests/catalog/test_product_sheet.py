@@ -134,7 +134,7 @@ def test_errors_are_shown_per_row_and_nothing_is_written(admin_post, app):
         "Write yes or no.",
         "Enter a whole number of units, 0 or more.",
         "Line 2 has this SKU too.",
-        "Products have no variants yet: leave this empty.",
+        "Give the name this product&#39;s variants share, or empty the option.",
         "This product does not track stock: leave this empty.",
     ):
         assert message in html, message
@@ -263,7 +263,7 @@ def test_export_downloads_and_staff_are_kept_out(as_admin, app, client, staff, l
     _catalog(app)
     response = as_admin.get("/admin/products/sheet.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.get_data().startswith(b"\xef\xbb\xbfSKU,Variant,Product name")
+    assert response.get_data().startswith(b"\xef\xbb\xbfSKU,Family,Option,Product name")
     response = as_admin.get("/admin/products/sheet.xlsx")
     assert response.status_code == 200 and response.get_data()[:2] == b"PK"
     as_admin.get("/auth/logout")

@@ -112,7 +112,7 @@ def test_every_form_carries_its_csrf_token(as_admin):
     product = make_product(5)
     html = as_admin.get(f"/admin/products/{product.id}").get_data(as_text=True)
     forms = re.findall(r'<form\b[^>]*method="post".*?</form>', html, re.S)
-    assert len(forms) == 6  # sign out, three stock changes, the photo upload, the details
+    assert len(forms) == 7  # sign out, three stock changes, a variant, the photo upload, details
     assert all("csrf_token" in form for form in forms)
 
 

@@ -25,7 +25,7 @@ from models.activities.activity import remaining_slots
 from models.activities.fields.products import price_tiers
 from models.base import utcnow
 from models.catalog.ledger import balance
-from models.catalog.products import Warehouse
+from models.catalog.products import ProductFamily, Warehouse
 from models.catalog.stock import available
 from models.chat_import.importing import propose
 from models.delivery.runs import CourierRun, stops_of
@@ -45,7 +45,12 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
     result = runner.invoke(args=["demo", "--seed", "7"])
     assert result.exit_code == 0, result.output
 
-    assert Product.select().count() == 15
+    assert Product.select().count() == 18  # with the variants: a second apple box, two sauces
+    families = {f.name: [p.option for p in f.variants.order_by(Product.id)] for f in ProductFamily}
+    assert families == {
+        "烟台红富士苹果 Yantai Fuji apples": ["3kg", "5kg"],
+        "自制辣椒酱 Homemade chilli sauce": ["原味 Mild", "辣味 Hot"],
+    }
     assert PickupPoint.select().count() == 2
     assert Warehouse.select().count() == 2  # the main warehouse and the metro store
     goods = Product.select().where(Product.tracks_stock == True)  # noqa: E712

@@ -327,3 +327,46 @@ def test_two_upgrades_at_once_apply_each_migration_once(empty_database):
     everything = sorted(applied, key=len)
     assert everything[0] == [] and len(everything[1]) == len(set(everything[1])) > 20
     assert pending() == []
+
+
+def test_0066_gives_products_families_and_a_family_change_moves_the_generation(empty_database):
+    upgrade(target="0065_board_count_indexes")
+    with db.atomic():
+        product = insert(
+            "product",
+            name="苹果",
+            sku="FR-APPLE",
+            price=990,
+            unit="500 g",
+            description="",
+            aliases="[]",
+            tracks_stock=True,
+            active=True,
+            created_at=WHEN,
+        )
+
+    assert upgrade(target="0066_product_variants") == ["0066_product_variants"]
+
+    row = db.execute_sql(f'SELECT name, family_id, "option" FROM product WHERE id = {product}')
+    assert row.fetchone() == ("苹果", None, "")  # an existing product is one without options
+    generation = "SELECT value FROM config_generation WHERE id = 1"
+    before = db.execute_sql(generation).fetchone()[0]
+    with db.atomic():
+        family = insert("productfamily", name="苹果", created_at=WHEN)
+    after_insert = db.execute_sql(generation).fetchone()[0]
+    with db.atomic():
+        db.execute_sql(f"UPDATE productfamily SET name = 'Apples' WHERE id = {family}")
+    after_update = db.execute_sql(generation).fetchone()[0]
+    with db.atomic():
+        db.execute_sql(f"UPDATE product SET family_id = {family} WHERE id = {product}")
+        db.execute_sql(f"DELETE FROM productfamily WHERE id = {family}")
+    after_delete = db.execute_sql(generation).fetchone()[0]
+    with db.atomic():  # SQLite built the product table anew: its triggers are there still
+        db.execute_sql(f"UPDATE product SET price = 1090 WHERE id = {product}")
+    assert before < after_insert < after_update < after_delete
+    assert db.execute_sql(generation).fetchone()[0] > after_delete
+    # the database let go of the family: the product stays, without one
+    assert db.execute_sql(f"SELECT family_id FROM product WHERE id = {product}").fetchone() == (
+        None,
+    )
+    assert drift(ALL_MODELS) == ""

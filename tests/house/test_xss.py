@@ -25,6 +25,7 @@ from models.catalog.admin import change_stock
 from models.catalog.categories import create_category
 from models.catalog.photos import add_photos
 from models.catalog.products import Product, Warehouse
+from models.catalog.variants import VariantDetails, make_family
 from models.customers.customer import Customer
 from models.customers.tags import add_customer_tag
 from models.delivery.booking import OrderDelivery
@@ -88,6 +89,9 @@ def payload_shop(app, admin):
             unit=payload("XUNIT"), description=payload("XPRODDESC"), category=category.id
         ).where(Product.id == apple.id).execute()
         (photo,) = add_photos(apple, [noisy_photo(320, 240)])  # alt: the product's name
+        pear = make_product(5, name=payload("XFAMILY"), sku="X-PEAR")  # with variants
+        variant = VariantDetails(payload("XVARIANT", short=True), "X-PEAR-2", 100)
+        make_family(pear, payload("XVAR1", short=True), variant)
         fields = [
             {"name": "name", "type": "short_text", "label": "Name", "required": True},
             {"name": "phone", "type": "phone", "label": "Phone", "required": True},
@@ -96,7 +100,11 @@ def payload_shop(app, admin):
                 "name": "items",
                 "type": "products",
                 "label": "Items",
-                "products": [{"product_id": apple.id, "limit": 5}],
+                "products": [
+                    {"product_id": apple.id, "limit": 5},
+                    {"product_id": pear.id},
+                    {"product_id": pear.id + 1},  # its second variant
+                ],
             },
             {
                 "name": "remark",
@@ -189,6 +197,7 @@ def payload_shop(app, admin):
         "customer_id": order.customer_id,
         "point_id": point.id,
         "product_id": apple.id,
+        "pear_id": pear.id,
         "rule_id": rule.id,
         "user_id": clerk.id,
         "view_id": SavedView.get(SavedView.user == admin.id).id,
@@ -235,13 +244,14 @@ def where_shown(payload_shop) -> dict[str, list[str]]:
         f"{template}?edit=remark": ["XLABEL", "XHELP"],
         f"{template}?edit=size": ["XOPTION"],
         f"{template}?edit=slot": ["XSLOT"],
-        f"{template}?edit=items": ["XPRODUCT"],
+        f"{template}?edit=items": ["XPRODUCT", "XFAMILY", "XVARIANT"],
         f"{template}/preview": ["XLABEL", "XHELP", "XOPTION", "XSLOT", "XPRODUCT", "XHEADING"],
         f"{template}/settings": ["XTITLE", "XDESC", "XPOINT"],
         f"{template}/notifications": ["XTITLE", "XSUBJECT", "XBODY"],
         "/admin/forms/pickup-points": ["XPOINT", "XADDRESS"],
         f"/admin/forms/pickup-points?edit={payload_shop['point_id']}": ["XPOINT", "XADDRESS"],
-        "/admin/products": ["XPRODUCT", "XCATEGORY"],
+        "/admin/products": ["XPRODUCT", "XCATEGORY", "XVARIANT"],
+        f"/admin/products/{payload_shop['pear_id']}": ["XFAMILY", "XVAR1", "XVARIANT"],
         "/admin/categories": ["XCATEGORY"],
         f"/admin/products/{payload_shop['product_id']}": [
             "XPRODUCT",
@@ -264,7 +274,7 @@ def customer_pages(payload_shop) -> dict[str, list[str]]:
     return {
         f"/f/{payload_shop['slug']}": [
             *("XTITLE", "XDESC", "XLABEL", "XHELP", "XOPTION", "XSLOT", "XPRODUCT", "XPOINT"),
-            *("XHEADING", "XCATEGORY"),
+            *("XHEADING", "XCATEGORY", "XFAMILY", "XVAR1", "XVARIANT"),
         ],
         f"/f/{payload_shop['slug']}/list": ["XTITLE", "XPRODUCT"],
         f"/o/{payload_shop['token']}": ["XTITLE", "XPRODUCT", "XPOINT", "XSUBJECT", "XBODY"],

@@ -7,13 +7,14 @@ import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from peewee import JOIN
 from wtforms import BooleanField, FormField
 
 from models.activities.fields import inputs
 from models.activities.fields.base import FieldType, common, field_label, register
 from models.activities.fields.editor import FieldEditor, WholeField
 from models.activities.fields.inputs import ParsedTextField
-from models.catalog.products import Product
+from models.catalog.products import Product, ProductFamily
 from models.money import amount_text, typed_amount
 
 PRODUCTS = "products"
@@ -84,6 +85,17 @@ def quantity_field(label: str, limit=None, default: int = 0) -> inputs.QuantityF
         validators=[inputs.Presence(False), inputs.Range(0, limit)],
         render_kw={} if limit == 1 else render,
     )
+
+
+def by_family(products) -> list[Product]:
+    """`products` in their order, but the variants of a family (models/catalog/variants.py)
+    together where the first of them stands: the editor lists them under the family's name."""
+    first: dict[int, int] = {}
+    for at, product in enumerate(products):
+        if product.family_id is not None:
+            first.setdefault(product.family_id, at)
+    order = list(products)
+    return sorted(order, key=lambda p: (first.get(p.family_id, order.index(p)), order.index(p)))
 
 
 class ProductsEditor(FieldEditor):
@@ -158,10 +170,12 @@ class Products(FieldType):
 
     def editor_for(self, spec):
         offered = offered_ids([spec])
-        products = Product.select().where(
-            (Product.active == True) | Product.id.in_(offered)  # noqa: E712
+        products = (
+            Product.select(Product, ProductFamily)
+            .join(ProductFamily, JOIN.LEFT_OUTER)
+            .where((Product.active == True) | Product.id.in_(offered))  # noqa: E712
         )
-        attrs = {"products": list(products.order_by(Product.id))}
+        attrs = {"products": by_family(products.order_by(Product.id))}
         for product in attrs["products"]:
             attrs[f"offer_{product.id}"] = BooleanField(product.name)
             attrs[f"limit_{product.id}"] = WholeField(_l("Limit per order"))

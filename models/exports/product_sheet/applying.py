@@ -3,7 +3,8 @@
 The file is checked again inside the transaction (the catalog may have moved since the
 preview). Without `only_valid`, one row in error refuses the whole file; with it, the rows in
 error are left out and the others imported. Rows that change nothing write nothing, so importing
-the same file twice changes the catalog once.
+the same file twice changes the catalog once. Variants join their families once every row is
+written (models/catalog/variants.py `gather_family`).
 
 Stock goes through the ledger (models/catalog/ledger.py), with the reason IMPORT_REASON: a new
 product's units are `received`, an existing product's on hand is `counted` (the movement records
@@ -22,6 +23,7 @@ from models.catalog.admin import count_stock, create_product, receive_stock, upd
 from models.catalog.alerts import set_low_mark
 from models.catalog.categories import create_category
 from models.catalog.products import Product, Stock, Warehouse
+from models.catalog.variants import gather_family, leave_family
 from models.db import db
 from models.errors import DomainError
 from models.exports.product_sheet.checking import Preview, RowCheck, as_details, check_file
@@ -74,21 +76,31 @@ class _RowFailed(Exception):
 def _write(preview: Preview, by: User | None) -> ImportResult:
     warehouses = {w.id: w for w in Warehouse.select()}
     categories: dict[str, int] = {}
+    families: dict[str, tuple[int | None, str, list]] = {}  # the variants, by family
     added = updated = 0
     for row in preview.importable:
         if row.action == "unchanged":
             continue
         try:
-            _write_row(row, warehouses, categories, by)
+            product = _write_row(row, warehouses, categories, by)
         except DomainError as error:
             raise _RowFailed(row.line, error) from None
+        if row.family:
+            key = row.family.casefold()
+            families.setdefault(key, (row.family_id, row.family, []))[2].append(
+                (product.id, row.option)
+            )
+        elif row.family == "" and product.family_id:
+            leave_family(product)
         added += row.product is None
         updated += row.product is not None
+    for family_id, name, members in families.values():
+        gather_family(family_id, name, members)
     unchanged = preview.count("unchanged")
     return ImportResult(added, updated, unchanged, len(preview.rows) - len(preview.importable))
 
 
-def _write_row(row: RowCheck, warehouses, categories: dict[str, int], by) -> None:
+def _write_row(row: RowCheck, warehouses, categories: dict[str, int], by) -> Product:
     details = row.details
     if row.new_category:
         key = row.new_category.casefold()
@@ -109,6 +121,7 @@ def _write_row(row: RowCheck, warehouses, categories: dict[str, int], by) -> Non
             if units != (held.on_hand if held else 0):
                 count_stock(product, warehouses[warehouse_id], units, reason=IMPORT_REASON, by=by)
     _set_marks(product, row, warehouses, by)
+    return product
 
 
 def _set_marks(product: Product, row: RowCheck, warehouses, by) -> None:

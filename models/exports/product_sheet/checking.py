@@ -6,6 +6,11 @@ An empty cell of an optional column means: none (no category, no cost price, the
 mark), except an "On hand" cell, which leaves the stock as it is, and a "Tracks stock" or
 "For sale" cell, which keeps what the product has (yes for a new one). A column left out of the
 file changes nothing.
+
+Variants (models/catalog/variants.py): a row with a `Family` and an `Option` is a variant; the
+rows naming one family (any case) are its variants, joined to the family one of them is in
+already (else a new one); the name is the family's and the option, whatever the name cell says.
+Both empty: a product of its own (a variant leaves its family).
 """
 
 import re
@@ -16,13 +21,16 @@ from flask_babel import pgettext
 
 from models.catalog.admin import ProductDetails
 from models.catalog.alerts import MAX_MARK
-from models.catalog.products import Category, Product, Stock, Warehouse
+from models.catalog.products import Category, Product, ProductFamily, Stock, Warehouse
+from models.catalog.variants import variant_name
 from models.exports.product_sheet.columns import (
     ALIASES_MAX,
     CATEGORY_MAX,
     DESCRIPTION_MAX,
+    FAMILY_MAX,
     MAX_CELL,
     NAME_MAX,
+    OPTION_MAX,
     SKU_MAX,
     STOCK_MAX,
     UNIT_MAX,
@@ -30,6 +38,7 @@ from models.exports.product_sheet.columns import (
     recognise,
     truth,
 )
+from models.exports.product_sheet.families import join_families, variant_cells
 from models.exports.product_sheet.reading import UnreadableFile, read_rows
 from models.money import amount_text, typed_amount
 
@@ -41,6 +50,8 @@ LENGTHS = {
     "description": DESCRIPTION_MAX,
     "aliases": ALIASES_MAX,
     "category": CATEGORY_MAX,
+    "family": FAMILY_MAX,
+    "option": OPTION_MAX,
 }
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # no spreadsheet holds them
 ROW = ""  # the errors key of what is wrong with a row as a whole
@@ -60,6 +71,11 @@ class RowCheck:
     counts: dict[int, int] = field(default_factory=dict)  # warehouse id → on hand to set
     marks: dict[int, int | None] = field(default_factory=dict)  # warehouse id → low mark
     changes: list[str] = field(default_factory=list)  # what it changes, for people
+    family: str | None = None  # the family it is a variant of ("": none; None: no such column)
+    option: str = ""
+    family_id: int | None = (
+        None  # the family it joins, None: a new one (models/catalog/variants.py)
+    )
 
     def fail(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)
@@ -110,6 +126,7 @@ def check_file(data: bytes) -> Preview:
         return Preview([_("The file has a header but no products.")])
     context = _Context.load(body, columns, warehouses)
     checks = [_check_row(line, cells, columns, context) for line, cells in body]
+    join_families(checks, context)
     return Preview([], [c for c in columns if c], checks)
 
 
@@ -119,6 +136,8 @@ class _Context:
     stock: dict[tuple[int, int], Stock]
     categories: dict[str, Category]
     warehouses: dict[str, Warehouse]
+    families: dict[int, ProductFamily] = field(default_factory=dict)  # the products' families
+    variants: dict[int, list[Product]] = field(default_factory=dict)  # by family id
     seen: dict[str, int] = field(default_factory=dict)  # SKU → the line that had it first
 
     @classmethod
@@ -135,7 +154,12 @@ class _Context:
             rows = Stock.select().where(Stock.product.in_(ids[start : start + 500]))
             stock.update({(s.product_id, s.warehouse_id): s for s in rows})
         categories = {c.name.casefold(): c for c in Category.select()}
-        return cls(products, stock, categories, warehouses)
+        family_ids = list({p.family_id for p in products.values() if p.family_id})
+        families = {f.id: f for f in ProductFamily.select().where(ProductFamily.id.in_(family_ids))}
+        variants: dict[int, list[Product]] = {}
+        for variant in Product.select().where(Product.family.in_(family_ids)):
+            variants.setdefault(variant.family_id, []).append(variant)
+        return cls(products, stock, categories, warehouses, families, variants)
 
 
 def _check_row(line: int, cells: list[str], columns, context: _Context) -> RowCheck:
@@ -161,8 +185,7 @@ def _check_row(line: int, cells: list[str], columns, context: _Context) -> RowCh
         row.fail("sku", _("Line %(line)s has this SKU too.", line=context.seen[sku]))
     else:
         context.seen[sku] = line
-    if row.cells.get("variant"):
-        row.fail("variant", _("Products have no variants yet: leave this empty."))
+    variant_cells(row)
     row.product = context.products.get(sku)
     details = _details(row, context)
     _stock_cells(row, details.tracks_stock, context)
@@ -177,7 +200,9 @@ def _details(row: RowCheck, context: _Context) -> ProductDetails:
     cells, product = row.cells, row.product
     base = as_details(product) if product else ProductDetails(name="", sku="", price=0)
     changed = {"sku": cells.get("sku", "")}
-    if "name" in cells:
+    if row.family:
+        changed["name"] = variant_name(row.family, row.option)
+    elif "name" in cells:
         if not cells["name"]:
             row.fail("name", pgettext("thing", "Enter a name."))
         changed["name"] = cells["name"]

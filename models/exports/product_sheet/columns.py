@@ -1,5 +1,7 @@
-"""The columns of the product sheet, one row per product (and, once products have variants, one
-row per variant: the `Variant` column is there for them and must stay empty until then).
+"""The columns of the product sheet, one row per product, a variant (规格) being a product: its
+`Family` (the name its variants share) and its `Option` ("500 g") make it one
+(models/catalog/variants.py). Sheets from before variants had a `Variant` column, always empty:
+it is read as `Option`.
 
 A header is the column's name in the admin's language; the import knows every column by its
 name in any of the shop's languages (`i18n.LOCALES`) or by its key, so a sheet exported in
@@ -19,6 +21,7 @@ from models.exports.table import FORMULA_START
 
 # Limits of the product form (forms/product.py), kept here as models import no forms.
 NAME_MAX, SKU_MAX, UNIT_MAX, DESCRIPTION_MAX, ALIASES_MAX, CATEGORY_MAX = 100, 40, 20, 2000, 500, 40
+FAMILY_MAX, OPTION_MAX = 80, 40  # models/catalog/variants.py
 MAX_ROWS = 2000  # products in one file: written in one transaction, so kept short
 MAX_BYTES = 5 * 1024 * 1024  # an uploaded file
 MAX_UNPACKED = 60 * 1024 * 1024  # an XLSX file's parts, unpacked (a zip bomb stops here)
@@ -39,7 +42,8 @@ class Column:
 # The product's own columns, in the order an export writes them.
 LABELS = {
     "sku": _l("SKU"),
-    "variant": _l("Variant"),
+    "family": _l("Family"),
+    "option": _l("Option"),
     "name": _l("Product name"),
     "category": _l("Category"),
     "price": _l("Price (yuan)"),
@@ -50,6 +54,7 @@ LABELS = {
     "tracks_stock": _l("Tracks stock"),
     "active": _l("For sale"),
 }
+OLD_LABELS = {"option": _l("Variant")}  # the column's name before variants
 WAREHOUSE_LABELS = {"on_hand": _l("On hand"), "low_mark": _l("Low-stock mark")}
 WAREHOUSE_HEADER = re.compile(r"(.+?)\s*[\[【](.+)[\]】]")
 YES, NO = _l("yes"), _l("no")
@@ -82,7 +87,7 @@ def _names(labels: dict) -> dict[str, str]:
 def recognise(cells: list[str], codes: set[str]) -> tuple[list[Column | None], list[str]]:
     """Each header cell as its Column (None for an empty one), and what is wrong with the
     header as a whole, in the admin's language."""
-    product_names, warehouse_names = _names(LABELS), _names(WAREHOUSE_LABELS)
+    product_names, warehouse_names = _names(OLD_LABELS) | _names(LABELS), _names(WAREHOUSE_LABELS)
     columns: list[Column | None] = []
     problems: list[str] = []
     for cell in cells:

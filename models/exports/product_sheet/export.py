@@ -1,8 +1,8 @@
 """The catalog as a product sheet (`ExportTable`, written as CSV or XLSX by
 models/exports/table.py): every product, for sale or not, by SKU, with its stock and low mark in
-every warehouse. The import reads it back unchanged (tests/catalog/test_product_sheet.py)."""
+every warehouse, and a variant's family and option. The import reads it back unchanged (tests/catalog/test_product_sheet.py)."""
 
-from models.catalog.products import Category, Product, Stock, Warehouse
+from models.catalog.products import Category, Product, ProductFamily, Stock, Warehouse
 from models.exports.product_sheet.columns import header, yes_no
 from models.exports.table import ExportTable
 from models.money import amount
@@ -30,15 +30,20 @@ def _rows(warehouses):
             (s.product_id, s.warehouse_id): s
             for s in Stock.select().where(Stock.product.in_([p.id for p in products]))
         }
+        family_ids = list({p.family_id for p in products if p.family_id})
+        families = {
+            f.id: f.name for f in ProductFamily.select().where(ProductFamily.id.in_(family_ids))
+        }
         for product in products:
-            yield _row(product, categories, warehouses, stock)
+            yield _row(product, categories, warehouses, stock, families)
         last = products[-1].sku
 
 
-def _row(product: Product, categories, warehouses, stock) -> list:
+def _row(product: Product, categories, warehouses, stock, families) -> list:
     row = [
         product.sku,
-        "",  # the variant: none yet
+        families.get(product.family_id, ""),
+        product.option if product.family_id else "",
         product.name,
         categories.get(product.category_id, ""),
         amount(product.price),
