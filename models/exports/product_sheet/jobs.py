@@ -276,8 +276,10 @@ def sweep_uploads(now=None) -> list[int]:
         pending.forget(upload.token)
         upload.delete_instance()
     _forget_unrecorded(now - timedelta(hours=keep_hours()))
-    lost = SheetUpload.select(SheetUpload.id).where(
-        SheetUpload.status.in_(list(WAITING)), SheetUpload.queued_at < now - LOST
+    lost = (
+        SheetUpload.select(SheetUpload.id)
+        .where(SheetUpload.status.in_(list(WAITING)), SheetUpload.queued_at < now - LOST)
+        .order_by(SheetUpload.id)
     )
     return [upload.id for upload in lost]
 
