@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, g, make_response, redirect, render_template, request
 from markupsafe import Markup, escape
 
+from forms.ordering.steppers import quantity_attributes
 from models.activities.slots import BookedSlot, booked_slots, describe
 from models.activities.template import FormTemplateVersion
 from models.orders.order import Order
@@ -121,3 +122,4 @@ def init_app(app) -> None:
     app.jinja_env.globals["describe_slot"] = describe
     app.jinja_env.globals["OrderStatus"] = OrderStatus
     app.jinja_env.globals["PaymentStatus"] = PaymentStatus
+    app.jinja_env.globals["quantity_attributes"] = quantity_attributes
