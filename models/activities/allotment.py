@@ -21,9 +21,7 @@ from models.statements import Slot, Statement
 
 ORDERS = "orders"
 PEOPLE = "people"
-
-
-CUSTOMER = "customer:"
+CUSTOMER = "customer:"  # the start of a customer's key
 
 
 def customer_key(customer_id: int) -> str:
