@@ -111,10 +111,7 @@ def activity_state(
     if closed:
         return closed
     cap = version.setting("order_cap")
-    if (
-        cap is not None
-        and allotment.taken(template.id, [allotment.ORDERS])[allotment.ORDERS] >= cap
-    ):
+    if cap is not None and allotment.joined(template.id)[0] >= cap:
         return FULL
     if stock_left and all(left is not None and left <= 0 for left in stock_left.values()):
         return SOLD_OUT
