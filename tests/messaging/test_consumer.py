@@ -308,13 +308,16 @@ def test_two_consumers_on_one_postgresql_and_redis_one_killed_midway_send_once(
         order = order_on_the_web(client, shop, "alice@example.com")
         wait_until(
             lambda: (d := email_of(order)) and d.claimed_by and d.status == "queued",
+            timeout=60,  # a consumer starting while a full run loads both cores
             what="the email to be claimed",
             consumer=doomed,
         )
         other = consumer(OUTBOX_LEASE_SECONDS=1)
         time.sleep(0.5)  # both consumers running
         doomed.kill()
-        wait_until(lambda: email_sent(order), what="the other consumer's send", consumer=other)
+        wait_until(
+            lambda: email_sent(order), timeout=60, what="the other consumer's send", consumer=other
+        )
         time.sleep(1.5)  # several sweeps of the survivor later
         sent = email_of(order)
         assert sent.claimed_by.split(":")[1] == str(other.pid)
