@@ -87,6 +87,7 @@ bench: setup
 	bench/run.sh
 	$(PY) bench/ordering.py
 	$(PY) bench/submit.py
+	$(PY) bench/sqlite_writers.py
 	$(PY) bench/board.py
 	$(PY) bench/backup.py
 	$(PY) bench/chat_import_accuracy.py

@@ -232,6 +232,42 @@ def test_a_prompt_write_waits_for_the_write_lock_and_lands_once_it_is_free(
         assert Product.get_by_id(product.id).name == "Ripe pears"
 
 
+def test_a_write_transaction_begins_once_the_write_lock_is_free(quick_app, sqlite_writer):
+    """models/db.py `PromptSqliteDatabase`: `db.atomic()` (BEGIN IMMEDIATE) waits while another
+    connection writes, tried again and again, then runs whole; the busy timeout is kept."""
+    with quick_app.app_context():
+        product = make_product(1, name="Pears")
+    done = []
+
+    def change():
+        with quick_app.app_context(), db.connection_context(), db.atomic():
+            Product.update(name="Ripe pears").where(Product.id == product.id).execute()
+            done.append(db.connection().execute("PRAGMA busy_timeout").fetchone()[0])
+
+    sqlite_writer.execute("BEGIN IMMEDIATE")
+    writer = threading.Thread(target=change)
+    writer.start()
+    time.sleep(WAIT_MS / 1000 / 3)
+    assert writer.is_alive() and not done  # waiting for the lock
+    sqlite_writer.execute("ROLLBACK")
+    writer.join(timeout=BOUND)
+
+    assert done == [WAIT_MS]
+    with quick_app.app_context():
+        assert Product.get_by_id(product.id).name == "Ripe pears"
+
+
+def test_a_write_transaction_gives_up_after_the_busy_timeout(quick_app, sqlite_writer):
+    sqlite_writer.execute("BEGIN IMMEDIATE")
+    with quick_app.app_context(), db.connection_context():
+        started = time.monotonic()
+        with pytest.raises(OperationalError) as refused, db.atomic():
+            db.execute_sql('UPDATE "user" SET name = name')
+        assert is_busy(refused.value) and WAIT_MS / 1000 <= time.monotonic() - started < BOUND
+        assert db.connection().execute("PRAGMA busy_timeout").fetchone()[0] == WAIT_MS
+        assert not db.in_transaction()
+
+
 def test_a_prompt_write_gives_up_after_the_busy_timeout(quick_app, sqlite_writer):
     sqlite_writer.execute("BEGIN IMMEDIATE")
     with quick_app.app_context(), db.connection_context():
