@@ -19,7 +19,7 @@ from models.matching import fold
 FUZZY_LEAST = 0.5  # a closest name below this score is no match
 # Units written more than one way, folded to one for options: "5公斤" is "5 kg". Longest first.
 UNIT_WORDS = (("千克", "kg"), ("公斤", "kg"), ("克", "g"))
-UNIT_PATTERNS = {"kg": "(?:kg|公斤|千克)", "g": "(?:g|克)"}
+UNIT_PATTERNS = {"kg": r"(?:k\s*(?:g|克)|公斤|千克)", "g": "(?:g|克)"}
 
 
 @dataclass(frozen=True)
