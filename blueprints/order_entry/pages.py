@@ -8,15 +8,11 @@ from flask_login import current_user
 from blueprints.access import role_required
 from blueprints.rendering import go, render
 from forms.staff.order_entry import ChooseActivityForm, entry_form
-from models.activities.published import (
-    delivery_settings,
-    find_activity,
-    offered_products,
-    pickup_points,
-)
+from models.activities.published import delivery_settings, find_activity, pickup_points
 from models.activities.template import FormTemplate
 from models.errors import DomainError, OutOfStock
 from models.staff_entry.entry import Contact, enter_order
+from models.staff_entry.products import product_groups
 
 bp = Blueprint("order_entry", __name__, url_prefix="/board")
 
@@ -38,9 +34,12 @@ def _entry(slug: str, formdata=None):
     if found is None:
         return None, None
     version = found[1]
-    products = offered_products(version)
     form = entry_form(
-        slug, products, pickup_points(version), delivery_settings(version)["enabled"], formdata
+        slug,
+        product_groups(version),
+        pickup_points(version),
+        delivery_settings(version)["enabled"],
+        formdata,
     )
     return found, form
 

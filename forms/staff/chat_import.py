@@ -51,7 +51,7 @@ def read_table(
     formdata, proposals: list[Proposal], product_ids: set[int]
 ) -> tuple[list[Draft], dict[str, str]]:
     """The drafts of the entries ticked for import, and the errors by cell name. A cell not sent
-    keeps what was proposed."""
+    keeps what was proposed; a line naming a family and none of its variants needs one chosen."""
     drafts, errors = [], {}
     for i, proposal in enumerate(proposals):
         if formdata.get(cell(i, "shown")) and not formdata.get(cell(i, "take")):
@@ -74,7 +74,11 @@ def read_table(
                 continue
             if not product:
                 if quantity:
-                    errors[cell(i, "product", j)] = _l("Choose the product, or set 0.")
+                    errors[cell(i, "product", j)] = (
+                        _l("Choose the variant, or set 0.")
+                        if line.match.how == "family"
+                        else _l("Choose the product, or set 0.")
+                    )
                 continue
             if not product.isdigit() or int(product) not in product_ids:
                 errors[cell(i, "product", j)] = _l("Choose one of the activity's products.")

@@ -54,25 +54,34 @@ class EntryForm(FlaskForm):
     def quantity_fields(self):
         return [self[name] for name in self.product_fields]
 
+    def quantity_groups(self):
+        """(family or None, its quantity fields) in the order of the customer's form."""
+        return [
+            (group.family, [self[f"qty-{product.id}"] for product in group.products])
+            for group in self.groups
+        ]
+
     def quantities(self) -> dict[int, int]:
         return {int(name[4:]): self[name].data or 0 for name in self.product_fields}
 
 
-def entry_form(activity_slug: str, products: dict, points: list, delivers: bool, formdata=None):
-    """The entry form of one activity: a quantity box per product (`qty-<product id>`), the
-    activity's pickup points (and delivery when it delivers) to choose from."""
+def entry_form(activity_slug: str, groups: list, points: list, delivers: bool, formdata=None):
+    """The entry form of one activity: a quantity box per product (`qty-<product id>`) in its
+    `groups` (models/staff_entry/products.py; a variant's box labelled by its option, under its
+    family's name), the activity's pickup points (and delivery when it delivers) to choose
+    from."""
 
     class Form(EntryForm):
         pass
 
     names = []
-    for product in products.values():
+    for product in (product for group in groups for product in group.products):
         name = f"qty-{product.id}"
         setattr(
             Form,
             name,
             QuantityField(
-                product.name,
+                product.option if product.family_id and product.option else product.name,
                 validators=[
                     whole_number_within(
                         0,
@@ -84,6 +93,7 @@ def entry_form(activity_slug: str, products: dict, points: list, delivers: bool,
         )
         names.append(name)
     Form.product_fields = names
+    Form.groups = groups
     form = Form(formdata=formdata)
     form.fulfilment.choices = [(str(point.id), point.name) for point in points]
     if delivers:

@@ -10,7 +10,13 @@ from flask_babel import lazy_gettext as _l
 
 from models.activities.published import offered_products
 from models.activities.template import FormTemplate, FormTemplateVersion
-from models.chat_import.match import ProductMatch, catalog, match_customer, match_product
+from models.chat_import.match import (
+    ProductMatch,
+    catalog,
+    match_customer,
+    match_product,
+    variant_words,
+)
 from models.chat_import.parse import Entry, clean, parse_chain
 from models.customers.phones import format_phone
 from models.errors import DomainError
@@ -74,10 +80,11 @@ def entry_key(title: str, entry: Entry, index: int) -> str:
 
 
 def propose(text: str, version: FormTemplateVersion) -> list[Proposal]:
-    """The chain's entries as orders of this activity, each line matched to one of its products."""
+    """The chain's entries as orders of this activity, each line matched to one of its products
+    (or to a family of them, for staff to choose the variant)."""
     candidates = catalog(offered_products(version).values())
     proposals = []
-    chain = parse_chain(text)
+    chain = parse_chain(text, variant_words(candidates))
     for index, entry in enumerate(chain.entries):
         customer = match_customer(entry.name, entry.phone)
         proposals.append(

@@ -1,5 +1,7 @@
 """Reading a WeChat group's 接龙 text: a header (`#接龙 周五水果`), description lines, then one
-entry per person (`1. 张三 3栋 草莓×2 橙子1`). Pure text work: no database, no catalog."""
+entry per person (`1. 张三 3栋 草莓×2 橙子1`). Pure text work: no database, no catalog; the
+caller may give the phrases that name one product whole (`words`, a variant's family and
+option, models/chat_import/match.py): "苹果5kg 2箱" is 2 of "苹果5kg", and "苹果5kg" alone is 1."""
 
 import re
 import unicodedata
@@ -28,6 +30,7 @@ ITEM_AFTER = re.compile(
     rf"(?P<text>[^{NOT_TEXT}]+?){AFTER}"
     rf"(?:(?P<num>{NUMBER})|(?P<cn>{CN})(?={UNIT}))\s*(?P<unit>{UNIT})?"
 )
+KEPT = "\ue000-\uf8ff"  # a kept phrase stands in the text as one private-use character
 ITEM_BEFORE = re.compile(
     rf"(?:(?P<num>{NUMBER})|(?P<cn>{CN}))\s*(?P<unit>{UNIT})\s*(?P<text>[^{NOT_TEXT}]+)"
 )
@@ -79,7 +82,7 @@ def _quantity(match) -> int:
 
 
 def read_lines(text: str) -> list[Line]:
-    """The items a piece of an entry asks for, in order."""
+    """The items a piece of an entry asks for, in order; a kept phrase with no number is 1."""
     lines, position = [], 0
     text = text.strip()
     while position < len(text):
@@ -91,6 +94,9 @@ def read_lines(text: str) -> list[Line]:
         elif after:
             lines.append(Line(after["text"].strip(), _quantity(after), after["unit"] or ""))
             position = after.end()
+        elif re.match(f"[{KEPT}]", text[position]):
+            lines.append(Line(text[position], 1))
+            position += 1
         else:
             position += 1
         while position < len(text) and text[position] in " ,;、；，+&":
@@ -107,14 +113,35 @@ def _name_and_lines(rest: str) -> tuple[str, list[Line]]:
     return "", read_lines(rest)
 
 
-def read_entry(text: str, number: int | None = None) -> Entry:
+def _keep(text: str, words: re.Pattern | None) -> tuple[str, list[str]]:
+    """`text` with each phrase of `words` made one private-use character, and the phrases."""
+    kept: list[str] = []
+    if words is None:
+        return text, kept
+
+    def stand_in(match) -> str:
+        kept.append(match.group(0))
+        return chr(0xE000 + len(kept) - 1) if len(kept) <= 6400 else match.group(0)
+
+    return words.sub(stand_in, text), kept
+
+
+def _restore(text: str, kept: list[str]) -> str:
+    return re.sub(f"[{KEPT}]", lambda m: kept[ord(m.group(0)) - 0xE000], text) if kept else text
+
+
+def read_entry(text: str, number: int | None = None, words: re.Pattern | None = None) -> Entry:
     rest = PLUS_ONE.sub(" ", clean(text))
     phone = PHONE.search(rest)
     if phone:
         rest = rest[: phone.start()] + " " + rest[phone.end() :]
+    rest, kept = _keep(rest, words)
     extras = ADDRESS.findall(rest)
     rest = ADDRESS.sub(" ", rest)
     name, lines = _name_and_lines(rest)
+    if kept:
+        name = _restore(name, kept)
+        lines = [Line(_restore(line.text, kept), line.quantity, line.unit) for line in lines]
     digits = re.sub(r"\D", "", phone.group(0)) if phone else ""
     return Entry(number, name, digits, extras, lines, text.strip())
 
@@ -148,19 +175,20 @@ def _same_person(one: Entry, other: Entry) -> bool:
     return bool(one.name) and one.name == other.name
 
 
-def parse_chain(text: str) -> Chain:
-    """The chain's title, description and entries (people merged), from pasted text."""
+def parse_chain(text: str, words: re.Pattern | None = None) -> Chain:
+    """The chain's title, description and entries (people merged), from pasted text; `words`:
+    the phrases each naming one product whole."""
     chain = Chain()
     rows = [row for row in (text or "").splitlines() if clean(row)]
     numbered = [_numbered(row) for row in rows]
-    has_numbers = sum(1 for n in numbered if n and read_entry(n[1]).lines) >= 2
+    has_numbers = sum(1 for n in numbered if n and read_entry(n[1], words=words).lines) >= 2
     seen_header = False
     for row, number in zip(rows, numbered, strict=True):
         header = HEADER.match(clean(row))
         if header and not chain.entries and not seen_header:
             chain.title, seen_header = header[1].strip(), True
             continue
-        entry = read_entry(number[1], number[0]) if number else read_entry(row)
+        entry = read_entry(number[1], number[0], words) if number else read_entry(row, None, words)
         # a numbered entry whose items cannot be read still comes, for staff to fill
         if (entry.lines or (number and chain.entries)) and (
             number or (not has_numbers and entry.name)

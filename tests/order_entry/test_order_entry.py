@@ -7,12 +7,14 @@ import re
 
 import pytest
 
+from models.activities.pickup import PickupPoint
 from models.catalog import stock
-from models.catalog.products import Warehouse
+from models.catalog.products import Product, Warehouse
+from models.catalog.variants import VariantDetails, make_family
 from models.leaders.leader import attribute
 from models.orders.order import Order, OrderEvent, OrderLine
 from models.staff_entry.entry import Contact, StaffEntry, enter_order, source_of
-from tests.factories import make_shop, order_for
+from tests.factories import make_activity, make_product, make_shop, order_for
 from tests.helpers import csrf_token_from, hidden_inputs, race, text_of
 
 
@@ -188,3 +190,53 @@ def test_a_tampered_submission_key_places_nothing(as_staff, fruit):
     refused = as_staff.post("/board/enter", data=fill(fruit, hidden, key="k" * 300))
 
     assert refused.status_code == 422 and Order.select().count() == 0
+
+
+# Variants (规格) ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def apples(app_context):
+    """A form offering the 3 kg apples, pears, then the 5 kg apples: the family stands where its
+    first variant does, both options under its name."""
+    small = make_product(10, price=3000, name="Apples", sku="APPLE-3")
+    big = make_family(Product.get_by_id(small.id), "3 kg", VariantDetails("5 kg", "APPLE-5", 4500))
+    stock.receive(big.id, Warehouse.default().id, 10)
+    small = Product.get_by_id(small.id)
+    pears = make_product(10, price=500, name="Pears")
+    point = PickupPoint.create(name="North gate", address="1 North Rd")
+    version = make_activity([small, pears, big], settings={"pickup_point_ids": [point.id]})
+    return {"version": version, "small": small, "big": big, "pears": pears, "point": point}
+
+
+def test_a_family_is_one_group_and_two_of_its_options_are_two_lines(as_staff, apples):
+    page = as_staff.get(f"/board/enter?activity={apples['version'].template.slug}")
+    body = page.get_data(as_text=True)
+
+    group = re.search(r'<fieldset class="entry-family">(.*?)</fieldset>', body, re.S)
+    assert group and re.search(r"<legend>\s*Apples\s*</legend>", group.group(1))
+    labels = re.findall(r"<label[^>]*>([^<]+)</label>", group.group(1))
+    assert labels == ["3 kg", "5 kg"]
+    order = re.findall(r'name="qty-(\d+)"', body)
+    assert order == [str(apples[k].id) for k in ("small", "big", "pears")]
+
+    small, big = (f"qty-{apples[k].id}" for k in ("small", "big"))
+    placed = as_staff.post(
+        "/board/enter",
+        data={
+            **hidden_inputs(body),
+            "channel": "phone",
+            "phone": "13800138000",
+            "name": "Grandma Li",
+            small: "1",
+            big: "2",
+            "fulfilment": str(apples["point"].id),
+        },
+    )
+
+    assert placed.status_code == 303
+    assert sorted((line.name, line.quantity) for line in OrderLine.select()) == [
+        ("Apples 3 kg", 1),
+        ("Apples 5 kg", 2),
+    ]
+    assert Order.get().total == 3000 + 2 * 4500
