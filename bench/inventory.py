@@ -1,18 +1,20 @@
 """Inventory benchmark (issue 16, "Concurrency and speed"): server time of the admin products
-page and of a product's stock ledger with 5,000 products in 2 warehouses and 1,000,000 ledger
+page and of a product's stock ledger with 5,000 variants in 2 warehouses and 1,000,000 ledger
 rows, each page beside references measured in the same run.
 
     .venv/bin/python bench/inventory.py            # SQLite, in a scratch file
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/inventory.py
 
-Variants do not exist yet: the issue's "5,000 variants" are 5,000 products here. The data:
-2 warehouses (main and a store), 20 categories, 5,000 products (5 % not for sale, 3 % in no
-category), a stock row per product and warehouse, and `BENCH_MOVEMENTS` (1,000,000) stock
-movements over the last 365 days, oldest first, interleaved across products. The movements are
-skewed as a shop's are: `HOT` products (the fruit of the week) have 40,000 each, the rest share
-what is left (about 120 each). Each (product, warehouse) starts with a receipt; then orders
-reserve, are sold or released, goods are received, written off, counted and transferred, each
-keeping on hand ≥ reserved ≥ 0, so every stock row is its ledger's sum (checked after the load,
+The data: 2 warehouses (main and a store), 20 categories, 5,000 sellable products of which about
+4,500 are variants (规格) in 1,500 families of 2 to 4 options and the rest plain products, as
+models/catalog/variants.py leaves them (bench/inventory_catalog.py), 5 % not for sale, 3 % in no
+category; member prices for 1 in 10 products (3 tiers); a stock row per product and warehouse,
+and `BENCH_MOVEMENTS` (1,000,000) stock movements over the last 365 days, oldest first,
+interleaved across products. The movements are skewed as a shop's are: `HOT` variants (the
+fruit of the week, in its boxes) have 40,000 each, the rest share what is left (about 120
+each). Each (product, warehouse) starts with a receipt; then orders reserve, are sold or
+released, goods are received, written off, counted and transferred, each keeping on hand ≥
+reserved ≥ 0, so every stock row is its ledger's sum (checked after the load,
 as docs/inventory.md promises). Stock rows at or below the default low-stock mark get
 `low_since`, as the movement that took them there would have set it. Rows are written in
 batches of 20,000 inside transactions (SQLite: executemany; PostgreSQL: COPY).
@@ -28,7 +30,6 @@ runs) without a budget. PostgreSQL runs in a scratch database (BENCH_DATABASE_UR
 CREATE DATABASE), dropped afterwards.
 """
 
-import io
 import os
 import random
 import re
@@ -42,6 +43,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from board import PASSWORD, RUNS, machine, p95, signed_in
+from inventory_catalog import build_catalog
+from inventory_ledger import Streams, load_movements
 from submit import scratch_database
 
 from app import create_app
@@ -56,77 +59,12 @@ PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", 5_000))
 MOVEMENTS = int(os.environ.get("BENCH_MOVEMENTS", 1_000_000))
 HOT, HOT_SHARE = 10, 0.4  # products with 40 % of the movements between them
 CATEGORIES = 20
-BATCH = 20_000
 BUDGET = 100.0
-COLUMNS = (
-    "product_id",
-    "warehouse_id",
-    "change",
-    "reserved_change",
-    "kind",
-    "reason",
-    "user_id",
-    "order_number",
-    "transfer_id",
-    "created_at",
-)
-FRUIT = ["苹果", "香梨", "Mango", "Kiwi", "草莓", "Grape", "蓝莓", "Orange", "荔枝", "Peach"]
-
-
-class Streams:
-    """Each (product, warehouse)'s running on hand and reserved while movements are made up."""
-
-    def __init__(self, pairs, rng: random.Random, admin_id: int):
-        self.state = {pair: [0, 0] for pair in pairs}
-        self.rng, self.admin_id, self.order = rng, admin_id, 100_000
-
-    def move(self, pair, moment):
-        """One movement of `pair` at `moment` as a row of COLUMNS, keeping its invariants."""
-        rng, state = self.rng, self.state[pair]
-        on_hand, reserved = state
-        free = on_hand - reserved
-        roll = rng.random()
-        user, order, reason, transfer = None, None, "", None
-        if on_hand == 0 or (free < 3 and roll < 0.5):
-            kind, change, held = "received", rng.randint(20, 200), 0
-            user, reason = self.admin_id, "delivery"
-        elif roll < 0.40 and free > 0:
-            kind, change, held = "reserved", 0, rng.randint(1, min(3, free))
-            self.order += 1
-            order = self.order
-        elif roll < 0.70 and reserved > 0:
-            units = rng.randint(1, reserved)
-            kind, change, held = "sold", -units, -units
-            order = self.order - rng.randint(0, 50)
-        elif roll < 0.80 and reserved > 0:
-            units = rng.randint(1, reserved)
-            kind, change, held = "released", 0, -units
-            order = self.order - rng.randint(0, 50)
-        elif roll < 0.86 and free > 0:
-            kind, change, held = "written_off", -rng.randint(1, min(2, free)), 0
-            user, reason = self.admin_id, "bruised"
-        elif roll < 0.90:
-            counted = reserved + rng.randint(0, max(free + 2, 1))
-            kind, change, held = "counted", counted - on_hand, 0
-            user = self.admin_id
-        elif roll < 0.94 and free > 0:
-            kind, change, held = "transfer_out", -rng.randint(1, free), 0
-            user, transfer = self.admin_id, rng.randint(1, 500)
-        elif roll < 0.97:
-            kind, change, held = "transfer_in", rng.randint(1, 30), 0
-            user, transfer = self.admin_id, rng.randint(1, 500)
-        else:
-            kind, change, held = "returned", 1, 0
-            order = self.order - rng.randint(0, 50)
-        state[0] += change
-        state[1] += held
-        product, warehouse = pair
-        return (product, warehouse, change, held, kind, reason, user, order, transfer, moment)
 
 
 def build(app) -> dict:
-    """The shop: warehouses, categories, products, stock rows and the ledger. What the cases
-    need: the hot product, a typical one, a word to search."""
+    """The shop: warehouses, categories, families and products, stock rows and the ledger. What
+    the cases need: the hot variant, a typical one, a plain product, a family's name to search."""
     rng = random.Random(16)
     with app.app_context():
         upgrade()
@@ -139,25 +77,13 @@ def build(app) -> dict:
                 [{"name": f"类别 Category {n}", "position": n} for n in range(CATEGORIES)]
             ).execute()
         categories = [c.id for c in Category.select(Category.id)]
-        products = [
-            {
-                "name": f"{FRUIT[n % len(FRUIT)]} {rng.choice('ABCDEFGH')}{n:04d}",
-                "sku": f"SKU-{n:05d}",
-                "price": rng.randint(100, 20_000),
-                "unit": "kg",
-                "active": rng.random() > 0.05,
-                "category": None if rng.random() < 0.03 else rng.choice(categories),
-            }
-            for n in range(PRODUCTS)
-        ]
-        with db.atomic():
-            for start in range(0, len(products), 1000):
-                Product.insert_many(products[start : start + 1000]).execute()
-        ids = [p for (p,) in Product.select(Product.id).order_by(Product.id).tuples()]
+        catalog = build_catalog(PRODUCTS, categories, rng)
+        ids, variants = catalog["ids"], catalog["variants"]
+        hot_products = variants[:HOT]  # the fruit of the week, in its boxes
         pairs = [(p, w) for p in ids for w in warehouses]
         streams = Streams(pairs, rng, admin.id)
         started = time.perf_counter()
-        load_movements(streams, pairs, ids[:HOT], rng)
+        load_movements(streams, pairs, hot_products, rng, MOVEMENTS, HOT_SHARE)
         loaded = time.perf_counter() - started
         now = utcnow()
         stock = [
@@ -177,12 +103,17 @@ def build(app) -> dict:
         check_sums()
         low = sum(1 for row in stock if row["low_since"])
         print(
-            f"  {PRODUCTS:,} products, {len(stock):,} stock rows ({low:,} low), "
+            f"  {PRODUCTS:,} products ({len(variants):,} variants in {catalog['families']:,} "
+            f"families, {catalog['member_prices']:,} member prices), "
+            f"{len(stock):,} stock rows ({low:,} low), "
             f"{MOVEMENTS:,} movements loaded in {loaded:.0f} s; sums checked",
             flush=True,
         )
-        hot = ids[0]
-        typical = ids[len(ids) // 2]
+        hot = hot_products[0]
+        typical = variants[len(variants) // 2]
+        plains = sorted(set(ids) - set(variants))
+        plain = plains[len(plains) // 2]
+        family_word = Product.get_by_id(typical).name.split()[1]
         deep = (
             StockMovement.select(StockMovement.id)
             .where(StockMovement.product == hot)
@@ -194,48 +125,12 @@ def build(app) -> dict:
     return {
         "hot": hot,
         "typical": typical,
+        "plain": plain,
+        "family_word": family_word,
         "deep": deep,
         "store": store.id,
         "category": categories[3],
     }
-
-
-def load_movements(streams: Streams, pairs, hot_products, rng: random.Random) -> None:
-    """Every pair's first receipt, then the rest, interleaved in time, a batch at a time."""
-    hot_pairs = [pair for pair in pairs if pair[0] in set(hot_products)]
-    start = utcnow() - timedelta(days=365)
-    step = timedelta(days=365) / MOVEMENTS
-    rows = []
-    moment = start
-    for pair in pairs:
-        rows.append(streams.move(pair, moment))
-    for n in range(MOVEMENTS - len(pairs)):
-        moment = start + step * (n + len(pairs))
-        pair = rng.choice(hot_pairs) if rng.random() < HOT_SHARE else rng.choice(pairs)
-        rows.append(streams.move(pair, moment))
-        if len(rows) >= BATCH:
-            write(rows)
-            rows = []
-    write(rows)
-
-
-def write(rows) -> None:
-    if not rows:
-        return
-    if is_postgres():
-        text = io.StringIO()
-        for row in rows:
-            text.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
-        text.seek(0)
-        with db.atomic():
-            db.cursor().copy_expert(f"COPY stock_movement ({', '.join(COLUMNS)}) FROM STDIN", text)
-        return
-    marks = ", ".join("?" * len(COLUMNS))
-    with db.atomic():
-        db.cursor().executemany(
-            f"INSERT INTO stock_movement ({', '.join(COLUMNS)}) VALUES ({marks})",
-            [(*row[:-1], row[-1].isoformat(" ")) for row in rows],
-        )
 
 
 def check_sums() -> None:
@@ -279,6 +174,10 @@ def cases(client, facts: dict) -> list[tuple[str, str]]:
         ("products: no category", "/admin/products?category=none"),
         ("products: search a name word (1 in 10)", "/admin/products?q=Mango"),
         ("products: search a SKU", "/admin/products?q=SKU-04321"),
+        (
+            "products: search a family's name (its variants)",
+            f"/admin/products?q={facts['family_word']}",
+        ),
         ("products: search, nothing matches", "/admin/products?q=zzzz"),
         ("products: only low on stock", "/admin/products?low=1"),
         ("low stock page, every warehouse", "/inventory/low"),
@@ -290,32 +189,35 @@ def cases(client, facts: dict) -> list[tuple[str, str]]:
     ledger = f"/admin/products/{hot}/ledger"
     return [
         *products,
-        ("product page (latest 50 movements), hot product", f"/admin/products/{hot}"),
-        ("ledger, hot product: first page", ledger),
-        ("ledger, hot product: page at 90 % depth (keyset)", f"{ledger}?before={deep}"),
-        ("ledger, hot product: htmx, 90 % depth", f"{ledger}?before={deep}#htmx"),
-        ("ledger, hot product: one warehouse", f"{ledger}?warehouse={facts['store']}"),
-        ("ledger, hot product: kind counted (1 in 25)", f"{ledger}?kind=counted"),
-        ("ledger, hot product: reserved + sold", f"{ledger}?kind=reserved&kind=sold"),
-        ("ledger, hot product: a kind it never had (opening)", f"{ledger}?kind=opening"),
+        ("product page (latest 50 movements, its family), hot variant", f"/admin/products/{hot}"),
+        ("product page, a typical variant", f"/admin/products/{typical}"),
+        ("member prices page, hot variant", f"/admin/products/{hot}/member-prices"),
+        ("ledger, hot variant: first page", ledger),
+        ("ledger, hot variant: page at 90 % depth (keyset)", f"{ledger}?before={deep}"),
+        ("ledger, hot variant: htmx, 90 % depth", f"{ledger}?before={deep}#htmx"),
+        ("ledger, hot variant: one warehouse", f"{ledger}?warehouse={facts['store']}"),
+        ("ledger, hot variant: kind counted (1 in 25)", f"{ledger}?kind=counted"),
+        ("ledger, hot variant: reserved + sold", f"{ledger}?kind=reserved&kind=sold"),
+        ("ledger, hot variant: a kind it never had (opening)", f"{ledger}?kind=opening"),
         (
-            "ledger, hot product: returned, one warehouse",
+            "ledger, hot variant: returned, one warehouse",
             f"{ledger}?kind=returned&warehouse={facts['store']}",
         ),
-        ("ledger, hot product: a month 11 months ago", f"{ledger}?from={year_ago}&to={month}"),
-        ("ledger, hot product: up to 11 months ago", f"{ledger}?to={year_ago}"),
+        ("ledger, hot variant: a month 11 months ago", f"{ledger}?from={year_ago}&to={month}"),
+        ("ledger, hot variant: up to 11 months ago", f"{ledger}?to={year_ago}"),
         (
-            "ledger, hot product: everything combined",
+            "ledger, hot variant: everything combined",
             f"{ledger}?warehouse={facts['store']}&kind=written_off&from={year_ago}&to={month}",
         ),
-        ("ledger, typical product: first page", f"/admin/products/{typical}/ledger"),
-        ("ledger export CSV, typical product (~120 rows)", f"/admin/products/{typical}/ledger.csv"),
+        ("ledger, typical variant: first page", f"/admin/products/{typical}/ledger"),
+        ("ledger, plain product: first page", f"/admin/products/{facts['plain']}/ledger"),
+        ("ledger export CSV, typical variant (~120 rows)", f"/admin/products/{typical}/ledger.csv"),
         (
-            "ledger export CSV, hot product, a month (~3,300 rows)",
+            "ledger export CSV, hot variant, a month (~3,300 rows)",
             f"{ledger}.csv?from={year_ago}&to={month}",
         ),
         (
-            "ledger export XLSX, hot product, a month (~3,300 rows)",
+            "ledger export XLSX, hot variant, a month (~3,300 rows)",
             f"{ledger}.xlsx?from={year_ago}&to={month}",
         ),
     ]

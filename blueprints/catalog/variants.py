@@ -44,7 +44,11 @@ def _new_form(product: Product, formdata=None) -> VariantForm:
 def variant_context(product: Product, **forms) -> dict:
     """What the variants section needs (the product page includes it too); `forms`: the one
     just refused (variant_form, family_form or option_form), with its input and errors."""
-    family = ProductFamily.get_or_none(ProductFamily.id == product.family_id)
+    family = (
+        ProductFamily.get_or_none(ProductFamily.id == product.family_id)
+        if product.family_id is not None
+        else None
+    )
     context = {
         "family": family,
         "variant_rows": family_rows(product.family_id),

@@ -10,6 +10,7 @@ from peewee import IntegrityError
 from commands.demo.batches import build_batches
 from commands.demo.delivery import build_delivery
 from commands.demo.group_buy import build_group_buy, build_leader, build_offers
+from commands.demo.members import MEMBER, build_member_prices, place_member_orders
 from commands.demo.purchasing import build_purchasing
 from commands.demo.shop import (
     build_catalog,
@@ -34,11 +35,11 @@ ROLES = ("admin", "staff", "leader", "courier")  # the demo accounts, each <role
 @click.option("--seed", default=None, type=int, help="Random seed, for a repeatable shop.")
 @with_appcontext
 def cli(if_empty, orders, seed):
-    """Create products (with cost prices, two with variants) in two warehouses, a supplier with purchase orders,
-    pickup points, three published activities (one a 成团 with tiered prices), a coupon and a
-    满减, delivery zones, four accounts (admin, staff, a group leader and a courier), orders, a
-    courier's run for today, a waiting list on a sold-out product and batches with expiry
-    dates."""
+    """Create products (with cost prices, two with variants, member prices for a 金卡 tier) in two
+    warehouses, a supplier with purchase orders, pickup points, three published activities (one
+    a 成团 with tiered prices), a coupon and a 满减, delivery zones, four accounts (admin, staff,
+    a group leader and a courier), orders (three of them a 金卡 member's), a courier's run for
+    today, a waiting list on a sold-out product and batches with expiry dates."""
     with db.connection_context():
         if User.select().exists() or Order.select().exists():
             _already_a_shop(if_empty)
@@ -53,6 +54,7 @@ def cli(if_empty, orders, seed):
                     "staff@example.com", "店员 Staff", passwords["staff"], role="staff"
                 )
                 products = build_variants(build_catalog())
+                build_member_prices()
                 templates = build_templates(products, admin)
                 build_rules(templates, [admin, staff])
                 build_offers()
@@ -64,7 +66,9 @@ def cli(if_empty, orders, seed):
         except IntegrityError:  # another `demo` made the shop a moment ago
             _already_a_shop(if_empty)
             return
-        created = place_demo_orders(templates, [admin, staff], orders, random.Random(seed))
+        rng = random.Random(seed)
+        created = place_demo_orders(templates, [admin, staff], orders, rng)
+        created += place_member_orders(templates[0], [admin, staff], rng)
         with db.atomic():
             build_group_buy(admin)
         created += build_delivery(templates[0], staff, courier)
@@ -77,6 +81,7 @@ def cli(if_empty, orders, seed):
         f"demo shop ready: {len(products)} products, {len(templates) + 1} activities, "
         f"{created} orders"
     )
+    click.echo(f"a 金卡 member (member prices on the fruit form): {MEMBER[0]}, phone {MEMBER[1]}")
     click.echo("sign in at /login with:")
     for role in ROLES:
         click.echo(f"  {role:7}  {role}@example.com  password: {passwords[role]}")

@@ -161,3 +161,15 @@ def test_a_form_with_variants_reads_what_one_without_reads(app, client):
         rename_family(Product.get_by_id(mild.id).family, "Chilli", seen="辣酱")
     html = client.get(urls[0], headers=EN).get_data(as_text=True)
     assert re.search(r'class="family-name"[^>]*>Chilli</p>', html)
+
+
+def test_a_plain_products_page_reads_no_family(app, as_admin):
+    """The product page of a product with no variants looks for no family (one statement less
+    on every such page; bench/inventory.py times both kinds)."""
+    with app.app_context():
+        figs = make_product(3, name="Figs")
+    as_admin.get(f"/admin/products/{figs.id}")
+    with sql_statements() as statements:
+        page = as_admin.get(f"/admin/products/{figs.id}", headers=EN)
+    assert page.status_code == 200 and "Add a variant" in page.get_data(as_text=True)
+    assert not [sql for sql in statements if "productfamily" in sql], statements

@@ -7,6 +7,7 @@ from datetime import timedelta
 from peewee import DateTimeField, fn
 
 from commands.demo.delivery import ORDERS as DELIVERY_ORDERS
+from commands.demo.members import MEMBER, ORDERS_DAYS_AGO, PRICES
 from commands.demo.shop import SLOT_CAPACITY, SLOT_HOURS
 from commands.demo.waitlist import PRODUCT_SKU
 from forms.staff.chat_import import EXAMPLE_CHAIN
@@ -28,6 +29,8 @@ from models.catalog.ledger import balance
 from models.catalog.products import ProductFamily, Warehouse
 from models.catalog.stock import available
 from models.chat_import.importing import propose
+from models.customers.customer import Customer
+from models.customers.tier import CustomerTier
 from models.delivery.runs import CourierRun, stops_of
 from models.delivery.shipping import Shipment
 from models.delivery.zones import DeliveryZone
@@ -37,8 +40,9 @@ from models.promotions.offer import Offer
 from models.purchasing.orders import PurchaseOrder
 from models.purchasing.suppliers import Supplier
 from models.shop_time import shop_today
+from models.tiers.prices import TierPrice
 from models.waitlist.entry import WaitlistEntry
-from tests.helpers import PASSWORD, csrf_token_from
+from tests.helpers import HTMX, PASSWORD, csrf_token_from
 
 
 def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner):
@@ -80,9 +84,9 @@ def test_demo_builds_a_living_shop_whose_printed_credentials_sign_in(app, runner
 
     orders = Order.select()
     assert (
-        190 + DELIVERY_ORDERS
+        190 + DELIVERY_ORDERS + len(ORDERS_DAYS_AGO)
         <= orders.where(Order.template != durian.id).count()
-        <= 200 + DELIVERY_ORDERS
+        <= 200 + DELIVERY_ORDERS + len(ORDERS_DAYS_AGO)
     )
     assert {o.status for o in orders} == set(STATUSES)
     days = {o.created_at.date() for o in orders}
@@ -139,6 +143,37 @@ AHEAD = {  # meant to be in the future
     *("starts_at", "ends_at"),  # delivery windows (commands/demo/delivery.py)
     "hold_until",  # the waiting list's offer (commands/demo/waitlist.py)
 }
+
+
+def test_demo_has_a_member_who_pays_the_member_prices_on_the_fruit_form(app, runner, client):
+    """The 金卡 tier, member prices on three variants, and the regular the demo prints, whose
+    completed orders put her in the tier: the form shows 会员价 and, with her phone typed, the
+    live total counts the member prices; another phone pays the list prices."""
+    result = runner.invoke(args=["demo", "--orders", "20", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert MEMBER[1] in result.output
+    [gold] = CustomerTier.select()
+    prices = {p.product.sku: p.price for p in TierPrice.select().where(TierPrice.tier == gold.id)}
+    assert prices == PRICES
+    assert all(Product.get(Product.sku == sku).price > price for sku, price in PRICES.items())
+    member = Customer.get(Customer.phone == MEMBER[1])
+    assert member.tier_id == gold.id
+    assert Order.select().where(
+        Order.customer == member.id, Order.status == "completed"
+    ).count() == len(ORDERS_DAYS_AGO)
+
+    page = client.get("/f/friday-fruit", headers={"Accept-Language": "zh-CN"})
+    assert "会员价 ¥49.00" in page.get_data(as_text=True)  # the 5 kg box's member price
+    hot = Product.get(Product.sku == "FD-CHILLI-H")
+    query = {f"items-{hot.id}": "2"}
+    live = client.get(
+        "/f/friday-fruit/live", query_string=query | {"phone": MEMBER[1]}, headers=HTMX
+    )
+    assert f'data-total="{2 * PRICES["FD-CHILLI-H"]}"' in live.get_data(as_text=True)
+    other = client.get(
+        "/f/friday-fruit/live", query_string=query | {"phone": "+8613900017777"}, headers=HTMX
+    )
+    assert f'data-total="{2 * hot.price}"' in other.get_data(as_text=True)
 
 
 def test_demo_puts_nothing_in_the_future_and_leaves_room_to_book_for_two_weeks(app, runner):

@@ -4,11 +4,13 @@ and expiry, in the order they left, a partial receipt bringing the first of them
 ledger = the batches in both warehouses; a transfer sent racing orders on real threads never
 takes units orders hold; the receipt page lists the batches arriving (a phone in Chromium)."""
 
+import time
 from datetime import timedelta
 
 import pytest
 
-from models.catalog import stock
+from models.activities.pickup import create_pickup_point, set_serving_warehouse
+from models.catalog import batches, stock
 from models.catalog.ledger import StockMovement
 from models.catalog.products import StockBatch, Warehouse
 from models.catalog.transfers import (
@@ -170,6 +172,86 @@ def test_parts_received_at_once_on_threads_arrive_once_each_in_their_batches(app
         assert batches_in(product, east) == {"T-SOON": (day(1), 3, 3), "T-LATE": (day(5), 3, 3)}
         assert shelf(product, east) == (6, 0)
         assert_sums(product, east)
+
+
+def _widened(monkeypatch, seconds=0.2):
+    """Receipts that wait `seconds` between growing the target's stock row and looking for the
+    batch to join: two receipts not kept apart by the row's lock would both find none there and
+    make two. The times each receipt began and ended, to show they overlapped."""
+    add = batches.add
+
+    def slow_add(*args, **kwargs):
+        time.sleep(seconds)
+        return add(*args, **kwargs)
+
+    monkeypatch.setattr(batches, "add", slow_add)
+    return []
+
+
+def _received(spans, transfer_id, line_id, units):
+    began = time.monotonic()
+    status = receive_transfer(Transfer.get_by_id(transfer_id), {line_id: units}).status
+    spans.append((began, time.monotonic()))
+    return status
+
+
+@pytest.mark.parametrize("round_", range(2))
+def test_two_transfers_of_one_batch_received_at_once_make_one_batch_at_the_target(
+    app, monkeypatch, round_
+):
+    """Two transfers each carry units of the same batch (code and expiry) and both arrive at
+    the target at the same moment, while orders are placed there and orders placed before are
+    completed from its shelf: the target has one batch of that code holding both, no unit lost
+    or counted twice, reserved is what open orders hold, and on hand = the ledger = the batches
+    plus the units in no batch, in both warehouses."""
+    with app.app_context():
+        main, east = Warehouse.default(), east_store()
+        point = create_pickup_point(unique("East gate "))
+        set_serving_warehouse(point, east)
+        point = type(point).get_by_id(point.id)
+        product = make_product(0)
+        receive(product, 10, "S-1", day(4))
+        stock.receive(product.id, east.id, 3)  # 3 at the target already, in no batch
+        version = make_activity([product], limit=40)
+        before = [order_for(version, [(product, 1)], pickup_point=point).id for _ in range(2)]
+        sent = [send_transfer(create_transfer(main, east, {product.id: 4})) for _ in range(2)]
+        lines = [(t.id, t.lines.get().id) for t in sent]
+    spans = _widened(monkeypatch)
+
+    def act(i):
+        if i < 2:
+            return _received(spans, *lines[i], 4)
+        if i < 4:
+            walk_order(Order.get_by_id(before[i - 2]), DONE, Actor.system())
+            return "completed"
+        return order_for(version, [(product, 2)], pickup_point=point, key=unique("race-")).id
+
+    results = race(app, 8, act)
+    assert {outcome for outcome, _ in results} <= {"ok", "OutOfStock"}, results
+    assert [outcome for outcome, _ in results[:4]] == ["ok"] * 4, results
+    assert [status for _, status in results[:2]] == ["received", "received"]
+    assert max(start for start, _ in spans) < min(end for _, end in spans)  # they overlapped
+    with app.app_context():
+        assert StockBatch.select().where(StockBatch.warehouse == east.id).count() == 1
+        assert batches_in(product, east) == {"S-1": (day(4), 8 - _used(product, east), 8)}
+        assert batches_in(product, main) == {"S-1": (day(4), 2, 10)}
+        placed = sum(1 for outcome, value in results[4:] if outcome == "ok")
+        sold = 2  # the two completed orders, 1 unit each
+        assert shelf(product, east) == (3 + 8 - sold, 2 * placed)
+        assert shelf(product, main) == (2, 0)
+        assert_sums(product, main)
+        assert_sums(product, east)
+
+
+def _used(product, warehouse) -> int:
+    """Units the batch gave orders completed at `warehouse` (its "sold" rows)."""
+    rows = StockMovement.select().where(
+        StockMovement.product == product.id,
+        StockMovement.warehouse == warehouse.id,
+        StockMovement.kind == "sold",
+        StockMovement.batch.is_null(False),
+    )
+    return -sum(m.change for m in rows)
 
 
 def test_staff_see_the_batches_arriving_and_receive_some(app_context, client, staff, login):
