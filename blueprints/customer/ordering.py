@@ -74,7 +74,9 @@ def _forms(activity, formdata=None):
     )
     zones = active_zones() if activity.delivery["enabled"] else []
     checkout.zoned = (
-        build_delivery_form(zones, bookable_windows([z.id for z in zones]), formdata=formdata)
+        build_delivery_form(
+            zones, lambda: bookable_windows([z.id for z in zones]), formdata=formdata
+        )
         if zones
         else None
     )

@@ -1,6 +1,8 @@
 """The delivery part of the ordering page when the shop has delivery zones: the customer's zone
 (or left to be found from the address, then confirmed) and a delivery window of that zone."""
 
+from collections.abc import Callable, Sequence
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, RadioField, SelectChoice, SelectField
@@ -57,11 +59,32 @@ def window_label(window: DeliveryWindow, zone_name: str) -> str:
     return text if left is None else text + " · " + str(_l("%(count)s left", count=left))
 
 
+class _WindowChoices(Sequence):
+    """The window choices, read (`load`) when something first asks for them: the page does, a
+    submit that places its order never does (the window is checked against the database when
+    it is taken), so a pickup order's submit skips the windows' query."""
+
+    def __init__(self, load: Callable[[], list[SelectChoice]]):
+        self._load, self._choices = load, None
+
+    def _all(self) -> list[SelectChoice]:
+        if self._choices is None:
+            self._choices = self._load()
+        return self._choices
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self):
+        return len(self._all())
+
+
 def build_delivery_form(
-    zones: list[DeliveryZone], windows: list[DeliveryWindow], formdata=None
+    zones: list[DeliveryZone], load_windows: Callable[[], list[DeliveryWindow]], formdata=None
 ) -> DeliveryForm:
     """Zones to choose from (first: find it from the address) and the windows of every zone that
-    customers may book now; the page checks that the window is one of the chosen zone's."""
+    customers may book now (`load_windows`, called only if the page is shown); the order's
+    placing checks that the window is one of the chosen zone's."""
     form = DeliveryForm(formdata=formdata, prefix=PREFIX)
     form.zones = {zone.id: zone for zone in zones}
     # labels are written when the page shows them: a submit that places the order never does
@@ -69,7 +92,9 @@ def build_delivery_form(
         SelectChoice(zone.id, _Label(zone_label, zone)) for zone in zones
     ]
     names = {zone.id: zone.name for zone in zones}
-    form.window.choices = [
-        SelectChoice(w.id, _Label(window_label, w, names[w.zone_id])) for w in windows
-    ]
+    form.window.choices = _WindowChoices(
+        lambda: [
+            SelectChoice(w.id, _Label(window_label, w, names[w.zone_id])) for w in load_windows()
+        ]
+    )
     return form

@@ -14,7 +14,7 @@ from models.delivery.zones import DeliveryZone, match_zone, names_list
 from models.orders.lifecycle import Actor, transition_order
 from models.orders.order import Order
 from models.tiers.prices import member_prices, save_member_prices, stamp
-from tests.helpers import EN, hidden_inputs, text_of
+from tests.helpers import EN, hidden_inputs, selects, sql_statements, text_of
 
 
 def test_an_address_is_in_the_first_zone_naming_its_district_compound_or_postcode(zoned):
@@ -180,3 +180,18 @@ def test_a_members_zone_minimum_and_fee_count_the_member_price_as_the_page_showe
     assert placed.status_code == 303  # ¥90 at list price would be delivered free; ¥75 is not
     order = Order.get()
     assert (order.subtotal, order.delivery_fee, order.total) == (7500, 600, 8100)
+
+
+def test_placing_reads_the_windows_once_and_a_refused_order_shows_them_again(client, zoned):
+    """The page's window choices are read only when shown (forms/ordering/delivery.py): placing
+    checks the chosen window against its zone's, one read; the 422 page lists them anew."""
+    _, hidden = _form(client, zoned["version"])
+    with sql_statements() as statements:
+        assert _post(client, zoned, hidden).status_code == 303
+    listing = [sql for sql in selects(statements) if 'FROM "delivery_window"' in sql]
+    assert len(listing) == 1
+
+    _, hidden = _form(client, zoned["version"])
+    refused = _post(client, zoned, hidden, name="", phone="13800138002")
+    assert refused.status_code == 422
+    assert "1 left" in text_of(refused)  # the window, with the place the first order took
