@@ -235,9 +235,12 @@ def plan_notifications(event: OrderEvent, from_status: str | None = None) -> Non
     notices = [n for n in NOTICES.values() if n.event == event.kind]
     if not notices:
         return
-    # as this change left it, with its version's settings: one query
-    assignee_id, version_settings = _ORDER_NOTICES.one(order=event.order_id)
-    version_settings = FormTemplateVersion.settings.python_value(version_settings)
+    if event.placed:  # just written, with its version
+        assignee_id = event.placed.assignee_id
+        version_settings = event.placed.template_version.settings
+    else:  # as this change left it, with its version's settings: one query
+        assignee_id, version_settings = _ORDER_NOTICES.one(order=event.order_id)
+        version_settings = FormTemplateVersion.settings.python_value(version_settings)
     for notice in notices:
         settings = notice_settings(version_settings, notice)
         if not _wanted(notice, settings, event, assignee_id):

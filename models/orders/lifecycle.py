@@ -179,6 +179,15 @@ def record_event(order: Order, actor: Actor, **fields) -> OrderEvent:
     return event
 
 
+def record_placing(order: Order, actor: Actor, **fields) -> OrderEvent:
+    """`record_event` for an order placed in this transaction, `order` being exactly what was
+    written: its receivers take what they need from it instead of reading it back."""
+    event = _timeline_event(order, actor, **fields)
+    event.placed = order
+    order_changed.send(event, steps=(event,), from_status=None)
+    return event
+
+
 def _timeline_event(order: Order, actor: Actor, **fields) -> OrderEvent:
     return insert_row(
         OrderEvent(

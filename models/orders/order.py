@@ -153,6 +153,10 @@ class OrderEvent(BaseModel):
     actor_label = CharField(default="")  # a rule's name, the customer's name
     note = TextField(default="")
     created_at = DateTimeField(default=utcnow)
+    # not a column: on the event of an order just placed, the order as it was written (its
+    # version with it), so `order_changed`'s receivers need not read it back (models/orders/
+    # lifecycle.py `record_placing`); None on every other event
+    placed = None
 
     class Meta:
         indexes = ((("order", "created_at"), False),)

@@ -17,7 +17,7 @@ from models.catalog.products import Product, Warehouse
 from models.customers.customer import Customer
 from models.db import db
 from models.errors import DomainError, OutOfStock
-from models.orders.lifecycle import Actor, record_event
+from models.orders.lifecycle import Actor, record_placing
 from models.orders.order import Counter, Order, OrderLine
 from models.orders.payments import status_when_placed
 from models.orders.status import OrderStatus
@@ -209,7 +209,9 @@ def _create(
         insert_row(line_row)
     if short:
         raise OutOfStock(short=short)
-    record_event(order, Actor.of_customer(customer), kind="created", to_status=OrderStatus.PENDING)
+    record_placing(
+        order, Actor.of_customer(customer), kind="created", to_status=OrderStatus.PENDING
+    )
     # last: every order of the activity takes this row, so it stays locked (PostgreSQL) for
     # the shortest time; a full activity rolls all of the above back
     cap = version.setting("order_cap")

@@ -60,7 +60,9 @@ def issue_on_placing(event, steps, from_status=None) -> None:
     places it."""
     if event.kind != "created":
         return
-    (point_id,) = _POINT_OF.one(order=event.order_id)
+    point_id = (
+        event.placed.pickup_point_id if event.placed else _POINT_OF.one(order=event.order_id)[0]
+    )
     if (
         point_id is not None
         and _NEW_CODE.one(order=event.order_id, code=new_code(), now=utcnow()) is None

@@ -61,8 +61,11 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 def plan_recount(event, steps, from_status=None) -> None:
     """Ask for the buckets of the changed order's UTC day to be recounted (inside the change's
     transaction)."""
-    created_at, template_id = _ORDER_DAY.one(order=event.order_id)
-    day = Order.created_at.python_value(created_at).date()
+    if event.placed:
+        day, template_id = event.placed.created_at.date(), event.placed.template_id
+    else:
+        created_at, template_id = _ORDER_DAY.one(order=event.order_id)
+        day = Order.created_at.python_value(created_at).date()
     now = utcnow()
     minute = now.replace(second=0, microsecond=0)
     _PLAN.run(
