@@ -9,6 +9,7 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from markupsafe import Markup, escape
 
+from forms.ordering.checkout import radio_buttons
 from forms.ordering.steppers import quantity_attributes
 from models.activities.slots import BookedSlot, booked_slots, describe
 from models.activities.template import FormTemplateVersion
@@ -157,3 +158,4 @@ def init_app(app) -> None:
     app.jinja_env.globals["OrderStatus"] = OrderStatus
     app.jinja_env.globals["PaymentStatus"] = PaymentStatus
     app.jinja_env.globals["quantity_attributes"] = quantity_attributes
+    app.jinja_env.globals["radio_buttons"] = radio_buttons
