@@ -33,7 +33,7 @@ from models.leaders.leader import attribute, leader_by_ref
 from models.orders.changes import activity_stamp
 from models.orders.checkout import submit_order
 from models.orders.placing import SlotFull
-from models.promotions.pricing import CouponRefused, next_offer, with_offer
+from models.promotions.pricing import CouponRefused, offers_shown
 from models.ratings.queries import shown_ratings
 from models.reports.funnel_counter import count_start, count_view, flush_due
 from models.storefront.chain import chain_from, chain_tail
@@ -108,8 +108,8 @@ def _priced(activity, form, checkout) -> dict:
             member=member,
         )
     template_id = activity.template.id
-    price, offer = with_offer(template_id, price, checkout.coupon.data or "")
-    return {"price": price, "offer": offer, "next_offer": next_offer(template_id, price.subtotal)}
+    price, offer, following = offers_shown(template_id, price, checkout.coupon.data or "")
+    return {"price": price, "offer": offer, "next_offer": following}
 
 
 @one_snapshot()  # stock, places and the list as of one moment
@@ -134,6 +134,7 @@ def _page(activity, form, checkout, status=200, **extra):
         else None,
         check_url=lambda name: url_for(".check_field", slug=activity.template.slug, name=name),
         ratings=shown_ratings(activity.version),
+        kept_parts=activity.published.kept_parts,
         **extra,
     )
 

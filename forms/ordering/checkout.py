@@ -53,6 +53,26 @@ class CheckoutForm(Form):
         return self.method.data == DELIVERY
 
 
+def radio_buttons(field: RadioField) -> list[tuple[list[tuple[str, object]], object, object]]:
+    """A radio field's buttons as (attributes, named and ordered as the WTForms widget writes
+    them, label, value), for a template to write the tags: the ordering page shows every
+    pickup point and delivery window on every view, where a WTForms field and widget call per
+    button cost ~1 ms a page (issue 22). True stands alone; None is left out."""
+    buttons = []
+    for i, choice in enumerate(field.iter_choices()):
+        attributes = [
+            ("checked", True if choice.selected else None),
+            ("id", f"{field.id}-{i}"),
+            ("name", field.name),
+            ("type", "radio"),
+            ("value", "" if choice.value is None else choice.value),
+        ]
+        buttons.append(
+            ([(k, v) for k, v in attributes if v is not None], choice.label, choice.value)
+        )
+    return buttons
+
+
 def build_checkout_form(
     points: list[PickupPoint], delivery_enabled: bool, formdata=None
 ) -> CheckoutForm:

@@ -36,6 +36,9 @@ class Published:
     # {tier id: name} of every tier when some do (both empty when none do)
     member_prices: dict[int, dict[int, int]] = field(default_factory=dict)
     tier_names: dict[int, str] = field(default_factory=dict)
+    # the parts of the order form written from this publication alone (the `kept` blocks of
+    # its templates, blueprints/rendering.py), by locale and part: they go with it
+    kept_parts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def prices_of_tier(self, tier_id: int | None) -> dict[int, int]:
         """{product id: member price} for a customer of this tier (None: no tier)."""

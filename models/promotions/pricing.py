@@ -85,10 +85,14 @@ _AUTOMATIC = Statement(
 
 
 def choose_offer(
-    template_id: int, subtotal: int, code: str = "", now: datetime | None = None
+    template_id: int,
+    subtotal: int,
+    code: str = "",
+    now: datetime | None = None,
+    automatic: list[Offer] | None = None,
 ) -> OfferChoice:
     """The offer worth most to this order: the code typed (when it can be used) or an
-    automatic offer the items reach."""
+    automatic offer the items reach (`automatic`: the activity's, when read already)."""
     now = now or utcnow()
     candidates, refused = [], ""
     code = normal_code(code)
@@ -101,26 +105,38 @@ def choose_offer(
         )
         if not refused:
             candidates.append(coupon)
-    candidates += [
-        o for o in automatic_offers(template_id) if not why_not(o, template_id, subtotal, now)
-    ]
+    if automatic is None:
+        automatic = automatic_offers(template_id)
+    candidates += [o for o in automatic if not why_not(o, template_id, subtotal, now)]
     if not candidates:
         return OfferChoice(refused=refused)
     best = max(candidates, key=lambda o: (discount_of(o, subtotal), o.code is not None))
     return OfferChoice(best, discount_of(best, subtotal), refused)
 
 
-def next_offer(template_id: int, subtotal: int, now: datetime | None = None):
+def next_offer(
+    template_id: int,
+    subtotal: int,
+    now: datetime | None = None,
+    automatic: list[Offer] | None = None,
+):
     """(offer, amount still to spend) of the nearest automatic offer not reached yet, or None:
-    "spend ¥12.00 more for 满100减20"."""
+    "spend ¥12.00 more for 满100减20" (`automatic`: the activity's offers, when read already)."""
     now = now or utcnow()
-    for offer in automatic_offers(template_id):
+    for offer in automatic_offers(template_id) if automatic is None else automatic:
         if subtotal < offer.min_spend and not why_not(offer, template_id, offer.min_spend, now):
             return offer, offer.min_spend - subtotal
     return None
 
 
-def with_offer(template_id: int, price: Quote, code: str = "") -> tuple[Quote, OfferChoice]:
-    """`price` less the offer this order gets, and that choice (to show or to refuse)."""
-    choice = choose_offer(template_id, price.subtotal, code)
-    return replace(price, discount=choice.discount), choice
+def offers_shown(template_id: int, price: Quote, code: str = ""):
+    """What the order form shows of the offers: `price` less the offer this order gets, that
+    choice (to show or to refuse) and the `next_offer`, from one read of the automatic
+    offers, at one moment."""
+    now, automatic = utcnow(), automatic_offers(template_id)
+    choice = choose_offer(template_id, price.subtotal, code, now, automatic)
+    return (
+        replace(price, discount=choice.discount),
+        choice,
+        next_offer(template_id, price.subtotal, now, automatic),
+    )

@@ -18,6 +18,7 @@ from models.customers.customer import Customer, mask_name
 from models.db import one_snapshot
 from models.orders.order import Order, OrderLine
 from models.orders.status import OrderSource, OrderStatus
+from models.statements import Slot, Statement, StatementPerCount, slots
 
 LATEST = 10  # entries the order form shows
 PAGE = 50  # entries per page of the list
@@ -58,13 +59,7 @@ def _entries(orders: list[tuple[int, str]], first_position: int) -> list[ChainEn
     """`orders` ((id, customer name), in joining order) with their lines."""
     items: dict[int, list[tuple[str, int]]] = {order_id: [] for order_id, _ in orders}
     if orders:
-        lines = (
-            OrderLine.select(OrderLine.order, OrderLine.name, OrderLine.quantity)
-            .where(OrderLine.order.in_(list(items)))
-            .order_by(OrderLine.id)
-            .tuples()
-        )
-        for order_id, name, quantity in lines:
+        for order_id, name, quantity in _LINES.run("order", list(items)):
             items[order_id].append((name, quantity))
     return [
         ChainEntry(position, mask_name(name), items[order_id])
@@ -72,18 +67,35 @@ def _entries(orders: list[tuple[int, str]], first_position: int) -> list[ChainEn
     ]
 
 
-def _orders(template_id: int):
+# The SQL of the lines and of the latest entries is kept (models/statements.py): the order form
+# reads them on every view
+_LINES = StatementPerCount(
+    lambda count: (
+        OrderLine.select(OrderLine.order, OrderLine.name, OrderLine.quantity)
+        .where(OrderLine.order.in_(slots("order", count)))
+        .order_by(OrderLine.id)
+    )
+)
+
+
+def _orders(template_id):
     return (
         Order.select(Order.id, Customer.name).join(Customer).where(_standing(template_id)).tuples()
     )
+
+
+_LATEST = Statement(
+    lambda: (
+        _orders(Slot("template")).order_by(Order.created_at.desc(), Order.id.desc()).limit(LATEST)
+    )
+)
 
 
 def chain_tail(template_id: int) -> Chain:
     """The counts and the LATEST entries, for the order form."""
     with one_snapshot():
         orders, people = allotment.joined(template_id)
-        newest = _orders(template_id).order_by(Order.created_at.desc(), Order.id.desc())
-        latest = list(reversed(list(newest.limit(LATEST))))
+        latest = list(reversed(_LATEST.run(template=template_id).fetchall()))
         entries = _entries(latest, orders - len(latest) + 1)
     return Chain(entries=entries, orders=orders, people=people, tail=True)
 
