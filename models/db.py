@@ -34,7 +34,9 @@ SQLITE_PRAGMAS = {
 # PostgreSQL's error codes for a statement stopped by lock_timeout and by statement_timeout.
 PG_TIMEOUTS = {"55P03", "57014"}
 SQLITE_BUSY, SQLITE_LOCKED = 5, 6
-PROMPT_RETRY_SECONDS = 0.0002
+# a write that found SQLite busy tries again after 0.2 ms, then twice as long each time up to 1 ms:
+# soon after the lock is free, without taking the lock holder's core from it while it waits
+PROMPT_RETRY_SECONDS, PROMPT_RETRY_MAX_SECONDS = 0.0002, 0.001
 
 
 def open_database(
@@ -85,8 +87,8 @@ def promptly(write):
     return what it returns. PostgreSQL wakes a statement waiting on a lock as soon as the lock
     is free, so there it just runs. SQLite's busy handler sleeps 1, 2, 5, 10, 15, 20, 25… ms
     between its tries, so a write that found the lock taken may sleep on long after it was
-    free: here SQLite answers at once and the write is tried again every 0.2 ms, for at most
-    the connection's busy timeout (then the error is busy, as usual)."""
+    free: here SQLite answers at once and the write is tried again after 0.2 ms, then up to every
+    1 ms, for at most the connection's busy timeout (then the error is busy, as usual)."""
     if is_postgres():
         return write()
     return _without_busy_sleeps(db.connection(), write)
@@ -103,11 +105,12 @@ class PromptSqliteDatabase(PooledSqliteDatabase):
 
 
 def _without_busy_sleeps(connection, write):
-    """`write()` tried every PROMPT_RETRY_SECONDS while SQLite says busy, for at most the
-    connection's busy timeout, which it has again afterwards."""
+    """`write()` tried again while SQLite says busy (PROMPT_RETRY_SECONDS, growing), for at most
+    the connection's busy timeout, which it has again afterwards."""
     busy_timeout_ms = connection.execute("PRAGMA busy_timeout").fetchone()[0]
     deadline = time.monotonic() + busy_timeout_ms / 1000
     connection.execute("PRAGMA busy_timeout = 0")
+    pause = PROMPT_RETRY_SECONDS
     try:
         while True:
             try:
@@ -115,7 +118,8 @@ def _without_busy_sleeps(connection, write):
             except OperationalError as error:
                 if not is_busy(error) or time.monotonic() >= deadline:
                     raise
-            time.sleep(PROMPT_RETRY_SECONDS)
+            time.sleep(pause)
+            pause = min(2 * pause, PROMPT_RETRY_MAX_SECONDS)
     finally:
         connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
 
