@@ -8,8 +8,11 @@ import os
 import shutil
 import threading
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from argon2 import PasswordHasher, profiles
 from werkzeug.serving import make_server
 
@@ -346,3 +349,13 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def shop_morning(app):
+    """10:00 in the shop today, the clock running: a test that counts shop days or hours ahead
+    reads the same day at its end as at its start, whatever the hour the suite runs at (CI may
+    run near the shop's midnight: a test begun at 23:59 once expected the next day's date)."""
+    zone = ZoneInfo(app.config["SHOP_TIMEZONE"])
+    with time_machine.travel(datetime.now(zone).replace(hour=10, minute=0), tick=True):
+        yield

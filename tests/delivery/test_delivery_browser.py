@@ -3,11 +3,9 @@ order on a courier's run, the courier on a 390×844 phone sets off and delivers;
 20 stops prints on one A4 page; an order's label prints on one A6 page."""
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 
 from models.base import utcnow
 from models.delivery.checkout import submit_delivered_order
@@ -31,16 +29,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def morning(app):
-    """10:00 in the shop today, the clock running: a window 3 hours on is on the same shop day
-    (the courier's day), whatever the time the suite runs at (it failed from 21:00 shop time)."""
-    zone = ZoneInfo(app.config["SHOP_TIMEZONE"])
-    with time_machine.travel(datetime.now(zone).replace(hour=10, minute=0), tick=True):
-        yield
-
-
-@pytest.fixture
-def shop(app, morning):
+def shop(app, shop_morning):
     with app.app_context():
         fruit = make_product(100, price=3000, name="Fruit box")
         version = make_activity(

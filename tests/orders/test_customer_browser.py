@@ -52,7 +52,7 @@ def weekday_date(days: int, locale: str = "en") -> str:
 
 
 @pytest.fixture
-def booking(make_shop):
+def booking(make_shop, shop_morning):
     """A home-cleaning activity like the demo's: services taken once or not at all, time slots
     two and three days ahead, an address."""
     slots = [slot(2, "09:00–11:00"), slot(2, "14:00–16:00"), slot(3, "09:00–11:00")]
