@@ -9,16 +9,18 @@ row done; a worker that dies leaves the lease to run out, and the sweeper claims
 
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from blinker import Signal
 from flask import current_app
-from peewee import CharField, DateTimeField, IntegerField, JSONField, TextField
+from peewee import CharField, DateTimeField, IntegerField, IntegrityError, JSONField, TextField
 
 from models.base import BaseModel, utcnow
 from models.db import db
-from models.statements import insert_row
+from models.statements import Slot, Statement, as_json
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +104,89 @@ class Outbox(Leased):
         indexes = ((("status", "available_at"), False),)
 
 
-def add_work(kind: str, key: str, payload: dict) -> Outbox:
-    """Write one outbox row; call inside the transaction of the change that needs it."""
-    item = insert_row(Outbox(kind=kind, delivery_key=key, payload=payload))
-    tell_written("outbox", item.id)
-    return item
+def add_work(
+    kind: str, key: str, payload: dict, *, available_at: datetime | None = None, if_new=False
+) -> None:
+    """Write one outbox row; call inside the transaction of the change that needs it (inside
+    `written_together`, the row is written as that block ends). `available_at`: when it is
+    due (None: now). A key written before fails the transaction (IntegrityError), unless
+    `if_new`: then the row written before stands and this one is dropped."""
+    now = utcnow()
+    row = (kind, key, payload, available_at or now, now, if_new)
+    gathered = _GATHERED.get()
+    if gathered is None:
+        _insert([row])
+    else:
+        gathered.append(row)
+
+
+_GATHERED: ContextVar[list | None] = ContextVar("outbox_gathered", default=None)
+
+
+@contextmanager
+def written_together():
+    """The outbox rows `add_work` plans inside this block are written as it ends without an
+    error, in one INSERT (issue 22: an order placed plans its notifications, rule evaluations
+    and sales recount, one statement for all). Nested, the outermost block writes them."""
+    if _GATHERED.get() is not None:
+        yield
+        return
+    rows: list[tuple] = []
+    token = _GATHERED.set(rows)
+    try:
+        yield
+    finally:
+        _GATHERED.reset(token)
+    if rows:
+        _insert(rows)
+
+
+def _insert(rows: list[tuple]) -> None:
+    """One INSERT of `rows` (as `add_work` makes them) that skips a key written before; a
+    skipped row not `if_new`, or a key twice among rows not `if_new`, is an IntegrityError."""
+    values = {}
+    for i, (kind, key, payload, available_at, created_at, _) in enumerate(rows):
+        values |= {f"kind{i}": kind, f"key{i}": key, f"at{i}": available_at,
+                   f"payload{i}": as_json(Outbox.payload, payload), f"created{i}": created_at}  # fmt: skip
+    written = {key: row_id for row_id, key in _inserting(len(rows)).run(**values)}
+    seen = set()
+    for _, key, _, available_at, created_at, if_new in rows:
+        if key in seen or key not in written:
+            if if_new:
+                continue
+            raise IntegrityError(f"the outbox key {key!r} is taken")
+        seen.add(key)
+        if available_at <= created_at:  # a row due later is the sweeper's
+            tell_written("outbox", written[key])
+
+
+_INSERTS: dict[int, Statement] = {}
+
+
+def _inserting(count: int) -> Statement:
+    """The INSERT of `count` outbox rows, its SQL built once per count."""
+    if count not in _INSERTS:
+        columns = {Outbox.status: Outbox.OPEN, Outbox.attempts: 0, Outbox.claimed_by: "",
+                   Outbox.last_error: ""}  # fmt: skip
+        rows = [
+            {
+                **columns,
+                Outbox.kind: Slot(f"kind{i}"),
+                Outbox.delivery_key: Slot(f"key{i}"),
+                Outbox.payload: Slot(f"payload{i}"),
+                Outbox.available_at: Slot(f"at{i}"),
+                Outbox.created_at: Slot(f"created{i}"),
+            }
+            for i in range(count)
+        ]
+        _INSERTS[count] = Statement(
+            lambda: (
+                Outbox.insert_many(rows)
+                .on_conflict_ignore()
+                .returning(Outbox.id, Outbox.delivery_key)
+            )
+        )
+    return _INSERTS[count]
 
 
 def _unchanged(item: Outbox) -> Outbox:

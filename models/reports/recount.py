@@ -18,7 +18,7 @@ from blinker import Signal
 from models.base import utcnow
 from models.customers.customer import Customer
 from models.db import db, locked
-from models.messaging.outbox import Outbox
+from models.messaging.outbox import Outbox, add_work
 from models.orders.order import Order, OrderLine
 from models.orders.payments import Payment
 from models.orders.status import OrderStatus, PaymentStatus
@@ -32,7 +32,7 @@ from models.reports.rollups import (
     SalesHour,
 )
 from models.shop_time import shop_zone
-from models.statements import Slot, Statement, as_json
+from models.statements import Slot, Statement
 
 KIND = "sales"
 SETTLE_SECONDS = 60
@@ -68,23 +68,13 @@ def plan_recount(event, steps, from_status=None) -> None:
         day = Order.created_at.python_value(created_at).date()
     now = utcnow()
     minute = now.replace(second=0, microsecond=0)
-    _PLAN.run(
-        key=f"{KIND}:{day.isoformat()}:{template_id}:{minute:%Y%m%d%H%M}",
-        payload=as_json(Outbox.payload, {"day": day.isoformat(), "activity": template_id}),
+    add_work(  # one row per UTC day, activity and minute: later changes find it planned
+        KIND,
+        f"{KIND}:{day.isoformat()}:{template_id}:{minute:%Y%m%d%H%M}",
+        {"day": day.isoformat(), "activity": template_id},
         available_at=minute + timedelta(seconds=60 + SETTLE_SECONDS),
-        now=now,
+        if_new=True,
     )
-
-
-_PLAN = Statement(  # one row per UTC day, activity and minute: later changes find it planned
-    lambda: Outbox.insert(
-        kind=KIND,
-        delivery_key=Slot("key"),
-        payload=Slot("payload"),
-        available_at=Slot("available_at"),
-        created_at=Slot("now"),
-    ).on_conflict_ignore()
-)
 
 
 _ORDER_DAY = Statement(
