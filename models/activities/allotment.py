@@ -33,7 +33,7 @@ def slot_key(field_name: str, slot_id: str) -> str:
 
 
 class Allotment(BaseModel):
-    template = ForeignKeyField(FormTemplate, backref="allotments", on_delete="CASCADE")
+    template = ForeignKeyField(FormTemplate, backref="allotments", on_delete="CASCADE", index=False)
     key = CharField()
     taken = IntegerField(default=0, constraints=[Check("taken >= 0")])
 

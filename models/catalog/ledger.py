@@ -71,7 +71,7 @@ PAGE_SIZE = 50
 class StockMovement(BaseModel):
     """One movement: `change` signed units on hand, `reserved_change` signed units held."""
 
-    product = ForeignKeyField(Product, backref="movements", on_delete="CASCADE")
+    product = ForeignKeyField(Product, backref="movements", on_delete="CASCADE", index=False)
     warehouse = ForeignKeyField(Warehouse)
     change = IntegerField()
     reserved_change = IntegerField(default=0)

@@ -55,9 +55,10 @@ class Order(BaseModel):
     number = IntegerField(unique=True)
     tracking_token = CharField(unique=True, default=new_tracking_token)
     submission_key = CharField(unique=True)
-    template = ForeignKeyField(FormTemplate, backref="orders")
+    # no index of its own where an index below starts with the column (migration 0071)
+    template = ForeignKeyField(FormTemplate, backref="orders", index=False)
     template_version = ForeignKeyField(FormTemplateVersion, backref="orders")
-    customer = ForeignKeyField(Customer, backref="orders")
+    customer = ForeignKeyField(Customer, backref="orders", index=False)
     status = CharField(default=OrderStatus.PENDING)
     payment_status = CharField(default=PaymentStatus.UNPAID, index=True)
     subtotal = IntegerField(default=0)  # fen
@@ -66,12 +67,12 @@ class Order(BaseModel):
     offer = ForeignKeyField(Offer, null=True, backref="orders", on_delete="SET NULL")
     total = IntegerField(default=0, constraints=[Check("total >= 0")])  # fen
     answers = JSONField(default=dict)
-    pickup_point = ForeignKeyField(PickupPoint, null=True, backref="orders")
+    pickup_point = ForeignKeyField(PickupPoint, null=True, backref="orders", index=False)
     # when a pickup-point order is to be collected (models/activities/pickup.py); None: no window
     pickup_starts_at = DateTimeField(null=True, index=True)
     pickup_ends_at = DateTimeField(null=True)
     address = TextField(default="")
-    assignee = ForeignKeyField(User, null=True, backref="assigned_orders")
+    assignee = ForeignKeyField(User, null=True, backref="assigned_orders", index=False)
     holds = JSONField(default=list)  # keys of the allotments (places) this order holds
     locale = CharField(default="zh_CN")  # the customer's language when ordering
     source = CharField(default="form")  # how it came: an OrderSource (models/orders/status.py)
@@ -86,6 +87,7 @@ class Order(BaseModel):
         indexes = (
             (("change_tx", "change_seq"), False),  # what changed since a page looked
             (("template", "change_seq"), False),  # the same, for one activity's 接龙 list
+            # the counts of an unfiltered board (models/board/queries.py NARROW_COUNTS)
             (("status", "created_at"), False),
             (("template", "created_at"), False),
             (("template", "status", "customer"), False),  # the 接龙 list's counts (migration 0060)
@@ -144,7 +146,7 @@ ACTOR_KINDS = ("customer", "staff", "admin", "rule", "system")
 class OrderEvent(BaseModel):
     """One entry of an order's timeline: who did what, when."""
 
-    order = ForeignKeyField(Order, backref="events", on_delete="CASCADE")
+    order = ForeignKeyField(Order, backref="events", on_delete="CASCADE", index=False)
     kind = CharField()  # created, status, edited, assigned, noted
     from_status = CharField(null=True)
     to_status = CharField(null=True)

@@ -129,7 +129,7 @@ def test_migration_0065_widens_the_pickup_and_assignee_indexes(app_context, tmp_
         upgrade(target="0060_config_generation")
         before = {row[1] for row in db.execute_sql('PRAGMA index_list("order")')}
         assert "order_pickup_point_id_created_at" in before
-        upgrade()
+        upgrade(target="0065_board_count_indexes")
         after = {row[1] for row in db.execute_sql('PRAGMA index_list("order")')}
         assert "order_pickup_point_id_created_at" not in after
         assert "order_assignee_id_created_at" not in after
