@@ -81,7 +81,7 @@ def build_checkout_form(
     form = CheckoutForm(formdata=formdata, prefix=PREFIX)
     choices = [(str(p.id), p.name) for p in points]
     if delivery_enabled:
-        choices.append((DELIVERY, str(_l("Delivery to my address"))))
+        choices.append((DELIVERY, _l("Delivery to my address")))
     form.method.choices = choices
     if len(choices) == 1 and not form.method.data:
         form.method.data = choices[0][0]
