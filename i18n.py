@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import dates
+from babel import Locale, dates
 from babel.numbers import format_currency, get_currency_precision
 from flask import current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone, to_user_timezone
@@ -32,8 +32,18 @@ if hasattr(LazyString, "__html__"):
     del LazyString.__html__
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The cookie set by the language switch, else the browser's preference."""
+    return _parsed(_chosen_code())
+
+
+@lru_cache(maxsize=16)
+def _parsed(code: str) -> Locale:
+    """Babel's Locale for a code: parsed once, not on every request (~0.3 ms each)."""
+    return Locale.parse(code)
+
+
+def _chosen_code() -> str:
     if not has_request_context():
         return current_app.config["DEFAULT_LOCALE"]
     chosen = request.cookies.get(LOCALE_COOKIE)
