@@ -219,6 +219,14 @@ def sign_in(page, user, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def loaded_width(image, timeout: float = 10_000) -> int:
+    """The natural width of the image `image` (a Playwright locator) once the browser has loaded
+    it or given up on it (0: broken); a lazy image is scrolled to first, so that it loads."""
+    image.scroll_into_view_if_needed()
+    image.page.wait_for_function("img => img.complete", arg=image.element_handle(), timeout=timeout)
+    return image.evaluate("img => img.naturalWidth")
+
+
 def assert_fits_the_screen(page) -> None:
     """Nothing wider than the viewport: only .table-wrap may scroll sideways, inside itself."""
     overflow = page.evaluate(

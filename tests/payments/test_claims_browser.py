@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.helpers import assert_fits_the_screen, sign_in
+from tests.helpers import assert_fits_the_screen, loaded_width, sign_in
 from tests.payments.images import png
 
 pytestmark = pytest.mark.browser
@@ -19,7 +19,7 @@ def test_claim_then_staff_confirm_then_the_customer_sees_paid(new_page, qr_order
     step.get_by_text("Amount to pay").wait_for()
     assert "25.00" in step.inner_text()
     assert f"#{qr_order.number}" in step.inner_text()
-    assert customer.locator(".pay-code img").evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(customer.locator(".pay-code img")) > 0
     assert_fits_the_screen(customer)
 
     step.get_by_label("Screenshot of the payment (optional)").set_input_files(
@@ -35,7 +35,7 @@ def test_claim_then_staff_confirm_then_the_customer_sees_paid(new_page, qr_order
     shop.wait_for_url(re.compile(r"/board"))
     shop.goto("/board/claims")
     claim = shop.locator(".claim", has_text=f"#{qr_order.number}")
-    assert claim.locator("img.claim-thumb").evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(claim.locator("img.claim-thumb")) > 0  # a lazy image: loads when seen
     assert_fits_the_screen(shop)
     claim.get_by_role("button", name="Confirm payment").click()
     shop.get_by_text("No payment claims to check.").wait_for()
