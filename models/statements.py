@@ -51,19 +51,23 @@ class Statement:
 
 
 class StatementPerCount:
-    """Statements that differ only in the length of an IN list: one per length met, its slots
-    named `name0`, `name1`, ... (`slots(name, n)` in `build(n)`)."""
+    """Statements that differ only in how many items they hold (an IN list, the rows of an
+    INSERT): one per count met, its slots named `name0`, `name1`, ... (`slots(name, n)` in
+    `build(n)`)."""
 
     def __init__(self, build: Callable[[int], Node]):
         self._build = build
         self._by_count: dict[int, Statement] = {}
 
     def run(self, name: str, items: list, **values):
-        count = len(items)
+        values.update({f"{name}{i}": item for i, item in enumerate(items)})
+        return self.of(len(items)).run(**values)
+
+    def of(self, count: int) -> Statement:
+        """The statement for `count` items (its slots filled by the caller)."""
         if count not in self._by_count:
             self._by_count[count] = Statement(lambda: self._build(count))
-        values.update({f"{name}{i}": item for i, item in enumerate(items)})
-        return self._by_count[count].run(**values)
+        return self._by_count[count]
 
 
 def slots(name: str, count: int) -> list[Slot]:

@@ -20,7 +20,7 @@ from peewee import CharField, DateTimeField, IntegerField, IntegrityError, JSONF
 
 from models.base import BaseModel, utcnow
 from models.db import db
-from models.statements import Slot, Statement, as_json
+from models.statements import Slot, StatementPerCount, as_json
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def _insert(rows: list[tuple]) -> None:
     for i, (kind, key, payload, available_at, created_at, _) in enumerate(rows):
         values |= {f"kind{i}": kind, f"key{i}": key, f"at{i}": available_at,
                    f"payload{i}": as_json(Outbox.payload, payload), f"created{i}": created_at}  # fmt: skip
-    written = {key: row_id for row_id, key in _inserting(len(rows)).run(**values)}
+    written = {key: row_id for row_id, key in _INSERT.of(len(rows)).run(**values)}
     seen = set()
     for _, key, _, available_at, created_at, if_new in rows:
         if key in seen or key not in written:
@@ -160,33 +160,25 @@ def _insert(rows: list[tuple]) -> None:
             tell_written("outbox", written[key])
 
 
-_INSERTS: dict[int, Statement] = {}
+def _rows(count: int):
+    """INSERT of `count` outbox rows, a key written before skipped; their ids and keys."""
+    fixed = {Outbox.status: Outbox.OPEN, Outbox.attempts: 0, Outbox.claimed_by: "",
+             Outbox.last_error: ""}  # fmt: skip
+    rows = [
+        {
+            **fixed,
+            Outbox.kind: Slot(f"kind{i}"),
+            Outbox.delivery_key: Slot(f"key{i}"),
+            Outbox.payload: Slot(f"payload{i}"),
+            Outbox.available_at: Slot(f"at{i}"),
+            Outbox.created_at: Slot(f"created{i}"),
+        }
+        for i in range(count)
+    ]
+    return Outbox.insert_many(rows).on_conflict_ignore().returning(Outbox.id, Outbox.delivery_key)
 
 
-def _inserting(count: int) -> Statement:
-    """The INSERT of `count` outbox rows, its SQL built once per count."""
-    if count not in _INSERTS:
-        columns = {Outbox.status: Outbox.OPEN, Outbox.attempts: 0, Outbox.claimed_by: "",
-                   Outbox.last_error: ""}  # fmt: skip
-        rows = [
-            {
-                **columns,
-                Outbox.kind: Slot(f"kind{i}"),
-                Outbox.delivery_key: Slot(f"key{i}"),
-                Outbox.payload: Slot(f"payload{i}"),
-                Outbox.available_at: Slot(f"at{i}"),
-                Outbox.created_at: Slot(f"created{i}"),
-            }
-            for i in range(count)
-        ]
-        _INSERTS[count] = Statement(
-            lambda: (
-                Outbox.insert_many(rows)
-                .on_conflict_ignore()
-                .returning(Outbox.id, Outbox.delivery_key)
-            )
-        )
-    return _INSERTS[count]
+_INSERT = StatementPerCount(_rows)
 
 
 def _unchanged(item: Outbox) -> Outbox:
