@@ -126,6 +126,10 @@ class QuickPooledPostgresDatabase(PooledPostgresqlDatabase):
         self._returned[id(conn)] = time.monotonic()
         super()._close(conn, close_conn)
 
+    def _close_raw(self, conn):
+        self._returned.pop(id(conn), None)  # closed for good (stale, broken, close_all)
+        super()._close_raw(conn)
+
     def _is_closed(self, conn):
         returned = self._returned.pop(id(conn), None)
         if conn.closed:
