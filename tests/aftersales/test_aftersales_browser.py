@@ -8,6 +8,7 @@ from tests.factories import make_product, order_for, published_version
 from tests.helpers import (
     assert_fits_the_screen,
     assert_tap_targets_are_big_enough,
+    loaded_width,
     screenshot,
     sign_in,
 )
@@ -56,8 +57,7 @@ def test_a_customer_asks_on_a_phone_and_staff_answer_on_a_desktop(
     desk.get_by_role("link", name="SH-000001").click()
     desk.get_by_role("link", name="Photo 1").click()  # the lightbox, without a script
     shown = desk.locator("#photo-1 img")
-    shown.wait_for()
-    desk.wait_for_function("() => document.querySelector('#photo-1 img').naturalWidth > 0")
+    assert loaded_width(shown) > 0
     desk.locator("#photo-1").get_by_role("link", name="Close").click()
     shown.wait_for(state="hidden")
     desk.get_by_label("Word to the customer").fill("Sorry, we will refund you")

@@ -9,7 +9,7 @@ import pytest
 from models.catalog.photos import add_photos
 from tests.catalog.photos import noisy_photo
 from tests.factories import make_activity, make_product
-from tests.helpers import make_user
+from tests.helpers import loaded_width, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,7 @@ def test_an_admin_uploads_a_photo_and_sees_it(desktop_page, app, tmp_path):
 
     page.get_by_text("Photos added: 1.").wait_for()
     shown = page.locator("#photos img[alt='Yantai apples']")
-    shown.wait_for()
-    page.wait_for_function(
-        "() => { const i = document.querySelector('#photos img'); return i.complete && i.naturalWidth > 0 }"
-    )
-    assert shown.evaluate("img => img.naturalWidth") == 160
+    assert loaded_width(shown) == 160
     assert page.locator("#photos").get_by_text("Cover").is_visible()
 
 
@@ -51,11 +47,7 @@ def test_a_customer_on_a_phone_sees_covers_lazily_at_160_px(phone_page, app):
     phone_page.on("request", lambda r: fetched.append(r.url) if "/photos/" in r.url else None)
     phone_page.goto(f"/f/{version.template.slug}")
     cover = phone_page.get_by_role("img", name="Fruit 0")
-    cover.wait_for()
-    cover.scroll_into_view_if_needed()
-    phone_page.wait_for_function(
-        "() => { const i = document.querySelector('img.product-photo'); return i.complete && i.naturalWidth > 0 }"
-    )
+    assert loaded_width(cover) > 0  # scrolled to: a lazy image loads when seen
     assert cover.get_attribute("loading") == "lazy"
     assert cover.get_attribute("sizes") == "80px"
     assert re.fullmatch(
