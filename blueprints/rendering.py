@@ -4,11 +4,9 @@ import re
 from urllib.parse import urlsplit
 
 from flask import abort, g, make_response, redirect, render_template, request
-from flask_babel import get_locale
-from jinja2 import nodes
-from jinja2.ext import Extension
 from markupsafe import Markup, escape
 
+from blueprints import kept_parts
 from forms.ordering.checkout import radio_buttons
 from forms.ordering.steppers import quantity_attributes
 from models.activities.slots import BookedSlot, booked_slots, describe
@@ -120,38 +118,8 @@ def read_version_fields(orders) -> None:
         cache.update(versions.where(FormTemplateVersion.id.in_(list(wanted))).tuples())
 
 
-class KeptParts(Extension):
-    """`{% kept store, key %}…{% endkept %}`: the block as written the first time for this
-    `key` and locale, kept in the dict `store`; written every time when `store` is None. The
-    store's owner decides how long it holds: the order form passes `Published.kept_parts`,
-    which goes with the publication it was read with (a new configuration generation: a new
-    one). The block must depend on nothing but what the key names and the store's owner holds
-    (no stock, errors, customer, CSRF token or clock)."""
-
-    tags = {"kept"}
-
-    def parse(self, parser):
-        lineno = next(parser.stream).lineno
-        store = parser.parse_expression()
-        parser.stream.expect("comma")
-        key = parser.parse_expression()
-        body = parser.parse_statements(("name:endkept",), drop_needle=True)
-        call = self.call_method("_kept", [store, key])
-        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
-
-    @staticmethod
-    def _kept(store, key, caller):
-        if store is None:
-            return caller()
-        key = (str(get_locale()), request.script_root, key)
-        written = store.get(key)
-        if written is None:
-            written = store[key] = caller()
-        return written
-
-
 def init_app(app) -> None:
-    app.jinja_env.add_extension(KeptParts)
+    kept_parts.init_app(app)
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["order_slots"] = order_slots
     app.jinja_env.globals["describe_slot"] = describe

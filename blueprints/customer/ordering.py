@@ -184,9 +184,15 @@ def form_page(slug):
         )
     form, checkout = _forms(activity)
     remembered = prefilled(activity, form, checkout)
-    response = make_response(
-        _page(activity, form, checkout, preview=preview_of(activity), remembered=remembered)
+    page = _page(
+        activity,
+        form,
+        checkout,
+        preview=preview_of(activity),
+        remembered=remembered,
+        pristine=True,  # nothing sent yet: fields may be kept (templates/order_form/_fields.html)
     )
+    response = make_response(page)
     if remembered is not None:  # the customer's own name and phone: for no shared cache
         response.headers["Cache-Control"] = "private, no-store"
     if not wants_fragment():

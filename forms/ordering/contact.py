@@ -40,12 +40,13 @@ def name_field(missing, autocomplete: str = "name") -> StringField:
 
 def prefill(form, checkout, remembered) -> None:
     """A new order form filled in for the device's returning customer (models/privacy/
-    remembered.py): the contact fields `name` and `phone` where the form has them, and their
-    pickup point where it is still offered."""
+    remembered.py): the contact fields `name` and `phone` where the form has them (named in
+    `form.prefilled`), and their pickup point where it is still offered."""
     if "name" in form:
         form["name"].data = remembered.name
     if "phone" in form:
         form["phone"].data = format_phone(remembered.phone)
+    form.prefilled = frozenset(name for name in ("name", "phone") if name in form)
     point = str(remembered.point_id)
     if remembered.point_id and point in {value for value, _label in checkout.method.choices}:
         checkout.method.data = point

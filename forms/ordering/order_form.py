@@ -34,6 +34,7 @@ class OrderForm(FlaskForm):
 
     _specs: list = []
     _visible: set | None = None
+    prefilled: frozenset = frozenset()  # the fields filled in for a returning customer
 
     def is_visible(self, name: str) -> bool:
         """For templates: after validate(), as the server decided; before, from current data."""

@@ -54,6 +54,8 @@ class FieldType:
     checked_on_blur checked by the server as soon as the customer leaves the input
     condition       what another field's "show only when" may test: "" nothing, "answer"
                     an answer (one of `choices` when those are given), "ticked" a tick
+    kept_whole      its input on an untouched form shows only its publication (the stock
+                    left through holes, blueprints/kept_parts.py): written once and kept
     """
 
     name = ""
@@ -66,6 +68,7 @@ class FieldType:
     holds_lines = False
     checked_on_blur = False
     condition = ""
+    kept_whole = True
 
     def starting_spec(self) -> dict:
         """What a new field of this type gets beside name, type and label, so it renders."""

@@ -140,6 +140,7 @@ class TimeSlot(FieldType):
     input_partial = "fields/time_slot/_input.html"
     editor_partial = "fields/time_slot/_editor.html"
     condition = "answer"
+    kept_whole = False  # its places left and the next free slot change with each booking
 
     def starting_spec(self):
         return {
