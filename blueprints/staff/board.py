@@ -51,7 +51,7 @@ def index():
     if after and wants_fragment():
         return _more(order_filter, view, after)
     watch = watch_now()  # before the rows, so nothing committed meanwhile is missed
-    counts, lists = _orders(order_filter, view, after)
+    counts, lists = _orders(order_filter, view, after, watch)
     context = board_context(
         order_filter,
         view,
@@ -72,16 +72,17 @@ def index():
     return response
 
 
-def _orders(order_filter: OrderFilter, view: str, after: Cursor | None) -> tuple[dict, dict]:
-    """The counts per status, and what the view lists: each status's first cards, or a page."""
+def _orders(order_filter: OrderFilter, view: str, after: Cursor | None, watch) -> tuple:
+    """The counts per status (kept at `watch` while no order changes), and what the view
+    lists: each status's first cards, or a page."""
     if view == "columns":
-        counts, columns = first_columns(order_filter)
+        counts, columns = first_columns(order_filter, watch)
         read_version_fields(row for page in columns.values() for row in page.rows)
         return counts, {"columns": columns}
     if after:  # without JavaScript "Load more" opens the board at the cursor
-        counts, page = status_counts(order_filter), board_page(order_filter, after)
+        counts, page = status_counts(order_filter, watch), board_page(order_filter, after)
     else:
-        counts, page = first_page(order_filter)
+        counts, page = first_page(order_filter, watch)
     read_version_fields(page.rows)
     return counts, {"page": page}
 

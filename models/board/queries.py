@@ -14,8 +14,10 @@ from models.accounts.user import User
 from models.activities.pickup import PickupPoint
 from models.activities.template import FormTemplate
 from models.board.filters import OrderFilter
+from models.board.kept_counts import keep_counts, kept_counts
 from models.customers.customer import Customer
 from models.db import db, is_postgres
+from models.orders.changes import Watch
 from models.orders.order import Order
 from models.orders.status import STATUSES
 from models.params import positive_id
@@ -119,9 +121,10 @@ def shown_statuses(order_filter: OrderFilter) -> tuple[str, ...]:
     return order_filter.statuses or STATUSES
 
 
-def status_counts(order_filter: OrderFilter) -> dict[str, int]:
-    """How many orders of each status the filter keeps, ignoring its own status choice."""
-    return _firsts(order_filter, {}, 0)[0]
+def status_counts(order_filter: OrderFilter, watch: Watch | None = None) -> dict[str, int]:
+    """How many orders of each status the filter keeps, ignoring its own status choice; read
+    after the page took `watch`, they are kept for the next page at it (models/board/kept_counts.py)."""
+    return _firsts(order_filter, {}, 0, watch)[0]
 
 
 def _counting(order_filter: OrderFilter, *columns):
@@ -171,29 +174,32 @@ _INDEX_NAMES = {
 }
 
 
-def first_page(order_filter: OrderFilter) -> tuple[dict[str, int], Page]:
-    """The table's first page and the counts per status."""
-    counts, firsts = _firsts(order_filter, {None: order_filter}, PAGE_SIZE)
+def first_page(order_filter: OrderFilter, watch: Watch | None = None) -> tuple[dict, Page]:
+    """The table's first page and the counts per status (`watch`: as in `status_counts`)."""
+    counts, firsts = _firsts(order_filter, {None: order_filter}, PAGE_SIZE, watch)
     return counts, _pages(firsts, PAGE_SIZE)[None]
 
 
-def first_columns(order_filter: OrderFilter) -> tuple[dict[str, int], dict[str, Page]]:
-    """Each shown status's first page for the column view, and the counts per status."""
+def first_columns(order_filter: OrderFilter, watch: Watch | None = None) -> tuple[dict, dict]:
+    """Each shown status's first page for the column view, and the counts per status
+    (`watch`: as in `status_counts`)."""
     statuses = shown_statuses(order_filter)
     lists = {status: replace(order_filter, statuses=(status,)) for status in statuses}
-    counts, firsts = _firsts(order_filter, lists, COLUMN_SIZE)
+    counts, firsts = _firsts(order_filter, lists, COLUMN_SIZE, watch)
     return counts, _pages(firsts, COLUMN_SIZE)
 
 
-def _firsts(order_filter: OrderFilter, lists: dict, size: int):
+def _firsts(order_filter: OrderFilter, lists: dict, size: int, watch: Watch | None):
     """Counts per status and the newest `size + 1` (created_at, id) of each list, in one query.
 
     `lists` maps None (the table) or a status (its column) to that list's filter: one round
     trip however many lists (the column view has six). Without a search the count reads one
     covering index and each list walks an index newest first, stopping after `size + 1`. A
     search puts the orders it finds (`OrderFilter.found()`, with their status and created_at)
-    into a CTE once, and the count and the lists read that.
+    into a CTE once, and the count and the lists read that. Counts kept at `watch` are not
+    read again.
     """
+    kept = kept_counts(order_filter, watch)
     nothing, found = SQL("NULL"), None
     if order_filter.search:
         columns = ("id", "status", "created_at")
@@ -208,21 +214,25 @@ def _firsts(order_filter: OrderFilter, lists: dict, size: int):
             newest = (found.c.created_at.desc(), found.c.id.desc())
             parts.append(keys.order_by(*newest).limit(size + 1))
     else:
-        parts = [_counting(order_filter, nothing, nothing)]
+        parts = [_counting(order_filter, nothing, nothing)] if kept is None else []
         for list_filter in lists.values():
             keys = list_filter.query(newest_first=True)
             keys = keys.select(Order.status, nothing, Order.id, Order.created_at)
             parts.append(newest_first(keys).limit(size + 1))
+    counts, firsts = kept or dict.fromkeys(STATUSES, 0), {key: [] for key in lists}
+    if not parts:
+        return counts, firsts
     query = reduce(lambda union, part: union.union_all(part), parts)
     if found is not None:
         query = query.with_cte(found)
-    counts, firsts = dict.fromkeys(STATUSES, 0), {key: [] for key in lists}
     for status, count, order_id, created_at in query.bind(db).tuples():
         if order_id is None:
             counts[status] = count
         else:
             key = status if status in lists else None
             firsts[key].append((Order.created_at.python_value(created_at), order_id))
+    if kept is None:
+        keep_counts(order_filter, watch, counts)
     return counts, firsts
 
 
