@@ -156,7 +156,9 @@ def render_changes(
     status: int = 200,
     **extra,
 ):
-    """Out-of-band swaps for `changes`: rows replaced, moved or added, the counts, a message."""
+    """Out-of-band swaps for `changes`: rows replaced, moved or added, the counts, a message.
+    The counts are read after the changes' watch was taken (when they have one), so they are
+    kept for the pages and polls that come at that watch (models/board/kept_counts.py)."""
     extra = {"conflicts": set(), "notes_added": (), "bulk_done": False, **extra}
     context = board_context(
         order_filter,
@@ -164,7 +166,7 @@ def render_changes(
         changes=changes,
         shown=shown,
         preserve=preserve,
-        counts=status_counts(order_filter),
+        counts=status_counts(order_filter, changes.watch),
         **extra,
     )
     return render_template("board/_changes.html", **context), status

@@ -18,7 +18,7 @@ from tests.helpers import (
     run_in_thread,
     sql_statements,
 )
-from tests.orders.test_changes import LATE, hand_fix
+from tests.orders.test_changes import LATE, hand_fix, poll
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -60,6 +60,20 @@ def test_an_unchanged_board_is_not_counted_again(client, staff, login, shop):
         again = board(client)
 
     assert again == first and first["Pending"] == 1
+    assert not [sql for sql in statements if COUNT.search(sql)]
+
+
+def test_a_polls_counts_serve_the_next_page(client, staff, login, shop):
+    place(shop)
+    login(staff)
+    html = client.get("/board/?created=all").get_data(as_text=True)
+    place(shop)
+
+    status, changes = poll(client, html)
+    assert status == 200 and counts_on(changes)["Pending"] == 2
+
+    with sql_statements() as statements:
+        assert board(client)["Pending"] == 2
     assert not [sql for sql in statements if COUNT.search(sql)]
 
 
