@@ -3,9 +3,11 @@
 Counting a filter's orders per status reads every order it keeps: at 100,000 orders that is
 most of a board page's time on PostgreSQL, and the same answer as the last view while nothing
 changed. A page takes its `Watch` before reading (models/orders/changes.py); counts read after
-that watch are kept under it, and a later page whose watch is the same (no order written since,
-by anyone) takes them. Any order written, committed late or by another server moves the watch,
-and the next page counts again.
+that watch are kept under it, and a later page takes them while that watch is unchanged: the
+same watch, or (on PostgreSQL, whose watch starts at the oldest transaction running anywhere on
+the server, which moves with any work) the poll's one indexed query finding no order written
+since. Any order written, committed late or by another server changes that, and the next page
+counts again.
 
 Only filters that read nothing but the order's own columns are kept: a search or a tier filter
 also reads customers and answers, which change without an order's change number.
@@ -18,7 +20,7 @@ from dataclasses import replace
 
 from models.board.filters import OrderFilter
 from models.db import db
-from models.orders.changes import Watch
+from models.orders.changes import Watch, unchanged
 
 KEPT_FILTERS = 256  # per database, the least recently used forgotten first
 
@@ -35,17 +37,18 @@ def _key(order_filter: OrderFilter) -> OrderFilter | None:
 
 
 def kept_counts(order_filter: OrderFilter, watch: Watch | None) -> dict[str, int] | None:
-    """The counts kept for this filter at `watch`, if no order changed since; else None."""
+    """The counts kept for this filter, if no order changed since they were read; else None."""
     key = _key(order_filter)
     if watch is None or key is None:
         return None
     with _lock:
         kept = _kept.get(db.obj)
         entry = kept.get(key) if kept is not None else None
-        if entry is None or entry[0] != watch:
-            return None
-        kept.move_to_end(key)
-        return dict(entry[1])
+        if entry is not None:
+            kept.move_to_end(key)
+    if entry is None or (entry[0] != watch and not unchanged(entry[0])):
+        return None
+    return dict(entry[1])
 
 
 def keep_counts(order_filter: OrderFilter, watch: Watch | None, counts: dict[str, int]) -> None:
