@@ -228,7 +228,10 @@ def loaded_width(image, timeout: float = 10_000) -> int:
 
 
 def assert_fits_the_screen(page) -> None:
-    """Nothing wider than the viewport: only .table-wrap may scroll sideways, inside itself."""
+    """Nothing wider than the viewport: only .table-wrap may scroll sideways, inside itself.
+    Measured once the page's stylesheets are in: right after a link is followed, an element
+    of the new page can be there before its CSS, and unstyled text does not wrap as it will."""
+    page.wait_for_load_state("load")
     overflow = page.evaluate(
         """() => {
           const width = document.documentElement.clientWidth;
@@ -243,6 +246,7 @@ def assert_fits_the_screen(page) -> None:
 
 
 def assert_tap_targets_are_big_enough(page) -> None:
+    page.wait_for_load_state("load")  # sizes as the page's CSS sets them (assert_fits_the_screen)
     small = page.evaluate(
         f"""() => [...document.querySelectorAll('a[href], button, input, select, textarea, label.check')]
           .filter(el => el.offsetParent !== null && !el.closest('.skip-link, [aria-hidden="true"]'))
